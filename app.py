@@ -1,0 +1,25 @@
+#!/usr/bin/env python3
+"""The CDK app, and the only place that reads context: load org.yaml, build the stacks, synth."""
+
+import sys
+
+import aws_cdk as cdk
+
+import stacks
+from orgboot.loader import SpecError, load_spec
+
+
+def main() -> None:
+    app = cdk.App()
+    spec_path = app.node.try_get_context("spec") or "org.yaml"
+    try:
+        spec = load_spec(spec_path)
+    except SpecError as error:
+        print(error, file=sys.stderr)
+        sys.exit(1)
+    stacks.build(app, spec)
+    app.synth()
+
+
+if __name__ == "__main__":
+    main()

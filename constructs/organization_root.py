@@ -1,0 +1,55 @@
+"""The Organization itself and the policy types enabled on its root."""
+
+from collections.abc import Sequence
+
+from aws_cdk import RemovalPolicy, aws_organizations as organizations, custom_resources as cr
+from constructs import Construct, IDependable
+
+
+class OrganizationRoot(Construct):
+    """AWS::Organizations::Organization (feature set ALL), retained if ever removed from the
+    template, plus one custom resource per enabled policy type: CloudFormation has no property to
+    enable a policy type on the root."""
+
+    def __init__(self, scope: Construct, id: str, *, policy_types: Sequence[str]) -> None:
+        super().__init__(scope, id)
+        self.organization = organizations.CfnOrganization(self, "Resource", feature_set="ALL")
+        self.organization.apply_removal_policy(RemovalPolicy.RETAIN)
+        self.organization.override_logical_id("Organization")
+        self.root_id: str = self.organization.attr_root_id
+        self._enablers: dict[str, IDependable] = {}
+        for policy_type in policy_types:
+            self._enablers[policy_type] = self._enable(policy_type)
+
+    @property
+    def enabled_policy_types(self) -> tuple[str, ...]:
+        return tuple(self._enablers)
+
+    def enabler(self, policy_type: str) -> IDependable:
+        """What a policy of `policy_type` must depend on: the type is enabled on the root."""
+        return self._enablers[policy_type]
+
+    def _enable(self, policy_type: str) -> cr.AwsCustomResource:
+        parameters = {"RootId": self.root_id, "PolicyType": policy_type}
+        physical_id = cr.PhysicalResourceId.of(f"{policy_type}-enabled")
+        return cr.AwsCustomResource(
+            self,
+            f"Enable{policy_type.title().replace('_', '')}",
+            install_latest_aws_sdk=False,
+            on_create=cr.AwsSdkCall(
+                service="Organizations",
+                action="enablePolicyType",
+                parameters=parameters,
+                physical_resource_id=physical_id,
+                ignore_error_codes_matching="PolicyTypeAlreadyEnabledException",
+            ),
+            # Disabling detaches every policy of the type; validation guarantees none is declared
+            # once the type is removed from org.yaml, so this only removes an unused type.
+            on_delete=cr.AwsSdkCall(
+                service="Organizations",
+                action="disablePolicyType",
+                parameters=parameters,
+                ignore_error_codes_matching="PolicyTypeNotEnabledException|RootNotFoundException",
+            ),
+            policy=cr.AwsCustomResourcePolicy.from_sdk_calls(resources=cr.AwsCustomResourcePolicy.ANY_RESOURCE),
+        )

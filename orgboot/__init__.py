@@ -1,0 +1,1 @@
+"""orgboot: an AWS Organization bootstrapper. This package is pure Python: no CDK import."""

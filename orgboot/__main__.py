@@ -1,0 +1,3 @@
+from orgboot.cli import main
+
+raise SystemExit(main())

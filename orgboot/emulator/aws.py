@@ -1,0 +1,70 @@
+"""The emulated AWS: moto in-process, and boto3 sessions into its accounts."""
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+from moto import mock_aws
+
+MANAGEMENT_ACCOUNT_ID = "123456789012"  # moto's default account: the caller, so the management account
+ACCESS_ROLE = "OrganizationAccountAccessRole"
+
+
+@dataclass(frozen=True)
+class AwsAccount:
+    """Clients for one account of the emulated AWS, in a default region."""
+
+    session: boto3.Session
+    account_id: str
+    region: str
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        return self.session.client(service, region_name=region or self.region)
+
+    def in_region(self, region: str) -> "AwsAccount":
+        return AwsAccount(self.session, self.account_id, region)
+
+
+def management(region: str = "us-east-1") -> AwsAccount:
+    return AwsAccount(boto3.Session(region_name=region), MANAGEMENT_ACCOUNT_ID, region)
+
+
+def assume(account_id: str, role_name: str = ACCESS_ROLE, region: str = "us-east-1") -> AwsAccount:
+    """Credentials in a member account, as the management account gets them in AWS."""
+    credentials = management(region).client("sts").assume_role(
+        RoleArn=f"arn:aws:iam::{account_id}:role/{role_name}", RoleSessionName="orgboot-emulator"
+    )["Credentials"]
+    session = boto3.Session(
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+        region_name=region,
+    )
+    return AwsAccount(session, account_id, region)
+
+
+@contextmanager
+def emulated_aws() -> Iterator[None]:
+    """An in-memory AWS for the duration of the block. Fake credentials keep boto3 from looking
+    for real ones; AWS managed policies are loaded so templates can attach them."""
+    fake = {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
+    }
+    saved = {key: os.environ.get(key) for key in fake}
+    os.environ.update(fake)
+    try:
+        with mock_aws():
+            yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

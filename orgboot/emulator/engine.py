@@ -1,0 +1,195 @@
+"""Applies CloudFormation templates to the emulated AWS the way CloudFormation would: resources in
+dependency order, updates in place or by replacement, removed resources deleted unless retained.
+State is kept per stack, so deploying a changed assembly again behaves like a stack update."""
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from orgboot.emulator.aws import AwsAccount
+from orgboot.emulator.errors import EmulationError
+from orgboot.emulator.handlers import HANDLERS, Replace, Result
+from orgboot.emulator.template import Resolver, deployment_order
+
+
+@dataclass
+class DeployedResource:
+    type: str
+    physical_id: str
+    attributes: dict[str, Any]
+    properties: dict[str, Any]
+    deletion_policy: str
+    update_replace_policy: str
+
+
+@dataclass(frozen=True)
+class Event:
+    stack: str
+    logical_id: str
+    type: str
+    action: str  # CREATE, UPDATE, REPLACE, DELETE, RETAIN
+    account_id: str
+
+
+@dataclass
+class StackState:
+    resources: dict[str, DeployedResource] = field(default_factory=dict)
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+
+class Engine:
+    """Deploys templates; one Engine is one emulated CloudFormation, in every account it touches."""
+
+    def __init__(self, on_event: Callable[[Event], None] | None = None) -> None:
+        self.stacks: dict[tuple[str, str], StackState] = {}  # (account, stack name)
+        self.exports: dict[str, Any] = {}
+        self.events: list[Event] = []
+        self._on_event = on_event or (lambda event: None)
+
+    def deploy(
+        self,
+        stack_name: str,
+        template: Mapping[str, Any],
+        aws: AwsAccount,
+        parameters: Mapping[str, Any] | None = None,
+    ) -> StackState:
+        state = self.stacks.setdefault((aws.account_id, stack_name), StackState())
+        old = dict(state.resources)
+        resources = template.get("Resources", {})
+        resolver = Resolver(
+            pseudo={
+                "AWS::AccountId": aws.account_id,
+                "AWS::Region": aws.region,
+                "AWS::Partition": "aws",
+                "AWS::URLSuffix": "amazonaws.com",
+                "AWS::StackName": stack_name,
+                "AWS::StackId": f"arn:aws:cloudformation:{aws.region}:{aws.account_id}:stack/{stack_name}/emulated",
+                "AWS::NotificationARNs": [],
+            },
+            parameters=self._parameters(stack_name, template, parameters or {}),
+            ref=lambda lid: self._deployed(state, stack_name, lid).attributes["Ref"],
+            get_att=lambda lid, attr: self._attribute(state, stack_name, lid, attr),
+            import_value=self._import,
+            conditions=template.get("Conditions"),
+        )
+        replaced: list[tuple[str, DeployedResource]] = []
+        for logical_id in deployment_order(resources):
+            definition = resources[logical_id]
+            if "Condition" in definition and not resolver.condition(definition["Condition"]):
+                continue
+            try:
+                replaced += self._apply(stack_name, state, logical_id, definition, resolver, aws)
+            except EmulationError as error:
+                raise EmulationError(f"{stack_name}/{logical_id} ({definition.get('Type')}): {error}") from None
+
+        # Cleanup, as CloudFormation does after a successful update: removed resources in
+        # reverse order, then the old halves of replacements.
+        removed = [(lid, res) for lid, res in reversed(list(old.items())) if lid not in state.resources]
+        for logical_id, resource in removed:
+            self._remove(stack_name, logical_id, resource, resource.deletion_policy, aws)
+        for logical_id, resource in replaced:
+            self._remove(stack_name, logical_id, resource, resource.update_replace_policy, aws)
+
+        state.outputs = {}
+        for name, output in template.get("Outputs", {}).items():
+            value = resolver.resolve(output["Value"])
+            state.outputs[name] = value
+            if "Export" in output:
+                self.exports[resolver.resolve(output["Export"]["Name"])] = value
+        return state
+
+    def _apply(self, stack, state, logical_id, definition, resolver, aws) -> list[tuple[str, DeployedResource]]:
+        resource_type = definition.get("Type", "")
+        handler = HANDLERS.get(resource_type) or HANDLERS.get(resource_type.split("::")[0] + "::*")
+        if handler is None:
+            raise EmulationError(
+                f"resource type {resource_type} is not supported by the emulator; add a handler in"
+                " orgboot/emulator/handlers"
+            )
+        properties = resolver.resolve(definition.get("Properties", {}))
+        context = _Context(engine=self, aws=aws, stack_name=stack, logical_id=logical_id)
+        previous = state.resources.get(logical_id)
+        replaced = []
+        if previous is None:
+            result, action = handler.create(context, properties), "CREATE"
+        elif previous.type == resource_type and _same(previous.properties, properties):
+            return []
+        else:
+            try:
+                if previous.type != resource_type:
+                    raise Replace(f"type changed from {previous.type}")
+                result, action = handler.update(context, previous.physical_id, previous.properties, properties), "UPDATE"
+            except Replace:
+                result, action = handler.create(context, properties), "REPLACE"
+                replaced.append((logical_id, previous))
+        state.resources[logical_id] = DeployedResource(
+            type=resource_type,
+            physical_id=result.physical_id,
+            attributes={"Ref": result.ref if result.ref is not None else result.physical_id, **result.attributes},
+            properties=properties,
+            deletion_policy=definition.get("DeletionPolicy", "Delete"),
+            update_replace_policy=definition.get("UpdateReplacePolicy", "Delete"),
+        )
+        self._record(Event(stack, logical_id, resource_type, action, aws.account_id))
+        return replaced
+
+    def _remove(self, stack: str, logical_id: str, resource: DeployedResource, policy: str, aws: AwsAccount) -> None:
+        if policy == "Retain":
+            self._record(Event(stack, logical_id, resource.type, "RETAIN", aws.account_id))
+            return
+        handler = HANDLERS.get(resource.type) or HANDLERS.get(resource.type.split("::")[0] + "::*")
+        context = _Context(engine=self, aws=aws, stack_name=stack, logical_id=logical_id)
+        handler.delete(context, resource.physical_id, resource.properties)
+        self._record(Event(stack, logical_id, resource.type, "DELETE", aws.account_id))
+
+    def _record(self, event: Event) -> None:
+        self.events.append(event)
+        self._on_event(event)
+
+    @staticmethod
+    def _deployed(state: StackState, stack: str, logical_id: str) -> DeployedResource:
+        if logical_id not in state.resources:
+            raise EmulationError(f"reference to '{logical_id}', which is not a resource or parameter of {stack}")
+        return state.resources[logical_id]
+
+    def _attribute(self, state: StackState, stack: str, logical_id: str, attribute: str) -> Any:
+        resource = self._deployed(state, stack, logical_id)
+        if attribute not in resource.attributes:
+            known = ", ".join(sorted(a for a in resource.attributes if a != "Ref")) or "none"
+            raise EmulationError(f"{logical_id} ({resource.type}) has no attribute {attribute} (it has: {known})")
+        return resource.attributes[attribute]
+
+    def _import(self, name: str) -> Any:
+        if name not in self.exports:
+            raise EmulationError(f"no stack exports '{name}': deploy the exporting stack first")
+        return self.exports[name]
+
+    @staticmethod
+    def _parameters(stack: str, template: Mapping[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for name, definition in template.get("Parameters", {}).items():
+            if name in given:
+                values[name] = given[name]
+            elif "Default" in definition:
+                values[name] = definition["Default"]
+            else:
+                raise EmulationError(f"{stack}: parameter {name} has no default; pass a value")
+        return values
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What a handler may use: the account it deploys into and the engine (for nested deploys)."""
+
+    engine: Engine
+    aws: AwsAccount
+    stack_name: str
+    logical_id: str
+
+
+def _same(old: Any, new: Any) -> bool:
+    return json.dumps(old, sort_keys=True, default=str) == json.dumps(new, sort_keys=True, default=str)
+
+
+__all__ = ["Engine", "Event", "Result", "StackState"]

@@ -1,0 +1,45 @@
+"""What a resource handler is: create, update and delete one resource type in the emulated AWS."""
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Result:
+    physical_id: str
+    attributes: dict[str, Any] = field(default_factory=dict)
+    ref: Any = None  # what Ref returns, when it is not the physical ID
+
+
+class Replace(Exception):
+    """Raised by an update that CloudFormation performs as a replacement (a create-only property)."""
+
+
+class Context(Protocol):
+    aws: Any
+    engine: Any
+    stack_name: str
+    logical_id: str
+
+
+class Handler:
+    """Default behaviour: updates replace the resource; deletes do nothing."""
+
+    def create(self, ctx: Context, props: dict[str, Any]) -> Result:
+        raise NotImplementedError
+
+    def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
+        raise Replace("no in-place update")
+
+    def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
+        return None
+
+
+class Inert(Handler):
+    """A resource with no effect on the emulated AWS (CDK metadata, for one)."""
+
+    def create(self, ctx: Context, props: dict[str, Any]) -> Result:
+        return Result(physical_id=f"{ctx.stack_name}-{ctx.logical_id}")
+
+    def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
+        return Result(physical_id=physical_id)

@@ -1,0 +1,86 @@
+"""AWS::IAM::* against moto's IAM, in the account the stack deploys into."""
+
+import json
+from typing import Any
+
+from orgboot.emulator.handlers.base import Context, Handler, Replace, Result
+
+
+def _iam(ctx: Context) -> Any:
+    return ctx.aws.client("iam")
+
+
+def _document(document: Any) -> str:
+    return document if isinstance(document, str) else json.dumps(document)
+
+
+def _generated_name(ctx: Context, limit: int = 64) -> str:
+    # CloudFormation names unnamed resources stack-logicalid-suffix; a stable suffix keeps runs repeatable.
+    return f"{ctx.stack_name}-{ctx.logical_id}"[: limit - 7] + "-EMUL8D"
+
+
+class Role(Handler):
+    def create(self, ctx: Context, props: dict[str, Any]) -> Result:
+        iam = _iam(ctx)
+        name = props.get("RoleName") or _generated_name(ctx)
+        request: dict[str, Any] = {
+            "RoleName": name,
+            "Path": props.get("Path", "/"),
+            "AssumeRolePolicyDocument": _document(props["AssumeRolePolicyDocument"]),
+            "Description": props.get("Description", ""),
+            "MaxSessionDuration": int(props.get("MaxSessionDuration", 3600)),
+            "Tags": props.get("Tags", []),
+        }
+        if "PermissionsBoundary" in props:
+            request["PermissionsBoundary"] = props["PermissionsBoundary"]
+        role = iam.create_role(**request)["Role"]
+        for arn in props.get("ManagedPolicyArns", []):
+            iam.attach_role_policy(RoleName=name, PolicyArn=arn)
+        for policy in props.get("Policies", []):
+            iam.put_role_policy(RoleName=name, PolicyName=policy["PolicyName"], PolicyDocument=_document(policy["PolicyDocument"]))
+        return Result(name, {"Arn": role["Arn"], "RoleId": role["RoleId"]})
+
+    def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
+        if old.get("RoleName") != new.get("RoleName") or old.get("Path", "/") != new.get("Path", "/"):
+            raise Replace("RoleName and Path are create-only")
+        self.delete(ctx, physical_id, old)
+        return self.create(ctx, {**new, "RoleName": physical_id})
+
+    def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
+        iam = _iam(ctx)
+        for arn in props.get("ManagedPolicyArns", []):
+            iam.detach_role_policy(RoleName=physical_id, PolicyArn=arn)
+        for policy in iam.list_role_policies(RoleName=physical_id)["PolicyNames"]:
+            iam.delete_role_policy(RoleName=physical_id, PolicyName=policy)
+        iam.delete_role(RoleName=physical_id)
+
+
+class InlinePolicy(Handler):
+    """AWS::IAM::Policy: one inline policy put on each of its roles, groups and users."""
+
+    KINDS = (("Roles", "role"), ("Groups", "group"), ("Users", "user"))
+
+    def create(self, ctx: Context, props: dict[str, Any]) -> Result:
+        iam = _iam(ctx)
+        for key, kind in self.KINDS:
+            for name in props.get(key, []):
+                getattr(iam, f"put_{kind}_policy")(
+                    **{f"{kind.title()}Name": name}, PolicyName=props["PolicyName"], PolicyDocument=_document(props["PolicyDocument"])
+                )
+        return Result(f"{ctx.stack_name}-{props['PolicyName']}")
+
+    def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
+        self.delete(ctx, physical_id, old)
+        return self.create(ctx, new)
+
+    def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
+        iam = _iam(ctx)
+        for key, kind in self.KINDS:
+            for name in props.get(key, []):
+                getattr(iam, f"delete_{kind}_policy")(**{f"{kind.title()}Name": name}, PolicyName=props["PolicyName"])
+
+
+HANDLERS: dict[str, Handler] = {
+    "AWS::IAM::Role": Role(),
+    "AWS::IAM::Policy": InlinePolicy(),
+}

@@ -1,0 +1,19 @@
+"""AWS::Lambda::Function. The only functions orgboot deploys are CDK's custom-resource providers;
+the emulator performs their work itself (see custom_aws.py), so a function is recorded, not run."""
+
+from typing import Any
+
+from orgboot.emulator.handlers.base import Context, Handler, Result
+
+
+class Function(Handler):
+    def create(self, ctx: Context, props: dict[str, Any]) -> Result:
+        name = props.get("FunctionName") or f"{ctx.stack_name}-{ctx.logical_id}"[:64]
+        arn = f"arn:aws:lambda:{ctx.aws.region}:{ctx.aws.account_id}:function:{name}"
+        return Result(name, {"Arn": arn})
+
+    def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
+        return self.create(ctx, new)
+
+
+HANDLERS: dict[str, Handler] = {"AWS::Lambda::Function": Function()}

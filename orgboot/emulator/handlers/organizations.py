@@ -1,0 +1,191 @@
+"""AWS::Organizations::* as CloudFormation's resource providers behave, against moto."""
+
+import json
+from typing import Any
+
+from orgboot.emulator.errors import EmulationError
+from orgboot.emulator.handlers.base import Context, Handler, Replace, Result
+
+
+def _client(ctx: Context) -> Any:
+    return ctx.aws.client("organizations")
+
+
+def _tags(props: dict[str, Any]) -> list[dict[str, str]]:
+    return [{"Key": t["Key"], "Value": t["Value"]} for t in props.get("Tags", [])]
+
+
+def _retag(client: Any, resource_id: str, old: dict[str, Any], new: dict[str, Any]) -> None:
+    old_tags, new_tags = {t["Key"]: t["Value"] for t in _tags(old)}, {t["Key"]: t["Value"] for t in _tags(new)}
+    if removed := [key for key in old_tags if key not in new_tags]:
+        client.untag_resource(ResourceId=resource_id, TagKeys=removed)
+    if changed := [{"Key": k, "Value": v} for k, v in new_tags.items() if old_tags.get(k) != v]:
+        client.tag_resource(ResourceId=resource_id, Tags=changed)
+
+
+class Organization(Handler):
+    def create(self, ctx: Context, props: dict[str, Any]) -> Result:
+        _client(ctx).create_organization(FeatureSet=props.get("FeatureSet", "ALL"))
+        return self._result(_client(ctx))
+
+    def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
+        if old.get("FeatureSet") != new.get("FeatureSet"):
+            raise EmulationError("FeatureSet cannot be changed by CloudFormation")
+        return self._result(_client(ctx))
+
+    def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
+        _client(ctx).delete_organization()
+
+    @staticmethod
+    def _result(client: Any) -> Result:
+        organization = client.describe_organization()["Organization"]
+        return Result(
+            physical_id=organization["Id"],
+            attributes={
+                "Id": organization["Id"],
+                "Arn": organization["Arn"],
+                "ManagementAccountArn": organization["MasterAccountArn"],
+                "ManagementAccountEmail": organization["MasterAccountEmail"],
+                "ManagementAccountId": organization["MasterAccountId"],
+                "RootId": client.list_roots()["Roots"][0]["Id"],
+            },
+        )
+
+
+class OrganizationalUnit(Handler):
+    def create(self, ctx: Context, props: dict[str, Any]) -> Result:
+        client = _client(ctx)
+        parent_id, name = props["ParentId"], props["Name"]
+        siblings = client.list_organizational_units_for_parent(ParentId=parent_id)["OrganizationalUnits"]
+        if any(ou["Name"] == name for ou in siblings):  # moto does not enforce this; AWS does
+            raise EmulationError(f"an OU named '{name}' already exists under {parent_id} (DuplicateOrganizationalUnitException)")
+        ou = client.create_organizational_unit(ParentId=parent_id, Name=name, Tags=_tags(props))["OrganizationalUnit"]
+        return Result(ou["Id"], {"Id": ou["Id"], "Arn": ou["Arn"]})
+
+    def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
+        if old["ParentId"] != new["ParentId"]:
+            raise Replace("ParentId is create-only")
+        client = _client(ctx)
+        if old["Name"] != new["Name"]:
+            client.update_organizational_unit(OrganizationalUnitId=physical_id, Name=new["Name"])
+        _retag(client, physical_id, old, new)
+        ou = client.describe_organizational_unit(OrganizationalUnitId=physical_id)["OrganizationalUnit"]
+        return Result(physical_id, {"Id": physical_id, "Arn": ou["Arn"]})
+
+    def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
+        client = _client(ctx)
+        children = client.list_accounts_for_parent(ParentId=physical_id)["Accounts"]
+        children += client.list_organizational_units_for_parent(ParentId=physical_id)["OrganizationalUnits"]
+        if children:  # moto would delete it anyway; AWS refuses
+            raise EmulationError(f"OU {physical_id} is not empty (OrganizationalUnitNotEmptyException)")
+        client.delete_organizational_unit(OrganizationalUnitId=physical_id)
+
+
+class Account(Handler):
+    # AWS::Organizations::Account cannot change these after creation: only the root user can.
+    FIXED = ("AccountName", "Email", "RoleName")
+
+    def create(self, ctx: Context, props: dict[str, Any]) -> Result:
+        client = _client(ctx)
+        for account in client.list_accounts()["Accounts"]:  # moto does not enforce this; AWS does
+            if account["Email"].lower() == props["Email"].lower():
+                raise EmulationError(f"email {props['Email']} is already used by account {account['Id']}")
+        request = {"AccountName": props["AccountName"], "Email": props["Email"], "Tags": _tags(props)}
+        if "RoleName" in props:
+            request["RoleName"] = props["RoleName"]
+        status = client.create_account(**request)["CreateAccountStatus"]
+        status = client.describe_create_account_status(CreateAccountRequestId=status["Id"])["CreateAccountStatus"]
+        if status["State"] != "SUCCEEDED":
+            raise EmulationError(f"account creation {status['State']}: {status.get('FailureReason')}")
+        account_id = status["AccountId"]
+        self._move(client, account_id, props["ParentIds"])
+        return self._result(client, account_id)
+
+    def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
+        changed = [key for key in self.FIXED if old.get(key) != new.get(key)]
+        if changed:
+            raise EmulationError(
+                f"{', '.join(changed)} of account {physical_id} cannot be changed by CloudFormation"
+                " (the update fails in AWS; only the account's root user can change them)"
+            )
+        client = _client(ctx)
+        self._move(client, physical_id, new["ParentIds"])
+        _retag(client, physical_id, old, new)
+        return self._result(client, physical_id)
+
+    def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
+        _client(ctx).close_account(AccountId=physical_id)
+
+    @staticmethod
+    def _move(client: Any, account_id: str, parent_ids: list[str]) -> None:
+        if len(parent_ids) != 1:
+            raise EmulationError(f"ParentIds must hold exactly one parent, got {parent_ids}")
+        current = client.list_parents(ChildId=account_id)["Parents"][0]["Id"]
+        if current != parent_ids[0]:
+            client.move_account(AccountId=account_id, SourceParentId=current, DestinationParentId=parent_ids[0])
+
+    @staticmethod
+    def _result(client: Any, account_id: str) -> Result:
+        account = client.describe_account(AccountId=account_id)["Account"]
+        return Result(
+            account_id,
+            {
+                "AccountId": account_id,
+                "Arn": account["Arn"],
+                "JoinedMethod": account["JoinedMethod"],
+                "JoinedTimestamp": str(account["JoinedTimestamp"]),
+                "Status": account["Status"],
+            },
+        )
+
+
+class Policy(Handler):
+    def create(self, ctx: Context, props: dict[str, Any]) -> Result:
+        client = _client(ctx)
+        try:
+            policy = client.create_policy(
+                Name=props["Name"],
+                Type=props["Type"],
+                Content=_content(props["Content"]),
+                Description=props.get("Description", ""),
+                Tags=_tags(props),
+            )["Policy"]["PolicySummary"]
+        except NotImplementedError as error:
+            raise EmulationError(f"moto cannot create {props['Type']} policies ({error}); AWS can") from None
+        for target in props.get("TargetIds", []):
+            client.attach_policy(PolicyId=policy["Id"], TargetId=target)
+        return Result(policy["Id"], {"Id": policy["Id"], "Arn": policy["Arn"], "AwsManaged": False})
+
+    def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
+        if old["Type"] != new["Type"]:
+            raise Replace("Type is create-only")
+        client = _client(ctx)
+        client.update_policy(
+            PolicyId=physical_id, Name=new["Name"], Description=new.get("Description", ""), Content=_content(new["Content"])
+        )
+        old_targets, new_targets = set(old.get("TargetIds", [])), set(new.get("TargetIds", []))
+        for target in sorted(new_targets - old_targets):
+            client.attach_policy(PolicyId=physical_id, TargetId=target)
+        for target in sorted(old_targets - new_targets):
+            client.detach_policy(PolicyId=physical_id, TargetId=target)
+        _retag(client, physical_id, old, new)
+        arn = client.describe_policy(PolicyId=physical_id)["Policy"]["PolicySummary"]["Arn"]
+        return Result(physical_id, {"Id": physical_id, "Arn": arn, "AwsManaged": False})
+
+    def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
+        client = _client(ctx)
+        for target in props.get("TargetIds", []):
+            client.detach_policy(PolicyId=physical_id, TargetId=target)
+        client.delete_policy(PolicyId=physical_id)
+
+
+def _content(content: Any) -> str:
+    return content if isinstance(content, str) else json.dumps(content, separators=(",", ":"))
+
+
+HANDLERS: dict[str, Handler] = {
+    "AWS::Organizations::Organization": Organization(),
+    "AWS::Organizations::OrganizationalUnit": OrganizationalUnit(),
+    "AWS::Organizations::Account": Account(),
+    "AWS::Organizations::Policy": Policy(),
+}

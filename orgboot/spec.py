@@ -1,0 +1,244 @@
+"""The typed, frozen model of org.yaml: the single source of truth every other view derives from.
+
+Field-level checks (formats, ranges, policy files) live here so pydantic reports all of them at
+once; checks that relate several entries (references, duplicates) live in rules.py.
+"""
+
+import difflib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    WithJsonSchema,
+)
+
+from orgboot import limits
+
+ROOT = "Root"
+
+PolicyType = Literal[
+    "SERVICE_CONTROL_POLICY",
+    "RESOURCE_CONTROL_POLICY",
+    "TAG_POLICY",
+    "BACKUP_POLICY",
+    "AISERVICES_OPT_OUT_POLICY",
+]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _check_ou_path(path: str) -> str:
+    names = path.split("/")
+    if path == ROOT:
+        raise ValueError(f"'{ROOT}' is the organization root, not an OU: it exists already")
+    for name in names:
+        if not name or name != name.strip():
+            raise ValueError(
+                f"'{path}' is not an OU path: write names separated by '/', like 'Workloads/Prod',"
+                " without empty names or surrounding spaces"
+            )
+        if len(name) > limits.OU_NAME_MAX:
+            raise ValueError(f"OU name '{name[:20]}...' is longer than {limits.OU_NAME_MAX} characters")
+    if len(names) > limits.MAX_OU_DEPTH:
+        raise ValueError(
+            f"'{path}' is nested {len(names)} levels deep; AWS allows at most"
+            f" {limits.MAX_OU_DEPTH} levels of OUs under the root"
+        )
+    return path
+
+
+OuPath = Annotated[str, AfterValidator(_check_ou_path)]
+
+
+def _check_email(email: str) -> str:
+    if not (limits.EMAIL_MIN <= len(email) <= limits.EMAIL_MAX):
+        raise ValueError(
+            f"'{email}' is {len(email)} characters; AWS accepts"
+            f" {limits.EMAIL_MIN}-{limits.EMAIL_MAX}"
+        )
+    if not re.match(limits.EMAIL_PATTERN, email):
+        raise ValueError(f"'{email}' is not an email address (expected name@domain.tld)")
+    return email
+
+
+def _check_account_name(name: str) -> str:
+    if not re.match(limits.ACCOUNT_NAME_PATTERN, name):
+        raise ValueError(
+            f"account name {name!r} must be 1-50 printable ASCII characters"
+            f" (it has {len(name)}{', some not printable ASCII' if not name.isascii() else ''})"
+        )
+    return name
+
+
+def _check_tags(tags: dict[str, str]) -> dict[str, str]:
+    if len(tags) > limits.TAGS_PER_RESOURCE:
+        raise ValueError(f"{len(tags)} tags; AWS allows at most {limits.TAGS_PER_RESOURCE}")
+    for key, value in tags.items():
+        if not 1 <= len(key) <= limits.TAG_KEY_MAX or key.lower().startswith("aws:"):
+            raise ValueError(f"tag key {key!r} must be 1-{limits.TAG_KEY_MAX} characters, not starting with 'aws:'")
+        if len(value) > limits.TAG_VALUE_MAX:
+            raise ValueError(f"tag {key!r}: value longer than {limits.TAG_VALUE_MAX} characters")
+    return tags
+
+
+Tags = Annotated[dict[str, str], AfterValidator(_check_tags)]
+
+
+@dataclass(frozen=True)
+class PolicyDocument:
+    """A policy file as written (path relative to org.yaml) and its parsed JSON."""
+
+    path: str
+    content: dict[str, Any]
+
+    @property
+    def minified(self) -> str:
+        # AWS counts whitespace toward the size limit, so documents are stored minified.
+        return json.dumps(self.content, separators=(",", ":"), sort_keys=False)
+
+
+def _load_policy_document(value: Any, info: ValidationInfo) -> PolicyDocument:
+    if not isinstance(value, str):
+        raise ValueError("give the path of a JSON file, like policies/deny-leave-organization.json")
+    base_dir = Path((info.context or {}).get("base_dir", "."))
+    file = base_dir / value
+    if not file.is_file():
+        raise ValueError(f"policy file '{value}' not found (looked in {file.parent.resolve()})")
+    try:
+        content = json.loads(file.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise ValueError(f"'{value}' is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}")
+    except UnicodeDecodeError:
+        raise ValueError(f"'{value}' is not UTF-8 text")
+    if not isinstance(content, dict):
+        raise ValueError(f"'{value}' must hold a JSON object, not {type(content).__name__}")
+    return PolicyDocument(path=value, content=content)
+
+
+DocumentFile = Annotated[
+    PolicyDocument,
+    BeforeValidator(_load_policy_document),
+    WithJsonSchema({"type": "string", "description": "Path of the policy JSON file, relative to org.yaml"}),
+]
+
+
+def _declared(info: ValidationInfo, kind: str) -> frozenset[str] | None:
+    """Names declared elsewhere in the same org.yaml (see loader.declared_names), so references
+    are checked field by field, all in one pass. None when validating without a whole file."""
+    return (info.context or {}).get(kind)
+
+
+def _closest(name: str, candidates: frozenset[str]) -> str:
+    match = difflib.get_close_matches(name, sorted(candidates), n=1)
+    return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+def _check_ou_reference(ou: str, info: ValidationInfo) -> str:
+    ous = _declared(info, "ou_paths")
+    if ous is not None and ou != ROOT and ou not in ous:
+        raise ValueError(
+            f"OU '{ou}' is not declared{_closest(ou, ous | {ROOT})}; add it to organizational_units or use {ROOT}"
+        )
+    return ou
+
+
+def _check_target(target: str, info: ValidationInfo) -> str:
+    ous, accounts = _declared(info, "ou_paths"), _declared(info, "account_keys")
+    if ous is None or accounts is None or target == ROOT:
+        return target
+    if target in ous and target in accounts:
+        raise ValueError(f"'{target}' is both an OU path and an account key; rename one of them")
+    if target not in ous | accounts:
+        hint = _closest(target, ous | accounts | {ROOT})
+        raise ValueError(f"target '{target}' is neither {ROOT}, a declared OU path nor an account key{hint}")
+    return target
+
+
+def _check_listed_once(items: tuple[str, ...]) -> tuple[str, ...]:
+    for item in items:
+        if items.count(item) > 1:
+            raise ValueError(f"'{item}' is listed {items.count(item)} times; list it once")
+    return items
+
+
+def _check_type_enabled(policy_type: str, info: ValidationInfo) -> str:
+    enabled = _declared(info, "policy_types")
+    if enabled is not None and policy_type not in enabled:
+        raise ValueError(f"policy type {policy_type} is not enabled; add it to organization.policy_types")
+    return policy_type
+
+
+class Organization(Model):
+    feature_set: Literal["ALL"] = Field("ALL", description="Only ALL supports organization policies")
+    policy_types: tuple[PolicyType, ...] = Field(
+        (), description="Policy types to enable on the root; every declared policy's type must be here"
+    )
+
+
+class Account(Model):
+    name: Annotated[str, AfterValidator(_check_account_name)] = Field(description="Display name, 1-50 printable ASCII")
+    email: Annotated[str, AfterValidator(_check_email)] = Field(description="Root user email, unique in AWS")
+    ou: Annotated[str, AfterValidator(_check_ou_reference)] = Field(description=f"OU path such as Workloads/Prod, or {ROOT}")
+    tags: Tags = Field(default_factory=dict)
+    role_name: Annotated[str, StringConstraints(pattern=limits.ROLE_NAME_PATTERN)] | None = Field(
+        None, description="Role AWS creates in the new account for the management account"
+        " (default OrganizationAccountAccessRole). Set at creation only."
+    )
+
+
+class Policy(Model):
+    type: Annotated[PolicyType, AfterValidator(_check_type_enabled)]
+    description: Annotated[str, StringConstraints(max_length=limits.POLICY_DESCRIPTION_MAX)] = ""
+    document: DocumentFile
+    targets: Annotated[
+        tuple[Annotated[str, AfterValidator(_check_target)], ...], AfterValidator(_check_listed_once)
+    ] = Field(
+        min_length=1, description=f"{ROOT}, OU paths (Workloads/Prod) or account keys"
+    )
+
+
+AccountKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
+PolicyKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", max_length=128)]
+
+
+class OrgSpec(Model):
+    """org.yaml. Keys of `accounts` and `policies` are forever: they name CloudFormation resources."""
+
+    organization: Organization = Organization()
+    organizational_units: tuple[OuPath, ...] = Field(
+        (), description="OU paths, nested with '/', up to 5 levels; parents are implied"
+    )
+    accounts: dict[AccountKey, Account] = Field(default_factory=dict)
+    policies: dict[PolicyKey, Policy] = Field(default_factory=dict)
+
+    @property
+    def ou_paths(self) -> tuple[str, ...]:
+        """Every OU, declared or implied as a parent, parents before children."""
+        return implied_ou_paths(self.organizational_units)
+
+
+def implied_ou_paths(paths: Iterable[str]) -> tuple[str, ...]:
+    """The OUs `paths` declare, with their parents, parents first."""
+    found: dict[str, None] = {}
+    for path in paths:
+        names = path.split("/")
+        for depth in range(1, len(names) + 1):
+            found.setdefault("/".join(names[:depth]))
+    return tuple(sorted(found, key=lambda p: (p.count("/"), p)))
+
+
+def parent_of(ou_path: str) -> str:
+    return ou_path.rpartition("/")[0] or ROOT

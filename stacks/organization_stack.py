@@ -1,0 +1,64 @@
+"""OrganizationStack: the Organization, its OU tree, member accounts and organization policies.
+Deployed in the management account, us-east-1 (Organizations is a global service homed there)."""
+
+from aws_cdk import Stack
+from constructs import Construct
+from constructs.member_account import MemberAccount
+from constructs.organization_policy import OrganizationPolicy
+from constructs.organization_root import OrganizationRoot
+from constructs.organizational_unit import OrganizationalUnit
+
+from orgboot import naming
+from orgboot.spec import ROOT, OrgSpec, parent_of
+
+
+class OrganizationStack(Stack):
+    def __init__(self, scope: Construct, id: str, *, spec: OrgSpec, **kwargs) -> None:
+        super().__init__(scope, id, description="orgboot: the AWS Organization, its OUs, accounts and policies", **kwargs)
+        self.root = OrganizationRoot(self, "Organization", policy_types=spec.organization.policy_types)
+        self.ou_ids: dict[str, str] = {ROOT: self.root.root_id}
+        for path in spec.ou_paths:  # parents first
+            ou = OrganizationalUnit(
+                self,
+                f"Ou-{path}",
+                name=path.rpartition("/")[2],
+                parent_id=self.ou_ids[parent_of(path)],
+                logical_id=naming.ou_logical_id(path),
+            )
+            self.ou_ids[path] = ou.ou_id
+
+        self.accounts: dict[str, MemberAccount] = {}
+        previous = None
+        # AWS requires accounts in one template to be created one after another; sorting by key
+        # makes the chain independent of the order of org.yaml.
+        for key in sorted(spec.accounts):
+            account = spec.accounts[key]
+            member = MemberAccount(
+                self,
+                f"Account-{key}",
+                account_name=account.name,
+                email=account.email,
+                parent_id=self.ou_ids[account.ou],
+                tags=account.tags,
+                role_name=account.role_name,
+                logical_id=naming.account_logical_id(key),
+            )
+            if previous is not None:
+                member.resource.add_dependency(previous.resource)
+            self.accounts[key] = member
+            previous = member
+
+        target_ids = {**self.ou_ids, **{key: member.account_id for key, member in self.accounts.items()}}
+        for key in sorted(spec.policies):
+            policy = spec.policies[key]
+            organization_policy = OrganizationPolicy(
+                self,
+                f"Policy-{key}",
+                name=key,
+                policy_type=policy.type,
+                content=policy.document.content,
+                description=policy.description,
+                target_ids=[target_ids[target] for target in policy.targets],
+                logical_id=naming.policy_logical_id(key),
+            )
+            organization_policy.node.add_dependency(self.root.enabler(policy.type))
