@@ -19,7 +19,11 @@ class OrganizationRoot(Construct):
         self.root_id: str = self.organization.attr_root_id
         self._enablers: dict[str, IDependable] = {}
         for policy_type in policy_types:
-            self._enablers[policy_type] = self._enable(policy_type)
+            enabler = self._enable(policy_type)
+            # One at a time: concurrent Organizations calls fail with ConcurrentModificationException.
+            for earlier in self._enablers.values():
+                enabler.node.add_dependency(earlier)
+            self._enablers[policy_type] = enabler
 
     @property
     def enabled_policy_types(self) -> tuple[str, ...]:

@@ -64,13 +64,13 @@ OuPath = Annotated[str, AfterValidator(_check_ou_path)]
 
 
 def _check_email(email: str) -> str:
+    if not re.match(limits.EMAIL_PATTERN, email):
+        raise ValueError(f"'{email}' is not an email address (expected name@domain.tld)")
     if not (limits.EMAIL_MIN <= len(email) <= limits.EMAIL_MAX):
         raise ValueError(
             f"'{email}' is {len(email)} characters; AWS accepts"
             f" {limits.EMAIL_MIN}-{limits.EMAIL_MAX}"
         )
-    if not re.match(limits.EMAIL_PATTERN, email):
-        raise ValueError(f"'{email}' is not an email address (expected name@domain.tld)")
     return email
 
 

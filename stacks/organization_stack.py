@@ -44,7 +44,7 @@ class OrganizationStack(Stack):
                 logical_id=naming.account_logical_id(key),
             )
             if previous is not None:
-                member.resource.add_dependency(previous.resource)
+                member.node.add_dependency(previous)
             self.accounts[key] = member
             previous = member
 

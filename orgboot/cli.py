@@ -1,0 +1,80 @@
+"""python -m orgboot: validate org.yaml, print its JSON Schema, deploy an assembly into the emulator."""
+
+import argparse
+import json
+import sys
+import traceback
+from collections.abc import Sequence
+
+from rich.console import Console
+
+from orgboot.loader import SpecError, load_spec
+from orgboot.spec import OrgSpec
+
+
+def _validate(args: argparse.Namespace, out: Console) -> int:
+    spec = load_spec(args.spec)
+    out.print(
+        f"[green]{args.spec} is valid[/]: {len(spec.ou_paths)} OUs, {len(spec.accounts)} accounts,"
+        f" {len(spec.policies)} policies"
+    )
+    return 0
+
+
+def _schema(args: argparse.Namespace, out: Console) -> int:
+    print(json.dumps(OrgSpec.model_json_schema(), indent=2))
+    return 0
+
+
+def _emulate(args: argparse.Namespace, out: Console) -> int:
+    # Imported here: moto and boto3 take a second to load, validate should not pay for it.
+    from orgboot.emulator import Engine, deploy_assembly, emulated_aws, management
+    from orgboot.inventory import read_organization
+    from orgboot.report import deploy_summary, organization_tree
+
+    with emulated_aws():
+        engine = Engine()
+        out.print(f"Deploying [bold]{args.assembly}[/] into the emulated AWS (moto, in memory)")
+        deploy_assembly(engine, args.assembly)
+        out.print(deploy_summary(engine.events))
+        out.print()
+        out.print(organization_tree(read_organization(management().client("organizations"))))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="python -m orgboot", description="AWS Organization bootstrapper")
+    root.add_argument("--debug", action="store_true", help="show a traceback on unexpected errors")
+    commands = root.add_subparsers(dest="command", required=True)
+    validate = commands.add_parser("validate", help="check org.yaml and its policy files, deploy nothing")
+    validate.add_argument("spec", nargs="?", default="org.yaml")
+    validate.set_defaults(run=_validate)
+    schema = commands.add_parser("schema", help="print the JSON Schema of org.yaml (for editor autocompletion)")
+    schema.set_defaults(run=_schema)
+    emulate = commands.add_parser("emulate", help="deploy a synthesized assembly into moto and show the result")
+    emulate.add_argument("assembly", nargs="?", default="cdk.out")
+    emulate.set_defaults(run=_emulate)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from orgboot.emulator.errors import EmulationError
+
+    args = parser().parse_args(argv)
+    # Piped output (CI logs, make) gets a wide page instead of rich's 80-column default.
+    width = None if sys.stdout.isatty() else 132
+    out, err = Console(width=width), Console(stderr=True, width=width)
+    try:
+        return args.run(args, out)
+    except SpecError as error:
+        print(error, file=sys.stderr)
+        return 1
+    except EmulationError as error:
+        err.print(f"[red]emulated deploy failed:[/] {error}", highlight=False)
+        return 1
+    except Exception as error:  # a traceback is for us, not for users: ask for --debug
+        if args.debug:
+            traceback.print_exc()
+        else:
+            err.print(f"[red]internal error:[/] {type(error).__name__}: {error}\n(rerun with --debug for details, and report it)", highlight=False)
+        return 2
