@@ -1,6 +1,6 @@
 """Load org.yaml into an OrgSpec, or fail once with every problem, each with file, line and key."""
 
-from collections.abc import Iterable
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ class _LineMap:
 
     def __init__(self, root: yaml.Node | None):
         self.lines: dict[Loc, int] = {(): 1}
-        self.duplicates: list[Problem] = []
+        self.duplicates: list[tuple[Loc, int]] = []
         if root is not None:
             self._walk(root, ())
 
@@ -33,7 +33,7 @@ class _LineMap:
                 key = key_node.value
                 child = loc + (key,)
                 if key in seen:
-                    self.duplicates.append(Problem(child, f"key '{key}' is given twice; keep one"))
+                    self.duplicates.append((child, key_node.start_mark.line + 1))
                     continue
                 seen.add(key)
                 self.lines[child] = key_node.start_mark.line + 1
@@ -71,11 +71,30 @@ def _schema_problems(error: ValidationError) -> list[Problem]:
     return problems
 
 
-def _without_invalid(data: dict[str, Any], problems: Iterable[Problem]) -> tuple[dict[str, Any], dict[str, list[int]]]:
-    """`data` minus the entries that failed schema validation, so that the rules relating entries
-    can still run on the rest. For list sections, also maps each kept index to its original one."""
-    data = dict(data)
-    bad = {p.loc[:2] for p in problems}
+def _validate(data: dict[str, Any], context: dict[str, Any]) -> tuple[OrgSpec | None, list[Problem]]:
+    try:
+        return OrgSpec.model_validate(data, context=context), []
+    except ValidationError as error:
+        return None, _schema_problems(error)
+
+
+def _partial_spec(
+    data: dict[str, Any], problems: list[Problem], context: dict[str, Any]
+) -> tuple[OrgSpec | None, dict[str, list[int]]]:
+    """The spec without what failed schema validation, so that the rules relating entries still
+    run on the rest: first without the offending keys of each entry (an unknown key, a bad
+    value), then, where an entry is still invalid, without the entry. Also maps each kept index
+    of a list section to its original index, to report rule problems at the right line."""
+    data = copy.deepcopy(data)
+    for problem in problems:
+        entry = data.get(str(problem.loc[0])) if len(problem.loc) >= 3 else None
+        entry = entry.get(problem.loc[1]) if isinstance(entry, dict) else None
+        if isinstance(entry, dict):
+            entry.pop(problem.loc[2], None)
+    spec, still_bad = _validate(data, context)
+    if spec is not None:
+        return spec, {}
+    bad = {p.loc[:2] for p in still_bad}
     kept_indexes: dict[str, list[int]] = {}
     for section, value in data.items():
         if isinstance(value, dict):
@@ -83,7 +102,8 @@ def _without_invalid(data: dict[str, Any], problems: Iterable[Problem]) -> tuple
         elif isinstance(value, list):
             kept_indexes[section] = [i for i in range(len(value)) if (section, i) not in bad]
             data[section] = [value[i] for i in kept_indexes[section]]
-    return {k: v for k, v in data.items() if (k,) not in bad}, kept_indexes
+    spec, _ = _validate({k: v for k, v in data.items() if (k,) not in bad}, context)
+    return spec, kept_indexes
 
 
 def declared_names(data: dict[str, Any]) -> dict[str, frozenset[str]]:
@@ -125,25 +145,18 @@ def load_spec(path: str | Path) -> OrgSpec:
         raise SpecError([LocatedProblem(name, 1, "", "the spec must be a mapping with keys like organization, accounts")])
 
     context = {"base_dir": path.parent, **declared_names(data)}
-    problems = list(lines.duplicates)
-    try:
-        spec: OrgSpec | None = OrgSpec.model_validate(data, context=context)
-        kept_indexes: dict[str, list[int]] = {}
-    except ValidationError as error:
-        schema_problems = _schema_problems(error)
-        problems += schema_problems
-        partial, kept_indexes = _without_invalid(data, schema_problems)
-        try:
-            spec = OrgSpec.model_validate(partial, context=context)
-        except ValidationError:
-            spec = None  # too broken to relate entries: report what was found
+    spec, problems = _validate(data, context)
+    kept_indexes: dict[str, list[int]] = {}
+    if problems:
+        spec, kept_indexes = _partial_spec(data, problems, context)
     for problem in rules.check(spec) if spec else []:
         section, rest = problem.loc[0], problem.loc[1:]
         if rest and isinstance(rest[0], int) and section in kept_indexes:
             problem = Problem((section, kept_indexes[section][rest[0]], *rest[1:]), problem.message)
         problems.append(problem)
-    if problems:
-        raise SpecError(
-            [LocatedProblem(name, lines.line_of(p.loc), _dotted(p.loc), p.message) for p in problems]
-        )
+    located = [LocatedProblem(name, lines.line_of(p.loc), _dotted(p.loc), p.message) for p in problems]
+    located += [LocatedProblem(name, line, _dotted(loc), f"key '{loc[-1]}' is given twice; keep one") for loc, line in lines.duplicates]
+    if located:
+        raise SpecError(located)
+    assert spec is not None
     return spec

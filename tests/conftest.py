@@ -1,0 +1,40 @@
+"""Shared fixtures. Synthesis is slow (a jsii round trip), so the example is synthesized once per
+session and every layer reads that one assembly."""
+
+import json
+import os
+from pathlib import Path
+
+import aws_cdk as cdk
+import pytest
+
+import stacks
+from orgboot.loader import load_spec
+from orgboot.spec import OrgSpec
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "org.yaml"
+
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+
+def synth(spec: OrgSpec, outdir: Path) -> Path:
+    """Synthesize every orgboot stack for `spec` into `outdir` (a cloud assembly)."""
+    app = cdk.App(outdir=str(outdir), analytics_reporting=False)
+    stacks.build(app, spec)
+    app.synth()
+    return outdir
+
+
+def template(assembly: Path, stack: str) -> dict:
+    return json.loads((assembly / f"{stack}.template.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def example_spec() -> OrgSpec:
+    return load_spec(EXAMPLE)
+
+
+@pytest.fixture(scope="session")
+def example_assembly(example_spec: OrgSpec, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return synth(example_spec, tmp_path_factory.mktemp("example") / "cdk.out")

@@ -1,0 +1,209 @@
+"""Loading org.yaml: the example is valid, and every kind of bad input is refused with the file,
+the line and the key, all problems at once."""
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from orgboot.loader import SpecError, load_spec
+from tests.conftest import EXAMPLE
+
+GOOD_POLICY = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}
+
+
+def write(tmp_path: Path, yaml_text: str, files: dict[str, str] | None = None) -> Path:
+    for name, content in {"policies/deny.json": json.dumps(GOOD_POLICY), **(files or {})}.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(content)
+    spec = tmp_path / "org.yaml"
+    spec.write_text(textwrap.dedent(yaml_text))
+    return spec
+
+
+def problems(tmp_path: Path, yaml_text: str, files: dict[str, str] | None = None) -> list[str]:
+    spec = write(tmp_path, yaml_text, files)
+    with pytest.raises(SpecError) as caught:
+        load_spec(spec)
+    return [str(problem).replace(str(spec), "org.yaml") for problem in caught.value.problems]
+
+
+BASE = """\
+organization:
+  policy_types: [SERVICE_CONTROL_POLICY]
+organizational_units: [Workloads/Prod, Security]
+accounts:
+  shop-prod: {name: Shop Prod, email: shop@example.com, ou: Workloads/Prod}
+"""
+
+
+def test_example_loads_with_implied_parent_ous():
+    spec = load_spec(EXAMPLE)
+    assert "Workloads" in spec.ou_paths and "Workloads/Prod" in spec.ou_paths
+    assert spec.ou_paths.index("Workloads") < spec.ou_paths.index("Workloads/Prod")
+    assert spec.accounts["shop-prod"].ou == "Workloads/Prod"
+    assert spec.policies["deny-leave-organization"].targets == ("Root",)
+
+
+def test_spec_is_frozen(tmp_path):
+    spec = load_spec(write(tmp_path, BASE))
+    with pytest.raises(Exception):
+        spec.accounts["shop-prod"].email = "other@example.com"
+
+
+def test_policy_documents_are_read_and_minified(tmp_path):
+    spec = load_spec(write(tmp_path, BASE + "policies:\n  deny: {type: SERVICE_CONTROL_POLICY, document: policies/deny.json, targets: [Root]}\n"))
+    document = spec.policies["deny"].document
+    assert document.content == GOOD_POLICY
+    assert " " not in document.minified and json.loads(document.minified) == GOOD_POLICY
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path):
+    assert problems(tmp_path, "accounts:\n  a: {name: A\n  b: 1\n") == [
+        "org.yaml:3: YAML syntax error: expected ',' or '}', but got ':'"
+    ]
+
+
+def test_unknown_keys_are_refused(tmp_path):
+    found = problems(tmp_path, BASE.replace("ou: Workloads/Prod}", "ou: Workloads/Prod, colour: red}") + "extra: 1\n")
+    assert found == ["org.yaml:5: accounts.shop-prod.colour: unknown key 'colour'", "org.yaml:6: extra: unknown key 'extra'"]
+
+
+def test_unknown_ou_reference_suggests_the_closest(tmp_path):
+    found = problems(tmp_path, BASE.replace("ou: Workloads/Prod}", "ou: Workloads/Prd}"))
+    assert found == [
+        "org.yaml:5: accounts.shop-prod.ou: OU 'Workloads/Prd' is not declared (did you mean 'Workloads/Prod'?);"
+        " add it to organizational_units or use Root"
+    ]
+
+
+def test_unknown_policy_target(tmp_path):
+    found = problems(tmp_path, BASE + "policies:\n  deny:\n    type: SERVICE_CONTROL_POLICY\n    document: policies/deny.json\n    targets: [Root, shop-prd]\n")
+    assert found == [
+        "org.yaml:10: policies.deny.targets.1: target 'shop-prd' is neither Root, a declared OU path nor an"
+        " account key (did you mean 'shop-prod'?)"
+    ]
+
+
+def test_duplicate_emails_case_insensitive(tmp_path):
+    found = problems(tmp_path, BASE + "  shop-dev: {name: Shop Dev, email: SHOP@example.com, ou: Security}\n")
+    assert found == ["org.yaml:6: accounts.shop-dev.email: email 'SHOP@example.com' is already used by account 'shop-prod'; every account needs its own"]
+
+
+def test_duplicate_account_names(tmp_path):
+    found = problems(tmp_path, BASE + "  shop-dev: {name: Shop Prod, email: dev@example.com, ou: Security}\n")
+    assert found == ["org.yaml:6: accounts.shop-dev.name: name 'Shop Prod' is already used by account 'shop-prod'; give each account its own name"]
+
+
+def test_duplicate_account_key_in_yaml(tmp_path):
+    found = problems(tmp_path, BASE + "  shop-prod: {name: Other, email: other@example.com, ou: Security}\n")
+    assert found == ["org.yaml:6: accounts.shop-prod: key 'shop-prod' is given twice; keep one"]
+
+
+def test_duplicate_ou_under_one_parent(tmp_path):
+    found = problems(tmp_path, BASE.replace("[Workloads/Prod, Security]", "[Workloads/Prod, Security, Workloads/Prod]"))
+    assert found == ["org.yaml:3: organizational_units.2: OU 'Workloads/Prod' is listed twice; AWS refuses two OUs with the same name under one parent"]
+
+
+def test_nesting_deeper_than_five_levels(tmp_path):
+    found = problems(tmp_path, BASE.replace("[Workloads/Prod, Security]", "[Workloads/Prod, Security, A/B/C/D/E/F]"))
+    assert found == ["org.yaml:3: organizational_units.2: 'A/B/C/D/E/F' is nested 6 levels deep; AWS allows at most 5 levels of OUs under the root"]
+
+
+def test_five_levels_are_fine(tmp_path):
+    spec = load_spec(write(tmp_path, BASE.replace("[Workloads/Prod, Security]", "[Workloads/Prod, Security, A/B/C/D/E]")))
+    assert "A/B/C/D/E" in spec.ou_paths
+
+
+@pytest.mark.parametrize(
+    "email, message",
+    [
+        ("not-an-email", "'not-an-email' is not an email address (expected name@domain.tld)"),
+        ("a@b.c", "'a@b.c' is 5 characters; AWS accepts 6-64"),
+        ("x" * 60 + "@example.com", f"'{'x' * 60}@example.com' is 72 characters; AWS accepts 6-64"),
+    ],
+)
+def test_invalid_email(tmp_path, email, message):
+    assert problems(tmp_path, BASE.replace("shop@example.com", email)) == [f"org.yaml:5: accounts.shop-prod.email: {message}"]
+
+
+@pytest.mark.parametrize("name", ["", "x" * 51, "Café"])
+def test_account_name_must_be_1_to_50_printable_ascii(tmp_path, name):
+    (found,) = problems(tmp_path, BASE.replace("name: Shop Prod", f"name: '{name}'"))
+    assert found.startswith("org.yaml:5: accounts.shop-prod.name: account name")
+    assert "must be 1-50 printable ASCII characters" in found
+
+
+def test_missing_policy_file(tmp_path):
+    found = problems(tmp_path, BASE + "policies:\n  deny: {type: SERVICE_CONTROL_POLICY, document: policies/nope.json, targets: [Root]}\n")
+    assert len(found) == 1 and found[0].startswith("org.yaml:7: policies.deny.document: policy file 'policies/nope.json' not found")
+
+
+def test_policy_file_that_is_not_json(tmp_path):
+    found = problems(
+        tmp_path,
+        BASE + "policies:\n  deny: {type: SERVICE_CONTROL_POLICY, document: policies/bad.json, targets: [Root]}\n",
+        {"policies/bad.json": '{"Statement": [,]}'},
+    )
+    assert found == ["org.yaml:7: policies.deny.document: 'policies/bad.json' is not valid JSON: Expecting value at line 1, column 16"]
+
+
+def test_policy_type_not_enabled(tmp_path):
+    found = problems(tmp_path, BASE + "policies:\n  tags: {type: TAG_POLICY, document: policies/deny.json, targets: [Root]}\n")
+    assert found == ["org.yaml:7: policies.tags.type: policy type TAG_POLICY is not enabled; add it to organization.policy_types"]
+
+
+def test_policy_larger_than_the_type_allows(tmp_path):
+    big = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": [f"s3:Action{i:05d}" for i in range(700)], "Resource": "*"}]}
+    found = problems(
+        tmp_path,
+        BASE + "policies:\n  big: {type: SERVICE_CONTROL_POLICY, document: policies/big.json, targets: [Root]}\n",
+        {"policies/big.json": json.dumps(big, indent=2)},
+    )
+    size = len(json.dumps(big, separators=(",", ":")))
+    assert found == [f"org.yaml:7: policies.big.document: 'policies/big.json' is {size} characters minified; a SERVICE_CONTROL_POLICY may have at most 10240"]
+
+
+def test_too_many_scps_on_one_target(tmp_path):
+    policies = "".join(f"  deny-{i}: {{type: SERVICE_CONTROL_POLICY, document: policies/deny.json, targets: [Security]}}\n" for i in range(10))
+    found = problems(tmp_path, BASE + "policies:\n" + policies)
+    assert len(found) == 1
+    assert found[0].startswith("org.yaml:16: policies.deny-9.targets: 10 SERVICE_CONTROL_POLICY policies target 'Security'")
+    assert found[0].endswith("at most 9 may besides FullAWSAccess, which AWS keeps attached")
+
+
+def test_keys_that_collide_as_logical_ids(tmp_path):
+    found = problems(tmp_path, BASE.replace("[Workloads/Prod, Security]", "[Workloads/Prod, Security, Workloads-Prod]"))
+    assert found == ["org.yaml:3: organizational_units: 'Workloads/Prod' and 'Workloads-Prod' both become CloudFormation resource OuWorkloadsProd; rename one"]
+
+
+def test_every_problem_is_listed_at_once(tmp_path):
+    text = """\
+    organization:
+      policy_types: [SERVICE_CONTROL_POLICY]
+    organizational_units: [Security, Security]
+    accounts:
+      one: {name: One, email: broken, ou: Nowhere}
+      two: {name: Two, email: two@example.com, ou: Security, colour: red}
+      three: {name: Three, email: two@example.com, ou: Security}
+    policies:
+      p: {type: TAG_POLICY, document: policies/missing.json, targets: [three, Secrity]}
+    """
+    found = problems(tmp_path, text)
+    assert [line.split(": ", 2)[:2] for line in found] == [
+        ["org.yaml:3", "organizational_units.1"],
+        ["org.yaml:5", "accounts.one.email"],
+        ["org.yaml:5", "accounts.one.ou"],
+        ["org.yaml:6", "accounts.two.colour"],
+        ["org.yaml:7", "accounts.three.email"],
+        ["org.yaml:9", "policies.p.document"],
+        ["org.yaml:9", "policies.p.targets.1"],
+        ["org.yaml:9", "policies.p.type"],
+    ]
+
+
+def test_missing_spec_file(tmp_path):
+    with pytest.raises(SpecError) as caught:
+        load_spec(tmp_path / "absent.yaml")
+    assert "cannot read the spec" in str(caught.value)
