@@ -63,18 +63,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     # Piped output (CI logs, make) gets a wide page instead of rich's 80-column default.
     width = None if sys.stdout.isatty() else 132
-    out, err = Console(width=width), Console(stderr=True, width=width)
+    out = Console(width=width)
     try:
         return args.run(args, out)
     except SpecError as error:
         print(error, file=sys.stderr)
         return 1
     except EmulationError as error:
-        err.print(f"[red]emulated deploy failed:[/] {error}", highlight=False)
+        print(f"emulated deploy failed: {error}", file=sys.stderr)
         return 1
     except Exception as error:  # a traceback is for us, not for users: ask for --debug
         if args.debug:
             traceback.print_exc()
         else:
-            err.print(f"[red]internal error:[/] {type(error).__name__}: {error}\n(rerun with --debug for details, and report it)", highlight=False)
+            print(f"internal error: {type(error).__name__}: {error}\n(rerun with --debug for details, and report it)", file=sys.stderr)
         return 2

@@ -65,8 +65,8 @@ def organization_tree(organization: Organization) -> Group:
     return Group(header, tree, footer)
 
 
-# Resource types people think in; the rest (the custom-resource provider's role and function) is
-# counted as plumbing.
+# Resource types people think in, in the order they read best; the rest (the custom-resource
+# provider's role and function) is counted as supporting resources.
 _FRIENDLY_TYPES = {
     "AWS::Organizations::Organization": "organization",
     "AWS::Organizations::OrganizationalUnit": "OUs",
@@ -74,21 +74,23 @@ _FRIENDLY_TYPES = {
     "AWS::Organizations::Policy": "policies",
     "Custom::AWS": "SDK calls",
 }
+_ACTIONS = {"CREATE": "created", "UPDATE": "updated", "REPLACE": "replaced", "DELETE": "deleted", "RETAIN": "retained"}
 
 
 def deploy_summary(events: Iterable[Event]) -> Text:
     """One line per stack: what the deploy did, in words."""
+    kinds = [*_FRIENDLY_TYPES.values(), "supporting resources"]
     per_stack: dict[str, Counter[tuple[str, str]]] = {}
     for event in events:
-        kind = _FRIENDLY_TYPES.get(event.type, "other")
-        per_stack.setdefault(event.stack, Counter())[(event.action.lower(), kind)] += 1
+        kind = _FRIENDLY_TYPES.get(event.type, "supporting resources")
+        per_stack.setdefault(event.stack, Counter())[(event.action, kind)] += 1
     text = Text()
     for stack, counts in per_stack.items():
-        by_action: dict[str, list[str]] = {}
-        for (action, kind), count in sorted(counts.items()):
-            by_action.setdefault(action, []).append(f"{count} {kind}")
-        parts = [f"{action}d " + ", ".join(kinds) if action.endswith("e") else f"{action}ed " + ", ".join(kinds)
-                 for action, kinds in by_action.items()]
+        parts = []
+        for action, verb in _ACTIONS.items():
+            done = [f"{counts[(action, kind)]} {kind}" for kind in kinds if counts[(action, kind)]]
+            if done:
+                parts.append(f"{verb} " + ", ".join(done))
         text.append(f"  {stack}: ", style="bold")
         text.append("; ".join(parts) + "\n")
     return text

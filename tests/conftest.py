@@ -38,3 +38,14 @@ def example_spec() -> OrgSpec:
 @pytest.fixture(scope="session")
 def example_assembly(example_spec: OrgSpec, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return synth(example_spec, tmp_path_factory.mktemp("example") / "cdk.out")
+
+
+def example_variant(tmp_path: Path, change) -> OrgSpec:
+    """The example org.yaml after `change(data)` edits its parsed YAML in place."""
+    import yaml
+
+    data = yaml.safe_load(EXAMPLE.read_text())
+    change(data)
+    (tmp_path / "org.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    (tmp_path / "policies").symlink_to(EXAMPLE.parent / "policies")
+    return load_spec(tmp_path / "org.yaml")

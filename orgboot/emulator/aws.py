@@ -49,13 +49,13 @@ def assume(account_id: str, role_name: str = ACCESS_ROLE, region: str = "us-east
 @contextmanager
 def emulated_aws() -> Iterator[None]:
     """An in-memory AWS for the duration of the block. Fake credentials keep boto3 from looking
-    for real ones; AWS managed policies are loaded so templates can attach them."""
+    for real ones. AWS managed policies are loaded on demand (see managed_policies.py)."""
     fake = {
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_SESSION_TOKEN": "testing",
         "AWS_DEFAULT_REGION": "us-east-1",
-        "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
+        "MOTO_IAM_LOAD_MANAGED_POLICIES": "false",
     }
     saved = {key: os.environ.get(key) for key in fake}
     os.environ.update(fake)

@@ -85,9 +85,10 @@ class Engine:
 
         # Cleanup, as CloudFormation does after a successful update: removed resources in
         # reverse order, then the old halves of replacements.
-        removed = [(lid, res) for lid, res in reversed(list(old.items())) if lid not in state.resources]
+        removed = [(lid, res) for lid, res in reversed(list(old.items())) if lid not in resources]
         for logical_id, resource in removed:
             self._remove(stack_name, logical_id, resource, resource.deletion_policy, aws)
+            del state.resources[logical_id]
         for logical_id, resource in replaced:
             self._remove(stack_name, logical_id, resource, resource.update_replace_policy, aws)
 

@@ -3,6 +3,7 @@
 import json
 from typing import Any
 
+from orgboot.emulator import managed_policies
 from orgboot.emulator.handlers.base import Context, Handler, Replace, Result
 
 
@@ -35,6 +36,7 @@ class Role(Handler):
             request["PermissionsBoundary"] = props["PermissionsBoundary"]
         role = iam.create_role(**request)["Role"]
         for arn in props.get("ManagedPolicyArns", []):
+            managed_policies.ensure_loaded(ctx.aws.account_id, arn)
             iam.attach_role_policy(RoleName=name, PolicyArn=arn)
         for policy in props.get("Policies", []):
             iam.put_role_policy(RoleName=name, PolicyName=policy["PolicyName"], PolicyDocument=_document(policy["PolicyDocument"]))

@@ -1,0 +1,41 @@
+"""What a spec says the organization must look like, in the inventory's terms: the emulation
+tests compare this with what boto3 reads back from moto."""
+
+from orgboot.inventory import Organization
+from orgboot.spec import ROOT, OrgSpec
+
+
+def placement(spec: OrgSpec) -> dict[str, str]:
+    """Account email -> OU path."""
+    return {account.email: account.ou for account in spec.accounts.values()}
+
+
+def actual_placement(organization: Organization) -> dict[str, str]:
+    placement = {}
+    for node in organization.root.walk():
+        for child in node.children:
+            if child.kind == "account" and child.id != organization.management_account_id:
+                placement[child.email] = node.path
+    return placement
+
+
+def attachments(spec: OrgSpec) -> dict[str, set[str]]:
+    """Target (Root, OU path or account email) -> names of the policies attached to it."""
+    result: dict[str, set[str]] = {}
+    for key, policy in spec.policies.items():
+        for target in policy.targets:
+            name = spec.accounts[target].email if target in spec.accounts else target
+            result.setdefault(name, set()).add(key)
+    return result
+
+
+def actual_attachments(organization: Organization) -> dict[str, set[str]]:
+    result = {}
+    for node in organization.root.walk():
+        names = {name for names in node.policies.values() for name in names} - {"FullAWSAccess", "RCPFullAWSAccess"}
+        if names:
+            result[node.email if node.kind == "account" else node.path] = names
+    return result
+
+
+__all__ = ["ROOT", "actual_attachments", "actual_placement", "attachments", "placement"]

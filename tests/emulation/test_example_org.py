@@ -1,0 +1,58 @@
+"""Deploy the synthesized example into moto with the emulator, then read it back through boto3:
+the organization must be what org.yaml says."""
+
+from pathlib import Path
+
+import pytest
+
+from orgboot.emulator import Engine, deploy_assembly, emulated_aws, management
+from orgboot.inventory import Organization, read_organization
+from tests.emulation.expected import actual_attachments, actual_placement, attachments, placement
+
+
+@pytest.fixture(scope="module")
+def deployed(example_assembly: Path):
+    with emulated_aws():
+        engine = Engine()
+        deploy_assembly(engine, example_assembly)
+        yield engine, read_organization(management().client("organizations"))
+
+
+@pytest.fixture(scope="module")
+def organization(deployed) -> Organization:
+    return deployed[1]
+
+
+def test_policy_types_enabled_on_the_root(organization, example_spec):
+    assert sorted(organization.enabled_policy_types) == sorted(example_spec.organization.policy_types)
+
+
+def test_ou_tree_equals_the_spec(organization, example_spec):
+    assert set(organization.ous()) == set(example_spec.ou_paths)
+
+
+def test_every_account_is_in_its_ou(organization, example_spec):
+    assert actual_placement(organization) == placement(example_spec)
+
+
+def test_account_names_and_tags(organization, example_spec):
+    by_email = {node.email: node for node in organization.accounts().values()}
+    for account in example_spec.accounts.values():
+        assert by_email[account.email].name == account.name
+        assert by_email[account.email].tags == account.tags
+
+
+def test_policies_are_attached_where_the_spec_says(organization, example_spec):
+    assert actual_attachments(organization) == attachments(example_spec)
+
+
+def test_policy_content_is_the_minified_document(organization, example_spec):
+    client = management().client("organizations")  # the module fixture keeps moto running
+    policies = client.list_policies(Filter="SERVICE_CONTROL_POLICY")["Policies"]
+    stored = {p["Name"]: client.describe_policy(PolicyId=p["Id"])["Policy"]["Content"] for p in policies}
+    assert stored["deny-leave-organization"] == example_spec.policies["deny-leave-organization"].document.minified
+
+
+def test_nothing_was_deleted_or_replaced(deployed):
+    engine, _ = deployed
+    assert {event.action for event in engine.events} == {"CREATE"}

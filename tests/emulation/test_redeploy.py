@@ -1,0 +1,57 @@
+"""Deploying a changed org.yaml over the example, as `cdk deploy` would update the stack: accounts
+are moved, created or left alone, never closed or replaced."""
+
+import pytest
+
+from orgboot.emulator import EmulationError, Engine, deploy_assembly, emulated_aws, management
+from orgboot.inventory import read_organization
+from tests.conftest import example_variant, synth
+from tests.emulation.expected import actual_placement, placement
+
+
+def change(data):
+    data["accounts"]["shop-dev"]["ou"] = "Sandbox"  # move
+    data["accounts"]["network"]["tags"] = {"cost-center": "2000"}  # retag
+    del data["accounts"]["sandbox-alice"]  # removed from org.yaml: must stay in the organization
+    data["accounts"]["sandbox-bob"] = {"name": "Sandbox Bob", "email": "aws+sandbox-bob@example.com", "ou": "Sandbox"}
+    data["policies"]["deny-all"]["targets"] = ["Suspended", "Sandbox"]
+
+
+def test_update_moves_creates_and_retains_accounts(tmp_path, example_assembly):
+    changed_spec = example_variant(tmp_path, change)
+    changed = synth(changed_spec, tmp_path / "cdk.out")
+    with emulated_aws():
+        engine = Engine()
+        deploy_assembly(engine, example_assembly)
+        first = len(engine.events)
+        deploy_assembly(engine, changed)
+        update = {(e.logical_id, e.action) for e in engine.events[first:]}
+        organization = read_organization(management().client("organizations"))
+
+    accounts_touched = {(lid, action) for lid, action in update if lid.startswith("Account")}
+    assert accounts_touched == {
+        ("AccountShopDev", "UPDATE"),
+        ("AccountNetwork", "UPDATE"),
+        ("AccountSandboxBob", "CREATE"),
+        ("AccountSandboxAlice", "RETAIN"),
+    }
+    assert ("PolicyDenyAll", "UPDATE") in update
+    emails = {node.email: node for node in organization.accounts().values()}
+    assert emails["aws+sandbox-alice@example.com"].tags == {}  # still there, untouched
+    assert emails["aws+network@example.com"].tags == {"cost-center": "2000"}
+    expected = {**placement(changed_spec), "aws+sandbox-alice@example.com": "Sandbox"}
+    assert actual_placement(organization) == expected
+    sandbox = organization.ous()["Sandbox"]
+    assert sandbox.policies["SERVICE_CONTROL_POLICY"] == ["FullAWSAccess", "deny-all"]
+
+
+def test_renaming_an_account_fails_like_cloudformation(tmp_path, example_assembly):
+    def rename(data):
+        data["accounts"]["audit"]["name"] = "Security Audit"
+
+    renamed = synth(example_variant(tmp_path, rename), tmp_path / "cdk.out")
+    with emulated_aws():
+        engine = Engine()
+        deploy_assembly(engine, example_assembly)
+        with pytest.raises(EmulationError, match="AccountName of account .* cannot be changed by CloudFormation"):
+            deploy_assembly(engine, renamed)
