@@ -93,4 +93,5 @@ def deploy_summary(events: Iterable[Event]) -> Text:
                 parts.append(f"{verb} " + ", ".join(done))
         text.append(f"  {stack}: ", style="bold")
         text.append("; ".join(parts) + "\n")
+    text.rstrip()
     return text
