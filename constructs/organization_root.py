@@ -17,6 +17,7 @@ class OrganizationRoot(Construct):
         self.organization.apply_removal_policy(RemovalPolicy.RETAIN)
         self.organization.override_logical_id("Organization")
         self.root_id: str = self.organization.attr_root_id
+        self.organization_id: str = self.organization.attr_id
         self._enablers: dict[str, IDependable] = {}
         for policy_type in policy_types:
             enabler = self._enable(policy_type)

@@ -13,6 +13,8 @@ ACCOUNT_NAME_PATTERN = r"^[\x20-\x7E]{1,50}$"  # 1-50 printable ASCII
 EMAIL_PATTERN = r"^[^\s@]+@[^\s@]+\.[^\s@]+$"
 EMAIL_MIN, EMAIL_MAX = 6, 64
 ROLE_NAME_PATTERN = r"^[\w+=,.@-]{1,64}$"
+IAM_NAME_PATTERN = r"^[\w+=,.@-]+$"
+ACCOUNT_ALIAS_PATTERN = r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$"
 POLICY_NAME_PATTERN = r"^[\s\S]{1,128}$"
 POLICY_DESCRIPTION_MAX = 512
 TAG_KEY_MAX, TAG_VALUE_MAX, TAGS_PER_RESOURCE = 128, 256, 50

@@ -114,7 +114,9 @@ def declared_names(data: dict[str, Any]) -> dict[str, frozenset[str]]:
         return [item for item in value if isinstance(item, str)] if isinstance(value, (list, dict)) else []
 
     organization = data.get("organization")
+    baseline = data.get("management_baseline")
     return {
+        "group_names": frozenset(strings(baseline.get("groups")) if isinstance(baseline, dict) else []),
         "ou_paths": frozenset(implied_ou_paths(strings(data.get("organizational_units")))),
         "account_keys": frozenset(strings(data.get("accounts"))),
         "policy_types": frozenset(

@@ -3,6 +3,7 @@
 import aws_cdk as cdk
 
 from orgboot.spec import OrgSpec
+from stacks.management_baseline_stack import ManagementBaselineStack
 from stacks.organization_stack import OrganizationStack
 
 # Organizations, IAM and billing metrics are homed in us-east-1.
@@ -11,4 +12,13 @@ MANAGEMENT_REGION = "us-east-1"
 
 def build(app: cdk.App, spec: OrgSpec) -> list[cdk.Stack]:
     env = cdk.Environment(region=MANAGEMENT_REGION)
-    return [OrganizationStack(app, "OrganizationStack", spec=spec, env=env)]
+    organization = OrganizationStack(app, "OrganizationStack", spec=spec, env=env)
+    baseline = ManagementBaselineStack(
+        app,
+        "ManagementBaselineStack",
+        baseline=spec.management_baseline,
+        organization_id=organization.root.organization_id,
+        org_paths=organization.org_paths,
+        env=env,
+    )
+    return [organization, baseline]

@@ -17,6 +17,8 @@ class OrganizationStack(Stack):
         super().__init__(scope, id, description="orgboot: the AWS Organization, its OUs, accounts and policies", **kwargs)
         self.root = OrganizationRoot(self, "Organization", policy_types=spec.organization.policy_types)
         self.ou_ids: dict[str, str] = {ROOT: self.root.root_id}
+        # "o-id/r-id/ou-id/.../" of the root and each OU: what aws:ResourceOrgPaths matches.
+        self.org_paths: dict[str, str] = {ROOT: f"{self.root.organization_id}/{self.root.root_id}/"}
         for path in spec.ou_paths:  # parents first
             ou = OrganizationalUnit(
                 self,
@@ -26,6 +28,7 @@ class OrganizationStack(Stack):
                 logical_id=naming.ou_logical_id(path),
             )
             self.ou_ids[path] = ou.ou_id
+            self.org_paths[path] = f"{self.org_paths[parent_of(path)]}{ou.ou_id}/"
 
         self.accounts: dict[str, MemberAccount] = {}
         previous = None

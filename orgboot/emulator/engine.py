@@ -7,6 +7,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from botocore.exceptions import ClientError, ParamValidationError
+
 from orgboot.emulator.aws import AwsAccount
 from orgboot.emulator.errors import EmulationError
 from orgboot.emulator.handlers import HANDLERS, Replace, Result
@@ -71,6 +73,7 @@ class Engine:
             ref=lambda lid: self._deployed(state, stack_name, lid).attributes["Ref"],
             get_att=lambda lid, attr: self._attribute(state, stack_name, lid, attr),
             import_value=self._import,
+            stack_output=lambda stack, region, output: self._stack_output(aws.account_id, stack, output),
             conditions=template.get("Conditions"),
         )
         replaced: list[tuple[str, DeployedResource]] = []
@@ -80,7 +83,8 @@ class Engine:
                 continue
             try:
                 replaced += self._apply(stack_name, state, logical_id, definition, resolver, aws)
-            except EmulationError as error:
+            except (EmulationError, ClientError, ParamValidationError) as error:
+                # As CloudFormation reports a failed resource: which one, and the service's words.
                 raise EmulationError(f"{stack_name}/{logical_id} ({definition.get('Type')}): {error}") from None
 
         # Cleanup, as CloudFormation does after a successful update: removed resources in
@@ -165,6 +169,12 @@ class Engine:
         if name not in self.exports:
             raise EmulationError(f"no stack exports '{name}': deploy the exporting stack first")
         return self.exports[name]
+
+    def _stack_output(self, account_id: str, stack: str, output: str) -> Any:
+        state = self.stacks.get((account_id, stack))
+        if state is None or output not in state.outputs:
+            raise EmulationError(f"stack {stack} has no output {output}: deploy it first")
+        return state.outputs[output]
 
     @staticmethod
     def _parameters(stack: str, template: Mapping[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:

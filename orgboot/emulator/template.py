@@ -26,10 +26,12 @@ class Resolver:
         ref: Callable[[str], Any],
         get_att: Callable[[str, str], Any],
         import_value: Callable[[str], Any],
+        stack_output: Callable[[str, str, str], Any] | None = None,
         conditions: Mapping[str, Any] | None = None,
     ) -> None:
         self._pseudo, self._parameters = pseudo, parameters
         self._ref, self._get_att, self._import_value = ref, get_att, import_value
+        self._stack_output = stack_output
         self._condition_defs = conditions or {}
         self._condition_values: dict[str, bool] = {}
 
@@ -80,6 +82,9 @@ class Resolver:
             return text.split(separator)
         if name == "Fn::ImportValue":
             return self._import_value(self.resolve(arg))
+        if name == "Fn::GetStackOutput" and self._stack_output:  # CDK's weak cross-stack references
+            arg = self.resolve(arg)
+            return self._stack_output(arg["StackName"], arg.get("Region", self._pseudo["AWS::Region"]), arg["OutputName"])
         if name == "Fn::If":
             condition, if_true, if_false = arg
             return self.resolve(if_true if self.condition(condition) else if_false)

@@ -1,6 +1,6 @@
 """Resource handlers by CloudFormation type. A type missing here is refused by the engine."""
 
-from orgboot.emulator.handlers import custom_aws, iam, lambda_function, organizations
+from orgboot.emulator.handlers import custom_aws, iam, lambda_function, logging, monitoring, organizations
 from orgboot.emulator.handlers.base import Handler, Inert, Replace, Result
 
 HANDLERS: dict[str, Handler] = {
@@ -9,6 +9,8 @@ HANDLERS: dict[str, Handler] = {
     **iam.HANDLERS,
     **lambda_function.HANDLERS,
     **custom_aws.HANDLERS,
+    **monitoring.HANDLERS,
+    **logging.HANDLERS,
 }
 
 __all__ = ["HANDLERS", "Handler", "Replace", "Result"]

@@ -82,7 +82,85 @@ class InlinePolicy(Handler):
                 getattr(iam, f"delete_{kind}_policy")(**{f"{kind.title()}Name": name}, PolicyName=props["PolicyName"])
 
 
+class ManagedPolicy(Handler):
+    def create(self, ctx: Context, props: dict[str, Any]) -> Result:
+        iam = _iam(ctx)
+        name = props.get("ManagedPolicyName") or _generated_name(ctx, 128)
+        arn = iam.create_policy(
+            PolicyName=name, Path=props.get("Path", "/"), PolicyDocument=_document(props["PolicyDocument"]),
+            Description=props.get("Description", ""),
+        )["Policy"]["Arn"]
+        for key, kind in InlinePolicy.KINDS:
+            for target in props.get(key, []):
+                getattr(iam, f"attach_{kind}_policy")(**{f"{kind.title()}Name": target}, PolicyArn=arn)
+        return Result(arn, {"PolicyArn": arn})
+
+    def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
+        _iam(ctx).delete_policy(PolicyArn=physical_id)
+
+
+class Group(Handler):
+    def create(self, ctx: Context, props: dict[str, Any]) -> Result:
+        iam = _iam(ctx)
+        name = props.get("GroupName") or _generated_name(ctx, 128)
+        group = iam.create_group(GroupName=name, Path=props.get("Path", "/"))["Group"]
+        for arn in props.get("ManagedPolicyArns", []):
+            managed_policies.ensure_loaded(ctx.aws.account_id, arn)
+            iam.attach_group_policy(GroupName=name, PolicyArn=arn)
+        for policy in props.get("Policies", []):
+            iam.put_group_policy(GroupName=name, PolicyName=policy["PolicyName"], PolicyDocument=_document(policy["PolicyDocument"]))
+        return Result(name, {"Arn": group["Arn"]})
+
+    def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
+        if old.get("GroupName") != new.get("GroupName"):
+            raise Replace("GroupName is create-only")
+        iam = _iam(ctx)
+        for arn in set(old.get("ManagedPolicyArns", [])) - set(new.get("ManagedPolicyArns", [])):
+            iam.detach_group_policy(GroupName=physical_id, PolicyArn=arn)
+        for arn in set(new.get("ManagedPolicyArns", [])) - set(old.get("ManagedPolicyArns", [])):
+            managed_policies.ensure_loaded(ctx.aws.account_id, arn)
+            iam.attach_group_policy(GroupName=physical_id, PolicyArn=arn)
+        return Result(physical_id, {"Arn": iam.get_group(GroupName=physical_id)["Group"]["Arn"]})
+
+    def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
+        iam = _iam(ctx)
+        for arn in props.get("ManagedPolicyArns", []):
+            iam.detach_group_policy(GroupName=physical_id, PolicyArn=arn)
+        iam.delete_group(GroupName=physical_id)
+
+
+class User(Handler):
+    """Only what orgboot declares: a name and group memberships. No login profile, no keys."""
+
+    def create(self, ctx: Context, props: dict[str, Any]) -> Result:
+        iam = _iam(ctx)
+        name = props.get("UserName") or _generated_name(ctx)
+        user = iam.create_user(UserName=name, Path=props.get("Path", "/"))["User"]
+        for group in props.get("Groups", []):
+            iam.add_user_to_group(GroupName=group, UserName=name)
+        return Result(name, {"Arn": user["Arn"]})
+
+    def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
+        if old.get("UserName") != new.get("UserName"):
+            raise Replace("UserName is create-only")
+        iam = _iam(ctx)
+        for group in set(old.get("Groups", [])) - set(new.get("Groups", [])):
+            iam.remove_user_from_group(GroupName=group, UserName=physical_id)
+        for group in set(new.get("Groups", [])) - set(old.get("Groups", [])):
+            iam.add_user_to_group(GroupName=group, UserName=physical_id)
+        return Result(physical_id, {"Arn": iam.get_user(UserName=physical_id)["User"]["Arn"]})
+
+    def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
+        iam = _iam(ctx)
+        for group in props.get("Groups", []):
+            iam.remove_user_from_group(GroupName=group, UserName=physical_id)
+        iam.delete_user(UserName=physical_id)
+
+
 HANDLERS: dict[str, Handler] = {
+    "AWS::IAM::ManagedPolicy": ManagedPolicy(),
+    "AWS::IAM::Group": Group(),
+    "AWS::IAM::User": User(),
     "AWS::IAM::Role": Role(),
     "AWS::IAM::Policy": InlinePolicy(),
 }

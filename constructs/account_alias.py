@@ -1,0 +1,32 @@
+"""The account alias (the sign-in URL's name). CloudFormation has no resource for it."""
+
+from aws_cdk import custom_resources as cr
+from constructs import Construct
+
+
+class AccountAlias(Construct):
+    """An account has at most one alias and CreateAccountAlias overwrites it, so a changed alias
+    replaces the old one in place; removing the construct deletes the alias."""
+
+    def __init__(self, scope: Construct, id: str, *, alias: str) -> None:
+        super().__init__(scope, id)
+        create = cr.AwsSdkCall(
+            service="IAM",
+            action="createAccountAlias",
+            parameters={"AccountAlias": alias},
+            physical_resource_id=cr.PhysicalResourceId.of("account-alias"),
+        )
+        self.resource = cr.AwsCustomResource(
+            self,
+            "Resource",
+            install_latest_aws_sdk=False,
+            on_create=create,
+            on_update=create,
+            on_delete=cr.AwsSdkCall(
+                service="IAM",
+                action="deleteAccountAlias",
+                parameters={"AccountAlias": alias},
+                ignore_error_codes_matching="NoSuchEntity",
+            ),
+            policy=cr.AwsCustomResourcePolicy.from_sdk_calls(resources=cr.AwsCustomResourcePolicy.ANY_RESOURCE),
+        )

@@ -1,0 +1,74 @@
+"""Billing alarm and monthly budget, e-mailing the same people."""
+
+from collections.abc import Sequence
+
+from aws_cdk import Duration, aws_budgets as budgets, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as actions
+from aws_cdk import aws_sns as sns, aws_sns_subscriptions as subscriptions
+from constructs import Construct
+
+
+class BillingAlerts(Construct):
+    """A CloudWatch alarm on AWS/Billing EstimatedCharges (USD) and an AWS::Budgets::Budget.
+
+    Billing metrics exist only in us-east-1, and only once the root user has enabled billing alerts
+    (Billing preferences): the stack must be deployed in us-east-1."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        alarm_threshold_usd: float,
+        monthly_budget_usd: float,
+        actual_threshold_percent: float,
+        forecast_threshold_percent: float,
+        emails: Sequence[str],
+    ) -> None:
+        super().__init__(scope, id)
+        self.topic = sns.Topic(self, "Topic", display_name="AWS billing alerts", enforce_ssl=True)
+        for email in emails:
+            self.topic.add_subscription(subscriptions.EmailSubscription(email))
+
+        estimated_charges = cloudwatch.Metric(
+            namespace="AWS/Billing",
+            metric_name="EstimatedCharges",
+            dimensions_map={"Currency": "USD"},
+            statistic="Maximum",
+            period=Duration.hours(6),  # billing data is published a few times a day
+        )
+        self.alarm = cloudwatch.Alarm(
+            self,
+            "Alarm",
+            alarm_description=f"Estimated charges this month exceed {alarm_threshold_usd:g} USD",
+            metric=estimated_charges,
+            threshold=alarm_threshold_usd,
+            evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        self.alarm.add_alarm_action(actions.SnsAction(self.topic))
+
+        subscribers = [budgets.CfnBudget.SubscriberProperty(subscription_type="EMAIL", address=e) for e in emails]
+
+        def notify(kind: str, percent: float) -> budgets.CfnBudget.NotificationWithSubscribersProperty:
+            return budgets.CfnBudget.NotificationWithSubscribersProperty(
+                notification=budgets.CfnBudget.NotificationProperty(
+                    notification_type=kind, comparison_operator="GREATER_THAN", threshold=percent, threshold_type="PERCENTAGE"
+                ),
+                subscribers=subscribers,
+            )
+
+        self.budget = budgets.CfnBudget(
+            self,
+            "Budget",
+            budget=budgets.CfnBudget.BudgetDataProperty(
+                budget_name="monthly-cost",
+                budget_type="COST",
+                time_unit="MONTHLY",
+                budget_limit=budgets.CfnBudget.SpendProperty(amount=monthly_budget_usd, unit="USD"),
+            ),
+            notifications_with_subscribers=[
+                notify("ACTUAL", actual_threshold_percent),
+                notify("FORECASTED", forecast_threshold_percent),
+            ],
+        )

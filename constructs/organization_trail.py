@@ -1,0 +1,47 @@
+"""An organization CloudTrail trail and the bucket it writes to."""
+
+from aws_cdk import RemovalPolicy, aws_cloudtrail as cloudtrail, aws_s3 as s3, custom_resources as cr
+from constructs import Construct
+
+
+class OrganizationTrail(Construct):
+    """Logs every account of the organization, in all regions, with log file validation, into a
+    versioned, TLS-only, non-public bucket that is retained if the stack ever lets go of it."""
+
+    def __init__(self, scope: Construct, id: str, *, trail_name: str, organization_id: str) -> None:
+        super().__init__(scope, id)
+        self.bucket = s3.Bucket(
+            self,
+            "Bucket",
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            versioned=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        # An organization trail created through the API needs CloudTrail's trusted access first.
+        self.trusted_access = cr.AwsCustomResource(
+            self,
+            "TrustedAccess",
+            install_latest_aws_sdk=False,
+            on_create=cr.AwsSdkCall(
+                service="Organizations",
+                action="enableAWSServiceAccess",
+                parameters={"ServicePrincipal": "cloudtrail.amazonaws.com"},
+                physical_resource_id=cr.PhysicalResourceId.of("cloudtrail-trusted-access"),
+            ),
+            policy=cr.AwsCustomResourcePolicy.from_sdk_calls(resources=cr.AwsCustomResourcePolicy.ANY_RESOURCE),
+        )
+        self.trail = cloudtrail.Trail(
+            self,
+            "Trail",
+            trail_name=trail_name,
+            bucket=self.bucket,
+            is_organization_trail=True,
+            org_id=organization_id,
+            is_multi_region_trail=True,
+            include_global_service_events=True,
+            enable_file_validation=True,
+        )
+        self.trail.node.add_dependency(self.trusted_access)

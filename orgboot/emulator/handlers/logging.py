@@ -1,0 +1,63 @@
+"""The organization trail: its S3 bucket, the bucket policy and the CloudTrail trail."""
+
+import json
+from typing import Any
+
+from orgboot.emulator.handlers.base import Context, Handler, Result
+
+
+class Bucket(Handler):
+    def create(self, ctx: Context, props: dict[str, Any]) -> Result:
+        s3 = ctx.aws.client("s3")
+        name = props.get("BucketName") or f"{ctx.stack_name}-{ctx.logical_id}".lower()[:55] + "-emul8d"
+        s3.create_bucket(Bucket=name)  # us-east-1: no location constraint
+        if "VersioningConfiguration" in props:
+            s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": props["VersioningConfiguration"]["Status"]})
+        if "PublicAccessBlockConfiguration" in props:
+            s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"])
+        if "BucketEncryption" in props:
+            rules = [  # CloudFormation and the S3 API name this key differently
+                {"ApplyServerSideEncryptionByDefault": rule["ServerSideEncryptionByDefault"]}
+                for rule in props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+            ]
+            s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": rules})
+        arn = f"arn:aws:s3:::{name}"
+        return Result(name, {"Arn": arn, "DomainName": f"{name}.s3.amazonaws.com"})
+
+    def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
+        ctx.aws.client("s3").delete_bucket(Bucket=physical_id)
+
+
+class BucketPolicy(Handler):
+    def create(self, ctx: Context, props: dict[str, Any]) -> Result:
+        ctx.aws.client("s3").put_bucket_policy(Bucket=props["Bucket"], Policy=json.dumps(props["PolicyDocument"]))
+        return Result(f"{props['Bucket']}-policy")
+
+    def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
+        return self.create(ctx, new)
+
+    def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
+        ctx.aws.client("s3").delete_bucket_policy(Bucket=props["Bucket"])
+
+
+class Trail(Handler):
+    FLAGS = ("IncludeGlobalServiceEvents", "IsMultiRegionTrail", "EnableLogFileValidation", "IsOrganizationTrail")
+
+    def create(self, ctx: Context, props: dict[str, Any]) -> Result:
+        cloudtrail = ctx.aws.client("cloudtrail")
+        name = props.get("TrailName") or f"{ctx.stack_name}-{ctx.logical_id}"
+        request = {key: bool(props[key]) for key in self.FLAGS if key in props}
+        trail = cloudtrail.create_trail(Name=name, S3BucketName=props["S3BucketName"], **request)
+        if props.get("IsLogging"):
+            cloudtrail.start_logging(Name=name)
+        return Result(name, {"Arn": trail["TrailARN"]})
+
+    def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
+        ctx.aws.client("cloudtrail").delete_trail(Name=physical_id)
+
+
+HANDLERS: dict[str, Handler] = {
+    "AWS::S3::Bucket": Bucket(),
+    "AWS::S3::BucketPolicy": BucketPolicy(),
+    "AWS::CloudTrail::Trail": Trail(),
+}

@@ -1,0 +1,84 @@
+"""SNS topics and subscriptions, CloudWatch alarms and budgets: the billing alerts."""
+
+import json
+from typing import Any
+
+from orgboot.emulator.handlers.base import Context, Handler, Result
+
+
+class Topic(Handler):
+    def create(self, ctx: Context, props: dict[str, Any]) -> Result:
+        attributes = {"DisplayName": props.get("DisplayName", "")}
+        arn = ctx.aws.client("sns").create_topic(Name=props.get("TopicName") or f"{ctx.stack_name}-{ctx.logical_id}", Attributes=attributes)["TopicArn"]
+        for subscription in props.get("Subscription", []):
+            ctx.aws.client("sns").subscribe(TopicArn=arn, Protocol=subscription["Protocol"], Endpoint=subscription["Endpoint"])
+        return Result(arn, {"TopicArn": arn, "TopicName": arn.rsplit(":", 1)[1]})
+
+    def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
+        ctx.aws.client("sns").delete_topic(TopicArn=physical_id)
+
+
+class TopicPolicy(Handler):
+    def create(self, ctx: Context, props: dict[str, Any]) -> Result:
+        for topic in props["Topics"]:
+            ctx.aws.client("sns").set_topic_attributes(TopicArn=topic, AttributeName="Policy", AttributeValue=json.dumps(props["PolicyDocument"]))
+        return Result(f"{ctx.stack_name}-{ctx.logical_id}")
+
+    def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
+        return self.create(ctx, new)
+
+
+class Subscription(Handler):
+    def create(self, ctx: Context, props: dict[str, Any]) -> Result:
+        arn = ctx.aws.client("sns").subscribe(TopicArn=props["TopicArn"], Protocol=props["Protocol"], Endpoint=props["Endpoint"])["SubscriptionArn"]
+        return Result(arn)
+
+    def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
+        ctx.aws.client("sns").unsubscribe(SubscriptionArn=physical_id)
+
+
+class Alarm(Handler):
+    FIELDS = ("AlarmDescription", "MetricName", "Namespace", "Statistic", "Period", "EvaluationPeriods", "Threshold",
+              "ComparisonOperator", "TreatMissingData", "AlarmActions", "OKActions", "Dimensions", "DatapointsToAlarm")
+
+    def create(self, ctx: Context, props: dict[str, Any]) -> Result:
+        name = props.get("AlarmName") or f"{ctx.stack_name}-{ctx.logical_id}"
+        request = {key: props[key] for key in self.FIELDS if key in props}
+        for key in ("Period", "EvaluationPeriods", "DatapointsToAlarm"):
+            if key in request:
+                request[key] = int(request[key])
+        request["Threshold"] = float(request["Threshold"])
+        ctx.aws.client("cloudwatch").put_metric_alarm(AlarmName=name, **request)
+        return Result(name, {"Arn": f"arn:aws:cloudwatch:{ctx.aws.region}:{ctx.aws.account_id}:alarm:{name}"})
+
+    def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
+        if old.get("AlarmName") != new.get("AlarmName"):
+            return super().update(ctx, physical_id, old, new)
+        return self.create(ctx, new)
+
+    def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
+        ctx.aws.client("cloudwatch").delete_alarms(AlarmNames=[physical_id])
+
+
+class Budget(Handler):
+    def create(self, ctx: Context, props: dict[str, Any]) -> Result:
+        budget = dict(props["Budget"])
+        budget["BudgetLimit"] = {k: str(v) for k, v in budget["BudgetLimit"].items()}
+        notifications = [
+            {**n, "Notification": {**n["Notification"], "Threshold": float(n["Notification"]["Threshold"])}}
+            for n in props.get("NotificationsWithSubscribers", [])
+        ]
+        ctx.aws.client("budgets").create_budget(AccountId=ctx.aws.account_id, Budget=budget, NotificationsWithSubscribers=notifications)
+        return Result(budget["BudgetName"])
+
+    def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
+        ctx.aws.client("budgets").delete_budget(AccountId=ctx.aws.account_id, BudgetName=physical_id)
+
+
+HANDLERS: dict[str, Handler] = {
+    "AWS::SNS::Topic": Topic(),
+    "AWS::SNS::TopicPolicy": TopicPolicy(),
+    "AWS::SNS::Subscription": Subscription(),
+    "AWS::CloudWatch::Alarm": Alarm(),
+    "AWS::Budgets::Budget": Budget(),
+}
