@@ -30,7 +30,8 @@ def _emulate(args: argparse.Namespace, out: Console) -> int:
     # Imported here: moto and boto3 take a second to load, validate should not pay for it.
     from orgboot.emulator import Engine, deploy_assembly, emulated_aws, management
     from orgboot.inventory import read_organization
-    from orgboot.report import deploy_summary, organization_tree
+    from orgboot.baseline_inventory import read_baseline
+    from orgboot.report import baseline_report, deploy_summary, organization_tree
 
     with emulated_aws():
         engine = Engine()
@@ -38,7 +39,10 @@ def _emulate(args: argparse.Namespace, out: Console) -> int:
         deploy_assembly(engine, args.assembly)
         out.print(deploy_summary(engine.events))
         out.print()
-        out.print(organization_tree(read_organization(management().client("organizations"))))
+        organization = read_organization(management().client("organizations"))
+        out.print(organization_tree(organization))
+        out.print()
+        out.print(baseline_report(read_baseline(management()), organization))
     return 0
 
 

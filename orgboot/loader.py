@@ -64,9 +64,12 @@ def _message(error: dict[str, Any]) -> str:
 
 
 def _schema_problems(error: ValidationError) -> list[Problem]:
+    items = [(tuple(p for p in e["loc"] if not str(p).startswith("function-")), e) for e in error.errors()]
     problems = []
-    for item in error.errors():
-        loc = tuple(part for part in item["loc"] if not str(part).startswith("function-"))
+    for loc, item in items:
+        # pydantic counts failed items out of a list and then says it is too short: noise.
+        if item["type"] == "too_short" and any(other[: len(loc)] == loc and other != loc for other, _ in items):
+            continue
         problems.append(Problem(loc, _message(item)))
     return problems
 

@@ -3,10 +3,13 @@
 from collections import Counter
 from collections.abc import Iterable
 
+from rich import box
 from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from orgboot.baseline_inventory import Baseline
 from orgboot.emulator.engine import Event
 from orgboot.inventory import Node, Organization
 
@@ -95,3 +98,67 @@ def deploy_summary(events: Iterable[Event]) -> Text:
         text.append("; ".join(parts) + "\n")
     text.rstrip()
     return text
+
+
+def _org_path_names(organization: Organization) -> dict[str, str]:
+    """'o-id/r-id/ou-id/.../' -> 'Workloads/Prod' (and the root's -> 'Root')."""
+    names = {}
+
+    def walk(node: Node, prefix: str) -> None:
+        path = f"{prefix}{node.id}/"
+        names[path] = node.path
+        for child in node.children:
+            if child.kind == "ou":
+                walk(child, path)
+
+    walk(organization.root, f"{organization.id}/")
+    return names
+
+
+def _grant(role_arn: str, org_paths: list[str], path_names: dict[str, str]) -> str:
+    role = role_arn.rsplit("/", 1)[-1]
+    if not org_paths:
+        return f"{role} (this account)"
+    where = ", ".join(path_names.get(p.removesuffix("*"), p) for p in org_paths)
+    return f"{role} in {'every member account' if where == 'Root' else where}"
+
+
+def baseline_report(baseline: Baseline, organization: Organization) -> Group:
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold")
+    facts.add_column()
+    facts.add_row("Account alias", baseline.alias or "[dim]none[/]")
+    policy = baseline.password_policy
+    if policy:
+        classes = [name for key, name in (("RequireUppercaseCharacters", "upper"), ("RequireLowercaseCharacters", "lower"),
+                                          ("RequireNumbers", "numbers"), ("RequireSymbols", "symbols")) if policy.get(key)]
+        facts.add_row("Password policy", (
+            f"at least {policy['MinimumPasswordLength']} characters ({', '.join(classes)}); "
+            f"expires after {policy.get('MaxPasswordAge', 'never')} days; last {policy.get('PasswordReusePrevention', 0)} not reusable; "
+            f"users {'may' if policy.get('AllowUsersToChangePassword') else 'may not'} change their own"
+        ))
+    else:
+        facts.add_row("Password policy", "[red]none[/]")
+    for alarm in baseline.alarms:
+        emails = [e for arn in alarm.get("AlarmActions", []) for e in baseline.subscriptions.get(arn, [])]
+        facts.add_row("Billing alarm", f"{alarm['Namespace']} {alarm['MetricName']} > {alarm['Threshold']:g} USD -> {', '.join(emails) or 'nobody'}")
+    for budget in baseline.budgets:
+        alerts = ", ".join(f"{n['NotificationType'].lower()} > {n['Threshold']:g}%" for n, _ in budget["Notifications"])
+        facts.add_row("Budget", f"{budget['BudgetName']}: {float(budget['BudgetLimit']['Amount']):g} {budget['BudgetLimit']['Unit']} a month; alerts on {alerts}")
+    for trail in baseline.trails:
+        traits = [label for key, label in (("IsOrganizationTrail", "whole organization"), ("IsMultiRegionTrail", "all regions"),
+                                           ("LogFileValidationEnabled", "log file validation"), ("IsLogging", "logging")) if trail.get(key)]
+        facts.add_row("CloudTrail", f"{trail['Name']}: {', '.join(traits)} -> s3://{trail['S3BucketName']}")
+
+    path_names = _org_path_names(organization)
+    groups = Table(title=None, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for column in ("group", "members", "policies", "may assume"):
+        groups.add_column(column, style="bold" if column == "group" else None)
+    for name, group in baseline.groups.items():
+        groups.add_row(
+            name,
+            ", ".join(group.members) or "-",
+            ", ".join(group.managed_policies + sorted(group.inline_policies)),
+            "\n".join(_grant(role, paths, path_names) for role, paths in group.assumable_roles) or "-",
+        )
+    return Group(Text("Management account baseline", style="bold"), facts, Text(), groups)

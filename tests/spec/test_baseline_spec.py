@@ -1,0 +1,95 @@
+"""management_baseline in org.yaml: CIS defaults, and bad values refused with AWS's range."""
+
+import pytest
+
+from orgboot.spec import PasswordPolicy
+from tests.spec.test_loader import BASE, problems, write
+from orgboot.loader import load_spec
+
+
+def baseline(text: str) -> str:
+    return BASE + "management_baseline:\n" + "".join(f"  {line}\n" for line in text.strip("\n").splitlines())
+
+
+def test_password_policy_defaults_are_cis():
+    assert PasswordPolicy().model_dump() == {
+        "minimum_length": 14,
+        "require_uppercase": True,
+        "require_lowercase": True,
+        "require_numbers": True,
+        "require_symbols": True,
+        "allow_users_to_change": True,
+        "max_age_days": 90,
+        "reuse_prevention": 24,
+        "hard_expiry": False,
+    }
+
+
+@pytest.mark.parametrize(
+    "key, value, message",
+    [
+        ("minimum_length", 5, "minimum_length 5 is outside AWS's range 6-128"),
+        ("minimum_length", 129, "minimum_length 129 is outside AWS's range 6-128"),
+        ("reuse_prevention", 0, "reuse_prevention 0 is outside AWS's range 1-24"),
+        ("reuse_prevention", 25, "reuse_prevention 25 is outside AWS's range 1-24"),
+        ("max_age_days", 0, "max_age_days 0 is outside AWS's range 1-1095"),
+        ("max_age_days", 1096, "max_age_days 1096 is outside AWS's range 1-1095"),
+    ],
+)
+def test_password_values_outside_aws_ranges(tmp_path, key, value, message):
+    found = problems(tmp_path, baseline(f"password_policy: {{{key}: {value}}}"))
+    assert found == [f"org.yaml:7: management_baseline.password_policy.{key}: {message}"]
+
+
+@pytest.mark.parametrize("alias", ["Acme", "-acme", "ab", "acme_prod", "acme-"])
+def test_account_alias_pattern(tmp_path, alias):
+    (found,) = problems(tmp_path, baseline(f"account_alias: '{alias}'"))
+    assert found.startswith("org.yaml:7: management_baseline.account_alias: ")
+    assert "^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$" in found
+
+
+def test_unknown_managed_policy_is_caught_with_a_suggestion(tmp_path):
+    found = problems(tmp_path, baseline("groups:\n  Admins: {managed_policies: [AdministratorAcess]}"))
+    assert found == [
+        "org.yaml:8: management_baseline.groups.Admins.managed_policies.0: 'AdministratorAcess' is not an AWS managed"
+        " policy (did you mean 'AdministratorAccess'?); give its name (AdministratorAccess, job-function/Billing) or a full ARN"
+    ]
+
+
+def test_full_arns_are_taken_as_given(tmp_path):
+    spec = load_spec(write(tmp_path, baseline("groups:\n  Ops: {managed_policies: ['arn:aws:iam::123456789012:policy/Custom']}")))
+    assert spec.management_baseline.groups["Ops"].managed_policies == ("arn:aws:iam::123456789012:policy/Custom",)
+
+
+def test_users_and_support_role_reference_declared_groups(tmp_path):
+    found = problems(tmp_path, baseline("groups:\n  Admins: {}\nusers:\n  alice: {groups: [Admin]}\nsupport_role: {assumable_by: [Ops]}"))
+    assert found == [
+        "org.yaml:10: management_baseline.users.alice.groups.0: group 'Admin' is not declared (did you mean 'Admins'?);"
+        " declare it under management_baseline.groups",
+        "org.yaml:11: management_baseline.support_role.assumable_by.0: group 'Ops' is not declared;"
+        " declare it under management_baseline.groups",
+    ]
+
+
+def test_grants_point_at_declared_ous(tmp_path):
+    found = problems(tmp_path, baseline("groups:\n  Admins:\n    may_assume: [{role: Admin, ous: [Workload]}]"))
+    assert found == [
+        "org.yaml:9: management_baseline.groups.Admins.may_assume.0.ous.0: OU 'Workload' is not declared"
+        " (did you mean 'Workloads'?); add it to organizational_units or use Root"
+    ]
+
+
+def test_billing_needs_valid_recipients(tmp_path):
+    emails = ", ".join(f"p{i}@example.com" for i in range(11))
+    found = problems(tmp_path, baseline(f"billing: {{alarm_threshold_usd: 100, monthly_budget_usd: 100, notify: [{emails}]}}"))
+    assert len(found) == 1 and found[0].startswith("org.yaml:7: management_baseline.billing.notify: ")
+    assert "at most 10" in found[0]
+    found = problems(tmp_path, baseline("billing: {alarm_threshold_usd: 0, monthly_budget_usd: 100, notify: [finance]}"))
+    assert [f.split(": ")[1] for f in found] == ["management_baseline.billing.alarm_threshold_usd", "management_baseline.billing.notify.0"]
+
+
+def test_example_baseline(example_spec):
+    baseline = example_spec.management_baseline
+    assert set(baseline.groups) == {"Admins", "Billing", "Auditors"}
+    assert baseline.groups["Auditors"].managed_policies == ("SecurityAudit", "job-function/ViewOnlyAccess")
+    assert all(group.require_mfa for group in baseline.groups.values())
