@@ -46,6 +46,7 @@ def example_variant(tmp_path: Path, change) -> OrgSpec:
 
     data = yaml.safe_load(EXAMPLE.read_text())
     change(data)
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "org.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
     (tmp_path / "policies").symlink_to(EXAMPLE.parent / "policies")
     return load_spec(tmp_path / "org.yaml")

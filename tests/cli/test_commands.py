@@ -53,5 +53,8 @@ def test_emulate_prints_the_organization_tree(example_assembly):
     out = result.stdout
     assert "OrganizationStack: created 1 organization, 7 OUs, 6 accounts, 7 policies" in out
     for expected in ("Root", "Workloads/", "Prod/", "Shop Prod", "aws+shop-prod@example.com", "cost-center=1234",
-                     "SCP: deny-leave-organization", "RCP: enforce-tls-s3", "tag: cost-center-tag", "(management account)"):
+                     "SCP: deny-leave-organization", "RCP: enforce-tls-s3", "tag: cost-center-tag", "(management account)",
+                     "Management account baseline", "acme-management", "at least 14 characters",
+                     "EstimatedCharges > 1000 USD -> finance@example.com, platform@example.com",
+                     "OrganizationAccountAccessRole in every member account", "organization-trail: whole organization"):
         assert expected in out

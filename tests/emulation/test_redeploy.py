@@ -55,3 +55,23 @@ def test_renaming_an_account_fails_like_cloudformation(tmp_path, example_assembl
         deploy_assembly(engine, example_assembly)
         with pytest.raises(EmulationError, match="AccountName of account .* cannot be changed by CloudFormation"):
             deploy_assembly(engine, renamed)
+
+
+def test_alias_is_replaced_when_changed_and_deleted_when_removed(tmp_path, example_assembly):
+    def rename(data):
+        data["management_baseline"]["account_alias"] = "acme-root"
+
+    def remove(data):
+        del data["management_baseline"]["account_alias"]
+
+    renamed = synth(example_variant(tmp_path / "renamed", rename), tmp_path / "renamed" / "cdk.out")
+    removed = synth(example_variant(tmp_path / "removed", remove), tmp_path / "removed" / "cdk.out")
+    with emulated_aws():
+        engine = Engine()
+        iam = management().client("iam")
+        deploy_assembly(engine, example_assembly)
+        assert iam.list_account_aliases()["AccountAliases"] == ["acme-management"]
+        deploy_assembly(engine, renamed)
+        assert iam.list_account_aliases()["AccountAliases"] == ["acme-root"]
+        deploy_assembly(engine, removed)
+        assert iam.list_account_aliases()["AccountAliases"] == []

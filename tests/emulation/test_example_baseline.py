@@ -1,0 +1,109 @@
+"""The example's management baseline, deployed into moto and read back through boto3."""
+
+from pathlib import Path
+
+import pytest
+
+from orgboot.baseline_inventory import Baseline, read_baseline
+from orgboot.emulator import Engine, deploy_assembly, emulated_aws, management
+from orgboot.inventory import read_organization
+
+
+@pytest.fixture(scope="module")
+def deployed(example_assembly: Path):
+    with emulated_aws():
+        deploy_assembly(Engine(), example_assembly)
+        yield read_baseline(management()), read_organization(management().client("organizations"))
+
+
+@pytest.fixture(scope="module")
+def baseline(deployed) -> Baseline:
+    return deployed[0]
+
+
+def test_password_policy(baseline, example_spec):
+    wanted = example_spec.management_baseline.password_policy
+    assert baseline.password_policy == {
+        "MinimumPasswordLength": wanted.minimum_length,
+        "RequireUppercaseCharacters": True,
+        "RequireLowercaseCharacters": True,
+        "RequireNumbers": True,
+        "RequireSymbols": True,
+        "AllowUsersToChangePassword": True,
+        "ExpirePasswords": True,
+        "MaxPasswordAge": wanted.max_age_days,
+        "PasswordReusePrevention": wanted.reuse_prevention,
+        "HardExpiry": False,
+    }
+
+
+def test_account_alias(baseline):
+    assert baseline.alias == "acme-management"
+
+
+def test_billing_alarm_notifies_the_topic_and_its_subscribers(baseline):
+    (alarm,) = baseline.alarms
+    assert (alarm["Namespace"], alarm["MetricName"], alarm["Dimensions"]) == ("AWS/Billing", "EstimatedCharges", [{"Name": "Currency", "Value": "USD"}])
+    assert alarm["Threshold"] == 1000 and alarm["ComparisonOperator"] == "GreaterThanThreshold"
+    (topic,) = alarm["AlarmActions"]
+    assert sorted(baseline.subscriptions[topic]) == ["finance@example.com", "platform@example.com"]
+
+
+def test_budget_and_its_notifications(baseline):
+    (budget,) = baseline.budgets
+    assert budget["BudgetName"] == "monthly-cost" and budget["TimeUnit"] == "MONTHLY"
+    assert float(budget["BudgetLimit"]["Amount"]) == 800
+    kinds = {n["NotificationType"]: n["Threshold"] for n, _ in budget["Notifications"]}
+    assert kinds == {"ACTUAL": 80, "FORECASTED": 100}
+
+
+def test_budget_subscribers(deployed):
+    # moto 5.2 keeps subscribers but does not serve DescribeSubscribersForNotification: read its store.
+    from moto.budgets.models import budgets_backends
+
+    budget = budgets_backends["123456789012"]["aws"].budgets["123456789012"]["monthly-cost"]
+    for notification in budget.notifications:
+        assert sorted(s["Address"] for s in notification.subscribers) == ["finance@example.com", "platform@example.com"]
+
+
+def test_groups_policies_and_members(baseline):
+    assert {name: (g.managed_policies, g.members) for name, g in baseline.groups.items()} == {
+        "Admins": (["AdministratorAccess", "RequireMFA"], ["alice"]),
+        "Billing": (["Billing", "RequireMFA"], ["bob"]),
+        "Auditors": (["RequireMFA", "SecurityAudit", "ViewOnlyAccess"], ["bob"]),
+    }
+    inline = baseline.groups["Billing"].inline_policies["Billing-billing-read-cost-explorer"]
+    assert inline["Statement"][0]["Action"] == ["ce:Get*", "ce:Describe*", "ce:List*"]
+
+
+def test_admins_may_switch_into_every_member_account_and_the_support_role(deployed):
+    baseline, organization = deployed
+    grants = dict(baseline.groups["Admins"].assumable_roles)
+    root_path = f"{organization.id}/{organization.root.id}/*"
+    assert grants["arn:aws:iam::*:role/OrganizationAccountAccessRole"] == [root_path]
+    assert grants["arn:aws:iam::123456789012:role/AWSSupport"] == []
+    support = baseline.roles["AWSSupport"]
+    assert support["managed_policies"] == ["AWSSupportAccess"]
+    assert support["trust"]["Statement"][0]["Condition"] == {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
+
+
+def test_organization_trail(baseline):
+    (trail,) = baseline.trails
+    assert trail["Name"] == "organization-trail"
+    assert trail["IsOrganizationTrail"] and trail["IsMultiRegionTrail"] and trail["LogFileValidationEnabled"] and trail["IsLogging"]
+
+
+def test_trail_bucket(baseline):
+    import json
+
+    s3 = management().client("s3")
+    bucket = baseline.trails[0]["S3BucketName"]
+    assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+    assert all(s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"].values())
+    policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
+    assert any(s["Effect"] == "Deny" and s.get("Condition") == {"Bool": {"aws:SecureTransport": "false"}} for s in policy["Statement"])
+
+
+def test_cloudtrail_has_trusted_access(deployed):
+    services = management().client("organizations").list_aws_service_access_for_organization()["EnabledServicePrincipals"]
+    assert "cloudtrail.amazonaws.com" in [s["ServicePrincipal"] for s in services]

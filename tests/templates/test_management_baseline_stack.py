@@ -1,0 +1,158 @@
+"""The synthesized ManagementBaselineStack template."""
+
+import json
+from pathlib import Path
+
+import pytest
+from aws_cdk.assertions import Match, Template
+
+from orgboot import iam_documents
+from tests.conftest import template
+
+STACK = "ManagementBaselineStack"
+
+
+@pytest.fixture(scope="module")
+def baseline(example_assembly: Path) -> Template:
+    return Template.from_json(template(example_assembly, STACK))
+
+
+@pytest.fixture(scope="module")
+def resources(example_assembly: Path) -> dict:
+    return template(example_assembly, STACK)["Resources"]
+
+
+def sdk_call(resource: dict, key: str) -> dict:
+    value = resource["Properties"][key]
+    text = value if isinstance(value, str) else "".join(p if isinstance(p, str) else "TOKEN" for p in value["Fn::Join"][1])
+    return json.loads(text)
+
+
+def custom_calls(resources: dict) -> dict[str, dict]:
+    return {sdk_call(r, "Create")["action"]: r for r in resources.values() if r["Type"] == "Custom::AWS"}
+
+
+def test_mfa_policy_is_pinned(baseline):
+    baseline.has_resource_properties(
+        "AWS::IAM::ManagedPolicy",
+        {"ManagedPolicyName": "RequireMFA", "PolicyDocument": iam_documents.require_mfa()},
+    )
+    document = iam_documents.require_mfa()
+    deny = next(s for s in document["Statement"] if s["Sid"] == "DenyAllExceptListedIfNoMFA")
+    assert deny == {
+        "Sid": "DenyAllExceptListedIfNoMFA",
+        "Effect": "Deny",
+        "NotAction": [
+            "iam:ChangePassword", "iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "iam:GetAccountPasswordPolicy",
+            "iam:GetMFADevice", "iam:GetUser", "iam:ListMFADevices", "iam:ListVirtualMFADevices", "iam:ResyncMFADevice",
+            "sts:GetSessionToken",
+        ],
+        "Resource": "*",
+        "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}},
+    }
+
+
+def test_every_group_requires_mfa(resources):
+    mfa = next(lid for lid, r in resources.items() if r["Type"] == "AWS::IAM::ManagedPolicy")
+    groups = {r["Properties"]["GroupName"]: r["Properties"] for r in resources.values() if r["Type"] == "AWS::IAM::Group"}
+    assert set(groups) == {"Admins", "Billing", "Auditors"}
+    for properties in groups.values():
+        assert {"Ref": mfa} in properties["ManagedPolicyArns"]
+
+
+def test_permissions_live_on_groups_never_on_users(resources):
+    users = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::IAM::User"]
+    assert sorted(u["UserName"] for u in users) == ["alice", "bob"]
+    for user in users:
+        assert set(user) == {"UserName", "Groups"}  # no policies, no login profile
+    assert not [r for r in resources.values() if r["Type"] in ("AWS::IAM::AccessKey", "AWS::IAM::UserPolicy")]
+    for resource in resources.values():
+        if resource["Type"] in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+            assert "Users" not in resource["Properties"]
+
+
+def test_password_policy_sends_the_full_set_on_create_and_update(resources):
+    resource = custom_calls(resources)["updateAccountPasswordPolicy"]
+    expected = {
+        "MinimumPasswordLength": 14, "RequireUppercaseCharacters": True, "RequireLowercaseCharacters": True,
+        "RequireNumbers": True, "RequireSymbols": True, "AllowUsersToChangePassword": True,
+        "HardExpiry": False, "MaxPasswordAge": 90, "PasswordReusePrevention": 24,
+    }
+    assert sdk_call(resource, "Create")["parameters"] == expected
+    assert sdk_call(resource, "Update")["parameters"] == expected
+    assert sdk_call(resource, "Delete")["action"] == "deleteAccountPasswordPolicy"
+
+
+def test_alias_is_created_and_deleted(resources):
+    resource = custom_calls(resources)["createAccountAlias"]
+    assert sdk_call(resource, "Create")["parameters"] == {"AccountAlias": "acme-management"}
+    assert sdk_call(resource, "Delete") == {
+        "service": "IAM", "action": "deleteAccountAlias", "parameters": {"AccountAlias": "acme-management"},
+        "ignoreErrorCodesMatching": "NoSuchEntity",
+    }
+
+
+def test_billing_alarm_and_budget(baseline, resources):
+    baseline.has_resource_properties(
+        "AWS::CloudWatch::Alarm",
+        {
+            "Namespace": "AWS/Billing", "MetricName": "EstimatedCharges", "Dimensions": [{"Name": "Currency", "Value": "USD"}],
+            "Threshold": 1000, "ComparisonOperator": "GreaterThanThreshold", "AlarmActions": [{"Ref": Match.string_like_regexp("BillingTopic")}],
+        },
+    )
+    emails = sorted(r["Properties"]["Endpoint"] for r in resources.values() if r["Type"] == "AWS::SNS::Subscription")
+    assert emails == ["finance@example.com", "platform@example.com"]
+    (budget,) = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::Budgets::Budget"]
+    assert budget["Budget"]["TimeUnit"] == "MONTHLY" and budget["Budget"]["BudgetLimit"] == {"Amount": 800, "Unit": "USD"}
+    kinds = {n["Notification"]["NotificationType"]: n for n in budget["NotificationsWithSubscribers"]}
+    assert kinds["ACTUAL"]["Notification"]["Threshold"] == 80 and kinds["FORECASTED"]["Notification"]["Threshold"] == 100
+    for notification in kinds.values():
+        assert sorted(s["Address"] for s in notification["Subscribers"]) == emails
+
+
+def test_support_role(baseline):
+    baseline.has_resource_properties(
+        "AWS::IAM::Role",
+        {
+            "RoleName": "AWSSupport",
+            "ManagedPolicyArns": [{"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::aws:policy/AWSSupportAccess"]]}],
+            "AssumeRolePolicyDocument": {"Statement": [Match.object_like({"Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}})]},
+        },
+    )
+
+
+def test_switching_into_member_accounts_is_one_statement_per_grant(resources):
+    (policy,) = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::IAM::Policy" and r["Properties"]["PolicyName"] == "Admins-switch-roles"]
+    statements = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
+    grant = statements["AssumeOrganizationAccountAccessRole"]
+    assert grant["Resource"] == "arn:aws:iam::*:role/OrganizationAccountAccessRole"
+    assert list(grant["Condition"]) == ["ForAnyValue:StringLike"]
+    assert len(grant["Condition"]["ForAnyValue:StringLike"]["aws:ResourceOrgPaths"]) == 1
+
+
+def test_organization_trail_and_its_bucket(baseline, resources):
+    baseline.has_resource_properties(
+        "AWS::CloudTrail::Trail",
+        {"TrailName": "organization-trail", "IsOrganizationTrail": True, "IsMultiRegionTrail": True,
+         "EnableLogFileValidation": True, "IncludeGlobalServiceEvents": True, "IsLogging": True},
+    )
+    baseline.has_resource(
+        "AWS::S3::Bucket",
+        {
+            "DeletionPolicy": "Retain",
+            "Properties": Match.object_like({
+                "VersioningConfiguration": {"Status": "Enabled"},
+                "PublicAccessBlockConfiguration": {"BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
+            }),
+        },
+    )
+    (bucket_policy,) = [r["Properties"]["PolicyDocument"] for r in resources.values() if r["Type"] == "AWS::S3::BucketPolicy"]
+    statements = bucket_policy["Statement"]
+    assert any(s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}} for s in statements)
+    actions = {s["Action"] for s in statements if s["Effect"] == "Allow"}
+    assert {"s3:GetBucketAcl", "s3:PutObject"} <= actions
+    trusted_access = custom_calls(resources)["enableAWSServiceAccess"]
+    assert sdk_call(trusted_access, "Create")["parameters"] == {"ServicePrincipal": "cloudtrail.amazonaws.com"}
+    trusted_access_id = next(lid for lid, r in resources.items() if r is trusted_access)
+    (trail,) = [r for r in resources.values() if r["Type"] == "AWS::CloudTrail::Trail"]
+    assert trusted_access_id in trail["DependsOn"]
