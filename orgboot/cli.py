@@ -31,19 +31,39 @@ def _emulate(args: argparse.Namespace, out: Console) -> int:
     from orgboot.emulator import Engine, deploy_assembly, emulated_aws, management
     from orgboot.inventory import read_organization
     from orgboot.baseline_inventory import read_baseline
-    from orgboot.report import baseline_report, deploy_summary, organization_tree
+    from orgboot.access import access_matrix, read_member_roles
+    from orgboot.emulator.aws import assume
+    from orgboot.report import access_report, baseline_report, deploy_summary, organization_tree
 
+    from orgboot.emulator.assembly import read_assembly, secret_parameters
+
+    parameters = dict(args.parameter)
+    for key in secret_parameters(read_assembly(args.assembly)):
+        if key not in parameters:
+            parameters[key] = "emulated-placeholder"
+            out.print(f"[yellow]{key} not given: using a placeholder[/] (real deploys: cdk deploy --parameters {key}=...)")
     with emulated_aws():
         engine = Engine()
         out.print(f"Deploying [bold]{args.assembly}[/] into the emulated AWS (moto, in memory)")
-        deploy_assembly(engine, args.assembly)
+        deploy_assembly(engine, args.assembly, parameters)
         out.print(deploy_summary(engine.events))
         out.print()
         organization = read_organization(management().client("organizations"))
         out.print(organization_tree(organization))
         out.print()
-        out.print(baseline_report(read_baseline(management()), organization))
+        baseline = read_baseline(management())
+        out.print(baseline_report(baseline, organization))
+        out.print()
+        member_roles = read_member_roles(organization, assume)
+        out.print(access_report(access_matrix(baseline, organization, member_roles), len(member_roles)))
     return 0
+
+
+def _parameter(text: str) -> tuple[str, str]:
+    key, separator, value = text.partition("=")
+    if not separator or ":" not in key:
+        raise argparse.ArgumentTypeError(f"--parameter {text!r}: write STACK:NAME=VALUE")
+    return key, value
 
 
 def parser() -> argparse.ArgumentParser:
@@ -57,6 +77,8 @@ def parser() -> argparse.ArgumentParser:
     schema.set_defaults(run=_schema)
     emulate = commands.add_parser("emulate", help="deploy a synthesized assembly into moto and show the result")
     emulate.add_argument("assembly", nargs="?", default="cdk.out")
+    emulate.add_argument("--parameter", action="append", default=[], type=_parameter, metavar="STACK:NAME=VALUE",
+                         help="a stack parameter, as cdk deploy --parameters takes it")
     emulate.set_defaults(run=_emulate)
     return root
 

@@ -64,8 +64,11 @@ def assume_role_in_org_paths(role_name: str, org_paths: Sequence[str], sid: str)
     }
 
 
-def trust_account_with_mfa(account_id: str) -> dict[str, Any]:
-    """Trust policy: principals of `account_id` that signed in with MFA."""
+def trust_account_with_mfa(account_id: str, max_mfa_age_seconds: int | None = None) -> dict[str, Any]:
+    """Trust policy: principals of `account_id` that signed in with MFA (recently, if given)."""
+    condition: dict[str, Any] = {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
+    if max_mfa_age_seconds is not None:
+        condition["NumericLessThan"] = {"aws:MultiFactorAuthAge": str(max_mfa_age_seconds)}
     return {
         "Version": "2012-10-17",
         "Statement": [
@@ -73,7 +76,23 @@ def trust_account_with_mfa(account_id: str) -> dict[str, Any]:
                 "Effect": "Allow",
                 "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
                 "Action": "sts:AssumeRole",
-                "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}},
+                "Condition": condition,
+            }
+        ],
+    }
+
+
+def trust_third_party(account_id: str, external_id: str) -> dict[str, Any]:
+    """Trust policy for another company's account: only with the agreed external ID (the
+    confused-deputy guard)."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"sts:ExternalId": external_id}},
             }
         ],
     }

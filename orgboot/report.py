@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from orgboot.access import Access
 from orgboot.baseline_inventory import Baseline
 from orgboot.emulator.engine import Event
 from orgboot.inventory import Node, Organization
@@ -75,6 +76,10 @@ _FRIENDLY_TYPES = {
     "AWS::Organizations::OrganizationalUnit": "OUs",
     "AWS::Organizations::Account": "accounts",
     "AWS::Organizations::Policy": "policies",
+    "AWS::CloudFormation::StackSet": "StackSets",
+    "AWS::IAM::Group": "groups",
+    "AWS::IAM::User": "users",
+    "AWS::IAM::Role": "roles",
     "Custom::AWS": "SDK calls",
 }
 _ACTIONS = {"CREATE": "created", "UPDATE": "updated", "REPLACE": "replaced", "DELETE": "deleted", "RETAIN": "retained"}
@@ -84,9 +89,11 @@ def deploy_summary(events: Iterable[Event]) -> Text:
     """One line per stack: what the deploy did, in words."""
     kinds = [*_FRIENDLY_TYPES.values(), "supporting resources"]
     per_stack: dict[str, Counter[tuple[str, str]]] = {}
+    accounts: dict[str, set[str]] = {}
     for event in events:
         kind = _FRIENDLY_TYPES.get(event.type, "supporting resources")
         per_stack.setdefault(event.stack, Counter())[(event.action, kind)] += 1
+        accounts.setdefault(event.stack, set()).add(event.account_id)
     text = Text()
     for stack, counts in per_stack.items():
         parts = []
@@ -94,8 +101,9 @@ def deploy_summary(events: Iterable[Event]) -> Text:
             done = [f"{counts[(action, kind)]} {kind}" for kind in kinds if counts[(action, kind)]]
             if done:
                 parts.append(f"{verb} " + ", ".join(done))
+        where = f" in {len(accounts[stack])} accounts" if len(accounts[stack]) > 1 else ""
         text.append(f"  {stack}: ", style="bold")
-        text.append("; ".join(parts) + "\n")
+        text.append("; ".join(parts) + where + "\n")
     text.rstrip()
     return text
 
@@ -162,3 +170,13 @@ def baseline_report(baseline: Baseline, organization: Organization) -> Group:
             "\n".join(_grant(role, paths, path_names) for role, paths in group.assumable_roles) or "-",
         )
     return Group(Text("Management account baseline", style="bold"), facts, Text(), groups)
+
+
+def access_report(matrix: list[Access], member_account_count: int) -> Group:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for column in ("group", "can become", "in accounts"):
+        table.add_column(column, style="bold" if column == "group" else None)
+    for access in matrix:
+        reach = "all member accounts" if len(access.accounts) == member_account_count else ", ".join(access.accounts) or "[red]none[/]"
+        table.add_row(access.group, access.role, reach)
+    return Group(Text("Access matrix (who can switch into which role, where the role exists)", style="bold"), table)

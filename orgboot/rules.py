@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 
 from orgboot import limits, naming
 from orgboot.problems import Problem
-from orgboot.spec import OrgSpec
+from orgboot.spec import ACCESS_ROLE, ROOT, OrgSpec
 
 Rule = Callable[[OrgSpec], Iterable[Problem]]
 
@@ -87,6 +87,42 @@ def logical_ids_distinct(spec: OrgSpec) -> Iterable[Problem]:
             owner.setdefault(logical_id, key)
 
 
+def _covers(target: str, ou: str) -> bool:
+    return target == ROOT or ou == target or ou.startswith(target + "/")
+
+
+def grants_match_deployed_roles(spec: OrgSpec) -> Iterable[Problem]:
+    catalogue = spec.member_roles.catalogue
+    for group_name, group in spec.management_baseline.groups.items():
+        for index, grant in enumerate(group.may_assume):
+            loc = ("management_baseline", "groups", group_name, "may_assume", index, "role")
+            if grant.role == ACCESS_ROLE:
+                continue
+            if grant.role not in catalogue:
+                known = ", ".join(sorted(catalogue)) or "none"
+                yield Problem(loc, f"role '{grant.role}' is not in member_roles.catalogue (declared: {known}), so no account has it")
+                continue
+            targets = catalogue[grant.role].targets
+            missing = [ou for ou in grant.ous if not any(_covers(t, ou) for t in targets)]
+            if missing:
+                yield Problem(
+                    loc,
+                    f"{group_name} may assume {grant.role} in {', '.join(missing)}, but {grant.role} is deployed only to"
+                    f" {', '.join(targets)}; narrow the grant or widen the role's targets",
+                )
+
+
+def role_inline_policies_fit(spec: OrgSpec) -> Iterable[Problem]:
+    for name, role in spec.member_roles.catalogue.items():
+        size = sum(len(document.minified) for document in role.inline_policies)
+        if size > limits.ROLE_INLINE_POLICIES_MAX:
+            yield Problem(
+                ("member_roles", "catalogue", name, "inline_policies"),
+                f"{size} characters of inline policies minified; IAM allows {limits.ROLE_INLINE_POLICIES_MAX}"
+                " per role: move some into managed policies",
+            )
+
+
 RULES: tuple[Rule, ...] = (
     account_emails_unique,
     account_names_unique,
@@ -94,6 +130,8 @@ RULES: tuple[Rule, ...] = (
     policies_fit,
     attachments_per_target,
     logical_ids_distinct,
+    grants_match_deployed_roles,
+    role_inline_policies_fit,
 )
 
 

@@ -4,6 +4,7 @@ import aws_cdk as cdk
 
 from orgboot.spec import OrgSpec
 from stacks.management_baseline_stack import ManagementBaselineStack
+from stacks.member_roles_stack import MemberRolesStack
 from stacks.organization_stack import OrganizationStack
 
 # Organizations, IAM and billing metrics are homed in us-east-1.
@@ -21,4 +22,5 @@ def build(app: cdk.App, spec: OrgSpec) -> list[cdk.Stack]:
         org_paths=organization.org_paths,
         env=env,
     )
-    return [organization, baseline]
+    roles = MemberRolesStack(app, "MemberRolesStack", member_roles=spec.member_roles, ou_ids=organization.ou_ids, env=env)
+    return [organization, baseline, roles]

@@ -36,3 +36,14 @@ def read_assembly(directory: str | Path) -> list[AssemblyStack]:
         done = {s.name for s in ordered}
         ordered += [s for s in stacks.values() if s.name not in done and set(s.dependencies) <= done]
     return ordered
+
+
+def secret_parameters(stacks: list[AssemblyStack]) -> list[str]:
+    """"Stack:Name" of every NoEcho parameter without a default: values a deployer must give
+    (`cdk deploy --parameters`), such as a third party's external ID."""
+    return [
+        f"{stack.name}:{name}"
+        for stack in stacks
+        for name, definition in stack.template.get("Parameters", {}).items()
+        if definition.get("NoEcho") and "Default" not in definition
+    ]

@@ -47,6 +47,8 @@ class Engine:
         self.stacks: dict[tuple[str, str], StackState] = {}  # (account, stack name)
         self.exports: dict[str, Any] = {}
         self.events: list[Event] = []
+        self.stack_sets_trusted_access = False  # set by the emulated ActivateOrganizationsAccess
+        self.instances: dict[str, set[tuple[str, str]]] = {}  # StackSet name -> (account, region)
         self._on_event = on_event or (lambda event: None)
 
     def deploy(
@@ -118,7 +120,7 @@ class Engine:
         replaced = []
         if previous is None:
             result, action = handler.create(context, properties), "CREATE"
-        elif previous.type == resource_type and _same(previous.properties, properties):
+        elif previous.type == resource_type and _same(previous.properties, properties) and not handler.reconcile_every_deploy:
             return []
         else:
             try:
@@ -128,6 +130,8 @@ class Engine:
             except Replace:
                 result, action = handler.create(context, properties), "REPLACE"
                 replaced.append((logical_id, previous))
+        if not result.changed:
+            return replaced
         state.resources[logical_id] = DeployedResource(
             type=resource_type,
             physical_id=result.physical_id,
@@ -147,6 +151,10 @@ class Engine:
         context = _Context(engine=self, aws=aws, stack_name=stack, logical_id=logical_id)
         handler.delete(context, resource.physical_id, resource.properties)
         self._record(Event(stack, logical_id, resource.type, "DELETE", aws.account_id))
+
+    def forget(self, account_id: str, stack_name: str) -> None:
+        """Drop a stack that was emptied (a StackSet instance removed)."""
+        self.stacks.pop((account_id, stack_name), None)
 
     def _record(self, event: Event) -> None:
         self.events.append(event)

@@ -1,6 +1,6 @@
 """Resource handlers by CloudFormation type. A type missing here is refused by the engine."""
 
-from orgboot.emulator.handlers import custom_aws, iam, lambda_function, logging, monitoring, organizations
+from orgboot.emulator.handlers import custom_aws, iam, lambda_function, logging, monitoring, organizations, stack_sets
 from orgboot.emulator.handlers.base import Handler, Inert, Replace, Result
 
 HANDLERS: dict[str, Handler] = {
@@ -11,6 +11,7 @@ HANDLERS: dict[str, Handler] = {
     **custom_aws.HANDLERS,
     **monitoring.HANDLERS,
     **logging.HANDLERS,
+    **stack_sets.HANDLERS,
 }
 
 __all__ = ["HANDLERS", "Handler", "Replace", "Result"]

@@ -9,6 +9,7 @@ class Result:
     physical_id: str
     attributes: dict[str, Any] = field(default_factory=dict)
     ref: Any = None  # what Ref returns, when it is not the physical ID
+    changed: bool = True  # False when a reconciling update found nothing to do
 
 
 class Replace(Exception):
@@ -24,6 +25,10 @@ class Context(Protocol):
 
 class Handler:
     """Default behaviour: updates replace the resource; deletes do nothing."""
+
+    # True for resources whose effect depends on more than their properties (a StackSet's target
+    # OUs gain accounts): the engine calls update on every deploy, not only when properties change.
+    reconcile_every_deploy = False
 
     def create(self, ctx: Context, props: dict[str, Any]) -> Result:
         raise NotImplementedError

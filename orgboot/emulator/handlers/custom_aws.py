@@ -42,10 +42,23 @@ def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
     return flat
 
 
+def _activate_organizations_access(ctx: Context, parameters: dict[str, Any]) -> dict[str, Any]:
+    ctx.engine.stack_sets_trusted_access = True
+    organizations = ctx.aws.client("organizations")
+    organizations.enable_aws_service_access(ServicePrincipal="member.org.stacksets.cloudformation.amazonaws.com")
+    return {}
+
+
+# Calls moto does not implement, performed by the emulator itself with the same effect.
+EMULATED_CALLS = {("cloudformation", "activate_organizations_access"): _activate_organizations_access}
+
+
 def call(ctx: Context, spec: str | dict[str, Any]) -> dict[str, Any]:
     """Run one AwsSdkCall; returns the flattened response ({} when the error was ignored)."""
     sdk_call = json.loads(spec) if isinstance(spec, str) else spec
     service, action = _service(sdk_call["service"]), xform_name(sdk_call["action"].removesuffix("Command"))
+    if (service, action) in EMULATED_CALLS:
+        return EMULATED_CALLS[(service, action)](ctx, _decode(sdk_call.get("parameters", {})))
     try:
         client = ctx.aws.client(service, sdk_call.get("region"))
     except Exception:

@@ -1,0 +1,70 @@
+"""A service-managed StackSet that rolls one template out to whole OUs."""
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from aws_cdk import aws_cloudformation as cloudformation
+from constructs import Construct
+
+TEMPLATE_BODY_MAX = 51_200  # bytes, AWS::CloudFormation::StackSet TemplateBody
+
+
+class TemplateTooLarge(ValueError):
+    pass
+
+
+class RoleStackSet(Construct):
+    """Deploys `template` to every account under `organizational_unit_ids` (nested OUs included,
+    never the management account), and to accounts that join them later (auto-deployment)."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        stack_set_name: str,
+        template: Mapping[str, Any],
+        organizational_unit_ids: Sequence[str],
+        region: str,
+        parameters: Mapping[str, str] = {},
+        max_concurrent_percentage: int,
+        failure_tolerance_percentage: int,
+        retain_stacks_on_account_removal: bool,
+        description: str = "",
+    ) -> None:
+        super().__init__(scope, id)
+        body = json.dumps(template, separators=(",", ":"))
+        if len(body.encode()) > TEMPLATE_BODY_MAX:
+            raise TemplateTooLarge(
+                f"the template of StackSet {stack_set_name} is {len(body.encode())} bytes; a StackSet's TemplateBody"
+                f" takes at most {TEMPLATE_BODY_MAX}"
+            )
+        self.stack_set = cloudformation.CfnStackSet(
+            self,
+            "Resource",
+            stack_set_name=stack_set_name,
+            description=description or None,
+            permission_model="SERVICE_MANAGED",
+            call_as="SELF",
+            auto_deployment=cloudformation.CfnStackSet.AutoDeploymentProperty(
+                enabled=True, retain_stacks_on_account_removal=retain_stacks_on_account_removal
+            ),
+            capabilities=["CAPABILITY_NAMED_IAM"],
+            managed_execution={"Active": True},  # queue operations instead of failing on concurrency
+            operation_preferences=cloudformation.CfnStackSet.OperationPreferencesProperty(
+                max_concurrent_percentage=max_concurrent_percentage,
+                failure_tolerance_percentage=failure_tolerance_percentage,
+                region_concurrency_type="PARALLEL",
+            ),
+            parameters=[cloudformation.CfnStackSet.ParameterProperty(parameter_key=k, parameter_value=v) for k, v in parameters.items()] or None,
+            stack_instances_group=[
+                cloudformation.CfnStackSet.StackInstancesProperty(
+                    deployment_targets=cloudformation.CfnStackSet.DeploymentTargetsProperty(
+                        organizational_unit_ids=list(organizational_unit_ids)
+                    ),
+                    regions=[region],
+                )
+            ],
+            template_body=body,
+        )

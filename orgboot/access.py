@@ -1,0 +1,59 @@
+"""Who can become what, where: the access matrix, computed from deployed state (the groups'
+sts:AssumeRole grants, each account's place in the organization, and the roles that exist in it)."""
+
+import fnmatch
+from dataclasses import dataclass
+from typing import Any
+
+from orgboot.baseline_inventory import Baseline
+from orgboot.inventory import Organization
+
+
+@dataclass(frozen=True)
+class Access:
+    group: str
+    role: str
+    accounts: tuple[str, ...]  # account names where the role exists and the grant reaches
+
+
+def account_org_paths(organization: Organization) -> dict[str, str]:
+    """Account ID -> its organization path ("o-id/r-id/ou-id/.../account-id/")."""
+    paths = {}
+
+    def walk(node: Any, prefix: str) -> None:
+        path = f"{prefix}{node.id}/"
+        if node.kind == "account":
+            paths[node.id] = path
+        for child in node.children:
+            walk(child, path)
+
+    walk(organization.root, f"{organization.id}/")
+    return paths
+
+
+def read_member_roles(organization: Organization, assume: Any) -> dict[str, set[str]]:
+    """Account ID -> names of its IAM roles, read with credentials assumed in each member account."""
+    roles = {}
+    for account_id in organization.accounts():
+        if account_id != organization.management_account_id:
+            iam = assume(account_id).client("iam")
+            roles[account_id] = {r["RoleName"] for page in iam.get_paginator("list_roles").paginate() for r in page["Roles"]}
+    return roles
+
+
+def access_matrix(baseline: Baseline, organization: Organization, member_roles: dict[str, set[str]]) -> list[Access]:
+    names = {account_id: node.name for account_id, node in organization.accounts().items()}
+    paths = account_org_paths(organization)
+    matrix = []
+    for group_name, group in baseline.groups.items():
+        for role_arn, org_paths in group.assumable_roles:
+            if not org_paths:  # a role of the management account itself
+                continue
+            role = role_arn.rsplit("/", 1)[-1]
+            reached = sorted(
+                names[account_id]
+                for account_id, roles in member_roles.items()
+                if role in roles and any(fnmatch.fnmatchcase(paths[account_id], pattern) for pattern in org_paths)
+            )
+            matrix.append(Access(group_name, role, tuple(reached)))
+    return matrix

@@ -1,0 +1,59 @@
+"""MemberRolesStack: one service-managed StackSet per role of the catalogue, from the management
+account. One StackSet per role (not one for all) so a role's targets can change without moving it
+between StackSets, which would delete and recreate the role, and so each role rolls out, fails and
+is removed on its own."""
+
+from collections.abc import Mapping
+
+from aws_cdk import Aws, CfnParameter, Stack, custom_resources as cr
+from constructs import Construct
+from constructs.role_stack_set import RoleStackSet
+
+from orgboot.spec import MemberRoles
+from stacks.member_role_templates import EXTERNAL_ID_PARAMETER, MANAGEMENT_ACCOUNT_PARAMETER, role_templates
+
+
+def external_id_parameter(role_name: str) -> str:
+    return f"{role_name}ExternalId"
+
+
+class MemberRolesStack(Stack):
+    def __init__(self, scope: Construct, id: str, *, member_roles: MemberRoles, ou_ids: Mapping[str, str], **kwargs) -> None:
+        super().__init__(scope, id, description="orgboot: roles in member accounts, rolled out by StackSets", **kwargs)
+        # Service-managed StackSets need CloudFormation's trusted access in Organizations.
+        trusted_access = cr.AwsCustomResource(
+            self,
+            "StackSetsTrustedAccess",
+            install_latest_aws_sdk=False,
+            on_create=cr.AwsSdkCall(
+                service="CloudFormation",
+                action="activateOrganizationsAccess",
+                physical_resource_id=cr.PhysicalResourceId.of("stacksets-trusted-access"),
+            ),
+            policy=cr.AwsCustomResourcePolicy.from_sdk_calls(resources=cr.AwsCustomResourcePolicy.ANY_RESOURCE),
+        )
+        rollout = member_roles.rollout
+        templates = role_templates(member_roles.catalogue)
+        for name, role in member_roles.catalogue.items():
+            if role.trust.third_party_account:
+                external_id = CfnParameter(
+                    self, external_id_parameter(name), no_echo=True, min_length=2,
+                    description=f"External ID the third party presents to assume {name}; never stored in the repository",
+                )
+                parameters = {EXTERNAL_ID_PARAMETER: external_id.value_as_string}
+            else:
+                parameters = {MANAGEMENT_ACCOUNT_PARAMETER: Aws.ACCOUNT_ID}
+            stack_set = RoleStackSet(
+                self,
+                f"Role-{name}",
+                stack_set_name=f"orgboot-role-{name}",
+                description=role.description,
+                template=templates[name],
+                organizational_unit_ids=[ou_ids[target] for target in role.targets],
+                region=rollout.region,
+                parameters=parameters,
+                max_concurrent_percentage=rollout.max_concurrent_percentage,
+                failure_tolerance_percentage=rollout.failure_tolerance_percentage,
+                retain_stacks_on_account_removal=rollout.retain_stacks_on_account_removal,
+            )
+            stack_set.node.add_dependency(trusted_access)
