@@ -50,3 +50,7 @@ def example_variant(tmp_path: Path, change) -> OrgSpec:
     (tmp_path / "org.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
     (tmp_path / "policies").symlink_to(EXAMPLE.parent / "policies")
     return load_spec(tmp_path / "org.yaml")
+
+
+# What `cdk deploy --parameters` gives in real deploys: the third party's external ID.
+EXAMPLE_PARAMETERS = {"MemberRolesStack:ExternalAuditExternalId": "test-external-id"}

@@ -35,7 +35,7 @@ def test_validate_reports_every_problem_without_traceback(tmp_path):
 def test_schema_is_json_schema_for_org_yaml():
     result = orgboot("schema")
     schema = json.loads(result.stdout)
-    assert set(schema["properties"]) == {"organization", "organizational_units", "accounts", "policies", "management_baseline"}
+    assert set(schema["properties"]) == {"organization", "organizational_units", "accounts", "policies", "management_baseline", "member_roles"}
     account = schema["$defs"]["Account"]
     assert account["additionalProperties"] is False and set(account["required"]) == {"name", "email", "ou"}
     assert schema["$defs"]["Policy"]["properties"]["document"]["type"] == "string"

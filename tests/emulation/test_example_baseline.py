@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import EXAMPLE_PARAMETERS
 from orgboot.baseline_inventory import Baseline, read_baseline
 from orgboot.emulator import Engine, deploy_assembly, emulated_aws, management
 from orgboot.inventory import read_organization
@@ -12,7 +13,7 @@ from orgboot.inventory import read_organization
 @pytest.fixture(scope="module")
 def deployed(example_assembly: Path):
     with emulated_aws():
-        deploy_assembly(Engine(), example_assembly)
+        deploy_assembly(Engine(), example_assembly, EXAMPLE_PARAMETERS)
         yield read_baseline(management()), read_organization(management().client("organizations"))
 
 

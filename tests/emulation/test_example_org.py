@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import EXAMPLE_PARAMETERS
 from orgboot.emulator import Engine, deploy_assembly, emulated_aws, management
 from orgboot.inventory import Organization, read_organization
 from tests.emulation.expected import actual_attachments, actual_placement, attachments, placement
@@ -14,7 +15,7 @@ from tests.emulation.expected import actual_attachments, actual_placement, attac
 def deployed(example_assembly: Path):
     with emulated_aws():
         engine = Engine()
-        deploy_assembly(engine, example_assembly)
+        deploy_assembly(engine, example_assembly, EXAMPLE_PARAMETERS)
         yield engine, read_organization(management().client("organizations"))
 
 

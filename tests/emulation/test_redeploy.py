@@ -3,6 +3,7 @@ are moved, created or left alone, never closed or replaced."""
 
 import pytest
 
+from tests.conftest import EXAMPLE_PARAMETERS
 from orgboot.emulator import EmulationError, Engine, deploy_assembly, emulated_aws, management
 from orgboot.inventory import read_organization
 from tests.conftest import example_variant, synth
@@ -22,9 +23,9 @@ def test_update_moves_creates_and_retains_accounts(tmp_path, example_assembly):
     changed = synth(changed_spec, tmp_path / "cdk.out")
     with emulated_aws():
         engine = Engine()
-        deploy_assembly(engine, example_assembly)
+        deploy_assembly(engine, example_assembly, EXAMPLE_PARAMETERS)
         first = len(engine.events)
-        deploy_assembly(engine, changed)
+        deploy_assembly(engine, changed, EXAMPLE_PARAMETERS)
         update = {(e.logical_id, e.action) for e in engine.events[first:]}
         organization = read_organization(management().client("organizations"))
 
@@ -52,9 +53,9 @@ def test_renaming_an_account_fails_like_cloudformation(tmp_path, example_assembl
     renamed = synth(example_variant(tmp_path, rename), tmp_path / "cdk.out")
     with emulated_aws():
         engine = Engine()
-        deploy_assembly(engine, example_assembly)
+        deploy_assembly(engine, example_assembly, EXAMPLE_PARAMETERS)
         with pytest.raises(EmulationError, match="AccountName of account .* cannot be changed by CloudFormation"):
-            deploy_assembly(engine, renamed)
+            deploy_assembly(engine, renamed, EXAMPLE_PARAMETERS)
 
 
 def test_alias_is_replaced_when_changed_and_deleted_when_removed(tmp_path, example_assembly):
@@ -69,9 +70,9 @@ def test_alias_is_replaced_when_changed_and_deleted_when_removed(tmp_path, examp
     with emulated_aws():
         engine = Engine()
         iam = management().client("iam")
-        deploy_assembly(engine, example_assembly)
+        deploy_assembly(engine, example_assembly, EXAMPLE_PARAMETERS)
         assert iam.list_account_aliases()["AccountAliases"] == ["acme-management"]
-        deploy_assembly(engine, renamed)
+        deploy_assembly(engine, renamed, EXAMPLE_PARAMETERS)
         assert iam.list_account_aliases()["AccountAliases"] == ["acme-root"]
-        deploy_assembly(engine, removed)
+        deploy_assembly(engine, removed, EXAMPLE_PARAMETERS)
         assert iam.list_account_aliases()["AccountAliases"] == []
