@@ -18,9 +18,13 @@ EXAMPLE = REPO / "org.yaml"
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 
+# The CDK CLI gives the app cdk.json's context (feature flags among it): tests synthesize with it too.
+CDK_CONTEXT = {k: v for k, v in json.loads((REPO / "cdk.json").read_text())["context"].items() if k != "spec"}
+
+
 def synth(spec: OrgSpec, outdir: Path) -> Path:
-    """Synthesize every orgboot stack for `spec` into `outdir` (a cloud assembly)."""
-    app = cdk.App(outdir=str(outdir), analytics_reporting=False)
+    """Synthesize every orgboot stack for `spec` into `outdir` (a cloud assembly), as `cdk synth` does."""
+    app = cdk.App(outdir=str(outdir), analytics_reporting=False, context=CDK_CONTEXT)
     stacks.build(app, spec)
     app.synth()
     return outdir

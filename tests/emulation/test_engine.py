@@ -85,3 +85,10 @@ def test_backup_policies_are_refused_plainly():
     }
     with emulated_aws(), pytest.raises(EmulationError, match="moto cannot create BACKUP_POLICY policies .*; AWS can"):
         Engine().deploy("Stack", template, management())
+
+
+def test_stack_sets_need_trusted_access():
+    template = {"Resources": {"Roles": {"Type": "AWS::CloudFormation::StackSet", "Properties": {
+        "StackSetName": "s", "PermissionModel": "SERVICE_MANAGED", "TemplateBody": "{}", "StackInstancesGroup": []}}}}
+    with emulated_aws(), pytest.raises(EmulationError, match="StackSets trusted access is not activated"):
+        Engine().deploy("Stack", template, management())

@@ -6,6 +6,7 @@ import pytest
 from tests.conftest import EXAMPLE_PARAMETERS
 from orgboot.emulator import EmulationError, Engine, deploy_assembly, emulated_aws, management
 from orgboot.inventory import read_organization
+from tests.emulation.test_member_roles import roles_by_account_name
 from tests.conftest import example_variant, synth
 from tests.emulation.expected import actual_placement, placement
 
@@ -76,3 +77,18 @@ def test_alias_is_replaced_when_changed_and_deleted_when_removed(tmp_path, examp
         assert iam.list_account_aliases()["AccountAliases"] == ["acme-root"]
         deploy_assembly(engine, removed, EXAMPLE_PARAMETERS)
         assert iam.list_account_aliases()["AccountAliases"] == []
+
+
+def test_accounts_joining_or_leaving_target_ous_follow_on_the_next_deploy(tmp_path, example_assembly):
+    def change(data):
+        data["accounts"]["shop-staging"] = {"name": "Shop Staging", "email": "aws+shop-staging@example.com", "ou": "Workloads/Prod"}
+        data["accounts"]["sandbox-alice"]["ou"] = "Suspended"  # leaves the Admin targets
+
+    changed = synth(example_variant(tmp_path, change), tmp_path / "cdk.out")
+    with emulated_aws():
+        engine = Engine()
+        deploy_assembly(engine, example_assembly, EXAMPLE_PARAMETERS)
+        deploy_assembly(engine, changed, EXAMPLE_PARAMETERS)
+        roles = roles_by_account_name()
+    assert roles["Shop Staging"] == {"Admin", "ReadOnly", "ExternalAudit"}
+    assert roles["Sandbox Alice"] == {"ReadOnly"}  # retain_stacks_on_account_removal is off

@@ -1,0 +1,96 @@
+"""The synthesized MemberRolesStack template and the member template each StackSet carries."""
+
+import json
+from pathlib import Path
+
+import aws_cdk as cdk
+import pytest
+
+from constructs.role_stack_set import RoleStackSet, TemplateTooLarge
+from tests.conftest import template
+
+STACK = "MemberRolesStack"
+
+
+@pytest.fixture(scope="module")
+def stack(example_assembly: Path) -> dict:
+    return template(example_assembly, STACK)
+
+
+@pytest.fixture(scope="module")
+def stack_sets(stack) -> dict[str, dict]:
+    found = [r for r in stack["Resources"].values() if r["Type"] == "AWS::CloudFormation::StackSet"]
+    return {r["Properties"]["StackSetName"]: r for r in found}
+
+
+def member_template(stack_set: dict) -> dict:
+    return json.loads(stack_set["Properties"]["TemplateBody"])
+
+
+def test_one_service_managed_stack_set_per_role(stack_sets):
+    assert set(stack_sets) == {"orgboot-role-Admin", "orgboot-role-ReadOnly", "orgboot-role-ExternalAudit"}
+    for stack_set in stack_sets.values():
+        properties = stack_set["Properties"]
+        assert properties["PermissionModel"] == "SERVICE_MANAGED"
+        assert properties["AutoDeployment"] == {"Enabled": True, "RetainStacksOnAccountRemoval": False}
+        assert properties["Capabilities"] == ["CAPABILITY_NAMED_IAM"]
+        assert properties["OperationPreferences"] == {"FailureTolerancePercentage": 0, "MaxConcurrentPercentage": 25, "RegionConcurrencyType": "PARALLEL"}
+        (group,) = properties["StackInstancesGroup"]
+        assert group["Regions"] == ["us-east-1"]
+
+
+def test_targets_are_the_ou_ids(stack_sets):
+    def outputs(name):
+        (group,) = stack_sets[name]["Properties"]["StackInstancesGroup"]
+        return [ref["Fn::GetStackOutput"]["OutputName"] for ref in group["DeploymentTargets"]["OrganizationalUnitIds"]]
+
+    assert [o.split("FnGetAtt")[1].split("Id")[0] for o in outputs("orgboot-role-ExternalAudit")] == ["OuSecurity", "OuWorkloadsProd"]
+    assert ["Organization" in o and "RootId" in o for o in outputs("orgboot-role-ReadOnly")] == [True]
+
+
+def test_stack_sets_wait_for_trusted_access(stack, stack_sets):
+    activation = next(
+        lid for lid, r in stack["Resources"].items()
+        if r["Type"] == "Custom::AWS" and "activateOrganizationsAccess" in json.dumps(r["Properties"]["Create"])
+    )
+    for stack_set in stack_sets.values():
+        assert activation in stack_set["DependsOn"]
+
+
+def test_member_template_stands_alone(stack_sets):
+    for stack_set in stack_sets.values():
+        body = member_template(stack_set)
+        assert set(body["Resources"]) == {"Role"}  # no CDK metadata, no assets
+        assert "Rules" not in body and "BootstrapVersion" not in body.get("Parameters", {})
+        assert len(stack_set["Properties"]["TemplateBody"].encode()) <= 51_200
+
+
+def test_admin_trusts_the_management_account_with_recent_mfa(stack_sets):
+    stack_set = stack_sets["orgboot-role-Admin"]
+    assert stack_set["Properties"]["Parameters"] == [{"ParameterKey": "ManagementAccountId", "ParameterValue": {"Ref": "AWS::AccountId"}}]
+    role = member_template(stack_set)["Resources"]["Role"]["Properties"]
+    (statement,) = role["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"AWS": {"Fn::Join": ["", ["arn:aws:iam::", {"Ref": "ManagementAccountId"}, ":root"]]}}
+    assert statement["Condition"] == {"Bool": {"aws:MultiFactorAuthPresent": "true"}, "NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}}
+    assert role["RoleName"] == "Admin" and role["MaxSessionDuration"] == 3600
+    assert role["ManagedPolicyArns"] == ["arn:aws:iam::aws:policy/AdministratorAccess"]
+
+
+def test_third_party_role_requires_the_external_id_given_at_deploy_time(stack, stack_sets):
+    parameter = stack["Parameters"]["ExternalAuditExternalId"]
+    assert parameter["NoEcho"] is True and "Default" not in parameter
+    stack_set = stack_sets["orgboot-role-ExternalAudit"]
+    assert stack_set["Properties"]["Parameters"] == [{"ParameterKey": "ExternalId", "ParameterValue": {"Ref": "ExternalAuditExternalId"}}]
+    body = member_template(stack_set)
+    assert body["Parameters"]["ExternalId"]["NoEcho"] is True
+    (statement,) = body["Resources"]["Role"]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"AWS": "arn:aws:iam::999988887777:root"}
+    assert statement["Condition"] == {"StringEquals": {"sts:ExternalId": {"Ref": "ExternalId"}}}
+
+
+def test_a_template_over_the_stack_set_limit_is_refused():
+    stack = cdk.Stack(cdk.App(), "Probe")
+    huge = {"Resources": {"Role": {"Type": "AWS::IAM::Role", "Properties": {"Description": "x" * 52_000}}}}
+    with pytest.raises(TemplateTooLarge, match="takes at most 51200"):
+        RoleStackSet(stack, "Huge", stack_set_name="huge", template=huge, organizational_unit_ids=["r-1"], region="us-east-1",
+                     max_concurrent_percentage=25, failure_tolerance_percentage=0, retain_stacks_on_account_removal=False)
