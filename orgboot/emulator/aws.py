@@ -3,6 +3,7 @@
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,23 +14,31 @@ MANAGEMENT_ACCOUNT_ID = "123456789012"  # moto's default account: the caller, so
 ACCESS_ROLE = "OrganizationAccountAccessRole"
 
 
+# One botocore session for every account: it parses the service models once. A boto3.Session per
+# assumed role would parse them again for each account (3 s of JSON for the example org).
+_SHARED_SESSION = boto3.Session()
+_FAKE_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "aws_session_token": "testing"}
+
+
 @dataclass(frozen=True)
 class AwsAccount:
     """Clients for one account of the emulated AWS, in a default region."""
 
-    session: boto3.Session
     account_id: str
     region: str
+    credentials: tuple[tuple[str, str], ...] = tuple(_FAKE_CREDENTIALS.items())
 
     def client(self, service: str, region: str | None = None) -> Any:
-        return self.session.client(service, region_name=region or self.region)
+        return _client(service, region or self.region, self.credentials)
 
-    def in_region(self, region: str) -> "AwsAccount":
-        return AwsAccount(self.session, self.account_id, region)
+
+@lru_cache(maxsize=512)
+def _client(service: str, region: str, credentials: tuple[tuple[str, str], ...]) -> Any:
+    return _SHARED_SESSION.client(service, region_name=region, **dict(credentials))
 
 
 def management(region: str = "us-east-1") -> AwsAccount:
-    return AwsAccount(boto3.Session(region_name=region), MANAGEMENT_ACCOUNT_ID, region)
+    return AwsAccount(MANAGEMENT_ACCOUNT_ID, region)
 
 
 def assume(account_id: str, role_name: str = ACCESS_ROLE, region: str = "us-east-1") -> AwsAccount:
@@ -37,13 +46,15 @@ def assume(account_id: str, role_name: str = ACCESS_ROLE, region: str = "us-east
     credentials = management(region).client("sts").assume_role(
         RoleArn=f"arn:aws:iam::{account_id}:role/{role_name}", RoleSessionName="orgboot-emulator"
     )["Credentials"]
-    session = boto3.Session(
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
-        region_name=region,
+    return AwsAccount(
+        account_id,
+        region,
+        (
+            ("aws_access_key_id", credentials["AccessKeyId"]),
+            ("aws_secret_access_key", credentials["SecretAccessKey"]),
+            ("aws_session_token", credentials["SessionToken"]),
+        ),
     )
-    return AwsAccount(session, account_id, region)
 
 
 @contextmanager
@@ -63,6 +74,7 @@ def emulated_aws() -> Iterator[None]:
         with mock_aws():
             yield
     finally:
+        _client.cache_clear()  # clients belong to this emulated AWS only
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
