@@ -56,5 +56,15 @@ def test_emulate_prints_the_organization_tree(example_assembly):
                      "SCP: deny-leave-organization", "RCP: enforce-tls-s3", "tag: cost-center-tag", "(management account)",
                      "Management account baseline", "acme-management", "at least 14 characters",
                      "EstimatedCharges > 1000 USD -> finance@example.com, platform@example.com",
-                     "OrganizationAccountAccessRole in every member account", "organization-trail: whole organization"):
+                     "OrganizationAccountAccessRole in every member account", "organization-trail: whole organization",
+                     "StackSet-orgboot-role-ExternalAudit: created 3 roles in 3 accounts"):
         assert expected in out
+    matrix = out[out.index("Access matrix"):]
+    rows = [" ".join(line.split()) for line in matrix.splitlines()[3:] if line.strip()]
+    assert rows == [
+        "Admins OrganizationAccountAccessRole all member accounts",
+        "Admins Admin Sandbox Alice, Shop Dev, Shop Prod",
+        "Admins ReadOnly all member accounts",
+        "Auditors ReadOnly all member accounts",
+    ]
+    assert "MemberRolesStack:ExternalAuditExternalId not given: using a placeholder" in out
