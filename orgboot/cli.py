@@ -41,7 +41,7 @@ def _emulate(args: argparse.Namespace, out: Console) -> int:
     for key in secret_parameters(read_assembly(args.assembly)):
         if key not in parameters:
             parameters[key] = "emulated-placeholder"
-            out.print(f"[yellow]{key} not given: using a placeholder[/] (real deploys: cdk deploy --parameters {key}=...)")
+            out.print(f"[yellow]{key} not given: the emulator uses a placeholder[/]")
     with emulated_aws():
         engine = Engine()
         out.print(f"Deploying [bold]{args.assembly}[/] into the emulated AWS (moto, in memory)")

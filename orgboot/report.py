@@ -85,6 +85,11 @@ _FRIENDLY_TYPES = {
 _ACTIONS = {"CREATE": "created", "UPDATE": "updated", "REPLACE": "replaced", "DELETE": "deleted", "RETAIN": "retained"}
 
 
+def _count(count: int, plural: str) -> str:
+    singular = {"OUs": "OU", "policies": "policy", "supporting resources": "supporting resource"}.get(plural, plural.removesuffix("s"))
+    return f"{count} {plural if count != 1 else singular}"
+
+
 def deploy_summary(events: Iterable[Event]) -> Text:
     """One line per stack: what the deploy did, in words."""
     kinds = [*_FRIENDLY_TYPES.values(), "supporting resources"]
@@ -98,7 +103,7 @@ def deploy_summary(events: Iterable[Event]) -> Text:
     for stack, counts in per_stack.items():
         parts = []
         for action, verb in _ACTIONS.items():
-            done = [f"{counts[(action, kind)]} {kind}" for kind in kinds if counts[(action, kind)]]
+            done = [_count(counts[(action, kind)], kind) for kind in kinds if counts[(action, kind)]]
             if done:
                 parts.append(f"{verb} " + ", ".join(done))
         where = f" in {len(accounts[stack])} accounts" if len(accounts[stack]) > 1 else ""

@@ -67,4 +67,4 @@ def test_emulate_prints_the_organization_tree(example_assembly):
         "Admins ReadOnly all member accounts",
         "Auditors ReadOnly all member accounts",
     ]
-    assert "MemberRolesStack:ExternalAuditExternalId not given: using a placeholder" in out
+    assert "MemberRolesStack:ExternalAuditExternalId not given: the emulator uses a placeholder" in out
