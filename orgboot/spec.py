@@ -121,9 +121,9 @@ def _load_policy_document(value: Any, info: ValidationInfo) -> PolicyDocument:
     try:
         content = json.loads(file.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
-        raise ValueError(f"'{value}' is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}")
+        raise ValueError(f"'{value}' is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
     except UnicodeDecodeError:
-        raise ValueError(f"'{value}' is not UTF-8 text")
+        raise ValueError(f"'{value}' is not UTF-8 text") from None
     if not isinstance(content, dict):
         raise ValueError(f"'{value}' must hold a JSON object, not {type(content).__name__}")
     return PolicyDocument(path=value, content=content)

@@ -5,6 +5,7 @@ import json
 import textwrap
 from pathlib import Path
 
+import pydantic
 import pytest
 
 from orgboot.loader import SpecError, load_spec
@@ -48,7 +49,7 @@ def test_example_loads_with_implied_parent_ous():
 
 def test_spec_is_frozen(tmp_path):
     spec = load_spec(write(tmp_path, BASE))
-    with pytest.raises(Exception):
+    with pytest.raises(pydantic.ValidationError, match="frozen"):
         spec.accounts["shop-prod"].email = "other@example.com"
 
 
