@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError, ParamValidationError
 
 from orgboot.emulator.aws import AwsAccount
 from orgboot.emulator.errors import EmulationError
-from orgboot.emulator.handlers import HANDLERS, Replace, Result
+from orgboot.emulator.handlers import HANDLERS, Replace
 from orgboot.emulator.template import Resolver, deployment_order
 
 
@@ -108,7 +108,7 @@ class Engine:
 
     def _apply(self, stack, state, logical_id, definition, resolver, aws) -> list[tuple[str, DeployedResource]]:
         resource_type = definition.get("Type", "")
-        handler = HANDLERS.get(resource_type) or HANDLERS.get(resource_type.split("::")[0] + "::*")
+        handler = HANDLERS.get(resource_type)
         if handler is None:
             raise EmulationError(
                 f"resource type {resource_type} is not supported by the emulator; add a handler in"
@@ -147,7 +147,7 @@ class Engine:
         if policy == "Retain":
             self._record(Event(stack, logical_id, resource.type, "RETAIN", aws.account_id))
             return
-        handler = HANDLERS.get(resource.type) or HANDLERS.get(resource.type.split("::")[0] + "::*")
+        handler = HANDLERS[resource.type]
         context = _Context(engine=self, aws=aws, stack_name=stack, logical_id=logical_id)
         handler.delete(context, resource.physical_id, resource.properties)
         self._record(Event(stack, logical_id, resource.type, "DELETE", aws.account_id))
@@ -210,5 +210,3 @@ class _Context:
 def _same(old: Any, new: Any) -> bool:
     return json.dumps(old, sort_keys=True, default=str) == json.dumps(new, sort_keys=True, default=str)
 
-
-__all__ = ["Engine", "Event", "Result", "StackState"]
