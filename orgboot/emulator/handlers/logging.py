@@ -1,4 +1,5 @@
-"""The organization trail: its S3 bucket, the bucket policy and the CloudTrail trail."""
+"""Logs: the organization trail (its S3 bucket, bucket policy and CloudTrail trail) and
+CloudWatch log groups."""
 
 import json
 from typing import Any
@@ -56,8 +57,30 @@ class Trail(Handler):
         ctx.aws.client("cloudtrail").delete_trail(Name=physical_id)
 
 
+class LogGroup(Handler):
+    def create(self, ctx: Context, props: dict[str, Any]) -> Result:
+        logs = ctx.aws.client("logs")
+        name = props.get("LogGroupName") or f"/emulated/{ctx.stack_name}/{ctx.logical_id}"
+        logs.create_log_group(logGroupName=name)
+        if "RetentionInDays" in props:
+            logs.put_retention_policy(logGroupName=name, retentionInDays=int(props["RetentionInDays"]))
+        arn = f"arn:aws:logs:{ctx.aws.region}:{ctx.aws.account_id}:log-group:{name}:*"
+        return Result(name, {"Arn": arn})
+
+    def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
+        if old.get("LogGroupName") != new.get("LogGroupName"):
+            return super().update(ctx, physical_id, old, new)
+        if "RetentionInDays" in new:
+            ctx.aws.client("logs").put_retention_policy(logGroupName=physical_id, retentionInDays=int(new["RetentionInDays"]))
+        return Result(physical_id, {"Arn": f"arn:aws:logs:{ctx.aws.region}:{ctx.aws.account_id}:log-group:{physical_id}:*"})
+
+    def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
+        ctx.aws.client("logs").delete_log_group(logGroupName=physical_id)
+
+
 HANDLERS: dict[str, Handler] = {
     "AWS::S3::Bucket": Bucket(),
     "AWS::S3::BucketPolicy": BucketPolicy(),
     "AWS::CloudTrail::Trail": Trail(),
+    "AWS::Logs::LogGroup": LogGroup(),
 }
