@@ -6,6 +6,7 @@ import sys
 import aws_cdk as cdk
 
 import stacks
+from constructs.role_stack_set import TemplateTooLarge
 from orgboot.loader import SpecError, load_spec
 
 
@@ -17,7 +18,11 @@ def main() -> None:
     except SpecError as error:
         print(error, file=sys.stderr)
         sys.exit(1)
-    stacks.build(app, spec)
+    try:
+        stacks.build(app, spec)
+    except TemplateTooLarge as error:
+        print(f"{spec_path}: member_roles: {error}", file=sys.stderr)
+        sys.exit(1)
     app.synth()
 
 

@@ -8,7 +8,11 @@ from constructs import Construct
 
 
 class OrganizationPolicy(Construct):
-    """AWS::Organizations::Policy attached to `target_ids` (root, OU or account IDs)."""
+    """AWS::Organizations::Policy attached to `target_ids` (root, OU or account IDs).
+
+    The content stays a JSON object in the template: CloudFormation stores it compact (the size
+    AWS counts is the minified one, which validation checks), and unlike a JSON string an object
+    keeps drift detection working."""
 
     def __init__(
         self,
