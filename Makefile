@@ -13,7 +13,7 @@ export CDK_DISABLE_VERSION_CHECK := 1
 export CDK_DISABLE_CLI_TELEMETRY := true
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: setup synth demo validate test clean
+.PHONY: setup synth demo validate test bench clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -40,6 +40,9 @@ demo: synth
 
 test: setup
 	$(PYTHON) -m pytest
+
+bench: setup
+	$(PYTHON) bench/emulate_example.py
 
 clean:
 	rm -rf cdk.out .pytest_cache

@@ -1,5 +1,8 @@
 """CDK stacks: composition only. `build` adds every orgboot stack for a spec to an app."""
 
+import json
+from pathlib import Path
+
 import aws_cdk as cdk
 
 from orgboot.spec import OrgSpec
@@ -24,3 +27,9 @@ def build(app: cdk.App, spec: OrgSpec) -> list[cdk.Stack]:
     )
     roles = MemberRolesStack(app, "MemberRolesStack", member_roles=spec.member_roles, ou_ids=organization.ou_ids, env=env)
     return [organization, baseline, roles]
+
+
+def cli_context(cdk_json: Path) -> dict:
+    """The context the CDK CLI gives the app from cdk.json (feature flags among it), for apps built
+    in-process (tests, benchmarks) to synthesize exactly what `cdk synth` does."""
+    return {key: value for key, value in json.loads(cdk_json.read_text())["context"].items() if key != "spec"}

@@ -19,7 +19,7 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 
 # The CDK CLI gives the app cdk.json's context (feature flags among it): tests synthesize with it too.
-CDK_CONTEXT = {k: v for k, v in json.loads((REPO / "cdk.json").read_text())["context"].items() if k != "spec"}
+CDK_CONTEXT = stacks.cli_context(REPO / "cdk.json")
 
 
 def synth(spec: OrgSpec, outdir: Path) -> Path:
