@@ -7,7 +7,8 @@ from typing import Any
 from aws_cdk import aws_cloudformation as cloudformation
 from constructs import Construct
 
-TEMPLATE_BODY_MAX = 51_200  # bytes, AWS::CloudFormation::StackSet TemplateBody
+from orgboot.limits import STACKSET_TEMPLATE_BODY_MAX
+
 
 
 class TemplateTooLarge(ValueError):
@@ -35,10 +36,10 @@ class RoleStackSet(Construct):
     ) -> None:
         super().__init__(scope, id)
         body = json.dumps(template, separators=(",", ":"))
-        if len(body.encode()) > TEMPLATE_BODY_MAX:
+        if len(body.encode()) > STACKSET_TEMPLATE_BODY_MAX:
             raise TemplateTooLarge(
                 f"the template of StackSet {stack_set_name} is {len(body.encode())} bytes; a StackSet's TemplateBody"
-                f" takes at most {TEMPLATE_BODY_MAX}"
+                f" takes at most {STACKSET_TEMPLATE_BODY_MAX}"
             )
         self.stack_set = cloudformation.CfnStackSet(
             self,

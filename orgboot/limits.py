@@ -15,13 +15,10 @@ EMAIL_MIN, EMAIL_MAX = 6, 64
 ROLE_NAME_PATTERN = r"^[\w+=,.@-]{1,64}$"
 IAM_NAME_PATTERN = r"^[\w+=,.@-]+$"
 ACCOUNT_ALIAS_PATTERN = r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$"
-POLICY_NAME_PATTERN = r"^[\s\S]{1,128}$"
 POLICY_DESCRIPTION_MAX = 512
 TAG_KEY_MAX, TAG_VALUE_MAX, TAGS_PER_RESOURCE = 128, 256, 50
 ROLE_INLINE_POLICIES_MAX = 10_240  # all inline policies of one IAM role together, minified
 STACKSET_TEMPLATE_BODY_MAX = 51_200  # bytes of TemplateBody in AWS::CloudFormation::StackSet
-CFN_MAX_RESOURCES = 500
-CFN_MAX_TEMPLATE_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
