@@ -1,0 +1,102 @@
+"""management_baseline in org.yaml: the management account's own security baseline."""
+
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, StringConstraints, ValidationInfo
+
+from orgboot import limits
+from orgboot.spec_fields import (
+    ROOT,
+    DocumentFile,
+    IamName,
+    ManagedPolicyRef,
+    Model,
+    check_email,
+    check_ou_reference,
+    closest,
+    declared,
+    in_range,
+)
+
+
+def _check_group_reference(group: str, info: ValidationInfo) -> str:
+    groups = declared(info, "group_names")
+    if groups is not None and group not in groups:
+        raise ValueError(f"group '{group}' is not declared{closest(group, groups)}; declare it under management_baseline.groups")
+    return group
+
+
+GroupRef = Annotated[str, AfterValidator(_check_group_reference)]
+
+
+class PasswordPolicy(Model):
+    """IAM account password policy. Defaults follow CIS AWS Foundations."""
+
+    minimum_length: Annotated[int, in_range(6, 128, "minimum_length")] = 14
+    require_uppercase: bool = True
+    require_lowercase: bool = True
+    require_numbers: bool = True
+    require_symbols: bool = True
+    allow_users_to_change: bool = True
+    max_age_days: Annotated[int, in_range(1, 1095, "max_age_days")] | None = 90
+    reuse_prevention: Annotated[int, in_range(1, 24, "reuse_prevention")] | None = 24
+    hard_expiry: bool = False
+
+
+class Billing(Model):
+    """Billing alarm (CloudWatch, us-east-1) and a monthly budget, both e-mailing `notify`."""
+
+    alarm_threshold_usd: float = Field(gt=0, description="Alarm when estimated charges exceed this")
+    monthly_budget_usd: float = Field(gt=0)
+    actual_threshold_percent: float = Field(80, gt=0, le=1000, description="Of the budget, actual spend")
+    forecast_threshold_percent: float = Field(100, gt=0, le=1000, description="Of the budget, forecast spend")
+    notify: tuple[Annotated[str, AfterValidator(check_email)], ...] = Field(
+        min_length=1, max_length=10, description="E-mail addresses (a budget notification takes at most 10)"
+    )
+
+
+class AssumeGrant(Model):
+    """A group may assume `role` in member accounts: under `ous`, or everywhere if omitted."""
+
+    role: IamName
+    ous: tuple[Annotated[str, AfterValidator(check_ou_reference)], ...] = Field(
+        (ROOT,), description=f"OU paths, or {ROOT} for every member account"
+    )
+
+
+class Group(Model):
+    managed_policies: tuple[ManagedPolicyRef, ...] = ()
+    inline_policies: tuple[DocumentFile, ...] = ()
+    require_mfa: bool = Field(True, description="Deny everything but MFA self-service until signed in with MFA")
+    may_assume: tuple[AssumeGrant, ...] = ()
+
+
+class User(Model):
+    """An IAM user: a name and its groups. Passwords and keys never go in templates."""
+
+    groups: tuple[GroupRef, ...] = Field(min_length=1)
+
+
+class SupportRole(Model):
+    """The role CIS asks for to manage incidents with AWS Support (AWSSupportAccess)."""
+
+    name: IamName = "AWSSupport"
+    assumable_by: tuple[GroupRef, ...] = Field(min_length=1)
+
+
+class OrganizationTrail(Model):
+    """An organization CloudTrail trail: all regions, log file validation, its own S3 bucket."""
+
+    name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$")] = "organization-trail"
+
+
+class ManagementBaseline(Model):
+    """The management account's own security baseline."""
+
+    account_alias: Annotated[str, StringConstraints(pattern=limits.ACCOUNT_ALIAS_PATTERN)] | None = None
+    password_policy: PasswordPolicy = PasswordPolicy()
+    billing: Billing | None = None
+    groups: dict[Annotated[str, StringConstraints(pattern=limits.IAM_NAME_PATTERN, max_length=128)], Group] = Field(default_factory=dict)
+    users: dict[IamName, User] = Field(default_factory=dict)
+    support_role: SupportRole | None = None
+    organization_trail: OrganizationTrail | None = None
