@@ -1,7 +1,9 @@
 """The account alias (the sign-in URL's name). CloudFormation has no resource for it."""
 
 from aws_cdk import custom_resources as cr
+
 from constructs import Construct
+from constructs.sdk_call import sdk_call_resource
 
 
 class AccountAlias(Construct):
@@ -16,10 +18,9 @@ class AccountAlias(Construct):
             parameters={"AccountAlias": alias},
             physical_resource_id=cr.PhysicalResourceId.of("account-alias"),
         )
-        self.resource = cr.AwsCustomResource(
+        self.resource = sdk_call_resource(
             self,
             "Resource",
-            install_latest_aws_sdk=False,
             on_create=create,
             on_update=create,
             on_delete=cr.AwsSdkCall(
@@ -28,5 +29,4 @@ class AccountAlias(Construct):
                 parameters={"AccountAlias": alias},
                 ignore_error_codes_matching="NoSuchEntity",
             ),
-            policy=cr.AwsCustomResourcePolicy.from_sdk_calls(resources=cr.AwsCustomResourcePolicy.ANY_RESOURCE),
         )

@@ -1,7 +1,9 @@
 """The IAM account password policy. CloudFormation has no resource for it."""
 
 from aws_cdk import custom_resources as cr
+
 from constructs import Construct
+from constructs.sdk_call import sdk_call_resource
 
 
 class AccountPasswordPolicy(Construct):
@@ -43,14 +45,12 @@ class AccountPasswordPolicy(Construct):
             parameters=parameters,
             physical_resource_id=cr.PhysicalResourceId.of("account-password-policy"),
         )
-        self.resource = cr.AwsCustomResource(
+        self.resource = sdk_call_resource(
             self,
             "Resource",
-            install_latest_aws_sdk=False,
             on_create=apply,
             on_update=apply,
             on_delete=cr.AwsSdkCall(
                 service="IAM", action="deleteAccountPasswordPolicy", ignore_error_codes_matching="NoSuchEntity"
             ),
-            policy=cr.AwsCustomResourcePolicy.from_sdk_calls(resources=cr.AwsCustomResourcePolicy.ANY_RESOURCE),
         )

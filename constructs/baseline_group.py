@@ -4,6 +4,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from aws_cdk import aws_iam as iam
+
 from constructs import Construct
 
 

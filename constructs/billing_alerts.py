@@ -2,8 +2,13 @@
 
 from collections.abc import Sequence
 
-from aws_cdk import Duration, aws_budgets as budgets, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as actions
-from aws_cdk import aws_sns as sns, aws_sns_subscriptions as subscriptions
+from aws_cdk import Duration
+from aws_cdk import aws_budgets as budgets
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as actions
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
+
 from constructs import Construct
 
 

@@ -2,7 +2,9 @@
 
 from collections.abc import Mapping
 
-from aws_cdk import CfnTag, RemovalPolicy, aws_organizations as organizations
+from aws_cdk import CfnTag, RemovalPolicy
+from aws_cdk import aws_organizations as organizations
+
 from constructs import Construct
 
 

@@ -2,8 +2,12 @@
 
 from collections.abc import Sequence
 
-from aws_cdk import RemovalPolicy, aws_organizations as organizations, custom_resources as cr
+from aws_cdk import RemovalPolicy
+from aws_cdk import aws_organizations as organizations
+from aws_cdk import custom_resources as cr
+
 from constructs import Construct, IDependable
+from constructs.sdk_call import sdk_call_resource
 
 
 class OrganizationRoot(Construct):
@@ -37,10 +41,9 @@ class OrganizationRoot(Construct):
     def _enable(self, policy_type: str) -> cr.AwsCustomResource:
         parameters = {"RootId": self.root_id, "PolicyType": policy_type}
         physical_id = cr.PhysicalResourceId.of(f"{policy_type}-enabled")
-        return cr.AwsCustomResource(
+        return sdk_call_resource(
             self,
             f"Enable{policy_type.title().replace('_', '')}",
-            install_latest_aws_sdk=False,
             on_create=cr.AwsSdkCall(
                 service="Organizations",
                 action="enablePolicyType",
@@ -56,5 +59,4 @@ class OrganizationRoot(Construct):
                 parameters=parameters,
                 ignore_error_codes_matching="PolicyTypeNotEnabledException|RootNotFoundException",
             ),
-            policy=cr.AwsCustomResourcePolicy.from_sdk_calls(resources=cr.AwsCustomResourcePolicy.ANY_RESOURCE),
         )

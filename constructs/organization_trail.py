@@ -1,7 +1,12 @@
 """An organization CloudTrail trail and the bucket it writes to."""
 
-from aws_cdk import RemovalPolicy, aws_cloudtrail as cloudtrail, aws_s3 as s3, custom_resources as cr
+from aws_cdk import RemovalPolicy
+from aws_cdk import aws_cloudtrail as cloudtrail
+from aws_cdk import aws_s3 as s3
+from aws_cdk import custom_resources as cr
+
 from constructs import Construct
+from constructs.sdk_call import sdk_call_resource
 
 
 class OrganizationTrail(Construct):
@@ -21,17 +26,15 @@ class OrganizationTrail(Construct):
             removal_policy=RemovalPolicy.RETAIN,
         )
         # An organization trail created through the API needs CloudTrail's trusted access first.
-        self.trusted_access = cr.AwsCustomResource(
+        self.trusted_access = sdk_call_resource(
             self,
             "TrustedAccess",
-            install_latest_aws_sdk=False,
             on_create=cr.AwsSdkCall(
                 service="Organizations",
                 action="enableAWSServiceAccess",
                 parameters={"ServicePrincipal": "cloudtrail.amazonaws.com"},
                 physical_resource_id=cr.PhysicalResourceId.of("cloudtrail-trusted-access"),
             ),
-            policy=cr.AwsCustomResourcePolicy.from_sdk_calls(resources=cr.AwsCustomResourcePolicy.ANY_RESOURCE),
         )
         self.trail = cloudtrail.Trail(
             self,

@@ -1,6 +1,7 @@
 """One organizational unit."""
 
 from aws_cdk import aws_organizations as organizations
+
 from constructs import Construct
 
 

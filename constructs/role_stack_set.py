@@ -5,10 +5,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from aws_cdk import aws_cloudformation as cloudformation
+
 from constructs import Construct
-
 from orgboot.limits import STACKSET_TEMPLATE_BODY_MAX
-
 
 
 class TemplateTooLarge(ValueError):

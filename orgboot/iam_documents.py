@@ -64,11 +64,7 @@ def assume_role_in_org_paths(role_name: str, org_paths: Sequence[str], sid: str)
     }
 
 
-def trust_account_with_mfa(account_id: str, max_mfa_age_seconds: int | None = None) -> dict[str, Any]:
-    """Trust policy: principals of `account_id` that signed in with MFA (recently, if given)."""
-    condition: dict[str, Any] = {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
-    if max_mfa_age_seconds is not None:
-        condition["NumericLessThan"] = {"aws:MultiFactorAuthAge": str(max_mfa_age_seconds)}
+def _trust(account_id: str, condition: dict[str, Any]) -> dict[str, Any]:
     return {
         "Version": "2012-10-17",
         "Statement": [
@@ -82,17 +78,15 @@ def trust_account_with_mfa(account_id: str, max_mfa_age_seconds: int | None = No
     }
 
 
+def trust_account_with_mfa(account_id: str, max_mfa_age_seconds: int | None = None) -> dict[str, Any]:
+    """Trust policy: principals of `account_id` that signed in with MFA (recently, if given)."""
+    condition: dict[str, Any] = {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
+    if max_mfa_age_seconds is not None:
+        condition["NumericLessThan"] = {"aws:MultiFactorAuthAge": str(max_mfa_age_seconds)}
+    return _trust(account_id, condition)
+
+
 def trust_third_party(account_id: str, external_id: str) -> dict[str, Any]:
     """Trust policy for another company's account: only with the agreed external ID (the
     confused-deputy guard)."""
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
-                "Action": "sts:AssumeRole",
-                "Condition": {"StringEquals": {"sts:ExternalId": external_id}},
-            }
-        ],
-    }
+    return _trust(account_id, {"StringEquals": {"sts:ExternalId": external_id}})

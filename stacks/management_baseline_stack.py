@@ -4,14 +4,15 @@ password policy, alias, billing alerts, groups with MFA, users, support role, or
 import re
 from collections.abc import Mapping
 
-from aws_cdk import Stack, aws_iam as iam
+from aws_cdk import Stack
+from aws_cdk import aws_iam as iam
+
 from constructs import Construct
 from constructs.account_alias import AccountAlias
 from constructs.account_password_policy import AccountPasswordPolicy
 from constructs.baseline_group import BaselineGroup
 from constructs.billing_alerts import BillingAlerts
 from constructs.organization_trail import OrganizationTrail
-
 from orgboot import iam_documents
 from orgboot.spec import ManagementBaseline
 

@@ -5,10 +5,12 @@ is removed on its own."""
 
 from collections.abc import Mapping
 
-from aws_cdk import Aws, CfnParameter, Stack, custom_resources as cr
+from aws_cdk import Aws, CfnParameter, Stack
+from aws_cdk import custom_resources as cr
+
 from constructs import Construct
 from constructs.role_stack_set import RoleStackSet
-
+from constructs.sdk_call import sdk_call_resource
 from orgboot.spec import MemberRoles
 from stacks.member_role_templates import EXTERNAL_ID_PARAMETER, MANAGEMENT_ACCOUNT_PARAMETER, role_templates
 
@@ -21,16 +23,14 @@ class MemberRolesStack(Stack):
     def __init__(self, scope: Construct, id: str, *, member_roles: MemberRoles, ou_ids: Mapping[str, str], **kwargs) -> None:
         super().__init__(scope, id, description="orgboot: roles in member accounts, rolled out by StackSets", **kwargs)
         # Service-managed StackSets need CloudFormation's trusted access in Organizations.
-        trusted_access = cr.AwsCustomResource(
+        trusted_access = sdk_call_resource(
             self,
             "StackSetsTrustedAccess",
-            install_latest_aws_sdk=False,
             on_create=cr.AwsSdkCall(
                 service="CloudFormation",
                 action="activateOrganizationsAccess",
                 physical_resource_id=cr.PhysicalResourceId.of("stacksets-trusted-access"),
             ),
-            policy=cr.AwsCustomResourcePolicy.from_sdk_calls(resources=cr.AwsCustomResourcePolicy.ANY_RESOURCE),
         )
         rollout = member_roles.rollout
         templates = role_templates(member_roles.catalogue)

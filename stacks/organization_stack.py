@@ -2,12 +2,12 @@
 Deployed in the management account, us-east-1 (Organizations is a global service homed there)."""
 
 from aws_cdk import Stack
+
 from constructs import Construct
 from constructs.member_account import MemberAccount
 from constructs.organization_policy import OrganizationPolicy
 from constructs.organization_root import OrganizationRoot
 from constructs.organizational_unit import OrganizationalUnit
-
 from orgboot import naming
 from orgboot.spec import ROOT, OrgSpec, parent_of
 
