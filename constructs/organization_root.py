@@ -30,10 +30,6 @@ class OrganizationRoot(Construct):
                 enabler.node.add_dependency(earlier)
             self._enablers[policy_type] = enabler
 
-    @property
-    def enabled_policy_types(self) -> tuple[str, ...]:
-        return tuple(self._enablers)
-
     def enabler(self, policy_type: str) -> IDependable:
         """What a policy of `policy_type` must depend on: the type is enabled on the root."""
         return self._enablers[policy_type]

@@ -16,21 +16,6 @@ class Access:
     accounts: tuple[str, ...]  # account names where the role exists and the grant reaches
 
 
-def account_org_paths(organization: Organization) -> dict[str, str]:
-    """Account ID -> its organization path ("o-id/r-id/ou-id/.../account-id/")."""
-    paths = {}
-
-    def walk(node: Any, prefix: str) -> None:
-        path = f"{prefix}{node.id}/"
-        if node.kind == "account":
-            paths[node.id] = path
-        for child in node.children:
-            walk(child, path)
-
-    walk(organization.root, f"{organization.id}/")
-    return paths
-
-
 def read_member_roles(organization: Organization, assume: Any) -> dict[str, set[str]]:
     """Account ID -> names of its IAM roles, read with credentials assumed in each member account."""
     roles = {}
@@ -43,7 +28,7 @@ def read_member_roles(organization: Organization, assume: Any) -> dict[str, set[
 
 def access_matrix(baseline: Baseline, organization: Organization, member_roles: dict[str, set[str]]) -> list[Access]:
     names = {account_id: node.name for account_id, node in organization.accounts().items()}
-    paths = account_org_paths(organization)
+    paths = organization.org_paths()
     matrix = []
     for group_name, group in baseline.groups.items():
         for role_arn, org_paths in group.assumable_roles:

@@ -37,6 +37,18 @@ class Organization:
     def ous(self) -> dict[str, Node]:
         return {node.path: node for node in self.root.walk() if node.kind == "ou"}
 
+    def org_paths(self) -> dict[str, str]:
+        """Node ID -> its organization path ("o-id/r-id/ou-id/.../"), what aws:ResourceOrgPaths matches."""
+        paths = {}
+
+        def walk(node: Node, prefix: str) -> None:
+            paths[node.id] = f"{prefix}{node.id}/"
+            for child in node.children:
+                walk(child, paths[node.id])
+
+        walk(self.root, f"{self.id}/")
+        return paths
+
 
 def _pages(client: Any, operation: str, key: str, **kwargs: Any) -> list[dict[str, Any]]:
     return [item for page in client.get_paginator(operation).paginate(**kwargs) for item in page[key]]

@@ -11,6 +11,7 @@ from orgboot import rules
 from orgboot.problems import Loc, LocatedProblem, Problem, SpecError
 from orgboot.spec import OrgSpec, implied_ou_paths
 
+
 def _dotted(loc: Loc) -> str:
     return ".".join(str(part) for part in loc)
 

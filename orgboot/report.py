@@ -113,21 +113,6 @@ def deploy_summary(events: Iterable[Event]) -> Text:
     return text
 
 
-def _org_path_names(organization: Organization) -> dict[str, str]:
-    """'o-id/r-id/ou-id/.../' -> 'Workloads/Prod' (and the root's -> 'Root')."""
-    names = {}
-
-    def walk(node: Node, prefix: str) -> None:
-        path = f"{prefix}{node.id}/"
-        names[path] = node.path
-        for child in node.children:
-            if child.kind == "ou":
-                walk(child, path)
-
-    walk(organization.root, f"{organization.id}/")
-    return names
-
-
 def _grant(role_arn: str, org_paths: list[str], path_names: dict[str, str]) -> str:
     role = role_arn.rsplit("/", 1)[-1]
     if not org_paths:
@@ -163,7 +148,8 @@ def baseline_report(baseline: Baseline, organization: Organization) -> Group:
                                            ("LogFileValidationEnabled", "log file validation"), ("IsLogging", "logging")) if trail.get(key)]
         facts.add_row("CloudTrail", f"{trail['Name']}: {', '.join(traits)} -> s3://{trail['S3BucketName']}")
 
-    path_names = _org_path_names(organization)
+    nodes = {node.id: node for node in organization.root.walk()}
+    path_names = {path: nodes[node_id].path for node_id, path in organization.org_paths().items() if nodes[node_id].kind != "account"}
     groups = Table(title=None, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for column in ("group", "members", "policies", "may assume"):
         groups.add_column(column, style="bold" if column == "group" else None)

@@ -100,6 +100,11 @@ class PolicyDocument:
     content: dict[str, Any]
 
     @property
+    def name(self) -> str:
+        """The file's name without .json: what an inline policy built from it is called."""
+        return Path(self.path).name.removesuffix(".json")
+
+    @property
     def minified(self) -> str:
         # AWS counts whitespace toward the size limit, so documents are stored minified.
         return json.dumps(self.content, separators=(",", ":"), sort_keys=False)

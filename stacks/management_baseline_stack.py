@@ -73,7 +73,7 @@ class ManagementBaselineStack(Stack):
                 f"Group-{name}",
                 group_name=name,
                 managed_policies=[self._managed_policy(p) for p in group.managed_policies] + ([require_mfa] if group.require_mfa else []),
-                inline_documents={_stem(doc.path): doc.content for doc in group.inline_policies},
+                inline_documents={doc.name: doc.content for doc in group.inline_policies},
                 statements=statements,
             ).group
         for user_name, user in baseline.users.items():
@@ -88,10 +88,6 @@ class ManagementBaselineStack(Stack):
         construct_id = f"Imported-{name_or_arn}"
         existing = self.node.try_find_child(construct_id)
         return existing or iam.ManagedPolicy.from_managed_policy_arn(self, construct_id, name_or_arn)
-
-
-def _stem(path: str) -> str:
-    return re.sub(r"\.json$", "", path.rsplit("/", 1)[-1])
 
 
 def _sid(prefix: str, name: str) -> str:

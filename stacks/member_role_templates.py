@@ -32,7 +32,7 @@ def _role_stack(app: cdk.App, name: str, role: Role) -> cdk.Stack:
         description=role.description,
         trust_policy=trust,
         managed_policy_arns=[aws_managed_policies.arn(p) for p in role.managed_policies],
-        inline_documents={p.path.rsplit("/", 1)[-1].removesuffix(".json"): p.content for p in role.inline_policies},
+        inline_documents={p.name: p.content for p in role.inline_policies},
         permissions_boundary_arn=aws_managed_policies.arn(role.permissions_boundary) if role.permissions_boundary else None,
         max_session_hours=role.max_session_hours,
     )
