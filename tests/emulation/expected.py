@@ -1,8 +1,10 @@
-"""What a spec says the organization must look like, in the inventory's terms: the emulation
-tests compare this with what boto3 reads back from moto."""
+"""What a spec says the organization must look like, and what boto3 reads back from moto, in
+the same terms: the emulation tests compare the two."""
 
-from orgboot.inventory import Organization
-from orgboot.spec import ROOT, OrgSpec
+from orgboot.emulator import management
+from orgboot.emulator.aws import assume
+from orgboot.inventory import Organization, read_organization
+from orgboot.spec import OrgSpec
 
 
 def placement(spec: OrgSpec) -> dict[str, str]:
@@ -38,4 +40,10 @@ def actual_attachments(organization: Organization) -> dict[str, set[str]]:
     return result
 
 
-__all__ = ["ROOT", "actual_attachments", "actual_placement", "attachments", "placement"]
+def roles_by_account_name() -> dict[str, set[str]]:
+    organization = read_organization(management().client("organizations"))
+    found = {}
+    for account_id, node in organization.accounts().items():
+        client = (management() if account_id == organization.management_account_id else assume(account_id)).client("iam")
+        found[node.name] = {r["RoleName"] for r in client.list_roles()["Roles"]} & {"Admin", "ReadOnly", "ExternalAudit"}
+    return found

@@ -8,15 +8,7 @@ from orgboot.emulator import Engine, deploy_assembly, emulated_aws, management
 from orgboot.emulator.aws import assume
 from orgboot.inventory import read_organization
 from tests.conftest import EXAMPLE_PARAMETERS
-
-
-def roles_by_account_name() -> dict[str, set[str]]:
-    organization = read_organization(management().client("organizations"))
-    found = {}
-    for account_id, node in organization.accounts().items():
-        client = (management() if account_id == organization.management_account_id else assume(account_id)).client("iam")
-        found[node.name] = {r["RoleName"] for r in client.list_roles()["Roles"]} & {"Admin", "ReadOnly", "ExternalAudit"}
-    return found
+from tests.emulation.expected import roles_by_account_name
 
 
 @pytest.fixture(scope="module")
