@@ -88,6 +88,11 @@ class Engine:
             except (EmulationError, ClientError, ParamValidationError) as error:
                 # As CloudFormation reports a failed resource: which one, and the service's words.
                 raise EmulationError(f"{stack_name}/{logical_id} ({definition.get('Type')}): {error}") from None
+            except NotImplementedError as error:  # moto's word for an API it does not serve
+                raise EmulationError(
+                    f"{stack_name}/{logical_id} ({definition.get('Type')}): moto does not emulate this call ({error});"
+                    " AWS does, so this is a limit of the emulator, not of the template"
+                ) from None
 
         # Cleanup, as CloudFormation does after a successful update: removed resources in
         # reverse order, then the old halves of replacements.

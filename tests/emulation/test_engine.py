@@ -92,3 +92,12 @@ def test_stack_sets_need_trusted_access():
         "StackSetName": "s", "PermissionModel": "SERVICE_MANAGED", "TemplateBody": "{}", "StackInstancesGroup": []}}}}
     with emulated_aws(), pytest.raises(EmulationError, match="StackSets trusted access is not activated"):
         Engine().deploy("Stack", template, management())
+
+
+def test_calls_moto_lacks_are_reported_plainly():
+    unserved = '{"service":"Budgets","action":"describeSubscribersForNotification","parameters":{"AccountId":"123456789012","BudgetName":"b","Notification":{"NotificationType":"ACTUAL","ComparisonOperator":"GREATER_THAN","Threshold":1}},"physicalResourceId":{"id":"x"}}'
+    template = {"Resources": {"Read": {"Type": "Custom::AWS", "Properties": {"Create": unserved}}}}
+    with emulated_aws(), pytest.raises(EmulationError) as caught:
+        Engine().deploy("Stack", template, management())
+    assert str(caught.value).startswith("Stack/Read (Custom::AWS): moto does not emulate this call")
+    assert "describe_subscribers_for_notification" in str(caught.value)
