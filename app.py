@@ -7,7 +7,8 @@ import aws_cdk as cdk
 
 import stacks
 from constructs.role_stack_set import TemplateTooLarge
-from orgboot.loader import SpecError, load_spec
+from orgboot.rules import load_spec
+from orgboot.spec import SpecError
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ sys.path.insert(0, str(REPO))
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 from orgboot.emulator import Engine, deploy_assembly, emulated_aws  # noqa: E402
-from orgboot.loader import load_spec  # noqa: E402
+from orgboot.rules import load_spec  # noqa: E402
 
 PARAMETERS = {"MemberRolesStack:ExternalAuditExternalId": "bench"}
 ROUNDS = 3

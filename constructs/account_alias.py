@@ -10,7 +10,7 @@ class AccountAlias(Construct):
     """An account has at most one alias and CreateAccountAlias overwrites it, so a changed alias
     replaces the old one in place; removing the construct deletes the alias."""
 
-    def __init__(self, scope: Construct, id: str, *, alias: str) -> None:
+    def __init__(self, scope: Construct, id: str, *, alias: str, logical_id: str) -> None:
         super().__init__(scope, id)
         create = cr.AwsSdkCall(
             service="IAM",
@@ -21,6 +21,7 @@ class AccountAlias(Construct):
         self.resource = sdk_call_resource(
             self,
             "Resource",
+            logical_id=logical_id,
             on_create=create,
             on_update=create,
             on_delete=cr.AwsSdkCall(

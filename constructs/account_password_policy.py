@@ -15,6 +15,7 @@ class AccountPasswordPolicy(Construct):
         scope: Construct,
         id: str,
         *,
+        logical_id: str,
         minimum_length: int,
         require_uppercase: bool,
         require_lowercase: bool,
@@ -48,6 +49,7 @@ class AccountPasswordPolicy(Construct):
         self.resource = sdk_call_resource(
             self,
             "Resource",
+            logical_id=logical_id,
             on_create=apply,
             on_update=apply,
             on_delete=cr.AwsSdkCall(

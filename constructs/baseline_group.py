@@ -6,11 +6,14 @@ from typing import Any
 from aws_cdk import aws_iam as iam
 
 from constructs import Construct
+from constructs.sdk_call import pin_logical_id
 
 
 class BaselineGroup(Construct):
-    """A named group with managed policies, inline policy documents and extra statements (such as
-    which roles it may assume in member accounts)."""
+    """A named group with managed policies and inline policy documents (such as which roles it
+    may assume in member accounts). Inline policies are the group's own `Policies` property, not
+    separate AWS::IAM::Policy resources: one resource, so a policy can never be put by a new
+    resource and then deleted by the old one it replaces (both write the same group policy name)."""
 
     def __init__(
         self,
@@ -18,22 +21,16 @@ class BaselineGroup(Construct):
         id: str,
         *,
         group_name: str,
+        logical_id: str,
         managed_policies: Sequence[iam.IManagedPolicy],
         inline_documents: Mapping[str, Mapping[str, Any]] = {},
-        statements: Sequence[Mapping[str, Any]] = (),
     ) -> None:
         super().__init__(scope, id)
         self.group = iam.Group(self, "Resource", group_name=group_name, managed_policies=list(managed_policies))
-        for name, document in inline_documents.items():
-            self.group.attach_inline_policy(
-                iam.Policy(self, f"Inline-{name}", policy_name=f"{group_name}-{name}", document=iam.PolicyDocument.from_json(dict(document)))
-            )
-        if statements:
-            self.group.attach_inline_policy(
-                iam.Policy(
-                    self,
-                    "SwitchRoles",
-                    policy_name=f"{group_name}-switch-roles",
-                    document=iam.PolicyDocument.from_json({"Version": "2012-10-17", "Statement": list(statements)}),
-                )
-            )
+        resource = self.group.node.default_child
+        assert isinstance(resource, iam.CfnGroup)
+        if inline_documents:
+            resource.policies = [
+                iam.CfnGroup.PolicyProperty(policy_name=name, policy_document=dict(document)) for name, document in inline_documents.items()
+            ]
+        pin_logical_id(resource, logical_id)

@@ -1,6 +1,7 @@
 """Billing alarm and monthly budget, e-mailing the same people."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from aws_cdk import Duration
 from aws_cdk import aws_budgets as budgets
@@ -10,6 +11,15 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 
 from constructs import Construct
+from constructs.sdk_call import pin_logical_id
+
+
+@dataclass(frozen=True)
+class BillingLogicalIds:
+    topic: str
+    topic_policy: str
+    alarm: str
+    budget: str
 
 
 class BillingAlerts(Construct):
@@ -28,6 +38,7 @@ class BillingAlerts(Construct):
         actual_threshold_percent: float,
         forecast_threshold_percent: float,
         emails: Sequence[str],
+        logical_ids: BillingLogicalIds,
     ) -> None:
         super().__init__(scope, id)
         self.topic = sns.Topic(self, "Topic", display_name="AWS billing alerts", enforce_ssl=True)
@@ -77,3 +88,7 @@ class BillingAlerts(Construct):
                 notify("FORECASTED", forecast_threshold_percent),
             ],
         )
+        pin_logical_id(self.topic, logical_ids.topic)
+        pin_logical_id(self.topic.node.find_child("Policy"), logical_ids.topic_policy)
+        pin_logical_id(self.alarm, logical_ids.alarm)
+        pin_logical_id(self.budget, logical_ids.budget)

@@ -1,6 +1,6 @@
 """The Organization itself and the policy types enabled on its root."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_organizations as organizations
@@ -15,16 +15,17 @@ class OrganizationRoot(Construct):
     template, plus one custom resource per enabled policy type: CloudFormation has no property to
     enable a policy type on the root."""
 
-    def __init__(self, scope: Construct, id: str, *, policy_types: Sequence[str]) -> None:
+    def __init__(self, scope: Construct, id: str, *, logical_id: str, enabler_logical_ids: Mapping[str, str]) -> None:
+        """`enabler_logical_ids`: policy type to enable -> the logical ID of its enabler, in order."""
         super().__init__(scope, id)
         self.organization = organizations.CfnOrganization(self, "Resource", feature_set="ALL")
         self.organization.apply_removal_policy(RemovalPolicy.RETAIN)
-        self.organization.override_logical_id("Organization")
+        self.organization.override_logical_id(logical_id)
         self.root_id: str = self.organization.attr_root_id
         self.organization_id: str = self.organization.attr_id
         self._enablers: dict[str, IDependable] = {}
-        for policy_type in policy_types:
-            enabler = self._enable(policy_type)
+        for policy_type, enabler_logical_id in enabler_logical_ids.items():
+            enabler = self._enable(policy_type, enabler_logical_id)
             # One at a time: concurrent Organizations calls fail with ConcurrentModificationException.
             for earlier in self._enablers.values():
                 enabler.node.add_dependency(earlier)
@@ -34,12 +35,13 @@ class OrganizationRoot(Construct):
         """What a policy of `policy_type` must depend on: the type is enabled on the root."""
         return self._enablers[policy_type]
 
-    def _enable(self, policy_type: str) -> cr.AwsCustomResource:
+    def _enable(self, policy_type: str, logical_id: str) -> cr.AwsCustomResource:
         parameters = {"RootId": self.root_id, "PolicyType": policy_type}
         physical_id = cr.PhysicalResourceId.of(f"{policy_type}-enabled")
         return sdk_call_resource(
             self,
             f"Enable{policy_type.title().replace('_', '')}",
+            logical_id=logical_id,
             on_create=cr.AwsSdkCall(
                 service="Organizations",
                 action="enablePolicyType",

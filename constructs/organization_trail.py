@@ -1,19 +1,29 @@
 """An organization CloudTrail trail and the bucket it writes to."""
 
+from dataclasses import dataclass
+
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_cloudtrail as cloudtrail
 from aws_cdk import aws_s3 as s3
 from aws_cdk import custom_resources as cr
 
 from constructs import Construct
-from constructs.sdk_call import sdk_call_resource
+from constructs.sdk_call import pin_logical_id, sdk_call_resource
+
+
+@dataclass(frozen=True)
+class TrailLogicalIds:
+    trail: str
+    bucket: str
+    bucket_policy: str
+    trusted_access: str
 
 
 class OrganizationTrail(Construct):
     """Logs every account of the organization, in all regions, with log file validation, into a
     versioned, TLS-only, non-public bucket that is retained if the stack ever lets go of it."""
 
-    def __init__(self, scope: Construct, id: str, *, trail_name: str, organization_id: str) -> None:
+    def __init__(self, scope: Construct, id: str, *, trail_name: str, organization_id: str, logical_ids: TrailLogicalIds) -> None:
         super().__init__(scope, id)
         self.bucket = s3.Bucket(
             self,
@@ -29,6 +39,7 @@ class OrganizationTrail(Construct):
         self.trusted_access = sdk_call_resource(
             self,
             "TrustedAccess",
+            logical_id=logical_ids.trusted_access,
             on_create=cr.AwsSdkCall(
                 service="Organizations",
                 action="enableAWSServiceAccess",
@@ -48,3 +59,7 @@ class OrganizationTrail(Construct):
             enable_file_validation=True,
         )
         self.trail.node.add_dependency(self.trusted_access)
+        pin_logical_id(self.trail, logical_ids.trail)
+        pin_logical_id(self.bucket, logical_ids.bucket)
+        assert self.bucket.policy is not None  # enforce_ssl gives the bucket its policy
+        pin_logical_id(self.bucket.policy, logical_ids.bucket_policy)

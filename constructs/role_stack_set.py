@@ -7,7 +7,7 @@ from typing import Any
 from aws_cdk import aws_cloudformation as cloudformation
 
 from constructs import Construct
-from orgboot.limits import STACKSET_TEMPLATE_BODY_MAX
+from orgboot.aws.quotas import STACKSET_TEMPLATE_BODY_MAX
 
 
 class TemplateTooLarge(ValueError):
@@ -24,6 +24,7 @@ class RoleStackSet(Construct):
         id: str,
         *,
         stack_set_name: str,
+        logical_id: str,
         template: Mapping[str, Any],
         organizational_unit_ids: Sequence[str],
         region: str,
@@ -68,3 +69,4 @@ class RoleStackSet(Construct):
             ],
             template_body=body,
         )
+        self.stack_set.override_logical_id(logical_id)

@@ -2,20 +2,19 @@
 
 import json
 from pathlib import Path
+from typing import Any
 
 import aws_cdk as cdk
 
+from orgboot.aws.regions import HOME_REGION
 from orgboot.spec import OrgSpec
 from stacks.management_baseline_stack import ManagementBaselineStack
 from stacks.member_roles_stack import MemberRolesStack
 from stacks.organization_stack import OrganizationStack
 
-# Organizations, IAM and billing metrics are homed in us-east-1.
-MANAGEMENT_REGION = "us-east-1"
-
 
 def build(app: cdk.App, spec: OrgSpec) -> list[cdk.Stack]:
-    env = cdk.Environment(region=MANAGEMENT_REGION)
+    env = cdk.Environment(region=HOME_REGION)
     organization = OrganizationStack(app, "OrganizationStack", spec=spec, env=env)
     baseline = ManagementBaselineStack(
         app,
@@ -29,7 +28,8 @@ def build(app: cdk.App, spec: OrgSpec) -> list[cdk.Stack]:
     return [organization, baseline, roles]
 
 
-def cli_context(cdk_json: Path) -> dict:
+def cli_context(cdk_json: Path) -> dict[str, Any]:
     """The context the CDK CLI gives the app from cdk.json (feature flags among it), for apps built
     in-process (tests, benchmarks) to synthesize exactly what `cdk synth` does."""
-    return {key: value for key, value in json.loads(cdk_json.read_text())["context"].items() if key != "spec"}
+    context: dict[str, Any] = json.loads(cdk_json.read_text())["context"]
+    return {key: value for key, value in context.items() if key != "spec"}

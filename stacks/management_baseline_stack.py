@@ -3,6 +3,7 @@ password policy, alias, billing alerts, groups with MFA, users, support role, or
 
 import re
 from collections.abc import Mapping
+from typing import Any
 
 from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
@@ -11,10 +12,11 @@ from constructs import Construct
 from constructs.account_alias import AccountAlias
 from constructs.account_password_policy import AccountPasswordPolicy
 from constructs.baseline_group import BaselineGroup
-from constructs.billing_alerts import BillingAlerts
-from constructs.organization_trail import OrganizationTrail
-from orgboot import iam_documents
-from orgboot.spec import ManagementBaseline
+from constructs.billing_alerts import BillingAlerts, BillingLogicalIds
+from constructs.organization_trail import OrganizationTrail, TrailLogicalIds
+from constructs.sdk_call import pin_logical_id
+from orgboot.policy import iam as iam_documents
+from orgboot.spec import Group, ManagementBaseline, logical_ids
 
 
 class ManagementBaselineStack(Stack):
@@ -26,13 +28,12 @@ class ManagementBaselineStack(Stack):
         baseline: ManagementBaseline,
         organization_id: str,
         org_paths: Mapping[str, str],
-        **kwargs,
+        **kwargs: Any,
     ) -> None:
         super().__init__(scope, id, description="orgboot: the management account's security baseline", **kwargs)
-        password = baseline.password_policy
-        AccountPasswordPolicy(self, "PasswordPolicy", **password.model_dump())
+        AccountPasswordPolicy(self, "PasswordPolicy", logical_id=logical_ids.PASSWORD_POLICY, **baseline.password_policy.model_dump())
         if baseline.account_alias:
-            AccountAlias(self, "AccountAlias", alias=baseline.account_alias)
+            AccountAlias(self, "AccountAlias", alias=baseline.account_alias, logical_id=logical_ids.ACCOUNT_ALIAS)
         if baseline.billing:
             billing = baseline.billing
             BillingAlerts(
@@ -43,6 +44,10 @@ class ManagementBaselineStack(Stack):
                 actual_threshold_percent=billing.actual_threshold_percent,
                 forecast_threshold_percent=billing.forecast_threshold_percent,
                 emails=billing.notify,
+                logical_ids=BillingLogicalIds(
+                    topic=logical_ids.BILLING_TOPIC, topic_policy=logical_ids.BILLING_TOPIC_POLICY,
+                    alarm=logical_ids.BILLING_ALARM, budget=logical_ids.MONTHLY_BUDGET,
+                ),
             )
 
         require_mfa = iam.ManagedPolicy(
@@ -50,7 +55,8 @@ class ManagementBaselineStack(Stack):
             description="Deny everything but MFA self-service until signed in with MFA",
             document=iam.PolicyDocument.from_json(iam_documents.require_mfa()),
         )
-        support_role = None
+        pin_logical_id(require_mfa, logical_ids.REQUIRE_MFA_POLICY)
+        support_role_arn = None
         if baseline.support_role:
             support_role = iam.Role(
                 self,
@@ -60,34 +66,56 @@ class ManagementBaselineStack(Stack):
                 assumed_by=iam.AccountPrincipal(self.account).with_conditions({"Bool": {"aws:MultiFactorAuthPresent": "true"}}),
                 managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("AWSSupportAccess")],
             )
+            pin_logical_id(support_role, logical_ids.SUPPORT_ROLE)
+            support_role_arn = support_role.role_arn
         self.groups: dict[str, iam.Group] = {}
         for name, group in baseline.groups.items():
             statements = [
                 iam_documents.assume_role_in_org_paths(grant.role, [org_paths[ou] for ou in grant.ous], _sid("Assume", grant.role))
                 for grant in group.may_assume
             ]
-            if support_role is not None and name in baseline.support_role.assumable_by:
-                statements.append({"Sid": "AssumeSupportRole", "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": support_role.role_arn})
+            if support_role_arn is not None and baseline.support_role and name in baseline.support_role.assumable_by:
+                statements.append({"Sid": "AssumeSupportRole", "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": support_role_arn})
             self.groups[name] = BaselineGroup(
                 self,
                 f"Group-{name}",
                 group_name=name,
+                logical_id=logical_ids.group(name),
                 managed_policies=[self._managed_policy(p) for p in group.managed_policies] + ([require_mfa] if group.require_mfa else []),
-                inline_documents={doc.name: doc.content for doc in group.inline_policies},
-                statements=statements,
+                inline_documents=_inline_documents(name, group, statements),
             ).group
         for user_name, user in baseline.users.items():
-            iam.User(self, f"User-{user_name}", user_name=user_name, groups=[self.groups[g] for g in user.groups])
+            iam_user = iam.User(self, f"User-{user_name}", user_name=user_name, groups=[self.groups[g] for g in user.groups])
+            pin_logical_id(iam_user, logical_ids.user(user_name))
 
         if baseline.organization_trail:
-            OrganizationTrail(self, "OrganizationTrail", trail_name=baseline.organization_trail.name, organization_id=organization_id)
+            OrganizationTrail(
+                self,
+                "OrganizationTrail",
+                trail_name=baseline.organization_trail.name,
+                organization_id=organization_id,
+                logical_ids=TrailLogicalIds(
+                    trail=logical_ids.TRAIL, bucket=logical_ids.TRAIL_BUCKET,
+                    bucket_policy=logical_ids.TRAIL_BUCKET_POLICY, trusted_access=logical_ids.CLOUDTRAIL_TRUSTED_ACCESS,
+                ),
+            )
 
     def _managed_policy(self, name_or_arn: str) -> iam.IManagedPolicy:
         if not name_or_arn.startswith("arn:"):
             return iam.ManagedPolicy.from_aws_managed_policy_name(name_or_arn)
         construct_id = f"Imported-{name_or_arn}"
         existing = self.node.try_find_child(construct_id)
-        return existing or iam.ManagedPolicy.from_managed_policy_arn(self, construct_id, name_or_arn)
+        if isinstance(existing, iam.IManagedPolicy):
+            return existing
+        return iam.ManagedPolicy.from_managed_policy_arn(self, construct_id, name_or_arn)
+
+
+def _inline_documents(group_name: str, group: Group, switch_statements: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The group's inline policies by name: its files, and the roles it may switch into."""
+    documents = {f"{group_name}-{document.name}": document.content for document in group.inline_policies}
+    if switch_statements:
+        documents[f"{group_name}-switch-roles"] = {"Version": "2012-10-17", "Statement": switch_statements}
+    return documents
 
 
 def _sid(prefix: str, name: str) -> str:

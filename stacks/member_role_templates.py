@@ -5,11 +5,14 @@ Synthesized by CDK in an app of its own, so it never becomes a stack of the main
 without assets: a StackSet template must stand alone."""
 
 import tempfile
+from collections.abc import Mapping
+from typing import Any
 
 import aws_cdk as cdk
 
 from constructs.member_role import MemberRole
-from orgboot import aws_managed_policies, iam_documents
+from orgboot.aws import managed_policies
+from orgboot.policy import iam as iam_documents
 from orgboot.spec import Role
 
 MANAGEMENT_ACCOUNT_PARAMETER = "ManagementAccountId"
@@ -31,15 +34,15 @@ def _role_stack(app: cdk.App, name: str, role: Role) -> cdk.Stack:
         role_name=name,
         description=role.description,
         trust_policy=trust,
-        managed_policy_arns=[aws_managed_policies.arn(p) for p in role.managed_policies],
+        managed_policy_arns=[managed_policies.arn(p) for p in role.managed_policies],
         inline_documents={p.name: p.content for p in role.inline_policies},
-        permissions_boundary_arn=aws_managed_policies.arn(role.permissions_boundary) if role.permissions_boundary else None,
+        permissions_boundary_arn=managed_policies.arn(role.permissions_boundary) if role.permissions_boundary else None,
         max_session_hours=role.max_session_hours,
     )
     return stack
 
 
-def role_templates(catalogue: dict[str, Role]) -> dict[str, dict]:
+def role_templates(catalogue: Mapping[str, Role]) -> dict[str, dict[str, Any]]:
     """Role name -> its member-account template, all synthesized in one pass."""
     if not catalogue:
         return {}

@@ -4,6 +4,7 @@ between StackSets, which would delete and recreate the role, and so each role ro
 is removed on its own."""
 
 from collections.abc import Mapping
+from typing import Any
 
 from aws_cdk import Aws, CfnParameter, Stack
 from aws_cdk import custom_resources as cr
@@ -11,7 +12,7 @@ from aws_cdk import custom_resources as cr
 from constructs import Construct
 from constructs.role_stack_set import RoleStackSet
 from constructs.sdk_call import sdk_call_resource
-from orgboot.spec import MemberRoles
+from orgboot.spec import MemberRoles, logical_ids
 from stacks.member_role_templates import EXTERNAL_ID_PARAMETER, MANAGEMENT_ACCOUNT_PARAMETER, role_templates
 
 
@@ -20,12 +21,13 @@ def external_id_parameter(role_name: str) -> str:
 
 
 class MemberRolesStack(Stack):
-    def __init__(self, scope: Construct, id: str, *, member_roles: MemberRoles, ou_ids: Mapping[str, str], **kwargs) -> None:
+    def __init__(self, scope: Construct, id: str, *, member_roles: MemberRoles, ou_ids: Mapping[str, str], **kwargs: Any) -> None:
         super().__init__(scope, id, description="orgboot: roles in member accounts, rolled out by StackSets", **kwargs)
         # Service-managed StackSets need CloudFormation's trusted access in Organizations.
         trusted_access = sdk_call_resource(
             self,
             "StackSetsTrustedAccess",
+            logical_id=logical_ids.STACKSETS_TRUSTED_ACCESS,
             on_create=cr.AwsSdkCall(
                 service="CloudFormation",
                 action="activateOrganizationsAccess",
@@ -47,6 +49,7 @@ class MemberRolesStack(Stack):
                 self,
                 f"Role-{name}",
                 stack_set_name=f"orgboot-role-{name}",
+                logical_id=logical_ids.role_stack_set(name),
                 description=role.description,
                 template=templates[name],
                 organizational_unit_ids=[ou_ids[target] for target in role.targets],

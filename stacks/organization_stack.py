@@ -8,14 +8,18 @@ from constructs.member_account import MemberAccount
 from constructs.organization_policy import OrganizationPolicy
 from constructs.organization_root import OrganizationRoot
 from constructs.organizational_unit import OrganizationalUnit
-from orgboot import naming
-from orgboot.spec import ROOT, OrgSpec, parent_of
+from orgboot.spec import ROOT, OrgSpec, logical_ids, parent_of
 
 
 class OrganizationStack(Stack):
     def __init__(self, scope: Construct, id: str, *, spec: OrgSpec, **kwargs) -> None:
         super().__init__(scope, id, description="orgboot: the AWS Organization, its OUs, accounts and policies", **kwargs)
-        self.root = OrganizationRoot(self, "Organization", policy_types=spec.organization.policy_types)
+        self.root = OrganizationRoot(
+            self,
+            "Organization",
+            logical_id=logical_ids.ORGANIZATION,
+            enabler_logical_ids={t: logical_ids.policy_type_enabler(t) for t in spec.organization.policy_types},
+        )
         self.ou_ids: dict[str, str] = {ROOT: self.root.root_id}
         # "o-id/r-id/ou-id/.../" of the root and each OU: what aws:ResourceOrgPaths matches.
         self.org_paths: dict[str, str] = {ROOT: f"{self.root.organization_id}/{self.root.root_id}/"}
@@ -25,7 +29,7 @@ class OrganizationStack(Stack):
                 f"Ou-{path}",
                 name=path.rpartition("/")[2],
                 parent_id=self.ou_ids[parent_of(path)],
-                logical_id=naming.ou_logical_id(path),
+                logical_id=logical_ids.ou(path),
             )
             self.ou_ids[path] = ou.ou_id
             self.org_paths[path] = f"{self.org_paths[parent_of(path)]}{ou.ou_id}/"
@@ -44,7 +48,7 @@ class OrganizationStack(Stack):
                 parent_id=self.ou_ids[account.ou],
                 tags=account.tags,
                 role_name=account.role_name,
-                logical_id=naming.account_logical_id(key),
+                logical_id=logical_ids.account(key),
             )
             if previous is not None:
                 member.node.add_dependency(previous)
@@ -62,6 +66,6 @@ class OrganizationStack(Stack):
                 content=policy.document.content,
                 description=policy.description,
                 target_ids=[target_ids[target] for target in policy.targets],
-                logical_id=naming.policy_logical_id(key),
+                logical_id=logical_ids.policy(key),
             )
             organization_policy.node.add_dependency(self.root.enabler(policy.type))

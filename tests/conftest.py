@@ -9,7 +9,7 @@ import aws_cdk as cdk
 import pytest
 
 import stacks
-from orgboot.loader import load_spec
+from orgboot.rules import load_spec
 from orgboot.spec import OrgSpec
 
 REPO = Path(__file__).resolve().parent.parent

@@ -7,18 +7,27 @@ Never moto's CloudFormation: it reports CREATE_COMPLETE for resource types it si
 from collections.abc import Mapping
 from pathlib import Path
 
-from orgboot.emulator.assembly import read_assembly
+from orgboot.emulator.assembly import AssemblyStack, read_assembly
 from orgboot.emulator.aws import AwsAccount, emulated_aws, management
 from orgboot.emulator.engine import Engine, Event
 from orgboot.emulator.errors import EmulationError
 
 
-def deploy_assembly(engine: Engine, directory: str | Path, parameters: Mapping[str, str] | None = None) -> None:
+def deploy_assembly(
+    engine: Engine, assembly: str | Path | list[AssemblyStack], parameters: Mapping[str, str] | None = None
+) -> None:
     """Deploy every stack of a cloud assembly into the management account, dependencies first.
     `parameters` are given as `cdk deploy --parameters` takes them: {"Stack:Name": value}."""
-    for stack in read_assembly(directory):
-        own = {key.split(":", 1)[1]: value for key, value in (parameters or {}).items() if key.startswith(stack.name + ":")}
+    stacks = assembly if isinstance(assembly, list) else read_assembly(assembly)
+    given = dict(parameters or {})
+    names = {stack.name for stack in stacks}
+    for key in given:
+        stack_name = key.split(":", 1)[0]
+        if stack_name not in names:
+            raise EmulationError(f"parameter {key}: the assembly has no stack {stack_name} (it has: {', '.join(sorted(names))})")
+    for stack in stacks:
+        own = {key.split(":", 1)[1]: value for key, value in given.items() if key.startswith(stack.name + ":")}
         engine.deploy(stack.name, stack.template, management(stack.region), own)
 
 
-__all__ = ["AwsAccount", "EmulationError", "Engine", "Event", "deploy_assembly", "emulated_aws", "management"]
+__all__ = ["AssemblyStack", "AwsAccount", "EmulationError", "Engine", "Event", "deploy_assembly", "emulated_aws", "management"]

@@ -1,11 +1,17 @@
-"""Reads a cloud assembly (cdk.out) as the CDK CLI would: its stacks, templates and order."""
+"""Reads a cloud assembly (cdk.out) as the CDK CLI would: its stacks, templates and order.
+Anything malformed is refused with what is wrong and what to do, never a traceback."""
 
 import json
 from dataclasses import dataclass
+from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 from typing import Any
 
+from orgboot.aws.regions import HOME_REGION
 from orgboot.emulator.errors import EmulationError
+
+STACK_ARTIFACT = "aws:cloudformation:stack"
+_RESYNTH = "run `make synth` again"
 
 
 @dataclass(frozen=True)
@@ -16,26 +22,44 @@ class AssemblyStack:
     dependencies: tuple[str, ...]
 
 
+def _json(file: Path, what: str) -> Any:
+    try:
+        return json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise EmulationError(f"{file}: {what} is missing; {_RESYNTH}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise EmulationError(f"{file}: {what} is not readable JSON ({error}); {_RESYNTH}") from None
+
+
 def read_assembly(directory: str | Path) -> list[AssemblyStack]:
     """Stacks of the assembly in deployment order (dependencies first)."""
     directory = Path(directory)
     manifest_file = directory / "manifest.json"
     if not manifest_file.is_file():
         raise EmulationError(f"{directory} is not a cloud assembly (no manifest.json): run `make synth` first")
-    artifacts = json.loads(manifest_file.read_text())["artifacts"]
+    manifest = _json(manifest_file, "the assembly manifest")
+    artifacts = manifest.get("artifacts") if isinstance(manifest, dict) else None
+    if not isinstance(artifacts, dict):
+        raise EmulationError(f"{manifest_file}: no 'artifacts' in the manifest; {_RESYNTH}")
     stacks: dict[str, AssemblyStack] = {}
     for name, artifact in artifacts.items():
-        if artifact["type"] != "aws:cloudformation:stack":
+        if not isinstance(artifact, dict) or artifact.get("type") != STACK_ARTIFACT:
             continue
-        region = artifact["environment"].rsplit("/", 1)[1]
-        template = json.loads((directory / artifact["properties"]["templateFile"]).read_text())
-        dependencies = tuple(d for d in artifact.get("dependencies", []) if artifacts.get(d, {}).get("type") == "aws:cloudformation:stack")
-        stacks[name] = AssemblyStack(name, "us-east-1" if region == "unknown-region" else region, template, dependencies)
-    ordered: list[AssemblyStack] = []
-    while len(ordered) < len(stacks):
-        done = {s.name for s in ordered}
-        ordered += [s for s in stacks.values() if s.name not in done and set(s.dependencies) <= done]
-    return ordered
+        try:
+            region = str(artifact["environment"]).rsplit("/", 1)[1]
+            template_file = directory / artifact["properties"]["templateFile"]
+        except (KeyError, IndexError, TypeError):
+            raise EmulationError(f"{manifest_file}: stack {name} has no environment or template file; {_RESYNTH}") from None
+        template = _json(template_file, f"the template of stack {name}")
+        if not isinstance(template, dict):
+            raise EmulationError(f"{template_file}: a template must be a JSON object; {_RESYNTH}")
+        dependencies = tuple(d for d in artifact.get("dependencies", []) if isinstance(artifacts.get(d), dict) and artifacts[d].get("type") == STACK_ARTIFACT)
+        stacks[name] = AssemblyStack(name, HOME_REGION if region == "unknown-region" else region, template, dependencies)
+    try:
+        order = list(TopologicalSorter({name: stack.dependencies for name, stack in stacks.items()}).static_order())
+    except CycleError as error:
+        raise EmulationError(f"{manifest_file}: stacks depend on each other in a cycle: {' -> '.join(error.args[1])}") from None
+    return [stacks[name] for name in order]
 
 
 def secret_parameters(stacks: list[AssemblyStack]) -> list[str]:

@@ -3,15 +3,17 @@
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import boto3
 from moto import mock_aws
 
+from orgboot.aws.organizations import ACCESS_ROLE
+from orgboot.aws.regions import HOME_REGION
+
 MANAGEMENT_ACCOUNT_ID = "123456789012"  # moto's default account: the caller, so the management account
-ACCESS_ROLE = "OrganizationAccountAccessRole"
 
 
 # One botocore session for every account: it parses the service models once. A boto3.Session per
@@ -37,11 +39,11 @@ def _client(service: str, region: str, credentials: tuple[tuple[str, str], ...])
     return _SHARED_SESSION.client(service, region_name=region, **dict(credentials))
 
 
-def management(region: str = "us-east-1") -> AwsAccount:
+def management(region: str = HOME_REGION) -> AwsAccount:
     return AwsAccount(MANAGEMENT_ACCOUNT_ID, region)
 
 
-def assume(account_id: str, role_name: str = ACCESS_ROLE, region: str = "us-east-1") -> AwsAccount:
+def assume(account_id: str, role_name: str = ACCESS_ROLE, region: str = HOME_REGION) -> AwsAccount:
     """Credentials in a member account, as the management account gets them in AWS."""
     credentials = management(region).client("sts").assume_role(
         RoleArn=f"arn:aws:iam::{account_id}:role/{role_name}", RoleSessionName="orgboot-emulator"

@@ -3,6 +3,7 @@ dependency order, updates in place or by replacement, removed resources deleted 
 State is kept per stack, so deploying a changed assembly again behaves like a stack update."""
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -191,15 +192,45 @@ class Engine:
 
     @staticmethod
     def _parameters(stack: str, template: Mapping[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:
+        """Parameter values as CloudFormation takes them: only the template's parameters, each
+        given or defaulted, each within its constraints (CloudFormation User Guide, "Parameters")."""
+        declared = template.get("Parameters", {})
+        if unknown := sorted(set(given) - set(declared)):
+            raise EmulationError(f"{stack}: Parameters: [{', '.join(unknown)}] do not exist in the template (it has: {', '.join(declared) or 'none'})")
         values: dict[str, Any] = {}
-        for name, definition in template.get("Parameters", {}).items():
+        for name, definition in declared.items():
             if name in given:
                 values[name] = given[name]
             elif "Default" in definition:
                 values[name] = definition["Default"]
             else:
-                raise EmulationError(f"{stack}: parameter {name} has no default; pass a value")
+                raise EmulationError(f"{stack}: Parameters: [{name}] must have values")
+            if problem := parameter_problem(name, definition, values[name]):
+                raise EmulationError(f"{stack}: {problem}")
         return values
+
+
+def parameter_problem(name: str, definition: Mapping[str, Any], value: Any) -> str | None:
+    """What CloudFormation says of a value that breaks its parameter's constraints, or None."""
+    text = str(value)
+    if definition.get("Type", "String") == "Number":
+        try:
+            number = float(text)
+        except ValueError:
+            return f"Parameter '{name}' must be a number"
+        if "MinValue" in definition and number < float(definition["MinValue"]):
+            return f"Parameter '{name}' must be a number not less than {definition['MinValue']}"
+        if "MaxValue" in definition and number > float(definition["MaxValue"]):
+            return f"Parameter '{name}' must be a number not greater than {definition['MaxValue']}"
+    if "MinLength" in definition and len(text) < int(definition["MinLength"]):
+        return f"Parameter '{name}' must contain at least {definition['MinLength']} characters"
+    if "MaxLength" in definition and len(text) > int(definition["MaxLength"]):
+        return f"Parameter '{name}' must contain at most {definition['MaxLength']} characters"
+    if "AllowedPattern" in definition and not re.fullmatch(definition["AllowedPattern"], text):
+        return f"Parameter '{name}' must match pattern {definition['AllowedPattern']}"
+    if "AllowedValues" in definition and text not in [str(v) for v in definition["AllowedValues"]]:
+        return f"Parameter '{name}' must be one of AllowedValues: {', '.join(map(str, definition['AllowedValues']))}"
+    return None
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ against live state. It covers the intrinsics CDK emits; anything else is refused
 
 import re
 from collections.abc import Callable, Mapping
+from graphlib import CycleError, TopologicalSorter
 from typing import Any
 
 from orgboot.emulator.errors import EmulationError
@@ -144,20 +145,21 @@ def references(value: Any) -> set[str]:
 
 def deployment_order(resources: Mapping[str, Mapping[str, Any]]) -> list[str]:
     """Logical IDs in an order where every resource comes after what it references or DependsOn,
-    keeping template order where there is a choice (deterministic runs)."""
-    needs: dict[str, set[str]] = {}
+    in waves kept in template order (deterministic runs)."""
+    position = {logical_id: index for index, logical_id in enumerate(resources)}
+    graph: dict[str, set[str]] = {}
     for logical_id, resource in resources.items():
         depends_on = resource.get("DependsOn", [])
         depends_on = [depends_on] if isinstance(depends_on, str) else depends_on
-        needs[logical_id] = (references(resource.get("Properties", {})) | set(depends_on)) & set(resources)
-        needs[logical_id].discard(logical_id)
+        graph[logical_id] = (references(resource.get("Properties", {})) | set(depends_on)) & position.keys() - {logical_id}
+    sorter = TopologicalSorter(graph)
+    try:
+        sorter.prepare()
+    except CycleError as error:
+        raise EmulationError(f"circular dependency between resources: {' -> '.join(error.args[1])}") from None
     order: list[str] = []
-    done: set[str] = set()
-    while len(order) < len(resources):
-        ready = [lid for lid in resources if lid not in done and needs[lid] <= done]
-        if not ready:
-            cycle = sorted(lid for lid in resources if lid not in done)
-            raise EmulationError(f"circular dependency between resources: {', '.join(cycle)}")
+    while sorter.is_active():
+        ready = sorted(sorter.get_ready(), key=position.__getitem__)
         order.extend(ready)
-        done.update(ready)
+        sorter.done(*ready)
     return order

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import EXAMPLE, REPO
 
 
@@ -67,4 +69,90 @@ def test_emulate_prints_the_organization_tree(example_assembly):
         "Admins ReadOnly all member accounts",
         "Auditors ReadOnly all member accounts",
     ]
-    assert "MemberRolesStack:ExternalAuditExternalId not given: the emulator uses a placeholder" in out
+    assert result.stderr == (
+        "warning: MemberRolesStack:ExternalAuditExternalId not given (--parameter MemberRolesStack:ExternalAuditExternalId=...):"
+        " the emulator uses a placeholder\n"
+    )
+
+
+def test_version_and_help():
+    from orgboot import __version__
+
+    assert orgboot("--version").stdout == f"orgboot {__version__}\n"
+    help_text = orgboot("--help").stdout
+    assert "exit status: 0 ok, 1 findings" in help_text
+    for command in ("validate", "schema", "emulate"):
+        assert command in help_text
+    assert "(default: org.yaml)" in " ".join(orgboot("validate", "--help").stdout.split())
+    assert "(default: cdk.out)" in " ".join(orgboot("emulate", "--help").stdout.split())
+
+
+def test_options_before_or_after_the_subcommand(tmp_path):
+    spec = tmp_path / "org.yaml"
+    spec.write_text("accounts: [")
+    for args in (("--no-color", "validate", str(spec)), ("validate", str(spec), "--no-color")):
+        result = orgboot(*args)
+        assert result.returncode == 1 and "YAML syntax error" in result.stderr
+
+
+def test_usage_errors_exit_2():
+    result = orgboot("deploy")
+    assert result.returncode == 2 and "invalid choice: 'deploy'" in result.stderr
+
+
+def write_assembly(directory: Path, manifest: object, templates: dict[str, object] | None = None) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "manifest.json").write_text(manifest if isinstance(manifest, str) else json.dumps(manifest))
+    for name, body in (templates or {}).items():
+        (directory / name).write_text(body if isinstance(body, str) else json.dumps(body))
+    return directory
+
+
+def stack(template_file: str, *dependencies: str) -> dict:
+    return {"type": "aws:cloudformation:stack", "environment": "aws://unknown-account/us-east-1",
+            "properties": {"templateFile": template_file}, "dependencies": list(dependencies)}
+
+
+@pytest.mark.parametrize(
+    "manifest, templates, message",
+    [
+        ("{not json", {}, "manifest.json: the assembly manifest is not readable JSON"),
+        ({"version": "1"}, {}, "manifest.json: no 'artifacts' in the manifest; run `make synth` again"),
+        ({"artifacts": {"A": stack("A.template.json")}}, {}, "A.template.json: the template of stack A is missing; run `make synth` again"),
+        ({"artifacts": {"A": stack("A.json", "B"), "B": stack("B.json", "A")}}, {"A.json": {}, "B.json": {}},
+         "manifest.json: stacks depend on each other in a cycle: A -> B -> A"),
+        ({"artifacts": {"A": {"type": "aws:cloudformation:stack"}}}, {}, "manifest.json: stack A has no environment or template file"),
+        ({"artifacts": {"A": stack("A.json")}}, {"A.json": b"\xff".decode("latin-1")}, "A.json: the template of stack A is not readable JSON"),
+    ],
+)
+def test_emulate_refuses_a_broken_assembly_plainly(tmp_path, manifest, templates, message):
+    assembly = write_assembly(tmp_path / "cdk.out", manifest, templates)
+    result = orgboot("emulate", str(assembly))
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    "parameter, message",
+    [
+        ("S:Nope=1", "S: Parameters: [Nope] do not exist in the template (it has: Account, Mode, Secret, Count)"),
+        ("Other:Account=1", "parameter Other:Account: the assembly has no stack Other (it has: S)"),
+        ("S:Account=12345", "S: Parameter 'Account' must match pattern \\d{12}"),
+        ("S:Mode=fast", "S: Parameter 'Mode' must be one of AllowedValues: strict, lenient"),
+        ("S:Secret=x", "S: Parameter 'Secret' must contain at least 2 characters"),
+        ("S:Count=many", "S: Parameter 'Count' must be a number"),
+        ("S:Count=11", "S: Parameter 'Count' must be a number not greater than 10"),
+    ],
+)
+def test_emulate_refuses_parameters_as_cloudformation_does(tmp_path, parameter, message):
+    template = {"Parameters": {
+        "Account": {"Type": "String", "AllowedPattern": "\\d{12}", "Default": "123456789012"},
+        "Mode": {"Type": "String", "AllowedValues": ["strict", "lenient"], "Default": "strict"},
+        "Secret": {"Type": "String", "NoEcho": True, "MinLength": 2, "Default": "ok"},
+        "Count": {"Type": "Number", "MaxValue": 10, "Default": 1},
+    }, "Resources": {}}
+    assembly = write_assembly(tmp_path / "cdk.out", {"artifacts": {"S": stack("S.json")}}, {"S.json": template})
+    result = orgboot("emulate", str(assembly), "--parameter", parameter)
+    assert result.returncode == 1, result.stderr
+    assert f"emulated deploy failed: {message}" in result.stderr

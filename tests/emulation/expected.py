@@ -3,7 +3,7 @@ the same terms: the emulation tests compare the two."""
 
 from orgboot.emulator import management
 from orgboot.emulator.aws import assume
-from orgboot.inventory import Organization, read_organization
+from orgboot.state.organization import Organization, read_organization
 from orgboot.spec import OrgSpec
 
 

@@ -46,7 +46,7 @@ def test_order_follows_references_and_depends_on():
 
 def test_cycles_are_reported():
     resources = {"A": {"Type": "T", "DependsOn": ["B"]}, "B": {"Type": "T", "DependsOn": ["A"]}}
-    with pytest.raises(EmulationError, match="circular dependency between resources: A, B"):
+    with pytest.raises(EmulationError, match="circular dependency between resources: A -> B -> A"):
         deployment_order(resources)
 
 

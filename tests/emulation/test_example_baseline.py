@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import EXAMPLE_PARAMETERS
-from orgboot.baseline_inventory import Baseline, read_baseline
+from orgboot.state.baseline import Baseline, read_baseline
 from orgboot.emulator import Engine, deploy_assembly, emulated_aws, management
-from orgboot.inventory import read_organization
+from orgboot.state.organization import read_organization
 
 
 @pytest.fixture(scope="module")

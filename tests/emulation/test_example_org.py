@@ -7,7 +7,7 @@ import pytest
 
 from tests.conftest import EXAMPLE_PARAMETERS
 from orgboot.emulator import Engine, deploy_assembly, emulated_aws, management
-from orgboot.inventory import Organization, read_organization
+from orgboot.state.organization import Organization, read_organization
 from tests.emulation.expected import actual_attachments, actual_placement, attachments, placement
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from orgboot.emulator import Engine, deploy_assembly, emulated_aws, management
 from orgboot.emulator.aws import assume
-from orgboot.inventory import read_organization
+from orgboot.state.organization import read_organization
 from tests.conftest import EXAMPLE_PARAMETERS
 from tests.emulation.expected import roles_by_account_name
 

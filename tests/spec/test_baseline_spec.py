@@ -4,7 +4,7 @@ import pytest
 
 from orgboot.spec import PasswordPolicy
 from tests.spec.test_loader import BASE, problems, write
-from orgboot.loader import load_spec
+from orgboot.rules import load_spec
 
 
 def baseline(text: str) -> str:
@@ -72,7 +72,7 @@ def test_users_and_support_role_reference_declared_groups(tmp_path):
 
 
 def test_grants_point_at_declared_ous(tmp_path):
-    found = problems(tmp_path, baseline("groups:\n  Admins:\n    may_assume: [{role: Admin, ous: [Workload]}]"))
+    found = problems(tmp_path, baseline("groups:\n  Admins:\n    may_assume: [{role: OrganizationAccountAccessRole, ous: [Workload]}]"))
     assert found == [
         "org.yaml:9: management_baseline.groups.Admins.may_assume.0.ous.0: OU 'Workload' is not declared"
         " (did you mean 'Workloads'?); add it to organizational_units or use Root"

@@ -8,7 +8,8 @@ from pathlib import Path
 import pydantic
 import pytest
 
-from orgboot.loader import SpecError, load_spec
+from orgboot.rules import load_spec
+from orgboot.spec import SpecError
 from tests.conftest import EXAMPLE
 
 GOOD_POLICY = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}
@@ -60,15 +61,37 @@ def test_policy_documents_are_read_and_minified(tmp_path):
     assert " " not in document.minified and json.loads(document.minified) == GOOD_POLICY
 
 
-def test_yaml_syntax_error_names_the_line(tmp_path):
+def test_yaml_syntax_error_names_the_line_of_the_mistake(tmp_path):
+    # The brace left open on line 2 is the mistake; the parser only notices on line 3.
     assert problems(tmp_path, "accounts:\n  a: {name: A\n  b: 1\n") == [
-        "org.yaml:3: YAML syntax error: expected ',' or '}', but got ':'"
+        "org.yaml:2: YAML syntax error while parsing a flow mapping that starts here: did not find expected ',' or '}' (line 3)"
     ]
+    assert problems(tmp_path, "accounts:\n  a: 1\n   b: 2\n") == ["org.yaml:3: YAML syntax error: mapping values are not allowed in this context"]
 
 
 def test_unknown_keys_are_refused(tmp_path):
     found = problems(tmp_path, BASE.replace("ou: Workloads/Prod}", "ou: Workloads/Prod, colour: red}") + "extra: 1\n")
-    assert found == ["org.yaml:5: accounts.shop-prod.colour: unknown key 'colour'", "org.yaml:6: extra: unknown key 'extra'"]
+    assert found == [
+        "org.yaml:5: accounts.shop-prod.colour: unknown key 'colour'; expected one of: email, name, ou, role_name, tags",
+        "org.yaml:6: extra: unknown key 'extra'; expected one of: accounts, management_baseline, member_roles, organization,"
+        " organizational_units, policies",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (BASE.replace("ou: Workloads/Prod}", "ou: Workloads/Prod, tag: {a: b}}"), "accounts.shop-prod.tag: unknown key 'tag' (did you mean 'tags'?)"),
+        ("organisation: {}\n", "organisation: unknown key 'organisation' (did you mean 'organization'?)"),
+        (BASE + "management_baseline:\n  password_policy: {minimum_lenght: 20}\n",
+         "management_baseline.password_policy.minimum_lenght: unknown key 'minimum_lenght' (did you mean 'minimum_length'?)"),
+        (BASE + "member_roles:\n  catalogue:\n    Admin: {targets: [Root], trust: {mfa_max_age: 60}}\n",
+         "member_roles.catalogue.Admin.trust.mfa_max_age: unknown key 'mfa_max_age' (did you mean 'mfa_max_age_seconds'?)"),
+    ],
+)
+def test_unknown_keys_at_any_level_get_a_did_you_mean(tmp_path, text, message):
+    (found,) = problems(tmp_path, text)
+    assert message in found
 
 
 def test_unknown_ou_reference_suggests_the_closest(tmp_path):
@@ -207,4 +230,52 @@ def test_every_problem_is_listed_at_once(tmp_path):
 def test_missing_spec_file(tmp_path):
     with pytest.raises(SpecError) as caught:
         load_spec(tmp_path / "absent.yaml")
-    assert "cannot read the spec" in str(caught.value)
+    assert [str(p) for p in caught.value.problems] == [f"{tmp_path / 'absent.yaml'}:1: no such file; give the path of an org.yaml (the example is org.yaml)"]
+
+
+def test_a_folder_is_not_a_spec(tmp_path):
+    with pytest.raises(SpecError) as caught:
+        load_spec(tmp_path)
+    assert [str(p) for p in caught.value.problems] == [f"{tmp_path}:1: is a folder; give the path of the org.yaml file"]
+
+
+def test_non_utf8_spec_names_the_line(tmp_path):
+    spec = tmp_path / "org.yaml"
+    spec.write_bytes(BASE.encode() + b"  caf\xe9: {}\n")
+    with pytest.raises(SpecError) as caught:
+        load_spec(spec)
+    assert [str(p) for p in caught.value.problems] == [f"{spec}:6: not UTF-8 text (byte 0xe9); save the file as UTF-8"]
+
+
+def test_yaml_alias_bomb_is_refused_at_once(tmp_path):
+    levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    levels += [f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]" for i in range(8)]
+    text = "lol:\n" + "".join(f"  {line}\n" for line in levels)
+    found = problems(tmp_path, text)
+    # Line 7 is the first level whose aliases alone pass the bound.
+    assert found == ["org.yaml:7: YAML aliases here expand to 1,111,111 values (more than 1,000,000); write the values out"]
+
+
+def test_anchors_and_aliases_within_reason_are_fine(tmp_path):
+    text = BASE.replace("ou: Workloads/Prod}", "ou: Workloads/Prod, tags: &tags {team: shop}}") + "  shop-dev: {name: Dev, email: dev@example.com, ou: Security, tags: *tags}\n"
+    spec = load_spec(write(tmp_path, text))
+    assert spec.accounts["shop-dev"].tags == {"team": "shop"}
+
+
+def test_one_bad_value_in_an_entry_is_reported_once(tmp_path):
+    # Only the bad leaf is left out: the role stays declared, so the grant pointing at it is fine.
+    text = BASE + "member_roles:\n  catalogue:\n    Admin: {max_session_hours: 13, targets: [Root]}\n"
+    text += "management_baseline:\n  groups:\n    Ops: {may_assume: [{role: Admin}]}\n"
+    assert problems(tmp_path, text) == [
+        "org.yaml:8: member_roles.catalogue.Admin.max_session_hours: max_session_hours 13 is outside AWS's range 1-12"
+    ]
+
+
+def test_rules_still_run_next_to_broken_list_items(tmp_path):
+    # organizational_units.1 is bad and left out; the duplicate at index 3 must still be reported at index 3.
+    text = BASE.replace("[Workloads/Prod, Security]", "[Workloads/Prod, 'A//B', Security, Security]")
+    assert problems(tmp_path, text) == [
+        "org.yaml:3: organizational_units.1: 'A//B' is not an OU path: write names separated by '/', like 'Workloads/Prod',"
+        " without empty names or surrounding spaces",
+        "org.yaml:3: organizational_units.3: OU 'Security' is listed twice; AWS refuses two OUs with the same name under one parent",
+    ]

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from orgboot.loader import load_spec
+from orgboot.rules import load_spec
 from tests.spec.test_loader import BASE, problems, write
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from aws_cdk.assertions import Match, Template
 
-from orgboot import iam_documents
+from orgboot.policy import iam as iam_documents
 from tests.conftest import template
 
 STACK = "ManagementBaselineStack"
@@ -122,8 +122,8 @@ def test_support_role(baseline):
 
 
 def test_switching_into_member_accounts_is_one_statement_per_grant(resources):
-    (policy,) = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::IAM::Policy" and r["Properties"]["PolicyName"] == "Admins-switch-roles"]
-    statements = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
+    policies = {p["PolicyName"]: p for p in resources["GroupAdmins"]["Properties"]["Policies"]}
+    statements = {s["Sid"]: s for s in policies["Admins-switch-roles"]["PolicyDocument"]["Statement"]}
     grant = statements["AssumeOrganizationAccountAccessRole"]
     assert grant["Resource"] == "arn:aws:iam::*:role/OrganizationAccountAccessRole"
     assert list(grant["Condition"]) == ["ForAnyValue:StringLike"]
@@ -156,3 +156,32 @@ def test_organization_trail_and_its_bucket(baseline, resources):
     trusted_access_id = next(lid for lid, r in resources.items() if r is trusted_access)
     (trail,) = [r for r in resources.values() if r["Type"] == "AWS::CloudTrail::Trail"]
     assert trusted_access_id in trail["DependsOn"]
+
+
+def test_logical_ids_of_account_wide_resources_are_pinned(resources):
+    # A changed logical ID makes CloudFormation create a new resource and delete the old one: the
+    # password policy or alias would be deleted, custom-named groups, users and roles would collide.
+    by_type: dict[str, set[str]] = {}
+    for logical_id, resource in resources.items():
+        by_type.setdefault(resource["Type"], set()).add(logical_id)
+    assert by_type["Custom::AWS"] == {"PasswordPolicy", "AccountAlias", "CloudTrailTrustedAccess"}
+    assert by_type["AWS::IAM::Group"] == {"GroupAdmins", "GroupBilling", "GroupAuditors"}
+    assert by_type["AWS::IAM::User"] == {"UserAlice", "UserBob"}
+    assert by_type["AWS::IAM::ManagedPolicy"] == {"RequireMfaPolicy"}
+    assert "SupportRole" in by_type["AWS::IAM::Role"]
+    assert by_type["AWS::SNS::Topic"] == {"BillingTopic"}
+    assert by_type["AWS::SNS::TopicPolicy"] == {"BillingTopicPolicy"}
+    assert by_type["AWS::CloudWatch::Alarm"] == {"BillingAlarm"}
+    assert by_type["AWS::Budgets::Budget"] == {"MonthlyBudget"}
+    assert by_type["AWS::CloudTrail::Trail"] == {"OrganizationTrail"}
+    assert by_type["AWS::S3::Bucket"] == {"OrganizationTrailBucket"}
+    assert by_type["AWS::S3::BucketPolicy"] == {"OrganizationTrailBucketPolicy"}
+    # Group policies are the groups' own property; the only AWS::IAM::Policy resources are those CDK
+    # gives each custom resource's provider role (generated names: replacing them is harmless).
+    assert all("CustomResourcePolicy" in logical_id for logical_id in by_type["AWS::IAM::Policy"])
+
+
+def test_inline_group_policies_come_from_their_files(resources):
+    policies = {p["PolicyName"]: p["PolicyDocument"] for p in resources["GroupBilling"]["Properties"]["Policies"]}
+    assert set(policies) == {"Billing-billing-read-cost-explorer"}
+    assert policies["Billing-billing-read-cost-explorer"]["Statement"][0]["Action"] == ["ce:Get*", "ce:Describe*", "ce:List*"]

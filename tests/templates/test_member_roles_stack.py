@@ -27,6 +27,13 @@ def member_template(stack_set: dict) -> dict:
     return json.loads(stack_set["Properties"]["TemplateBody"])
 
 
+def test_logical_ids_are_pinned(stack):
+    resources = stack["Resources"]
+    stack_sets = {lid for lid, r in resources.items() if r["Type"] == "AWS::CloudFormation::StackSet"}
+    assert stack_sets == {"RoleStackSetAdmin", "RoleStackSetReadOnly", "RoleStackSetExternalAudit"}
+    assert {lid for lid, r in resources.items() if r["Type"] == "Custom::AWS"} == {"StackSetsTrustedAccess"}
+
+
 def test_one_service_managed_stack_set_per_role(stack_sets):
     assert set(stack_sets) == {"orgboot-role-Admin", "orgboot-role-ReadOnly", "orgboot-role-ExternalAudit"}
     for stack_set in stack_sets.values():
@@ -92,5 +99,5 @@ def test_a_template_over_the_stack_set_limit_is_refused():
     stack = cdk.Stack(cdk.App(), "Probe")
     huge = {"Resources": {"Role": {"Type": "AWS::IAM::Role", "Properties": {"Description": "x" * 52_000}}}}
     with pytest.raises(TemplateTooLarge, match="takes at most 51200"):
-        RoleStackSet(stack, "Huge", stack_set_name="huge", template=huge, organizational_unit_ids=["r-1"], region="us-east-1",
+        RoleStackSet(stack, "Huge", stack_set_name="huge", logical_id="Huge", template=huge, organizational_unit_ids=["r-1"], region="us-east-1",
                      max_concurrent_percentage=25, failure_tolerance_percentage=0, retain_stacks_on_account_removal=False)

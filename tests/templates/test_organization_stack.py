@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from aws_cdk.assertions import Match, Template
 
-from orgboot import naming
+from orgboot.spec import logical_ids
 from tests.conftest import example_variant, synth, template
 
 STACK = "OrganizationStack"
@@ -39,6 +39,10 @@ def test_logical_ids_are_pinned_to_spec_keys(resources):
         "PolicyEnforceTlsS3", "PolicyCostCenterTag", "PolicyAiOptOut",
     }
     assert "Organization" in resources
+    # Each enabler's delete step disables its policy type organization-wide: a new ID would do that.
+    assert set(of_type(resources, "Custom::AWS")) == {
+        "EnableServiceControlPolicy", "EnableResourceControlPolicy", "EnableTagPolicy", "EnableAiservicesOptOutPolicy",
+    }
 
 
 def test_every_account_is_retained_on_delete_and_replace(stack_template, resources):
@@ -50,7 +54,7 @@ def test_every_account_is_retained_on_delete_and_replace(stack_template, resourc
 
 
 def test_accounts_are_created_one_after_another(resources, example_spec):
-    chain = [naming.account_logical_id(key) for key in sorted(example_spec.accounts)]
+    chain = [logical_ids.account(key) for key in sorted(example_spec.accounts)]
     assert "DependsOn" not in resources[chain[0]]
     for earlier, later in zip(chain, chain[1:]):
         assert resources[later]["DependsOn"] == [earlier]

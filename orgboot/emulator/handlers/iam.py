@@ -112,20 +112,29 @@ class Group(Handler):
         return Result(name, {"Arn": group["Arn"]})
 
     def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
-        if old.get("GroupName") != new.get("GroupName"):
-            raise Replace("GroupName is create-only")
+        if old.get("GroupName") != new.get("GroupName") or old.get("Path", "/") != new.get("Path", "/"):
+            raise Replace("GroupName and Path are create-only")
         iam = _iam(ctx)
         for arn in set(old.get("ManagedPolicyArns", [])) - set(new.get("ManagedPolicyArns", [])):
             iam.detach_group_policy(GroupName=physical_id, PolicyArn=arn)
         for arn in set(new.get("ManagedPolicyArns", [])) - set(old.get("ManagedPolicyArns", [])):
             managed_policies.ensure_loaded(ctx.aws.account_id, arn)
             iam.attach_group_policy(GroupName=physical_id, PolicyArn=arn)
+        old_policies = {p["PolicyName"]: p["PolicyDocument"] for p in old.get("Policies", [])}
+        new_policies = {p["PolicyName"]: p["PolicyDocument"] for p in new.get("Policies", [])}
+        for name in old_policies.keys() - new_policies.keys():
+            iam.delete_group_policy(GroupName=physical_id, PolicyName=name)
+        for name, document in new_policies.items():
+            if old_policies.get(name) != document:
+                iam.put_group_policy(GroupName=physical_id, PolicyName=name, PolicyDocument=_document(document))
         return Result(physical_id, {"Arn": iam.get_group(GroupName=physical_id)["Group"]["Arn"]})
 
     def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
         iam = _iam(ctx)
         for arn in props.get("ManagedPolicyArns", []):
             iam.detach_group_policy(GroupName=physical_id, PolicyArn=arn)
+        for policy in props.get("Policies", []):
+            iam.delete_group_policy(GroupName=physical_id, PolicyName=policy["PolicyName"])
         iam.delete_group(GroupName=physical_id)
 
 

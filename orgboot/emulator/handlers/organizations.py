@@ -5,6 +5,7 @@ from typing import Any
 
 from orgboot.emulator.errors import EmulationError
 from orgboot.emulator.handlers.base import Context, Handler, Replace, Result
+from orgboot.state.pages import all_items
 
 
 def _client(ctx: Context) -> Any:
@@ -56,7 +57,7 @@ class OrganizationalUnit(Handler):
     def create(self, ctx: Context, props: dict[str, Any]) -> Result:
         client = _client(ctx)
         parent_id, name = props["ParentId"], props["Name"]
-        siblings = client.list_organizational_units_for_parent(ParentId=parent_id)["OrganizationalUnits"]
+        siblings = all_items(client, "list_organizational_units_for_parent", "OrganizationalUnits", ParentId=parent_id)
         if any(ou["Name"] == name for ou in siblings):  # moto does not enforce this; AWS does
             raise EmulationError(f"an OU named '{name}' already exists under {parent_id} (DuplicateOrganizationalUnitException)")
         ou = client.create_organizational_unit(ParentId=parent_id, Name=name, Tags=_tags(props))["OrganizationalUnit"]
@@ -74,8 +75,8 @@ class OrganizationalUnit(Handler):
 
     def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
         client = _client(ctx)
-        children = client.list_accounts_for_parent(ParentId=physical_id)["Accounts"]
-        children += client.list_organizational_units_for_parent(ParentId=physical_id)["OrganizationalUnits"]
+        children = all_items(client, "list_accounts_for_parent", "Accounts", ParentId=physical_id)
+        children += all_items(client, "list_organizational_units_for_parent", "OrganizationalUnits", ParentId=physical_id)
         if children:  # moto would delete it anyway; AWS refuses
             raise EmulationError(f"OU {physical_id} is not empty (OrganizationalUnitNotEmptyException)")
         client.delete_organizational_unit(OrganizationalUnitId=physical_id)
@@ -87,7 +88,7 @@ class Account(Handler):
 
     def create(self, ctx: Context, props: dict[str, Any]) -> Result:
         client = _client(ctx)
-        for account in client.list_accounts()["Accounts"]:  # moto does not enforce this; AWS does
+        for account in all_items(client, "list_accounts", "Accounts"):  # moto does not enforce this; AWS does
             if account["Email"].lower() == props["Email"].lower():
                 raise EmulationError(f"email {props['Email']} is already used by account {account['Id']}")
         request = {"AccountName": props["AccountName"], "Email": props["Email"], "Tags": _tags(props)}

@@ -8,11 +8,12 @@ from typing import Any
 from orgboot.emulator.aws import MANAGEMENT_ACCOUNT_ID, assume
 from orgboot.emulator.errors import EmulationError
 from orgboot.emulator.handlers.base import Context, Handler, Result
+from orgboot.state.pages import all_items
 
 
 def _accounts_under(organizations: Any, parent_id: str) -> list[str]:
-    accounts = [a["Id"] for a in organizations.list_accounts_for_parent(ParentId=parent_id)["Accounts"] if a["Status"] == "ACTIVE"]
-    for ou in organizations.list_organizational_units_for_parent(ParentId=parent_id)["OrganizationalUnits"]:
+    accounts = [a["Id"] for a in all_items(organizations, "list_accounts_for_parent", "Accounts", ParentId=parent_id) if a["Status"] == "ACTIVE"]
+    for ou in all_items(organizations, "list_organizational_units_for_parent", "OrganizationalUnits", ParentId=parent_id):
         accounts += _accounts_under(organizations, ou["Id"])
     return accounts
 

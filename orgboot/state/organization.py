@@ -1,10 +1,11 @@
-"""Reads an organization back from AWS (the emulator or a real one) through boto3: the tree of
-OUs and accounts, tags, and the policies attached at each level. No spec involved: this is the
-independent view the tests compare with the spec."""
+"""The organization as AWS holds it: the tree of OUs and accounts, tags, and the policies attached
+at each level."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+from orgboot.state.pages import all_items
 
 
 @dataclass
@@ -50,33 +51,29 @@ class Organization:
         return paths
 
 
-def _pages(client: Any, operation: str, key: str, **kwargs: Any) -> list[dict[str, Any]]:
-    return [item for page in client.get_paginator(operation).paginate(**kwargs) for item in page[key]]
-
-
 def read_organization(organizations: Any) -> Organization:
     """`organizations` is a boto3 Organizations client of the management account."""
     description = organizations.describe_organization()["Organization"]
-    root = organizations.list_roots()["Roots"][0]
+    root = all_items(organizations, "list_roots", "Roots")[0]
     enabled = [t["Type"] for t in root.get("PolicyTypes", []) if t["Status"] == "ENABLED"]
 
     def policies(target_id: str) -> dict[str, list[str]]:
         attached = {}
         for policy_type in enabled:
-            names = [p["Name"] for p in _pages(organizations, "list_policies_for_target", "Policies", TargetId=target_id, Filter=policy_type)]
+            names = [p["Name"] for p in all_items(organizations, "list_policies_for_target", "Policies", TargetId=target_id, Filter=policy_type)]
             if names:
                 attached[policy_type] = sorted(names)
         return attached
 
     def children(parent: Node) -> list[Node]:
         nodes = []
-        for ou in sorted(_pages(organizations, "list_organizational_units_for_parent", "OrganizationalUnits", ParentId=parent.id), key=lambda o: o["Name"]):
+        for ou in sorted(all_items(organizations, "list_organizational_units_for_parent", "OrganizationalUnits", ParentId=parent.id), key=lambda o: o["Name"]):
             path = ou["Name"] if parent.kind == "root" else f"{parent.path}/{ou['Name']}"
             node = Node(ou["Id"], ou["Name"], "ou", policies(ou["Id"]), path=path)
             node.children = children(node)
             nodes.append(node)
-        for account in sorted(_pages(organizations, "list_accounts_for_parent", "Accounts", ParentId=parent.id), key=lambda a: a["Name"]):
-            tags = {t["Key"]: t["Value"] for t in _pages(organizations, "list_tags_for_resource", "Tags", ResourceId=account["Id"])}
+        for account in sorted(all_items(organizations, "list_accounts_for_parent", "Accounts", ParentId=parent.id), key=lambda a: a["Name"]):
+            tags = {t["Key"]: t["Value"] for t in all_items(organizations, "list_tags_for_resource", "Tags", ResourceId=account["Id"])}
             nodes.append(Node(account["Id"], account["Name"], "account", policies(account["Id"]), email=account["Email"], tags=tags))
         return nodes
 

@@ -1,7 +1,9 @@
-"""Renders what the emulator (or AWS) holds for people: the organization as a tree."""
+"""Renders for the terminal what the emulator (or AWS) holds: the organization as a tree, the
+management baseline, the access matrix, and what a deploy did."""
 
 from collections import Counter
 from collections.abc import Iterable
+from typing import Protocol
 
 from rich import box
 from rich.console import Group
@@ -9,28 +11,28 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from orgboot.access import Access
-from orgboot.baseline_inventory import Baseline
-from orgboot.emulator.engine import Event
-from orgboot.inventory import Node, Organization
+from orgboot.analysis.access import Access
+from orgboot.aws.policy_types import DEFAULT_POLICIES, label
+from orgboot.state.baseline import Baseline
+from orgboot.state.organization import Node, Organization
 
-POLICY_LABELS = {
-    "SERVICE_CONTROL_POLICY": "SCP",
-    "RESOURCE_CONTROL_POLICY": "RCP",
-    "TAG_POLICY": "tag",
-    "BACKUP_POLICY": "backup",
-    "AISERVICES_OPT_OUT_POLICY": "AI opt-out",
-}
-# AWS attaches these to every target once the type is enabled; listing them everywhere is noise.
-AWS_DEFAULTS = {"FullAWSAccess", "RCPFullAWSAccess"}
+
+class ResourceEvent(Protocol):
+    """What a deploy did to one resource (the emulator's Event)."""
+
+    stack: str
+    logical_id: str
+    type: str
+    action: str
+    account_id: str
 
 
 def _policies(node: Node) -> Text:
     text = Text()
     for policy_type, names in node.policies.items():
-        own = [name for name in names if name not in AWS_DEFAULTS]
+        own = [name for name in names if name not in DEFAULT_POLICIES]
         if own:
-            text.append(f"  {POLICY_LABELS.get(policy_type, policy_type)}: ", style="dim")
+            text.append(f"  {label(policy_type)}: ", style="dim")
             text.append(", ".join(own), style="magenta")
     return text
 
@@ -50,7 +52,7 @@ def _label(node: Node, management_account_id: str) -> Text:
 
 
 def organization_tree(organization: Organization) -> Group:
-    types = ", ".join(POLICY_LABELS.get(t, t) for t in organization.enabled_policy_types) or "none"
+    types = ", ".join(label(t) for t in organization.enabled_policy_types) or "none"
     header = Text.assemble(
         ("Organization ", "bold"), (organization.id, "cyan"),
         f"   management account {organization.management_account_id}   policy types: {types}",
@@ -65,7 +67,7 @@ def organization_tree(organization: Organization) -> Group:
     accounts = len(organization.accounts())
     ous = len(organization.ous())
     footer = Text(f"{ous} OUs, {accounts} accounts (the management account included). "
-                  f"{', '.join(sorted(AWS_DEFAULTS))} stay attached everywhere and are not listed.", style="dim")
+                  f"{', '.join(sorted(DEFAULT_POLICIES))} stay attached everywhere and are not listed.", style="dim")
     return Group(header, tree, footer)
 
 
@@ -90,7 +92,7 @@ def _count(count: int, plural: str) -> str:
     return f"{count} {plural if count != 1 else singular}"
 
 
-def deploy_summary(events: Iterable[Event]) -> Text:
+def deploy_summary(events: Iterable[ResourceEvent]) -> Text:
     """One line per stack: what the deploy did, in words."""
     kinds = [*_FRIENDLY_TYPES.values(), "supporting resources"]
     per_stack: dict[str, Counter[tuple[str, str]]] = {}

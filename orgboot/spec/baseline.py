@@ -2,31 +2,13 @@
 
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, StringConstraints, ValidationInfo
+from pydantic import AfterValidator, Field, StringConstraints
 
-from orgboot import limits
-from orgboot.spec_fields import (
-    ROOT,
-    DocumentFile,
-    IamName,
-    ManagedPolicyRef,
-    Model,
-    check_email,
-    check_ou_reference,
-    closest,
-    declared,
-    in_range,
-)
-
-
-def _check_group_reference(group: str, info: ValidationInfo) -> str:
-    groups = declared(info, "group_names")
-    if groups is not None and group not in groups:
-        raise ValueError(f"group '{group}' is not declared{closest(group, groups)}; declare it under management_baseline.groups")
-    return group
-
-
-GroupRef = Annotated[str, AfterValidator(_check_group_reference)]
+from orgboot.aws import quotas
+from orgboot.aws.organizations import ROOT
+from orgboot.spec.documents import DocumentFile
+from orgboot.spec.fields import Email, IamName, ManagedPolicyRef, Model, in_range
+from orgboot.spec.references import GroupRef, OuRef, check_role_reference
 
 
 class PasswordPolicy(Model):
@@ -50,7 +32,7 @@ class Billing(Model):
     monthly_budget_usd: float = Field(gt=0)
     actual_threshold_percent: float = Field(80, gt=0, le=1000, description="Of the budget, actual spend")
     forecast_threshold_percent: float = Field(100, gt=0, le=1000, description="Of the budget, forecast spend")
-    notify: tuple[Annotated[str, AfterValidator(check_email)], ...] = Field(
+    notify: tuple[Email, ...] = Field(
         min_length=1, max_length=10, description="E-mail addresses (a budget notification takes at most 10)"
     )
 
@@ -58,8 +40,8 @@ class Billing(Model):
 class AssumeGrant(Model):
     """A group may assume `role` in member accounts: under `ous`, or everywhere if omitted."""
 
-    role: IamName
-    ous: tuple[Annotated[str, AfterValidator(check_ou_reference)], ...] = Field(
+    role: Annotated[IamName, AfterValidator(check_role_reference)]
+    ous: tuple[OuRef, ...] = Field(
         (ROOT,), description=f"OU paths, or {ROOT} for every member account"
     )
 
@@ -93,10 +75,10 @@ class OrganizationTrail(Model):
 class ManagementBaseline(Model):
     """The management account's own security baseline."""
 
-    account_alias: Annotated[str, StringConstraints(pattern=limits.ACCOUNT_ALIAS_PATTERN)] | None = None
+    account_alias: Annotated[str, StringConstraints(pattern=quotas.ACCOUNT_ALIAS_PATTERN)] | None = None
     password_policy: PasswordPolicy = PasswordPolicy()
     billing: Billing | None = None
-    groups: dict[Annotated[str, StringConstraints(pattern=limits.IAM_NAME_PATTERN, max_length=128)], Group] = Field(default_factory=dict)
+    groups: dict[Annotated[str, StringConstraints(pattern=quotas.IAM_NAME_PATTERN, max_length=quotas.IAM_GROUP_NAME_MAX)], Group] = Field(default_factory=dict)
     users: dict[IamName, User] = Field(default_factory=dict)
     support_role: SupportRole | None = None
     organization_trail: OrganizationTrail | None = None

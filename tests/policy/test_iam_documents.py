@@ -1,6 +1,6 @@
 """IAM documents are pure functions: checked without synthesis."""
 
-from orgboot import iam_documents
+from orgboot.policy import iam as iam_documents
 
 
 def test_require_mfa_denies_all_but_mfa_self_service_without_mfa():

@@ -5,16 +5,11 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints, ValidationInfo, model_validator
 
-from orgboot.spec_fields import (
-    ROOT,
-    DocumentFile,
-    IamName,
-    ManagedPolicyRef,
-    Model,
-    check_ou_reference,
-    declared,
-    in_range,
-)
+from orgboot.aws import quotas
+from orgboot.aws.organizations import ACCESS_ROLE, ROOT
+from orgboot.spec.documents import DocumentFile
+from orgboot.spec.fields import IamName, ManagedPolicyRef, Model, in_range
+from orgboot.spec.references import check_ou_reference, declared
 
 
 def _check_role_target(target: str, info: ValidationInfo) -> str:
@@ -33,9 +28,6 @@ def _check_trusted_account(account_id: str) -> str:
     if not re.fullmatch(r"\d{12}", account_id):
         raise ValueError(f"'{account_id}' is not an AWS account ID (12 digits)")
     return account_id
-
-
-ACCESS_ROLE = "OrganizationAccountAccessRole"  # AWS creates it in every account it creates
 
 
 def _check_not_access_role(name: str) -> str:
@@ -69,7 +61,7 @@ class Role(Model):
     managed_policies: tuple[ManagedPolicyRef, ...] = ()
     inline_policies: tuple[DocumentFile, ...] = ()
     permissions_boundary: ManagedPolicyRef | None = None
-    max_session_hours: Annotated[int, in_range(1, 12, "max_session_hours")] = 1
+    max_session_hours: Annotated[int, in_range(*quotas.ROLE_SESSION_HOURS, "max_session_hours")] = 1
     trust: RoleTrust = RoleTrust()
     targets: tuple[Annotated[str, AfterValidator(_check_role_target)], ...] = Field(
         min_length=1, description=f"OU paths or {ROOT}; the management account is never a target"

@@ -3,10 +3,9 @@ sts:AssumeRole grants, each account's place in the organization, and the roles t
 
 import fnmatch
 from dataclasses import dataclass
-from typing import Any
 
-from orgboot.baseline_inventory import Baseline
-from orgboot.inventory import Organization
+from orgboot.state.baseline import Baseline
+from orgboot.state.organization import Organization
 
 
 @dataclass(frozen=True)
@@ -14,16 +13,6 @@ class Access:
     group: str
     role: str
     accounts: tuple[str, ...]  # account names where the role exists and the grant reaches
-
-
-def read_member_roles(organization: Organization, assume: Any) -> dict[str, set[str]]:
-    """Account ID -> names of its IAM roles, read with credentials assumed in each member account."""
-    roles = {}
-    for account_id in organization.accounts():
-        if account_id != organization.management_account_id:
-            iam = assume(account_id).client("iam")
-            roles[account_id] = {r["RoleName"] for page in iam.get_paginator("list_roles").paginate() for r in page["Roles"]}
-    return roles
 
 
 def access_matrix(baseline: Baseline, organization: Organization, member_roles: dict[str, set[str]]) -> list[Access]:

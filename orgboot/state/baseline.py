@@ -1,10 +1,12 @@
-"""Reads the management-account baseline back from AWS through boto3: what is actually there,
-for the report and for tests to compare with the spec."""
+"""The management-account baseline as AWS holds it: alias, password policy, billing alerts,
+groups, roles, trails."""
 
 import json
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
+
+from orgboot.state.pages import all_items
 
 
 @dataclass
@@ -58,34 +60,36 @@ def read_baseline(aws: Any) -> Baseline:
         password_policy = iam.get_account_password_policy()["PasswordPolicy"]
     except iam.exceptions.NoSuchEntityException:
         password_policy = None
-    aliases = iam.list_account_aliases()["AccountAliases"]
+    aliases = all_items(iam, "list_account_aliases", "AccountAliases")
 
     groups = {}
-    for group in iam.list_groups()["Groups"]:
+    for group in all_items(iam, "list_groups", "Groups"):
         name = group["GroupName"]
         inline = {p: _document(iam.get_group_policy(GroupName=name, PolicyName=p)["PolicyDocument"])
-                  for p in iam.list_group_policies(GroupName=name)["PolicyNames"]}
+                  for p in all_items(iam, "list_group_policies", "PolicyNames", GroupName=name)}
         groups[name] = GroupView(
-            managed_policies=sorted(p["PolicyName"] for p in iam.list_attached_group_policies(GroupName=name)["AttachedPolicies"]),
+            managed_policies=sorted(p["PolicyName"] for p in all_items(iam, "list_attached_group_policies", "AttachedPolicies", GroupName=name)),
             inline_policies=inline,
-            members=sorted(u["UserName"] for u in iam.get_group(GroupName=name)["Users"]),
+            members=sorted(u["UserName"] for u in all_items(iam, "get_group", "Users", GroupName=name)),
             assumable_roles=_assumable(list(inline.values())),
         )
     roles = {
         role["RoleName"]: {
             "trust": _document(role["AssumeRolePolicyDocument"]),
-            "managed_policies": sorted(p["PolicyName"] for p in iam.list_attached_role_policies(RoleName=role["RoleName"])["AttachedPolicies"]),
+            "managed_policies": sorted(
+                p["PolicyName"] for p in all_items(iam, "list_attached_role_policies", "AttachedPolicies", RoleName=role["RoleName"])
+            ),
         }
-        for role in iam.list_roles()["Roles"]
+        for role in all_items(iam, "list_roles", "Roles")
     }
 
     subscriptions: dict[str, list[str]] = {}
-    for subscription in sns.list_subscriptions()["Subscriptions"]:
+    for subscription in all_items(sns, "list_subscriptions", "Subscriptions"):
         subscriptions.setdefault(subscription["TopicArn"], []).append(subscription["Endpoint"])
-    budget_list = budgets.describe_budgets(AccountId=aws.account_id).get("Budgets", [])
+    budget_list = all_items(budgets, "describe_budgets", "Budgets", AccountId=aws.account_id)
     for budget in budget_list:
         name = budget["BudgetName"]
-        notifications = budgets.describe_notifications_for_budget(AccountId=aws.account_id, BudgetName=name)["Notifications"]
+        notifications = all_items(budgets, "describe_notifications_for_budget", "Notifications", AccountId=aws.account_id, BudgetName=name)
         budget["Notifications"] = [(n, _subscribers(budgets, aws.account_id, name, n)) for n in notifications]
     cloudtrail = aws.client("cloudtrail")
     trails = [
@@ -95,7 +99,7 @@ def read_baseline(aws: Any) -> Baseline:
     return Baseline(
         alias=aliases[0] if aliases else None,
         password_policy=password_policy,
-        alarms=aws.client("cloudwatch").describe_alarms()["MetricAlarms"],
+        alarms=all_items(aws.client("cloudwatch"), "describe_alarms", "MetricAlarms"),
         subscriptions=subscriptions,
         budgets=budget_list,
         groups=groups,

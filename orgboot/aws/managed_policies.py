@@ -1,0 +1,36 @@
+"""The catalogue of AWS managed policies, so a typo in org.yaml is caught before deploy and the
+policy engine knows what each one allows.
+
+The data is moto's copy of AWS's list (data/managed_policies.json.gz, refreshed by
+tools/refresh_managed_policies.py). A policy newer than the copy can always be given by its ARN.
+"""
+
+import difflib
+import gzip
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+ARN_PREFIX = "arn:aws:iam::aws:policy/"
+
+
+@cache
+def catalogue() -> dict[str, dict[str, Any]]:
+    """Name with its path ("job-function/Billing") -> {"DefaultVersionId", "Document"}."""
+    raw = resources.files("orgboot.aws").joinpath("data/managed_policies.json.gz").read_bytes()
+    policies: dict[str, dict[str, Any]] = json.loads(gzip.decompress(raw))["policies"]
+    return policies
+
+
+def exists(name: str) -> bool:
+    return name in catalogue()
+
+
+def closest(name: str) -> str:
+    match = difflib.get_close_matches(name, sorted(catalogue()), n=1)
+    return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+def arn(name_or_arn: str) -> str:
+    return name_or_arn if name_or_arn.startswith("arn:") else ARN_PREFIX + name_or_arn

@@ -1,0 +1,21 @@
+"""AWS quotas and formats org.yaml must respect, as data (one place to update when AWS changes).
+
+Sources: AWS Organizations quotas page; the CreateAccount, CreateOrganizationalUnit and
+CreateAccountAlias API references; IAM quotas ("IAM and AWS STS quotas"); CloudFormation quotas;
+the AWS::CloudFormation::StackSet resource reference (TemplateBody).
+"""
+
+MAX_OU_DEPTH = 5  # OU levels below the root
+OU_NAME_MAX = 128
+ACCOUNT_NAME_PATTERN = r"^[\x20-\x7E]{1,50}$"  # 1-50 printable ASCII
+EMAIL_PATTERN = r"^[^\s@]+@[^\s@]+\.[^\s@]+$"
+EMAIL_MIN, EMAIL_MAX = 6, 64
+ROLE_NAME_PATTERN = r"^[\w+=,.@-]{1,64}$"
+IAM_NAME_PATTERN = r"^[\w+=,.@-]+$"
+IAM_ROLE_NAME_MAX, IAM_GROUP_NAME_MAX = 64, 128
+ACCOUNT_ALIAS_PATTERN = r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$"
+POLICY_DESCRIPTION_MAX = 512
+TAG_KEY_MAX, TAG_VALUE_MAX, TAGS_PER_RESOURCE = 128, 256, 50
+ROLE_INLINE_POLICIES_MAX = 10_240  # all inline policies of one IAM role together, minified
+ROLE_SESSION_HOURS = (1, 12)
+STACKSET_TEMPLATE_BODY_MAX = 51_200  # bytes of TemplateBody in AWS::CloudFormation::StackSet

@@ -1,0 +1,5 @@
+"""Where orgboot deploys. Organizations and IAM are global services homed in us-east-1, and
+billing metrics (AWS/Billing EstimatedCharges) exist only there (CloudWatch User Guide, "Create a
+billing alarm")."""
+
+HOME_REGION = "us-east-1"

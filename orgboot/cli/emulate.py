@@ -1,0 +1,58 @@
+"""orgboot emulate: deploy a synthesized cloud assembly into the emulated AWS (moto, in memory)
+and show what it holds: the organization, the management baseline, the access matrix."""
+
+import argparse
+
+from rich.console import Console
+
+HELP = "deploy a synthesized assembly (cdk.out) into the emulated AWS and show the result"
+
+
+def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", common: argparse.ArgumentParser) -> None:
+    parser = commands.add_parser("emulate", help=HELP, description=HELP[0].upper() + HELP[1:] + ". Nothing leaves this machine.",
+                                 parents=[common], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("assembly", nargs="?", default="cdk.out", help="the cloud assembly `cdk synth` wrote")
+    parser.add_argument("--parameter", action="append", default=argparse.SUPPRESS, type=_parameter, metavar="STACK:NAME=VALUE",
+                        help="a stack parameter, as cdk deploy --parameters takes it (repeatable)")
+    parser.set_defaults(run=run)
+
+
+def _parameter(text: str) -> tuple[str, str]:
+    key, separator, value = text.partition("=")
+    if not separator or ":" not in key:
+        raise argparse.ArgumentTypeError(f"{text!r}: write STACK:NAME=VALUE")
+    return key, value
+
+
+def run(args: argparse.Namespace, out: Console, err: Console) -> int:
+    # Imported here: moto and boto3 take a second to load; validate should not pay for it.
+    from orgboot.analysis.access import access_matrix
+    from orgboot.emulator import Engine, deploy_assembly, emulated_aws, management
+    from orgboot.emulator.assembly import read_assembly, secret_parameters
+    from orgboot.emulator.aws import assume
+    from orgboot.reports.terminal import access_report, baseline_report, deploy_summary, organization_tree
+    from orgboot.state.baseline import read_baseline
+    from orgboot.state.member_roles import read_member_roles
+    from orgboot.state.organization import read_organization
+
+    parameters = dict(getattr(args, "parameter", []))
+    stacks = read_assembly(args.assembly)
+    for key in secret_parameters(stacks):
+        if key not in parameters:
+            parameters[key] = "emulated-placeholder"
+            err.print(f"[yellow]warning:[/] {key} not given (--parameter {key}=...): the emulator uses a placeholder")
+    with emulated_aws():
+        engine = Engine()
+        out.print(f"Deploying [bold]{args.assembly}[/] into the emulated AWS (moto, in memory)")
+        deploy_assembly(engine, stacks, parameters)
+        out.print(deploy_summary(engine.events))
+        out.print()
+        organization = read_organization(management().client("organizations"))
+        out.print(organization_tree(organization))
+        out.print()
+        baseline = read_baseline(management())
+        out.print(baseline_report(baseline, organization))
+        out.print()
+        member_roles = read_member_roles(organization, assume)
+        out.print(access_report(access_matrix(baseline, organization, member_roles), len(member_roles)))
+    return 0

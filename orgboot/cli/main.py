@@ -1,0 +1,71 @@
+"""orgboot's command line. Exit status: 0 ok; 1 findings (the spec has problems, an emulated
+deploy failed); 2 usage (unknown command or option); 3 an internal error, which is a bug in orgboot
+(rerun with --debug for the traceback and report it)."""
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+
+from rich.console import Console
+
+from orgboot import __version__
+from orgboot.cli import emulate, schema, validate
+from orgboot.spec import SpecError
+
+OK, FINDINGS, USAGE, INTERNAL_ERROR = 0, 1, 2, 3
+
+EPILOG = "exit status: 0 ok, 1 findings (problems in the spec, a failed emulated deploy), 2 usage, 3 internal error"
+
+
+def _common(*, subcommand: bool) -> argparse.ArgumentParser:
+    """Options taken before or after the subcommand. On the subcommand they default to SUPPRESS,
+    so a value given before it is not reset."""
+    common = argparse.ArgumentParser(add_help=False)
+    default = argparse.SUPPRESS if subcommand else False
+    common.add_argument("--debug", action="store_true", default=default, help="show a traceback on an internal error")
+    common.add_argument("--no-color", action="store_true", default=default, help="plain output, no colours or styles")
+    return common
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="orgboot",
+        description="Your AWS Organization as code: validate org.yaml, and prove what its synthesized"
+        " templates do in an emulated AWS before anything is deployed.",
+        epilog=EPILOG,
+        parents=[_common(subcommand=False)],
+    )
+    root.add_argument("--version", action="version", version=f"orgboot {__version__}")
+    commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in (validate, schema, emulate):
+        command.add_parser(commands, _common(subcommand=True))
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from orgboot.emulator.errors import EmulationError
+
+    args = parser().parse_args(argv)
+    # Piped output (CI logs, make) gets a wide page instead of rich's 80-column default.
+    width = None if sys.stdout.isatty() else 132
+    out = Console(width=width, no_color=args.no_color, highlight=False)
+    err = Console(stderr=True, width=width, no_color=args.no_color, highlight=False, soft_wrap=True)
+    try:
+        code: int = args.run(args, out, err)
+        return code
+    except SpecError as error:
+        print(error, file=sys.stderr)
+        return FINDINGS
+    except EmulationError as error:
+        print(f"emulated deploy failed: {error}", file=sys.stderr)
+        return FINDINGS
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return FINDINGS
+    except Exception as error:  # a traceback is for us, not for users: ask for --debug
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print(f"internal error: {type(error).__name__}: {error}\n(rerun with --debug for details, and report it)", file=sys.stderr)
+        return INTERNAL_ERROR

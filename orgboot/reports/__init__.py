@@ -1,0 +1,1 @@
+"""Rendering only: data in, text out (the terminal with rich). Reports never read AWS."""

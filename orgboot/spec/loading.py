@@ -1,0 +1,215 @@
+"""Reading org.yaml into an OrgSpec: the file, its YAML, and the schema with every field check.
+
+Every problem is collected; where entries are broken, validation goes on with a partial spec from
+which only the bad leaves were removed (a bad value, an unknown key, a bad list item), so the
+rules relating entries still run on everything else and each mistake is reported once.
+"""
+
+import copy
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from orgboot.spec.model import OrgSpec
+from orgboot.spec.problems import Loc, LocatedProblem, Problem, SpecError
+from orgboot.spec.references import closest, declared_names
+from orgboot.spec.yaml_source import YamlSource, parse_yaml
+
+
+@dataclass
+class ReadSpec:
+    """org.yaml after schema validation: the spec (partial when there are problems, None when
+    nothing could be kept), its problems, and where each part of it is written."""
+
+    file: str
+    source: YamlSource
+    spec: OrgSpec | None
+    problems: list[Problem] = field(default_factory=list)
+    _marked: Any = None  # the data with removed parts marked, in the file's own coordinates
+
+    def locate(self, problem: Problem) -> LocatedProblem:
+        """A problem found by a rule on the (partial) spec, at its place in the file."""
+        loc = _original_loc(self._marked, problem.loc) if self._marked is not None else problem.loc
+        return self._at(loc, problem.message)
+
+    def located_problems(self) -> list[LocatedProblem]:
+        """The schema's problems and the duplicate keys, at their places in the file."""
+        return [self._at(p.loc, p.message) for p in self.problems] + [
+            self._at(loc, f"key '{loc[-1]}' is given twice; keep one", line) for loc, line in self.source.duplicates
+        ]
+
+    def _at(self, loc: Loc, message: str, line: int | None = None) -> LocatedProblem:
+        return LocatedProblem(self.file, line or self.source.line_of(loc), ".".join(str(part) for part in loc), message)
+
+
+def read_spec(path: str | Path) -> ReadSpec:
+    """Read and schema-validate org.yaml. Raises SpecError when the file itself cannot be read as
+    YAML holding a mapping; problems inside the spec are returned with it."""
+    path = Path(path)
+    file = str(path)
+    text = _read_text(path)
+    source = parse_yaml(text, file)
+    data = {} if source.data is None else source.data
+    if not isinstance(data, dict):
+        raise SpecError([LocatedProblem(file, 1, "", "the spec must be a mapping with keys like organization, accounts")])
+    context = {"base_dir": path.parent, **declared_names(data)}
+    spec, errors = _validate(data, context)
+    if not errors:
+        return ReadSpec(file, source, spec)
+    partial, marked = _partial_spec(data, errors, context)
+    return ReadSpec(file, source, partial, [_problem(loc, error) for loc, error in errors], marked)
+
+
+def _read_text(path: Path) -> str:
+    file = str(path)
+    if path.is_dir():
+        raise SpecError([LocatedProblem(file, 1, "", "is a folder; give the path of the org.yaml file")])
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SpecError([LocatedProblem(file, 1, "", "no such file; give the path of an org.yaml (the example is org.yaml)")]) from None
+    except OSError as error:
+        raise SpecError([LocatedProblem(file, 1, "", f"cannot read the spec: {error.strerror}")]) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        byte = raw[error.start : error.start + 1].hex()
+        raise SpecError([LocatedProblem(file, line, "", f"not UTF-8 text (byte 0x{byte}); save the file as UTF-8")]) from None
+
+
+def _validate(data: dict[str, Any], context: dict[str, Any]) -> tuple[OrgSpec | None, list[tuple[Loc, dict[str, Any]]]]:
+    try:
+        return OrgSpec.model_validate(data, context=context), []
+    except ValidationError as error:
+        items = [(tuple(p for p in e["loc"] if not str(p).startswith("function-")), dict(e)) for e in error.errors()]
+        # pydantic counts failed items out of a list and then says it is too short: noise.
+        return None, [
+            (loc, item) for loc, item in items
+            if not (item["type"] == "too_short" and any(other[: len(loc)] == loc and other != loc for other, _ in items))
+        ]
+
+
+def _problem(loc: Loc, error: dict[str, Any]) -> Problem:
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        known = _known_keys(loc[:-1])
+        if known is None:
+            return Problem(loc, f"unknown key '{key}'")
+        return Problem(loc, f"unknown key '{key}'{closest(key, known)}; expected one of: {', '.join(sorted(known))}")
+    if kind == "missing":
+        return Problem(loc, "required key is missing")
+    if kind == "literal_error":
+        return Problem(loc, f"{error['input']!r} is not allowed; expected one of {ctx.get('expected')}")
+    if kind == "string_pattern_mismatch":
+        return Problem(loc, f"{error['input']!r} does not match {ctx.get('pattern')}")
+    if kind == "value_error":
+        return Problem(loc, str(ctx.get("error", error["msg"])))
+    return Problem(loc, f"{error['msg']} (got {error['input']!r})")
+
+
+def _known_keys(loc: Loc) -> set[str] | None:
+    """The keys the model accepts at `loc`, for a did-you-mean on an unknown key."""
+    annotation: Any = OrgSpec
+    for part in loc:
+        annotation = _unwrap(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if part not in annotation.model_fields:
+                return None
+            annotation = annotation.model_fields[str(part)].annotation
+        elif typing.get_origin(annotation) is dict:
+            annotation = typing.get_args(annotation)[1]
+        elif typing.get_origin(annotation) in (tuple, list):
+            annotation = typing.get_args(annotation)[0]
+        else:
+            return None
+    annotation = _unwrap(annotation)
+    return set(annotation.model_fields) if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    while True:
+        if typing.get_origin(annotation) is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+            continue
+        arguments = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if type(None) in typing.get_args(annotation) and len(arguments) == 1:
+            annotation = arguments[0]
+            continue
+        return annotation
+
+
+_REMOVED = object()  # a part of the data left out of the partial spec
+
+
+def _partial_spec(data: dict[str, Any], errors: list[tuple[Loc, dict[str, Any]]], context: dict[str, Any]) -> tuple[OrgSpec | None, Any]:
+    """The spec without what failed: first the bad leaf of each problem; where an entry is still
+    invalid without it (a required key is missing), the entry itself. Removed parts are marked in
+    place, never shifted, so a loc on the partial spec maps back to the file (_original_loc)."""
+    marked = copy.deepcopy(data)
+    for _ in range(16):  # each round removes something; depth bounds the rounds
+        for loc, _error in errors:
+            if not _remove(marked, _original_loc(marked, loc)):
+                return None, marked
+        spec, errors = _validate(_compact(marked), context)
+        if spec is not None:
+            return spec, marked
+    return None, marked
+
+
+_MISSING = object()
+
+
+def _remove(marked: Any, loc: Loc) -> bool:
+    """Mark the part at `loc` removed; where it is not there (a required key is missing, or was
+    removed in an earlier round), the entry that should hold it. False when that would be the
+    whole spec."""
+    node, path = marked, []
+    for index, part in enumerate(loc):
+        child = _child(node, part)
+        if child is _REMOVED and index < len(loc) - 1:
+            return True  # inside a part already removed
+        if child is _MISSING or child is _REMOVED:
+            break
+        path.append(part)
+        node = child
+    if not path:
+        return False
+    container = marked
+    for part in path[:-1]:
+        container = _child(container, part)
+    container[path[-1]] = _REMOVED
+    return True
+
+
+def _child(container: Any, part: str | int) -> Any:
+    if isinstance(container, dict) and part in container:
+        return container[part]
+    if isinstance(container, list) and isinstance(part, int) and 0 <= part < len(container):
+        return container[part]
+    return _MISSING
+
+
+def _compact(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _compact(v) for k, v in value.items() if v is not _REMOVED}
+    if isinstance(value, list):
+        return [_compact(v) for v in value if v is not _REMOVED]
+    return value
+
+
+def _original_loc(marked: Any, loc: Loc) -> Loc:
+    """A loc in the compacted data, in the coordinates of the file (list items not shifted)."""
+    result: list[str | int] = []
+    node = marked
+    for part in loc:
+        if isinstance(node, list) and isinstance(part, int):
+            kept = [index for index, item in enumerate(node) if item is not _REMOVED]
+            part = kept[part] if part < len(kept) else part
+        result.append(part)
+        node = _child(node, part)
+    return tuple(result)

@@ -1,0 +1,67 @@
+"""The typed, frozen model of org.yaml: the single source of truth every other view derives from.
+
+Field-level checks (formats, ranges, policy files, references to what the file declares) run in
+pydantic, so all of them are reported at once; checks that relate several entries (uniqueness,
+counts, sizes) are the rules (orgboot/rules). Sections: the organization here, management_baseline
+in baseline.py, member_roles in roles.py, shared building blocks in fields.py and references.py.
+"""
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, StringConstraints
+
+from orgboot.aws import quotas
+from orgboot.aws.organizations import ROOT
+from orgboot.aws.policy_types import PolicyTypeName
+from orgboot.spec.baseline import ManagementBaseline
+from orgboot.spec.documents import DocumentFile
+from orgboot.spec.fields import Email, Model, OuPath, Tags, check_account_name, check_listed_once, implied_ou_paths
+from orgboot.spec.references import OuRef, check_target, check_type_enabled
+from orgboot.spec.roles import MemberRoles
+
+
+class Organization(Model):
+    feature_set: Literal["ALL"] = Field("ALL", description="Only ALL supports organization policies")
+    policy_types: tuple[PolicyTypeName, ...] = Field(
+        (), description="Policy types to enable on the root; every declared policy's type must be here"
+    )
+
+
+class Account(Model):
+    name: Annotated[str, AfterValidator(check_account_name)] = Field(description="Display name, 1-50 printable ASCII")
+    email: Email = Field(description="Root user email, unique in AWS")
+    ou: OuRef = Field(description=f"OU path such as Workloads/Prod, or {ROOT}")
+    tags: Tags = Field(default_factory=dict)
+    role_name: Annotated[str, StringConstraints(pattern=quotas.ROLE_NAME_PATTERN)] | None = Field(
+        None, description="Role AWS creates in the new account for the management account"
+        " (default OrganizationAccountAccessRole). Set at creation only."
+    )
+
+
+class Policy(Model):
+    type: Annotated[PolicyTypeName, AfterValidator(check_type_enabled)]
+    description: Annotated[str, StringConstraints(max_length=quotas.POLICY_DESCRIPTION_MAX)] = ""
+    document: DocumentFile
+    targets: Annotated[tuple[Annotated[str, AfterValidator(check_target)], ...], AfterValidator(check_listed_once)] = Field(
+        min_length=1, description=f"{ROOT}, OU paths (Workloads/Prod) or account keys"
+    )
+
+
+AccountKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
+PolicyKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", max_length=128)]
+
+
+class OrgSpec(Model):
+    """org.yaml. Keys of `accounts` and `policies` are forever: they name CloudFormation resources."""
+
+    organization: Organization = Organization()
+    organizational_units: tuple[OuPath, ...] = Field((), description="OU paths, nested with '/', up to 5 levels; parents are implied")
+    accounts: dict[AccountKey, Account] = Field(default_factory=dict)
+    policies: dict[PolicyKey, Policy] = Field(default_factory=dict)
+    management_baseline: ManagementBaseline = ManagementBaseline()
+    member_roles: MemberRoles = MemberRoles()
+
+    @property
+    def ou_paths(self) -> tuple[str, ...]:
+        """Every OU, declared or implied as a parent, parents before children."""
+        return implied_ou_paths(self.organizational_units)

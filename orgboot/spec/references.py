@@ -1,0 +1,95 @@
+"""References between entries of org.yaml (an account's OU, a policy's targets, a user's groups,
+a grant's role), checked field by field against what the same file declares, so each is found
+even next to a broken entry and reported once, at the reference."""
+
+import difflib
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, ValidationInfo
+
+from orgboot.aws.organizations import ACCESS_ROLE, ROOT
+from orgboot.spec.fields import implied_ou_paths
+
+
+def declared_names(data: dict[str, Any]) -> dict[str, frozenset[str]]:
+    """What org.yaml declares, read defensively from the raw data: the validation context."""
+
+    def keys(value: Any) -> frozenset[str]:
+        items = value if isinstance(value, (list, dict)) else []
+        return frozenset(item for item in items if isinstance(item, str))
+
+    def section(*path: str) -> Any:
+        value: Any = data
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        return value
+
+    return {
+        "group_names": keys(section("management_baseline", "groups")),
+        "role_names": keys(section("member_roles", "catalogue")),
+        "ou_paths": frozenset(implied_ou_paths(p for p in keys(section("organizational_units")) if p != ROOT)),
+        "account_keys": keys(section("accounts")),
+        "policy_types": keys(section("organization", "policy_types")),
+    }
+
+
+def declared(info: ValidationInfo, kind: str) -> frozenset[str] | None:
+    """Names declared elsewhere in the same org.yaml. None when validating without a whole file."""
+    names: frozenset[str] | None = (info.context or {}).get(kind)
+    return names
+
+
+def closest(name: str, candidates: frozenset[str] | set[str]) -> str:
+    match = difflib.get_close_matches(name, sorted(candidates), n=1)
+    return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+def check_ou_reference(ou: str, info: ValidationInfo) -> str:
+    ous = declared(info, "ou_paths")
+    if ous is not None and ou != ROOT and ou not in ous:
+        raise ValueError(f"OU '{ou}' is not declared{closest(ou, ous | {ROOT})}; add it to organizational_units or use {ROOT}")
+    return ou
+
+
+OuRef = Annotated[str, AfterValidator(check_ou_reference)]
+
+
+def check_target(target: str, info: ValidationInfo) -> str:
+    ous, accounts = declared(info, "ou_paths"), declared(info, "account_keys")
+    if ous is None or accounts is None or target == ROOT:
+        return target
+    if target in ous and target in accounts:
+        raise ValueError(f"'{target}' is both an OU path and an account key; rename one of them")
+    if target not in ous | accounts:
+        hint = closest(target, ous | accounts | {ROOT})
+        raise ValueError(f"target '{target}' is neither {ROOT}, a declared OU path nor an account key{hint}")
+    return target
+
+
+def check_type_enabled(policy_type: str, info: ValidationInfo) -> str:
+    enabled = declared(info, "policy_types")
+    if enabled is not None and policy_type not in enabled:
+        raise ValueError(f"policy type {policy_type} is not enabled; add it to organization.policy_types")
+    return policy_type
+
+
+def check_group_reference(group: str, info: ValidationInfo) -> str:
+    groups = declared(info, "group_names")
+    if groups is not None and group not in groups:
+        raise ValueError(f"group '{group}' is not declared{closest(group, groups)}; declare it under management_baseline.groups")
+    return group
+
+
+GroupRef = Annotated[str, AfterValidator(check_group_reference)]
+
+
+def check_role_reference(role: str, info: ValidationInfo) -> str:
+    """A role a group may assume in member accounts: AWS's access role or one of the catalogue."""
+    roles = declared(info, "role_names")
+    if roles is not None and role != ACCESS_ROLE and role not in roles:
+        known = ", ".join(sorted(roles)) or "none"
+        raise ValueError(
+            f"role '{role}' is not in member_roles.catalogue{closest(role, roles | {ACCESS_ROLE})}"
+            f" (declared: {known}), so no account has it"
+        )
+    return role

@@ -1,0 +1,117 @@
+"""org.yaml as YAML: parsed once with libyaml (PyYAML's C parser, several times faster than its
+pure-Python one), with the line of every key and list item, the duplicate keys PyYAML would
+silently merge, and a bound on alias expansion so a YAML alias bomb is refused at once instead of
+exhausting memory in everything that walks the data."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from orgboot.spec.problems import Loc, LocatedProblem, SpecError
+
+# A 5,000-account org.yaml has about 60,000 values; aliases may repeat some, not multiply them.
+MAX_EXPANDED_VALUES = 1_000_000
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml ships in PyYAML's wheels
+
+
+@dataclass
+class YamlSource:
+    """The parsed document and where each part of it is written."""
+
+    data: Any
+    lines: dict[Loc, int] = field(default_factory=lambda: {(): 1})
+    duplicates: list[tuple[Loc, int]] = field(default_factory=list)
+
+    def line_of(self, loc: Loc) -> int:
+        while loc not in self.lines:
+            loc = loc[:-1]
+        return self.lines[loc]
+
+
+def parse_yaml(text: str, file: str) -> YamlSource:
+    """Parse `text`; a syntax error or an alias bomb raises SpecError naming the line."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None:
+            _refuse_alias_bombs(node, file)
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as error:
+        raise SpecError([_syntax_problem(error, file)]) from None
+    finally:
+        loader.dispose()
+    source = YamlSource(data)
+    if node is not None:
+        _map_lines(node, (), source)
+    return source
+
+
+def _syntax_problem(error: yaml.YAMLError, file: str) -> LocatedProblem:
+    """Where the mistake is: an unclosed bracket or quote is reported where it opens (the
+    context), not where the parser gave up, which is often the next line."""
+    problem = getattr(error, "problem", None) or str(error)
+    problem_mark, context_mark = getattr(error, "problem_mark", None), getattr(error, "context_mark", None)
+    context = getattr(error, "context", None)
+    if context_mark is not None and problem_mark is not None and context_mark.line < problem_mark.line:
+        message = f"YAML syntax error {context} that starts here: {problem} (line {problem_mark.line + 1})"
+        return LocatedProblem(file, context_mark.line + 1, "", message)
+    line = problem_mark.line + 1 if problem_mark is not None else 1
+    return LocatedProblem(file, line, "", f"YAML syntax error: {problem}")
+
+
+def _refuse_alias_bombs(root: yaml.Node, file: str) -> None:
+    sizes: dict[int, int] = {}
+    in_progress: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in in_progress:
+            raise SpecError([LocatedProblem(file, node.start_mark.line + 1, "", "a YAML alias refers to itself; write the value out")])
+        in_progress.add(key)
+        total = 1 + sum(size(child) for child in _children(node))
+        in_progress.discard(key)
+        sizes[key] = total
+        return total
+
+    if size(root) <= MAX_EXPANDED_VALUES:
+        return
+    node = root
+    while True:  # the deepest value that alone expands past the bound: where the aliases pile up
+        bigger = next((child for child in _children(node) if sizes[id(child)] > MAX_EXPANDED_VALUES), None)
+        if bigger is None:
+            break
+        node = bigger
+    raise SpecError([LocatedProblem(
+        file, node.start_mark.line + 1, "",
+        f"YAML aliases here expand to {sizes[id(node)]:,} values (more than {MAX_EXPANDED_VALUES:,}); write the values out",
+    )])
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _map_lines(node: yaml.Node, loc: Loc, source: YamlSource) -> None:
+    source.lines.setdefault(loc, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: set[Any] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            child = loc + (key,)
+            if key in seen:
+                source.duplicates.append((child, key_node.start_mark.line + 1))
+                continue
+            seen.add(key)
+            source.lines[child] = key_node.start_mark.line + 1
+            _map_lines(value_node, child, source)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _map_lines(item, loc + (index,), source)
