@@ -1,11 +1,12 @@
 # orgboot: every step a newcomer needs, from a fresh clone.
 #   make demo   set up, synthesize org.yaml with the real CDK CLI, deploy it into the emulator
-#   make test   set up and run the tests
+#   make test   set up, lint, and run the tests
 
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 CDK := node_modules/.bin/cdk
 SPEC ?= org.yaml
+OUT ?= cdk.out
 
 # Node 20 is end-of-life for jsii: silence its banner. No version checks or telemetry from the CLI.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
@@ -13,13 +14,15 @@ export CDK_DISABLE_VERSION_CHECK := 1
 export CDK_DISABLE_CLI_TELEMETRY := true
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: setup synth demo validate test bench clean
+.PHONY: setup synth demo validate lint test bench mutants clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# The venv holds the pinned packages and orgboot itself (editable), which gives the `orgboot` command.
+$(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -27,22 +30,34 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 validate: setup
-	$(PYTHON) -m orgboot validate $(SPEC)
+	$(VENV)/bin/orgboot validate $(SPEC)
 
-# Validation first, so a bad org.yaml is reported plainly and leaves no cdk.out behind.
-synth: validate
-	rm -rf cdk.out
-	$(CDK) synth --quiet --no-notices --context spec=$(SPEC)
-	@echo "Synthesized into cdk.out/"
+# Never a stale or partial assembly: the old one goes first, the new one lands only when complete.
+synth: setup
+	rm -rf $(OUT) $(OUT).partial
+	$(VENV)/bin/orgboot validate $(SPEC)
+	$(CDK) synth --quiet --no-notices --context spec=$(SPEC) --output $(OUT).partial || { rm -rf $(OUT).partial; exit 1; }
+	mv $(OUT).partial $(OUT)
+	@echo "Synthesized into $(OUT)/"
 
 demo: synth
-	$(PYTHON) -m orgboot emulate cdk.out
+	$(VENV)/bin/orgboot emulate $(OUT)
 
-test: setup
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports
+
+test: lint
 	$(PYTHON) -m pytest
 
 bench: setup
 	$(PYTHON) bench/emulate_example.py
 
+# Deliberate bugs the tests should catch (slow: minutes to an hour). TARGETS as FILE=TESTS pairs.
+mutants: setup
+	$(PYTHON) tools/mutants.py $(or $(TARGETS),orgboot/rules/__init__.py=tests/spec)
+
 clean:
-	rm -rf cdk.out .pytest_cache
+	rm -rf $(OUT) $(OUT).partial .pytest_cache .mypy_cache .import_linter_cache

@@ -6,9 +6,10 @@ import sys
 import aws_cdk as cdk
 
 import stacks
-from constructs.role_stack_set import TemplateTooLarge
 from orgboot.rules import load_spec
 from orgboot.spec import SpecError
+
+from constructs.role_stack_set import TemplateTooLarge
 
 
 def main() -> None:

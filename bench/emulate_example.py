@@ -40,6 +40,7 @@ def main() -> None:
     spec = load_spec(REPO / "org.yaml")
     print(f"validate org.yaml           {min(timed(lambda: load_spec(REPO / 'org.yaml')) for _ in range(ROUNDS)):.3f} s")
     with tempfile.TemporaryDirectory() as outdir:
+
         def synth() -> None:
             app = cdk.App(outdir=outdir, analytics_reporting=False, context=stacks.cli_context(REPO / "cdk.json"))
             stacks.build(app, spec)

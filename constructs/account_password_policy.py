@@ -52,7 +52,5 @@ class AccountPasswordPolicy(Construct):
             logical_id=logical_id,
             on_create=apply,
             on_update=apply,
-            on_delete=cr.AwsSdkCall(
-                service="IAM", action="deleteAccountPasswordPolicy", ignore_error_codes_matching="NoSuchEntity"
-            ),
+            on_delete=cr.AwsSdkCall(service="IAM", action="deleteAccountPasswordPolicy", ignore_error_codes_matching="NoSuchEntity"),
         )

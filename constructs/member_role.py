@@ -30,7 +30,8 @@ class MemberRole(Construct):
             description=description or None,
             assume_role_policy_document=dict(trust_policy),
             managed_policy_arns=list(managed_policy_arns) or None,
-            policies=[iam.CfnRole.PolicyProperty(policy_name=name, policy_document=dict(doc)) for name, doc in inline_documents.items()] or None,
+            policies=[iam.CfnRole.PolicyProperty(policy_name=name, policy_document=dict(doc)) for name, doc in inline_documents.items()]
+            or None,
             permissions_boundary=permissions_boundary_arn,
             max_session_duration=max_session_hours * 3600,
         )

@@ -6,8 +6,9 @@ from typing import Any
 
 from aws_cdk import aws_cloudformation as cloudformation
 
-from constructs import Construct
 from orgboot.aws.quotas import STACKSET_TEMPLATE_BODY_MAX
+
+from constructs import Construct
 
 
 class TemplateTooLarge(ValueError):
@@ -58,7 +59,8 @@ class RoleStackSet(Construct):
                 failure_tolerance_percentage=failure_tolerance_percentage,
                 region_concurrency_type="PARALLEL",
             ),
-            parameters=[cloudformation.CfnStackSet.ParameterProperty(parameter_key=k, parameter_value=v) for k, v in parameters.items()] or None,
+            parameters=[cloudformation.CfnStackSet.ParameterProperty(parameter_key=k, parameter_value=v) for k, v in parameters.items()]
+            or None,
             stack_instances_group=[
                 cloudformation.CfnStackSet.StackInstancesProperty(
                     deployment_targets=cloudformation.CfnStackSet.DeploymentTargetsProperty(

@@ -3,7 +3,7 @@
 from aws_cdk import CfnResource
 from aws_cdk import custom_resources as cr
 
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 
 def sdk_call_resource(
@@ -34,7 +34,7 @@ def sdk_call_resource(
     return resource
 
 
-def pin_logical_id(construct: Construct, logical_id: str) -> None:
+def pin_logical_id(construct: IConstruct, logical_id: str) -> None:
     """Give the CloudFormation resource behind an L2 construct (or the L1 itself) a fixed ID."""
     resource = construct if isinstance(construct, CfnResource) else construct.node.default_child
     if not isinstance(resource, CfnResource):

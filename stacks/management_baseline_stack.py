@@ -8,6 +8,9 @@ from typing import Any
 from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 
+from orgboot.policy import iam as iam_documents
+from orgboot.spec import Group, ManagementBaseline, logical_ids
+
 from constructs import Construct
 from constructs.account_alias import AccountAlias
 from constructs.account_password_policy import AccountPasswordPolicy
@@ -15,8 +18,6 @@ from constructs.baseline_group import BaselineGroup
 from constructs.billing_alerts import BillingAlerts, BillingLogicalIds
 from constructs.organization_trail import OrganizationTrail, TrailLogicalIds
 from constructs.sdk_call import pin_logical_id
-from orgboot.policy import iam as iam_documents
-from orgboot.spec import Group, ManagementBaseline, logical_ids
 
 
 class ManagementBaselineStack(Stack):
@@ -31,6 +32,7 @@ class ManagementBaselineStack(Stack):
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, id, description="orgboot: the management account's security baseline", **kwargs)
+        self._imported: dict[str, iam.IManagedPolicy] = {}
         AccountPasswordPolicy(self, "PasswordPolicy", logical_id=logical_ids.PASSWORD_POLICY, **baseline.password_policy.model_dump())
         if baseline.account_alias:
             AccountAlias(self, "AccountAlias", alias=baseline.account_alias, logical_id=logical_ids.ACCOUNT_ALIAS)
@@ -45,13 +47,17 @@ class ManagementBaselineStack(Stack):
                 forecast_threshold_percent=billing.forecast_threshold_percent,
                 emails=billing.notify,
                 logical_ids=BillingLogicalIds(
-                    topic=logical_ids.BILLING_TOPIC, topic_policy=logical_ids.BILLING_TOPIC_POLICY,
-                    alarm=logical_ids.BILLING_ALARM, budget=logical_ids.MONTHLY_BUDGET,
+                    topic=logical_ids.BILLING_TOPIC,
+                    topic_policy=logical_ids.BILLING_TOPIC_POLICY,
+                    alarm=logical_ids.BILLING_ALARM,
+                    budget=logical_ids.MONTHLY_BUDGET,
                 ),
             )
 
         require_mfa = iam.ManagedPolicy(
-            self, "RequireMfa", managed_policy_name="RequireMFA",
+            self,
+            "RequireMfa",
+            managed_policy_name="RequireMFA",
             description="Deny everything but MFA self-service until signed in with MFA",
             document=iam.PolicyDocument.from_json(iam_documents.require_mfa()),
         )
@@ -95,19 +101,19 @@ class ManagementBaselineStack(Stack):
                 trail_name=baseline.organization_trail.name,
                 organization_id=organization_id,
                 logical_ids=TrailLogicalIds(
-                    trail=logical_ids.TRAIL, bucket=logical_ids.TRAIL_BUCKET,
-                    bucket_policy=logical_ids.TRAIL_BUCKET_POLICY, trusted_access=logical_ids.CLOUDTRAIL_TRUSTED_ACCESS,
+                    trail=logical_ids.TRAIL,
+                    bucket=logical_ids.TRAIL_BUCKET,
+                    bucket_policy=logical_ids.TRAIL_BUCKET_POLICY,
+                    trusted_access=logical_ids.CLOUDTRAIL_TRUSTED_ACCESS,
                 ),
             )
 
     def _managed_policy(self, name_or_arn: str) -> iam.IManagedPolicy:
         if not name_or_arn.startswith("arn:"):
             return iam.ManagedPolicy.from_aws_managed_policy_name(name_or_arn)
-        construct_id = f"Imported-{name_or_arn}"
-        existing = self.node.try_find_child(construct_id)
-        if isinstance(existing, iam.IManagedPolicy):
-            return existing
-        return iam.ManagedPolicy.from_managed_policy_arn(self, construct_id, name_or_arn)
+        if name_or_arn not in self._imported:  # one construct per ARN, however many groups use it
+            self._imported[name_or_arn] = iam.ManagedPolicy.from_managed_policy_arn(self, f"Imported-{name_or_arn}", name_or_arn)
+        return self._imported[name_or_arn]
 
 
 def _inline_documents(group_name: str, group: Group, switch_statements: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -10,10 +10,11 @@ from typing import Any
 
 import aws_cdk as cdk
 
-from constructs.member_role import MemberRole
 from orgboot.aws import managed_policies
 from orgboot.policy import iam as iam_documents
 from orgboot.spec import Role
+
+from constructs.member_role import MemberRole
 
 MANAGEMENT_ACCOUNT_PARAMETER = "ManagementAccountId"
 EXTERNAL_ID_PARAMETER = "ExternalId"
@@ -22,8 +23,9 @@ EXTERNAL_ID_PARAMETER = "ExternalId"
 def _role_stack(app: cdk.App, name: str, role: Role) -> cdk.Stack:
     stack = cdk.Stack(app, name, synthesizer=cdk.DefaultStackSynthesizer(generate_bootstrap_version_rule=False))
     if role.trust.third_party_account:
-        external_id = cdk.CfnParameter(stack, EXTERNAL_ID_PARAMETER, no_echo=True, min_length=2,
-                                       description="The external ID agreed with the third party")
+        external_id = cdk.CfnParameter(
+            stack, EXTERNAL_ID_PARAMETER, no_echo=True, min_length=2, description="The external ID agreed with the third party"
+        )
         trust = iam_documents.trust_third_party(role.trust.third_party_account, external_id.value_as_string)
     else:
         management = cdk.CfnParameter(stack, MANAGEMENT_ACCOUNT_PARAMETER, allowed_pattern=r"\d{12}")

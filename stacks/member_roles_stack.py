@@ -9,11 +9,12 @@ from typing import Any
 from aws_cdk import Aws, CfnParameter, Stack
 from aws_cdk import custom_resources as cr
 
+from orgboot.spec import MemberRoles, logical_ids
+from stacks.member_role_templates import EXTERNAL_ID_PARAMETER, MANAGEMENT_ACCOUNT_PARAMETER, role_templates
+
 from constructs import Construct
 from constructs.role_stack_set import RoleStackSet
 from constructs.sdk_call import sdk_call_resource
-from orgboot.spec import MemberRoles, logical_ids
-from stacks.member_role_templates import EXTERNAL_ID_PARAMETER, MANAGEMENT_ACCOUNT_PARAMETER, role_templates
 
 
 def external_id_parameter(role_name: str) -> str:
@@ -39,7 +40,10 @@ class MemberRolesStack(Stack):
         for name, role in member_roles.catalogue.items():
             if role.trust.third_party_account:
                 external_id = CfnParameter(
-                    self, external_id_parameter(name), no_echo=True, min_length=2,
+                    self,
+                    external_id_parameter(name),
+                    no_echo=True,
+                    min_length=2,
                     description=f"External ID the third party presents to assume {name}; never stored in the repository",
                 )
                 parameters = {EXTERNAL_ID_PARAMETER: external_id.value_as_string}

@@ -1,18 +1,21 @@
 """OrganizationStack: the Organization, its OU tree, member accounts and organization policies.
 Deployed in the management account, us-east-1 (Organizations is a global service homed there)."""
 
+from typing import Any
+
 from aws_cdk import Stack
+
+from orgboot.spec import ROOT, OrgSpec, logical_ids, parent_of
 
 from constructs import Construct
 from constructs.member_account import MemberAccount
 from constructs.organization_policy import OrganizationPolicy
 from constructs.organization_root import OrganizationRoot
 from constructs.organizational_unit import OrganizationalUnit
-from orgboot.spec import ROOT, OrgSpec, logical_ids, parent_of
 
 
 class OrganizationStack(Stack):
-    def __init__(self, scope: Construct, id: str, *, spec: OrgSpec, **kwargs) -> None:
+    def __init__(self, scope: Construct, id: str, *, spec: OrgSpec, **kwargs: Any) -> None:
         super().__init__(scope, id, description="orgboot: the AWS Organization, its OUs, accounts and policies", **kwargs)
         self.root = OrganizationRoot(
             self,

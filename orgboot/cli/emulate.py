@@ -9,11 +9,22 @@ HELP = "deploy a synthesized assembly (cdk.out) into the emulated AWS and show t
 
 
 def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", common: argparse.ArgumentParser) -> None:
-    parser = commands.add_parser("emulate", help=HELP, description=HELP[0].upper() + HELP[1:] + ". Nothing leaves this machine.",
-                                 parents=[common], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser = commands.add_parser(
+        "emulate",
+        help=HELP,
+        description=HELP[0].upper() + HELP[1:] + ". Nothing leaves this machine.",
+        parents=[common],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
     parser.add_argument("assembly", nargs="?", default="cdk.out", help="the cloud assembly `cdk synth` wrote")
-    parser.add_argument("--parameter", action="append", default=argparse.SUPPRESS, type=_parameter, metavar="STACK:NAME=VALUE",
-                        help="a stack parameter, as cdk deploy --parameters takes it (repeatable)")
+    parser.add_argument(
+        "--parameter",
+        action="append",
+        default=argparse.SUPPRESS,
+        type=_parameter,
+        metavar="STACK:NAME=VALUE",
+        help="a stack parameter, as cdk deploy --parameters takes it (repeatable)",
+    )
     parser.set_defaults(run=run)
 
 

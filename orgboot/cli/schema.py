@@ -11,8 +11,9 @@ HELP = "print the JSON Schema of org.yaml (for editor autocompletion)"
 
 
 def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", common: argparse.ArgumentParser) -> None:
-    parser = commands.add_parser("schema", help=HELP, description=HELP[0].upper() + HELP[1:] + ": orgboot schema > org.schema.json",
-                                 parents=[common])
+    parser = commands.add_parser(
+        "schema", help=HELP, description=HELP[0].upper() + HELP[1:] + ": orgboot schema > org.schema.json", parents=[common]
+    )
     parser.set_defaults(run=run)
 
 

@@ -10,16 +10,18 @@ HELP = "check org.yaml and its policy files; deploy nothing"
 
 
 def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", common: argparse.ArgumentParser) -> None:
-    parser = commands.add_parser("validate", help=HELP, description=HELP[0].upper() + HELP[1:] + ". Lists every problem with file, line and key.",
-                                 parents=[common], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser = commands.add_parser(
+        "validate",
+        help=HELP,
+        description=HELP[0].upper() + HELP[1:] + ". Lists every problem with file, line and key.",
+        parents=[common],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
     parser.add_argument("spec", nargs="?", default="org.yaml", help="the organization spec")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     spec = load_spec(args.spec)
-    out.print(
-        f"[green]{args.spec} is valid[/]: {len(spec.ou_paths)} OUs, {len(spec.accounts)} accounts,"
-        f" {len(spec.policies)} policies"
-    )
+    out.print(f"[green]{args.spec} is valid[/]: {len(spec.ou_paths)} OUs, {len(spec.accounts)} accounts, {len(spec.policies)} policies")
     return 0

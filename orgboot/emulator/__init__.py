@@ -13,9 +13,7 @@ from orgboot.emulator.engine import Engine, Event
 from orgboot.emulator.errors import EmulationError
 
 
-def deploy_assembly(
-    engine: Engine, assembly: str | Path | list[AssemblyStack], parameters: Mapping[str, str] | None = None
-) -> None:
+def deploy_assembly(engine: Engine, assembly: str | Path | list[AssemblyStack], parameters: Mapping[str, str] | None = None) -> None:
     """Deploy every stack of a cloud assembly into the management account, dependencies first.
     `parameters` are given as `cdk deploy --parameters` takes them: {"Stack:Name": value}."""
     stacks = assembly if isinstance(assembly, list) else read_assembly(assembly)

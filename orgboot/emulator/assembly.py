@@ -53,7 +53,9 @@ def read_assembly(directory: str | Path) -> list[AssemblyStack]:
         template = _json(template_file, f"the template of stack {name}")
         if not isinstance(template, dict):
             raise EmulationError(f"{template_file}: a template must be a JSON object; {_RESYNTH}")
-        dependencies = tuple(d for d in artifact.get("dependencies", []) if isinstance(artifacts.get(d), dict) and artifacts[d].get("type") == STACK_ARTIFACT)
+        dependencies = tuple(
+            d for d in artifact.get("dependencies", []) if isinstance(artifacts.get(d), dict) and artifacts[d].get("type") == STACK_ARTIFACT
+        )
         stacks[name] = AssemblyStack(name, HOME_REGION if region == "unknown-region" else region, template, dependencies)
     try:
         order = list(TopologicalSorter({name: stack.dependencies for name, stack in stacks.items()}).static_order())
@@ -63,7 +65,7 @@ def read_assembly(directory: str | Path) -> list[AssemblyStack]:
 
 
 def secret_parameters(stacks: list[AssemblyStack]) -> list[str]:
-    """"Stack:Name" of every NoEcho parameter without a default: values a deployer must give
+    """ "Stack:Name" of every NoEcho parameter without a default: values a deployer must give
     (`cdk deploy --parameters`), such as a third party's external ID."""
     return [
         f"{stack.name}:{name}"

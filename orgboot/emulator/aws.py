@@ -18,7 +18,8 @@ MANAGEMENT_ACCOUNT_ID = "123456789012"  # moto's default account: the caller, so
 
 # One botocore session for every account: it parses the service models once. A boto3.Session per
 # assumed role would parse them again for each account (3 s of JSON for the example org).
-_SHARED_SESSION = boto3.Session()
+# Typed Any: clients are made by service name at run time, which boto3's stubs cannot follow.
+_SHARED_SESSION: Any = boto3.Session()
 _FAKE_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "aws_session_token": "testing"}
 
 
@@ -45,9 +46,11 @@ def management(region: str = HOME_REGION) -> AwsAccount:
 
 def assume(account_id: str, role_name: str = ACCESS_ROLE, region: str = HOME_REGION) -> AwsAccount:
     """Credentials in a member account, as the management account gets them in AWS."""
-    credentials = management(region).client("sts").assume_role(
-        RoleArn=f"arn:aws:iam::{account_id}:role/{role_name}", RoleSessionName="orgboot-emulator"
-    )["Credentials"]
+    credentials = (
+        management(region)
+        .client("sts")
+        .assume_role(RoleArn=f"arn:aws:iam::{account_id}:role/{role_name}", RoleSessionName="orgboot-emulator")["Credentials"]
+    )
     return AwsAccount(
         account_id,
         region,

@@ -112,13 +112,14 @@ class Engine:
                 self.exports[resolver.resolve(output["Export"]["Name"])] = value
         return state
 
-    def _apply(self, stack, state, logical_id, definition, resolver, aws) -> list[tuple[str, DeployedResource]]:
+    def _apply(
+        self, stack: str, state: StackState, logical_id: str, definition: Mapping[str, Any], resolver: Resolver, aws: AwsAccount
+    ) -> list[tuple[str, DeployedResource]]:
         resource_type = definition.get("Type", "")
         handler = HANDLERS.get(resource_type)
         if handler is None:
             raise EmulationError(
-                f"resource type {resource_type} is not supported by the emulator; add a handler in"
-                " orgboot/emulator/handlers"
+                f"resource type {resource_type} is not supported by the emulator; add a handler in orgboot/emulator/handlers"
             )
         properties = resolver.resolve(definition.get("Properties", {}))
         context = _Context(engine=self, aws=aws, stack_name=stack, logical_id=logical_id)
@@ -196,7 +197,9 @@ class Engine:
         given or defaulted, each within its constraints (CloudFormation User Guide, "Parameters")."""
         declared = template.get("Parameters", {})
         if unknown := sorted(set(given) - set(declared)):
-            raise EmulationError(f"{stack}: Parameters: [{', '.join(unknown)}] do not exist in the template (it has: {', '.join(declared) or 'none'})")
+            raise EmulationError(
+                f"{stack}: Parameters: [{', '.join(unknown)}] do not exist in the template (it has: {', '.join(declared) or 'none'})"
+            )
         values: dict[str, Any] = {}
         for name, definition in declared.items():
             if name in given:
@@ -245,4 +248,3 @@ class _Context:
 
 def _same(old: Any, new: Any) -> bool:
     return json.dumps(old, sort_keys=True, default=str) == json.dumps(new, sort_keys=True, default=str)
-

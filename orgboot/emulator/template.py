@@ -22,7 +22,7 @@ class Resolver:
     def __init__(
         self,
         *,
-        pseudo: Mapping[str, str],
+        pseudo: Mapping[str, Any],
         parameters: Mapping[str, Any],
         ref: Callable[[str], Any],
         get_att: Callable[[str, str], Any],
@@ -49,7 +49,7 @@ class Resolver:
         if not isinstance(value, dict):
             return value
         if len(value) == 1:
-            (key, argument), = value.items()
+            ((key, argument),) = value.items()
             if key == "Ref":
                 return self._resolve_ref(argument)
             if key.startswith("Fn::") or key == "Condition":

@@ -33,11 +33,22 @@ def require_mfa() -> dict[str, Any]:
                 "Resource": "*",
             },
             {"Sid": "AllowManageOwnPasswords", "Effect": "Allow", "Action": ["iam:ChangePassword", "iam:GetUser"], "Resource": OWN_USER},
-            {"Sid": "AllowManageOwnVirtualMFADevice", "Effect": "Allow", "Action": "iam:CreateVirtualMFADevice", "Resource": "arn:aws:iam::*:mfa/*"},
+            {
+                "Sid": "AllowManageOwnVirtualMFADevice",
+                "Effect": "Allow",
+                "Action": "iam:CreateVirtualMFADevice",
+                "Resource": "arn:aws:iam::*:mfa/*",
+            },
             {
                 "Sid": "AllowManageOwnUserMFA",
                 "Effect": "Allow",
-                "Action": ["iam:DeactivateMFADevice", "iam:EnableMFADevice", "iam:GetMFADevice", "iam:ListMFADevices", "iam:ResyncMFADevice"],
+                "Action": [
+                    "iam:DeactivateMFADevice",
+                    "iam:EnableMFADevice",
+                    "iam:GetMFADevice",
+                    "iam:ListMFADevices",
+                    "iam:ResyncMFADevice",
+                ],
                 "Resource": OWN_USER,
             },
             {

@@ -20,11 +20,14 @@ from orgboot.state.organization import Node, Organization
 class ResourceEvent(Protocol):
     """What a deploy did to one resource (the emulator's Event)."""
 
-    stack: str
-    logical_id: str
-    type: str
-    action: str
-    account_id: str
+    @property
+    def stack(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def account_id(self) -> str: ...
 
 
 def _policies(node: Node) -> Text:
@@ -54,7 +57,8 @@ def _label(node: Node, management_account_id: str) -> Text:
 def organization_tree(organization: Organization) -> Group:
     types = ", ".join(label(t) for t in organization.enabled_policy_types) or "none"
     header = Text.assemble(
-        ("Organization ", "bold"), (organization.id, "cyan"),
+        ("Organization ", "bold"),
+        (organization.id, "cyan"),
         f"   management account {organization.management_account_id}   policy types: {types}",
     )
     tree = Tree(_label(organization.root, organization.management_account_id), guide_style="dim")
@@ -66,8 +70,11 @@ def organization_tree(organization: Organization) -> Group:
     add(tree, organization.root)
     accounts = len(organization.accounts())
     ous = len(organization.ous())
-    footer = Text(f"{ous} OUs, {accounts} accounts (the management account included). "
-                  f"{', '.join(sorted(DEFAULT_POLICIES))} stay attached everywhere and are not listed.", style="dim")
+    footer = Text(
+        f"{ous} OUs, {accounts} accounts (the management account included). "
+        f"{', '.join(sorted(DEFAULT_POLICIES))} stay attached everywhere and are not listed.",
+        style="dim",
+    )
     return Group(header, tree, footer)
 
 
@@ -130,24 +137,50 @@ def baseline_report(baseline: Baseline, organization: Organization) -> Group:
     facts.add_row("Account alias", baseline.alias or "[dim]none[/]")
     policy = baseline.password_policy
     if policy:
-        classes = [name for key, name in (("RequireUppercaseCharacters", "upper"), ("RequireLowercaseCharacters", "lower"),
-                                          ("RequireNumbers", "numbers"), ("RequireSymbols", "symbols")) if policy.get(key)]
-        facts.add_row("Password policy", (
-            f"at least {policy['MinimumPasswordLength']} characters ({', '.join(classes)}); "
-            f"expires after {policy.get('MaxPasswordAge', 'never')} days; last {policy.get('PasswordReusePrevention', 0)} not reusable; "
-            f"users {'may' if policy.get('AllowUsersToChangePassword') else 'may not'} change their own"
-        ))
+        classes = [
+            name
+            for key, name in (
+                ("RequireUppercaseCharacters", "upper"),
+                ("RequireLowercaseCharacters", "lower"),
+                ("RequireNumbers", "numbers"),
+                ("RequireSymbols", "symbols"),
+            )
+            if policy.get(key)
+        ]
+        facts.add_row(
+            "Password policy",
+            (
+                f"at least {policy['MinimumPasswordLength']} characters ({', '.join(classes)}); "
+                f"expires after {policy.get('MaxPasswordAge', 'never')} days; "
+                f"last {policy.get('PasswordReusePrevention', 0)} not reusable; "
+                f"users {'may' if policy.get('AllowUsersToChangePassword') else 'may not'} change their own"
+            ),
+        )
     else:
         facts.add_row("Password policy", "[red]none[/]")
     for alarm in baseline.alarms:
         emails = [e for arn in alarm.get("AlarmActions", []) for e in baseline.subscriptions.get(arn, [])]
-        facts.add_row("Billing alarm", f"{alarm['Namespace']} {alarm['MetricName']} > {alarm['Threshold']:g} USD -> {', '.join(emails) or 'nobody'}")
+        facts.add_row(
+            "Billing alarm", f"{alarm['Namespace']} {alarm['MetricName']} > {alarm['Threshold']:g} USD -> {', '.join(emails) or 'nobody'}"
+        )
     for budget in baseline.budgets:
         alerts = ", ".join(f"{n['NotificationType'].lower()} > {n['Threshold']:g}%" for n, _ in budget["Notifications"])
-        facts.add_row("Budget", f"{budget['BudgetName']}: {float(budget['BudgetLimit']['Amount']):g} {budget['BudgetLimit']['Unit']} a month; alerts on {alerts}")
+        facts.add_row(
+            "Budget",
+            f"{budget['BudgetName']}: {float(budget['BudgetLimit']['Amount']):g} {budget['BudgetLimit']['Unit']} a month;"
+            f" alerts on {alerts}",
+        )
     for trail in baseline.trails:
-        traits = [label for key, label in (("IsOrganizationTrail", "whole organization"), ("IsMultiRegionTrail", "all regions"),
-                                           ("LogFileValidationEnabled", "log file validation"), ("IsLogging", "logging")) if trail.get(key)]
+        traits = [
+            label
+            for key, label in (
+                ("IsOrganizationTrail", "whole organization"),
+                ("IsMultiRegionTrail", "all regions"),
+                ("LogFileValidationEnabled", "log file validation"),
+                ("IsLogging", "logging"),
+            )
+            if trail.get(key)
+        ]
         facts.add_row("CloudTrail", f"{trail['Name']}: {', '.join(traits)} -> s3://{trail['S3BucketName']}")
 
     nodes = {node.id: node for node in organization.root.walk()}

@@ -11,7 +11,10 @@ def account_emails_unique(spec: OrgSpec) -> Iterator[Problem]:
     for key, account in spec.accounts.items():
         email = account.email.lower()
         if email in first:
-            yield Problem(("accounts", key, "email"), f"email '{account.email}' is already used by account '{first[email]}'; every account needs its own")
+            yield Problem(
+                ("accounts", key, "email"),
+                f"email '{account.email}' is already used by account '{first[email]}'; every account needs its own",
+            )
         first.setdefault(email, key)
 
 
@@ -19,5 +22,8 @@ def account_names_unique(spec: OrgSpec) -> Iterator[Problem]:
     first: dict[str, str] = {}
     for key, account in spec.accounts.items():
         if account.name in first:
-            yield Problem(("accounts", key, "name"), f"name '{account.name}' is already used by account '{first[account.name]}'; give each account its own name")
+            yield Problem(
+                ("accounts", key, "name"),
+                f"name '{account.name}' is already used by account '{first[account.name]}'; give each account its own name",
+            )
         first.setdefault(account.name, key)

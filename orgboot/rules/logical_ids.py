@@ -2,8 +2,7 @@
 
 from collections.abc import Callable, Iterator
 
-from orgboot.spec import OrgSpec, Problem
-from orgboot.spec import logical_ids
+from orgboot.spec import OrgSpec, Problem, logical_ids
 
 
 def logical_ids_distinct(spec: OrgSpec) -> Iterator[Problem]:

@@ -9,5 +9,7 @@ def ous_listed_once(spec: OrgSpec) -> Iterator[Problem]:
     seen: set[str] = set()
     for index, path in enumerate(spec.organizational_units):
         if path in seen:
-            yield Problem(("organizational_units", index), f"OU '{path}' is listed twice; AWS refuses two OUs with the same name under one parent")
+            yield Problem(
+                ("organizational_units", index), f"OU '{path}' is listed twice; AWS refuses two OUs with the same name under one parent"
+            )
         seen.add(path)

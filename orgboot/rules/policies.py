@@ -15,7 +15,10 @@ def policies_fit(spec: OrgSpec) -> Iterator[Problem]:
         limit = POLICY_TYPES[policy.type].max_chars
         size = len(policy.document.minified)
         if size > limit:
-            yield Problem(("policies", key, "document"), f"'{policy.document.path}' is {size} characters minified; a {policy.type} may have at most {limit}")
+            yield Problem(
+                ("policies", key, "document"),
+                f"'{policy.document.path}' is {size} characters minified; a {policy.type} may have at most {limit}",
+            )
         if policy.type in _IAM_LANGUAGE and "Statement" not in policy.document.content:
             yield Problem(("policies", key, "document"), f"'{policy.document.path}' has no Statement; a {policy.type} needs one")
 

@@ -7,12 +7,28 @@ from orgboot.spec.baseline import Group, ManagementBaseline, PasswordPolicy
 from orgboot.spec.documents import PolicyDocument
 from orgboot.spec.fields import implied_ou_paths, parent_of
 from orgboot.spec.loading import ReadSpec, read_spec
-from orgboot.spec.model import Account, OrgSpec, Organization, Policy
+from orgboot.spec.model import Account, Organization, OrgSpec, Policy
 from orgboot.spec.problems import LocatedProblem, Problem, SpecError
 from orgboot.spec.roles import MemberRoles, Role
 
 __all__ = [
-    "ACCESS_ROLE", "ROOT", "Account", "Group", "LocatedProblem", "ManagementBaseline", "MemberRoles", "OrgSpec",
-    "Organization", "PasswordPolicy", "Policy", "PolicyDocument", "Problem", "Role", "SpecError", "implied_ou_paths",
-    "ReadSpec", "parent_of", "read_spec",
+    "ACCESS_ROLE",
+    "ROOT",
+    "Account",
+    "Group",
+    "LocatedProblem",
+    "ManagementBaseline",
+    "MemberRoles",
+    "OrgSpec",
+    "Organization",
+    "PasswordPolicy",
+    "Policy",
+    "PolicyDocument",
+    "Problem",
+    "Role",
+    "SpecError",
+    "implied_ou_paths",
+    "ReadSpec",
+    "parent_of",
+    "read_spec",
 ]

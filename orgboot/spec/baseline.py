@@ -32,18 +32,14 @@ class Billing(Model):
     monthly_budget_usd: float = Field(gt=0)
     actual_threshold_percent: float = Field(80, gt=0, le=1000, description="Of the budget, actual spend")
     forecast_threshold_percent: float = Field(100, gt=0, le=1000, description="Of the budget, forecast spend")
-    notify: tuple[Email, ...] = Field(
-        min_length=1, max_length=10, description="E-mail addresses (a budget notification takes at most 10)"
-    )
+    notify: tuple[Email, ...] = Field(min_length=1, max_length=10, description="E-mail addresses (a budget notification takes at most 10)")
 
 
 class AssumeGrant(Model):
     """A group may assume `role` in member accounts: under `ous`, or everywhere if omitted."""
 
     role: Annotated[IamName, AfterValidator(check_role_reference)]
-    ous: tuple[OuRef, ...] = Field(
-        (ROOT,), description=f"OU paths, or {ROOT} for every member account"
-    )
+    ous: tuple[OuRef, ...] = Field((ROOT,), description=f"OU paths, or {ROOT} for every member account")
 
 
 class Group(Model):
@@ -78,7 +74,9 @@ class ManagementBaseline(Model):
     account_alias: Annotated[str, StringConstraints(pattern=quotas.ACCOUNT_ALIAS_PATTERN)] | None = None
     password_policy: PasswordPolicy = PasswordPolicy()
     billing: Billing | None = None
-    groups: dict[Annotated[str, StringConstraints(pattern=quotas.IAM_NAME_PATTERN, max_length=quotas.IAM_GROUP_NAME_MAX)], Group] = Field(default_factory=dict)
+    groups: dict[Annotated[str, StringConstraints(pattern=quotas.IAM_NAME_PATTERN, max_length=quotas.IAM_GROUP_NAME_MAX)], Group] = Field(
+        default_factory=dict
+    )
     users: dict[IamName, User] = Field(default_factory=dict)
     support_role: SupportRole | None = None
     organization_trail: OrganizationTrail | None = None

@@ -29,8 +29,7 @@ def check_ou_path(path: str) -> str:
             raise ValueError(f"OU name '{name[:20]}...' is longer than {quotas.OU_NAME_MAX} characters")
     if len(names) > quotas.MAX_OU_DEPTH:
         raise ValueError(
-            f"'{path}' is nested {len(names)} levels deep; AWS allows at most"
-            f" {quotas.MAX_OU_DEPTH} levels of OUs under the root"
+            f"'{path}' is nested {len(names)} levels deep; AWS allows at most {quotas.MAX_OU_DEPTH} levels of OUs under the root"
         )
     return path
 

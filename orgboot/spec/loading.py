@@ -88,7 +88,8 @@ def _validate(data: dict[str, Any], context: dict[str, Any]) -> tuple[OrgSpec | 
         items = [(tuple(p for p in e["loc"] if not str(p).startswith("function-")), dict(e)) for e in error.errors()]
         # pydantic counts failed items out of a list and then says it is too short: noise.
         return None, [
-            (loc, item) for loc, item in items
+            (loc, item)
+            for loc, item in items
             if not (item["type"] == "too_short" and any(other[: len(loc)] == loc and other != loc for other, _ in items))
         ]
 

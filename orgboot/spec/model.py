@@ -33,8 +33,9 @@ class Account(Model):
     ou: OuRef = Field(description=f"OU path such as Workloads/Prod, or {ROOT}")
     tags: Tags = Field(default_factory=dict)
     role_name: Annotated[str, StringConstraints(pattern=quotas.ROLE_NAME_PATTERN)] | None = Field(
-        None, description="Role AWS creates in the new account for the management account"
-        " (default OrganizationAccountAccessRole). Set at creation only."
+        None,
+        description="Role AWS creates in the new account for the management account"
+        " (default OrganizationAccountAccessRole). Set at creation only.",
     )
 
 

@@ -74,9 +74,7 @@ class RolloutSettings(Model):
     region: str = Field("us-east-1", pattern=r"^[a-z]{2}(-[a-z]+)+-\d$")
     max_concurrent_percentage: Annotated[int, in_range(1, 100, "max_concurrent_percentage")] = 25
     failure_tolerance_percentage: Annotated[int, in_range(0, 100, "failure_tolerance_percentage")] = 0
-    retain_stacks_on_account_removal: bool = Field(
-        False, description="Keep the roles in an account that leaves the target OUs"
-    )
+    retain_stacks_on_account_removal: bool = Field(False, description="Keep the roles in an account that leaves the target OUs")
 
 
 class MemberRoles(Model):

@@ -85,10 +85,16 @@ def _refuse_alias_bombs(root: yaml.Node, file: str) -> None:
         if bigger is None:
             break
         node = bigger
-    raise SpecError([LocatedProblem(
-        file, node.start_mark.line + 1, "",
-        f"YAML aliases here expand to {sizes[id(node)]:,} values (more than {MAX_EXPANDED_VALUES:,}); write the values out",
-    )])
+    raise SpecError(
+        [
+            LocatedProblem(
+                file,
+                node.start_mark.line + 1,
+                "",
+                f"YAML aliases here expand to {sizes[id(node)]:,} values (more than {MAX_EXPANDED_VALUES:,}); write the values out",
+            )
+        ]
+    )
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:

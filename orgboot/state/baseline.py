@@ -30,7 +30,9 @@ class Baseline:
 
 
 def _document(value: Any) -> dict[str, Any]:
-    return json.loads(unquote(value)) if isinstance(value, str) else value
+    """IAM returns documents URL-encoded; moto sometimes already decoded."""
+    document: dict[str, Any] = json.loads(unquote(value)) if isinstance(value, str) else value
+    return document
 
 
 def _assumable(documents: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
@@ -65,10 +67,14 @@ def read_baseline(aws: Any) -> Baseline:
     groups = {}
     for group in all_items(iam, "list_groups", "Groups"):
         name = group["GroupName"]
-        inline = {p: _document(iam.get_group_policy(GroupName=name, PolicyName=p)["PolicyDocument"])
-                  for p in all_items(iam, "list_group_policies", "PolicyNames", GroupName=name)}
+        inline = {
+            p: _document(iam.get_group_policy(GroupName=name, PolicyName=p)["PolicyDocument"])
+            for p in all_items(iam, "list_group_policies", "PolicyNames", GroupName=name)
+        }
         groups[name] = GroupView(
-            managed_policies=sorted(p["PolicyName"] for p in all_items(iam, "list_attached_group_policies", "AttachedPolicies", GroupName=name)),
+            managed_policies=sorted(
+                p["PolicyName"] for p in all_items(iam, "list_attached_group_policies", "AttachedPolicies", GroupName=name)
+            ),
             inline_policies=inline,
             members=sorted(u["UserName"] for u in all_items(iam, "get_group", "Users", GroupName=name)),
             assumable_roles=_assumable(list(inline.values())),

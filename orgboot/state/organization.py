@@ -60,19 +60,26 @@ def read_organization(organizations: Any) -> Organization:
     def policies(target_id: str) -> dict[str, list[str]]:
         attached = {}
         for policy_type in enabled:
-            names = [p["Name"] for p in all_items(organizations, "list_policies_for_target", "Policies", TargetId=target_id, Filter=policy_type)]
+            names = [
+                p["Name"] for p in all_items(organizations, "list_policies_for_target", "Policies", TargetId=target_id, Filter=policy_type)
+            ]
             if names:
                 attached[policy_type] = sorted(names)
         return attached
 
     def children(parent: Node) -> list[Node]:
         nodes = []
-        for ou in sorted(all_items(organizations, "list_organizational_units_for_parent", "OrganizationalUnits", ParentId=parent.id), key=lambda o: o["Name"]):
+        for ou in sorted(
+            all_items(organizations, "list_organizational_units_for_parent", "OrganizationalUnits", ParentId=parent.id),
+            key=lambda o: o["Name"],
+        ):
             path = ou["Name"] if parent.kind == "root" else f"{parent.path}/{ou['Name']}"
             node = Node(ou["Id"], ou["Name"], "ou", policies(ou["Id"]), path=path)
             node.children = children(node)
             nodes.append(node)
-        for account in sorted(all_items(organizations, "list_accounts_for_parent", "Accounts", ParentId=parent.id), key=lambda a: a["Name"]):
+        for account in sorted(
+            all_items(organizations, "list_accounts_for_parent", "Accounts", ParentId=parent.id), key=lambda a: a["Name"]
+        ):
             tags = {t["Key"]: t["Value"] for t in all_items(organizations, "list_tags_for_resource", "Tags", ResourceId=account["Id"])}
             nodes.append(Node(account["Id"], account["Name"], "account", policies(account["Id"]), email=account["Email"], tags=tags))
         return nodes

@@ -6,7 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 from tests.conftest import EXAMPLE, REPO
 
 CDK = REPO / "node_modules" / ".bin" / "cdk"

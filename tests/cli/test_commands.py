@@ -11,8 +11,13 @@ from tests.conftest import EXAMPLE, REPO
 
 
 def orgboot(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "orgboot", *args], cwd=cwd, capture_output=True, text=True,
-                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+    return subprocess.run(
+        [sys.executable, "-m", "orgboot", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+    )
 
 
 def test_validate_the_example():
@@ -23,7 +28,9 @@ def test_validate_the_example():
 
 def test_validate_reports_every_problem_without_traceback(tmp_path):
     spec = tmp_path / "org.yaml"
-    spec.write_text("accounts:\n  a: {name: A, email: nope, ou: Nowhere}\npolicies:\n  p: {type: TAG_POLICY, document: x.json, targets: [Root]}\n")
+    spec.write_text(
+        "accounts:\n  a: {name: A, email: nope, ou: Nowhere}\npolicies:\n  p: {type: TAG_POLICY, document: x.json, targets: [Root]}\n"
+    )
     result = orgboot("validate", str(spec))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
@@ -37,15 +44,24 @@ def test_validate_reports_every_problem_without_traceback(tmp_path):
 def test_schema_is_json_schema_for_org_yaml():
     result = orgboot("schema")
     schema = json.loads(result.stdout)
-    assert set(schema["properties"]) == {"organization", "organizational_units", "accounts", "policies", "management_baseline", "member_roles"}
+    assert set(schema["properties"]) == {
+        "organization",
+        "organizational_units",
+        "accounts",
+        "policies",
+        "management_baseline",
+        "member_roles",
+    }
     account = schema["$defs"]["Account"]
-    assert account["additionalProperties"] is False and set(account["required"]) == {"name", "email", "ou"}
+    assert account["additionalProperties"] is False
+    assert set(account["required"]) == {"name", "email", "ou"}
     assert schema["$defs"]["Policy"]["properties"]["document"]["type"] == "string"
 
 
 def test_emulate_without_an_assembly_says_what_to_do(tmp_path):
     result = orgboot("emulate", str(tmp_path / "cdk.out"))
-    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
     assert "is not a cloud assembly (no manifest.json): run `make synth` first" in result.stderr
 
 
@@ -54,14 +70,27 @@ def test_emulate_prints_the_organization_tree(example_assembly):
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "OrganizationStack: created 1 organization, 7 OUs, 6 accounts, 7 policies" in out
-    for expected in ("Root", "Workloads/", "Prod/", "Shop Prod", "aws+shop-prod@example.com", "cost-center=1234",
-                     "SCP: deny-leave-organization", "RCP: enforce-tls-s3", "tag: cost-center-tag", "(management account)",
-                     "Management account baseline", "acme-management", "at least 14 characters",
-                     "EstimatedCharges > 1000 USD -> finance@example.com, platform@example.com",
-                     "OrganizationAccountAccessRole in every member account", "organization-trail: whole organization",
-                     "StackSet-orgboot-role-ExternalAudit: created 3 roles in 3 accounts"):
+    for expected in (
+        "Root",
+        "Workloads/",
+        "Prod/",
+        "Shop Prod",
+        "aws+shop-prod@example.com",
+        "cost-center=1234",
+        "SCP: deny-leave-organization",
+        "RCP: enforce-tls-s3",
+        "tag: cost-center-tag",
+        "(management account)",
+        "Management account baseline",
+        "acme-management",
+        "at least 14 characters",
+        "EstimatedCharges > 1000 USD -> finance@example.com, platform@example.com",
+        "OrganizationAccountAccessRole in every member account",
+        "organization-trail: whole organization",
+        "StackSet-orgboot-role-ExternalAudit: created 3 roles in 3 accounts",
+    ):
         assert expected in out
-    matrix = out[out.index("Access matrix"):]
+    matrix = out[out.index("Access matrix") :]
     rows = [" ".join(line.split()) for line in matrix.splitlines()[3:] if line.strip()]
     assert rows == [
         "Admins OrganizationAccountAccessRole all member accounts",
@@ -92,12 +121,14 @@ def test_options_before_or_after_the_subcommand(tmp_path):
     spec.write_text("accounts: [")
     for args in (("--no-color", "validate", str(spec)), ("validate", str(spec), "--no-color")):
         result = orgboot(*args)
-        assert result.returncode == 1 and "YAML syntax error" in result.stderr
+        assert result.returncode == 1
+        assert "YAML syntax error" in result.stderr
 
 
 def test_usage_errors_exit_2():
     result = orgboot("deploy")
-    assert result.returncode == 2 and "invalid choice: 'deploy'" in result.stderr
+    assert result.returncode == 2
+    assert "invalid choice: 'deploy'" in result.stderr
 
 
 def write_assembly(directory: Path, manifest: object, templates: dict[str, object] | None = None) -> Path:
@@ -109,32 +140,44 @@ def write_assembly(directory: Path, manifest: object, templates: dict[str, objec
 
 
 def stack(template_file: str, *dependencies: str) -> dict:
-    return {"type": "aws:cloudformation:stack", "environment": "aws://unknown-account/us-east-1",
-            "properties": {"templateFile": template_file}, "dependencies": list(dependencies)}
+    return {
+        "type": "aws:cloudformation:stack",
+        "environment": "aws://unknown-account/us-east-1",
+        "properties": {"templateFile": template_file},
+        "dependencies": list(dependencies),
+    }
 
 
 @pytest.mark.parametrize(
-    "manifest, templates, message",
+    ("manifest", "templates", "message"),
     [
         ("{not json", {}, "manifest.json: the assembly manifest is not readable JSON"),
         ({"version": "1"}, {}, "manifest.json: no 'artifacts' in the manifest; run `make synth` again"),
         ({"artifacts": {"A": stack("A.template.json")}}, {}, "A.template.json: the template of stack A is missing; run `make synth` again"),
-        ({"artifacts": {"A": stack("A.json", "B"), "B": stack("B.json", "A")}}, {"A.json": {}, "B.json": {}},
-         "manifest.json: stacks depend on each other in a cycle: A -> B -> A"),
+        (
+            {"artifacts": {"A": stack("A.json", "B"), "B": stack("B.json", "A")}},
+            {"A.json": {}, "B.json": {}},
+            "manifest.json: stacks depend on each other in a cycle: A -> B -> A",
+        ),
         ({"artifacts": {"A": {"type": "aws:cloudformation:stack"}}}, {}, "manifest.json: stack A has no environment or template file"),
-        ({"artifacts": {"A": stack("A.json")}}, {"A.json": b"\xff".decode("latin-1")}, "A.json: the template of stack A is not readable JSON"),
+        (
+            {"artifacts": {"A": stack("A.json")}},
+            {"A.json": b"\xff".decode("latin-1")},
+            "A.json: the template of stack A is not readable JSON",
+        ),
     ],
 )
 def test_emulate_refuses_a_broken_assembly_plainly(tmp_path, manifest, templates, message):
     assembly = write_assembly(tmp_path / "cdk.out", manifest, templates)
     result = orgboot("emulate", str(assembly))
     assert result.returncode == 1, result.stderr
-    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "internal error" not in result.stderr
     assert message in result.stderr
 
 
 @pytest.mark.parametrize(
-    "parameter, message",
+    ("parameter", "message"),
     [
         ("S:Nope=1", "S: Parameters: [Nope] do not exist in the template (it has: Account, Mode, Secret, Count)"),
         ("Other:Account=1", "parameter Other:Account: the assembly has no stack Other (it has: S)"),
@@ -146,12 +189,15 @@ def test_emulate_refuses_a_broken_assembly_plainly(tmp_path, manifest, templates
     ],
 )
 def test_emulate_refuses_parameters_as_cloudformation_does(tmp_path, parameter, message):
-    template = {"Parameters": {
-        "Account": {"Type": "String", "AllowedPattern": "\\d{12}", "Default": "123456789012"},
-        "Mode": {"Type": "String", "AllowedValues": ["strict", "lenient"], "Default": "strict"},
-        "Secret": {"Type": "String", "NoEcho": True, "MinLength": 2, "Default": "ok"},
-        "Count": {"Type": "Number", "MaxValue": 10, "Default": 1},
-    }, "Resources": {}}
+    template = {
+        "Parameters": {
+            "Account": {"Type": "String", "AllowedPattern": "\\d{12}", "Default": "123456789012"},
+            "Mode": {"Type": "String", "AllowedValues": ["strict", "lenient"], "Default": "strict"},
+            "Secret": {"Type": "String", "NoEcho": True, "MinLength": 2, "Default": "ok"},
+            "Count": {"Type": "Number", "MaxValue": 10, "Default": 1},
+        },
+        "Resources": {},
+    }
     assembly = write_assembly(tmp_path / "cdk.out", {"artifacts": {"S": stack("S.json")}}, {"S.json": template})
     result = orgboot("emulate", str(assembly), "--parameter", parameter)
     assert result.returncode == 1, result.stderr

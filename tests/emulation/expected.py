@@ -3,8 +3,8 @@ the same terms: the emulation tests compare the two."""
 
 from orgboot.emulator import management
 from orgboot.emulator.aws import assume
-from orgboot.state.organization import Organization, read_organization
 from orgboot.spec import OrgSpec
+from orgboot.state.organization import Organization, read_organization
 
 
 def placement(spec: OrgSpec) -> dict[str, str]:

@@ -1,5 +1,7 @@
 """The emulator's own mechanics on small hand-written templates."""
 
+from typing import Any
+
 import pytest
 
 from orgboot.emulator import EmulationError, Engine, emulated_aws, management
@@ -36,7 +38,7 @@ def test_unknown_intrinsic_is_refused_by_name():
 
 
 def test_order_follows_references_and_depends_on():
-    resources = {
+    resources: dict[str, dict[str, Any]] = {
         "C": {"Type": "T", "Properties": {"X": {"Fn::GetAtt": ["B", "Arn"]}}},
         "B": {"Type": "T", "DependsOn": "A"},
         "A": {"Type": "T", "Properties": {"Y": {"Fn::Sub": "${Param}"}}},
@@ -65,8 +67,23 @@ def test_custom_aws_resource_runs_its_sdk_call_and_ignores_listed_errors():
     template = {
         "Resources": {
             "Org": {"Type": "AWS::Organizations::Organization", "Properties": {"FeatureSet": "ALL"}},
-            "Enable": {"Type": "Custom::AWS", "Properties": {"Create": {"Fn::Join": ["", enable.split("ROOT", 1)[:1] + [{"Fn::GetAtt": ["Org", "RootId"]}] + enable.split("ROOT", 1)[1:]]}}},
-            "EnableAgain": {"Type": "Custom::AWS", "DependsOn": "Enable", "Properties": {"Create": {"Fn::Join": ["", enable.split("ROOT", 1)[:1] + [{"Fn::GetAtt": ["Org", "RootId"]}] + enable.split("ROOT", 1)[1:]]}}},
+            "Enable": {
+                "Type": "Custom::AWS",
+                "Properties": {
+                    "Create": {
+                        "Fn::Join": ["", enable.split("ROOT", 1)[:1] + [{"Fn::GetAtt": ["Org", "RootId"]}] + enable.split("ROOT", 1)[1:]]
+                    }
+                },
+            },
+            "EnableAgain": {
+                "Type": "Custom::AWS",
+                "DependsOn": "Enable",
+                "Properties": {
+                    "Create": {
+                        "Fn::Join": ["", enable.split("ROOT", 1)[:1] + [{"Fn::GetAtt": ["Org", "RootId"]}] + enable.split("ROOT", 1)[1:]]
+                    }
+                },
+            },
         }
     }
     with emulated_aws():
@@ -80,7 +97,11 @@ def test_backup_policies_are_refused_plainly():
     template = {
         "Resources": {
             "Org": {"Type": "AWS::Organizations::Organization", "Properties": {"FeatureSet": "ALL"}},
-            "Backup": {"Type": "AWS::Organizations::Policy", "DependsOn": "Org", "Properties": {"Name": "b", "Type": "BACKUP_POLICY", "Content": {"plans": {}}}},
+            "Backup": {
+                "Type": "AWS::Organizations::Policy",
+                "DependsOn": "Org",
+                "Properties": {"Name": "b", "Type": "BACKUP_POLICY", "Content": {"plans": {}}},
+            },
         }
     }
     with emulated_aws(), pytest.raises(EmulationError, match="moto cannot create BACKUP_POLICY policies .*; AWS can"):
@@ -88,8 +109,14 @@ def test_backup_policies_are_refused_plainly():
 
 
 def test_stack_sets_need_trusted_access():
-    template = {"Resources": {"Roles": {"Type": "AWS::CloudFormation::StackSet", "Properties": {
-        "StackSetName": "s", "PermissionModel": "SERVICE_MANAGED", "TemplateBody": "{}", "StackInstancesGroup": []}}}}
+    template = {
+        "Resources": {
+            "Roles": {
+                "Type": "AWS::CloudFormation::StackSet",
+                "Properties": {"StackSetName": "s", "PermissionModel": "SERVICE_MANAGED", "TemplateBody": "{}", "StackInstancesGroup": []},
+            }
+        }
+    }
     with emulated_aws(), pytest.raises(EmulationError, match="StackSets trusted access is not activated"):
         Engine().deploy("Stack", template, management())
 

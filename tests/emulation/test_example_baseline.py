@@ -1,13 +1,14 @@
 """The example's management baseline, deployed into moto and read back through boto3."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.conftest import EXAMPLE_PARAMETERS
-from orgboot.state.baseline import Baseline, read_baseline
 from orgboot.emulator import Engine, deploy_assembly, emulated_aws, management
+from orgboot.state.baseline import Baseline, read_baseline
 from orgboot.state.organization import read_organization
+from tests.conftest import EXAMPLE_PARAMETERS
 
 
 @pytest.fixture(scope="module")
@@ -44,15 +45,21 @@ def test_account_alias(baseline):
 
 def test_billing_alarm_notifies_the_topic_and_its_subscribers(baseline):
     (alarm,) = baseline.alarms
-    assert (alarm["Namespace"], alarm["MetricName"], alarm["Dimensions"]) == ("AWS/Billing", "EstimatedCharges", [{"Name": "Currency", "Value": "USD"}])
-    assert alarm["Threshold"] == 1000 and alarm["ComparisonOperator"] == "GreaterThanThreshold"
+    assert (alarm["Namespace"], alarm["MetricName"], alarm["Dimensions"]) == (
+        "AWS/Billing",
+        "EstimatedCharges",
+        [{"Name": "Currency", "Value": "USD"}],
+    )
+    assert alarm["Threshold"] == 1000
+    assert alarm["ComparisonOperator"] == "GreaterThanThreshold"
     (topic,) = alarm["AlarmActions"]
     assert sorted(baseline.subscriptions[topic]) == ["finance@example.com", "platform@example.com"]
 
 
 def test_budget_and_its_notifications(baseline):
     (budget,) = baseline.budgets
-    assert budget["BudgetName"] == "monthly-cost" and budget["TimeUnit"] == "MONTHLY"
+    assert budget["BudgetName"] == "monthly-cost"
+    assert budget["TimeUnit"] == "MONTHLY"
     assert float(budget["BudgetLimit"]["Amount"]) == 800
     kinds = {n["NotificationType"]: n["Threshold"] for n, _ in budget["Notifications"]}
     assert kinds == {"ACTUAL": 80, "FORECASTED": 100}
@@ -62,7 +69,8 @@ def test_budget_subscribers(deployed):
     # moto 5.2 keeps subscribers but does not serve DescribeSubscribersForNotification: read its store.
     from moto.budgets.models import budgets_backends
 
-    budget = budgets_backends["123456789012"]["aws"].budgets["123456789012"]["monthly-cost"]
+    backend: Any = budgets_backends["123456789012"]["aws"]
+    budget = backend.budgets["123456789012"]["monthly-cost"]
     for notification in budget.notifications:
         assert sorted(s["Address"] for s in notification.subscribers) == ["finance@example.com", "platform@example.com"]
 
@@ -91,7 +99,10 @@ def test_admins_may_switch_into_every_member_account_and_the_support_role(deploy
 def test_organization_trail(baseline):
     (trail,) = baseline.trails
     assert trail["Name"] == "organization-trail"
-    assert trail["IsOrganizationTrail"] and trail["IsMultiRegionTrail"] and trail["LogFileValidationEnabled"] and trail["IsLogging"]
+    assert trail["IsOrganizationTrail"]
+    assert trail["IsMultiRegionTrail"]
+    assert trail["LogFileValidationEnabled"]
+    assert trail["IsLogging"]
 
 
 def test_trail_bucket(baseline):

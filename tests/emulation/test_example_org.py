@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLE_PARAMETERS
 from orgboot.emulator import Engine, deploy_assembly, emulated_aws, management
 from orgboot.state.organization import Organization, read_organization
+from tests.conftest import EXAMPLE_PARAMETERS
 from tests.emulation.expected import actual_attachments, actual_placement, attachments, placement
 
 

@@ -3,10 +3,9 @@ are moved, created or left alone, never closed or replaced."""
 
 import pytest
 
-from tests.conftest import EXAMPLE_PARAMETERS
 from orgboot.emulator import EmulationError, Engine, deploy_assembly, emulated_aws, management
 from orgboot.state.organization import read_organization
-from tests.conftest import example_variant, synth
+from tests.conftest import EXAMPLE_PARAMETERS, example_variant, synth
 from tests.emulation.expected import actual_placement, placement, roles_by_account_name
 
 

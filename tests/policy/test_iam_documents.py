@@ -6,7 +6,8 @@ from orgboot.policy import iam as iam_documents
 def test_require_mfa_denies_all_but_mfa_self_service_without_mfa():
     statements = {s["Sid"]: s for s in iam_documents.require_mfa()["Statement"]}
     deny = statements["DenyAllExceptListedIfNoMFA"]
-    assert deny["Effect"] == "Deny" and deny["Resource"] == "*"
+    assert deny["Effect"] == "Deny"
+    assert deny["Resource"] == "*"
     assert deny["Condition"] == {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}
     assert "sts:AssumeRole" not in deny["NotAction"]  # no switching roles without MFA
     assert {"iam:EnableMFADevice", "iam:CreateVirtualMFADevice", "iam:ChangePassword", "sts:GetSessionToken"} <= set(deny["NotAction"])

@@ -2,9 +2,9 @@
 
 import pytest
 
+from orgboot.rules import load_spec
 from orgboot.spec import PasswordPolicy
 from tests.spec.test_loader import BASE, problems, write
-from orgboot.rules import load_spec
 
 
 def baseline(text: str) -> str:
@@ -26,7 +26,7 @@ def test_password_policy_defaults_are_cis():
 
 
 @pytest.mark.parametrize(
-    "key, value, message",
+    ("key", "value", "message"),
     [
         ("minimum_length", 5, "minimum_length 5 is outside AWS's range 6-128"),
         ("minimum_length", 129, "minimum_length 129 is outside AWS's range 6-128"),
@@ -82,7 +82,8 @@ def test_grants_point_at_declared_ous(tmp_path):
 def test_billing_needs_valid_recipients(tmp_path):
     emails = ", ".join(f"p{i}@example.com" for i in range(11))
     found = problems(tmp_path, baseline(f"billing: {{alarm_threshold_usd: 100, monthly_budget_usd: 100, notify: [{emails}]}}"))
-    assert len(found) == 1 and found[0].startswith("org.yaml:7: management_baseline.billing.notify: ")
+    assert len(found) == 1
+    assert found[0].startswith("org.yaml:7: management_baseline.billing.notify: ")
     assert "at most 10" in found[0]
     found = problems(tmp_path, baseline("billing: {alarm_threshold_usd: 0, monthly_budget_usd: 100, notify: [finance]}"))
     assert [f.split(": ")[1] for f in found] == ["management_baseline.billing.alarm_threshold_usd", "management_baseline.billing.notify.0"]

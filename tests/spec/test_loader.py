@@ -42,7 +42,8 @@ accounts:
 
 def test_example_loads_with_implied_parent_ous():
     spec = load_spec(EXAMPLE)
-    assert "Workloads" in spec.ou_paths and "Workloads/Prod" in spec.ou_paths
+    assert "Workloads" in spec.ou_paths
+    assert "Workloads/Prod" in spec.ou_paths
     assert spec.ou_paths.index("Workloads") < spec.ou_paths.index("Workloads/Prod")
     assert spec.accounts["shop-prod"].ou == "Workloads/Prod"
     assert spec.policies["deny-leave-organization"].targets == ("Root",)
@@ -51,14 +52,17 @@ def test_example_loads_with_implied_parent_ous():
 def test_spec_is_frozen(tmp_path):
     spec = load_spec(write(tmp_path, BASE))
     with pytest.raises(pydantic.ValidationError, match="frozen"):
-        spec.accounts["shop-prod"].email = "other@example.com"
+        spec.accounts["shop-prod"].email = "other@example.com"  # type: ignore[misc]
 
 
 def test_policy_documents_are_read_and_minified(tmp_path):
-    spec = load_spec(write(tmp_path, BASE + "policies:\n  deny: {type: SERVICE_CONTROL_POLICY, document: policies/deny.json, targets: [Root]}\n"))
+    spec = load_spec(
+        write(tmp_path, BASE + "policies:\n  deny: {type: SERVICE_CONTROL_POLICY, document: policies/deny.json, targets: [Root]}\n")
+    )
     document = spec.policies["deny"].document
     assert document.content == GOOD_POLICY
-    assert " " not in document.minified and json.loads(document.minified) == GOOD_POLICY
+    assert " " not in document.minified
+    assert json.loads(document.minified) == GOOD_POLICY
 
 
 def test_yaml_syntax_error_names_the_line_of_the_mistake(tmp_path):
@@ -66,7 +70,9 @@ def test_yaml_syntax_error_names_the_line_of_the_mistake(tmp_path):
     assert problems(tmp_path, "accounts:\n  a: {name: A\n  b: 1\n") == [
         "org.yaml:2: YAML syntax error while parsing a flow mapping that starts here: did not find expected ',' or '}' (line 3)"
     ]
-    assert problems(tmp_path, "accounts:\n  a: 1\n   b: 2\n") == ["org.yaml:3: YAML syntax error: mapping values are not allowed in this context"]
+    assert problems(tmp_path, "accounts:\n  a: 1\n   b: 2\n") == [
+        "org.yaml:3: YAML syntax error: mapping values are not allowed in this context"
+    ]
 
 
 def test_unknown_keys_are_refused(tmp_path):
@@ -79,14 +85,21 @@ def test_unknown_keys_are_refused(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "text, message",
+    ("text", "message"),
     [
-        (BASE.replace("ou: Workloads/Prod}", "ou: Workloads/Prod, tag: {a: b}}"), "accounts.shop-prod.tag: unknown key 'tag' (did you mean 'tags'?)"),
+        (
+            BASE.replace("ou: Workloads/Prod}", "ou: Workloads/Prod, tag: {a: b}}"),
+            "accounts.shop-prod.tag: unknown key 'tag' (did you mean 'tags'?)",
+        ),
         ("organisation: {}\n", "organisation: unknown key 'organisation' (did you mean 'organization'?)"),
-        (BASE + "management_baseline:\n  password_policy: {minimum_lenght: 20}\n",
-         "management_baseline.password_policy.minimum_lenght: unknown key 'minimum_lenght' (did you mean 'minimum_length'?)"),
-        (BASE + "member_roles:\n  catalogue:\n    Admin: {targets: [Root], trust: {mfa_max_age: 60}}\n",
-         "member_roles.catalogue.Admin.trust.mfa_max_age: unknown key 'mfa_max_age' (did you mean 'mfa_max_age_seconds'?)"),
+        (
+            BASE + "management_baseline:\n  password_policy: {minimum_lenght: 20}\n",
+            "management_baseline.password_policy.minimum_lenght: unknown key 'minimum_lenght' (did you mean 'minimum_length'?)",
+        ),
+        (
+            BASE + "member_roles:\n  catalogue:\n    Admin: {targets: [Root], trust: {mfa_max_age: 60}}\n",
+            "member_roles.catalogue.Admin.trust.mfa_max_age: unknown key 'mfa_max_age' (did you mean 'mfa_max_age_seconds'?)",
+        ),
     ],
 )
 def test_unknown_keys_at_any_level_get_a_did_you_mean(tmp_path, text, message):
@@ -103,7 +116,10 @@ def test_unknown_ou_reference_suggests_the_closest(tmp_path):
 
 
 def test_unknown_policy_target(tmp_path):
-    found = problems(tmp_path, BASE + "policies:\n  deny:\n    type: SERVICE_CONTROL_POLICY\n    document: policies/deny.json\n    targets: [Root, shop-prd]\n")
+    found = problems(
+        tmp_path,
+        BASE + "policies:\n  deny:\n    type: SERVICE_CONTROL_POLICY\n    document: policies/deny.json\n    targets: [Root, shop-prd]\n",
+    )
     assert found == [
         "org.yaml:10: policies.deny.targets.1: target 'shop-prd' is neither Root, a declared OU path nor an"
         " account key (did you mean 'shop-prod'?)"
@@ -112,12 +128,16 @@ def test_unknown_policy_target(tmp_path):
 
 def test_duplicate_emails_case_insensitive(tmp_path):
     found = problems(tmp_path, BASE + "  shop-dev: {name: Shop Dev, email: SHOP@example.com, ou: Security}\n")
-    assert found == ["org.yaml:6: accounts.shop-dev.email: email 'SHOP@example.com' is already used by account 'shop-prod'; every account needs its own"]
+    assert found == [
+        "org.yaml:6: accounts.shop-dev.email: email 'SHOP@example.com' is already used by account 'shop-prod'; every account needs its own"
+    ]
 
 
 def test_duplicate_account_names(tmp_path):
     found = problems(tmp_path, BASE + "  shop-dev: {name: Shop Prod, email: dev@example.com, ou: Security}\n")
-    assert found == ["org.yaml:6: accounts.shop-dev.name: name 'Shop Prod' is already used by account 'shop-prod'; give each account its own name"]
+    assert found == [
+        "org.yaml:6: accounts.shop-dev.name: name 'Shop Prod' is already used by account 'shop-prod'; give each account its own name"
+    ]
 
 
 def test_duplicate_account_key_in_yaml(tmp_path):
@@ -127,12 +147,16 @@ def test_duplicate_account_key_in_yaml(tmp_path):
 
 def test_duplicate_ou_under_one_parent(tmp_path):
     found = problems(tmp_path, BASE.replace("[Workloads/Prod, Security]", "[Workloads/Prod, Security, Workloads/Prod]"))
-    assert found == ["org.yaml:3: organizational_units.2: OU 'Workloads/Prod' is listed twice; AWS refuses two OUs with the same name under one parent"]
+    assert found == [
+        "org.yaml:3: organizational_units.2: OU 'Workloads/Prod' is listed twice; AWS refuses two OUs with the same name under one parent"
+    ]
 
 
 def test_nesting_deeper_than_five_levels(tmp_path):
     found = problems(tmp_path, BASE.replace("[Workloads/Prod, Security]", "[Workloads/Prod, Security, A/B/C/D/E/F]"))
-    assert found == ["org.yaml:3: organizational_units.2: 'A/B/C/D/E/F' is nested 6 levels deep; AWS allows at most 5 levels of OUs under the root"]
+    assert found == [
+        "org.yaml:3: organizational_units.2: 'A/B/C/D/E/F' is nested 6 levels deep; AWS allows at most 5 levels of OUs under the root"
+    ]
 
 
 def test_five_levels_are_fine(tmp_path):
@@ -141,7 +165,7 @@ def test_five_levels_are_fine(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "email, message",
+    ("email", "message"),
     [
         ("not-an-email", "'not-an-email' is not an email address (expected name@domain.tld)"),
         ("a@b.c", "'a@b.c' is 5 characters; AWS accepts 6-64"),
@@ -161,7 +185,8 @@ def test_account_name_must_be_1_to_50_printable_ascii(tmp_path, name):
 
 def test_missing_policy_file(tmp_path):
     found = problems(tmp_path, BASE + "policies:\n  deny: {type: SERVICE_CONTROL_POLICY, document: policies/nope.json, targets: [Root]}\n")
-    assert len(found) == 1 and found[0].startswith("org.yaml:7: policies.deny.document: policy file 'policies/nope.json' not found")
+    assert len(found) == 1
+    assert found[0].startswith("org.yaml:7: policies.deny.document: policy file 'policies/nope.json' not found")
 
 
 def test_policy_file_that_is_not_json(tmp_path):
@@ -186,11 +211,15 @@ def test_policy_larger_than_the_type_allows(tmp_path):
         {"policies/big.json": json.dumps(big, indent=2)},
     )
     size = len(json.dumps(big, separators=(",", ":")))
-    assert found == [f"org.yaml:7: policies.big.document: 'policies/big.json' is {size} characters minified; a SERVICE_CONTROL_POLICY may have at most 10240"]
+    assert found == [
+        f"org.yaml:7: policies.big.document: 'policies/big.json' is {size} characters minified; a SERVICE_CONTROL_POLICY may have at most 10240"
+    ]
 
 
 def test_too_many_scps_on_one_target(tmp_path):
-    policies = "".join(f"  deny-{i}: {{type: SERVICE_CONTROL_POLICY, document: policies/deny.json, targets: [Security]}}\n" for i in range(10))
+    policies = "".join(
+        f"  deny-{i}: {{type: SERVICE_CONTROL_POLICY, document: policies/deny.json, targets: [Security]}}\n" for i in range(10)
+    )
     found = problems(tmp_path, BASE + "policies:\n" + policies)
     assert len(found) == 1
     assert found[0].startswith("org.yaml:16: policies.deny-9.targets: 10 SERVICE_CONTROL_POLICY policies target 'Security'")
@@ -199,7 +228,9 @@ def test_too_many_scps_on_one_target(tmp_path):
 
 def test_keys_that_collide_as_logical_ids(tmp_path):
     found = problems(tmp_path, BASE.replace("[Workloads/Prod, Security]", "[Workloads/Prod, Security, Workloads-Prod]"))
-    assert found == ["org.yaml:3: organizational_units: 'Workloads/Prod' and 'Workloads-Prod' both become CloudFormation resource OuWorkloadsProd; rename one"]
+    assert found == [
+        "org.yaml:3: organizational_units: 'Workloads/Prod' and 'Workloads-Prod' both become CloudFormation resource OuWorkloadsProd; rename one"
+    ]
 
 
 def test_every_problem_is_listed_at_once(tmp_path):
@@ -230,7 +261,9 @@ def test_every_problem_is_listed_at_once(tmp_path):
 def test_missing_spec_file(tmp_path):
     with pytest.raises(SpecError) as caught:
         load_spec(tmp_path / "absent.yaml")
-    assert [str(p) for p in caught.value.problems] == [f"{tmp_path / 'absent.yaml'}:1: no such file; give the path of an org.yaml (the example is org.yaml)"]
+    assert [str(p) for p in caught.value.problems] == [
+        f"{tmp_path / 'absent.yaml'}:1: no such file; give the path of an org.yaml (the example is org.yaml)"
+    ]
 
 
 def test_a_folder_is_not_a_spec(tmp_path):
@@ -257,7 +290,10 @@ def test_yaml_alias_bomb_is_refused_at_once(tmp_path):
 
 
 def test_anchors_and_aliases_within_reason_are_fine(tmp_path):
-    text = BASE.replace("ou: Workloads/Prod}", "ou: Workloads/Prod, tags: &tags {team: shop}}") + "  shop-dev: {name: Dev, email: dev@example.com, ou: Security, tags: *tags}\n"
+    text = (
+        BASE.replace("ou: Workloads/Prod}", "ou: Workloads/Prod, tags: &tags {team: shop}}")
+        + "  shop-dev: {name: Dev, email: dev@example.com, ou: Security, tags: *tags}\n"
+    )
     spec = load_spec(write(tmp_path, text))
     assert spec.accounts["shop-dev"].tags == {"team": "shop"}
 

@@ -18,8 +18,10 @@ def roles(text: str, groups: str = "") -> str:
 def test_a_valid_catalogue(tmp_path):
     spec = load_spec(write(tmp_path, roles("Admin: {managed_policies: [AdministratorAccess], targets: [Workloads]}")))
     role = spec.member_roles.catalogue["Admin"]
-    assert role.max_session_hours == 1 and role.trust.third_party_account is None
-    assert spec.member_roles.rollout.region == "us-east-1" and spec.member_roles.rollout.failure_tolerance_percentage == 0
+    assert role.max_session_hours == 1
+    assert role.trust.third_party_account is None
+    assert spec.member_roles.rollout.region == "us-east-1"
+    assert spec.member_roles.rollout.failure_tolerance_percentage == 0
 
 
 @pytest.mark.parametrize("target", ["shop-prod", "management"])
@@ -32,7 +34,7 @@ def test_accounts_and_the_management_account_are_not_targets(tmp_path, target):
 
 
 @pytest.mark.parametrize(
-    "trust, message",
+    ("trust", "message"),
     [
         ("{third_party_account: '*'}", "a wildcard principal would let anyone assume the role; give the 12-digit account ID"),
         ("{third_party_account: '12345'}", "'12345' is not an AWS account ID (12 digits)"),
@@ -50,7 +52,9 @@ def test_session_duration_is_1_to_12_hours(tmp_path):
 
 def test_mfa_age_is_for_the_management_trust_only(tmp_path):
     found = problems(tmp_path, roles("Audit: {trust: {third_party_account: '999988887777', mfa_max_age_seconds: 600}, targets: [Root]}"))
-    assert found == ["org.yaml:8: member_roles.catalogue.Audit.trust: mfa_max_age_seconds applies to the management account's trust, not to a third party's"]
+    assert found == [
+        "org.yaml:8: member_roles.catalogue.Audit.trust: mfa_max_age_seconds applies to the management account's trust, not to a third party's"
+    ]
 
 
 def test_the_access_role_name_is_taken(tmp_path):
@@ -67,7 +71,9 @@ def test_grant_for_a_role_not_in_the_catalogue(tmp_path):
 
 
 def test_grant_where_the_role_is_not_deployed(tmp_path):
-    found = problems(tmp_path, roles("Admin: {targets: [Workloads/Prod]}", "Ops:\n  may_assume: [{role: Admin, ous: [Workloads, Security]}]"))
+    found = problems(
+        tmp_path, roles("Admin: {targets: [Workloads/Prod]}", "Ops:\n  may_assume: [{role: Admin, ous: [Workloads, Security]}]")
+    )
     assert found == [
         "org.yaml:12: management_baseline.groups.Ops.may_assume.0.role: Ops may assume Admin in Workloads, Security,"
         " but Admin is deployed only to Workloads/Prod; narrow the grant or widen the role's targets"
@@ -75,12 +81,24 @@ def test_grant_where_the_role_is_not_deployed(tmp_path):
 
 
 def test_grants_inside_the_targets_are_fine(tmp_path):
-    spec = load_spec(write(tmp_path, roles("Admin: {targets: [Workloads]}", "Ops:\n  may_assume: [{role: Admin, ous: [Workloads/Prod]}, {role: OrganizationAccountAccessRole}]")))
+    spec = load_spec(
+        write(
+            tmp_path,
+            roles(
+                "Admin: {targets: [Workloads]}",
+                "Ops:\n  may_assume: [{role: Admin, ous: [Workloads/Prod]}, {role: OrganizationAccountAccessRole}]",
+            ),
+        )
+    )
     assert len(spec.management_baseline.groups["Ops"].may_assume) == 2
 
 
 def test_inline_policies_must_fit_one_role(tmp_path):
     big = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": [f"s3:Get{i:05d}" for i in range(800)], "Resource": "*"}]}
-    found = problems(tmp_path, roles("Data: {inline_policies: [policies/big.json], targets: [Root]}"), {"policies/big.json": json.dumps(big)})
+    found = problems(
+        tmp_path, roles("Data: {inline_policies: [policies/big.json], targets: [Root]}"), {"policies/big.json": json.dumps(big)}
+    )
     size = len(json.dumps(big, separators=(",", ":")))
-    assert found == [f"org.yaml:8: member_roles.catalogue.Data.inline_policies: {size} characters of inline policies minified; IAM allows 10240 per role: move some into managed policies"]
+    assert found == [
+        f"org.yaml:8: member_roles.catalogue.Data.inline_policies: {size} characters of inline policies minified; IAM allows 10240 per role: move some into managed policies"
+    ]

@@ -43,8 +43,15 @@ def test_mfa_policy_is_pinned(baseline):
         "Sid": "DenyAllExceptListedIfNoMFA",
         "Effect": "Deny",
         "NotAction": [
-            "iam:ChangePassword", "iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "iam:GetAccountPasswordPolicy",
-            "iam:GetMFADevice", "iam:GetUser", "iam:ListMFADevices", "iam:ListVirtualMFADevices", "iam:ResyncMFADevice",
+            "iam:ChangePassword",
+            "iam:CreateVirtualMFADevice",
+            "iam:EnableMFADevice",
+            "iam:GetAccountPasswordPolicy",
+            "iam:GetMFADevice",
+            "iam:GetUser",
+            "iam:ListMFADevices",
+            "iam:ListVirtualMFADevices",
+            "iam:ResyncMFADevice",
             "sts:GetSessionToken",
         ],
         "Resource": "*",
@@ -74,9 +81,15 @@ def test_permissions_live_on_groups_never_on_users(resources):
 def test_password_policy_sends_the_full_set_on_create_and_update(resources):
     resource = custom_calls(resources)["updateAccountPasswordPolicy"]
     expected = {
-        "MinimumPasswordLength": 14, "RequireUppercaseCharacters": True, "RequireLowercaseCharacters": True,
-        "RequireNumbers": True, "RequireSymbols": True, "AllowUsersToChangePassword": True,
-        "HardExpiry": False, "MaxPasswordAge": 90, "PasswordReusePrevention": 24,
+        "MinimumPasswordLength": 14,
+        "RequireUppercaseCharacters": True,
+        "RequireLowercaseCharacters": True,
+        "RequireNumbers": True,
+        "RequireSymbols": True,
+        "AllowUsersToChangePassword": True,
+        "HardExpiry": False,
+        "MaxPasswordAge": 90,
+        "PasswordReusePrevention": 24,
     }
     assert sdk_call(resource, "Create")["parameters"] == expected
     assert sdk_call(resource, "Update")["parameters"] == expected
@@ -87,7 +100,9 @@ def test_alias_is_created_and_deleted(resources):
     resource = custom_calls(resources)["createAccountAlias"]
     assert sdk_call(resource, "Create")["parameters"] == {"AccountAlias": "acme-management"}
     assert sdk_call(resource, "Delete") == {
-        "service": "IAM", "action": "deleteAccountAlias", "parameters": {"AccountAlias": "acme-management"},
+        "service": "IAM",
+        "action": "deleteAccountAlias",
+        "parameters": {"AccountAlias": "acme-management"},
         "ignoreErrorCodesMatching": "NoSuchEntity",
     }
 
@@ -96,16 +111,22 @@ def test_billing_alarm_and_budget(baseline, resources):
     baseline.has_resource_properties(
         "AWS::CloudWatch::Alarm",
         {
-            "Namespace": "AWS/Billing", "MetricName": "EstimatedCharges", "Dimensions": [{"Name": "Currency", "Value": "USD"}],
-            "Threshold": 1000, "ComparisonOperator": "GreaterThanThreshold", "AlarmActions": [{"Ref": Match.string_like_regexp("BillingTopic")}],
+            "Namespace": "AWS/Billing",
+            "MetricName": "EstimatedCharges",
+            "Dimensions": [{"Name": "Currency", "Value": "USD"}],
+            "Threshold": 1000,
+            "ComparisonOperator": "GreaterThanThreshold",
+            "AlarmActions": [{"Ref": Match.string_like_regexp("BillingTopic")}],
         },
     )
     emails = sorted(r["Properties"]["Endpoint"] for r in resources.values() if r["Type"] == "AWS::SNS::Subscription")
     assert emails == ["finance@example.com", "platform@example.com"]
     (budget,) = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::Budgets::Budget"]
-    assert budget["Budget"]["TimeUnit"] == "MONTHLY" and budget["Budget"]["BudgetLimit"] == {"Amount": 800, "Unit": "USD"}
+    assert budget["Budget"]["TimeUnit"] == "MONTHLY"
+    assert budget["Budget"]["BudgetLimit"] == {"Amount": 800, "Unit": "USD"}
     kinds = {n["Notification"]["NotificationType"]: n for n in budget["NotificationsWithSubscribers"]}
-    assert kinds["ACTUAL"]["Notification"]["Threshold"] == 80 and kinds["FORECASTED"]["Notification"]["Threshold"] == 100
+    assert kinds["ACTUAL"]["Notification"]["Threshold"] == 80
+    assert kinds["FORECASTED"]["Notification"]["Threshold"] == 100
     for notification in kinds.values():
         assert sorted(s["Address"] for s in notification["Subscribers"]) == emails
 
@@ -133,17 +154,30 @@ def test_switching_into_member_accounts_is_one_statement_per_grant(resources):
 def test_organization_trail_and_its_bucket(baseline, resources):
     baseline.has_resource_properties(
         "AWS::CloudTrail::Trail",
-        {"TrailName": "organization-trail", "IsOrganizationTrail": True, "IsMultiRegionTrail": True,
-         "EnableLogFileValidation": True, "IncludeGlobalServiceEvents": True, "IsLogging": True},
+        {
+            "TrailName": "organization-trail",
+            "IsOrganizationTrail": True,
+            "IsMultiRegionTrail": True,
+            "EnableLogFileValidation": True,
+            "IncludeGlobalServiceEvents": True,
+            "IsLogging": True,
+        },
     )
     baseline.has_resource(
         "AWS::S3::Bucket",
         {
             "DeletionPolicy": "Retain",
-            "Properties": Match.object_like({
-                "VersioningConfiguration": {"Status": "Enabled"},
-                "PublicAccessBlockConfiguration": {"BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
-            }),
+            "Properties": Match.object_like(
+                {
+                    "VersioningConfiguration": {"Status": "Enabled"},
+                    "PublicAccessBlockConfiguration": {
+                        "BlockPublicAcls": True,
+                        "BlockPublicPolicy": True,
+                        "IgnorePublicAcls": True,
+                        "RestrictPublicBuckets": True,
+                    },
+                }
+            ),
         },
     )
     (bucket_policy,) = [r["Properties"]["PolicyDocument"] for r in resources.values() if r["Type"] == "AWS::S3::BucketPolicy"]

@@ -6,8 +6,9 @@ from pathlib import Path
 import aws_cdk as cdk
 import pytest
 
-from constructs.role_stack_set import RoleStackSet, TemplateTooLarge
 from tests.conftest import template
+
+from constructs.role_stack_set import RoleStackSet, TemplateTooLarge
 
 STACK = "MemberRolesStack"
 
@@ -41,7 +42,11 @@ def test_one_service_managed_stack_set_per_role(stack_sets):
         assert properties["PermissionModel"] == "SERVICE_MANAGED"
         assert properties["AutoDeployment"] == {"Enabled": True, "RetainStacksOnAccountRemoval": False}
         assert properties["Capabilities"] == ["CAPABILITY_NAMED_IAM"]
-        assert properties["OperationPreferences"] == {"FailureTolerancePercentage": 0, "MaxConcurrentPercentage": 25, "RegionConcurrencyType": "PARALLEL"}
+        assert properties["OperationPreferences"] == {
+            "FailureTolerancePercentage": 0,
+            "MaxConcurrentPercentage": 25,
+            "RegionConcurrencyType": "PARALLEL",
+        }
         (group,) = properties["StackInstancesGroup"]
         assert group["Regions"] == ["us-east-1"]
 
@@ -57,7 +62,8 @@ def test_targets_are_the_ou_ids(stack_sets):
 
 def test_stack_sets_wait_for_trusted_access(stack, stack_sets):
     activation = next(
-        lid for lid, r in stack["Resources"].items()
+        lid
+        for lid, r in stack["Resources"].items()
         if r["Type"] == "Custom::AWS" and "activateOrganizationsAccess" in json.dumps(r["Properties"]["Create"])
     )
     for stack_set in stack_sets.values():
@@ -68,7 +74,8 @@ def test_member_template_stands_alone(stack_sets):
     for stack_set in stack_sets.values():
         body = member_template(stack_set)
         assert set(body["Resources"]) == {"Role"}  # no CDK metadata, no assets
-        assert "Rules" not in body and "BootstrapVersion" not in body.get("Parameters", {})
+        assert "Rules" not in body
+        assert "BootstrapVersion" not in body.get("Parameters", {})
         assert len(stack_set["Properties"]["TemplateBody"].encode()) <= 51_200
 
 
@@ -79,13 +86,15 @@ def test_admin_trusts_the_management_account_with_recent_mfa(stack_sets):
     (statement,) = role["AssumeRolePolicyDocument"]["Statement"]
     assert statement["Principal"] == {"AWS": {"Fn::Join": ["", ["arn:aws:iam::", {"Ref": "ManagementAccountId"}, ":root"]]}}
     assert statement["Condition"] == {"Bool": {"aws:MultiFactorAuthPresent": "true"}, "NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}}
-    assert role["RoleName"] == "Admin" and role["MaxSessionDuration"] == 3600
+    assert role["RoleName"] == "Admin"
+    assert role["MaxSessionDuration"] == 3600
     assert role["ManagedPolicyArns"] == ["arn:aws:iam::aws:policy/AdministratorAccess"]
 
 
 def test_third_party_role_requires_the_external_id_given_at_deploy_time(stack, stack_sets):
     parameter = stack["Parameters"]["ExternalAuditExternalId"]
-    assert parameter["NoEcho"] is True and "Default" not in parameter
+    assert parameter["NoEcho"] is True
+    assert "Default" not in parameter
     stack_set = stack_sets["orgboot-role-ExternalAudit"]
     assert stack_set["Properties"]["Parameters"] == [{"ParameterKey": "ExternalId", "ParameterValue": {"Ref": "ExternalAuditExternalId"}}]
     body = member_template(stack_set)
@@ -99,5 +108,15 @@ def test_a_template_over_the_stack_set_limit_is_refused():
     stack = cdk.Stack(cdk.App(), "Probe")
     huge = {"Resources": {"Role": {"Type": "AWS::IAM::Role", "Properties": {"Description": "x" * 52_000}}}}
     with pytest.raises(TemplateTooLarge, match="takes at most 51200"):
-        RoleStackSet(stack, "Huge", stack_set_name="huge", logical_id="Huge", template=huge, organizational_unit_ids=["r-1"], region="us-east-1",
-                     max_concurrent_percentage=25, failure_tolerance_percentage=0, retain_stacks_on_account_removal=False)
+        RoleStackSet(
+            stack,
+            "Huge",
+            stack_set_name="huge",
+            logical_id="Huge",
+            template=huge,
+            organizational_unit_ids=["r-1"],
+            region="us-east-1",
+            max_concurrent_percentage=25,
+            failure_tolerance_percentage=0,
+            retain_stacks_on_account_removal=False,
+        )

@@ -29,19 +29,38 @@ def of_type(resources: dict, resource_type: str) -> dict:
 def test_logical_ids_are_pinned_to_spec_keys(resources):
     # Changing one of these would make CloudFormation close an account: pinned on purpose.
     assert set(of_type(resources, "AWS::Organizations::Account")) == {
-        "AccountLogArchive", "AccountAudit", "AccountNetwork", "AccountShopProd", "AccountShopDev", "AccountSandboxAlice",
+        "AccountLogArchive",
+        "AccountAudit",
+        "AccountNetwork",
+        "AccountShopProd",
+        "AccountShopDev",
+        "AccountSandboxAlice",
     }
     assert set(of_type(resources, "AWS::Organizations::OrganizationalUnit")) == {
-        "OuSecurity", "OuInfrastructure", "OuWorkloads", "OuWorkloadsProd", "OuWorkloadsDev", "OuSandbox", "OuSuspended",
+        "OuSecurity",
+        "OuInfrastructure",
+        "OuWorkloads",
+        "OuWorkloadsProd",
+        "OuWorkloadsDev",
+        "OuSandbox",
+        "OuSuspended",
     }
     assert set(of_type(resources, "AWS::Organizations::Policy")) == {
-        "PolicyDenyLeaveOrganization", "PolicyDenyRootUser", "PolicyDenyAll", "PolicyRegionAllowlist",
-        "PolicyEnforceTlsS3", "PolicyCostCenterTag", "PolicyAiOptOut",
+        "PolicyDenyLeaveOrganization",
+        "PolicyDenyRootUser",
+        "PolicyDenyAll",
+        "PolicyRegionAllowlist",
+        "PolicyEnforceTlsS3",
+        "PolicyCostCenterTag",
+        "PolicyAiOptOut",
     }
     assert "Organization" in resources
     # Each enabler's delete step disables its policy type organization-wide: a new ID would do that.
     assert set(of_type(resources, "Custom::AWS")) == {
-        "EnableServiceControlPolicy", "EnableResourceControlPolicy", "EnableTagPolicy", "EnableAiservicesOptOutPolicy",
+        "EnableServiceControlPolicy",
+        "EnableResourceControlPolicy",
+        "EnableTagPolicy",
+        "EnableAiservicesOptOutPolicy",
     }
 
 
@@ -49,14 +68,15 @@ def test_every_account_is_retained_on_delete_and_replace(stack_template, resourc
     accounts = of_type(resources, "AWS::Organizations::Account")
     assert len(accounts) == 6
     for account in accounts.values():
-        assert account["DeletionPolicy"] == "Retain" and account["UpdateReplacePolicy"] == "Retain"
+        assert account["DeletionPolicy"] == "Retain"
+        assert account["UpdateReplacePolicy"] == "Retain"
     stack_template.has_resource("AWS::Organizations::Organization", {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"})
 
 
 def test_accounts_are_created_one_after_another(resources, example_spec):
     chain = [logical_ids.account(key) for key in sorted(example_spec.accounts)]
     assert "DependsOn" not in resources[chain[0]]
-    for earlier, later in zip(chain, chain[1:]):
+    for earlier, later in zip(chain, chain[1:], strict=False):
         assert resources[later]["DependsOn"] == [earlier]
 
 

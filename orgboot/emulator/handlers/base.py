@@ -17,10 +17,16 @@ class Replace(Exception):
 
 
 class Context(Protocol):
-    aws: Any
-    engine: Any
-    stack_name: str
-    logical_id: str
+    """What a handler may use: the account it deploys into and the engine (for nested deploys)."""
+
+    @property
+    def aws(self) -> Any: ...
+    @property
+    def engine(self) -> Any: ...
+    @property
+    def stack_name(self) -> str: ...
+    @property
+    def logical_id(self) -> str: ...
 
 
 class Handler:

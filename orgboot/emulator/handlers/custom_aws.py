@@ -3,10 +3,11 @@ with boto3 against moto, as CDK's provider function would with the JavaScript SD
 
 import json
 import re
+from collections.abc import Iterable
 from typing import Any
 
-from botocore.exceptions import ClientError
 from botocore import xform_name
+from botocore.exceptions import ClientError
 
 from orgboot.emulator.errors import EmulationError
 from orgboot.emulator.handlers.base import Context, Handler, Result
@@ -30,6 +31,7 @@ def _service(name: str) -> str:
 
 def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
     """The response as CDK's provider returns it: nested keys joined with dots, list indexes too."""
+    items: Iterable[tuple[str, Any]]
     if isinstance(value, dict):
         items = value.items()
     elif isinstance(value, list):
@@ -72,7 +74,9 @@ def call(ctx: Context, spec: str | dict[str, Any]) -> dict[str, Any]:
         ignore = sdk_call.get("ignoreErrorCodesMatching")
         if ignore and re.search(ignore, code):
             return {}
-        raise EmulationError(f"{sdk_call['service']}.{sdk_call['action']} failed: {code}: {error.response['Error'].get('Message')}") from None
+        raise EmulationError(
+            f"{sdk_call['service']}.{sdk_call['action']} failed: {code}: {error.response['Error'].get('Message')}"
+        ) from None
     response.pop("ResponseMetadata", None)
     flat = flatten(response)
     if paths := sdk_call.get("outputPaths"):
@@ -83,7 +87,7 @@ def call(ctx: Context, spec: str | dict[str, Any]) -> dict[str, Any]:
 def _physical_id(sdk_call: dict[str, Any], response: dict[str, Any], default: str) -> str:
     physical = sdk_call.get("physicalResourceId") or {}
     if "id" in physical:
-        return physical["id"]
+        return str(physical["id"])
     if "responsePath" in physical:
         return str(response[physical["responsePath"]])
     return default

@@ -87,7 +87,9 @@ class ManagedPolicy(Handler):
         iam = _iam(ctx)
         name = props.get("ManagedPolicyName") or _generated_name(ctx, 128)
         arn = iam.create_policy(
-            PolicyName=name, Path=props.get("Path", "/"), PolicyDocument=_document(props["PolicyDocument"]),
+            PolicyName=name,
+            Path=props.get("Path", "/"),
+            PolicyDocument=_document(props["PolicyDocument"]),
             Description=props.get("Description", ""),
         )["Policy"]["Arn"]
         for key, kind in InlinePolicy.KINDS:

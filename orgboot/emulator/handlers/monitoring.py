@@ -9,7 +9,9 @@ from orgboot.emulator.handlers.base import Context, Handler, Result
 class Topic(Handler):
     def create(self, ctx: Context, props: dict[str, Any]) -> Result:
         attributes = {"DisplayName": props.get("DisplayName", "")}
-        arn = ctx.aws.client("sns").create_topic(Name=props.get("TopicName") or f"{ctx.stack_name}-{ctx.logical_id}", Attributes=attributes)["TopicArn"]
+        arn = ctx.aws.client("sns").create_topic(
+            Name=props.get("TopicName") or f"{ctx.stack_name}-{ctx.logical_id}", Attributes=attributes
+        )["TopicArn"]
         for subscription in props.get("Subscription", []):
             ctx.aws.client("sns").subscribe(TopicArn=arn, Protocol=subscription["Protocol"], Endpoint=subscription["Endpoint"])
         return Result(arn, {"TopicArn": arn, "TopicName": arn.rsplit(":", 1)[1]})
@@ -21,7 +23,9 @@ class Topic(Handler):
 class TopicPolicy(Handler):
     def create(self, ctx: Context, props: dict[str, Any]) -> Result:
         for topic in props["Topics"]:
-            ctx.aws.client("sns").set_topic_attributes(TopicArn=topic, AttributeName="Policy", AttributeValue=json.dumps(props["PolicyDocument"]))
+            ctx.aws.client("sns").set_topic_attributes(
+                TopicArn=topic, AttributeName="Policy", AttributeValue=json.dumps(props["PolicyDocument"])
+            )
         return Result(f"{ctx.stack_name}-{ctx.logical_id}")
 
     def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
@@ -30,7 +34,9 @@ class TopicPolicy(Handler):
 
 class Subscription(Handler):
     def create(self, ctx: Context, props: dict[str, Any]) -> Result:
-        arn = ctx.aws.client("sns").subscribe(TopicArn=props["TopicArn"], Protocol=props["Protocol"], Endpoint=props["Endpoint"])["SubscriptionArn"]
+        arn = ctx.aws.client("sns").subscribe(TopicArn=props["TopicArn"], Protocol=props["Protocol"], Endpoint=props["Endpoint"])[
+            "SubscriptionArn"
+        ]
         return Result(arn)
 
     def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
@@ -38,8 +44,21 @@ class Subscription(Handler):
 
 
 class Alarm(Handler):
-    FIELDS = ("AlarmDescription", "MetricName", "Namespace", "Statistic", "Period", "EvaluationPeriods", "Threshold",
-              "ComparisonOperator", "TreatMissingData", "AlarmActions", "OKActions", "Dimensions", "DatapointsToAlarm")
+    FIELDS = (
+        "AlarmDescription",
+        "MetricName",
+        "Namespace",
+        "Statistic",
+        "Period",
+        "EvaluationPeriods",
+        "Threshold",
+        "ComparisonOperator",
+        "TreatMissingData",
+        "AlarmActions",
+        "OKActions",
+        "Dimensions",
+        "DatapointsToAlarm",
+    )
 
     def create(self, ctx: Context, props: dict[str, Any]) -> Result:
         name = props.get("AlarmName") or f"{ctx.stack_name}-{ctx.logical_id}"

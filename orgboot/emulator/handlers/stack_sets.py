@@ -12,7 +12,9 @@ from orgboot.state.pages import all_items
 
 
 def _accounts_under(organizations: Any, parent_id: str) -> list[str]:
-    accounts = [a["Id"] for a in all_items(organizations, "list_accounts_for_parent", "Accounts", ParentId=parent_id) if a["Status"] == "ACTIVE"]
+    accounts = [
+        a["Id"] for a in all_items(organizations, "list_accounts_for_parent", "Accounts", ParentId=parent_id) if a["Status"] == "ACTIVE"
+    ]
     for ou in all_items(organizations, "list_organizational_units_for_parent", "OrganizationalUnits", ParentId=parent_id):
         accounts += _accounts_under(organizations, ou["Id"])
     return accounts
@@ -62,7 +64,8 @@ class StackSet(Handler):
 
     @staticmethod
     def _instances(ctx: Context, stack_set_name: str) -> set[tuple[str, str]]:
-        return ctx.engine.instances.get(stack_set_name, set())
+        instances: set[tuple[str, str]] = ctx.engine.instances.get(stack_set_name, set())
+        return instances
 
     def _reconcile(self, ctx: Context, props: dict[str, Any], previous: dict[str, Any] | None) -> bool:
         """Make the stack instances match the targets. Returns whether anything changed."""
@@ -73,7 +76,11 @@ class StackSet(Handler):
         wanted = self._targets(ctx, props)
         if previous is not None and not props.get("AutoDeployment", {}).get("Enabled") and props == previous:
             wanted = current  # without auto-deployment, AWS leaves new accounts alone
-        template_changed = previous is None or previous.get("TemplateBody") != props["TemplateBody"] or previous.get("Parameters") != props.get("Parameters")
+        template_changed = (
+            previous is None
+            or previous.get("TemplateBody") != props["TemplateBody"]
+            or previous.get("Parameters") != props.get("Parameters")
+        )
         for account_id, region in sorted(wanted):
             if (account_id, region) not in current or template_changed:
                 ctx.engine.deploy(stack, template, assume(account_id, region=region), parameters)
