@@ -7,6 +7,8 @@ from aws_cdk import aws_cloudtrail as cloudtrail
 from aws_cdk import aws_s3 as s3
 from aws_cdk import custom_resources as cr
 
+from orgboot.aws.organizations import CLOUDTRAIL_SERVICE_PRINCIPAL
+
 from constructs import Construct
 from constructs.sdk_call import pin_logical_id, sdk_call_resource
 
@@ -43,7 +45,7 @@ class OrganizationTrail(Construct):
             on_create=cr.AwsSdkCall(
                 service="Organizations",
                 action="enableAWSServiceAccess",
-                parameters={"ServicePrincipal": "cloudtrail.amazonaws.com"},
+                parameters={"ServicePrincipal": CLOUDTRAIL_SERVICE_PRINCIPAL},
                 physical_resource_id=cr.PhysicalResourceId.of("cloudtrail-trusted-access"),
             ),
         )

@@ -4,3 +4,8 @@
 # (CreateAccount API reference, RoleName).
 ACCESS_ROLE = "OrganizationAccountAccessRole"
 ROOT = "Root"  # how org.yaml (and this tool) names the organization root
+
+# Service principals given trusted access in Organizations (EnableAWSServiceAccess): "AWS
+# services that you can use with AWS Organizations" in the Organizations User Guide.
+STACKSETS_SERVICE_PRINCIPAL = "member.org.stacksets.cloudformation.amazonaws.com"
+CLOUDTRAIL_SERVICE_PRINCIPAL = "cloudtrail.amazonaws.com"

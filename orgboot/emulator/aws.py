@@ -70,7 +70,7 @@ def emulated_aws() -> Iterator[None]:
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": HOME_REGION,
         "MOTO_IAM_LOAD_MANAGED_POLICIES": "false",
     }
     saved = {key: os.environ.get(key) for key in fake}

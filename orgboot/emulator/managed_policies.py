@@ -14,7 +14,10 @@ from typing import Any
 from moto.iam.aws_managed_policies import aws_managed_policies_data
 from moto.iam.models import AWSManagedPolicy, iam_backends
 
-AWS_MANAGED_PREFIX = "arn:aws:iam::aws:policy"
+from orgboot.aws.managed_policies import ARN_PREFIX
+from orgboot.aws.regions import HOME_REGION
+
+AWS_MANAGED_PREFIX = ARN_PREFIX.removesuffix("/")
 
 
 @cache
@@ -36,4 +39,4 @@ def ensure_loaded(account_id: str, arn: str) -> None:
     backend = iam_backends[account_id]["aws"]
     if arn not in backend.managed_policies:
         data = _catalogue()[arn]
-        backend.managed_policies[arn] = AWSManagedPolicy.from_data(data["name"], account_id, "us-east-1", data)
+        backend.managed_policies[arn] = AWSManagedPolicy.from_data(data["name"], account_id, HOME_REGION, data)

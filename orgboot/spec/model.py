@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, StringConstraints
 
 from orgboot.aws import quotas
-from orgboot.aws.organizations import ROOT
+from orgboot.aws.organizations import ACCESS_ROLE, ROOT
 from orgboot.aws.policy_types import PolicyTypeName
 from orgboot.spec.baseline import ManagementBaseline
 from orgboot.spec.documents import DocumentFile
@@ -34,8 +34,7 @@ class Account(Model):
     tags: Tags = Field(default_factory=dict)
     role_name: Annotated[str, StringConstraints(pattern=quotas.ROLE_NAME_PATTERN)] | None = Field(
         None,
-        description="Role AWS creates in the new account for the management account"
-        " (default OrganizationAccountAccessRole). Set at creation only.",
+        description=f"Role AWS creates in the new account for the management account (default {ACCESS_ROLE}). Set at creation only.",
     )
 
 

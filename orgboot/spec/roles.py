@@ -7,6 +7,7 @@ from pydantic import AfterValidator, Field, StringConstraints, ValidationInfo, m
 
 from orgboot.aws import quotas
 from orgboot.aws.organizations import ACCESS_ROLE, ROOT
+from orgboot.aws.regions import HOME_REGION
 from orgboot.spec.documents import DocumentFile
 from orgboot.spec.fields import IamName, ManagedPolicyRef, Model, in_range
 from orgboot.spec.references import check_ou_reference, declared
@@ -71,7 +72,7 @@ class Role(Model):
 class RolloutSettings(Model):
     """How StackSets roll roles out. Roles are global: one region is enough, and more would fail."""
 
-    region: str = Field("us-east-1", pattern=r"^[a-z]{2}(-[a-z]+)+-\d$")
+    region: str = Field(HOME_REGION, pattern=r"^[a-z]{2}(-[a-z]+)+-\d$")
     max_concurrent_percentage: Annotated[int, in_range(1, 100, "max_concurrent_percentage")] = 25
     failure_tolerance_percentage: Annotated[int, in_range(0, 100, "failure_tolerance_percentage")] = 0
     retain_stacks_on_account_removal: bool = Field(False, description="Keep the roles in an account that leaves the target OUs")

@@ -9,6 +9,7 @@ from typing import Any
 from botocore import xform_name
 from botocore.exceptions import ClientError
 
+from orgboot.aws.organizations import STACKSETS_SERVICE_PRINCIPAL
 from orgboot.emulator.errors import EmulationError
 from orgboot.emulator.handlers.base import Context, Handler, Result
 
@@ -47,7 +48,7 @@ def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
 def _activate_organizations_access(ctx: Context, parameters: dict[str, Any]) -> dict[str, Any]:
     ctx.engine.stack_sets_trusted_access = True
     organizations = ctx.aws.client("organizations")
-    organizations.enable_aws_service_access(ServicePrincipal="member.org.stacksets.cloudformation.amazonaws.com")
+    organizations.enable_aws_service_access(ServicePrincipal=STACKSETS_SERVICE_PRINCIPAL)
     return {}
 
 
