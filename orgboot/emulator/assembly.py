@@ -51,8 +51,7 @@ def read_assembly(directory: str | Path) -> list[AssemblyStack]:
         except (KeyError, IndexError, TypeError):
             raise EmulationError(f"{manifest_file}: stack {name} has no environment or template file; {_RESYNTH}") from None
         template = _json(template_file, f"the template of stack {name}")
-        if not isinstance(template, dict):
-            raise EmulationError(f"{template_file}: a template must be a JSON object; {_RESYNTH}")
+        _check_shape(template, template_file)
         dependencies = tuple(
             d for d in artifact.get("dependencies", []) if isinstance(artifacts.get(d), dict) and artifacts[d].get("type") == STACK_ARTIFACT
         )
@@ -62,6 +61,20 @@ def read_assembly(directory: str | Path) -> list[AssemblyStack]:
     except CycleError as error:
         raise EmulationError(f"{manifest_file}: stacks depend on each other in a cycle: {' -> '.join(error.args[1])}") from None
     return [stacks[name] for name in order]
+
+
+def _check_shape(template: Any, file: Path) -> None:
+    """The shape every CloudFormation template has (the handlers rely on it)."""
+    if not isinstance(template, dict):
+        raise EmulationError(f"{file}: a template must be a JSON object; {_RESYNTH}")
+    for section in ("Resources", "Parameters", "Outputs", "Conditions"):
+        if not isinstance(template.get(section, {}), dict):
+            raise EmulationError(f"{file}: {section} must be a JSON object; {_RESYNTH}")
+    for logical_id, resource in template.get("Resources", {}).items():
+        if not isinstance(resource, dict) or not isinstance(resource.get("Type"), str):
+            raise EmulationError(f"{file}: resource {logical_id} has no Type; {_RESYNTH}")
+        if not isinstance(resource.get("Properties", {}), dict):
+            raise EmulationError(f"{file}: Properties of {logical_id} must be a JSON object; {_RESYNTH}")
 
 
 def secret_parameters(stacks: list[AssemblyStack]) -> list[str]:

@@ -12,6 +12,8 @@ from orgboot.spec.problems import Loc, LocatedProblem, SpecError
 
 # A 5,000-account org.yaml has about 60,000 values; aliases may repeat some, not multiply them.
 MAX_EXPANDED_VALUES = 1_000_000
+# org.yaml nests about 8 levels deep; far deeper is a mistake, and would exhaust Python's stack.
+MAX_DEPTH = 64
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml ships in PyYAML's wheels
 
@@ -36,6 +38,7 @@ def parse_yaml(text: str, file: str) -> YamlSource:
     try:
         node = loader.get_single_node()
         if node is not None:
+            _refuse_deep_nesting(node, file)
             _refuse_alias_bombs(node, file)
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
@@ -59,6 +62,17 @@ def _syntax_problem(error: yaml.YAMLError, file: str) -> LocatedProblem:
         return LocatedProblem(file, context_mark.line + 1, "", message)
     line = problem_mark.line + 1 if problem_mark is not None else 1
     return LocatedProblem(file, line, "", f"YAML syntax error: {problem}")
+
+
+def _refuse_deep_nesting(root: yaml.Node, file: str) -> None:
+    pending, seen = [(root, 1)], set()
+    while pending:  # iterative: the point is not to recurse that deep
+        node, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            raise SpecError([LocatedProblem(file, node.start_mark.line + 1, "", f"values nested more than {MAX_DEPTH} levels deep")])
+        if id(node) not in seen:
+            seen.add(id(node))
+            pending.extend((child, depth + 1) for child in _children(node))
 
 
 def _refuse_alias_bombs(root: yaml.Node, file: str) -> None:

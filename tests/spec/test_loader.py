@@ -289,6 +289,10 @@ def test_yaml_alias_bomb_is_refused_at_once(tmp_path):
     assert found == ["org.yaml:7: YAML aliases here expand to 1,111,111 values (more than 1,000,000); write the values out"]
 
 
+def test_absurd_nesting_is_refused_with_the_line(tmp_path):
+    assert problems(tmp_path, "accounts: {}\nx: " + "[" * 5000 + "]" * 5000 + "\n") == ["org.yaml:2: values nested more than 64 levels deep"]
+
+
 def test_anchors_and_aliases_within_reason_are_fine(tmp_path):
     text = (
         BASE.replace("ou: Workloads/Prod}", "ou: Workloads/Prod, tags: &tags {team: shop}}")
