@@ -165,6 +165,8 @@ def stack(template_file: str, *dependencies: str) -> dict:
             {"A.json": b"\xff".decode("latin-1")},
             "A.json: the template of stack A is not readable JSON",
         ),
+        ({"artifacts": {"A": stack("A.json")}}, {"A.json": {"Resources": []}}, "A.json: Resources must be a JSON object"),
+        ({"artifacts": {"A": stack("A.json")}}, {"A.json": {"Resources": {"R": {"Properties": {}}}}}, "A.json: resource R has no Type"),
     ],
 )
 def test_emulate_refuses_a_broken_assembly_plainly(tmp_path, manifest, templates, message):
