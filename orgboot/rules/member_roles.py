@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 from orgboot.aws import quotas
-from orgboot.aws.organizations import ACCESS_ROLE, ROOT
+from orgboot.aws.organizations import ROOT
 from orgboot.spec import OrgSpec, Problem
 
 
@@ -17,8 +17,8 @@ def grants_within_role_targets(spec: OrgSpec) -> Iterator[Problem]:
     catalogue = spec.member_roles.catalogue
     for group_name, group in spec.management_baseline.groups.items():
         for index, grant in enumerate(group.may_assume):
-            if grant.role == ACCESS_ROLE or grant.role not in catalogue:
-                continue
+            if grant.role not in catalogue:
+                continue  # AWS's access role, in every account it created (the field refuses other names)
             targets = catalogue[grant.role].targets
             missing = [ou for ou in grant.ous if not any(_covers(t, ou) for t in targets)]
             if missing:

@@ -1,0 +1,73 @@
+"""Rules on organization policies: sizes by type, statements, attachments per target."""
+
+import json
+
+import pytest
+
+from orgboot.rules import load_spec
+from tests.spec.test_loader import BASE, problems, write
+
+TYPES = "organization:\n  policy_types: [SERVICE_CONTROL_POLICY, RESOURCE_CONTROL_POLICY, TAG_POLICY]\n"
+SPEC = BASE.replace("organization:\n  policy_types: [SERVICE_CONTROL_POLICY]\n", TYPES)
+
+
+def policy_of_size(size: int) -> str:
+    """A minified SCP of exactly `size` characters."""
+    document = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:X", "Resource": "*"}]}
+    padding = size - len(json.dumps(document, separators=(",", ":")))
+    document["Statement"][0]["Action"] = "s3:X" + "x" * padding
+    text = json.dumps(document, separators=(",", ":"))
+    assert len(text) == size
+    return text
+
+
+@pytest.mark.parametrize(("size", "refused"), [(10_240, False), (10_241, True)])
+def test_scp_size_limit_is_inclusive(tmp_path, size, refused):
+    text = SPEC + "policies:\n  big: {type: SERVICE_CONTROL_POLICY, document: policies/big.json, targets: [Root]}\n"
+    found = problems(tmp_path, text, {"policies/big.json": policy_of_size(size)}) if refused else []
+    if refused:
+        assert found == [
+            f"org.yaml:7: policies.big.document: 'policies/big.json' is {size} characters minified; a SERVICE_CONTROL_POLICY may have at most 10240"
+        ]
+    else:
+        assert load_spec(write(tmp_path, text, {"policies/big.json": policy_of_size(size)})).policies["big"]
+
+
+@pytest.mark.parametrize("policy_type", ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"])
+def test_iam_language_policies_need_statements(tmp_path, policy_type):
+    text = SPEC + f"policies:\n  empty: {{type: {policy_type}, document: policies/empty.json, targets: [Root]}}\n"
+    found = problems(tmp_path, text, {"policies/empty.json": '{"Version": "2012-10-17"}'})
+    assert found == [f"org.yaml:7: policies.empty.document: 'policies/empty.json' has no Statement; a {policy_type} needs one"]
+
+
+def test_management_policies_have_no_statements(tmp_path):
+    tag_policy = {"tags": {"cost-center": {"tag_key": {"@@assign": "cost-center"}}}}
+    text = SPEC + "policies:\n  tags: {type: TAG_POLICY, document: policies/tags.json, targets: [Root]}\n"
+    assert load_spec(write(tmp_path, text, {"policies/tags.json": json.dumps(tag_policy)})).policies["tags"]
+
+
+def attached(count: int, policy_type: str) -> str:
+    return "policies:\n" + "".join(
+        f"  p{i}: {{type: {policy_type}, document: policies/deny.json, targets: [Security]}}\n" for i in range(count)
+    )
+
+
+@pytest.mark.parametrize(
+    ("policy_type", "allowed", "default"),
+    [("SERVICE_CONTROL_POLICY", 9, "FullAWSAccess"), ("RESOURCE_CONTROL_POLICY", 4, "RCPFullAWSAccess")],
+)
+def test_attachments_per_target_count_aws_default_policy(tmp_path, policy_type, allowed, default):
+    assert load_spec(write(tmp_path, SPEC + attached(allowed, policy_type)))
+    found = problems(tmp_path, SPEC + attached(allowed + 1, policy_type))
+    names = ", ".join(f"p{i}" for i in range(allowed + 1))
+    assert found == [
+        f"org.yaml:{7 + allowed}: policies.p{allowed}.targets: {allowed + 1} {policy_type} policies target 'Security' ({names});"
+        f" at most {allowed} may besides {default}, which AWS keeps attached"
+    ]
+
+
+def test_types_without_a_default_policy_count_only_ours(tmp_path):
+    tag_policy = '{"tags": {}}'
+    assert load_spec(write(tmp_path, SPEC + attached(10, "TAG_POLICY"), {"policies/deny.json": tag_policy}))
+    found = problems(tmp_path, SPEC + attached(11, "TAG_POLICY"), {"policies/deny.json": tag_policy})
+    assert found[0].endswith("11 TAG_POLICY policies target 'Security' (p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10); at most 10 may")
