@@ -1,0 +1,226 @@
+"""AWS's policy evaluation logic, offline: may this principal make this request?
+
+A request (who, which action, on which resource, with which context keys) is decided against the
+policies that apply: the caller's identity policies and permissions boundary, the resource's
+policy (a role's trust policy for sts:AssumeRole), and the SCPs and RCPs attached from the
+organization root down to the caller's and the resource's accounts. The answer is allow, explicit
+deny or implicit deny, with the statements that decided it and the steps on the way.
+
+Sources: IAM User Guide, "Policy evaluation logic", "Determining whether a request is allowed or
+denied within an account", "Cross-account policy evaluation logic"; Organizations User Guide,
+"Service control policies", "SCP evaluation", "Resource control policies". The facts, with their
+quotes, are numbered in docs/sources/policy-evaluation.md; comments below cite them as (fact N).
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from orgboot.aws import iam_catalog
+from orgboot.policy.conditions import condition_holds
+from orgboot.policy.matching import Caller, PrincipalMatch, action_matches, principal_match, resource_matches
+from orgboot.policy.statements import Policy, Statement
+
+DecisionKind = Literal["allow", "explicit_deny", "implicit_deny"]
+ContextValue = str | tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Request:
+    caller: Caller
+    action: str
+    resource: str = "*"
+    resource_account: str | None = None  # None: the caller's own account
+    context: Mapping[str, ContextValue] = field(default_factory=dict)  # global and service keys, any case
+
+
+@dataclass(frozen=True)
+class Level:
+    """One level of the organization (the root, an OU, the account) and the policies attached there."""
+
+    label: str
+    policies: tuple[Policy, ...]
+
+
+@dataclass(frozen=True)
+class OrganizationPolicies:
+    """The SCP and RCP chains of each member account, root first (the management account has none)."""
+
+    management_account: str
+    scps: Mapping[str, tuple[Level, ...]] = field(default_factory=dict)
+    rcps: Mapping[str, tuple[Level, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Applicable:
+    """The policies of the caller and of the resource that apply to a request."""
+
+    identity: tuple[Policy, ...] = ()
+    boundary: Policy | None = None
+    resource: Policy | None = None  # a resource-based policy
+    trust: Policy | None = None  # the role's trust policy, when the request assumes a role
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str  # "SCP at OU Workloads", "identity policies", "trust policy of Admin"
+    statements: tuple[Statement, ...]
+
+
+@dataclass(frozen=True)
+class Decision:
+    decision: DecisionKind
+    statements: tuple[Statement, ...]  # the deciding ones: the denies, or the allows that granted
+    reason: str
+    steps: tuple[Step, ...] = ()
+
+    @property
+    def allowed(self) -> bool:
+        return self.decision == "allow"
+
+
+def scps_apply(caller: Caller, organization: OrganizationPolicies | None) -> bool:
+    """SCPs restrict IAM users, roles and the root user of member accounts (fact 30), never the
+    management account (fact 28), service-linked roles (fact 29) or service principals."""
+    return (
+        organization is not None
+        and caller.kind in ("user", "role", "root")
+        and caller.account is not None
+        and caller.account != organization.management_account
+        and caller.account in organization.scps
+    )
+
+
+def rcps_apply(caller: Caller, action: str, resource_account: str | None, organization: OrganizationPolicies | None) -> bool:
+    """RCPs restrict requests to resources of member accounts (facts 40-43), whoever the caller
+    (fact 42, services included: fact 52), except service-linked roles (fact 50), and only for
+    the services that support RCPs (fact 51)."""
+    return (
+        organization is not None
+        and resource_account is not None
+        and resource_account != organization.management_account
+        and resource_account in organization.rcps
+        and caller.kind != "service-linked-role"
+        and action.split(":", 1)[0].lower() in iam_catalog.rcp_services()
+    )
+
+
+def evaluate(request: Request, applicable: Applicable, organization: OrganizationPolicies | None = None) -> Decision:
+    caller = request.caller
+    resource_account = request.resource_account or caller.account
+    context = request_context(request, resource_account)
+    scp_levels = organization.scps[caller.account] if organization and caller.account and scps_apply(caller, organization) else ()
+    rcp_levels = (
+        organization.rcps[resource_account]
+        if organization and resource_account and rcps_apply(caller, request.action, resource_account, organization)
+        else ()
+    )
+    resource_policy = applicable.trust or applicable.resource
+    caller_side = [*applicable.identity, *([applicable.boundary] if applicable.boundary else [])]
+    everything = [
+        *caller_side,
+        *([resource_policy] if resource_policy else []),
+        *(p for level in (*scp_levels, *rcp_levels) for p in level.policies),
+    ]
+
+    def matching(policies: Sequence[Policy], effect: str) -> tuple[Statement, ...]:
+        return tuple(st for p in policies for st in p.statements if st.effect == effect and _applies(st, request, context))
+
+    # 1. An explicit deny in any applicable policy decides (fact 2).
+    if denies := matching(everything, "Deny"):
+        return Decision("explicit_deny", denies, "explicitly denied")
+
+    steps: list[Step] = []
+    # 2-3. RCPs, then SCPs: an Allow at every level from the root down (facts 3, 4, 24, 44).
+    for kind, levels in (("RCP", rcp_levels), ("SCP", scp_levels)):
+        for level in levels:
+            allows = matching(level.policies, "Allow")
+            if not allows:
+                return Decision("implicit_deny", (), f"no {kind} attached to {level.label} allows it", tuple(steps))
+            steps.append(Step(f"{kind} at {level.label}", allows))
+
+    # 4. The resource's policy: which of its Allow statements name the caller, and how.
+    granted: list[tuple[Statement, PrincipalMatch]] = []
+    if resource_policy:
+        for st in resource_policy.statements:
+            if st.effect == "Allow" and _applies(st, request, context) and st.principals is not None:
+                how = principal_match(st.principals, caller)
+                if how:
+                    granted.append((st, how))
+    if granted:
+        steps.append(
+            Step(f"{resource_policy.ref.kind} policy {resource_policy.ref.name}" if resource_policy else "", tuple(st for st, _ in granted))
+        )
+
+    # 5-6. Identity policies, limited by a permissions boundary (facts 12, 14). The root user has
+    # full access by default (fact 1); a service principal has no identity policies.
+    identity_allows = matching(applicable.identity, "Allow")
+    boundary_allows = matching([applicable.boundary], "Allow") if applicable.boundary else ()
+    boundary_ok = applicable.boundary is None or bool(boundary_allows)
+    identity_ok = (caller.kind == "root" or bool(identity_allows)) and boundary_ok
+    if identity_allows:
+        steps.append(Step("identity policies", identity_allows))
+
+    cross_account = caller.is_service or resource_account != caller.account
+    direct = [st for st, how in granted if how == "direct" or (how == "everyone" and not cross_account)]
+    if caller.is_service:
+        if direct:
+            return Decision("allow", tuple(direct), "the resource policy allows the service", tuple(steps))
+        return Decision("implicit_deny", (), "no resource policy allows the service", tuple(steps))
+    # A grant naming a user applies whatever the identity policies and boundary (fact 10); one
+    # naming a role is limited by the role's boundary (fact 7).
+    if not cross_account and direct and (caller.kind != "role" or boundary_ok):
+        return Decision("allow", tuple(direct), "the resource policy allows the caller", tuple(steps))
+    if applicable.trust is not None and not granted:
+        # A role's trust policy must allow the caller, even in its own account (facts 6, 127).
+        return Decision("implicit_deny", (), f"the trust policy of {applicable.trust.ref.name} does not allow {caller.arn}", tuple(steps))
+    if cross_account and not granted:
+        # Cross-account: the resource's side must allow too (fact 18).
+        return Decision("implicit_deny", (), f"no resource policy in account {resource_account} allows {caller.arn}", tuple(steps))
+    if not identity_ok:
+        if caller.kind != "root" and not identity_allows:
+            return Decision("implicit_deny", (), "no identity policy allows it", tuple(steps))
+        return Decision("implicit_deny", (), "the permissions boundary does not allow it", tuple(steps))
+    return Decision("allow", identity_allows + tuple(st for st, _ in granted), "allowed", tuple(steps))
+
+
+def _applies(statement: Statement, request: Request, context: Mapping[str, ContextValue]) -> bool:
+    """Whether a statement's Action, Resource, Principal and Condition all match the request."""
+    if statement.actions is not None:
+        if not any(action_matches(a, request.action) for a in statement.actions if isinstance(a, str)):
+            return False
+    elif statement.not_actions is None or any(action_matches(a, request.action) for a in statement.not_actions if isinstance(a, str)):
+        return False
+    variables = context if statement.variables else None
+    if statement.resources is not None:
+        if not any(resource_matches(r, request.resource, variables) for r in statement.resources if isinstance(r, str)):
+            return False
+    elif statement.not_resources is not None:
+        if any(resource_matches(r, request.resource, variables) for r in statement.not_resources if isinstance(r, str)):
+            return False
+    elif statement.policy.kind not in ("resource", "rcp"):
+        return False  # identity policies and SCPs need Resource or NotResource (fact 56)
+    if statement.not_principals is not None and principal_match(statement.not_principals, request.caller):
+        return False
+    if statement.policy.kind == "rcp" and statement.principals is not None and not statement.principals.everyone:
+        return False  # an RCP's Principal can only be "*" (fact 47)
+    return condition_holds(statement.condition, context, statement.variables)
+
+
+def request_context(request: Request, resource_account: str | None) -> dict[str, ContextValue]:
+    """The request's context keys (lower-cased: key names are case-insensitive, fact 74) with the
+    principal keys AWS adds to every signed request (facts 104-107)."""
+    caller = request.caller
+    derived: dict[str, ContextValue] = {}
+    if caller.is_service:
+        derived |= {"aws:principalisawsservice": "true", "aws:principalservicename": caller.arn}
+    else:
+        kind = {"user": "User", "role": "AssumedRole", "root": "Account", "service-linked-role": "AssumedRole"}[caller.kind]
+        derived |= {"aws:principalarn": caller.arn, "aws:principaltype": kind, "aws:principalisawsservice": "false"}
+        if caller.account:
+            derived["aws:principalaccount"] = caller.account
+        if caller.kind == "user":
+            derived["aws:username"] = caller.arn.rsplit("/", 1)[-1]
+    if resource_account:
+        derived["aws:resourceaccount"] = resource_account
+    return derived | {key.lower(): value for key, value in request.context.items()}

@@ -1,0 +1,104 @@
+"""Matching actions, resources and principals against a statement's elements.
+
+Sources (docs/sources/policy-evaluation.md): actions are case-insensitive with * and ? anywhere
+(facts 53-54, 36); in a Resource ARN, * and ? stay within a colon-separated segment, except that
+a * ending a segment may expand past colons, and * spans '/' (facts 57-58); resources are
+case-sensitive (fact 56); an account root ARN or bare account ID as Principal means the whole
+account and delegates to its identity policies (fact 63); "*" is everyone (fact 70); principals
+are exact, no partial wildcards (fact 65).
+"""
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from orgboot.policy.statements import Principals
+from orgboot.policy.variables import Unresolved, segments
+
+
+@lru_cache(maxsize=65_536)
+def _action_pattern(pattern: str) -> re.Pattern[str]:
+    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), re.IGNORECASE | re.DOTALL)
+
+
+def action_matches(pattern: str, action: str) -> bool:
+    return _action_pattern(pattern).fullmatch(action) is not None
+
+
+def _glob(pieces: Sequence[tuple[str, bool]], *, within_segment: bool) -> str:
+    """A regex for a pattern given as (text, literal) pieces. With `within_segment`, * and ?
+    do not cross ':' unless the * ends a segment (the Resource element's rule)."""
+    text_and_literal = [(c, literal) for piece, literal in pieces for c in piece]
+    regex = []
+    for index, (c, literal) in enumerate(text_and_literal):
+        if literal or c not in "*?":
+            regex.append(re.escape(c))
+        elif c == "?":
+            regex.append("[^:]" if within_segment else ".")
+        else:
+            ends_segment = index + 1 == len(text_and_literal) or text_and_literal[index + 1] == (":", False)
+            regex.append(".*" if ends_segment or not within_segment else "[^:]*")
+    return "".join(regex)
+
+
+@lru_cache(maxsize=65_536)
+def _resource_pattern(pattern: str) -> re.Pattern[str]:
+    return re.compile(_glob([(pattern, False)], within_segment=True), re.DOTALL)
+
+
+def resource_matches(pattern: str, resource: str, context: Mapping[str, str | Sequence[str]] | None = None) -> bool:
+    """`pattern` from a Resource element; `context` resolves policy variables (None: the
+    document has no Version 2012-10-17, so '${' is literal text)."""
+    if pattern == "*":
+        return True
+    if context is None or "${" not in pattern:
+        return _resource_pattern(pattern).fullmatch(resource) is not None
+    try:
+        pieces = segments(pattern, context)
+    except Unresolved:
+        return False  # a variable with no value matches no resource (fact 101)
+    return re.fullmatch(_glob(pieces, within_segment=True), resource, re.DOTALL) is not None
+
+
+def arn_like(pattern: str, arn: str) -> bool:
+    """ArnLike/ArnEquals: each of the six colon-separated parts matched on its own (fact 81)."""
+    pattern_parts, arn_parts = pattern.split(":", 5), arn.split(":", 5)
+    if len(pattern_parts) != len(arn_parts):
+        return pattern == "*"
+    return all(
+        re.fullmatch(_glob([(p, False)], within_segment=False), a, re.DOTALL) is not None
+        for p, a in zip(pattern_parts, arn_parts, strict=True)
+    )
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who makes a request, as the Principal element sees it."""
+
+    arn: str  # arn:aws:iam::111122223333:user/alice, ...:role/Admin, ...:root; a service: its principal name
+    account: str | None  # None for a service principal
+    kind: Literal["user", "role", "root", "service", "service-linked-role"]
+
+    @property
+    def is_service(self) -> bool:
+        return self.kind == "service"
+
+
+PrincipalMatch = Literal["direct", "account", "everyone"]
+
+
+def principal_match(principals: Principals, caller: Caller) -> PrincipalMatch | None:
+    """How a Principal element names the caller: directly (its ARN, or its service name), through
+    its account (delegation: the account's identity policies must allow too), as everyone, or not."""
+    if principals.everyone:
+        return "everyone"
+    if caller.is_service:
+        return "direct" if caller.arn in principals.by_type.get("Service", ()) else None
+    for value in principals.by_type.get("AWS", ()):
+        if value == caller.arn:
+            return "direct"
+        if caller.account and value in (caller.account, f"arn:aws:iam::{caller.account}:root"):
+            return "direct" if caller.kind == "root" else "account"
+    return None
