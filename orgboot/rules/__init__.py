@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from orgboot.rules.accounts import account_emails_unique, account_names_unique
+from orgboot.rules.documents import documents_are_valid_policies
 from orgboot.rules.logical_ids import logical_ids_distinct
 from orgboot.rules.member_roles import grants_within_role_targets, role_inline_policies_fit
 from orgboot.rules.organizational_units import ous_listed_once
@@ -24,6 +25,7 @@ RULES: tuple[Rule, ...] = (
     logical_ids_distinct,
     grants_within_role_targets,
     role_inline_policies_fit,
+    documents_are_valid_policies,
 )
 
 

@@ -6,9 +6,6 @@ from collections.abc import Iterator
 from orgboot.aws.policy_types import POLICY_TYPES
 from orgboot.spec import OrgSpec, Problem
 
-# Types whose documents are IAM-language policies: they need statements.
-_IAM_LANGUAGE = ("SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY")
-
 
 def policies_fit(spec: OrgSpec) -> Iterator[Problem]:
     for key, policy in spec.policies.items():
@@ -19,8 +16,6 @@ def policies_fit(spec: OrgSpec) -> Iterator[Problem]:
                 ("policies", key, "document"),
                 f"'{policy.document.path}' is {size} characters minified; a {policy.type} may have at most {limit}",
             )
-        if policy.type in _IAM_LANGUAGE and "Statement" not in policy.document.content:
-            yield Problem(("policies", key, "document"), f"'{policy.document.path}' has no Statement; a {policy.type} needs one")
 
 
 def attachments_per_target(spec: OrgSpec) -> Iterator[Problem]:

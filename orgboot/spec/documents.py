@@ -1,19 +1,31 @@
 """Policy documents org.yaml points at: JSON files, relative to org.yaml, read while validating."""
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, ValidationInfo, WithJsonSchema
 
+from orgboot.spec.problems import SpecError
+from orgboot.spec.yaml_source import parse_yaml
+
 
 @dataclass(frozen=True)
 class PolicyDocument:
-    """A policy file as written (path relative to org.yaml) and its parsed JSON."""
+    """A policy file as written (path relative to org.yaml), its parsed JSON, and where it is on
+    disk and each element's line (for messages about what is inside)."""
 
     path: str
     content: dict[str, Any]
+    file: str = ""  # the path to show in messages: relative to where orgboot runs, as org.yaml is
+    lines: Mapping[tuple[str | int, ...], int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line_of(self, path: tuple[str | int, ...]) -> int:
+        while path and path not in self.lines:
+            path = path[:-1]
+        return self.lines.get(path, 1)
 
     @property
     def name(self) -> str:
@@ -43,7 +55,15 @@ def load_policy_document(value: Any, info: ValidationInfo) -> PolicyDocument:
         raise ValueError(f"cannot read '{value}': {error.strerror}") from None
     if not isinstance(content, dict):
         raise ValueError(f"'{value}' must hold a JSON object, not {type(content).__name__}")
-    return PolicyDocument(path=value, content=content)
+    return PolicyDocument(path=value, content=content, file=str(file), lines=_json_lines(file))
+
+
+def _json_lines(file: Path) -> dict[tuple[str | int, ...], int]:
+    """The line of every element: JSON is YAML, whose parser keeps positions (json does not)."""
+    try:
+        return parse_yaml(file.read_text(encoding="utf-8"), str(file)).lines
+    except SpecError:
+        return {}
 
 
 DocumentFile = Annotated[

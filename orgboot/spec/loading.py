@@ -32,6 +32,9 @@ class ReadSpec:
 
     def locate(self, problem: Problem) -> LocatedProblem:
         """A problem found by a rule on the (partial) spec, at its place in the file."""
+        if problem.at is not None:
+            file, line, key = problem.at
+            return LocatedProblem(file, line, key, problem.message)
         loc = _original_loc(self._marked, problem.loc) if self._marked is not None else problem.loc
         return self._at(loc, problem.message)
 

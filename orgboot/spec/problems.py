@@ -7,10 +7,12 @@ Loc = tuple[str | int, ...]
 
 @dataclass(frozen=True)
 class Problem:
-    """A problem at a place in the spec, before it is given a file and line."""
+    """A problem at a place in the spec, before it is given a file and line; or, with `at`, at a
+    line of another file (a policy document) that the spec entry at `loc` points to."""
 
     loc: Loc
     message: str
+    at: tuple[str, int, str] | None = None  # (file, line, key inside that file)
 
 
 @dataclass(frozen=True)

@@ -31,3 +31,13 @@ def test_trust_requires_mfa():
     (statement,) = iam_documents.trust_account_with_mfa("123456789012")["Statement"]
     assert statement["Principal"] == {"AWS": "arn:aws:iam::123456789012:root"}
     assert statement["Condition"] == {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
+
+
+def test_every_document_orgboot_builds_passes_the_lint():
+    from orgboot.policy.lint import lint
+
+    assert lint(iam_documents.require_mfa(), "identity") == []
+    switch = {"Version": "2012-10-17", "Statement": [iam_documents.assume_role_in_org_paths("Admin", ["o-1/r-1/"], "AssumeAdmin")]}
+    assert lint(switch, "identity") == []
+    assert lint(iam_documents.trust_account_with_mfa("123456789012", 3600), "trust") == []
+    assert lint(iam_documents.trust_third_party("123456789012", "external-id"), "trust") == []

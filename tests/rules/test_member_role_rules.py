@@ -19,8 +19,12 @@ def test_grant_outside_several_targets_names_them_all(tmp_path):
 
 
 def inline_policy_of_size(size: int) -> str:
-    document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:G", "Resource": "*"}]}
-    document["Statement"][0]["Action"] = "s3:G" + "x" * (size - len(json.dumps(document, separators=(",", ":"))))
+    condition = {"StringEquals": {"aws:PrincipalArn": ""}}
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": condition}],
+    }
+    condition["StringEquals"]["aws:PrincipalArn"] = "x" * (size - len(json.dumps(document, separators=(",", ":"))))
     return json.dumps(document, separators=(",", ":"))
 
 

@@ -13,9 +13,12 @@ SPEC = BASE.replace("organization:\n  policy_types: [SERVICE_CONTROL_POLICY]\n",
 
 def policy_of_size(size: int) -> str:
     """A minified SCP of exactly `size` characters."""
-    document = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:X", "Resource": "*"}]}
-    padding = size - len(json.dumps(document, separators=(",", ":")))
-    document["Statement"][0]["Action"] = "s3:X" + "x" * padding
+    condition = {"StringEquals": {"aws:PrincipalArn": ""}}
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Deny", "Action": "s3:GetObject", "Resource": "*", "Condition": condition}],
+    }
+    condition["StringEquals"]["aws:PrincipalArn"] = "x" * (size - len(json.dumps(document, separators=(",", ":"))))
     text = json.dumps(document, separators=(",", ":"))
     assert len(text) == size
     return text
@@ -33,23 +36,18 @@ def test_scp_size_limit_is_inclusive(tmp_path, size, refused):
         assert load_spec(write(tmp_path, text, {"policies/big.json": policy_of_size(size)})).policies["big"]
 
 
-@pytest.mark.parametrize("policy_type", ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"])
-def test_iam_language_policies_need_statements(tmp_path, policy_type):
-    text = SPEC + f"policies:\n  empty: {{type: {policy_type}, document: policies/empty.json, targets: [Root]}}\n"
-    found = problems(tmp_path, text, {"policies/empty.json": '{"Version": "2012-10-17"}'})
-    assert found == [f"org.yaml:7: policies.empty.document: 'policies/empty.json' has no Statement; a {policy_type} needs one"]
-
-
 def test_management_policies_have_no_statements(tmp_path):
     tag_policy = {"tags": {"cost-center": {"tag_key": {"@@assign": "cost-center"}}}}
     text = SPEC + "policies:\n  tags: {type: TAG_POLICY, document: policies/tags.json, targets: [Root]}\n"
     assert load_spec(write(tmp_path, text, {"policies/tags.json": json.dumps(tag_policy)})).policies["tags"]
 
 
+RCP = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"}]})
+
+
 def attached(count: int, policy_type: str) -> str:
-    return "policies:\n" + "".join(
-        f"  p{i}: {{type: {policy_type}, document: policies/deny.json, targets: [Security]}}\n" for i in range(count)
-    )
+    document = "policies/rcp.json" if policy_type == "RESOURCE_CONTROL_POLICY" else "policies/deny.json"
+    return "policies:\n" + "".join(f"  p{i}: {{type: {policy_type}, document: {document}, targets: [Security]}}\n" for i in range(count))
 
 
 @pytest.mark.parametrize(
@@ -57,8 +55,8 @@ def attached(count: int, policy_type: str) -> str:
     [("SERVICE_CONTROL_POLICY", 9, "FullAWSAccess"), ("RESOURCE_CONTROL_POLICY", 4, "RCPFullAWSAccess")],
 )
 def test_attachments_per_target_count_aws_default_policy(tmp_path, policy_type, allowed, default):
-    assert load_spec(write(tmp_path, SPEC + attached(allowed, policy_type)))
-    found = problems(tmp_path, SPEC + attached(allowed + 1, policy_type))
+    assert load_spec(write(tmp_path, SPEC + attached(allowed, policy_type), {"policies/rcp.json": RCP}))
+    found = problems(tmp_path, SPEC + attached(allowed + 1, policy_type), {"policies/rcp.json": RCP})
     names = ", ".join(f"p{i}" for i in range(allowed + 1))
     assert found == [
         f"org.yaml:{7 + allowed}: policies.p{allowed}.targets: {allowed + 1} {policy_type} policies target 'Security' ({names});"

