@@ -6,6 +6,7 @@ from typing import Any
 
 import aws_cdk as cdk
 
+from orgboot.analysis.grants import guarded_roles
 from orgboot.aws.regions import HOME_REGION
 from orgboot.spec import OrgSpec
 from stacks.management_baseline_stack import ManagementBaselineStack
@@ -22,6 +23,7 @@ def build(app: cdk.App, spec: OrgSpec) -> list[cdk.Stack]:
         baseline=spec.management_baseline,
         organization_id=organization.root.organization_id,
         org_paths=organization.org_paths,
+        guarded_roles=guarded_roles(spec),
         env=env,
     )
     roles = MemberRolesStack(app, "MemberRolesStack", member_roles=spec.member_roles, ou_ids=organization.ou_ids, env=env)

@@ -1,13 +1,13 @@
 """ManagementBaselineStack: the management account's own baseline (CIS AWS Foundations):
 password policy, alias, billing alerts, groups with MFA, users, support role, organization trail."""
 
-import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 
+from orgboot.analysis.grants import group_grants
 from orgboot.policy import iam as iam_documents
 from orgboot.spec import Group, ManagementBaseline, logical_ids
 
@@ -29,6 +29,7 @@ class ManagementBaselineStack(Stack):
         baseline: ManagementBaseline,
         organization_id: str,
         org_paths: Mapping[str, str],
+        guarded_roles: Sequence[str],
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, id, description="orgboot: the management account's security baseline", **kwargs)
@@ -76,19 +77,17 @@ class ManagementBaselineStack(Stack):
             support_role_arn = support_role.role_arn
         self.groups: dict[str, iam.Group] = {}
         for name, group in baseline.groups.items():
-            statements = [
-                iam_documents.assume_role_in_org_paths(grant.role, [org_paths[ou] for ou in grant.ous], _sid("Assume", grant.role))
-                for grant in group.may_assume
-            ]
+            extra = []
             if support_role_arn is not None and baseline.support_role and name in baseline.support_role.assumable_by:
-                statements.append({"Sid": "AssumeSupportRole", "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": support_role_arn})
+                extra.append({"Sid": "AssumeSupportRole", "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": support_role_arn})
+            switch = iam_documents.switch_roles(group_grants(group, org_paths), guarded_roles, extra)
             self.groups[name] = BaselineGroup(
                 self,
                 f"Group-{name}",
                 group_name=name,
                 logical_id=logical_ids.group(name),
                 managed_policies=[self._managed_policy(p) for p in group.managed_policies] + ([require_mfa] if group.require_mfa else []),
-                inline_documents=_inline_documents(name, group, statements),
+                inline_documents=_inline_documents(name, group, switch),
             ).group
         for user_name, user in baseline.users.items():
             iam_user = iam.User(self, f"User-{user_name}", user_name=user_name, groups=[self.groups[g] for g in user.groups])
@@ -116,13 +115,9 @@ class ManagementBaselineStack(Stack):
         return self._imported[name_or_arn]
 
 
-def _inline_documents(group_name: str, group: Group, switch_statements: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def _inline_documents(group_name: str, group: Group, switch: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The group's inline policies by name: its files, and the roles it may switch into."""
     documents = {f"{group_name}-{document.name}": document.content for document in group.inline_policies}
-    if switch_statements:
-        documents[f"{group_name}-switch-roles"] = {"Version": "2012-10-17", "Statement": switch_statements}
+    if switch["Statement"]:
+        documents[f"{group_name}-switch-roles"] = switch
     return documents
-
-
-def _sid(prefix: str, name: str) -> str:
-    return prefix + re.sub(r"[^A-Za-z0-9]", "", name)

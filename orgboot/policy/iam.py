@@ -1,7 +1,8 @@
 """IAM policy documents as pure functions returning dicts: tested without synthesis.
 Arguments may be CDK tokens (strings) where a value is only known at deploy time."""
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 # Actions a user signed in without MFA may still call: enough to set up their own MFA device and
@@ -73,6 +74,33 @@ def assume_role_in_org_paths(role_name: str, org_paths: Sequence[str], sid: str)
         "Resource": f"arn:aws:iam::*:role/{role_name}",
         "Condition": {"ForAnyValue:StringLike": {"aws:ResourceOrgPaths": [f"{path}*" for path in org_paths]}},
     }
+
+
+def deny_assume_outside(role_name: str, org_paths: Sequence[str], sid: str) -> dict[str, Any]:
+    """Deny sts:AssumeRole on `role_name` outside `org_paths` (everywhere when there are none).
+
+    Why: a group holding a broad policy (AdministratorAccess allows sts:AssumeRole on "*") could
+    otherwise assume every role that trusts the management account, wherever it is deployed, and
+    the access matrix would be a wish, not a fact. An explicit deny decides whatever the allows
+    (IAM User Guide, "Policy evaluation logic"). ForAllValues is true when the role has no
+    organization path, so the role outside the organization is denied too."""
+    statement: dict[str, Any] = {"Sid": sid, "Effect": "Deny", "Action": "sts:AssumeRole", "Resource": f"arn:aws:iam::*:role/{role_name}"}
+    if org_paths:
+        statement["Condition"] = {"ForAllValues:StringNotLike": {"aws:ResourceOrgPaths": [f"{path}*" for path in org_paths]}}
+    return statement
+
+
+def switch_roles(grants: Mapping[str, Sequence[str]], guarded_roles: Sequence[str], extra: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+    """A group's policy for switching into member accounts: `grants` (role name -> organization
+    paths) allowed, and every role of `guarded_roles` (the roles orgboot deploys and the access
+    role) denied outside the group's grants, so that the group reaches exactly what it is granted."""
+    statements = [assume_role_in_org_paths(role, paths, _sid("Assume", role)) for role, paths in grants.items()]
+    statements += [deny_assume_outside(role, grants.get(role, ()), _sid("DenyAssumeOutsideGrants", role)) for role in guarded_roles]
+    return {"Version": "2012-10-17", "Statement": [*statements, *extra]}
+
+
+def _sid(prefix: str, name: str) -> str:
+    return prefix + re.sub(r"[^A-Za-z0-9]", "", name)
 
 
 def _trust(account_id: str, condition: dict[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from orgboot.rules import load_spec
 from orgboot.spec import SpecError
 from tests.conftest import EXAMPLE
 
-GOOD_POLICY = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}
+GOOD_POLICY = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "organizations:LeaveOrganization", "Resource": "*"}]}
 
 
 def write(tmp_path: Path, yaml_text: str, files: dict[str, str] | None = None) -> Path:

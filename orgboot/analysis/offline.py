@@ -1,0 +1,176 @@
+"""The organization a spec deploys, as the policy evaluator sees it, without AWS.
+
+Accounts, OUs and the organization get stand-in IDs (the real ones exist only after deploy):
+what matters to the evaluator is the shape, that is which account sits under which OUs, which
+policies are attached where, and which roles exist in each account with which policies. Every
+document is the one orgboot deploys: organization policies from their files, group policies from
+the same builders the stacks use, member roles from the catalogue, and AWS's own access role.
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from orgboot.analysis.grants import group_grants, guarded_roles
+from orgboot.aws import managed_policies
+from orgboot.aws.organizations import ACCESS_ROLE, ROOT
+from orgboot.aws.policy_types import POLICY_TYPES
+from orgboot.policy import iam as iam_documents
+from orgboot.policy.evaluation import Level, OrganizationPolicies
+from orgboot.policy.matching import Caller
+from orgboot.policy.statements import Policy, PolicyRef, parse
+from orgboot.spec import OrgSpec, parent_of
+
+MANAGEMENT_ACCOUNT = "000000000000"
+ORGANIZATION_ID, ROOT_ID = "o-orgboot", "r-orgboot"
+# The role service-managed StackSets create in every target account, and deploy through
+# (CloudFormation User Guide, "Activate trusted access for StackSets with AWS Organizations").
+STACKSETS_EXECUTION_ROLE = "stacksets-exec-00000000000000000000000000000000"
+
+# Organizations User Guide, "Accessing member accounts": AWS creates the access role with
+# AdministratorAccess, trusted by the management account.
+ACCESS_ROLE_TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{MANAGEMENT_ACCOUNT}:root"}, "Action": "sts:AssumeRole"}],
+}
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    trust: Policy
+    identity: tuple[Policy, ...]
+    boundary: Policy | None = None
+
+
+@dataclass(frozen=True)
+class Account:
+    """A member account: a real one of org.yaml (key set) or one standing for any account that
+    lands in an OU later (key None)."""
+
+    key: str | None
+    name: str
+    id: str
+    ou: str  # OU path or Root
+    org_path: str  # o-id/r-id/ou-id/.../account-id/
+    roles: dict[str, Role]
+
+    @property
+    def label(self) -> str:
+        return f"account {self.key}" if self.key else f"any account in {self.ou}"
+
+
+def managed_policy(name_or_arn: str, kind: str = "identity") -> Policy:
+    """An AWS managed policy's document from the catalogue; a customer managed ARN is unknown
+    offline and taken as allowing nothing."""
+    name = name_or_arn.removeprefix(managed_policies.ARN_PREFIX)
+    entry = managed_policies.catalogue().get(name)
+    document: dict[str, Any] = entry["Document"] if entry else {"Statement": []}
+    return parse(document, PolicyRef(name, kind))  # type: ignore[arg-type]
+
+
+class OfflineOrganization:
+    def __init__(self, spec: OrgSpec) -> None:
+        self.spec = spec
+        self.ou_ids = {ROOT: ROOT_ID, **{path: f"ou-{index:04d}" for index, path in enumerate(spec.ou_paths)}}
+        self.org_paths = {ROOT: f"{ORGANIZATION_ID}/{ROOT_ID}/"}
+        for path in spec.ou_paths:  # parents first
+            self.org_paths[path] = f"{self.org_paths[parent_of(path)]}{self.ou_ids[path]}/"
+        self.account_ids = {key: f"{100000000000 + index}" for index, key in enumerate(sorted(spec.accounts))}
+        self._parsed: dict[tuple[str, str, str], Policy] = {}
+
+    # Accounts -------------------------------------------------------------------------------
+
+    @cached_property
+    def accounts(self) -> list[Account]:
+        return [
+            self._account(key, account.name, self.account_ids[key], account.ou, account.role_name)
+            for key, account in self.spec.accounts.items()
+        ]
+
+    @cached_property
+    def placeholders(self) -> list[Account]:
+        """One stand-in account per OU (and the root): StackSets and grants reach accounts that
+        join later, so a problem in an empty OU is a problem waiting for its first account."""
+        return [
+            self._account(None, f"any account in {ou}", f"9{index:011d}", ou, None) for index, ou in enumerate((ROOT, *self.spec.ou_paths))
+        ]
+
+    def _account(self, key: str | None, name: str, account_id: str, ou: str, access_role: str | None) -> Account:
+        roles = {(access_role or ACCESS_ROLE): self._access_role(access_role or ACCESS_ROLE)}
+        for role_name, role in self.spec.member_roles.catalogue.items():
+            if any(target == ROOT or ou == target or ou.startswith(target + "/") for target in role.targets):
+                roles[role_name] = self._member_role(role_name)
+        return Account(key, name, account_id, ou, f"{self.org_paths[ou]}{account_id}/", roles)
+
+    def _access_role(self, name: str) -> Role:
+        return Role(
+            name, parse(ACCESS_ROLE_TRUST, PolicyRef(f"trust policy of {name}", "resource")), (managed_policy("AdministratorAccess"),)
+        )
+
+    def _member_role(self, name: str) -> Role:
+        role = self.spec.member_roles.catalogue[name]
+        if role.trust.third_party_account:
+            trust = iam_documents.trust_third_party(role.trust.third_party_account, "${ExternalId}")
+        else:
+            trust = iam_documents.trust_account_with_mfa(MANAGEMENT_ACCOUNT, role.trust.mfa_max_age_seconds)
+        identity = [managed_policy(p) for p in role.managed_policies]
+        identity += [parse(d.content, PolicyRef(f"{name}-{d.name}", "identity")) for d in role.inline_policies]
+        boundary = managed_policy(role.permissions_boundary, "boundary") if role.permissions_boundary else None
+        return Role(name, parse(trust, PolicyRef(f"trust policy of {name}", "resource")), tuple(identity), boundary)
+
+    def stacksets_execution_role(self, account: Account) -> Caller:
+        return Caller(f"arn:aws:iam::{account.id}:role/{STACKSETS_EXECUTION_ROLE}", account.id, "role")
+
+    # Organization policies -----------------------------------------------------------------------
+
+    def _chain(self, account: Account, policy_type: str, kind: str) -> tuple[Level, ...]:
+        default_name = POLICY_TYPES[policy_type].default_policy or ""
+        default = parse({"Version": "2012-10-17", "Statement": [_full_access(kind)]}, PolicyRef(default_name, kind))  # type: ignore[arg-type]
+        ous = account.ou.split("/") if account.ou != ROOT else []
+        levels = [(ROOT, "Root")] + [("/".join(ous[: i + 1]), f"OU {'/'.join(ous[: i + 1])}") for i in range(len(ous))]
+        if account.key:
+            levels.append((account.key, f"account {account.key}"))
+        chain = []
+        for target, label in levels:
+            attached = [
+                self._policy(key, label, kind)
+                for key, policy in self.spec.policies.items()
+                if policy.type == policy_type and target in policy.targets
+            ]
+            chain.append(Level(label, (default, *attached)))
+        return tuple(chain)
+
+    def _policy(self, key: str, label: str, kind: str) -> Policy:
+        if (key, label, kind) not in self._parsed:
+            ref = PolicyRef(key, kind, label)  # type: ignore[arg-type]
+            self._parsed[(key, label, kind)] = parse(self.spec.policies[key].document.content, ref)
+        return self._parsed[(key, label, kind)]
+
+    def organization_policies(self, accounts: list[Account]) -> OrganizationPolicies:
+        enabled = self.spec.organization.policy_types
+        scps = {a.id: self._chain(a, "SERVICE_CONTROL_POLICY", "scp") for a in accounts} if "SERVICE_CONTROL_POLICY" in enabled else {}
+        rcps = {a.id: self._chain(a, "RESOURCE_CONTROL_POLICY", "rcp") for a in accounts} if "RESOURCE_CONTROL_POLICY" in enabled else {}
+        return OrganizationPolicies(MANAGEMENT_ACCOUNT, scps, rcps)
+
+    # Groups of the management account ------------------------------------------------------------
+
+    def group_policies(self, name: str) -> tuple[Policy, ...]:
+        group = self.spec.management_baseline.groups[name]
+        policies = [managed_policy(p) for p in group.managed_policies]
+        if group.require_mfa:
+            policies.append(parse(iam_documents.require_mfa(), PolicyRef("RequireMFA", "identity")))
+        policies += [parse(d.content, PolicyRef(f"{name}-{d.name}", "identity")) for d in group.inline_policies]
+        switch = iam_documents.switch_roles(group_grants(group, self.org_paths), guarded_roles(self.spec))
+        policies.append(parse(switch, PolicyRef(f"{name}-switch-roles", "identity")))
+        return tuple(policies)
+
+    @staticmethod
+    def group_member(group: str) -> Caller:
+        return Caller(f"arn:aws:iam::{MANAGEMENT_ACCOUNT}:user/member-of-{group}", MANAGEMENT_ACCOUNT, "user")
+
+
+def _full_access(kind: str) -> dict[str, Any]:
+    """FullAWSAccess / RCPFullAWSAccess, attached everywhere their type is enabled (fact 27, 45)."""
+    statement: dict[str, Any] = {"Effect": "Allow", "Action": "*", "Resource": "*"}
+    return {**statement, "Principal": "*"} if kind == "rcp" else statement

@@ -1,0 +1,207 @@
+"""Lockout: no policy of org.yaml may cut the organization off from its own accounts.
+
+Checked with the policy evaluator on the organization the spec deploys (analysis/offline.py), for
+every member account and for an account joining any OU later, with each account's SCP and RCP
+chain from the root down:
+- the management account can assume the account's access role, and the role can act;
+- the StackSets execution role can deploy each member role where its StackSet targets;
+- every may_assume grant works where it says;
+- the global services (IAM, Organizations, STS, Support) keep working under a region deny.
+A failure names the accounts, the policy that denies, where it is attached, its statement, and
+what would fix it.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from orgboot.analysis.offline import MANAGEMENT_ACCOUNT, Account, OfflineOrganization, managed_policy
+from orgboot.aws.organizations import ACCESS_ROLE
+from orgboot.aws.regions import HOME_REGION
+from orgboot.policy.evaluation import Applicable, ContextValue, Decision, OrganizationPolicies, Request, evaluate
+from orgboot.policy.matching import Caller
+from orgboot.spec import OrgSpec, Problem
+from orgboot.spec.problems import Loc
+
+MFA = {"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "60"}
+# What the StackSets execution role does to deploy, update and remove a member role: the
+# CloudFormation stack calls, and the AWS::IAM::Role handlers' permissions (the resource type's
+# schema, handlers.create/update/delete.permissions).
+STACKSET_ACTIONS = (
+    "cloudformation:CreateStack", "cloudformation:UpdateStack", "cloudformation:DeleteStack",
+    "iam:CreateRole", "iam:GetRole", "iam:UpdateAssumeRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePolicy",
+    "iam:DetachRolePolicy", "iam:DeleteRolePolicy", "iam:DeleteRole",
+)  # fmt: skip
+# Global services whose endpoints live in us-east-1 (Organizations User Guide, "Deny access to AWS
+# based on the requested AWS Region", Considerations; docs/sources/policy-evaluation.md, fact 137).
+GLOBAL_ACTIONS = ("iam:ListRoles", "organizations:DescribeOrganization", "sts:GetCallerIdentity", "support:DescribeCases")
+ADMINISTRATOR_ACCESS = (managed_policy("AdministratorAccess"),)
+ADMINISTRATOR = Caller(f"arn:aws:iam::{MANAGEMENT_ACCOUNT}:user/orgboot-deployer", MANAGEMENT_ACCOUNT, "user")
+
+
+@dataclass(frozen=True)
+class _Failure:
+    loc: Loc
+    what: str  # "cannot assume OrganizationAccountAccessRole"
+    why: str  # the decision, in words, with the statement
+    fix: str
+
+
+def no_lockout(spec: OrgSpec) -> Iterator[Problem]:
+    offline = OfflineOrganization(spec)
+    accounts = [*offline.accounts, *offline.placeholders]
+    organization = offline.organization_policies(accounts)
+    failures: dict[_Failure, list[Account]] = defaultdict(list)
+    for account in accounts:
+        for failure in _check_account(offline, organization, account):
+            failures[failure].append(account)
+    for failure, affected in failures.items():
+        yield Problem(failure.loc, f"{_who(affected)} {failure.what}: {failure.why}; {failure.fix}")
+
+
+def _who(accounts: list[Account]) -> str:
+    real = [a.key for a in accounts if a.key]
+    if real:
+        shown = ", ".join(str(key) for key in real[:5]) + (f" and {len(real) - 5} more" if len(real) > 5 else "")
+        return f"in account{'s' if len(real) > 1 else ''} {shown},"
+    return f"in any account that joins {', '.join(a.ou for a in accounts[:3])},"
+
+
+def _denial(decision: Decision) -> tuple[Loc | None, str]:
+    """Where the deny comes from (the spec entry of an organization policy) and why, in words."""
+    if decision.decision == "explicit_deny":
+        statement = decision.statements[0]
+        loc = ("policies", statement.policy.name, "document") if statement.policy.kind in ("scp", "rcp") else None
+        return loc, f"{statement.policy.kind.upper() if statement.policy.kind in ('scp', 'rcp') else 'policy'} {statement.label} denies it"
+    return None, decision.reason
+
+
+def _check_account(offline: OfflineOrganization, organization: OrganizationPolicies, account: Account) -> Iterator[_Failure]:
+    spec = offline.spec
+    access_role = next(
+        name for name in account.roles if name == (spec.accounts[account.key].role_name if account.key else None) or name == ACCESS_ROLE
+    )
+    role_arn = f"arn:aws:iam::{account.id}:role/{access_role}"
+    context: dict[str, ContextValue] = {**MFA, "aws:ResourceOrgPaths": (account.org_path,), "aws:RequestedRegion": HOME_REGION}
+    account_loc: Loc = ("accounts", account.key) if account.key else ("organizational_units",)
+
+    # The management account reaches the account through its access role...
+    assume = evaluate(
+        Request(ADMINISTRATOR, "sts:AssumeRole", role_arn, account.id, context),
+        Applicable(identity=ADMINISTRATOR_ACCESS, trust=account.roles[access_role].trust),
+        organization,
+    )
+    if not assume.allowed:
+        loc, why = _denial(assume)
+        yield _Failure(
+            loc or account_loc,
+            f"the management account cannot assume {access_role}",
+            why,
+            f"exempt arn:aws:iam::*:role/{access_role} (a condition on aws:PrincipalArn) or move the deny elsewhere",
+        )
+    # ...and the role can act there.
+    access = Caller(role_arn, account.id, "role")
+    act = evaluate(
+        Request(access, "iam:ListRoles", "*", account.id, context), Applicable(identity=account.roles[access_role].identity), organization
+    )
+    if act.decision == "explicit_deny":
+        loc, why = _denial(act)
+        yield _Failure(
+            loc or account_loc,
+            f"{access_role} can do nothing",
+            why,
+            f"exempt arn:aws:iam::*:role/{access_role} with ArnNotLike on aws:PrincipalArn, as a quarantine SCP should",
+        )
+
+    # Nor may principals of this account be denied the access path: SCPs never restrict the
+    # management account (fact 28), so such a deny stops only delegated administrators and
+    # security tooling in member accounts, and is a lockout in waiting.
+    delegate = Caller(f"arn:aws:iam::{account.id}:role/delegated-administrator", account.id, "role")
+    chained = evaluate(
+        Request(delegate, "sts:AssumeRole", f"arn:aws:iam::{MANAGEMENT_ACCOUNT}:role/{access_role}", MANAGEMENT_ACCOUNT, context),
+        Applicable(identity=ADMINISTRATOR_ACCESS),
+        organization,
+    )
+    other_role = evaluate(
+        Request(delegate, "sts:AssumeRole", f"arn:aws:iam::{MANAGEMENT_ACCOUNT}:role/any-other-role", MANAGEMENT_ACCOUNT, context),
+        Applicable(identity=ADMINISTRATOR_ACCESS),
+        organization,
+    )
+    # Only a deny aimed at the access role: a quarantine or a region deny stops every role alike.
+    if chained.decision == "explicit_deny" and chained.statements[0].policy.kind == "scp" and other_role.decision != "explicit_deny":
+        loc, why = _denial(chained)
+        yield _Failure(
+            loc or account_loc,
+            f"principals cannot assume {access_role} in other accounts",
+            why,
+            "SCPs never restrict the management account, so this only cuts delegated administrators and security"
+            f" tooling off the organization's access path; protect {access_role} from change instead of denying its use",
+        )
+
+    # StackSets deploy each member role through the execution role, under the account's SCPs.
+    executor = offline.stacksets_execution_role(account)
+    for role in account.roles:
+        if role == access_role:
+            continue
+        for action in STACKSET_ACTIONS:
+            resource = "*" if action.startswith("cloudformation:") else f"arn:aws:iam::{account.id}:role/{role}"
+            decision = evaluate(
+                Request(executor, action, resource, account.id, context),
+                Applicable(identity=ADMINISTRATOR_ACCESS),
+                organization,
+            )
+            if not decision.allowed:
+                loc, why = _denial(decision)
+                yield _Failure(
+                    loc or ("member_roles", "catalogue", role, "targets"),
+                    f"StackSet orgboot-role-{role} cannot deploy ({action})",
+                    why,
+                    "exempt arn:aws:iam::*:role/stacksets-exec-* with ArnNotLike on aws:PrincipalArn,"
+                    " or take the OU out of the role's targets",
+                )
+                break
+
+    # Every grant works where it says.
+    for group_name, group in spec.management_baseline.groups.items():
+        policies = offline.group_policies(group_name)
+        for index, grant in enumerate(group.may_assume):
+            role = access_role if grant.role == ACCESS_ROLE else grant.role
+            covered = any(ou == "Root" or account.ou == ou or account.ou.startswith(ou + "/") for ou in grant.ous)
+            if not covered or role not in account.roles:
+                continue
+            decision = evaluate(
+                Request(offline.group_member(group_name), "sts:AssumeRole", f"arn:aws:iam::{account.id}:role/{role}", account.id, context),
+                Applicable(identity=policies, trust=account.roles[role].trust),
+                organization,
+            )
+            if not decision.allowed:
+                loc, why = _denial(decision)
+                yield _Failure(
+                    ("management_baseline", "groups", group_name, "may_assume", index, "role"),
+                    f"{group_name} cannot assume {role} as granted",
+                    why,
+                    "fix the trust or the denying policy, or drop the grant",
+                )
+
+    # Global services keep working under a region deny (a deny conditioned on aws:RequestedRegion).
+    workload = Caller(f"arn:aws:iam::{account.id}:role/any-workload", account.id, "role")
+    cut_off, denial = [], None
+    for action in GLOBAL_ACTIONS:
+        decision = evaluate(Request(workload, action, "*", account.id, context), Applicable(identity=ADMINISTRATOR_ACCESS), organization)
+        if decision.decision == "explicit_deny" and any(_on_region(st.condition) for st in decision.statements):
+            cut_off.append(action)
+            denial = denial or decision
+    if denial:
+        loc, why = _denial(denial)
+        yield _Failure(
+            loc or account_loc,
+            f"the global services are cut off ({', '.join(cut_off)} in {HOME_REGION})",
+            why,
+            "exempt them with NotAction (iam:*, organizations:*, sts:*, support:* and the others AWS Control Tower's"
+            " region deny lists), or allow us-east-1",
+        )
+
+
+def _on_region(condition: Mapping[str, Mapping[str, Any]]) -> bool:
+    return any(isinstance(keys, Mapping) and any(str(key).lower() == "aws:requestedregion" for key in keys) for keys in condition.values())

@@ -1,0 +1,113 @@
+"""Lockout checks: the organization must keep reaching its accounts (the evaluator decides)."""
+
+import json
+
+from orgboot.rules import load_spec
+from tests.spec.test_loader import problems, write
+
+SPEC = """\
+organization:
+  policy_types: [SERVICE_CONTROL_POLICY, RESOURCE_CONTROL_POLICY]
+organizational_units: [Workloads, Suspended]
+accounts:
+  shop: {name: Shop, email: shop@example.com, ou: Workloads}
+"""
+ROLES = """\
+member_roles:
+  catalogue:
+    ReadOnly: {managed_policies: [ReadOnlyAccess], targets: [Root]}
+    Audit: {trust: {third_party_account: '999988887777'}, targets: [Workloads]}
+"""
+
+
+def document(*statements):
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def scp(name, target, *statements, kind="SERVICE_CONTROL_POLICY"):
+    return f"  {name}: {{type: {kind}, document: policies/{name}.json, targets: [{target}]}}\n", {
+        f"policies/{name}.json": document(*statements)
+    }
+
+
+def check(tmp_path, *policies, extra=""):
+    text = SPEC + extra + "policies:\n" + "".join(p[0] for p in policies)
+    files = {name: content for _, f in policies for name, content in f.items()}
+    return problems(tmp_path, text, files)
+
+
+REGION_DENY_WITHOUT_EXEMPTIONS = {
+    "Sid": "OnlyEurope", "Effect": "Deny", "Action": "*", "Resource": "*",
+    "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["eu-west-1"]}},
+}  # fmt: skip
+
+
+def test_a_region_deny_without_the_global_service_exemptions_is_a_lockout(tmp_path):
+    (found, *_) = [p for p in check(tmp_path, scp("regions", "Root", REGION_DENY_WITHOUT_EXEMPTIONS)) if "global services" in p]
+    assert found.startswith("org.yaml:7: policies.regions.document: in account shop, the global services are cut off")
+    assert "SCP regions attached to Root: statement 'OnlyEurope' denies it" in found
+    assert "exempt them with NotAction" in found
+
+
+def test_a_region_deny_with_the_exemptions_is_fine(tmp_path):
+    exempt = {**REGION_DENY_WITHOUT_EXEMPTIONS, "Action": None, "NotAction": ["iam:*", "organizations:*", "sts:*", "support:*"]}
+    del exempt["Action"]
+    text = SPEC + "policies:\n" + scp("regions", "Root", exempt)[0]
+    assert load_spec(write(tmp_path, text, {"policies/regions.json": document(exempt)}))
+
+
+def test_an_scp_denying_the_access_role_is_refused(tmp_path):
+    deny = {
+        "Sid": "NoAccessRole",
+        "Effect": "Deny",
+        "Action": "sts:AssumeRole",
+        "Resource": "arn:aws:iam::*:role/OrganizationAccountAccessRole",
+    }
+    found = check(tmp_path, scp("no-access", "Root", deny))
+    assert found == [
+        "org.yaml:7: policies.no-access.document: in account shop, principals cannot assume OrganizationAccountAccessRole in other"
+        " accounts: SCP no-access attached to Root: statement 'NoAccessRole' denies it; SCPs never restrict the management account,"
+        " so this only cuts delegated administrators and security tooling off the organization's access path; protect"
+        " OrganizationAccountAccessRole from change instead of denying its use"
+    ]
+
+
+def test_an_rcp_denying_assume_role_locks_the_management_account_out(tmp_path):
+    deny = {"Sid": "NoAssume", "Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole", "Resource": "*"}
+    found = check(tmp_path, scp("no-assume", "Workloads", deny, kind="RESOURCE_CONTROL_POLICY"))
+    assert found == [
+        "org.yaml:7: policies.no-assume.document: in account shop, the management account cannot assume OrganizationAccountAccessRole:"
+        " RCP no-assume attached to OU Workloads: statement 'NoAssume' denies it; exempt arn:aws:iam::*:role/OrganizationAccountAccessRole"
+        " (a condition on aws:PrincipalArn) or move the deny elsewhere"
+    ]
+
+
+def test_a_deny_all_under_a_stack_set_target_is_refused_even_before_an_account_lands_there(tmp_path):
+    deny_all = {"Sid": "DenyAll", "Effect": "Deny", "Action": "*", "Resource": "*"}
+    found = check(tmp_path, scp("quarantine", "Suspended", deny_all), extra=ROLES)
+    assert any(
+        p.startswith(
+            "org.yaml:11: policies.quarantine.document: in any account that joins Suspended, StackSet orgboot-role-ReadOnly cannot deploy"
+        )
+        for p in found
+    ), found
+    assert any("in any account that joins Suspended, OrganizationAccountAccessRole can do nothing" in p for p in found), found
+
+
+def test_a_quarantine_exempting_the_organizations_roles_is_fine(tmp_path):
+    quarantine = {
+        "Effect": "Deny", "Action": "*", "Resource": "*",
+        "Condition": {"ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/OrganizationAccountAccessRole", "arn:aws:iam::*:role/stacksets-exec-*"]}},
+    }  # fmt: skip
+    text = SPEC + ROLES + "policies:\n" + scp("quarantine", "Suspended", quarantine)[0]
+    assert load_spec(write(tmp_path, text, {"policies/quarantine.json": document(quarantine)}))
+
+
+def test_a_grant_the_trust_policy_refuses_is_reported_at_the_grant(tmp_path):
+    grant = "management_baseline:\n  groups:\n    Auditors: {may_assume: [{role: Audit, ous: [Workloads]}]}\n"
+    found = problems(tmp_path, SPEC + ROLES + grant)
+    assert found == [
+        "org.yaml:12: management_baseline.groups.Auditors.may_assume.0.role: in account shop, Auditors cannot assume Audit as granted:"
+        " the trust policy of trust policy of Audit does not allow arn:aws:iam::000000000000:user/member-of-Auditors;"
+        " fix the trust or the denying policy, or drop the grant"
+    ]
