@@ -1,33 +1,97 @@
-"""Who can become what, where: the access matrix, computed from deployed state (the groups'
-sts:AssumeRole grants, each account's place in the organization, and the roles that exist in it)."""
+"""Who can become what, where: the access matrix, decided by the policy evaluator.
 
-import fnmatch
+Computed twice, the same way: from a spec, offline (what the organization will allow once
+deployed), and from state read from AWS (what it allows now). A group member is taken as signed
+in with MFA; each member account's SCP and RCP chain applies; a role appears where the group's
+policies and the role's trust both let the member in.
+"""
+
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from orgboot.analysis.offline import OfflineOrganization
+from orgboot.policy.evaluation import Applicable, ContextValue, Level, OrganizationPolicies, Request, evaluate
+from orgboot.policy.matching import Caller
+from orgboot.policy.statements import Policy, PolicyRef, parse
+from orgboot.spec import OrgSpec
 from orgboot.state.baseline import Baseline
+from orgboot.state.member_roles import RoleView
 from orgboot.state.organization import Organization
+
+SIGNED_IN_WITH_MFA: dict[str, ContextValue] = {"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "60"}
 
 
 @dataclass(frozen=True)
 class Access:
     group: str
     role: str
-    accounts: tuple[str, ...]  # account names where the role exists and the grant reaches
+    accounts: tuple[str, ...]  # names of the accounts where the group can become the role
 
 
-def access_matrix(baseline: Baseline, organization: Organization, member_roles: dict[str, set[str]]) -> list[Access]:
-    names = {account_id: node.name for account_id, node in organization.accounts().items()}
+def _rows(group: str, reached: dict[str, list[str]]) -> list[Access]:
+    return [Access(group, role, tuple(sorted(reached[role]))) for role in sorted(reached)]
+
+
+def _context(org_path: str) -> dict[str, ContextValue]:
+    return {**SIGNED_IN_WITH_MFA, "aws:ResourceOrgPaths": (org_path,)}
+
+
+def spec_access(spec: OrgSpec) -> list[Access]:
+    """The access matrix of the organization `spec` deploys, offline."""
+    offline = OfflineOrganization(spec)
+    organization = offline.organization_policies(offline.accounts)
+    matrix = []
+    for group in spec.management_baseline.groups:
+        policies = offline.group_policies(group)
+        reached: dict[str, list[str]] = {}
+        for account in offline.accounts:
+            for role_name, role in account.roles.items():
+                arn = f"arn:aws:iam::{account.id}:role/{role_name}"
+                request = Request(offline.group_member(group), "sts:AssumeRole", arn, account.id, _context(account.org_path))
+                if evaluate(request, Applicable(identity=policies, trust=role.trust), organization).allowed:
+                    reached.setdefault(role_name, []).append(account.name)
+        matrix += _rows(group, reached)
+    return matrix
+
+
+def state_access(baseline: Baseline, organization: Organization, member_roles: Mapping[str, Mapping[str, RoleView]]) -> list[Access]:
+    """The access matrix of a deployed organization, from what AWS holds."""
+    management = organization.management_account_id
     paths = organization.org_paths()
+    names = {account_id: node.name for account_id, node in organization.accounts().items()}
+    policies = _organization_policies(organization, list(member_roles))
     matrix = []
     for group_name, group in baseline.groups.items():
-        for role_arn, org_paths in group.assumable_roles:
-            if not org_paths:  # a role of the management account itself
-                continue
-            role = role_arn.rsplit("/", 1)[-1]
-            reached = sorted(
-                names[account_id]
-                for account_id, roles in member_roles.items()
-                if role in roles and any(fnmatch.fnmatchcase(paths[account_id], pattern) for pattern in org_paths)
-            )
-            matrix.append(Access(group_name, role, tuple(reached)))
+        identity = tuple(parse(document, PolicyRef(name, "identity")) for name, document in group.documents)
+        caller = Caller(f"arn:aws:iam::{management}:user/member-of-{group_name}", management, "user")
+        reached: dict[str, list[str]] = {}
+        for account_id, roles in member_roles.items():
+            for role_name, role in roles.items():
+                trust = parse(role.trust, PolicyRef(f"trust policy of {role_name}", "resource"))
+                request = Request(
+                    caller, "sts:AssumeRole", f"arn:aws:iam::{account_id}:role/{role_name}", account_id, _context(paths[account_id])
+                )
+                if evaluate(request, Applicable(identity=identity, trust=trust), policies).allowed:
+                    reached.setdefault(role_name, []).append(names[account_id])
+        matrix += _rows(group_name, reached)
     return matrix
+
+
+def _organization_policies(organization: Organization, account_ids: list[str]) -> OrganizationPolicies:
+    chains: dict[str, dict[str, tuple[Level, ...]]] = {"SERVICE_CONTROL_POLICY": {}, "RESOURCE_CONTROL_POLICY": {}}
+    kinds = {"SERVICE_CONTROL_POLICY": "scp", "RESOURCE_CONTROL_POLICY": "rcp"}
+    for policy_type, kind in kinds.items():
+        if policy_type not in organization.enabled_policy_types:
+            continue
+        for account_id in account_ids:
+            levels = []
+            for node in organization.chain(account_id):
+                label = "Root" if node.kind == "root" else f"OU {node.path}" if node.kind == "ou" else f"account {node.name}"
+                attached: list[Policy] = [
+                    parse(organization.documents[name], PolicyRef(name, kind, label))  # type: ignore[arg-type]
+                    for name in node.policies.get(policy_type, [])
+                    if name in organization.documents
+                ]
+                levels.append(Level(label, tuple(attached)))
+            chains[policy_type][account_id] = tuple(levels)
+    return OrganizationPolicies(organization.management_account_id, chains["SERVICE_CONTROL_POLICY"], chains["RESOURCE_CONTROL_POLICY"])

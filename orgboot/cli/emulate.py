@@ -37,7 +37,7 @@ def _parameter(text: str) -> tuple[str, str]:
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     # Imported here: moto and boto3 take a second to load; validate should not pay for it.
-    from orgboot.analysis.access import access_matrix
+    from orgboot.analysis.access import state_access
     from orgboot.emulator import Engine, deploy_assembly, emulated_aws, management
     from orgboot.emulator.assembly import read_assembly, secret_parameters
     from orgboot.emulator.aws import assume
@@ -65,5 +65,5 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         out.print(baseline_report(baseline, organization))
         out.print()
         member_roles = read_member_roles(organization, assume)
-        out.print(access_report(access_matrix(baseline, organization, member_roles), len(member_roles)))
+        out.print(access_report(state_access(baseline, organization, member_roles), len(member_roles)))
     return 0

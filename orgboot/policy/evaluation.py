@@ -173,7 +173,7 @@ def evaluate(request: Request, applicable: Applicable, organization: Organizatio
         return Decision("allow", tuple(direct), "the resource policy allows the caller", tuple(steps))
     if applicable.trust is not None and not granted:
         # A role's trust policy must allow the caller, even in its own account (facts 6, 127).
-        return Decision("implicit_deny", (), f"the trust policy of {applicable.trust.ref.name} does not allow {caller.arn}", tuple(steps))
+        return Decision("implicit_deny", (), f"{applicable.trust.ref.name} does not allow {caller.arn}", tuple(steps))
     if cross_account and not granted:
         # Cross-account: the resource's side must allow too (fact 18).
         return Decision("implicit_deny", (), f"no resource policy in account {resource_account} allows {caller.arn}", tuple(steps))

@@ -1,11 +1,11 @@
 """The management-account baseline as AWS holds it: alias, password policy, billing alerts,
 groups, roles, trails."""
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote
 
+from orgboot.state.iam_policies import document as _document
+from orgboot.state.iam_policies import identity_documents
 from orgboot.state.pages import all_items
 
 
@@ -15,6 +15,7 @@ class GroupView:
     inline_policies: dict[str, dict[str, Any]]
     members: list[str]
     assumable_roles: list[tuple[str, list[str]]] = field(default_factory=list)  # (role ARN pattern, org paths)
+    documents: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # every policy: (name, document)
 
 
 @dataclass
@@ -27,12 +28,6 @@ class Baseline:
     groups: dict[str, GroupView]
     roles: dict[str, dict[str, Any]]  # name -> {"trust": ..., "managed_policies": [...]}
     trails: list[dict[str, Any]]
-
-
-def _document(value: Any) -> dict[str, Any]:
-    """IAM returns documents URL-encoded; moto sometimes already decoded."""
-    document: dict[str, Any] = json.loads(unquote(value)) if isinstance(value, str) else value
-    return document
 
 
 def _assumable(documents: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
@@ -78,6 +73,7 @@ def read_baseline(aws: Any) -> Baseline:
             inline_policies=inline,
             members=sorted(u["UserName"] for u in all_items(iam, "get_group", "Users", GroupName=name)),
             assumable_roles=_assumable(list(inline.values())),
+            documents=identity_documents(iam, "group", name),
         )
     roles = {
         role["RoleName"]: {

@@ -1,6 +1,7 @@
 """The organization as AWS holds it: the tree of OUs and accounts, tags, and the policies attached
 at each level."""
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,21 @@ class Organization:
     management_account_id: str
     enabled_policy_types: list[str]
     root: Node
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)  # SCP and RCP name -> content
+
+    def chain(self, account_id: str) -> list[Node]:
+        """The root, the OUs down to the account, and the account: where its SCPs and RCPs attach."""
+
+        def down(node: Node, path: list[Node]) -> list[Node] | None:
+            if node.id == account_id:
+                return [*path, node]
+            for child in node.children:
+                found = down(child, [*path, node])
+                if found:
+                    return found
+            return None
+
+        return down(self.root, []) or []
 
     def accounts(self) -> dict[str, Node]:
         return {node.id: node for node in self.root.walk() if node.kind == "account"}
@@ -86,4 +102,10 @@ def read_organization(organizations: Any) -> Organization:
 
     root_node = Node(root["Id"], "Root", "root", policies(root["Id"]), path="Root")
     root_node.children = children(root_node)
-    return Organization(description["Id"], description["MasterAccountId"], enabled, root_node)
+    documents = {
+        policy["Name"]: json.loads(organizations.describe_policy(PolicyId=policy["Id"])["Policy"]["Content"])
+        for policy_type in enabled
+        if policy_type in ("SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY")
+        for policy in all_items(organizations, "list_policies", "Policies", Filter=policy_type)
+    }
+    return Organization(description["Id"], description["MasterAccountId"], enabled, root_node, documents)

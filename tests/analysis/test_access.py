@@ -1,43 +1,46 @@
-"""The access matrix from state: which group can become which role in which accounts."""
+"""The access matrix: decided by the evaluator, from a spec offline and from deployed state."""
 
-from orgboot.analysis.access import Access, access_matrix
-from orgboot.state.baseline import Baseline, GroupView
-from orgboot.state.organization import Node, Organization
+from orgboot.analysis.access import Access, spec_access, state_access
+from orgboot.analysis.offline import OfflineOrganization
+from orgboot.emulator import Engine, deploy_assembly, emulated_aws, management
+from orgboot.emulator.aws import assume
+from orgboot.policy.evaluation import Applicable, Request, evaluate
+from orgboot.state.baseline import read_baseline
+from orgboot.state.member_roles import read_member_roles
+from orgboot.state.organization import read_organization
+from tests.conftest import EXAMPLE_PARAMETERS
 
-# o-1 / r-1 / (ou-prod: prod-a, prod-b) (ou-dev: dev-a) + management account
-ROOT = Node(
-    "r-1",
-    "Root",
-    "root",
-    path="Root",
-    children=[
-        Node("ou-prod", "Prod", "ou", path="Prod", children=[Node("111", "Prod A", "account"), Node("112", "Prod B", "account")]),
-        Node("ou-dev", "Dev", "ou", path="Dev", children=[Node("221", "Dev A", "account")]),
-        Node("999", "Management", "account"),
-    ],
-)
-ORGANIZATION = Organization("o-1", "999", ["SERVICE_CONTROL_POLICY"], ROOT)
+EVERY_ACCOUNT = ("Audit", "Log Archive", "Network", "Sandbox Alice", "Shop Dev", "Shop Prod")
 
 
-def baseline(grants: list[tuple[str, list[str]]]) -> Baseline:
-    group = GroupView(managed_policies=[], inline_policies={}, members=[], assumable_roles=grants)
-    return Baseline(None, None, [], {}, [], {"Ops": group}, {}, [])
+def test_the_example_grants_exactly_what_org_yaml_says(example_spec):
+    assert spec_access(example_spec) == [
+        Access("Admins", "Admin", ("Sandbox Alice", "Shop Dev", "Shop Prod")),  # Workloads and Sandbox only
+        Access("Admins", "OrganizationAccountAccessRole", EVERY_ACCOUNT),
+        Access("Admins", "ReadOnly", EVERY_ACCOUNT),
+        Access("Auditors", "ReadOnly", EVERY_ACCOUNT),
+    ]
 
 
-def test_a_grant_reaches_the_accounts_under_its_paths_where_the_role_exists():
-    roles = {"111": {"Admin"}, "112": {"ReadOnly"}, "221": {"Admin"}}
-    matrix = access_matrix(baseline([("arn:aws:iam::*:role/Admin", ["o-1/r-1/ou-prod/*"])]), ORGANIZATION, roles)
-    assert matrix == [Access("Ops", "Admin", ("Prod A",))]  # Prod B lacks the role; Dev A is outside the path
+def test_administrator_access_alone_would_reach_admin_everywhere_the_guard_stops_it(example_spec):
+    # The bug the guard fixes: AdministratorAccess allows sts:AssumeRole on "*" and Admin trusts
+    # the management account, so without the deny outside the grants Admins reach Admin in Audit.
+    offline = OfflineOrganization(example_spec)
+    audit = next(a for a in offline.accounts if a.key == "audit")
+    request = Request(offline.group_member("Admins"), "sts:AssumeRole", f"arn:aws:iam::{audit.id}:role/Admin", audit.id,
+                      {"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "60", "aws:ResourceOrgPaths": (audit.org_path,)})  # fmt: skip
+    policies = offline.group_policies("Admins")
+    organization = offline.organization_policies(offline.accounts)
+    without_guard = tuple(p for p in policies if not p.ref.name.endswith("switch-roles"))
+    assert evaluate(request, Applicable(identity=without_guard, trust=audit.roles["Admin"].trust), organization).allowed
+    decision = evaluate(request, Applicable(identity=policies, trust=audit.roles["Admin"].trust), organization)
+    assert decision.decision == "explicit_deny"
+    assert decision.statements[0].sid == "DenyAssumeOutsideGrantsAdmin"
 
 
-def test_a_root_grant_reaches_every_account_with_the_role_sorted_by_name():
-    roles = {"111": {"Admin"}, "112": {"Admin"}, "221": {"Admin"}}
-    matrix = access_matrix(baseline([("arn:aws:iam::*:role/Admin", ["o-1/r-1/*"])]), ORGANIZATION, roles)
-    assert matrix == [Access("Ops", "Admin", ("Dev A", "Prod A", "Prod B"))]
-
-
-def test_several_paths_and_grants_without_paths():
-    roles = {"111": {"Admin"}, "112": {"Admin"}, "221": {"Admin"}}
-    grants = [("arn:aws:iam::*:role/Admin", ["o-1/r-1/ou-dev/*", "o-1/r-1/ou-prod/*"]), ("arn:aws:iam::999:role/AWSSupport", [])]
-    matrix = access_matrix(baseline(grants), ORGANIZATION, roles)
-    assert matrix == [Access("Ops", "Admin", ("Dev A", "Prod A", "Prod B"))]  # the management account's own role is not listed
+def test_the_deployed_matrix_agrees_with_the_spec(example_spec, example_assembly):
+    with emulated_aws():
+        deploy_assembly(Engine(), example_assembly, EXAMPLE_PARAMETERS)
+        organization = read_organization(management().client("organizations"))
+        deployed = state_access(read_baseline(management()), organization, read_member_roles(organization, assume))
+    assert deployed == spec_access(example_spec)

@@ -93,8 +93,8 @@ def test_emulate_prints_the_organization_tree(example_assembly):
     matrix = out[out.index("Access matrix") :]
     rows = [" ".join(line.split()) for line in matrix.splitlines()[3:] if line.strip()]
     assert rows == [
-        "Admins OrganizationAccountAccessRole all member accounts",
         "Admins Admin Sandbox Alice, Shop Dev, Shop Prod",
+        "Admins OrganizationAccountAccessRole all member accounts",
         "Admins ReadOnly all member accounts",
         "Auditors ReadOnly all member accounts",
     ]

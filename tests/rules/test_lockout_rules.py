@@ -108,6 +108,6 @@ def test_a_grant_the_trust_policy_refuses_is_reported_at_the_grant(tmp_path):
     found = problems(tmp_path, SPEC + ROLES + grant)
     assert found == [
         "org.yaml:12: management_baseline.groups.Auditors.may_assume.0.role: in account shop, Auditors cannot assume Audit as granted:"
-        " the trust policy of trust policy of Audit does not allow arn:aws:iam::000000000000:user/member-of-Auditors;"
+        " trust policy of Audit does not allow arn:aws:iam::000000000000:user/member-of-Auditors;"
         " fix the trust or the denying policy, or drop the grant"
     ]
