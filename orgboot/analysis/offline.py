@@ -8,7 +8,7 @@ the same builders the stacks use, member roles from the catalogue, and AWS's own
 """
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 from orgboot.analysis.grants import group_grants, guarded_roles
@@ -60,6 +60,7 @@ class Account:
         return f"account {self.key}" if self.key else f"any account in {self.ou}"
 
 
+@cache
 def managed_policy(name_or_arn: str, kind: str = "identity") -> Policy:
     """An AWS managed policy's document from the catalogue; a customer managed ARN is unknown
     offline and taken as allowing nothing."""
@@ -103,11 +104,13 @@ class OfflineOrganization:
                 roles[role_name] = self._member_role(role_name)
         return Account(key, name, account_id, ou, f"{self.org_paths[ou]}{account_id}/", roles)
 
+    @cache  # noqa: B019 (one instance per validation: the cache goes with it)
     def _access_role(self, name: str) -> Role:
         return Role(
             name, parse(ACCESS_ROLE_TRUST, PolicyRef(f"trust policy of {name}", "resource")), (managed_policy("AdministratorAccess"),)
         )
 
+    @cache  # noqa: B019 (one instance per validation: the cache goes with it)
     def _member_role(self, name: str) -> Role:
         role = self.spec.member_roles.catalogue[name]
         if role.trust.third_party_account:
@@ -155,6 +158,7 @@ class OfflineOrganization:
 
     # Groups of the management account ------------------------------------------------------------
 
+    @cache  # noqa: B019 (one instance per validation: the cache goes with it)
     def group_policies(self, name: str) -> tuple[Policy, ...]:
         group = self.spec.management_baseline.groups[name]
         policies = [managed_policy(p) for p in group.managed_policies]

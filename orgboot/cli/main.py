@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from rich.console import Console
 
 from orgboot import __version__
-from orgboot.cli import emulate, schema, validate
+from orgboot.cli import emulate, schema, simulate, validate
 from orgboot.spec import SpecError
 
 OK, FINDINGS, USAGE, INTERNAL_ERROR = 0, 1, 2, 3
@@ -38,7 +38,7 @@ def parser() -> argparse.ArgumentParser:
     )
     root.add_argument("--version", action="version", version=f"orgboot {__version__}")
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in (validate, schema, emulate):
+    for command in (validate, simulate, schema, emulate):
         command.add_parser(commands, _common(subcommand=True))
     return root
 

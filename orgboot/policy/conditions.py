@@ -18,6 +18,7 @@ import ipaddress
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from orgboot.policy.matching import arn_like
@@ -68,9 +69,13 @@ def _binary(value: str, policy: str) -> bool:
         return value == policy
 
 
+@lru_cache(maxsize=65_536)
+def _like_pattern(policy: str) -> re.Pattern[str]:
+    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in policy), re.DOTALL)
+
+
 def _like_case_sensitive(value: str, policy: str) -> bool:
-    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in policy)
-    return re.fullmatch(regex, value, re.DOTALL) is not None
+    return _like_pattern(policy).fullmatch(value) is not None
 
 
 # Operator (without IfExists or a set prefix) -> (match of one value, negated, takes variables)

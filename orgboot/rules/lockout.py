@@ -50,12 +50,20 @@ class _Failure:
 
 def no_lockout(spec: OrgSpec) -> Iterator[Problem]:
     offline = OfflineOrganization(spec)
-    accounts = [*offline.accounts, *offline.placeholders]
-    organization = offline.organization_policies(accounts)
+    # An account with no policy attached to it and the default access role behaves exactly as the
+    # stand-in of its OU: only the stand-ins and the accounts that differ are evaluated.
+    targeted = {target for policy in spec.policies.values() for target in policy.targets}
+    distinct = [a for a in offline.accounts if a.key in targeted or spec.accounts[str(a.key)].role_name]
+    alike: dict[str, list[Account]] = defaultdict(list)
+    for account in offline.accounts:
+        if account not in distinct:
+            alike[account.ou].append(account)
+    evaluated = [*offline.placeholders, *distinct]
+    organization = offline.organization_policies(evaluated)
     failures: dict[_Failure, list[Account]] = defaultdict(list)
-    for account in accounts:
+    for account in evaluated:
         for failure in _check_account(offline, organization, account):
-            failures[failure].append(account)
+            failures[failure] += [account, *(alike[account.ou] if account.key is None else [])]
     for failure, affected in failures.items():
         yield Problem(failure.loc, f"{_who(affected)} {failure.what}: {failure.why}; {failure.fix}")
 

@@ -204,3 +204,45 @@ def test_emulate_refuses_parameters_as_cloudformation_does(tmp_path, parameter, 
     result = orgboot("emulate", str(assembly), "--parameter", parameter)
     assert result.returncode == 1, result.stderr
     assert f"emulated deploy failed: {message}" in result.stderr
+
+
+def test_simulate_decides_from_the_spec_alone():
+    allowed = orgboot("simulate", str(EXAMPLE), "--account", "shop-prod", "--principal", "Admin", "--action", "iam:CreateUser")
+    assert allowed.returncode == 0, allowed.stderr
+    assert allowed.stdout.splitlines()[0] == "allow: allowed"
+    assert "  SCP at OU Workloads/Prod: FullAWSAccess: statement 1" in allowed.stdout
+    denied = orgboot("simulate", str(EXAMPLE), "--account", "shop-dev", "--principal", "arn:aws:iam::123456789012:role/app",
+                     "--action", "ec2:RunInstances", "--context", "aws:RequestedRegion=ap-south-1", "--json")  # fmt: skip
+    decision = json.loads(denied.stdout)
+    assert decision["decision"] == "explicit_deny"
+    assert decision["statements"] == [
+        {
+            "policy": "region-allowlist",
+            "kind": "scp",
+            "attached_at": "OU Workloads/Dev",
+            "sid": "DenyOutsideApprovedRegions",
+            "statement": "1",
+        }
+    ]
+
+
+def test_simulate_the_guard_on_a_grant():
+    args = ["simulate", str(EXAMPLE), "--account", "management", "--principal", "Admins", "--action", "sts:AssumeRole",
+            "--context", "aws:MultiFactorAuthPresent=true", "--context", "aws:MultiFactorAuthAge=60"]  # fmt: skip
+    audit = orgboot(*args, "--resource-account", "audit", "--resource", "arn:aws:iam::ACCOUNT:role/Admin")
+    assert audit.stdout.splitlines() == [
+        "explicit deny: explicitly denied",
+        "  denied by Admins-switch-roles: statement 'DenyAssumeOutsideGrantsAdmin'",
+    ]
+    shop = orgboot(*args, "--resource-account", "shop-dev", "--resource", "arn:aws:iam::ACCOUNT:role/Admin")
+    assert shop.stdout.splitlines()[0] == "allow: allowed"
+    assert "trust policy of Admin: statement 1" in shop.stdout
+
+
+def test_simulate_refuses_what_the_spec_does_not_have():
+    result = orgboot("simulate", str(EXAMPLE), "--account", "nowhere", "--principal", "Admin", "--action", "s3:GetObject")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert (
+        "no account 'nowhere' in the spec (accounts: audit, log-archive, network, sandbox-alice, shop-dev, shop-prod; or 'management')"
+        in result.stderr
+    )

@@ -1,0 +1,36 @@
+"""Generates organizations in the example's shape at any size, for benchmarks and scale tests:
+N accounts in N/20 OUs (under the example's top-level OUs), the example's policies, two tags per
+account. `python bench/generate.py 5000 /tmp/org-5000` writes org.yaml and policies/ there."""
+
+import shutil
+import sys
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def generate(accounts: int, directory: Path) -> Path:
+    example = yaml.safe_load((REPO / "org.yaml").read_text())
+    tops = ["Workloads/Prod", "Workloads/Dev", "Sandbox", "Security", "Infrastructure"]
+    ous = [f"{tops[i % len(tops)]}/Team{i:04d}" for i in range(max(1, accounts // 20))]
+    example["organizational_units"] = sorted(set(example["organizational_units"]) | set(ous))
+    example["accounts"] = {
+        f"account-{i:05d}": {
+            "name": f"Account {i:05d}",
+            "email": f"aws+account-{i:05d}@example.com",
+            "ou": ous[i % len(ous)],
+            "tags": {"cost-center": str(1000 + i % 50), "environment": "prod" if i % 2 else "dev"},
+        }
+        for i in range(accounts)
+    }
+    directory.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(REPO / "policies", directory / "policies", dirs_exist_ok=True)
+    spec = directory / "org.yaml"
+    spec.write_text(yaml.safe_dump(example, sort_keys=False))
+    return spec
+
+
+if __name__ == "__main__":
+    print(generate(int(sys.argv[1]), Path(sys.argv[2])))
