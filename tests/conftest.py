@@ -14,6 +14,9 @@ from orgboot.spec import OrgSpec
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "org.yaml"
+# Every option of org.yaml set to a non-default value: tests/templates/test_all_options.py and
+# tests/emulation/test_all_options_deployed.py.
+ALL_OPTIONS = REPO / "tests" / "data" / "all_options" / "org.yaml"
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
@@ -44,6 +47,16 @@ def example_assembly(example_spec: OrgSpec, tmp_path_factory: pytest.TempPathFac
     return synth(example_spec, tmp_path_factory.mktemp("example") / "cdk.out")
 
 
+@pytest.fixture(scope="session")
+def all_options_spec() -> OrgSpec:
+    return load_spec(ALL_OPTIONS)
+
+
+@pytest.fixture(scope="session")
+def all_options_assembly(all_options_spec: OrgSpec, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return synth(all_options_spec, tmp_path_factory.mktemp("all-options") / "cdk.out")
+
+
 def example_variant(tmp_path: Path, change) -> OrgSpec:
     """The example org.yaml after `change(data)` edits its parsed YAML in place."""
     import yaml
@@ -58,3 +71,4 @@ def example_variant(tmp_path: Path, change) -> OrgSpec:
 
 # What `cdk deploy --parameters` gives in real deploys: the third party's external ID.
 EXAMPLE_PARAMETERS = {"MemberRolesStack:ExternalAuditExternalId": "test-external-id"}
+ALL_OPTIONS_PARAMETERS = {"MemberRolesStack:VendorExternalId": "vendor-external-id"}

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from orgboot.rules.accounts import account_emails_unique, account_names_unique
-from orgboot.rules.documents import documents_are_valid_policies
+from orgboot.rules.documents import documents_are_valid_policies, inline_policy_names_distinct
 from orgboot.rules.lockout import no_lockout
 from orgboot.rules.logical_ids import logical_ids_distinct
 from orgboot.rules.member_roles import grants_within_role_targets, role_inline_policies_fit
@@ -27,6 +27,7 @@ RULES: tuple[Rule, ...] = (
     grants_within_role_targets,
     role_inline_policies_fit,
     documents_are_valid_policies,
+    inline_policy_names_distinct,
     no_lockout,
 )
 

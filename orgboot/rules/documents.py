@@ -24,3 +24,23 @@ def documents_are_valid_policies(spec: OrgSpec) -> Iterator[Problem]:
     for name, role in spec.member_roles.catalogue.items():
         for index, document in enumerate(role.inline_policies):
             yield from _problems(document, "identity", ("member_roles", "catalogue", name, "inline_policies", index))
+
+
+def inline_policy_names_distinct(spec: OrgSpec) -> Iterator[Problem]:
+    """An inline policy is named after its file: two files of one name on one group or role
+    would be one policy, the second silently replacing the first."""
+    owners = [
+        (("management_baseline", "groups", name, "inline_policies"), group.inline_policies)
+        for name, group in spec.management_baseline.groups.items()
+    ] + [
+        (("member_roles", "catalogue", name, "inline_policies"), role.inline_policies) for name, role in spec.member_roles.catalogue.items()
+    ]
+    for loc, documents in owners:
+        first: dict[str, str] = {}
+        for index, document in enumerate(documents):
+            if document.name in first:
+                yield Problem(
+                    (*loc, index),
+                    f"'{document.path}' and '{first[document.name]}' would both be the inline policy '{document.name}'; rename one file",
+                )
+            first.setdefault(document.name, document.path)

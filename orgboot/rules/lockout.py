@@ -153,9 +153,13 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
         if role == access_role:
             continue
         for action in STACKSET_ACTIONS:
-            resource = "*" if action.startswith("cloudformation:") else f"arn:aws:iam::{account.id}:role/{role}"
+            # The stack operations run in the rollout's region; IAM is global, in us-east-1.
+            if action.startswith("cloudformation:"):
+                resource, region = "*", spec.member_roles.rollout.region
+            else:
+                resource, region = f"arn:aws:iam::{account.id}:role/{role}", HOME_REGION
             decision = evaluate(
-                Request(executor, action, resource, account.id, context),
+                Request(executor, action, resource, account.id, {**context, "aws:RequestedRegion": region}),
                 Applicable(identity=ADMINISTRATOR_ACCESS),
                 organization,
             )
@@ -174,7 +178,7 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
     for group_name, group in spec.management_baseline.groups.items():
         policies = offline.group_policies(group_name)
         for index, grant in enumerate(group.may_assume):
-            role = access_role if grant.role == ACCESS_ROLE else grant.role
+            role = grant.role  # an account whose access role has another name simply has no such role
             covered = any(ou == "Root" or account.ou == ou or account.ou.startswith(ou + "/") for ou in grant.ous)
             if not covered or role not in account.roles:
                 continue

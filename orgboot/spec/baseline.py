@@ -7,7 +7,7 @@ from pydantic import AfterValidator, Field, StringConstraints
 from orgboot.aws import quotas
 from orgboot.aws.organizations import ROOT
 from orgboot.spec.documents import DocumentFile
-from orgboot.spec.fields import Email, IamName, ManagedPolicyRef, Model, in_range
+from orgboot.spec.fields import Email, IamName, ManagedPolicyRef, Model, check_listed_once, in_range
 from orgboot.spec.references import GroupRef, OuRef, check_role_reference
 
 
@@ -32,7 +32,9 @@ class Billing(Model):
     monthly_budget_usd: float = Field(gt=0)
     actual_threshold_percent: float = Field(80, gt=0, le=1000, description="Of the budget, actual spend")
     forecast_threshold_percent: float = Field(100, gt=0, le=1000, description="Of the budget, forecast spend")
-    notify: tuple[Email, ...] = Field(min_length=1, max_length=10, description="E-mail addresses (a budget notification takes at most 10)")
+    notify: Annotated[tuple[Email, ...], AfterValidator(check_listed_once)] = Field(
+        min_length=1, max_length=10, description="E-mail addresses (a budget notification takes at most 10)"
+    )
 
 
 class AssumeGrant(Model):

@@ -109,6 +109,8 @@ def _problem(loc: Loc, error: dict[str, Any]) -> Problem:
         return Problem(loc, "required key is missing")
     if kind == "literal_error":
         return Problem(loc, f"{error['input']!r} is not allowed; expected one of {ctx.get('expected')}")
+    if kind == "string_too_long":
+        return Problem(loc, f"{len(str(error['input']))} characters; AWS allows at most {ctx.get('max_length')}")
     if kind == "string_pattern_mismatch":
         return Problem(loc, f"{error['input']!r} does not match {ctx.get('pattern')}")
     if kind == "value_error":

@@ -26,11 +26,17 @@ def declared_names(data: dict[str, Any]) -> dict[str, frozenset[str]]:
 
     return {
         "group_names": keys(section("management_baseline", "groups")),
-        "role_names": keys(section("member_roles", "catalogue")),
+        "role_names": keys(section("member_roles", "catalogue")) | _access_role_names(section("accounts")),
         "ou_paths": frozenset(implied_ou_paths(p for p in keys(section("organizational_units")) if p != ROOT)),
         "account_keys": keys(section("accounts")),
         "policy_types": keys(section("organization", "policy_types")),
     }
+
+
+def _access_role_names(accounts: Any) -> frozenset[str]:
+    """The access roles created under another name (an account's role_name)."""
+    entries = accounts.values() if isinstance(accounts, dict) else []
+    return frozenset(e["role_name"] for e in entries if isinstance(e, dict) and isinstance(e.get("role_name"), str))
 
 
 def declared(info: ValidationInfo, kind: str) -> frozenset[str] | None:

@@ -9,7 +9,7 @@ from orgboot.aws import quotas
 from orgboot.aws.organizations import ACCESS_ROLE, ROOT
 from orgboot.aws.regions import HOME_REGION
 from orgboot.spec.documents import DocumentFile
-from orgboot.spec.fields import IamName, ManagedPolicyRef, Model, in_range
+from orgboot.spec.fields import IamName, ManagedPolicyRef, Model, check_listed_once, in_range
 from orgboot.spec.references import check_ou_reference, declared
 
 
@@ -64,7 +64,7 @@ class Role(Model):
     permissions_boundary: ManagedPolicyRef | None = None
     max_session_hours: Annotated[int, in_range(*quotas.ROLE_SESSION_HOURS, "max_session_hours")] = 1
     trust: RoleTrust = RoleTrust()
-    targets: tuple[Annotated[str, AfterValidator(_check_role_target)], ...] = Field(
+    targets: Annotated[tuple[Annotated[str, AfterValidator(_check_role_target)], ...], AfterValidator(check_listed_once)] = Field(
         min_length=1, description=f"OU paths or {ROOT}; the management account is never a target"
     )
 

@@ -1,0 +1,291 @@
+"""tests/data/all_options/org.yaml, deployed into moto once and read back through boto3: every
+option the emulator can show has the value the spec sets (never its default). Rollout percentages
+and retain_stacks_on_account_removal leave no trace in one deploy: tests/templates/test_all_options.py
+covers them."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from orgboot.emulator import Engine, deploy_assembly, emulated_aws, management
+from orgboot.emulator.aws import assume
+from orgboot.state.baseline import Baseline, read_baseline
+from orgboot.state.organization import Organization, read_organization
+from tests.conftest import ALL_OPTIONS, ALL_OPTIONS_PARAMETERS
+from tests.emulation.expected import actual_attachments, actual_placement, attachments, placement
+
+POLICIES = ALL_OPTIONS.parent / "policies"
+MEMBER_ROLES = {"Operator", "Vendor"}
+
+
+@pytest.fixture(scope="module")
+def deployed(all_options_assembly: Path):
+    with emulated_aws():
+        engine = Engine()
+        deploy_assembly(engine, all_options_assembly, ALL_OPTIONS_PARAMETERS)
+        yield engine, read_baseline(management()), read_organization(management().client("organizations"))
+
+
+@pytest.fixture(scope="module")
+def baseline(deployed) -> Baseline:
+    return deployed[1]
+
+
+@pytest.fixture(scope="module")
+def organization(deployed) -> Organization:
+    return deployed[2]
+
+
+@pytest.fixture(scope="module")
+def account_ids(organization) -> dict[str, str]:
+    """Account name -> ID."""
+    return {node.name: account_id for account_id, node in organization.accounts().items()}
+
+
+@pytest.fixture(scope="module")
+def member_iam(deployed, account_ids) -> dict[str, Any]:
+    """Account name -> an IAM client in that member account."""
+    return {name: assume(account_id).client("iam") for name, account_id in account_ids.items() if name != "master"}
+
+
+def document(path: str) -> dict[str, Any]:
+    content: dict[str, Any] = json.loads((POLICIES / path).read_text())
+    return content
+
+
+# The organization
+
+
+def test_policy_types(organization):
+    assert sorted(organization.enabled_policy_types) == [
+        "AISERVICES_OPT_OUT_POLICY",
+        "BACKUP_POLICY",
+        "RESOURCE_CONTROL_POLICY",
+        "SERVICE_CONTROL_POLICY",
+        "TAG_POLICY",
+    ]
+
+
+def test_organizational_units(organization):
+    assert sorted(organization.ous()) == ["Sandbox", "Security", "Workloads", "Workloads/Prod", "Workloads/Prod/Payments"]
+
+
+def test_accounts_names_emails_and_ous(organization, all_options_spec):
+    assert actual_placement(organization) == placement(all_options_spec)
+    assert actual_placement(organization)["aws+shared-services@all-options.example.com"] == "Root"
+    names = {node.email: node.name for node in organization.accounts().values()}
+    assert {account.email: names[account.email] for account in all_options_spec.accounts.values()} == {
+        "aws+secops-tools@all-options.example.com": "SecOps Tools",
+        "aws+payments-prod@all-options.example.com": "Payments Prod",
+        "aws+sandbox-carol@all-options.example.com": "Sandbox Carol",
+        "aws+shared-services@all-options.example.com": "Shared Services",
+    }
+
+
+def test_account_tags(organization):
+    assert {node.name: node.tags for node in organization.accounts().values() if node.name != "master"} == {
+        "SecOps Tools": {"owner": "secops", "data-class": "restricted"},
+        "Payments Prod": {"cost-center": "4242"},
+        "Sandbox Carol": {},
+        "Shared Services": {},
+    }
+
+
+def test_account_role_name(member_iam):
+    # CreateAccount made the access role under the name given; AWS's default elsewhere.
+    access_roles = {name: {r["RoleName"] for r in iam.list_roles()["Roles"]} - MEMBER_ROLES for name, iam in member_iam.items()}
+    assert access_roles == {
+        "SecOps Tools": {"OrgBreakGlass"},
+        "Payments Prod": {"OrganizationAccountAccessRole"},
+        "Sandbox Carol": {"OrganizationAccountAccessRole"},
+        "Shared Services": {"OrganizationAccountAccessRole"},
+    }
+
+
+def test_policies_descriptions(deployed):
+    client = management().client("organizations")
+    described = {
+        p["Name"]: (policy_type, p["Description"])
+        for policy_type in ("SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY", "TAG_POLICY", "AISERVICES_OPT_OUT_POLICY")
+        for p in client.list_policies(Filter=policy_type)["Policies"]
+        if not p["AwsManaged"]
+    }
+    assert described == {
+        "deny-outside-eu": ("SERVICE_CONTROL_POLICY", "Workloads and Carol's sandbox stay in the EU."),
+        "require-tls": ("RESOURCE_CONTROL_POLICY", "Resources of the security tooling answer over TLS only."),
+        "owner-tag": ("TAG_POLICY", "The owner tag key is spelled one way."),
+        "ai-opt-out-sandbox": ("AISERVICES_OPT_OUT_POLICY", "Sandboxes opt out of AI service data use."),
+    }
+
+
+def test_policies_are_attached_to_their_targets(organization, all_options_spec):
+    assert actual_attachments(organization) == attachments(all_options_spec)
+    assert actual_attachments(organization) == {
+        "Workloads": {"deny-outside-eu"},
+        "aws+sandbox-carol@all-options.example.com": {"deny-outside-eu"},
+        "aws+secops-tools@all-options.example.com": {"require-tls"},
+        "Workloads/Prod/Payments": {"owner-tag"},
+        "aws+shared-services@all-options.example.com": {"owner-tag"},
+        "Sandbox": {"ai-opt-out-sandbox"},
+    }
+
+
+def test_policy_content_is_the_document(deployed):
+    client = management().client("organizations")
+    stored = {
+        p["Name"]: json.loads(client.describe_policy(PolicyId=p["Id"])["Policy"]["Content"])
+        for policy_type in ("SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY", "TAG_POLICY", "AISERVICES_OPT_OUT_POLICY")
+        for p in client.list_policies(Filter=policy_type)["Policies"]
+        if not p["AwsManaged"]
+    }
+    assert stored == {name: document(f"{name}.json") for name in ("deny-outside-eu", "require-tls", "owner-tag", "ai-opt-out-sandbox")}
+
+
+# The management baseline
+
+
+def test_password_policy(baseline):
+    assert baseline.password_policy == {
+        "MinimumPasswordLength": 21,
+        "RequireUppercaseCharacters": False,
+        "RequireLowercaseCharacters": False,
+        "RequireNumbers": False,
+        "RequireSymbols": False,
+        "AllowUsersToChangePassword": False,
+        "ExpirePasswords": True,
+        "MaxPasswordAge": 45,
+        "PasswordReusePrevention": 7,
+        "HardExpiry": True,
+    }
+
+
+def test_account_alias(baseline):
+    assert baseline.alias == "acme-all-options"
+
+
+def test_billing_alarm_threshold_and_recipients(baseline):
+    (alarm,) = baseline.alarms
+    assert alarm["Threshold"] == 2500.5
+    (topic,) = alarm["AlarmActions"]
+    assert baseline.subscriptions[topic] == ["cfo@all-options.example.com"]
+
+
+def test_budget_amount_and_thresholds(baseline):
+    (budget,) = baseline.budgets
+    assert float(budget["BudgetLimit"]["Amount"]) == 1234.5
+    assert {n["NotificationType"]: n["Threshold"] for n, _ in budget["Notifications"]} == {"ACTUAL": 65, "FORECASTED": 150}
+
+
+def test_budget_recipients(deployed):
+    # moto 5.2 keeps subscribers but does not serve DescribeSubscribersForNotification: read its store.
+    from moto.budgets.models import budgets_backends
+
+    backend: Any = budgets_backends["123456789012"]["aws"]
+    for notification in backend.budgets["123456789012"]["monthly-cost"].notifications:
+        assert [s["Address"] for s in notification.subscribers] == ["cfo@all-options.example.com"]
+
+
+def test_groups_managed_policies_require_mfa_and_members(baseline):
+    # Operators has require_mfa: false, so no RequireMFA; users.*.groups gives the members.
+    assert {name: (g.managed_policies, g.members) for name, g in baseline.groups.items()} == {
+        "Operators": (["NetworkAdministrator", "ReadOnlyAccess"], ["carol"]),
+        "SecOps": (["RequireMFA", "SecurityAudit"], ["carol", "dave"]),
+    }
+
+
+def test_group_inline_policies(baseline):
+    assert set(baseline.groups["Operators"].inline_policies) == {"Operators-operators-manage-own-keys", "Operators-switch-roles"}
+    assert baseline.groups["Operators"].inline_policies["Operators-operators-manage-own-keys"] == document(
+        "iam/operators-manage-own-keys.json"
+    )
+    assert set(baseline.groups["SecOps"].inline_policies) == {"SecOps-switch-roles"}
+
+
+def test_groups_may_assume_roles_in_their_ous(baseline, organization):
+    paths = organization.org_paths()
+    ou = organization.ous()
+
+    def under(*ous: str) -> list[str]:
+        return [paths[ou[path].id] + "*" for path in ous]
+
+    assert dict(baseline.groups["Operators"].assumable_roles) == {
+        "arn:aws:iam::*:role/Operator": under("Workloads/Prod"),
+        "arn:aws:iam::*:role/OrganizationAccountAccessRole": under("Sandbox", "Security"),
+    }
+    assert dict(baseline.groups["SecOps"].assumable_roles) == {
+        "arn:aws:iam::*:role/Operator": under("Sandbox"),
+        "arn:aws:iam::123456789012:role/IncidentSupport": [],  # support_role.assumable_by
+    }
+
+
+def test_support_role(baseline):
+    assert "AWSSupport" not in baseline.roles
+    support = baseline.roles["IncidentSupport"]
+    assert support["managed_policies"] == ["AWSSupportAccess"]
+    (statement,) = support["trust"]["Statement"]
+    assert statement["Principal"] == {"AWS": "arn:aws:iam::123456789012:root"}
+    assert statement["Condition"] == {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
+
+
+def test_organization_trail_name(baseline):
+    assert [trail["Name"] for trail in baseline.trails] == ["acme-all-options-trail"]
+
+
+# Member roles
+
+
+def test_roles_land_in_the_accounts_of_their_target_ous(member_iam):
+    assert {name: {r["RoleName"] for r in iam.list_roles()["Roles"]} & MEMBER_ROLES for name, iam in member_iam.items()} == {
+        "SecOps Tools": set(),
+        "Payments Prod": {"Operator", "Vendor"},  # Workloads/Prod/Payments, under both roles' targets
+        "Sandbox Carol": {"Operator"},
+        "Shared Services": set(),
+    }
+
+
+def test_rollout_region(deployed, account_ids):
+    engine = deployed[0]
+    assert engine.instances == {
+        "orgboot-role-Operator": {(account_ids["Payments Prod"], "eu-west-1"), (account_ids["Sandbox Carol"], "eu-west-1")},
+        "orgboot-role-Vendor": {(account_ids["Payments Prod"], "eu-west-1")},
+    }
+
+
+def test_role_with_boundary_inline_policy_and_recent_mfa(member_iam):
+    for account in ("Payments Prod", "Sandbox Carol"):
+        iam = member_iam[account]
+        role = iam.get_role(RoleName="Operator")["Role"]
+        assert role["Description"] == "Day-to-day operations, within a boundary."
+        assert role["PermissionsBoundary"]["PermissionsBoundaryArn"] == "arn:aws:iam::aws:policy/job-function/SystemAdministrator"
+        assert role["MaxSessionDuration"] == 8 * 3600
+        (statement,) = role["AssumeRolePolicyDocument"]["Statement"]
+        assert statement["Principal"] == {"AWS": "arn:aws:iam::123456789012:root"}
+        assert statement["Condition"] == {
+            "Bool": {"aws:MultiFactorAuthPresent": "true"},
+            "NumericLessThan": {"aws:MultiFactorAuthAge": "900"},
+        }
+        attached = iam.list_attached_role_policies(RoleName="Operator")["AttachedPolicies"]
+        assert [p["PolicyArn"] for p in attached] == ["arn:aws:iam::aws:policy/PowerUserAccess"]
+        assert iam.list_role_policies(RoleName="Operator")["PolicyNames"] == ["operator-no-iam-users"]
+        inline = iam.get_role_policy(RoleName="Operator", PolicyName="operator-no-iam-users")["PolicyDocument"]
+        assert inline == document("iam/operator-no-iam-users.json")
+
+
+def test_third_party_role(member_iam):
+    iam = member_iam["Payments Prod"]
+    role = iam.get_role(RoleName="Vendor")["Role"]
+    assert role["Description"] == "The vendor's read-only access."
+    assert "PermissionsBoundary" not in role
+    assert role["MaxSessionDuration"] == 2 * 3600
+    (statement,) = role["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"AWS": "arn:aws:iam::111122223333:root"}
+    assert statement["Condition"] == {"StringEquals": {"sts:ExternalId": "vendor-external-id"}}
+    attached = iam.list_attached_role_policies(RoleName="Vendor")["AttachedPolicies"]
+    assert [p["PolicyArn"] for p in attached] == ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
+    assert iam.list_role_policies(RoleName="Vendor")["PolicyNames"] == []
+
+
+def test_nothing_was_deleted_or_replaced(deployed):
+    assert {event.action for event in deployed[0].events} == {"CREATE"}

@@ -1,0 +1,528 @@
+"""tests/data/all_options/org.yaml sets every option of org.yaml to a value other than its default;
+each test here finds one option's value where it lands in the synthesized templates, so a stack
+that ignored the option (and used the default) fails it. OPTION_TESTS maps every option of the
+model to its test: a new option fails test_every_option_has_a_test until it has one."""
+
+import json
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from orgboot.spec import OrgSpec
+from tests.conftest import ALL_OPTIONS, template
+
+POLICIES = ALL_OPTIONS.parent / "policies"
+
+
+def document(path: str) -> dict[str, Any]:
+    """A policy file of the all-options spec, as written."""
+    content: dict[str, Any] = json.loads((POLICIES / path).read_text())
+    return content
+
+
+def render(value: Any, outputs: dict[str, str]) -> Any:
+    """A template value with its intrinsics written out: {LogicalId.Attribute} for Fn::GetAtt and
+    for another stack's output, {Name} for Ref, joins joined, the partition as aws."""
+    if isinstance(value, dict) and len(value) == 1:
+        ((key, argument),) = value.items()
+        if key == "Fn::Join":
+            return argument[0].join(str(render(part, outputs)) for part in argument[1])
+        if key == "Fn::GetAtt":
+            return "{" + ".".join(argument) + "}"
+        if key == "Fn::GetStackOutput":
+            return outputs[argument["OutputName"]]
+        if key == "Ref":
+            return "aws" if argument == "AWS::Partition" else "{" + argument + "}"
+    if isinstance(value, dict):
+        return {k: render(v, outputs) for k, v in value.items()}
+    if isinstance(value, list):
+        return [render(v, outputs) for v in value]
+    return value
+
+
+@pytest.fixture(scope="module")
+def rendered(all_options_assembly: Path) -> dict[str, dict[str, Any]]:
+    """Stack name -> its template, rendered."""
+    organization = template(all_options_assembly, "OrganizationStack")
+    outputs = {name: render(output["Value"], {}) for name, output in organization["Outputs"].items()}
+    stacks = ("OrganizationStack", "ManagementBaselineStack", "MemberRolesStack")
+    return {stack: render(template(all_options_assembly, stack), outputs) for stack in stacks}
+
+
+@pytest.fixture(scope="module")
+def organization(rendered) -> dict[str, dict[str, Any]]:
+    return rendered["OrganizationStack"]["Resources"]
+
+
+@pytest.fixture(scope="module")
+def baseline(rendered) -> dict[str, dict[str, Any]]:
+    return rendered["ManagementBaselineStack"]["Resources"]
+
+
+@pytest.fixture(scope="module")
+def stack_sets(rendered) -> dict[str, dict[str, Any]]:
+    """Role name -> the Properties of its StackSet."""
+    resources = rendered["MemberRolesStack"]["Resources"].values()
+    found = [r["Properties"] for r in resources if r["Type"] == "AWS::CloudFormation::StackSet"]
+    return {p["StackSetName"].removeprefix("orgboot-role-"): p for p in found}
+
+
+@pytest.fixture(scope="module")
+def member_templates(stack_sets) -> dict[str, dict[str, Any]]:
+    """Role name -> the template its StackSet deploys into member accounts, rendered."""
+    return {name: render(json.loads(p["TemplateBody"]), {}) for name, p in stack_sets.items()}
+
+
+@pytest.fixture(scope="module")
+def member_roles(member_templates) -> dict[str, dict[str, Any]]:
+    """Role name -> the Properties of the role in member accounts."""
+    return {name: body["Resources"]["Role"]["Properties"] for name, body in member_templates.items()}
+
+
+def of_type(resources: dict[str, dict[str, Any]], resource_type: str) -> dict[str, dict[str, Any]]:
+    return {lid: r["Properties"] for lid, r in resources.items() if r["Type"] == resource_type}
+
+
+def sdk_calls(resources: dict[str, dict[str, Any]], step: str = "Create") -> dict[str, dict[str, Any]]:
+    """The Custom::AWS resources' SDK calls for `step`, by action."""
+    calls = [json.loads(p[step]) for p in of_type(resources, "Custom::AWS").values() if step in p]
+    return {call["action"]: call for call in calls}
+
+
+def switch_statements(baseline: dict[str, dict[str, Any]], group: str) -> dict[str, dict[str, Any]]:
+    """The statements of a group's switch-roles policy, by Sid."""
+    policies = {p["PolicyName"]: p["PolicyDocument"] for p in baseline[f"Group{group}"]["Properties"].get("Policies", [])}
+    return {s["Sid"]: s for s in policies[f"{group}-switch-roles"]["Statement"]}
+
+
+def org_path(*ous: str) -> str:
+    """aws:ResourceOrgPaths pattern of an OU, from its own and its parents' logical IDs."""
+    return "/".join(["{Organization.Id}", "{Organization.RootId}", *(f"{{{ou}.Id}}" for ou in ous), "*"])
+
+
+# OrganizationStack
+
+
+def test_feature_set(organization):
+    assert organization["Organization"]["Properties"] == {"FeatureSet": "ALL"}
+
+
+def test_policy_types(organization):
+    enabled = [call["parameters"] for call in [json.loads(p["Create"]) for p in of_type(organization, "Custom::AWS").values()]]
+    assert sorted(p["PolicyType"] for p in enabled) == [
+        "AISERVICES_OPT_OUT_POLICY",
+        "BACKUP_POLICY",
+        "RESOURCE_CONTROL_POLICY",
+        "SERVICE_CONTROL_POLICY",
+        "TAG_POLICY",
+    ]
+    assert {p["RootId"] for p in enabled} == {"{Organization.RootId}"}
+
+
+def test_organizational_units(organization):
+    ous = of_type(organization, "AWS::Organizations::OrganizationalUnit")
+    assert {lid: (p["Name"], p["ParentId"]) for lid, p in ous.items()} == {
+        "OuSecurity": ("Security", "{Organization.RootId}"),
+        "OuSandbox": ("Sandbox", "{Organization.RootId}"),
+        "OuWorkloads": ("Workloads", "{Organization.RootId}"),
+        "OuWorkloadsProd": ("Prod", "{OuWorkloads.Id}"),
+        "OuWorkloadsProdPayments": ("Payments", "{OuWorkloadsProd.Id}"),
+    }
+
+
+def test_account_keys_names_and_emails(organization):
+    accounts = of_type(organization, "AWS::Organizations::Account")
+    assert {lid: (p["AccountName"], p["Email"]) for lid, p in accounts.items()} == {
+        "AccountSecopsTools": ("SecOps Tools", "aws+secops-tools@all-options.example.com"),
+        "AccountPaymentsProd": ("Payments Prod", "aws+payments-prod@all-options.example.com"),
+        "AccountSandboxCarol": ("Sandbox Carol", "aws+sandbox-carol@all-options.example.com"),
+        "AccountSharedServices": ("Shared Services", "aws+shared-services@all-options.example.com"),
+    }
+
+
+def test_account_ou(organization):
+    accounts = of_type(organization, "AWS::Organizations::Account")
+    assert {lid: p["ParentIds"] for lid, p in accounts.items()} == {
+        "AccountSecopsTools": ["{OuSecurity.Id}"],
+        "AccountPaymentsProd": ["{OuWorkloadsProdPayments.Id}"],
+        "AccountSandboxCarol": ["{OuSandbox.Id}"],
+        "AccountSharedServices": ["{Organization.RootId}"],  # ou: Root
+    }
+
+
+def test_account_tags(organization):
+    accounts = of_type(organization, "AWS::Organizations::Account")
+    assert {lid: p.get("Tags") for lid, p in accounts.items()} == {
+        "AccountSecopsTools": [{"Key": "data-class", "Value": "restricted"}, {"Key": "owner", "Value": "secops"}],
+        "AccountPaymentsProd": [{"Key": "cost-center", "Value": "4242"}],
+        "AccountSandboxCarol": None,
+        "AccountSharedServices": None,
+    }
+
+
+def test_account_role_name(organization):
+    accounts = of_type(organization, "AWS::Organizations::Account")
+    assert {lid: p.get("RoleName") for lid, p in accounts.items()} == {
+        "AccountSecopsTools": "OrgBreakGlass",
+        "AccountPaymentsProd": None,  # AWS's default, OrganizationAccountAccessRole
+        "AccountSandboxCarol": None,
+        "AccountSharedServices": None,
+    }
+
+
+def test_policy_keys_and_types(organization):
+    policies = of_type(organization, "AWS::Organizations::Policy")
+    assert {lid: (p["Name"], p["Type"]) for lid, p in policies.items()} == {
+        "PolicyDenyOutsideEu": ("deny-outside-eu", "SERVICE_CONTROL_POLICY"),
+        "PolicyRequireTls": ("require-tls", "RESOURCE_CONTROL_POLICY"),
+        "PolicyOwnerTag": ("owner-tag", "TAG_POLICY"),
+        "PolicyAiOptOutSandbox": ("ai-opt-out-sandbox", "AISERVICES_OPT_OUT_POLICY"),
+    }
+
+
+def test_policy_description(organization):
+    policies = of_type(organization, "AWS::Organizations::Policy")
+    assert {p["Name"]: p.get("Description") for p in policies.values()} == {
+        "deny-outside-eu": "Workloads and Carol's sandbox stay in the EU.",
+        "require-tls": "Resources of the security tooling answer over TLS only.",
+        "owner-tag": "The owner tag key is spelled one way.",
+        "ai-opt-out-sandbox": "Sandboxes opt out of AI service data use.",
+    }
+
+
+def test_policy_document(organization):
+    policies = of_type(organization, "AWS::Organizations::Policy")
+    assert {p["Name"]: p["Content"] for p in policies.values()} == {
+        name: document(f"{name}.json") for name in ("deny-outside-eu", "require-tls", "owner-tag", "ai-opt-out-sandbox")
+    }
+
+
+def test_policy_targets(organization):
+    policies = of_type(organization, "AWS::Organizations::Policy")
+    assert {p["Name"]: p["TargetIds"] for p in policies.values()} == {
+        "deny-outside-eu": ["{OuWorkloads.Id}", "{AccountSandboxCarol.AccountId}"],  # an OU and an account key
+        "require-tls": ["{AccountSecopsTools.AccountId}"],
+        "owner-tag": ["{OuWorkloadsProdPayments.Id}", "{AccountSharedServices.AccountId}"],
+        "ai-opt-out-sandbox": ["{OuSandbox.Id}"],
+    }
+
+
+# ManagementBaselineStack
+
+
+def test_account_alias(baseline):
+    assert sdk_calls(baseline)["createAccountAlias"]["parameters"] == {"AccountAlias": "acme-all-options"}
+    assert sdk_calls(baseline, "Delete")["deleteAccountAlias"]["parameters"] == {"AccountAlias": "acme-all-options"}
+
+
+PASSWORD_POLICY = [
+    ("minimum_length", "MinimumPasswordLength", 21),
+    ("require_uppercase", "RequireUppercaseCharacters", False),
+    ("require_lowercase", "RequireLowercaseCharacters", False),
+    ("require_numbers", "RequireNumbers", False),
+    ("require_symbols", "RequireSymbols", False),
+    ("allow_users_to_change", "AllowUsersToChangePassword", False),
+    ("max_age_days", "MaxPasswordAge", 45),
+    ("reuse_prevention", "PasswordReusePrevention", 7),
+    ("hard_expiry", "HardExpiry", True),
+]
+
+
+@pytest.mark.parametrize(("option", "parameter", "value"), PASSWORD_POLICY, ids=[row[0] for row in PASSWORD_POLICY])
+def test_password_policy(baseline, option, parameter, value):
+    for step in ("Create", "Update"):
+        sent = sdk_calls(baseline, step)["updateAccountPasswordPolicy"]["parameters"][parameter]
+        assert (type(sent), sent) == (type(value), value), f"{option} on {step}"
+
+
+def test_billing_alarm_threshold(baseline):
+    (alarm,) = of_type(baseline, "AWS::CloudWatch::Alarm").values()
+    assert alarm["Threshold"] == 2500.5
+    assert alarm["AlarmDescription"] == "Estimated charges this month exceed 2500.5 USD"
+
+
+def test_monthly_budget(baseline):
+    (budget,) = of_type(baseline, "AWS::Budgets::Budget").values()
+    assert budget["Budget"]["BudgetLimit"] == {"Amount": 1234.5, "Unit": "USD"}
+
+
+@pytest.mark.parametrize(("kind", "percent"), [("ACTUAL", 65), ("FORECASTED", 150)], ids=["actual", "forecast"])
+def test_budget_threshold_percent(baseline, kind, percent):
+    (budget,) = of_type(baseline, "AWS::Budgets::Budget").values()
+    thresholds = {n["Notification"]["NotificationType"]: n["Notification"]["Threshold"] for n in budget["NotificationsWithSubscribers"]}
+    assert thresholds[kind] == percent
+
+
+def test_billing_notify(baseline):
+    assert [p["Endpoint"] for p in of_type(baseline, "AWS::SNS::Subscription").values()] == ["cfo@all-options.example.com"]
+    (budget,) = of_type(baseline, "AWS::Budgets::Budget").values()
+    for notification in budget["NotificationsWithSubscribers"]:
+        assert notification["Subscribers"] == [{"Address": "cfo@all-options.example.com", "SubscriptionType": "EMAIL"}]
+
+
+def test_group_managed_policies(baseline):
+    groups = of_type(baseline, "AWS::IAM::Group")
+    assert {p["GroupName"]: [a for a in p["ManagedPolicyArns"] if a != "{RequireMfaPolicy}"] for p in groups.values()} == {
+        "Operators": ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/job-function/NetworkAdministrator"],
+        "SecOps": ["arn:aws:iam::aws:policy/SecurityAudit"],
+    }
+
+
+def test_group_inline_policies(baseline):
+    policies = {p["PolicyName"]: p["PolicyDocument"] for p in baseline["GroupOperators"]["Properties"]["Policies"]}
+    assert set(policies) == {"Operators-operators-manage-own-keys", "Operators-switch-roles"}
+    assert policies["Operators-operators-manage-own-keys"] == document("iam/operators-manage-own-keys.json")
+    assert [p["PolicyName"] for p in baseline["GroupSecOps"]["Properties"]["Policies"]] == ["SecOps-switch-roles"]
+
+
+def test_group_require_mfa(baseline):
+    groups = of_type(baseline, "AWS::IAM::Group")
+    assert {p["GroupName"]: "{RequireMfaPolicy}" in p["ManagedPolicyArns"] for p in groups.values()} == {
+        "Operators": False,  # require_mfa: false
+        "SecOps": True,
+    }
+
+
+def test_group_may_assume_role(baseline):
+    allowed = {sid: s["Resource"] for sid, s in switch_statements(baseline, "Operators").items() if s["Effect"] == "Allow"}
+    assert allowed == {
+        "AssumeOperator": "arn:aws:iam::*:role/Operator",
+        "AssumeOrganizationAccountAccessRole": "arn:aws:iam::*:role/OrganizationAccountAccessRole",
+    }
+    # Every role orgboot manages, and each access role name, is denied outside the grants.
+    denied = {s["Resource"] for s in switch_statements(baseline, "Operators").values() if s["Effect"] == "Deny"}
+    assert denied == {f"arn:aws:iam::*:role/{r}" for r in ("Operator", "OrgBreakGlass", "OrganizationAccountAccessRole", "Vendor")}
+    assert switch_statements(baseline, "SecOps")["AssumeOperator"]["Resource"] == "arn:aws:iam::*:role/Operator"
+
+
+def test_group_may_assume_ous(baseline):
+    def paths(group: str, sid: str) -> list[str]:
+        paths: list[str] = switch_statements(baseline, group)[sid]["Condition"]["ForAnyValue:StringLike"]["aws:ResourceOrgPaths"]
+        return paths
+
+    assert paths("Operators", "AssumeOperator") == [org_path("OuWorkloads", "OuWorkloadsProd")]
+    assert paths("Operators", "AssumeOrganizationAccountAccessRole") == [org_path("OuSandbox"), org_path("OuSecurity")]
+    assert paths("SecOps", "AssumeOperator") == [org_path("OuSandbox")]
+
+
+def test_users_groups(baseline):
+    users = of_type(baseline, "AWS::IAM::User")
+    assert {p["UserName"]: p["Groups"] for p in users.values()} == {
+        "carol": ["{GroupOperators}", "{GroupSecOps}"],
+        "dave": ["{GroupSecOps}"],
+    }
+
+
+def test_support_role_name(baseline):
+    assert baseline["SupportRole"]["Properties"]["RoleName"] == "IncidentSupport"
+
+
+def test_support_role_assumable_by(baseline):
+    assert switch_statements(baseline, "SecOps")["AssumeSupportRole"]["Resource"] == "{SupportRole.Arn}"
+    assert "AssumeSupportRole" not in switch_statements(baseline, "Operators")
+
+
+def test_organization_trail_name(baseline):
+    (trail,) = of_type(baseline, "AWS::CloudTrail::Trail").values()
+    assert trail["TrailName"] == "acme-all-options-trail"
+
+
+# MemberRolesStack
+
+
+def test_rollout_region(stack_sets):
+    assert {name: [group["Regions"] for group in p["StackInstancesGroup"]] for name, p in stack_sets.items()} == {
+        "Operator": [["eu-west-1"]],
+        "Vendor": [["eu-west-1"]],
+    }
+
+
+def test_rollout_max_concurrent_percentage(stack_sets):
+    assert {name: p["OperationPreferences"]["MaxConcurrentPercentage"] for name, p in stack_sets.items()} == {"Operator": 50, "Vendor": 50}
+
+
+def test_rollout_failure_tolerance_percentage(stack_sets):
+    assert {name: p["OperationPreferences"]["FailureTolerancePercentage"] for name, p in stack_sets.items()} == {
+        "Operator": 10,
+        "Vendor": 10,
+    }
+
+
+def test_rollout_retain_stacks_on_account_removal(stack_sets):
+    for properties in stack_sets.values():
+        assert properties["AutoDeployment"] == {"Enabled": True, "RetainStacksOnAccountRemoval": True}
+
+
+def test_role_names(member_roles):
+    assert {name: role["RoleName"] for name, role in member_roles.items()} == {"Operator": "Operator", "Vendor": "Vendor"}
+
+
+def test_role_description(stack_sets, member_roles):
+    expected = {"Operator": "Day-to-day operations, within a boundary.", "Vendor": "The vendor's read-only access."}
+    assert {name: role["Description"] for name, role in member_roles.items()} == expected
+    assert {name: p["Description"] for name, p in stack_sets.items()} == expected
+
+
+def test_role_managed_policies(member_roles):
+    assert {name: role["ManagedPolicyArns"] for name, role in member_roles.items()} == {
+        "Operator": ["arn:aws:iam::aws:policy/PowerUserAccess"],
+        "Vendor": ["arn:aws:iam::aws:policy/ReadOnlyAccess"],  # given as an ARN
+    }
+
+
+def test_role_inline_policies(member_roles):
+    assert member_roles["Operator"]["Policies"] == [
+        {"PolicyName": "operator-no-iam-users", "PolicyDocument": document("iam/operator-no-iam-users.json")}
+    ]
+    assert "Policies" not in member_roles["Vendor"]
+
+
+def test_role_permissions_boundary(member_roles):
+    assert member_roles["Operator"]["PermissionsBoundary"] == "arn:aws:iam::aws:policy/job-function/SystemAdministrator"
+    assert "PermissionsBoundary" not in member_roles["Vendor"]
+
+
+def test_role_max_session_hours(member_roles):
+    assert {name: role["MaxSessionDuration"] for name, role in member_roles.items()} == {"Operator": 8 * 3600, "Vendor": 2 * 3600}
+
+
+def test_role_trust_third_party_account(rendered, stack_sets, member_templates, member_roles):
+    (statement,) = member_roles["Vendor"]["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"AWS": "arn:aws:iam::111122223333:root"}
+    assert statement["Condition"] == {"StringEquals": {"sts:ExternalId": "{ExternalId}"}}
+    assert member_templates["Vendor"]["Parameters"]["ExternalId"]["NoEcho"] is True
+    assert stack_sets["Vendor"]["Parameters"] == [{"ParameterKey": "ExternalId", "ParameterValue": "{VendorExternalId}"}]
+    assert rendered["MemberRolesStack"]["Parameters"]["VendorExternalId"]["NoEcho"] is True
+
+
+def test_role_trust_mfa_max_age_seconds(member_roles):
+    (statement,) = member_roles["Operator"]["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"AWS": "arn:aws:iam::{ManagementAccountId}:root"}
+    assert statement["Condition"] == {"Bool": {"aws:MultiFactorAuthPresent": "true"}, "NumericLessThan": {"aws:MultiFactorAuthAge": "900"}}
+
+
+def test_role_targets(stack_sets):
+    def targets(name: str) -> list[str]:
+        (group,) = stack_sets[name]["StackInstancesGroup"]
+        ou_ids: list[str] = group["DeploymentTargets"]["OrganizationalUnitIds"]
+        return ou_ids
+
+    assert targets("Operator") == ["{OuWorkloadsProd.Id}", "{OuSandbox.Id}"]
+    assert targets("Vendor") == ["{OuWorkloads.Id}"]
+
+
+# Every option has a test, and the all-options spec sets each to something other than its default.
+
+OPTION_TESTS = {
+    "organization.feature_set": test_feature_set,
+    "organization.policy_types": test_policy_types,
+    "organizational_units": test_organizational_units,
+    "accounts.*.name": test_account_keys_names_and_emails,
+    "accounts.*.email": test_account_keys_names_and_emails,
+    "accounts.*.ou": test_account_ou,
+    "accounts.*.tags": test_account_tags,
+    "accounts.*.role_name": test_account_role_name,
+    "policies.*.type": test_policy_keys_and_types,
+    "policies.*.description": test_policy_description,
+    "policies.*.document": test_policy_document,
+    "policies.*.targets": test_policy_targets,
+    "management_baseline.account_alias": test_account_alias,
+    **{f"management_baseline.password_policy.{row[0]}": test_password_policy for row in PASSWORD_POLICY},
+    "management_baseline.billing.alarm_threshold_usd": test_billing_alarm_threshold,
+    "management_baseline.billing.monthly_budget_usd": test_monthly_budget,
+    "management_baseline.billing.actual_threshold_percent": test_budget_threshold_percent,
+    "management_baseline.billing.forecast_threshold_percent": test_budget_threshold_percent,
+    "management_baseline.billing.notify": test_billing_notify,
+    "management_baseline.groups.*.managed_policies": test_group_managed_policies,
+    "management_baseline.groups.*.inline_policies": test_group_inline_policies,
+    "management_baseline.groups.*.require_mfa": test_group_require_mfa,
+    "management_baseline.groups.*.may_assume.*.role": test_group_may_assume_role,
+    "management_baseline.groups.*.may_assume.*.ous": test_group_may_assume_ous,
+    "management_baseline.users.*.groups": test_users_groups,
+    "management_baseline.support_role.name": test_support_role_name,
+    "management_baseline.support_role.assumable_by": test_support_role_assumable_by,
+    "management_baseline.organization_trail.name": test_organization_trail_name,
+    "member_roles.rollout.region": test_rollout_region,
+    "member_roles.rollout.max_concurrent_percentage": test_rollout_max_concurrent_percentage,
+    "member_roles.rollout.failure_tolerance_percentage": test_rollout_failure_tolerance_percentage,
+    "member_roles.rollout.retain_stacks_on_account_removal": test_rollout_retain_stacks_on_account_removal,
+    "member_roles.catalogue.*.description": test_role_description,
+    "member_roles.catalogue.*.managed_policies": test_role_managed_policies,
+    "member_roles.catalogue.*.inline_policies": test_role_inline_policies,
+    "member_roles.catalogue.*.permissions_boundary": test_role_permissions_boundary,
+    "member_roles.catalogue.*.max_session_hours": test_role_max_session_hours,
+    "member_roles.catalogue.*.trust.third_party_account": test_role_trust_third_party_account,
+    "member_roles.catalogue.*.trust.mfa_max_age_seconds": test_role_trust_mfa_max_age_seconds,
+    "member_roles.catalogue.*.targets": test_role_targets,
+}
+
+# Options with a single allowed value: no other value to set.
+ONLY_ONE_VALUE = {"organization.feature_set"}
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Annotated[X, ...] and X | None, down to X."""
+    while True:
+        if typing.get_origin(annotation) is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+            continue
+        arguments = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if typing.get_origin(annotation) in (typing.Union, types.UnionType) and len(arguments) == 1:
+            annotation = arguments[0]
+            continue
+        return annotation
+
+
+def _section(annotation: Any) -> tuple[str, type[BaseModel]] | None:
+    """("", Model) for a nested model; ("*.", Model) for a mapping or list of models; else None."""
+    annotation = _unwrap(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "", annotation
+    origin = typing.get_origin(annotation)
+    if origin in (dict, tuple):
+        item = _unwrap(typing.get_args(annotation)[-1 if origin is dict else 0])
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            return "*.", item
+    return None
+
+
+def options(model: type[BaseModel] = OrgSpec, prefix: str = "") -> dict[str, FieldInfo]:
+    """Every option of org.yaml, as a dotted path (* for any key or list item) -> its field."""
+    found: dict[str, FieldInfo] = {}
+    for name, field in model.model_fields.items():
+        section = _section(field.annotation)
+        if section:
+            found |= options(section[1], f"{prefix}{name}.{section[0]}")
+        else:
+            found[prefix + name] = field
+    return found
+
+
+def values_at(node: Any, path: list[str]) -> list[Any]:
+    """The values an option has in a spec, one per entry it is in."""
+    if not path:
+        return [node]
+    head, *rest = path
+    if head == "*":
+        return [value for item in (node.values() if isinstance(node, dict) else node) for value in values_at(item, rest)]
+    child = getattr(node, head)
+    return [] if child is None and rest else values_at(child, rest)
+
+
+def test_every_option_has_a_test():
+    assert sorted(options()) == sorted(OPTION_TESTS)
+
+
+@pytest.mark.parametrize("option", sorted(options()))
+def test_every_option_is_set_to_a_non_default_value(all_options_spec, option):
+    field = options()[option]
+    found = values_at(all_options_spec, option.split("."))
+    assert found, f"{option} is not set in {ALL_OPTIONS}"
+    if option not in ONLY_ONE_VALUE and not field.is_required():
+        default = field.get_default(call_default_factory=True)
+        assert any(value != default for value in found), f"{option} is only ever set to its default {default!r}"
