@@ -232,5 +232,8 @@ def test_groups_are_denied_every_managed_role_outside_their_grants(resources):
     admins = {p["PolicyName"]: p["PolicyDocument"] for p in resources["GroupAdmins"]["Properties"]["Policies"]}["Admins-switch-roles"]
     statements = {s["Sid"]: s for s in admins["Statement"]}
     allow, deny = statements["AssumeAdmin"], statements["DenyAssumeOutsideGrantsAdmin"]
-    assert allow["Condition"]["ForAnyValue:StringLike"]["aws:ResourceOrgPaths"] == deny["Condition"]["ForAllValues:StringNotLike"]["aws:ResourceOrgPaths"]
+    assert (
+        allow["Condition"]["ForAnyValue:StringLike"]["aws:ResourceOrgPaths"]
+        == deny["Condition"]["ForAllValues:StringNotLike"]["aws:ResourceOrgPaths"]
+    )
     assert len(allow["Condition"]["ForAnyValue:StringLike"]["aws:ResourceOrgPaths"]) == 2

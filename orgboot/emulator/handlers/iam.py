@@ -43,10 +43,34 @@ class Role(Handler):
         return Result(name, {"Arn": role["Arn"], "RoleId": role["RoleId"]})
 
     def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
+        """In place, as the AWS::IAM::Role provider does (the role keeps its RoleId): only
+        RoleName and Path are create-only in the resource's schema."""
         if old.get("RoleName") != new.get("RoleName") or old.get("Path", "/") != new.get("Path", "/"):
             raise Replace("RoleName and Path are create-only")
-        self.delete(ctx, physical_id, old)
-        return self.create(ctx, {**new, "RoleName": physical_id})
+        iam = _iam(ctx)
+        name = physical_id
+        iam.update_role(RoleName=name, Description=new.get("Description", ""), MaxSessionDuration=int(new.get("MaxSessionDuration", 3600)))
+        if old.get("AssumeRolePolicyDocument") != new.get("AssumeRolePolicyDocument"):
+            iam.update_assume_role_policy(RoleName=name, PolicyDocument=_document(new["AssumeRolePolicyDocument"]))
+        if "PermissionsBoundary" in new:
+            iam.put_role_permissions_boundary(RoleName=name, PermissionsBoundary=new["PermissionsBoundary"])
+        elif "PermissionsBoundary" in old:
+            iam.delete_role_permissions_boundary(RoleName=name)
+        old_arns, new_arns = set(old.get("ManagedPolicyArns", [])), set(new.get("ManagedPolicyArns", []))
+        for arn in old_arns - new_arns:
+            iam.detach_role_policy(RoleName=name, PolicyArn=arn)
+        for arn in new_arns - old_arns:
+            managed_policies.ensure_loaded(ctx.aws.account_id, arn)
+            iam.attach_role_policy(RoleName=name, PolicyArn=arn)
+        old_inline = {p["PolicyName"]: p["PolicyDocument"] for p in old.get("Policies", [])}
+        new_inline = {p["PolicyName"]: p["PolicyDocument"] for p in new.get("Policies", [])}
+        for policy in old_inline.keys() - new_inline.keys():
+            iam.delete_role_policy(RoleName=name, PolicyName=policy)
+        for policy, document in new_inline.items():
+            if old_inline.get(policy) != document:
+                iam.put_role_policy(RoleName=name, PolicyName=policy, PolicyDocument=_document(document))
+        role = iam.get_role(RoleName=name)["Role"]
+        return Result(name, {"Arn": role["Arn"], "RoleId": role["RoleId"]})
 
     def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
         iam = _iam(ctx)

@@ -90,6 +90,15 @@ class Budget(Handler):
         ctx.aws.client("budgets").create_budget(AccountId=ctx.aws.account_id, Budget=budget, NotificationsWithSubscribers=notifications)
         return Result(budget["BudgetName"])
 
+    def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
+        """NotificationsWithSubscribers is create-only in AWS::Budgets::Budget's schema: a change
+        replaces the budget; anything else is UpdateBudget in place."""
+        if old.get("NotificationsWithSubscribers") != new.get("NotificationsWithSubscribers"):
+            raise Replace("NotificationsWithSubscribers is create-only")
+        # moto 5.2 does not serve UpdateBudget: the same name with the new values is its effect.
+        ctx.aws.client("budgets").delete_budget(AccountId=ctx.aws.account_id, BudgetName=physical_id)
+        return self.create(ctx, new)
+
     def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
         ctx.aws.client("budgets").delete_budget(AccountId=ctx.aws.account_id, BudgetName=physical_id)
 

@@ -45,7 +45,9 @@ class StackSet(Handler):
         if old.get("StackSetName") != new.get("StackSetName"):
             return super().update(ctx, physical_id, old, new)
         changed = self._reconcile(ctx, new, previous=old)
-        return Result(physical_id, {"StackSetId": physical_id}, ref=physical_id, changed=changed)
+        # A change of its own properties is an update of the StackSet even where the instances
+        # stay as they were (new deployment targets reaching the same accounts, for one).
+        return Result(physical_id, {"StackSetId": physical_id}, ref=physical_id, changed=changed or old != new)
 
     def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
         for account_id, region in self._instances(ctx, props["StackSetName"]):
