@@ -3,7 +3,7 @@
 import json
 from typing import Any
 
-from orgboot.emulator.handlers.base import Context, Handler, Result
+from orgboot.emulator.handlers.base import Context, Handler, Replace, Result
 
 
 class Topic(Handler):
