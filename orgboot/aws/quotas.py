@@ -17,5 +17,9 @@ ACCOUNT_ALIAS_PATTERN = r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$"
 POLICY_DESCRIPTION_MAX = 512
 TAG_KEY_MAX, TAG_VALUE_MAX, TAGS_PER_RESOURCE = 128, 256, 50
 ROLE_INLINE_POLICIES_MAX = 10_240  # all inline policies of one IAM role together, minified
+GROUP_INLINE_POLICIES_MAX = 5_120  # all inline policies of one IAM group together ("IAM and AWS STS quotas")
+# Longest IDs AWS gives (Organizations API reference: OrganizationId, RootId, OrganizationalUnitId
+# patterns), to size documents that hold organization paths before the IDs exist.
+LONGEST_ORG_ID, LONGEST_ROOT_ID, LONGEST_OU_ID = "o-" + "x" * 32, "r-" + "x" * 32, "ou-" + "x" * 32 + "-" + "x" * 32
 ROLE_SESSION_HOURS = (1, 12)
 STACKSET_TEMPLATE_BODY_MAX = 51_200  # bytes of TemplateBody in AWS::CloudFormation::StackSet

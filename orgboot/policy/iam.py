@@ -1,6 +1,7 @@
 """IAM policy documents as pure functions returning dicts: tested without synthesis.
 Arguments may be CDK tokens (strings) where a value is only known at deploy time."""
 
+import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -97,6 +98,11 @@ def switch_roles(grants: Mapping[str, Sequence[str]], guarded_roles: Sequence[st
     statements = [assume_role_in_org_paths(role, paths, _sid("Assume", role)) for role, paths in grants.items()]
     statements += [deny_assume_outside(role, grants.get(role, ()), _sid("DenyAssumeOutsideGrants", role)) for role in guarded_roles]
     return {"Version": "2012-10-17", "Statement": [*statements, *extra]}
+
+
+def minified(document: Mapping[str, Any]) -> str:
+    """As IAM counts a document's size: without whitespace."""
+    return json.dumps(document, separators=(",", ":"))
 
 
 def _sid(prefix: str, name: str) -> str:

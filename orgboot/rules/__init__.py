@@ -7,6 +7,7 @@ from pathlib import Path
 
 from orgboot.rules.accounts import account_emails_unique, account_names_unique
 from orgboot.rules.documents import documents_are_valid_policies, inline_policy_names_distinct
+from orgboot.rules.groups import group_inline_policies_fit
 from orgboot.rules.lockout import no_lockout
 from orgboot.rules.logical_ids import logical_ids_distinct
 from orgboot.rules.member_roles import grants_within_role_targets, role_inline_policies_fit
@@ -26,6 +27,7 @@ RULES: tuple[Rule, ...] = (
     logical_ids_distinct,
     grants_within_role_targets,
     role_inline_policies_fit,
+    group_inline_policies_fit,
     documents_are_valid_policies,
     inline_policy_names_distinct,
     no_lockout,

@@ -39,3 +39,17 @@ def test_inline_policies_limit_is_inclusive(tmp_path, size, refused):
         ]
     else:
         assert load_spec(write(tmp_path, text, files)).member_roles.catalogue["Data"]
+
+
+def test_a_group_whose_inline_policies_cannot_fit_is_refused(tmp_path):
+    # Grants on many nested OUs make the switch-roles policy long: IAM takes 5,120 characters per group.
+    ous = [f"Team{i:02d}/Sub/Deep" for i in range(12)]
+    text = BASE.replace("[Workloads/Prod, Security]", "[" + ", ".join(["Workloads/Prod", "Security", *ous]) + "]")
+    text += (
+        "management_baseline:\n  groups:\n    Ops: {may_assume: [{role: OrganizationAccountAccessRole, ous: [" + ", ".join(ous) + "]}]}\n"
+    )
+    (found,) = problems(tmp_path, text)
+    assert found.startswith("org.yaml:8: management_baseline.groups.Ops: up to ")
+    assert found.endswith("IAM allows 5120 per group: move files into managed policies, or grant whole parent OUs")
+    few = text.replace(", ".join(ous) + "]}]}", ", ".join(ous[:3]) + "]}]}")
+    assert load_spec(write(tmp_path, few)).management_baseline.groups["Ops"]
