@@ -36,7 +36,7 @@ validate: setup
 synth: setup
 	rm -rf $(OUT) $(OUT).partial
 	$(VENV)/bin/orgboot validate $(SPEC)
-	$(CDK) synth --quiet --no-notices --context spec=$(SPEC) --output $(OUT).partial || { rm -rf $(OUT).partial; exit 1; }
+	$(CDK) synth --quiet --no-notices --context spec=$(SPEC) --output $(OUT).partial >/dev/null || { rm -rf $(OUT).partial; exit 1; }
 	mv $(OUT).partial $(OUT)
 	@echo "Synthesized into $(OUT)/"
 
