@@ -205,4 +205,6 @@ def access_report(matrix: list[Access], member_account_count: int) -> Group:
     for access in matrix:
         reach = "all member accounts" if len(access.accounts) == member_account_count else ", ".join(access.accounts) or "[red]none[/]"
         table.add_row(access.group, access.role, reach)
-    return Group(Text("Access matrix (who can switch into which role, where: decided by the policies, signed in with MFA)", style="bold"), table)
+    return Group(
+        Text("Access matrix (who can switch into which role, where: decided by the policies, signed in with MFA)", style="bold"), table
+    )
