@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from orgboot.analysis.offline import OfflineOrganization
 from orgboot.policy.evaluation import Applicable, ContextValue, Level, OrganizationPolicies, Request, evaluate
+from orgboot.policy.lint import KIND_OF_POLICY_TYPE
 from orgboot.policy.matching import Caller
 from orgboot.policy.statements import Policy, PolicyRef, parse
 from orgboot.spec import OrgSpec
@@ -79,8 +80,8 @@ def state_access(baseline: Baseline, organization: Organization, member_roles: M
 
 def _organization_policies(organization: Organization, account_ids: list[str]) -> OrganizationPolicies:
     chains: dict[str, dict[str, tuple[Level, ...]]] = {"SERVICE_CONTROL_POLICY": {}, "RESOURCE_CONTROL_POLICY": {}}
-    kinds = {"SERVICE_CONTROL_POLICY": "scp", "RESOURCE_CONTROL_POLICY": "rcp"}
-    for policy_type, kind in kinds.items():
+    for policy_type in chains:
+        kind = KIND_OF_POLICY_TYPE[policy_type]
         if policy_type not in organization.enabled_policy_types:
             continue
         for account_id in account_ids:
