@@ -33,7 +33,7 @@ class RoleStackSet(Construct):
         max_concurrent_percentage: int,
         failure_tolerance_percentage: int,
         retain_stacks_on_account_removal: bool,
-        description: str = "",
+        description: str,
     ) -> None:
         super().__init__(scope, id)
         body = json.dumps(template, separators=(",", ":"))

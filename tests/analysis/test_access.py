@@ -20,6 +20,7 @@ def test_the_example_grants_exactly_what_org_yaml_says(example_spec):
         Access("Admins", "ReadOnly", EVERY_ACCOUNT),
         Access("Auditors", "ReadOnly", EVERY_ACCOUNT),
     ]
+    assert len(set(spec_access(example_spec))) == 4  # rows are values: hashable, comparable
 
 
 def test_administrator_access_alone_would_reach_admin_everywhere_the_guard_stops_it(example_spec):

@@ -56,3 +56,69 @@ def test_a_role_without_a_description_gets_none():
         role = management().client("iam").get_role(RoleName="Plain")["Role"]
     assert role.get("Description", "") == ""
     assert role["MaxSessionDuration"] == 3600
+
+
+TRUST = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "123456789012"}, "Action": "sts:AssumeRole"}]}
+BOUNDARY = "arn:aws:iam::aws:policy/PowerUserAccess"
+
+
+def test_a_roles_boundary_is_set_changed_and_removed_in_place():
+    def role(**extra):
+        return {
+            "Resources": {
+                "Role": {"Type": "AWS::IAM::Role", "Properties": {"RoleName": "Bounded", "AssumeRolePolicyDocument": TRUST, **extra}}
+            }
+        }
+
+    with emulated_aws():
+        engine, iam = Engine(), management().client("iam")
+        engine.deploy("Stack", role(PermissionsBoundary=BOUNDARY), management())
+        role_id = iam.get_role(RoleName="Bounded")["Role"]["RoleId"]
+        assert iam.get_role(RoleName="Bounded")["Role"]["PermissionsBoundary"]["PermissionsBoundaryArn"] == BOUNDARY
+        engine.deploy("Stack", role(PermissionsBoundary="arn:aws:iam::aws:policy/ReadOnlyAccess"), management())
+        assert iam.get_role(RoleName="Bounded")["Role"]["PermissionsBoundary"]["PermissionsBoundaryArn"].endswith("/ReadOnlyAccess")
+        engine.deploy("Stack", role(), management())
+        assert "PermissionsBoundary" not in iam.get_role(RoleName="Bounded")["Role"]
+        assert iam.get_role(RoleName="Bounded")["Role"]["RoleId"] == role_id
+
+
+def test_group_path_and_user_arn():
+    template = {
+        "Resources": {
+            "Group": {"Type": "AWS::IAM::Group", "Properties": {"GroupName": "Ops", "Path": "/teams/"}},
+            "User": {"Type": "AWS::IAM::User", "Properties": {"UserName": "alice", "Groups": [{"Ref": "Group"}]}},
+        },
+        "Outputs": {"UserArn": {"Value": {"Fn::GetAtt": ["User", "Arn"]}}, "GroupArn": {"Value": {"Fn::GetAtt": ["Group", "Arn"]}}},
+    }
+    with emulated_aws():
+        outputs = Engine().deploy("Stack", template, management()).outputs
+        iam = management().client("iam")
+        assert iam.get_group(GroupName="Ops")["Group"]["Path"] == "/teams/"
+        assert outputs == {
+            "UserArn": iam.get_user(UserName="alice")["User"]["Arn"],
+            "GroupArn": iam.get_group(GroupName="Ops")["Group"]["Arn"],
+        }
+
+
+def test_topic_display_name_and_alarm_statistic_and_rename():
+    def template(alarm_name):
+        return {
+            "Resources": {
+                "Topic": {"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": "billing"}},
+                "Alarm": {"Type": "AWS::CloudWatch::Alarm", "Properties": {
+                    "AlarmName": alarm_name, "Namespace": "AWS/Billing", "MetricName": "EstimatedCharges", "Statistic": "Maximum",
+                    "Period": 21600, "EvaluationPeriods": 1, "Threshold": 10, "ComparisonOperator": "GreaterThanThreshold",
+                    "AlarmActions": [{"Ref": "Topic"}]}},
+            }
+        }  # fmt: skip
+
+    with emulated_aws():
+        engine = Engine()
+        engine.deploy("Stack", template("first"), management())
+        sns, cloudwatch = management().client("sns"), management().client("cloudwatch")
+        (topic,) = sns.list_topics()["Topics"]
+        assert sns.get_topic_attributes(TopicArn=topic["TopicArn"])["Attributes"]["DisplayName"] == "billing"
+        assert cloudwatch.describe_alarms(AlarmNames=["first"])["MetricAlarms"][0]["Statistic"] == "Maximum"
+        engine.deploy("Stack", template("second"), management())
+        assert [a["AlarmName"] for a in cloudwatch.describe_alarms()["MetricAlarms"]] == ["second"]  # replaced
+        assert [e.action for e in engine.events if e.logical_id == "Alarm"] == ["CREATE", "REPLACE", "DELETE"]

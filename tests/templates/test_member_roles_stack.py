@@ -42,6 +42,8 @@ def test_one_service_managed_stack_set_per_role(stack_sets):
         assert properties["PermissionModel"] == "SERVICE_MANAGED"
         assert properties["AutoDeployment"] == {"Enabled": True, "RetainStacksOnAccountRemoval": False}
         assert properties["Capabilities"] == ["CAPABILITY_NAMED_IAM"]
+        assert properties["CallAs"] == "SELF"  # the management account, not a delegated administrator
+        assert properties["ManagedExecution"] == {"Active": True}  # operations queue instead of failing
         assert properties["OperationPreferences"] == {
             "FailureTolerancePercentage": 0,
             "MaxConcurrentPercentage": 25,
@@ -112,6 +114,7 @@ def test_a_template_over_the_stack_set_limit_is_refused():
             stack,
             "Huge",
             stack_set_name="huge",
+            description="",
             logical_id="Huge",
             template=huge,
             organizational_unit_ids=["r-1"],

@@ -13,17 +13,6 @@ from orgboot.aws.organizations import STACKSETS_SERVICE_PRINCIPAL
 from orgboot.emulator.errors import EmulationError
 from orgboot.emulator.handlers.base import Context, Handler, Result
 
-# CDK encodes booleans in call parameters as strings so they survive CloudFormation.
-_SPECIAL_VALUES = {"TRUE:BOOLEAN": True, "FALSE:BOOLEAN": False}
-
-
-def _decode(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _decode(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
-    return _SPECIAL_VALUES.get(value, value) if isinstance(value, str) else value
-
 
 def _service(name: str) -> str:
     # "Organizations", "IAM", "@aws-sdk/client-organizations" -> botocore's "organizations"
@@ -61,7 +50,7 @@ def call(ctx: Context, spec: str | dict[str, Any]) -> dict[str, Any]:
     sdk_call = json.loads(spec) if isinstance(spec, str) else spec
     service, action = _service(sdk_call["service"]), xform_name(sdk_call["action"].removesuffix("Command"))
     if (service, action) in EMULATED_CALLS:
-        return EMULATED_CALLS[(service, action)](ctx, _decode(sdk_call.get("parameters", {})))
+        return EMULATED_CALLS[(service, action)](ctx, sdk_call.get("parameters", {}))
     try:
         client = ctx.aws.client(service, sdk_call.get("region"))
     except Exception:
@@ -69,7 +58,7 @@ def call(ctx: Context, spec: str | dict[str, Any]) -> dict[str, Any]:
     if not hasattr(client, action):
         raise EmulationError(f"{sdk_call['service']} has no action '{sdk_call['action']}'")
     try:
-        response = getattr(client, action)(**_decode(sdk_call.get("parameters", {})))
+        response = getattr(client, action)(**sdk_call.get("parameters", {}))
     except ClientError as error:
         code = error.response["Error"]["Code"]
         ignore = sdk_call.get("ignoreErrorCodesMatching")
