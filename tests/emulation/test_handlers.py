@@ -91,13 +91,18 @@ def test_group_path_and_user_arn():
         "Outputs": {"UserArn": {"Value": {"Fn::GetAtt": ["User", "Arn"]}}, "GroupArn": {"Value": {"Fn::GetAtt": ["Group", "Arn"]}}},
     }
     with emulated_aws():
-        outputs = Engine().deploy("Stack", template, management()).outputs
+        engine = Engine()
+        outputs = dict(engine.deploy("Stack", template, management()).outputs)
         iam = management().client("iam")
         assert iam.get_group(GroupName="Ops")["Group"]["Path"] == "/teams/"
         assert outputs == {
             "UserArn": iam.get_user(UserName="alice")["User"]["Arn"],
             "GroupArn": iam.get_group(GroupName="Ops")["Group"]["Arn"],
         }
+        template["Resources"]["User"]["Properties"]["Groups"] = []
+        engine.deploy("Stack", template, management())  # an update: the attributes stay readable
+        assert engine.stacks[("123456789012", "Stack")].outputs == outputs
+        assert iam.list_groups_for_user(UserName="alice")["Groups"] == []
 
 
 def test_topic_display_name_and_alarm_statistic_and_rename():
@@ -122,3 +127,47 @@ def test_topic_display_name_and_alarm_statistic_and_rename():
         engine.deploy("Stack", template("second"), management())
         assert [a["AlarmName"] for a in cloudwatch.describe_alarms()["MetricAlarms"]] == ["second"]  # replaced
         assert [e.action for e in engine.events if e.logical_id == "Alarm"] == ["CREATE", "REPLACE", "DELETE"]
+        changed = template("second")
+        changed["Resources"]["Alarm"]["Properties"]["Threshold"] = 20
+        engine.deploy("Stack", changed, management())  # the same name: in place
+        assert [e.action for e in engine.events if e.logical_id == "Alarm"][-1] == "UPDATE"
+        assert cloudwatch.describe_alarms(AlarmNames=["second"])["MetricAlarms"][0]["Threshold"] == 20
+
+
+def test_a_managed_policy_path():
+    document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]}
+    template = {
+        "Resources": {
+            "P": {
+                "Type": "AWS::IAM::ManagedPolicy",
+                "Properties": {"ManagedPolicyName": "p", "Path": "/teams/", "PolicyDocument": document},
+            }
+        }
+    }
+    with emulated_aws():
+        state = Engine().deploy("Stack", template, management())
+        assert state.resources["P"].physical_id == "arn:aws:iam::123456789012:policy/teams/p"
+
+
+def test_a_removed_group_loses_its_inline_policies_first():
+    document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]}
+    group = {
+        "Type": "AWS::IAM::Group",
+        "Properties": {"GroupName": "Ops", "Policies": [{"PolicyName": "list", "PolicyDocument": document}]},
+    }
+    with emulated_aws():
+        engine = Engine()
+        engine.deploy("Stack", {"Resources": {"Group": group}}, management())
+        engine.deploy("Stack", {"Resources": {}}, management())
+        iam = management().client("iam")
+        assert iam.list_groups()["Groups"] == []
+        assert [e.action for e in engine.events] == ["CREATE", "DELETE"]
+
+
+def test_flatten_is_cdks_response_shape():
+    from orgboot.emulator.handlers.custom_aws import flatten
+
+    assert flatten({"Roots": [{"Id": "r-1", "PolicyTypes": [{"Type": "SCP"}]}], "Empty": {}}) == {
+        "Roots.0.Id": "r-1",
+        "Roots.0.PolicyTypes.0.Type": "SCP",
+    }
