@@ -1,6 +1,8 @@
 """Handlers on small hand-written templates: every attribute a template can read, and the
 defaults a handler must not invent."""
 
+from typing import Any
+
 from orgboot.emulator import Engine, emulated_aws, management
 
 
@@ -83,7 +85,7 @@ def test_a_roles_boundary_is_set_changed_and_removed_in_place():
 
 
 def test_group_path_and_user_arn():
-    template = {
+    template: dict[str, Any] = {
         "Resources": {
             "Group": {"Type": "AWS::IAM::Group", "Properties": {"GroupName": "Ops", "Path": "/teams/"}},
             "User": {"Type": "AWS::IAM::User", "Properties": {"UserName": "alice", "Groups": [{"Ref": "Group"}]}},
