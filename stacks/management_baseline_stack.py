@@ -79,7 +79,7 @@ class ManagementBaselineStack(Stack):
         for name, group in baseline.groups.items():
             extra = []
             if support_role_arn is not None and baseline.support_role and name in baseline.support_role.assumable_by:
-                extra.append({"Sid": "AssumeSupportRole", "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": support_role_arn})
+                extra.append(iam_documents.assume_support_role(support_role_arn))
             switch = iam_documents.switch_roles(group_grants(group, org_paths), guarded_roles, extra)
             self.groups[name] = BaselineGroup(
                 self,

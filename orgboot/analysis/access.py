@@ -33,8 +33,16 @@ def _rows(group: str, reached: dict[str, list[str]]) -> list[Access]:
     return [Access(group, role, tuple(sorted(reached[role]))) for role in sorted(reached)]
 
 
-def _context(org_path: str) -> dict[str, ContextValue]:
-    return {**SIGNED_IN_WITH_MFA, "aws:ResourceOrgPaths": (org_path,)}
+def _context(organization_id: str, caller_path: str, resource_path: str) -> dict[str, ContextValue]:
+    """A group member's request from the management account, signed in with MFA, on a resource of
+    a member account, with the organization keys AWS adds (facts 107, 108, 124)."""
+    return {
+        **SIGNED_IN_WITH_MFA,
+        "aws:PrincipalOrgID": organization_id,
+        "aws:PrincipalOrgPaths": (caller_path,),
+        "aws:ResourceOrgID": organization_id,
+        "aws:ResourceOrgPaths": (resource_path,),
+    }
 
 
 def spec_access(spec: OrgSpec) -> list[Access]:
@@ -48,7 +56,8 @@ def spec_access(spec: OrgSpec) -> list[Access]:
         for account in offline.accounts:
             for role_name, role in account.roles.items():
                 arn = f"arn:aws:iam::{account.id}:role/{role_name}"
-                request = Request(offline.group_member(group), "sts:AssumeRole", arn, account.id, _context(account.org_path))
+                context = offline.context(None, account) | SIGNED_IN_WITH_MFA
+                request = Request(offline.group_member(group), "sts:AssumeRole", arn, account.id, context)
                 if evaluate(request, Applicable(identity=policies, trust=role.trust), organization).allowed:
                     reached.setdefault(role_name, []).append(account.name)
         matrix += _rows(group, reached)
@@ -59,6 +68,7 @@ def state_access(baseline: Baseline, organization: Organization, member_roles: M
     """The access matrix of a deployed organization, from what AWS holds."""
     management = organization.management_account_id
     paths = organization.org_paths()
+    management_path = paths.get(management, f"{organization.id}/{organization.root.id}/{management}/")
     names = {account_id: node.name for account_id, node in organization.accounts().items()}
     policies = _organization_policies(organization, list(member_roles))
     matrix = []
@@ -69,9 +79,8 @@ def state_access(baseline: Baseline, organization: Organization, member_roles: M
         for account_id, roles in member_roles.items():
             for role_name, role in roles.items():
                 trust = parse(role.trust, PolicyRef(f"trust policy of {role_name}", "resource"))
-                request = Request(
-                    caller, "sts:AssumeRole", f"arn:aws:iam::{account_id}:role/{role_name}", account_id, _context(paths[account_id])
-                )
+                context = _context(organization.id, management_path, paths[account_id])
+                request = Request(caller, "sts:AssumeRole", f"arn:aws:iam::{account_id}:role/{role_name}", account_id, context)
                 if evaluate(request, Applicable(identity=identity, trust=trust), policies).allowed:
                     reached.setdefault(role_name, []).append(names[account_id])
         matrix += _rows(group_name, reached)

@@ -7,6 +7,7 @@ document is the one orgboot deploys: organization policies from their files, gro
 the same builders the stacks use, member roles from the catalogue, and AWS's own access role.
 """
 
+import re
 from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
@@ -16,10 +17,11 @@ from orgboot.aws import managed_policies
 from orgboot.aws.organizations import ACCESS_ROLE, ROOT
 from orgboot.aws.policy_types import POLICY_TYPES
 from orgboot.policy import iam as iam_documents
-from orgboot.policy.evaluation import Level, OrganizationPolicies
+from orgboot.policy.evaluation import ContextValue, Level, OrganizationPolicies
 from orgboot.policy.matching import Caller
 from orgboot.policy.statements import Policy, PolicyRef, parse
 from orgboot.spec import OrgSpec, parent_of
+from orgboot.spec.fields import covers
 
 MANAGEMENT_ACCOUNT = "000000000000"
 ORGANIZATION_ID, ROOT_ID = "o-orgboot", "r-orgboot"
@@ -73,8 +75,9 @@ def managed_policy(name_or_arn: str, kind: str = "identity") -> Policy:
 class OfflineOrganization:
     def __init__(self, spec: OrgSpec) -> None:
         self.spec = spec
+        self.organization_id = _named_organization_id(spec) or ORGANIZATION_ID
         self.ou_ids = {ROOT: ROOT_ID, **{path: f"ou-{index:04d}" for index, path in enumerate(spec.ou_paths)}}
-        self.org_paths = {ROOT: f"{ORGANIZATION_ID}/{ROOT_ID}/"}
+        self.org_paths = {ROOT: f"{self.organization_id}/{ROOT_ID}/"}
         for path in spec.ou_paths:  # parents first
             self.org_paths[path] = f"{self.org_paths[parent_of(path)]}{self.ou_ids[path]}/"
         self.account_ids = {key: f"{100000000000 + index}" for index, key in enumerate(sorted(spec.accounts))}
@@ -100,7 +103,7 @@ class OfflineOrganization:
     def _account(self, key: str | None, name: str, account_id: str, ou: str, access_role: str | None) -> Account:
         roles = {(access_role or ACCESS_ROLE): self._access_role(access_role or ACCESS_ROLE)}
         for role_name, role in self.spec.member_roles.catalogue.items():
-            if any(target == ROOT or ou == target or ou.startswith(target + "/") for target in role.targets):
+            if any(covers(target, ou) for target in role.targets):
                 roles[role_name] = self._member_role(role_name)
         return Account(key, name, account_id, ou, f"{self.org_paths[ou]}{account_id}/", roles)
 
@@ -169,9 +172,37 @@ class OfflineOrganization:
         policies.append(parse(switch, PolicyRef(f"{name}-switch-roles", "identity")))
         return tuple(policies)
 
+    def context(self, caller: Account | None, resource: Account | None) -> dict[str, ContextValue]:
+        """The organization keys AWS puts in a request of a principal of `caller`'s account on a
+        resource of `resource`'s (None: the management account): aws:PrincipalOrgID and
+        PrincipalOrgPaths, aws:ResourceOrgID and ResourceOrgPaths (facts 107, 108, 124)."""
+        management_path = f"{self.org_paths[ROOT]}{MANAGEMENT_ACCOUNT}/"
+        return {
+            "aws:PrincipalOrgID": self.organization_id,
+            "aws:PrincipalOrgPaths": (caller.org_path if caller else management_path,),
+            "aws:ResourceOrgID": self.organization_id,
+            "aws:ResourceOrgPaths": (resource.org_path if resource else management_path,),
+        }
+
     @staticmethod
     def group_member(group: str) -> Caller:
         return Caller(f"arn:aws:iam::{MANAGEMENT_ACCOUNT}:user/member-of-{group}", MANAGEMENT_ACCOUNT, "user")
+
+
+_ORG_ID_KEYS = ("aws:principalorgid", "aws:resourceorgid", "aws:sourceorgid")
+
+
+def _named_organization_id(spec: OrgSpec) -> str | None:
+    """The organization's ID as its own policies name it (a data perimeter compares
+    aws:PrincipalOrgID with it). Offline the organization has no ID yet: the one the policies name
+    stands for it, so that the perimeter lets the organization's own principals through."""
+    for policy in spec.policies.values():
+        for match in re.finditer(
+            r'"(aws:(?:principal|resource|source)orgid)"\s*:\s*"(o-[a-z0-9]{10,32})"', policy.document.minified, re.IGNORECASE
+        ):
+            if match.group(1).lower() in _ORG_ID_KEYS:
+                return match.group(2)
+    return None
 
 
 def _full_access(kind: str) -> dict[str, Any]:

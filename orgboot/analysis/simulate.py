@@ -37,6 +37,7 @@ def simulate(
     owner = _account(accounts, resource_account) if resource_account else where
     caller, applicable = _principal(offline, where, principal)
     owner_id = owner.id if owner else MANAGEMENT_ACCOUNT
+    resource = in_account(resource, owner_id)
     role_arn_prefix = f"arn:aws:iam::{owner_id}:role/"
     if (
         action.lower() == "sts:assumerole"
@@ -45,10 +46,18 @@ def simulate(
         and resource[len(role_arn_prefix) :] in owner.roles
     ):
         applicable = Applicable(applicable.identity, applicable.boundary, trust=owner.roles[resource[len(role_arn_prefix) :]].trust)
-    full_context: dict[str, ContextValue] = {"aws:ResourceOrgPaths": (owner.org_path,)} if owner else {}
-    full_context |= dict(context or {})
+    full_context = offline.context(where, owner) | dict(context or {})
     request = Request(caller, action, resource, owner_id, full_context)
     return evaluate(request, applicable, offline.organization_policies(offline.accounts))
+
+
+def in_account(arn: str, account_id: str) -> str:
+    """`arn` with its account field set to `account_id`: offline, accounts have stand-in IDs, and
+    a principal or resource is where the question says it is."""
+    parts = arn.split(":", 5)
+    if len(parts) == 6 and parts[4]:
+        parts[4] = account_id
+    return ":".join(parts)
 
 
 def _account(accounts: Mapping[str, Account], key: str) -> Account | None:
@@ -64,7 +73,7 @@ def _principal(offline: OfflineOrganization, account: Account | None, principal:
     account_id = account.id if account else MANAGEMENT_ACCOUNT
     if principal.startswith("arn:"):
         kind = "user" if ":user/" in principal else "root" if principal.endswith(":root") else "role"
-        return Caller(principal, account_id, kind), Applicable(identity=(_ALLOWED_BY_ITSELF,))  # type: ignore[arg-type]
+        return Caller(in_account(principal, account_id), account_id, kind), Applicable(identity=(_ALLOWED_BY_ITSELF,))  # type: ignore[arg-type]
     arn = f"arn:aws:iam::{account_id}:role/{principal}"
     if account and principal in account.roles:
         role = account.roles[principal]

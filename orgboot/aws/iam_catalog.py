@@ -40,8 +40,10 @@ def rcp_services() -> frozenset[str]:
 
 
 def _key_pattern(key: str) -> re.Pattern[str]:
-    """A condition key as written in the reference ("aws:RequestTag/${TagKey}") as a regex."""
-    return re.compile(re.sub(r"\\\$\\\{[^}]*\\\}", ".+", re.escape(key)), re.IGNORECASE)
+    """A condition key as written in the reference ("aws:RequestTag/${TagKey}",
+    "s3:ExistingObjectTag/<key>") as a regex."""
+    pattern = re.sub(r"\\\$\\\{[^}]*\\\}|<[^>]*>", ".+", re.escape(key))
+    return re.compile(pattern, re.IGNORECASE)
 
 
 @cache

@@ -20,7 +20,8 @@ EXAMPLES = """examples:
 ROLE is a role orgboot deploys in that account (a member role, the access role), or in the management
 account a group (its member) or the support role; any other principal is given as an ARN and taken as
 allowed by its own identity policies, so that only the organization's and the resource's policies decide.
-In --resource, ACCOUNT stands for the resource account's ID (accounts have no real IDs offline)."""
+Accounts have no real IDs offline: the account field of the principal's and the resource's ARNs is
+taken as the one of --account and --resource-account (ACCOUNT reads well there)."""
 
 
 def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", common: argparse.ArgumentParser) -> None:
@@ -52,9 +53,8 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         previous = context.get(key)
         context[key] = value if previous is None else (*((previous,) if isinstance(previous, str) else previous), value)
     try:
-        account = args.resource_account or args.account
         decision = simulate(spec, account=args.account, principal=args.principal, action=args.action,
-                            resource=args.resource.replace("ACCOUNT", _account_id(spec, account)),
+                            resource=args.resource,
                             resource_account=args.resource_account, context=context)  # fmt: skip
     except SimulationError as error:
         err.print(f"orgboot simulate: {error}")
@@ -74,14 +74,6 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     for statement in decision.statements if decision.decision == "explicit_deny" else ():
         out.print(f"  denied by {statement.label}")
     return 0
-
-
-def _account_id(spec: object, key: str) -> str:
-    from orgboot.analysis.offline import MANAGEMENT_ACCOUNT, OfflineOrganization
-
-    if key == MANAGEMENT:
-        return MANAGEMENT_ACCOUNT
-    return OfflineOrganization(spec).account_ids.get(key, key)  # type: ignore[arg-type]
 
 
 def _statement(statement: Statement) -> dict[str, str | None]:

@@ -21,8 +21,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from orgboot.policy.matching import arn_like
-from orgboot.policy.variables import Unresolved, substitute
+from orgboot.policy.matching import LITERAL_QUESTION, LITERAL_STAR, arn_like, glob_regex
+from orgboot.policy.variables import Unresolved, segments
 
 Context = Mapping[str, str | Sequence[str]]
 Match = Callable[[str, str], bool]  # (request value, policy value) -> match
@@ -39,7 +39,10 @@ def _date(text: str) -> datetime | None:
     """W3C ISO 8601 profiles or epoch seconds (fact 77)."""
     number = _number(text)
     if number is not None:
-        return datetime.fromtimestamp(number, UTC)
+        try:
+            return datetime.fromtimestamp(number, UTC)
+        except (OverflowError, OSError, ValueError):
+            return None  # no date (milliseconds, nan, far beyond year 9999)
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
@@ -71,7 +74,7 @@ def _binary(value: str, policy: str) -> bool:
 
 @lru_cache(maxsize=65_536)
 def _like_pattern(policy: str) -> re.Pattern[str]:
-    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in policy), re.DOTALL)
+    return re.compile(glob_regex([(policy, False)], within_segment=False), re.DOTALL)
 
 
 def _like_case_sensitive(value: str, policy: str) -> bool:
@@ -141,17 +144,21 @@ def _holds(operator: str, key: str, policy_values: list[str], context: Context, 
     prefix, base, if_exists = split_operator(operator)
     present = context.get(key)
     request_values = [present] if isinstance(present, str) else list(present) if present is not None else []
+    request_values = [value for value in request_values if value != ""]  # an empty value is null (fact 85)
     if base == "Null":
         missing = not any(v != "" for v in request_values)  # an empty value is null (fact 85)
         return any(missing == (p.lower() == "true") for p in policy_values)
     if base not in OPERATORS:
         return False  # an unknown operator never holds (the lint reports it)
     match, negated, takes_variables = OPERATORS[base]
-    resolved = _resolve(policy_values, context) if variables and takes_variables else policy_values
+    wildcards = base in ("StringLike", "StringNotLike") or base.startswith("Arn")
+    resolved = _resolve(policy_values, context, wildcards) if variables and takes_variables else policy_values
 
     def any_match(value: str) -> bool:
         return any(match(value, policy) for policy in resolved)
 
+    if not request_values and if_exists:
+        return True  # ...IfExists holds when the key is missing, with a set operator too (fact 83)
     if prefix == "ForAllValues":
         return all((not any_match(v)) if negated else any_match(v) for v in request_values)
     if prefix == "ForAnyValue":
@@ -162,15 +169,22 @@ def _holds(operator: str, key: str, policy_values: list[str], context: Context, 
     return not matched if negated else matched
 
 
-def _resolve(policy_values: list[str], context: Context) -> list[str]:
-    """Policy values with variables replaced; a value whose variable has no value matches nothing."""
+def _resolve(policy_values: list[str], context: Context, wildcards: bool) -> list[str]:
+    """Policy values with variables replaced; a value whose variable has no value matches nothing.
+    What a variable brings (its value, ${*}, ${?}) is literal text, never a wildcard (fact 102):
+    for the wildcard operators it is escaped with LITERAL_STAR and LITERAL_QUESTION."""
     resolved = []
     for value in policy_values:
         if "${" not in value:
             resolved.append(value)
             continue
         try:
-            resolved.append(substitute(value, context))
+            pieces = segments(value, context)
         except Unresolved:
             continue
+        resolved.append("".join(_literal(piece) if literal and wildcards else piece for piece, literal in pieces))
     return resolved
+
+
+def _literal(text: str) -> str:
+    return text.replace("*", LITERAL_STAR).replace("?", LITERAL_QUESTION)

@@ -18,7 +18,7 @@ from typing import Literal
 
 from orgboot.aws import iam_catalog
 from orgboot.policy.conditions import condition_holds
-from orgboot.policy.matching import Caller, PrincipalMatch, action_matches, principal_match, resource_matches
+from orgboot.policy.matching import Caller, PrincipalMatch, action_matches, not_principal_exempts, principal_match, resource_matches
 from orgboot.policy.statements import Policy, Statement
 
 DecisionKind = Literal["allow", "explicit_deny", "implicit_deny"]
@@ -123,8 +123,10 @@ def evaluate(request: Request, applicable: Applicable, organization: Organizatio
         *(p for level in (*scp_levels, *rcp_levels) for p in level.policies),
     ]
 
+    has_boundary = applicable.boundary is not None
+
     def matching(policies: Sequence[Policy], effect: str) -> tuple[Statement, ...]:
-        return tuple(st for p in policies for st in p.statements if st.effect == effect and _applies(st, request, context))
+        return tuple(st for p in policies for st in p.statements if st.effect == effect and _applies(st, request, context, has_boundary))
 
     # 1. An explicit deny in any applicable policy decides (fact 2).
     if denies := matching(everything, "Deny"):
@@ -141,16 +143,14 @@ def evaluate(request: Request, applicable: Applicable, organization: Organizatio
 
     # 4. The resource's policy: which of its Allow statements name the caller, and how.
     granted: list[tuple[Statement, PrincipalMatch]] = []
-    if resource_policy:
+    if resource_policy:  # a trust policy is the role's resource policy (fact 126)
         for st in resource_policy.statements:
-            if st.effect == "Allow" and _applies(st, request, context) and st.principals is not None:
+            if st.effect == "Allow" and _applies(st, request, context, has_boundary) and st.principals is not None:
                 how = principal_match(st.principals, caller)
                 if how:
                     granted.append((st, how))
-    if granted:
-        steps.append(
-            Step(f"{resource_policy.ref.kind} policy {resource_policy.ref.name}" if resource_policy else "", tuple(st for st, _ in granted))
-        )
+    if granted and resource_policy:
+        steps.append(Step(f"{resource_policy.ref.kind} policy {resource_policy.ref.name}", tuple(st for st, _ in granted)))
 
     # 5-6. Identity policies, limited by a permissions boundary (facts 12, 14). The root user has
     # full access by default (fact 1); a service principal has no identity policies.
@@ -164,8 +164,8 @@ def evaluate(request: Request, applicable: Applicable, organization: Organizatio
     cross_account = caller.is_service or resource_account != caller.account
     direct = [st for st, how in granted if how == "direct" or (how == "everyone" and not cross_account)]
     if caller.is_service:
-        if direct:
-            return Decision("allow", tuple(direct), "the resource policy allows the service", tuple(steps))
+        if granted:  # named, or everyone: a service has no identity policies to delegate to
+            return Decision("allow", tuple(st for st, _ in granted), "the resource policy allows the service", tuple(steps))
         return Decision("implicit_deny", (), "no resource policy allows the service", tuple(steps))
     # A grant naming a user applies whatever the identity policies and boundary (fact 10); one
     # naming a role is limited by the role's boundary (fact 7).
@@ -184,7 +184,7 @@ def evaluate(request: Request, applicable: Applicable, organization: Organizatio
     return Decision("allow", identity_allows + tuple(st for st, _ in granted), "allowed", tuple(steps))
 
 
-def _applies(statement: Statement, request: Request, context: Mapping[str, ContextValue]) -> bool:
+def _applies(statement: Statement, request: Request, context: Mapping[str, ContextValue], has_boundary: bool = False) -> bool:
     """Whether a statement's Action, Resource, Principal and Condition all match the request."""
     if statement.actions is not None:
         if not any(action_matches(a, request.action) for a in statement.actions if isinstance(a, str)):
@@ -200,10 +200,16 @@ def _applies(statement: Statement, request: Request, context: Mapping[str, Conte
             return False
     elif statement.policy.kind not in ("resource", "rcp"):
         return False  # identity policies and SCPs need Resource or NotResource (fact 56)
-    if statement.not_principals is not None and principal_match(statement.not_principals, request.caller):
+    if statement.not_principals is not None and not_principal_exempts(statement.not_principals, request.caller, has_boundary):
         return False
     if statement.policy.kind == "rcp" and statement.principals is not None and not statement.principals.everyone:
         return False  # an RCP's Principal can only be "*" (fact 47)
+    if (
+        statement.policy.kind == "resource"
+        and statement.principals is not None
+        and not principal_match(statement.principals, request.caller)
+    ):
+        return False  # a resource policy's statement is about the principals it names, allow or deny
     return condition_holds(statement.condition, context, statement.variables)
 
 

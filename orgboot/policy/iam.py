@@ -100,6 +100,10 @@ def switch_roles(grants: Mapping[str, Sequence[str]], guarded_roles: Sequence[st
     return {"Version": "2012-10-17", "Statement": [*statements, *extra]}
 
 
+def assume_support_role(role_arn: str) -> dict[str, Any]:
+    return {"Sid": "AssumeSupportRole", "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": role_arn}
+
+
 def minified(document: Mapping[str, Any]) -> str:
     """As IAM counts a document's size: without whitespace."""
     return json.dumps(document, separators=(",", ":"))

@@ -164,6 +164,10 @@ def _actions(value: Any, path: Path, kind: DocumentKind) -> Iterator[Finding]:
             continue
         if kind == "trust" and not any(action_matches(action, allowed) for allowed in _TRUST_ACTIONS):
             yield Finding(where, f"'{action}' has no place in a trust policy; it allows {', '.join(_TRUST_ACTIONS)}")
+        if "*" in service or "?" in service:  # SCPs take wildcards anywhere in an action (fact 33)
+            if not any(action_matches(service, known) for known in iam_catalog.services()):
+                yield Finding(where, f"'{service}' matches no service prefix")
+            continue
         if service.lower() not in iam_catalog.services():
             yield Finding(where, f"unknown service prefix '{service}'{_closest(service.lower(), sorted(iam_catalog.services()))}")
             continue

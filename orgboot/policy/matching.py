@@ -27,13 +27,20 @@ def action_matches(pattern: str, action: str) -> bool:
     return _action_pattern(pattern).fullmatch(action) is not None
 
 
-def _glob(pieces: Sequence[tuple[str, bool]], *, within_segment: bool) -> str:
+# A * or ? that a policy variable brought into a condition value: literal, not a wildcard.
+LITERAL_STAR, LITERAL_QUESTION = "\x00", "\x01"
+_LITERALS = {LITERAL_STAR: "*", LITERAL_QUESTION: "?"}
+
+
+def glob_regex(pieces: Sequence[tuple[str, bool]], *, within_segment: bool) -> str:
     """A regex for a pattern given as (text, literal) pieces. With `within_segment`, * and ?
     do not cross ':' unless the * ends a segment (the Resource element's rule)."""
     text_and_literal = [(c, literal) for piece, literal in pieces for c in piece]
     regex = []
     for index, (c, literal) in enumerate(text_and_literal):
-        if literal or c not in "*?":
+        if c in _LITERALS:
+            regex.append(re.escape(_LITERALS[c]))
+        elif literal or c not in "*?":
             regex.append(re.escape(c))
         elif c == "?":
             regex.append("[^:]" if within_segment else ".")
@@ -45,7 +52,7 @@ def _glob(pieces: Sequence[tuple[str, bool]], *, within_segment: bool) -> str:
 
 @lru_cache(maxsize=65_536)
 def _resource_pattern(pattern: str) -> re.Pattern[str]:
-    return re.compile(_glob([(pattern, False)], within_segment=True), re.DOTALL)
+    return re.compile(glob_regex([(pattern, False)], within_segment=True), re.DOTALL)
 
 
 def resource_matches(pattern: str, resource: str, context: Mapping[str, str | Sequence[str]] | None = None) -> bool:
@@ -59,7 +66,7 @@ def resource_matches(pattern: str, resource: str, context: Mapping[str, str | Se
         pieces = segments(pattern, context)
     except Unresolved:
         return False  # a variable with no value matches no resource (fact 101)
-    return re.fullmatch(_glob(pieces, within_segment=True), resource, re.DOTALL) is not None
+    return re.fullmatch(glob_regex(pieces, within_segment=True), resource, re.DOTALL) is not None
 
 
 def arn_like(pattern: str, arn: str) -> bool:
@@ -68,7 +75,7 @@ def arn_like(pattern: str, arn: str) -> bool:
     if len(pattern_parts) != len(arn_parts):
         return pattern == "*"
     return all(
-        re.fullmatch(_glob([(p, False)], within_segment=False), a, re.DOTALL) is not None
+        re.fullmatch(glob_regex([(p, False)], within_segment=False), a, re.DOTALL) is not None
         for p, a in zip(pattern_parts, arn_parts, strict=True)
     )
 
@@ -89,11 +96,26 @@ class Caller:
 PrincipalMatch = Literal["direct", "account", "everyone"]
 
 
+def not_principal_exempts(not_principals: Principals, caller: Caller, has_boundary: bool) -> bool:
+    """Whether a NotPrincipal element keeps its statement off the caller. AWS may check the
+    account first and then the principal, so both must be listed (fact 71); a caller with a
+    permissions boundary is never exempt from a Deny with NotPrincipal (fact 17)."""
+    if has_boundary:
+        return False
+    if not_principals.everyone:
+        return True
+    if caller.is_service:
+        return caller.arn in not_principals.by_type.get("Service", ())
+    listed = set(not_principals.by_type.get("AWS", ()))
+    account_listed = caller.account in listed or f"arn:aws:iam::{caller.account}:root" in listed
+    return account_listed and (caller.kind == "root" or caller.arn in listed)
+
+
 def principal_match(principals: Principals, caller: Caller) -> PrincipalMatch | None:
     """How a Principal element names the caller: directly (its ARN, or its service name), through
     its account (delegation: the account's identity policies must allow too), as everyone, or not."""
-    if principals.everyone:
-        return "everyone"
+    if principals.everyone or "*" in principals.by_type.get("AWS", ()):
+        return "everyone"  # "*" is everyone, services included (fact 70)
     if caller.is_service:
         return "direct" if caller.arn in principals.by_type.get("Service", ()) else None
     for value in principals.by_type.get("AWS", ()):

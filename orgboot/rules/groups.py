@@ -18,7 +18,14 @@ def group_inline_policies_fit(spec: OrgSpec) -> Iterator[Problem]:
         paths[ou] = f"{paths[parent_of(ou)]}{quotas.LONGEST_OU_ID}/"
     roles = guarded_roles(spec)
     for name, group in spec.management_baseline.groups.items():
-        switch = iam_documents.switch_roles(group_grants(group, paths), roles)
+        support = spec.management_baseline.support_role
+        # The stack adds the support role's statement to the same policy (with its ARN).
+        extra = (
+            [iam_documents.assume_support_role(f"arn:aws:iam::{'0' * 12}:role/{support.name}")]
+            if support and name in support.assumable_by
+            else []
+        )
+        switch = iam_documents.switch_roles(group_grants(group, paths), roles, extra)
         size = sum(len(document.minified) for document in group.inline_policies) + len(iam_documents.minified(switch))
         if size > quotas.GROUP_INLINE_POLICIES_MAX:
             yield Problem(

@@ -22,9 +22,11 @@ from orgboot.aws.regions import HOME_REGION
 from orgboot.policy.evaluation import Applicable, ContextValue, Decision, OrganizationPolicies, Request, evaluate
 from orgboot.policy.matching import Caller
 from orgboot.spec import OrgSpec, Problem
+from orgboot.spec.fields import covers
 from orgboot.spec.problems import Loc
 
-MFA = {"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "60"}
+MFA: dict[str, ContextValue] = {"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "60"}
+NO_MFA: dict[str, ContextValue] = {"aws:MultiFactorAuthPresent": "false"}
 # What the StackSets execution role does to deploy, update and remove a member role: the
 # CloudFormation stack calls, and the AWS::IAM::Role handlers' permissions (the resource type's
 # schema, handlers.create/update/delete.permissions).
@@ -91,12 +93,15 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
         name for name in account.roles if name == (spec.accounts[account.key].role_name if account.key else None) or name == ACCESS_ROLE
     )
     role_arn = f"arn:aws:iam::{account.id}:role/{access_role}"
-    context: dict[str, ContextValue] = {**MFA, "aws:ResourceOrgPaths": (account.org_path,), "aws:RequestedRegion": HOME_REGION}
+    region: dict[str, ContextValue] = {"aws:RequestedRegion": HOME_REGION}
+    # People sign in with MFA; role sessions that services or tools start do not (facts 116-117).
+    human = {**MFA, **region, **offline.context(None, account)}
+    session = {**NO_MFA, **region, **offline.context(account, account)}
     account_loc: Loc = ("accounts", account.key) if account.key else ("organizational_units",)
 
     # The management account reaches the account through its access role...
     assume = evaluate(
-        Request(ADMINISTRATOR, "sts:AssumeRole", role_arn, account.id, context),
+        Request(ADMINISTRATOR, "sts:AssumeRole", role_arn, account.id, human),
         Applicable(identity=ADMINISTRATOR_ACCESS, trust=account.roles[access_role].trust),
         organization,
     )
@@ -111,7 +116,7 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
     # ...and the role can act there.
     access = Caller(role_arn, account.id, "role")
     act = evaluate(
-        Request(access, "iam:ListRoles", "*", account.id, context), Applicable(identity=account.roles[access_role].identity), organization
+        Request(access, "iam:ListRoles", "*", account.id, session), Applicable(identity=account.roles[access_role].identity), organization
     )
     if act.decision == "explicit_deny":
         loc, why = _denial(act)
@@ -126,13 +131,14 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
     # management account (fact 28), so such a deny stops only delegated administrators and
     # security tooling in member accounts, and is a lockout in waiting.
     delegate = Caller(f"arn:aws:iam::{account.id}:role/delegated-administrator", account.id, "role")
+    outward = {**NO_MFA, **region, **offline.context(account, None)}
     chained = evaluate(
-        Request(delegate, "sts:AssumeRole", f"arn:aws:iam::{MANAGEMENT_ACCOUNT}:role/{access_role}", MANAGEMENT_ACCOUNT, context),
+        Request(delegate, "sts:AssumeRole", f"arn:aws:iam::{MANAGEMENT_ACCOUNT}:role/{access_role}", MANAGEMENT_ACCOUNT, outward),
         Applicable(identity=ADMINISTRATOR_ACCESS),
         organization,
     )
     other_role = evaluate(
-        Request(delegate, "sts:AssumeRole", f"arn:aws:iam::{MANAGEMENT_ACCOUNT}:role/any-other-role", MANAGEMENT_ACCOUNT, context),
+        Request(delegate, "sts:AssumeRole", f"arn:aws:iam::{MANAGEMENT_ACCOUNT}:role/any-other-role", MANAGEMENT_ACCOUNT, outward),
         Applicable(identity=ADMINISTRATOR_ACCESS),
         organization,
     )
@@ -155,11 +161,11 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
         for action in STACKSET_ACTIONS:
             # The stack operations run in the rollout's region; IAM is global, in us-east-1.
             if action.startswith("cloudformation:"):
-                resource, region = "*", spec.member_roles.rollout.region
+                resource, stack_region = "*", spec.member_roles.rollout.region
             else:
-                resource, region = f"arn:aws:iam::{account.id}:role/{role}", HOME_REGION
+                resource, stack_region = f"arn:aws:iam::{account.id}:role/{role}", HOME_REGION
             decision = evaluate(
-                Request(executor, action, resource, account.id, {**context, "aws:RequestedRegion": region}),
+                Request(executor, action, resource, account.id, {**session, "aws:RequestedRegion": stack_region}),
                 Applicable(identity=ADMINISTRATOR_ACCESS),
                 organization,
             )
@@ -179,11 +185,11 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
         policies = offline.group_policies(group_name)
         for index, grant in enumerate(group.may_assume):
             role = grant.role  # an account whose access role has another name simply has no such role
-            covered = any(ou == "Root" or account.ou == ou or account.ou.startswith(ou + "/") for ou in grant.ous)
+            covered = any(covers(ou, account.ou) for ou in grant.ous)
             if not covered or role not in account.roles:
                 continue
             decision = evaluate(
-                Request(offline.group_member(group_name), "sts:AssumeRole", f"arn:aws:iam::{account.id}:role/{role}", account.id, context),
+                Request(offline.group_member(group_name), "sts:AssumeRole", f"arn:aws:iam::{account.id}:role/{role}", account.id, human),
                 Applicable(identity=policies, trust=account.roles[role].trust),
                 organization,
             )
@@ -200,7 +206,7 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
     workload = Caller(f"arn:aws:iam::{account.id}:role/any-workload", account.id, "role")
     cut_off, denial = [], None
     for action in GLOBAL_ACTIONS:
-        decision = evaluate(Request(workload, action, "*", account.id, context), Applicable(identity=ADMINISTRATOR_ACCESS), organization)
+        decision = evaluate(Request(workload, action, "*", account.id, session), Applicable(identity=ADMINISTRATOR_ACCESS), organization)
         if decision.decision == "explicit_deny" and any(_on_region(st.condition) for st in decision.statements):
             cut_off.append(action)
             denial = denial or decision

@@ -3,12 +3,8 @@
 from collections.abc import Iterator
 
 from orgboot.aws import quotas
-from orgboot.aws.organizations import ROOT
 from orgboot.spec import OrgSpec, Problem
-
-
-def _covers(target: str, ou: str) -> bool:
-    return target == ROOT or ou == target or ou.startswith(target + "/")
+from orgboot.spec.fields import covers
 
 
 def grants_within_role_targets(spec: OrgSpec) -> Iterator[Problem]:
@@ -20,7 +16,7 @@ def grants_within_role_targets(spec: OrgSpec) -> Iterator[Problem]:
             if grant.role not in catalogue:
                 continue  # AWS's access role, in every account it created (the field refuses other names)
             targets = catalogue[grant.role].targets
-            missing = [ou for ou in grant.ous if not any(_covers(t, ou) for t in targets)]
+            missing = [ou for ou in grant.ous if not any(covers(t, ou) for t in targets)]
             if missing:
                 yield Problem(
                     ("management_baseline", "groups", group_name, "may_assume", index, "role"),

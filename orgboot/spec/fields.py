@@ -47,6 +47,11 @@ def implied_ou_paths(paths: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(found, key=lambda p: (p.count("/"), p)))
 
 
+def covers(target: str, ou: str) -> bool:
+    """Whether the OU `target` (or the root) holds the OU `ou`, itself included."""
+    return target == ROOT or ou == target or ou.startswith(target + "/")
+
+
 def parent_of(ou_path: str) -> str:
     return ou_path.rpartition("/")[0] or ROOT
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from orgboot.aws.organizations import ROOT
 from orgboot.spec.model import OrgSpec
 from orgboot.spec.problems import Loc, LocatedProblem, Problem, SpecError
 from orgboot.spec.references import closest, declared_names
@@ -158,13 +159,34 @@ def _partial_spec(data: dict[str, Any], errors: list[tuple[Loc, dict[str, Any]]]
     place, never shifted, so a loc on the partial spec maps back to the file (_original_loc)."""
     marked = copy.deepcopy(data)
     for _ in range(16):  # each round removes something; depth bounds the rounds
-        for loc, _error in errors:
-            if not _remove(marked, _original_loc(marked, loc)):
+        originals = [_original_loc(marked, loc) for loc, _error in errors]  # all before any removal
+        for loc in originals:
+            if not _remove(marked, loc):
                 return None, marked
         spec, errors = _validate(_compact(marked), context)
-        if spec is not None:
+        if spec is not None and not (dangling := _dangling(spec)):
             return spec, marked
+        if spec is not None:
+            errors = [(loc, {}) for loc in dangling]
     return None, marked
+
+
+def _dangling(spec: OrgSpec) -> list[Loc]:
+    """References to entries the partial spec left out (an OU that failed validation, say): they
+    were checked against the file, so they are valid there, but the rules need what they point at."""
+    ous = {ROOT, *spec.ou_paths}
+    targets = ous | set(spec.accounts)
+    found: list[Loc] = [("accounts", key, "ou") for key, account in spec.accounts.items() if account.ou not in ous]
+    for key, policy in spec.policies.items():
+        found += [("policies", key, "targets", index) for index, target in enumerate(policy.targets) if target not in targets]
+    for name, group in spec.management_baseline.groups.items():
+        for index, grant in enumerate(group.may_assume):
+            found += [
+                ("management_baseline", "groups", name, "may_assume", index, "ous", i) for i, ou in enumerate(grant.ous) if ou not in ous
+            ]
+    for name, role in spec.member_roles.catalogue.items():
+        found += [("member_roles", "catalogue", name, "targets", index) for index, target in enumerate(role.targets) if target not in ous]
+    return found
 
 
 _MISSING = object()

@@ -37,17 +37,15 @@ def parse_yaml(text: str, file: str) -> YamlSource:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+        source = YamlSource(None)
         if node is not None:
-            _refuse_deep_nesting(node, file)
             _refuse_alias_bombs(node, file)
-        data = loader.construct_document(node) if node is not None else None
+            _map_lines(node, (), source)  # before construction: merge keys (<<) rewrite the nodes
+            source.data = loader.construct_document(node)
     except yaml.YAMLError as error:
         raise SpecError([_syntax_problem(error, file)]) from None
     finally:
         loader.dispose()
-    source = YamlSource(data)
-    if node is not None:
-        _map_lines(node, (), source)
     return source
 
 
@@ -64,34 +62,36 @@ def _syntax_problem(error: yaml.YAMLError, file: str) -> LocatedProblem:
     return LocatedProblem(file, line, "", f"YAML syntax error: {problem}")
 
 
-def _refuse_deep_nesting(root: yaml.Node, file: str) -> None:
-    pending, seen = [(root, 1)], set()
-    while pending:  # iterative: the point is not to recurse that deep
-        node, depth = pending.pop()
-        if depth > MAX_DEPTH:
-            raise SpecError([LocatedProblem(file, node.start_mark.line + 1, "", f"values nested more than {MAX_DEPTH} levels deep")])
-        if id(node) not in seen:
-            seen.add(id(node))
-            pending.extend((child, depth + 1) for child in _children(node))
-
-
 def _refuse_alias_bombs(root: yaml.Node, file: str) -> None:
+    """Refuses a document whose aliases expand past MAX_EXPANDED_VALUES, nest deeper than
+    MAX_DEPTH (through aliases too) or refer to themselves. Sizes and heights are computed once per
+    node, iteratively: the point is not to recurse, nor to expand."""
     sizes: dict[int, int] = {}
+    heights: dict[int, int] = {}
+    pending: list[tuple[yaml.Node, bool]] = [(root, False)]
     in_progress: set[int] = set()
-
-    def size(node: yaml.Node) -> int:
+    while pending:
+        node, children_done = pending.pop()
         key = id(node)
+        if children_done:
+            children = _children(node)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in children)
+            heights[key] = 1 + max((heights[id(child)] for child in children), default=0)
+            in_progress.discard(key)
+            if heights[key] > MAX_DEPTH:
+                raise SpecError([LocatedProblem(file, node.start_mark.line + 1, "", f"values nested more than {MAX_DEPTH} levels deep")])
+            continue
         if key in sizes:
-            return sizes[key]
+            continue
         if key in in_progress:
             raise SpecError([LocatedProblem(file, node.start_mark.line + 1, "", "a YAML alias refers to itself; write the value out")])
         in_progress.add(key)
-        total = 1 + sum(size(child) for child in _children(node))
-        in_progress.discard(key)
-        sizes[key] = total
-        return total
-
-    if size(root) <= MAX_EXPANDED_VALUES:
+        pending.append((node, True))
+        for child in _children(node):
+            if id(child) in in_progress:
+                raise SpecError([LocatedProblem(file, child.start_mark.line + 1, "", "a YAML alias refers to itself; write the value out")])
+            pending.append((child, False))
+    if sizes[id(root)] <= MAX_EXPANDED_VALUES:
         return
     node = root
     while True:  # the deepest value that alone expands past the bound: where the aliases pile up

@@ -31,10 +31,12 @@ class Baseline:
 
 
 def _assumable(documents: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
+    """The sts:AssumeRole grants written as orgboot writes them (for the report's "may assume")."""
     grants = []
     for document in documents:
-        for statement in document.get("Statement", []):
-            if statement.get("Effect") == "Allow" and statement.get("Action") == "sts:AssumeRole":
+        statements = document.get("Statement", [])
+        for statement in [statements] if isinstance(statements, dict) else statements:
+            if statement.get("Effect") == "Allow" and statement.get("Action") == "sts:AssumeRole" and "Resource" in statement:
                 paths = statement.get("Condition", {}).get("ForAnyValue:StringLike", {}).get("aws:ResourceOrgPaths", [])
                 grants.append((statement["Resource"], [paths] if isinstance(paths, str) else list(paths)))
     return grants

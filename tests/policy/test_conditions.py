@@ -118,3 +118,29 @@ def test_policy_variables_in_string_conditions():
     )
     # Without Version 2012-10-17, variables are literal text [96].
     assert condition_holds({"StringEquals": {"s3:prefix": "${aws:username}"}}, {"s3:prefix": "${aws:username}"}, variables=False)
+
+
+def test_set_operators_with_if_exists_hold_when_the_key_is_missing():
+    # ...IfExists [83] applies with ForAnyValue too.
+    assert condition_holds({"ForAnyValue:StringLikeIfExists": {"aws:TagKeys": ["a*"]}}, {}, variables=True)
+    assert condition_holds({"ForAnyValue:StringNotEqualsIfExists": {"aws:TagKeys": ["a"]}}, {}, variables=True)
+    assert not condition_holds({"ForAnyValue:StringLike": {"aws:TagKeys": ["a*"]}}, {}, variables=True)
+
+
+def test_values_that_are_no_date_do_not_match():
+    assert not condition_holds({"DateEquals": {"aws:EpochTime": "1"}}, {"aws:epochtime": "1718000000000000"}, variables=True)
+    assert not condition_holds({"DateLessThan": {"aws:CurrentTime": "nan"}}, {"aws:currenttime": "2026-01-01"}, variables=True)
+
+
+def test_what_a_variable_brings_is_literal_in_like_operators():
+    # "Variables and tags" [102]: ${*} is a literal *; a tag value of * is no wildcard either.
+    assert not condition_holds({"StringLike": {"k": "a${*}"}}, {"k": "abc"}, variables=True)
+    assert condition_holds({"StringLike": {"k": "a${*}"}}, {"k": "a*"}, variables=True)
+    tagged = {"aws:principaltag/team": "*", "s3:prefix": "home/alice/x"}
+    assert not condition_holds({"StringLike": {"s3:prefix": "home/${aws:PrincipalTag/team}/*"}}, tagged, variables=True)
+    assert condition_holds({"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/${aws:PrincipalTag/team}"}},
+                           {"aws:principaltag/team": "ops", "aws:principalarn": "arn:aws:iam::1:role/ops"}, variables=True)  # fmt: skip
+
+
+def test_for_all_values_treats_an_empty_value_as_none():
+    assert condition_holds({"ForAllValues:StringEquals": {"aws:TagKeys": ["team"]}}, {"aws:tagkeys": ("",)}, variables=True)

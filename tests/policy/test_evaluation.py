@@ -274,3 +274,30 @@ def test_allowing_steps_are_recorded():
         f"SCP at account {MEMBER}",
         "identity policies",
     ]
+
+
+def test_a_resource_policy_deny_applies_only_to_the_principals_it_names():
+    # A statement of a resource-based policy is about the principals in its Principal element.
+    bob = f"arn:aws:iam::{MEMBER}:user/bob"
+    bucket = policy("resource", {"Effect": "Deny", "Principal": {"AWS": bob}, "Action": "s3:GetObject", "Resource": "*"})
+    assert decide(resource=bucket).allowed  # alice
+    assert decide(Caller(bob, MEMBER, "user"), resource=bucket).decision == "explicit_deny"
+
+
+def test_not_principal_needs_the_account_and_the_principal_and_never_spares_a_boundary():
+    # NotPrincipal [71]: AWS may check the account first, so list both; [17]: a caller with a
+    # permissions boundary is always denied by a Deny with NotPrincipal.
+    def deny_all_but(*principals):
+        return policy("resource", {"Effect": "Deny", "NotPrincipal": {"AWS": list(principals)}, "Action": "s3:*", "Resource": "*"})
+
+    both = deny_all_but(ALICE.arn, f"arn:aws:iam::{MEMBER}:root")
+    assert decide(resource=both).allowed
+    assert decide(resource=deny_all_but(ALICE.arn)).decision == "explicit_deny"
+    assert decide(resource=deny_all_but(f"arn:aws:iam::{MEMBER}:root")).decision == "explicit_deny"
+    assert decide(resource=both, boundary=policy("boundary", allow())).decision == "explicit_deny"
+
+
+def test_everyone_includes_services():
+    # "*" grants to all principals [70].
+    topic = policy("resource", {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sns:Publish", "Resource": "*"})
+    assert decide(CLOUDWATCH, "sns:Publish", "arn:aws:sns:us-east-1:1:t", identity=(), resource=topic, resource_account=MANAGEMENT).allowed

@@ -159,3 +159,9 @@ def test_finding(kind, document, path, message):
 )
 def test_valid_documents_pass(kind, document):
     assert lint(document, kind) == []
+
+
+def test_findings_the_review_asked_for():
+    assert lint(statement(Action="*:Describe*"), "scp") == []  # SCP wildcards anywhere (fact 33)
+    assert [f.message for f in lint(statement(Action="zz*:Get"), "scp")] == ["'zz*' matches no service prefix"]
+    assert lint(statement(Condition={"StringEquals": {"s3:ExistingObjectTag/classification": "x"}}), "scp") == []

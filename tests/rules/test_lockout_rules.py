@@ -111,3 +111,26 @@ def test_a_grant_the_trust_policy_refuses_is_reported_at_the_grant(tmp_path):
         " trust policy of Audit does not allow arn:aws:iam::000000000000:user/member-of-Auditors;"
         " fix the trust or the denying policy, or drop the grant"
     ]
+
+
+def test_a_data_perimeter_naming_the_organization_is_no_lockout(tmp_path):
+    # AWS's identity perimeter: only principals of this organization may use STS and S3. Offline the
+    # organization has no ID yet; the one the policy names stands for it.
+    perimeter = {
+        "Sid": "OnlyOurOrganization", "Effect": "Deny", "Principal": "*", "Action": ["sts:*", "s3:*"], "Resource": "*",
+        "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}, "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}},
+    }  # fmt: skip
+    text = SPEC + ROLES + "policies:\n" + scp("perimeter", "Root", perimeter, kind="RESOURCE_CONTROL_POLICY")[0]
+    assert load_spec(write(tmp_path, text, {"policies/perimeter.json": document(perimeter)}))
+
+
+def test_an_scp_demanding_mfa_of_every_session_stops_the_stack_sets(tmp_path):
+    mfa_only = {
+        "Sid": "MfaOnly",
+        "Effect": "Deny",
+        "Action": "*",
+        "Resource": "*",
+        "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}},
+    }
+    found = check(tmp_path, scp("mfa-only", "Root", mfa_only), extra=ROLES)
+    assert any("StackSet orgboot-role-ReadOnly cannot deploy" in p and "statement 'MfaOnly' denies it" in p for p in found), found

@@ -326,3 +326,28 @@ def test_rules_still_run_next_to_broken_list_items(tmp_path):
         " without empty names or surrounding spaces",
         "org.yaml:3: organizational_units.3: OU 'Security' is listed twice; AWS refuses two OUs with the same name under one parent",
     ]
+
+
+def test_merge_keys_are_no_duplicates(tmp_path):
+    text = (
+        BASE + "  shop-dev:\n    <<: {name: Base, email: base@example.com, ou: Security}\n    name: Shop Dev\n    email: dev@example.com\n"
+    )
+    assert load_spec(write(tmp_path, text)).accounts["shop-dev"].name == "Shop Dev"
+
+
+def test_aliases_cannot_nest_past_the_bound(tmp_path):
+    lines = ["a0: &a0 [1]"] + [f"a{i}: &a{i} " + "[" * 50 + f"*a{i - 1}" + "]" * 50 for i in range(1, 40)]
+    assert problems(tmp_path, "\n".join(lines) + "\n") == ["org.yaml:3: values nested more than 64 levels deep"]
+
+
+def test_several_bad_items_of_one_list_keep_the_others(tmp_path):
+    text = "organizational_units: [' Bad1', ' Bad2', Good]\naccounts:\n  a: {name: A, email: a@example.com, ou: Good}\n"
+    found = problems(tmp_path, text)
+    assert [f.split(": ")[1] for f in found] == ["organizational_units.0", "organizational_units.1"]
+
+
+def test_an_entry_pointing_at_a_broken_one_does_not_break_the_rules(tmp_path):
+    text = "organizational_units: [A/B/C/D/E/F]\naccounts:\n  a: {name: A, email: a@example.com, ou: A/B/C/D/E/F}\n"
+    assert problems(tmp_path, text) == [
+        "org.yaml:1: organizational_units.0: 'A/B/C/D/E/F' is nested 6 levels deep; AWS allows at most 5 levels of OUs under the root"
+    ]
