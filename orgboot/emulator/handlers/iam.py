@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 from orgboot.emulator import managed_policies
+from orgboot.emulator.errors import EmulationError
 from orgboot.emulator.handlers.base import Context, Handler, Replace, Result
 
 
@@ -161,6 +162,14 @@ class Group(Handler):
             iam.detach_group_policy(GroupName=physical_id, PolicyArn=arn)
         for policy in props.get("Policies", []):
             iam.delete_group_policy(GroupName=physical_id, PolicyName=policy["PolicyName"])
+        # IAM refuses to delete a group that still has policies (DeleteGroup: DeleteConflict);
+        # moto deletes it anyway.
+        left = (
+            iam.list_group_policies(GroupName=physical_id)["PolicyNames"]
+            + iam.list_attached_group_policies(GroupName=physical_id)["AttachedPolicies"]
+        )
+        if left:
+            raise EmulationError(f"DeleteConflict: group {physical_id} still has policies {left}; IAM deletes only an empty group")
         iam.delete_group(GroupName=physical_id)
 
 
