@@ -44,3 +44,12 @@ def test_only_enabled_policy_types_apply():
     assert state_access(BASELINE, organization(["SERVICE_CONTROL_POLICY"], rcp_on_workloads=False), ROLES) == [
         Access("Ops", "Admin", ("Dev", "Prod"))
     ]
+
+
+def test_the_principals_organization_path_is_in_the_request():
+    # An RCP letting in only principals under the organization's path: the group's members are.
+    only_ours = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole", "Resource": "*",
+                 "Condition": {"ForAllValues:StringNotLike": {"aws:PrincipalOrgPaths": ["o-1/*"]}}}]}  # fmt: skip
+    org = organization(["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"], rcp_on_workloads=True)
+    org.documents["no-assume"] = only_ours
+    assert state_access(BASELINE, org, ROLES) == [Access("Ops", "Admin", ("Dev", "Prod"))]

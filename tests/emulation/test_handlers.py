@@ -173,3 +173,36 @@ def test_flatten_is_cdks_response_shape():
         "Roots.0.Id": "r-1",
         "Roots.0.PolicyTypes.0.Type": "SCP",
     }
+
+
+LIST_BUCKETS = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]}
+
+
+def test_policies_attached_by_the_policy_resources():
+    template: dict[str, Any] = {
+        "Resources": {
+            "Group": {"Type": "AWS::IAM::Group", "Properties": {"GroupName": "Ops"}},
+            "User": {"Type": "AWS::IAM::User", "Properties": {"UserName": "alice"}},
+            "Managed": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"ManagedPolicyName": "m", "PolicyDocument": LIST_BUCKETS, "Groups": [{"Ref": "Group"}]}},
+            "Inline": {"Type": "AWS::IAM::Policy", "Properties": {"PolicyName": "i", "PolicyDocument": LIST_BUCKETS, "Users": [{"Ref": "User"}]}},
+        }
+    }  # fmt: skip
+    with emulated_aws():
+        Engine().deploy("Stack", template, management())
+        iam = management().client("iam")
+        assert [p["PolicyName"] for p in iam.list_attached_group_policies(GroupName="Ops")["AttachedPolicies"]] == ["m"]
+        assert iam.list_user_policies(UserName="alice")["PolicyNames"] == ["i"]
+
+
+def test_a_group_renamed_is_replaced_and_the_old_one_emptied_first():
+    def group(name):
+        return {"Resources": {"Group": {"Type": "AWS::IAM::Group", "Properties": {
+            "GroupName": name, "ManagedPolicyArns": ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
+            "Policies": [{"PolicyName": "list", "PolicyDocument": LIST_BUCKETS}]}}}}  # fmt: skip
+
+    with emulated_aws():
+        engine = Engine()
+        engine.deploy("Stack", group("Ops"), management())
+        engine.deploy("Stack", group("Operators"), management())
+        assert [g["GroupName"] for g in management().client("iam").list_groups()["Groups"]] == ["Operators"]
+        assert [e.action for e in engine.events] == ["CREATE", "REPLACE", "DELETE"]
