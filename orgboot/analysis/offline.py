@@ -13,7 +13,7 @@ from functools import cache, cached_property
 from typing import Any
 
 from orgboot.analysis.grants import group_grants, guarded_roles
-from orgboot.aws import managed_policies
+from orgboot.aws import managed_policies, stacksets
 from orgboot.aws.organizations import ACCESS_ROLE, ROOT
 from orgboot.aws.policy_types import POLICY_TYPES
 from orgboot.policy import iam as iam_documents
@@ -25,9 +25,6 @@ from orgboot.spec.fields import covers
 
 MANAGEMENT_ACCOUNT = "000000000000"
 ORGANIZATION_ID, ROOT_ID = "o-orgboot", "r-orgboot"
-# The role service-managed StackSets create in every target account, and deploy through
-# (CloudFormation User Guide, "Activate trusted access for StackSets with AWS Organizations").
-STACKSETS_EXECUTION_ROLE = "stacksets-exec-00000000000000000000000000000000"
 
 # Organizations User Guide, "Accessing member accounts": AWS creates the access role with
 # AdministratorAccess, trusted by the management account.
@@ -126,7 +123,7 @@ class OfflineOrganization:
         return Role(name, parse(trust, PolicyRef(f"trust policy of {name}", "resource")), tuple(identity), boundary)
 
     def stacksets_execution_role(self, account: Account) -> Caller:
-        return Caller(f"arn:aws:iam::{account.id}:role/{STACKSETS_EXECUTION_ROLE}", account.id, "role")
+        return Caller(f"arn:aws:iam::{account.id}:role/{stacksets.EXECUTION_ROLE_EXAMPLE}", account.id, "role")
 
     # Organization policies -----------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from orgboot.analysis.offline import MANAGEMENT_ACCOUNT, Account, OfflineOrganization, managed_policy
+from orgboot.aws import stacksets
 from orgboot.aws.organizations import ACCESS_ROLE
 from orgboot.aws.regions import HOME_REGION
 from orgboot.policy.evaluation import Applicable, ContextValue, Decision, OrganizationPolicies, Request, evaluate
@@ -27,14 +28,7 @@ from orgboot.spec.problems import Loc
 
 MFA: dict[str, ContextValue] = {"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "60"}
 NO_MFA: dict[str, ContextValue] = {"aws:MultiFactorAuthPresent": "false"}
-# What the StackSets execution role does to deploy, update and remove a member role: the
-# CloudFormation stack calls, and the AWS::IAM::Role handlers' permissions (the resource type's
-# schema, handlers.create/update/delete.permissions).
-STACKSET_ACTIONS = (
-    "cloudformation:CreateStack", "cloudformation:UpdateStack", "cloudformation:DeleteStack",
-    "iam:CreateRole", "iam:GetRole", "iam:UpdateAssumeRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePolicy",
-    "iam:DetachRolePolicy", "iam:DeleteRolePolicy", "iam:DeleteRole",
-)  # fmt: skip
+STACKSET_ACTIONS = stacksets.STACK_ACTIONS + stacksets.ROLE_HANDLER_ACTIONS
 # Global services whose endpoints live in us-east-1 (Organizations User Guide, "Deny access to AWS
 # based on the requested AWS Region", Considerations; docs/sources/policy-evaluation.md, fact 137).
 GLOBAL_ACTIONS = ("iam:ListRoles", "organizations:DescribeOrganization", "sts:GetCallerIdentity", "support:DescribeCases")
@@ -175,7 +169,7 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
                     loc or ("member_roles", "catalogue", role, "targets"),
                     f"StackSet orgboot-role-{role} cannot deploy ({action})",
                     why,
-                    "exempt arn:aws:iam::*:role/stacksets-exec-* with ArnNotLike on aws:PrincipalArn,"
+                    f"exempt arn:aws:iam::*:role/{stacksets.EXECUTION_ROLE_PATTERN} with ArnNotLike on aws:PrincipalArn,"
                     " or take the OU out of the role's targets",
                 )
                 break

@@ -1,0 +1,23 @@
+"""Service-managed StackSets: the role they deploy through, and what it does.
+
+Service-managed StackSets create a role named stacksets-exec-<hash> in every target account and
+deploy through it, under the account's SCPs (CloudFormation User Guide, "Activate trusted access
+for StackSets with AWS Organizations"). To create, update and remove a member role it makes the
+stack calls and those the AWS::IAM::Role resource handlers need: the handlers.create, update and
+delete permissions of the AWS::IAM::Role registry schema, as cfn-lint 1.58.0 ships it
+(createOnlyProperties there: Path, RoleName).
+"""
+
+EXECUTION_ROLE_PATTERN = "stacksets-exec-*"
+EXECUTION_ROLE_EXAMPLE = "stacksets-exec-00000000000000000000000000000000"
+
+STACK_ACTIONS = ("cloudformation:CreateStack", "cloudformation:UpdateStack", "cloudformation:DeleteStack")
+ROLE_HANDLER_ACTIONS = (
+    # create
+    "iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:GetRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:GetRole",
+    # update
+    "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy", "iam:DetachRolePolicy",
+    "iam:DeleteRolePermissionsBoundary", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePolicy",
+    # delete
+    "iam:DeleteRole", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies",
+)  # fmt: skip
