@@ -206,3 +206,16 @@ def test_a_group_renamed_is_replaced_and_the_old_one_emptied_first():
         engine.deploy("Stack", group("Operators"), management())
         assert [g["GroupName"] for g in management().client("iam").list_groups()["Groups"]] == ["Operators"]
         assert [e.action for e in engine.events] == ["CREATE", "REPLACE", "DELETE"]
+
+
+def test_a_groups_path_changes_in_place():
+    # AWS::IAM::Group's registry schema: GroupName is its only create-only property.
+    def group(path):
+        return {"Resources": {"Group": {"Type": "AWS::IAM::Group", "Properties": {"GroupName": "Ops", "Path": path}}}}
+
+    with emulated_aws():
+        engine = Engine()
+        engine.deploy("Stack", group("/a/"), management())
+        engine.deploy("Stack", group("/b/"), management())
+        assert management().client("iam").get_group(GroupName="Ops")["Group"]["Path"] == "/b/"
+        assert [e.action for e in engine.events] == ["CREATE", "UPDATE"]

@@ -3,6 +3,8 @@
 import json
 from typing import Any
 
+from moto.iam.models import iam_backends
+
 from orgboot.emulator import managed_policies
 from orgboot.emulator.errors import EmulationError
 from orgboot.emulator.handlers.base import Context, Handler, Replace, Result
@@ -19,6 +21,24 @@ def _document(document: Any) -> str:
 def _generated_name(ctx: Context, limit: int = 64) -> str:
     # CloudFormation names unnamed resources stack-logicalid-suffix; a stable suffix keeps runs repeatable.
     return f"{ctx.stack_name}-{ctx.logical_id}"[: limit - 7] + "-EMUL8D"
+
+
+def _update_policies(ctx: Context, kind: str, name: str, old: dict[str, Any], new: dict[str, Any]) -> None:
+    """Take a role's or group's managed and inline policies from `old` to `new` properties."""
+    iam, key = _iam(ctx), {"role": "RoleName", "group": "GroupName"}[kind]
+    old_arns, new_arns = set(old.get("ManagedPolicyArns", [])), set(new.get("ManagedPolicyArns", []))
+    for arn in old_arns - new_arns:
+        getattr(iam, f"detach_{kind}_policy")(**{key: name}, PolicyArn=arn)
+    for arn in new_arns - old_arns:
+        managed_policies.ensure_loaded(ctx.aws.account_id, arn)
+        getattr(iam, f"attach_{kind}_policy")(**{key: name}, PolicyArn=arn)
+    old_inline = {p["PolicyName"]: p["PolicyDocument"] for p in old.get("Policies", [])}
+    new_inline = {p["PolicyName"]: p["PolicyDocument"] for p in new.get("Policies", [])}
+    for policy in old_inline.keys() - new_inline.keys():
+        getattr(iam, f"delete_{kind}_policy")(**{key: name}, PolicyName=policy)
+    for policy, document in new_inline.items():
+        if old_inline.get(policy) != document:
+            getattr(iam, f"put_{kind}_policy")(**{key: name}, PolicyName=policy, PolicyDocument=_document(document))
 
 
 class Role(Handler):
@@ -57,19 +77,7 @@ class Role(Handler):
             iam.put_role_permissions_boundary(RoleName=name, PermissionsBoundary=new["PermissionsBoundary"])
         elif "PermissionsBoundary" in old:
             iam.delete_role_permissions_boundary(RoleName=name)
-        old_arns, new_arns = set(old.get("ManagedPolicyArns", [])), set(new.get("ManagedPolicyArns", []))
-        for arn in old_arns - new_arns:
-            iam.detach_role_policy(RoleName=name, PolicyArn=arn)
-        for arn in new_arns - old_arns:
-            managed_policies.ensure_loaded(ctx.aws.account_id, arn)
-            iam.attach_role_policy(RoleName=name, PolicyArn=arn)
-        old_inline = {p["PolicyName"]: p["PolicyDocument"] for p in old.get("Policies", [])}
-        new_inline = {p["PolicyName"]: p["PolicyDocument"] for p in new.get("Policies", [])}
-        for policy in old_inline.keys() - new_inline.keys():
-            iam.delete_role_policy(RoleName=name, PolicyName=policy)
-        for policy, document in new_inline.items():
-            if old_inline.get(policy) != document:
-                iam.put_role_policy(RoleName=name, PolicyName=policy, PolicyDocument=_document(document))
+        _update_policies(ctx, "role", name, old, new)
         role = iam.get_role(RoleName=name)["Role"]
         return Result(name, {"Arn": role["Arn"], "RoleId": role["RoleId"]})
 
@@ -139,21 +147,15 @@ class Group(Handler):
         return Result(name, {"Arn": group["Arn"]})
 
     def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
-        if old.get("GroupName") != new.get("GroupName") or old.get("Path", "/") != new.get("Path", "/"):
-            raise Replace("GroupName and Path are create-only")
+        """GroupName is the only create-only property of AWS::IAM::Group (its registry schema)."""
+        if old.get("GroupName") != new.get("GroupName"):
+            raise Replace("GroupName is create-only")
         iam = _iam(ctx)
-        for arn in set(old.get("ManagedPolicyArns", [])) - set(new.get("ManagedPolicyArns", [])):
-            iam.detach_group_policy(GroupName=physical_id, PolicyArn=arn)
-        for arn in set(new.get("ManagedPolicyArns", [])) - set(old.get("ManagedPolicyArns", [])):
-            managed_policies.ensure_loaded(ctx.aws.account_id, arn)
-            iam.attach_group_policy(GroupName=physical_id, PolicyArn=arn)
-        old_policies = {p["PolicyName"]: p["PolicyDocument"] for p in old.get("Policies", [])}
-        new_policies = {p["PolicyName"]: p["PolicyDocument"] for p in new.get("Policies", [])}
-        for name in old_policies.keys() - new_policies.keys():
-            iam.delete_group_policy(GroupName=physical_id, PolicyName=name)
-        for name, document in new_policies.items():
-            if old_policies.get(name) != document:
-                iam.put_group_policy(GroupName=physical_id, PolicyName=name, PolicyDocument=_document(document))
+        if old.get("Path", "/") != new.get("Path", "/"):
+            iam.update_group(GroupName=physical_id, NewPath=new.get("Path", "/"))
+            # moto 5.2 applies NewPath only together with NewGroupName: do what AWS does.
+            iam_backends[ctx.aws.account_id]["aws"].groups[physical_id].path = new.get("Path", "/")
+        _update_policies(ctx, "group", physical_id, old, new)
         return Result(physical_id, {"Arn": iam.get_group(GroupName=physical_id)["Group"]["Arn"]})
 
     def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
