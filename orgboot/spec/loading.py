@@ -123,7 +123,7 @@ def _known_keys(loc: Loc) -> set[str] | None:
     """The keys the model accepts at `loc`, for a did-you-mean on an unknown key."""
     annotation: Any = OrgSpec
     for part in loc:
-        annotation = _unwrap(annotation)
+        annotation = unwrap(annotation)
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             if part not in annotation.model_fields:
                 return None
@@ -134,11 +134,12 @@ def _known_keys(loc: Loc) -> set[str] | None:
             annotation = typing.get_args(annotation)[0]
         else:
             return None
-    annotation = _unwrap(annotation)
+    annotation = unwrap(annotation)
     return set(annotation.model_fields) if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
 
 
-def _unwrap(annotation: Any) -> Any:
+def unwrap(annotation: Any) -> Any:
+    """Annotated[X, ...] and X | None, down to X."""
     while True:
         if typing.get_origin(annotation) is typing.Annotated:
             annotation = typing.get_args(annotation)[0]

@@ -4,7 +4,6 @@ that ignored the option (and used the default) fails it. OPTION_TESTS maps every
 model to its test: a new option fails test_every_option_has_a_test until it has one."""
 
 import json
-import types
 import typing
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from orgboot.spec import OrgSpec
+from orgboot.spec.loading import unwrap
 from tests.conftest import ALL_OPTIONS, template
 
 POLICIES = ALL_OPTIONS.parent / "policies"
@@ -465,27 +465,14 @@ OPTION_TESTS = {
 ONLY_ONE_VALUE = {"organization.feature_set"}
 
 
-def _unwrap(annotation: Any) -> Any:
-    """Annotated[X, ...] and X | None, down to X."""
-    while True:
-        if typing.get_origin(annotation) is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-            continue
-        arguments = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if typing.get_origin(annotation) in (typing.Union, types.UnionType) and len(arguments) == 1:
-            annotation = arguments[0]
-            continue
-        return annotation
-
-
 def _section(annotation: Any) -> tuple[str, type[BaseModel]] | None:
     """("", Model) for a nested model; ("*.", Model) for a mapping or list of models; else None."""
-    annotation = _unwrap(annotation)
+    annotation = unwrap(annotation)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return "", annotation
     origin = typing.get_origin(annotation)
     if origin in (dict, tuple):
-        item = _unwrap(typing.get_args(annotation)[-1 if origin is dict else 0])
+        item = unwrap(typing.get_args(annotation)[-1 if origin is dict else 0])
         if isinstance(item, type) and issubclass(item, BaseModel):
             return "*.", item
     return None
