@@ -1,5 +1,7 @@
 """Billing alarm and monthly budget, e-mailing the same people."""
 
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -74,21 +76,28 @@ class BillingAlerts(Construct):
                 subscribers=subscribers,
             )
 
+        notifications = [notify("ACTUAL", actual_threshold_percent), notify("FORECASTED", forecast_threshold_percent)]
         self.budget = budgets.CfnBudget(
             self,
             "Budget",
             budget=budgets.CfnBudget.BudgetDataProperty(
-                budget_name="monthly-cost",
+                budget_name=budget_name(actual_threshold_percent, forecast_threshold_percent, emails),
                 budget_type="COST",
                 time_unit="MONTHLY",
                 budget_limit=budgets.CfnBudget.SpendProperty(amount=monthly_budget_usd, unit="USD"),
             ),
-            notifications_with_subscribers=[
-                notify("ACTUAL", actual_threshold_percent),
-                notify("FORECASTED", forecast_threshold_percent),
-            ],
+            notifications_with_subscribers=notifications,
         )
         pin_logical_id(self.topic, logical_ids.topic)
         pin_logical_id(self.topic.node.find_child("Policy"), logical_ids.topic_policy)
         pin_logical_id(self.alarm, logical_ids.alarm)
         pin_logical_id(self.budget, logical_ids.budget)
+
+
+def budget_name(actual_threshold_percent: float, forecast_threshold_percent: float, emails: Sequence[str]) -> str:
+    """The budget's name, changing whenever its notifications do. NotificationsWithSubscribers and
+    BudgetName are both create-only (AWS::Budgets::Budget schema): a change of notifications
+    replaces the budget, and CloudFormation refuses to replace a resource that keeps its custom
+    name. A name that follows the notifications makes that replacement possible."""
+    notifications = json.dumps([actual_threshold_percent, forecast_threshold_percent, list(emails)])
+    return f"monthly-cost-{hashlib.sha256(notifications.encode()).hexdigest()[:8]}"

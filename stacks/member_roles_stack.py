@@ -9,6 +9,7 @@ from typing import Any
 from aws_cdk import Aws, CfnParameter, Stack
 from aws_cdk import custom_resources as cr
 
+from orgboot.aws.stacksets import role_stack_set_name
 from orgboot.spec import MemberRoles, logical_ids
 from stacks.member_role_templates import EXTERNAL_ID_PARAMETER, MANAGEMENT_ACCOUNT_PARAMETER, role_templates
 
@@ -52,7 +53,7 @@ class MemberRolesStack(Stack):
             stack_set = RoleStackSet(
                 self,
                 f"Role-{name}",
-                stack_set_name=f"orgboot-role-{name}",
+                stack_set_name=role_stack_set_name(name),
                 logical_id=logical_ids.role_stack_set(name),
                 description=role.description,
                 template=templates[name],

@@ -8,7 +8,22 @@ delete permissions of the AWS::IAM::Role registry schema, as cfn-lint 1.58.0 shi
 (createOnlyProperties there: Path, RoleName).
 """
 
+import re
+
 EXECUTION_ROLE_PATTERN = "stacksets-exec-*"
+
+# StackSetName in the AWS::CloudFormation::StackSet schema (and CreateStackSet, API Reference): "can
+# contain only alphanumeric characters (case-sensitive) and hyphens. It must start with an
+# alphabetic character and can't be longer than 128 characters."
+STACK_SET_NAME_PATTERN = re.compile(r"[a-zA-Z][a-zA-Z0-9\-]{0,127}")
+ROLE_STACK_SET_PREFIX = "orgboot-role-"
+
+
+def role_stack_set_name(role: str) -> str:
+    """The StackSet that rolls out member role `role`."""
+    return f"{ROLE_STACK_SET_PREFIX}{role}"
+
+
 EXECUTION_ROLE_EXAMPLE = "stacksets-exec-00000000000000000000000000000000"
 
 STACK_ACTIONS = ("cloudformation:CreateStack", "cloudformation:UpdateStack", "cloudformation:DeleteStack")

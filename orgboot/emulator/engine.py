@@ -2,14 +2,16 @@
 dependency order, updates in place or by replacement, removed resources deleted unless retained.
 State is kept per stack, so deploying a changed assembly again behaves like a stack update."""
 
+import hashlib
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from botocore.exceptions import ClientError, ParamValidationError
 
+from orgboot.emulator import schemas
 from orgboot.emulator.aws import AwsAccount
 from orgboot.emulator.errors import EmulationError
 from orgboot.emulator.handlers import HANDLERS, Replace
@@ -24,6 +26,7 @@ class DeployedResource:
     properties: dict[str, Any]
     deletion_policy: str
     update_replace_policy: str
+    generation: int = 0  # 0 for the first physical resource, +1 for each replacement
 
 
 @dataclass(frozen=True)
@@ -122,8 +125,10 @@ class Engine:
                 f"resource type {resource_type} is not supported by the emulator; add a handler in orgboot/emulator/handlers"
             )
         properties = resolver.resolve(definition.get("Properties", {}))
-        context = _Context(engine=self, aws=aws, stack_name=stack, logical_id=logical_id)
+        if problems := schemas.violations(resource_type, properties):
+            raise EmulationError(f"Properties validation failed: {'; '.join(problems)}")
         previous = state.resources.get(logical_id)
+        context = _Context(self, aws, stack, logical_id, previous.generation if previous else 0)
         replaced = []
         if previous is None:
             result, action = handler.create(context, properties), "CREATE"
@@ -133,8 +138,16 @@ class Engine:
             try:
                 if previous.type != resource_type:
                     raise Replace(f"type changed from {previous.type}")
+                if changed := schemas.changed_create_only(resource_type, previous.properties, properties):
+                    raise Replace(f"create-only {', '.join(changed)} changed")
                 result, action = handler.update(context, previous.physical_id, previous.properties, properties), "UPDATE"
-            except Replace:
+            except Replace as why:
+                if names := schemas.kept_names(resource_type, previous.properties, properties):
+                    raise EmulationError(
+                        f"CloudFormation cannot update a stack when a custom-named resource requires replacing ({why})."
+                        f" Rename {', '.join(names)} and update the stack again"
+                    ) from None
+                context = replace(context, generation=context.generation + 1)
                 result, action = handler.create(context, properties), "REPLACE"
                 replaced.append((logical_id, previous))
         if not result.changed:
@@ -146,6 +159,7 @@ class Engine:
             properties=properties,
             deletion_policy=definition.get("DeletionPolicy", "Delete"),
             update_replace_policy=definition.get("UpdateReplacePolicy", "Delete"),
+            generation=context.generation,
         )
         self._record(Event(stack, logical_id, resource_type, action, aws.account_id))
         return replaced
@@ -155,7 +169,7 @@ class Engine:
             self._record(Event(stack, logical_id, resource.type, "RETAIN", aws.account_id))
             return
         handler = HANDLERS[resource.type]
-        context = _Context(engine=self, aws=aws, stack_name=stack, logical_id=logical_id)
+        context = _Context(self, aws, stack, logical_id, resource.generation)
         handler.delete(context, resource.physical_id, resource.properties)
         self._record(Event(stack, logical_id, resource.type, "DELETE", aws.account_id))
 
@@ -244,6 +258,14 @@ class _Context:
     aws: AwsAccount
     stack_name: str
     logical_id: str
+    generation: int = 0  # how many times this resource was created before (replacements)
+
+    def generated_name(self, limit: int = 64) -> str:
+        """A name for a resource the template leaves unnamed, as CloudFormation makes one:
+        stack-logicalid-SUFFIX, a new suffix for each physical resource, so that a replacement
+        never collides with the resource it replaces. Repeatable from run to run."""
+        suffix = hashlib.sha256(f"{self.aws.account_id}/{self.stack_name}/{self.logical_id}/{self.generation}".encode())
+        return f"{self.stack_name}-{self.logical_id}"[: limit - 14] + "-" + suffix.hexdigest()[:13].upper()
 
 
 def _same(old: Any, new: Any) -> bool:

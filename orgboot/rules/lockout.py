@@ -167,7 +167,7 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
                 loc, why = _denial(decision)
                 yield _Failure(
                     loc or ("member_roles", "catalogue", role, "targets"),
-                    f"StackSet orgboot-role-{role} cannot deploy ({action})",
+                    f"StackSet {stacksets.role_stack_set_name(role)} cannot deploy ({action})",
                     why,
                     f"exempt arn:aws:iam::*:role/{stacksets.EXECUTION_ROLE_PATTERN} with ArnNotLike on aws:PrincipalArn,"
                     " or take the OU out of the role's targets",

@@ -89,7 +89,8 @@ def _validate(data: dict[str, Any], context: dict[str, Any]) -> tuple[OrgSpec | 
     try:
         return OrgSpec.model_validate(data, context=context), []
     except ValidationError as error:
-        items = [(tuple(p for p in e["loc"] if not str(p).startswith("function-")), dict(e)) for e in error.errors()]
+        # Pydantic marks a bad dict key with "[key]" after the key itself: the key names the place.
+        items = [(tuple(p for p in e["loc"] if not str(p).startswith("function-") and p != "[key]"), dict(e)) for e in error.errors()]
         # pydantic counts failed items out of a list and then says it is too short: noise.
         return None, [
             (loc, item)

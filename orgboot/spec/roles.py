@@ -8,6 +8,7 @@ from pydantic import AfterValidator, Field, StringConstraints, ValidationInfo, m
 from orgboot.aws import quotas
 from orgboot.aws.organizations import ACCESS_ROLE, ROOT
 from orgboot.aws.regions import HOME_REGION
+from orgboot.aws.stacksets import STACK_SET_NAME_PATTERN, role_stack_set_name
 from orgboot.spec.documents import DocumentFile
 from orgboot.spec.fields import IamName, ManagedPolicyRef, Model, check_listed_once, in_range
 from orgboot.spec.references import check_ou_reference, declared
@@ -31,9 +32,14 @@ def _check_trusted_account(account_id: str) -> str:
     return account_id
 
 
-def _check_not_access_role(name: str) -> str:
+def _check_catalogue_name(name: str) -> str:
     if name == ACCESS_ROLE:
         raise ValueError(f"{ACCESS_ROLE} already exists in every account AWS created; give the role another name")
+    if not STACK_SET_NAME_PATTERN.fullmatch(role_stack_set_name(name)):
+        raise ValueError(
+            f"the role is rolled out by StackSet '{role_stack_set_name(name)}', and a StackSet name takes only letters,"
+            " digits and hyphens: rename the role without _ . + = , @"
+        )
     return name
 
 
@@ -80,4 +86,4 @@ class RolloutSettings(Model):
 
 class MemberRoles(Model):
     rollout: RolloutSettings = RolloutSettings()
-    catalogue: dict[Annotated[IamName, AfterValidator(_check_not_access_role)], Role] = Field(default_factory=dict)
+    catalogue: dict[Annotated[IamName, AfterValidator(_check_catalogue_name)], Role] = Field(default_factory=dict)

@@ -183,7 +183,8 @@ def test_budget_recipients(deployed):
     from moto.budgets.models import budgets_backends
 
     backend: Any = budgets_backends["123456789012"]["aws"]
-    for notification in backend.budgets["123456789012"]["monthly-cost"].notifications:
+    (budget,) = backend.budgets["123456789012"].values()
+    for notification in budget.notifications:
         assert [s["Address"] for s in notification.subscribers] == ["cfo@all-options.example.com"]
 
 

@@ -58,7 +58,7 @@ def test_billing_alarm_notifies_the_topic_and_its_subscribers(baseline):
 
 def test_budget_and_its_notifications(baseline):
     (budget,) = baseline.budgets
-    assert budget["BudgetName"] == "monthly-cost"
+    assert budget["BudgetName"].startswith("monthly-cost-")
     assert budget["TimeUnit"] == "MONTHLY"
     assert float(budget["BudgetLimit"]["Amount"]) == 800
     kinds = {n["NotificationType"]: n["Threshold"] for n, _ in budget["Notifications"]}
@@ -70,7 +70,7 @@ def test_budget_subscribers(deployed):
     from moto.budgets.models import budgets_backends
 
     backend: Any = budgets_backends["123456789012"]["aws"]
-    budget = backend.budgets["123456789012"]["monthly-cost"]
+    (budget,) = backend.budgets["123456789012"].values()
     for notification in budget.notifications:
         assert sorted(s["Address"] for s in notification.subscribers) == ["finance@example.com", "platform@example.com"]
 

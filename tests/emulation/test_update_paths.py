@@ -544,15 +544,36 @@ def test_billing_alarm_threshold_updated(baseline_update):
 
 
 def test_budget_amount_updated_in_place(example_assembly, budget_assembly):
-    """AWS::Budgets::Budget updates `Budget` in place (UpdateBudget); only NotificationsWithSubscribers
-    is create-only. A replacement would collide with the budget's own name."""
+    """AWS::Budgets::Budget updates `Budget` in place (UpdateBudget): its limit is not create-only."""
     update = redeploy(example_assembly, budget_assembly)
     assert update.actions() == {("ManagementBaselineStack", "MonthlyBudget", "UPDATE")}
     (before,) = update.before.baseline.budgets
     (after,) = update.after.baseline.budgets
     assert (before["BudgetLimit"]["Amount"], after["BudgetLimit"]["Amount"]) == ("800", "1200")
-    assert after["BudgetName"] == "monthly-cost"
+    assert after["BudgetName"] == before["BudgetName"]
     assert [n for n, _ in after["Notifications"]] == [n for n, _ in before["Notifications"]]
+
+
+def test_budget_notifications_changed_replace_the_budget_under_a_new_name(tmp_path_factory, example_assembly):
+    """NotificationsWithSubscribers is create-only: the budget is replaced. Its name follows the
+    notifications, so the replacement does not collide with the budget it replaces (which a fixed
+    name would: CloudFormation refuses to replace a custom-named resource)."""
+
+    def change(data: dict) -> None:
+        billing = data["management_baseline"]["billing"]
+        billing["actual_threshold_percent"] = 90
+        billing["notify"] = [*billing["notify"], "cfo@example.com"]
+
+    update = redeploy(example_assembly, variant(tmp_path_factory, "budget-notifications", change))
+    assert update.actions() == {
+        ("ManagementBaselineStack", "MonthlyBudget", "REPLACE"),  # the new budget, then the old one deleted
+        ("ManagementBaselineStack", "MonthlyBudget", "DELETE"),
+        ("ManagementBaselineStack", "BillingTopiccfoexamplecom03973366", "CREATE"),  # the alarm's new subscriber
+    }
+    (before,) = update.before.baseline.budgets
+    (after,) = update.after.baseline.budgets
+    assert after["BudgetName"] != before["BudgetName"]
+    assert {n["NotificationType"]: n["Threshold"] for n, _ in after["Notifications"]} == {"ACTUAL": 90, "FORECASTED": 100}
 
 
 # --- Member roles: the StackSets and the roles in member accounts -----------------------------

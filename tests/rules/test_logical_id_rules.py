@@ -28,8 +28,8 @@ ROLES = "member_roles:\n  catalogue:\n"
             "org.yaml:10: management_baseline.users.a.b: 'a.b' and 'a-b' both become CloudFormation resource UserAB; rename one",
         ),
         (
-            ROLES + "    Read-Only: {targets: [Root]}\n    Read.Only: {targets: [Root]}\n",
-            "org.yaml:9: member_roles.catalogue.Read.Only: 'Read.Only' and 'Read-Only' both become CloudFormation resource RoleStackSetReadOnly; rename one",
+            ROLES + "    Read-Only: {targets: [Root]}\n    ReadOnly: {targets: [Root]}\n",
+            "org.yaml:9: member_roles.catalogue.ReadOnly: 'ReadOnly' and 'Read-Only' both become CloudFormation resource RoleStackSetReadOnly; rename one",
         ),
     ],
 )

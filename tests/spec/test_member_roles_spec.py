@@ -57,6 +57,16 @@ def test_mfa_age_is_for_the_management_trust_only(tmp_path):
     ]
 
 
+@pytest.mark.parametrize("name", ["Data_Reader", "Data.Reader", "Data+Reader", "Data=Reader", "Data,Reader", "Data@Reader"])
+def test_role_names_fit_the_stack_set_name(tmp_path, name):
+    """IAM allows _ . + = , @ in a role name; the StackSet named after the role does not."""
+    found = problems(tmp_path, roles(f"'{name}': {{targets: [Root]}}"))
+    assert found == [
+        f"org.yaml:8: member_roles.catalogue.{name}: the role is rolled out by StackSet 'orgboot-role-{name}', and a StackSet"
+        " name takes only letters, digits and hyphens: rename the role without _ . + = , @"
+    ]
+
+
 def test_the_access_role_name_is_taken(tmp_path):
     (found,) = problems(tmp_path, roles("OrganizationAccountAccessRole: {targets: [Root]}"))
     assert "OrganizationAccountAccessRole already exists in every account AWS created" in found

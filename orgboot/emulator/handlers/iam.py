@@ -7,7 +7,7 @@ from moto.iam.models import iam_backends
 
 from orgboot.emulator import managed_policies
 from orgboot.emulator.errors import EmulationError
-from orgboot.emulator.handlers.base import Context, Handler, Replace, Result
+from orgboot.emulator.handlers.base import Context, Handler, Result
 
 
 def _iam(ctx: Context) -> Any:
@@ -16,11 +16,6 @@ def _iam(ctx: Context) -> Any:
 
 def _document(document: Any) -> str:
     return document if isinstance(document, str) else json.dumps(document)
-
-
-def _generated_name(ctx: Context, limit: int = 64) -> str:
-    # CloudFormation names unnamed resources stack-logicalid-suffix; a stable suffix keeps runs repeatable.
-    return f"{ctx.stack_name}-{ctx.logical_id}"[: limit - 7] + "-EMUL8D"
 
 
 def _update_policies(ctx: Context, kind: str, name: str, old: dict[str, Any], new: dict[str, Any]) -> None:
@@ -44,7 +39,7 @@ def _update_policies(ctx: Context, kind: str, name: str, old: dict[str, Any], ne
 class Role(Handler):
     def create(self, ctx: Context, props: dict[str, Any]) -> Result:
         iam = _iam(ctx)
-        name = props.get("RoleName") or _generated_name(ctx)
+        name = props.get("RoleName") or ctx.generated_name()
         request: dict[str, Any] = {
             "RoleName": name,
             "Path": props.get("Path", "/"),
@@ -64,10 +59,8 @@ class Role(Handler):
         return Result(name, {"Arn": role["Arn"], "RoleId": role["RoleId"]})
 
     def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
-        """In place, as the AWS::IAM::Role provider does (the role keeps its RoleId): only
-        RoleName and Path are create-only in the resource's schema."""
-        if old.get("RoleName") != new.get("RoleName") or old.get("Path", "/") != new.get("Path", "/"):
-            raise Replace("RoleName and Path are create-only")
+        """In place, as the AWS::IAM::Role provider does (the role keeps its RoleId); the engine
+        replaces it when a create-only property (RoleName, Path) changes."""
         iam = _iam(ctx)
         name = physical_id
         iam.update_role(RoleName=name, Description=new.get("Description", ""), MaxSessionDuration=int(new.get("MaxSessionDuration", 3600)))
@@ -118,7 +111,7 @@ class InlinePolicy(Handler):
 class ManagedPolicy(Handler):
     def create(self, ctx: Context, props: dict[str, Any]) -> Result:
         iam = _iam(ctx)
-        name = props.get("ManagedPolicyName") or _generated_name(ctx, 128)
+        name = props.get("ManagedPolicyName") or ctx.generated_name(128)
         arn = iam.create_policy(
             PolicyName=name,
             Path=props.get("Path", "/"),
@@ -137,7 +130,7 @@ class ManagedPolicy(Handler):
 class Group(Handler):
     def create(self, ctx: Context, props: dict[str, Any]) -> Result:
         iam = _iam(ctx)
-        name = props.get("GroupName") or _generated_name(ctx, 128)
+        name = props.get("GroupName") or ctx.generated_name(128)
         group = iam.create_group(GroupName=name, Path=props.get("Path", "/"))["Group"]
         for arn in props.get("ManagedPolicyArns", []):
             managed_policies.ensure_loaded(ctx.aws.account_id, arn)
@@ -147,9 +140,7 @@ class Group(Handler):
         return Result(name, {"Arn": group["Arn"]})
 
     def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
-        """GroupName is the only create-only property of AWS::IAM::Group (its registry schema)."""
-        if old.get("GroupName") != new.get("GroupName"):
-            raise Replace("GroupName is create-only")
+        """In place: GroupName is the only create-only property of AWS::IAM::Group, Path is not."""
         iam = _iam(ctx)
         if old.get("Path", "/") != new.get("Path", "/"):
             iam.update_group(GroupName=physical_id, NewPath=new.get("Path", "/"))
@@ -180,15 +171,13 @@ class User(Handler):
 
     def create(self, ctx: Context, props: dict[str, Any]) -> Result:
         iam = _iam(ctx)
-        name = props.get("UserName") or _generated_name(ctx)
+        name = props.get("UserName") or ctx.generated_name()
         user = iam.create_user(UserName=name, Path=props.get("Path", "/"))["User"]
         for group in props.get("Groups", []):
             iam.add_user_to_group(GroupName=group, UserName=name)
         return Result(name, {"Arn": user["Arn"]})
 
     def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
-        if old.get("UserName") != new.get("UserName"):
-            raise Replace("UserName is create-only")
         iam = _iam(ctx)
         for group in set(old.get("Groups", [])) - set(new.get("Groups", [])):
             iam.remove_user_from_group(GroupName=group, UserName=physical_id)

@@ -8,7 +8,7 @@ from orgboot.emulator.handlers.base import Context, Handler, Result
 
 class Function(Handler):
     def create(self, ctx: Context, props: dict[str, Any]) -> Result:
-        name = props.get("FunctionName") or f"{ctx.stack_name}-{ctx.logical_id}"[:64]
+        name = props.get("FunctionName") or ctx.generated_name()
         arn = f"arn:aws:lambda:{ctx.aws.region}:{ctx.aws.account_id}:function:{name}"
         return Result(name, {"Arn": arn})
 

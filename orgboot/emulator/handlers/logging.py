@@ -10,7 +10,7 @@ from orgboot.emulator.handlers.base import Context, Handler, Result
 class Bucket(Handler):
     def create(self, ctx: Context, props: dict[str, Any]) -> Result:
         s3 = ctx.aws.client("s3")
-        name = props.get("BucketName") or f"{ctx.stack_name}-{ctx.logical_id}".lower()[:55] + "-emul8d"
+        name = props.get("BucketName") or ctx.generated_name(63).lower()
         s3.create_bucket(Bucket=name)  # us-east-1: no location constraint
         if "VersioningConfiguration" in props:
             s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": props["VersioningConfiguration"]["Status"]})
@@ -46,7 +46,7 @@ class Trail(Handler):
 
     def create(self, ctx: Context, props: dict[str, Any]) -> Result:
         cloudtrail = ctx.aws.client("cloudtrail")
-        name = props.get("TrailName") or f"{ctx.stack_name}-{ctx.logical_id}"
+        name = props.get("TrailName") or ctx.generated_name(128)
         request = {key: bool(props[key]) for key in self.FLAGS if key in props}
         trail = cloudtrail.create_trail(Name=name, S3BucketName=props["S3BucketName"], **request)
         if props.get("IsLogging"):

@@ -3,15 +3,13 @@
 import json
 from typing import Any
 
-from orgboot.emulator.handlers.base import Context, Handler, Replace, Result
+from orgboot.emulator.handlers.base import Context, Handler, Result
 
 
 class Topic(Handler):
     def create(self, ctx: Context, props: dict[str, Any]) -> Result:
         attributes = {"DisplayName": props.get("DisplayName", "")}
-        arn = ctx.aws.client("sns").create_topic(
-            Name=props.get("TopicName") or f"{ctx.stack_name}-{ctx.logical_id}", Attributes=attributes
-        )["TopicArn"]
+        arn = ctx.aws.client("sns").create_topic(Name=props.get("TopicName") or ctx.generated_name(256), Attributes=attributes)["TopicArn"]
         for subscription in props.get("Subscription", []):
             ctx.aws.client("sns").subscribe(TopicArn=arn, Protocol=subscription["Protocol"], Endpoint=subscription["Endpoint"])
         return Result(arn, {"TopicArn": arn, "TopicName": arn.rsplit(":", 1)[1]})
@@ -61,7 +59,7 @@ class Alarm(Handler):
     )
 
     def create(self, ctx: Context, props: dict[str, Any]) -> Result:
-        name = props.get("AlarmName") or f"{ctx.stack_name}-{ctx.logical_id}"
+        name = props.get("AlarmName") or ctx.generated_name(255)
         request = {key: props[key] for key in self.FIELDS if key in props}
         for key in ("Period", "EvaluationPeriods", "DatapointsToAlarm"):
             if key in request:
@@ -71,9 +69,7 @@ class Alarm(Handler):
         return Result(name, {"Arn": f"arn:aws:cloudwatch:{ctx.aws.region}:{ctx.aws.account_id}:alarm:{name}"})
 
     def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
-        if old.get("AlarmName") != new.get("AlarmName"):
-            return super().update(ctx, physical_id, old, new)
-        return self.create(ctx, new)
+        return self.create(ctx, new)  # PutMetricAlarm overwrites; AlarmName is create-only
 
     def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
         ctx.aws.client("cloudwatch").delete_alarms(AlarmNames=[physical_id])
@@ -91,10 +87,8 @@ class Budget(Handler):
         return Result(budget["BudgetName"])
 
     def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
-        """NotificationsWithSubscribers is create-only in AWS::Budgets::Budget's schema: a change
-        replaces the budget; anything else is UpdateBudget in place."""
-        if old.get("NotificationsWithSubscribers") != new.get("NotificationsWithSubscribers"):
-            raise Replace("NotificationsWithSubscribers is create-only")
+        """UpdateBudget in place (the engine replaces the budget when its name or notifications,
+        both create-only, change)."""
         # moto 5.2 does not serve UpdateBudget: the same name with the new values is its effect.
         ctx.aws.client("budgets").delete_budget(AccountId=ctx.aws.account_id, BudgetName=physical_id)
         return self.create(ctx, new)

@@ -4,7 +4,7 @@ import json
 from typing import Any
 
 from orgboot.emulator.errors import EmulationError
-from orgboot.emulator.handlers.base import Context, Handler, Replace, Result
+from orgboot.emulator.handlers.base import Context, Handler, Result
 from orgboot.state.pages import all_items
 
 
@@ -64,8 +64,6 @@ class OrganizationalUnit(Handler):
         return Result(ou["Id"], {"Id": ou["Id"], "Arn": ou["Arn"]})
 
     def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
-        if old["ParentId"] != new["ParentId"]:
-            raise Replace("ParentId is create-only")
         client = _client(ctx)
         if old["Name"] != new["Name"]:
             client.update_organizational_unit(OrganizationalUnitId=physical_id, Name=new["Name"])
@@ -158,8 +156,6 @@ class Policy(Handler):
         return Result(policy["Id"], {"Id": policy["Id"], "Arn": policy["Arn"], "AwsManaged": False})
 
     def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
-        if old["Type"] != new["Type"]:
-            raise Replace("Type is create-only")
         client = _client(ctx)
         client.update_policy(
             PolicyId=physical_id, Name=new["Name"], Description=new.get("Description", ""), Content=_content(new["Content"])

@@ -1,0 +1,117 @@
+"""CloudFormation's rules for a resource, read from its resource provider schema, as cfn-lint
+ships them (the registry schemas AWS publishes per region, CloudFormation CLI "Resource type
+schema"): which properties are create-only (a change replaces the resource), which property values
+the provider accepts (patterns, enums, lengths, ranges, required keys). What a schema cannot say
+stays in the handlers."""
+
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+from cfnlint.jsonschema import StandardValidator
+from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+from cfnlint.schema.manager import ResourceNotFoundError
+
+from orgboot.aws.regions import HOME_REGION
+
+# The keywords CloudFormation enforces on a property value before the provider runs
+# ("Properties validation failed for resource X with message: #/Name: failed validation constraint
+# for keyword [pattern]"). oneOf/anyOf are left out: their failing branches are reported by the
+# keyword that failed inside them, and the alternative that passes would be a false alarm.
+_ENFORCED = {
+    "pattern",
+    "enum",
+    "const",
+    "type",
+    "required",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "minItems",
+    "maxItems",
+    "additionalProperties",
+}
+
+
+@cache
+def _validator(resource_type: str) -> tuple[StandardValidator, tuple[str, ...]] | None:
+    """The schema's validator and its create-only property paths; None for types without a
+    provider schema (custom resources, CDK metadata). cfn-lint has a schema for "Custom::" types
+    too, but that one is a linter's guess: CloudFormation passes a custom resource's properties
+    as they are (to the provider function, all values as strings)."""
+    if not resource_type.startswith("AWS::"):
+        return None
+    try:
+        schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema(HOME_REGION, resource_type).schema
+    except ResourceNotFoundError:
+        return None
+    return StandardValidator(schema=schema), tuple(schema.get("createOnlyProperties", ()))
+
+
+def violations(resource_type: str, properties: Mapping[str, Any]) -> list[str]:
+    """What CloudFormation says of property values that break the resource's schema."""
+    entry = _validator(resource_type)
+    if entry is None:
+        return []
+    found = []
+    for error in entry[0].iter_errors(dict(properties)):
+        if error.validator not in _ENFORCED or (error.validator == "type" and _converts(error.instance, error.validator_value)):
+            continue
+        path = "/".join(str(p) for p in error.path)
+        found.append(f"#/{path}: failed validation constraint for keyword [{error.validator}] ({error.message})")
+    return sorted(set(found))
+
+
+def _converts(value: Any, wanted: Any) -> bool:
+    """CloudFormation passes template values as strings and converts them to the schema's type:
+    "100" is a valid integer, "true" a valid boolean."""
+    types = wanted if isinstance(wanted, list) else [wanted]
+    if not isinstance(value, str):
+        return False
+    for kind in types:
+        if kind == "boolean" and value.lower() in ("true", "false"):
+            return True
+        if kind in ("number", "integer"):
+            try:
+                number = float(value)
+            except ValueError:
+                continue
+            if kind == "number" or number.is_integer():
+                return True
+    return False
+
+
+def changed_create_only(resource_type: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """The create-only properties (as /properties/... paths) whose value differs: CloudFormation
+    replaces the resource for these ("Update requires: Replacement")."""
+    entry = _validator(resource_type)
+    if entry is None:
+        return []
+    return [path for path in entry[1] if _at(old, path) != _at(new, path)]
+
+
+def kept_names(resource_type: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """Custom names a replacement would keep: create-only name properties set to the same value
+    before and after. CloudFormation creates the replacement before deleting the old resource, so
+    a kept name collides; it refuses such an update ("CloudFormation cannot update a stack when a
+    custom-named resource requires replacing"; CloudFormation User Guide, "Name type": "If you
+    specify a name, you can't perform updates that require replacement of this resource")."""
+    entry = _validator(resource_type)
+    if entry is None:
+        return []
+    return [
+        str(_at(new, path))
+        for path in entry[1]
+        if path.endswith("Name") and _at(new, path) is not None and _at(old, path) == _at(new, path)
+    ]
+
+
+def _at(properties: Mapping[str, Any], path: str) -> Any:
+    """The value at a schema path such as /properties/Budget/BudgetName (None when absent)."""
+    value: Any = properties
+    for part in path.removeprefix("/properties/").split("/"):
+        if not isinstance(value, Mapping) or part not in value:
+            return None
+        value = value[part]
+    return value

@@ -1,0 +1,125 @@
+"""CloudFormation's resource rules, read from the resource provider schemas: values that break a
+schema fail, a change to a create-only property replaces the resource, and a replacement that keeps
+its custom name fails. Small hand-written templates, one rule each."""
+
+from typing import Any
+
+import pytest
+
+from orgboot.emulator import EmulationError, Engine, emulated_aws, management
+
+
+def role(**properties: Any) -> dict[str, Any]:
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+    }
+    return {"Resources": {"Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": trust, **properties}}}}
+
+
+def budget(name: str, threshold: int) -> dict[str, Any]:
+    return {
+        "Resources": {
+            "Budget": {
+                "Type": "AWS::Budgets::Budget",
+                "Properties": {
+                    "Budget": {
+                        "BudgetName": name,
+                        "BudgetType": "COST",
+                        "TimeUnit": "MONTHLY",
+                        "BudgetLimit": {"Amount": 100, "Unit": "USD"},
+                    },
+                    "NotificationsWithSubscribers": [
+                        {
+                            "Notification": {"NotificationType": "ACTUAL", "ComparisonOperator": "GREATER_THAN", "Threshold": threshold},
+                            "Subscribers": [{"SubscriptionType": "EMAIL", "Address": "ops@example.com"}],
+                        }
+                    ],
+                },
+            }
+        }
+    }
+
+
+def test_a_value_outside_the_schema_pattern_fails_the_resource():
+    template = {
+        "Resources": {
+            "Roles": {
+                "Type": "AWS::CloudFormation::StackSet",
+                "Properties": {"StackSetName": "orgboot-role-Data_Reader", "PermissionModel": "SERVICE_MANAGED"},
+            }
+        }
+    }
+    with emulated_aws(), pytest.raises(EmulationError) as caught:
+        Engine().deploy("Stack", template, management())
+    assert str(caught.value).startswith(
+        "Stack/Roles (AWS::CloudFormation::StackSet): Properties validation failed: #/StackSetName: failed validation constraint"
+        " for keyword [pattern]"
+    )
+
+
+def test_a_value_outside_the_schema_enum_fails_the_resource():
+    alarm = {
+        "MetricName": "EstimatedCharges",
+        "Namespace": "AWS/Billing",
+        "Statistic": "Maximum",
+        "Period": 21600,
+        "EvaluationPeriods": 1,
+        "Threshold": 100,
+        "ComparisonOperator": "GreaterThanThreshold",
+        "TreatMissingData": "NOT_BREACHING",
+    }
+    template = {"Resources": {"Alarm": {"Type": "AWS::CloudWatch::Alarm", "Properties": alarm}}}
+    with emulated_aws(), pytest.raises(EmulationError, match=r"#/TreatMissingData: failed validation constraint for keyword \[enum\]"):
+        Engine().deploy("Stack", template, management())
+
+
+def test_numbers_and_booleans_given_as_strings_are_converted_as_cloudformation_does():
+    with emulated_aws():
+        template = budget("monthly", 80)
+        template["Resources"]["Budget"]["Properties"]["NotificationsWithSubscribers"][0]["Notification"]["Threshold"] = "80"
+        Engine().deploy("Stack", template, management())
+
+
+def test_a_changed_create_only_property_replaces_the_resource():
+    with emulated_aws():
+        engine = Engine()
+        first = engine.deploy("Stack", role(Path="/a/"), management()).resources["Role"]
+        second = engine.deploy("Stack", role(Path="/b/"), management()).resources["Role"]
+        assert [e.action for e in engine.events] == ["CREATE", "REPLACE", "DELETE"]
+        iam = management().client("iam")
+        assert iam.get_role(RoleName=second.physical_id)["Role"]["Path"] == "/b/"
+        with pytest.raises(iam.exceptions.NoSuchEntityException):
+            iam.get_role(RoleName=first.physical_id)
+
+
+def test_other_properties_update_in_place():
+    with emulated_aws():
+        engine = Engine()
+        engine.deploy("Stack", role(RoleName="Reader", Description="before"), management())
+        engine.deploy("Stack", role(RoleName="Reader", Description="after"), management())
+        assert [e.action for e in engine.events] == ["CREATE", "UPDATE"]
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "name"),
+    [
+        (role(RoleName="Reader", Path="/a/"), role(RoleName="Reader", Path="/b/"), "Reader"),
+        (budget("monthly", 80), budget("monthly", 90), "monthly"),  # NotificationsWithSubscribers is create-only
+    ],
+)
+def test_replacing_a_resource_that_keeps_its_custom_name_fails(before, after, name):
+    with emulated_aws():
+        engine = Engine()
+        engine.deploy("Stack", before, management())
+        with pytest.raises(EmulationError, match=f"custom-named resource requires replacing .*Rename {name} and update the stack again"):
+            engine.deploy("Stack", after, management())
+
+
+def test_a_replacement_under_a_new_name_succeeds():
+    with emulated_aws():
+        engine = Engine()
+        engine.deploy("Stack", budget("monthly-1", 80), management())
+        engine.deploy("Stack", budget("monthly-2", 90), management())
+        names = [b["BudgetName"] for b in management().client("budgets").describe_budgets(AccountId="123456789012")["Budgets"]]
+        assert names == ["monthly-2"]
