@@ -5,10 +5,11 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from aws_cdk import Duration
+from aws_cdk import ArnFormat, Duration, Stack
 from aws_cdk import aws_budgets as budgets
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as actions
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 
@@ -44,6 +45,27 @@ class BillingAlerts(Construct):
     ) -> None:
         super().__init__(scope, id)
         self.topic = sns.Topic(self, "Topic", display_name="AWS billing alerts", enforce_ssl=True)
+        # A topic policy replaces the topic's default one, which lets the account's own principals
+        # publish; CloudWatch publishes as its service principal, so it must be named here (SNS
+        # Developer Guide, "Example cases for Amazon SNS access control"), limited to this
+        # account's alarms (aws:SourceArn, aws:SourceAccount: the confused-deputy guard).
+        stack = Stack.of(self)
+        self.topic.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CloudWatchAlarmsPublish",
+                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+                actions=["sns:Publish"],
+                resources=[self.topic.topic_arn],
+                conditions={
+                    "ArnLike": {
+                        "aws:SourceArn": stack.format_arn(
+                            service="cloudwatch", resource="alarm", resource_name="*", arn_format=ArnFormat.COLON_RESOURCE_NAME
+                        )
+                    },
+                    "StringEquals": {"aws:SourceAccount": stack.account},
+                },
+            )
+        )
         for email in emails:
             self.topic.add_subscription(subscriptions.EmailSubscription(email))
 
@@ -62,7 +84,9 @@ class BillingAlerts(Construct):
             threshold=alarm_threshold_usd,
             evaluation_periods=1,
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            # No data means billing alerts are not enabled yet (a root-user step): the alarm shows
+            # INSUFFICIENT_DATA rather than a healthy OK.
+            treat_missing_data=cloudwatch.TreatMissingData.MISSING,
         )
         self.alarm.add_alarm_action(actions.SnsAction(self.topic))
 

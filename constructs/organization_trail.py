@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 
-from aws_cdk import RemovalPolicy
+from aws_cdk import RemovalPolicy, Stack
 from aws_cdk import aws_cloudtrail as cloudtrail
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk import custom_resources as cr
 
@@ -49,19 +50,51 @@ class OrganizationTrail(Construct):
                 physical_resource_id=cr.PhysicalResourceId.of("cloudtrail-trusted-access"),
             ),
         )
-        self.trail = cloudtrail.Trail(
+        # The bucket policy of CloudTrail User Guide, "Amazon S3 bucket policy for CloudTrail"
+        # (organization trail): CloudTrail checks the bucket's ACL and writes the management
+        # account's logs under AWSLogs/<management account>/ and the members' under
+        # AWSLogs/<organization ID>/; every statement names this trail in aws:SourceArn, so no other
+        # trail can use the bucket ("confused deputy", same page). CDK's Trail construct writes
+        # these statements without aws:SourceArn on two of them, so the trail is the L1 resource.
+        stack = Stack.of(self)
+        trail_arn = stack.format_arn(service="cloudtrail", resource="trail", resource_name=trail_name)
+        this_trail = {"StringEquals": {"aws:SourceArn": trail_arn}}
+        cloudtrail_service = iam.ServicePrincipal(CLOUDTRAIL_SERVICE_PRINCIPAL)
+        self.bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CloudTrailAclCheck",
+                principals=[cloudtrail_service],
+                actions=["s3:GetBucketAcl"],
+                resources=[self.bucket.bucket_arn],
+                conditions=this_trail,
+            )
+        )
+        for sid, owner in (("CloudTrailWriteManagement", stack.account), ("CloudTrailWriteOrganization", organization_id)):
+            self.bucket.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid=sid,
+                    principals=[cloudtrail_service],
+                    actions=["s3:PutObject"],
+                    resources=[self.bucket.arn_for_objects(f"AWSLogs/{owner}/*")],
+                    conditions={"StringEquals": {**this_trail["StringEquals"], "s3:x-amz-acl": "bucket-owner-full-control"}},
+                )
+            )
+        self.trail = cloudtrail.CfnTrail(
             self,
             "Trail",
             trail_name=trail_name,
-            bucket=self.bucket,
+            s3_bucket_name=self.bucket.bucket_name,
+            is_logging=True,
             is_organization_trail=True,
-            org_id=organization_id,
             is_multi_region_trail=True,
             include_global_service_events=True,
-            enable_file_validation=True,
+            enable_log_file_validation=True,
         )
+        assert self.bucket.policy is not None  # the statements above give the bucket its policy
+        # CreateTrail refuses a bucket whose policy does not let CloudTrail write yet
+        # (InsufficientS3BucketPolicyException, CloudTrail API Reference).
+        self.trail.add_dependency(self.bucket.policy.node.default_child)  # type: ignore[arg-type]
         self.trail.node.add_dependency(self.trusted_access)
         pin_logical_id(self.trail, logical_ids.trail)
         pin_logical_id(self.bucket, logical_ids.bucket)
-        assert self.bucket.policy is not None  # enforce_ssl gives the bucket its policy
         pin_logical_id(self.bucket.policy, logical_ids.bucket_policy)

@@ -1,7 +1,10 @@
 """An AWS API call as a CloudFormation resource, for settings CloudFormation has no resource for."""
 
 from aws_cdk import CfnResource
+from aws_cdk import aws_iam as iam
 from aws_cdk import custom_resources as cr
+
+from orgboot.aws.sdk_permissions import required_actions
 
 from constructs import Construct, IConstruct
 
@@ -16,11 +19,15 @@ def sdk_call_resource(
     on_delete: cr.AwsSdkCall | None = None,
 ) -> cr.AwsCustomResource:
     """CDK's AwsCustomResource, the same way everywhere: the SDK that ships with the Lambda
-    runtime (no download from npm while a deploy runs), permissions derived from the calls, and a
-    logical ID given by the caller. The ID is pinned because these resources act on the whole
+    runtime (no download from npm while a deploy runs), the permissions each call needs, and a
+    logical ID given by the caller. The permissions are orgboot's (orgboot/aws/sdk_permissions.py),
+    not CDK's `from_sdk_calls`, which grants only the action named like the call: some calls act
+    through other services and need more (ActivateOrganizationsAccess). The ID is pinned because these resources act on the whole
     account or organization: were the ID to follow the construct path, a refactor would create a
     new resource and delete the old one, running its on_delete (disabling a policy type, deleting
     the password policy)."""
+    calls = [c for c in (on_create, on_update, on_delete) if c is not None]
+    actions = {action for c in calls for action in required_actions(c.service, c.action)}
     resource = cr.AwsCustomResource(
         scope,
         id,
@@ -28,7 +35,7 @@ def sdk_call_resource(
         on_create=on_create,
         on_update=on_update,
         on_delete=on_delete,
-        policy=cr.AwsCustomResourcePolicy.from_sdk_calls(resources=cr.AwsCustomResourcePolicy.ANY_RESOURCE),
+        policy=cr.AwsCustomResourcePolicy.from_statements([iam.PolicyStatement(actions=sorted(actions), resources=["*"])]),
     )
     pin_logical_id(resource.node.find_child("Resource"), logical_id)
     return resource

@@ -32,6 +32,16 @@ def actions(service: str) -> dict[str, str]:
     return {key: str(value["name"]) for key, value in load_json("actions", f"{service.lower()}.json").items()}
 
 
+def dependent_actions(service: str, action: str) -> tuple[str, ...]:
+    """The actions the Service Authorization Reference says `service:action` also needs from its
+    caller ("Dependent actions"), for the action and for each of its resource types."""
+    if action.lower() not in actions(service):
+        return ()
+    details = load_json("actions", f"{service.lower()}.json")[action.lower()]
+    needed = [*details.get("dependentActions", []), *(a for r in details.get("resourceTypes", []) for a in r.get("dependentActions", []))]
+    return tuple(dict.fromkeys(str(a) for a in needed))
+
+
 @cache
 def rcp_services() -> frozenset[str]:
     """Service prefixes whose actions RCPs apply to (Organizations User Guide, "List of AWS

@@ -13,7 +13,8 @@ EMAIL_MIN, EMAIL_MAX = 6, 64
 ROLE_NAME_PATTERN = r"^[\w+=,.@-]{1,64}$"
 IAM_NAME_PATTERN = r"^[\w+=,.@-]+$"
 IAM_ROLE_NAME_MAX, IAM_GROUP_NAME_MAX = 64, 128
-ACCOUNT_ALIAS_PATTERN = r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$"
+# IAM API Reference, CreateAccountAlias: 3-63 characters, no leading, trailing or doubled hyphen.
+ACCOUNT_ALIAS_PATTERN = r"^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$"
 POLICY_DESCRIPTION_MAX = 512
 TAG_KEY_MAX, TAG_VALUE_MAX, TAGS_PER_RESOURCE = 128, 256, 50
 ROLE_INLINE_POLICIES_MAX = 10_240  # all inline policies of one IAM role together, minified

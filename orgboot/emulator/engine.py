@@ -53,6 +53,7 @@ class Engine:
         self.events: list[Event] = []
         self.stack_sets_trusted_access = False  # set by the emulated ActivateOrganizationsAccess
         self.instances: dict[str, set[tuple[str, str]]] = {}  # StackSet name -> (account, region)
+        self.function_roles: dict[str, str] = {}  # Lambda function ARN -> its execution role's ARN
         self._on_event = on_event or (lambda event: None)
 
     def deploy(

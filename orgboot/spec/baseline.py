@@ -1,5 +1,6 @@
 """management_baseline in org.yaml: the management account's own security baseline."""
 
+import re
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
@@ -70,10 +71,19 @@ class OrganizationTrail(Model):
     name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$")] = "organization-trail"
 
 
+def _check_alias(alias: str) -> str:
+    if not re.fullmatch(quotas.ACCOUNT_ALIAS_PATTERN, alias):
+        raise ValueError(
+            f"'{alias}' is not an account alias: 3-63 lowercase letters, digits and single hyphens, starting and ending"
+            f" with a letter or digit ({quotas.ACCOUNT_ALIAS_PATTERN}, IAM CreateAccountAlias)"
+        )
+    return alias
+
+
 class ManagementBaseline(Model):
     """The management account's own security baseline."""
 
-    account_alias: Annotated[str, StringConstraints(pattern=quotas.ACCOUNT_ALIAS_PATTERN)] | None = None
+    account_alias: Annotated[str, AfterValidator(_check_alias)] | None = None
     password_policy: PasswordPolicy = PasswordPolicy()
     billing: Billing | None = None
     groups: dict[Annotated[str, StringConstraints(pattern=quotas.IAM_NAME_PATTERN, max_length=quotas.IAM_GROUP_NAME_MAX)], Group] = Field(

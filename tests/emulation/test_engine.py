@@ -62,32 +62,66 @@ def test_unknown_resource_type_fails_loudly():
     )
 
 
-def test_custom_aws_resource_runs_its_sdk_call_and_ignores_listed_errors():
-    enable = '{"service":"Organizations","action":"enablePolicyType","parameters":{"RootId":"ROOT","PolicyType":"TAG_POLICY"},"physicalResourceId":{"id":"tag"},"ignoreErrorCodesMatching":"PolicyTypeAlreadyEnabledException"}'
-    template = {
+def with_provider(resources: dict[str, Any], actions: list[str]) -> dict[str, Any]:
+    """`resources` with the provider function their Custom::AWS resources run on, as CDK's
+    AwsCustomResource synthesizes it: a role, its policy granting `actions`, the function."""
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+    }
+    grant = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]}
+    custom = {"ServiceToken": {"Fn::GetAtt": ["Provider", "Arn"]}}
+    return {
         "Resources": {
-            "Org": {"Type": "AWS::Organizations::Organization", "Properties": {"FeatureSet": "ALL"}},
-            "Enable": {
-                "Type": "Custom::AWS",
+            "ProviderRole": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": trust}},
+            "ProviderPolicy": {
+                "Type": "AWS::IAM::Policy",
+                "Properties": {"PolicyName": "provider", "Roles": [{"Ref": "ProviderRole"}], "PolicyDocument": grant},
+            },
+            "Provider": {
+                "Type": "AWS::Lambda::Function",
+                "DependsOn": "ProviderPolicy",
                 "Properties": {
-                    "Create": {
-                        "Fn::Join": ["", enable.split("ROOT", 1)[:1] + [{"Fn::GetAtt": ["Org", "RootId"]}] + enable.split("ROOT", 1)[1:]]
-                    }
+                    "Role": {"Fn::GetAtt": ["ProviderRole", "Arn"]},
+                    "Code": {"ZipFile": "-"},
+                    "Handler": "index.handler",
+                    "Runtime": "nodejs22.x",
                 },
             },
-            "EnableAgain": {
-                "Type": "Custom::AWS",
-                "DependsOn": "Enable",
-                "Properties": {
-                    "Create": {
-                        "Fn::Join": ["", enable.split("ROOT", 1)[:1] + [{"Fn::GetAtt": ["Org", "RootId"]}] + enable.split("ROOT", 1)[1:]]
-                    }
-                },
+            **{
+                key: {**value, "DependsOn": [*value.get("DependsOn", []), "Provider"], "Properties": {**custom, **value["Properties"]}}
+                if value["Type"] == "Custom::AWS"
+                else value
+                for key, value in resources.items()
             },
         }
     }
+
+
+def test_custom_aws_resource_runs_its_sdk_call_and_ignores_listed_errors():
+    enable = '{"service":"Organizations","action":"enablePolicyType","parameters":{"RootId":"ROOT","PolicyType":"TAG_POLICY"},"physicalResourceId":{"id":"tag"},"ignoreErrorCodesMatching":"PolicyTypeAlreadyEnabledException"}'
+    resources = {
+        "Org": {"Type": "AWS::Organizations::Organization", "Properties": {"FeatureSet": "ALL"}},
+        "Enable": {
+            "Type": "Custom::AWS",
+            "Properties": {
+                "Create": {
+                    "Fn::Join": ["", enable.split("ROOT", 1)[:1] + [{"Fn::GetAtt": ["Org", "RootId"]}] + enable.split("ROOT", 1)[1:]]
+                }
+            },
+        },
+        "EnableAgain": {
+            "Type": "Custom::AWS",
+            "DependsOn": ["Enable"],
+            "Properties": {
+                "Create": {
+                    "Fn::Join": ["", enable.split("ROOT", 1)[:1] + [{"Fn::GetAtt": ["Org", "RootId"]}] + enable.split("ROOT", 1)[1:]]
+                }
+            },
+        },
+    }
     with emulated_aws():
-        state = Engine().deploy("Stack", template, management())
+        state = Engine().deploy("Stack", with_provider(resources, ["organizations:EnablePolicyType"]), management())
         root = management().client("organizations").list_roots()["Roots"][0]
         assert {"Type": "TAG_POLICY", "Status": "ENABLED"} in root["PolicyTypes"]
         assert state.resources["Enable"].physical_id == "tag"
@@ -122,9 +156,57 @@ def test_stack_sets_need_trusted_access():
 
 
 def test_calls_moto_lacks_are_reported_plainly():
-    unserved = '{"service":"Budgets","action":"describeSubscribersForNotification","parameters":{"AccountId":"123456789012","BudgetName":"b","Notification":{"NotificationType":"ACTUAL","ComparisonOperator":"GREATER_THAN","Threshold":1}},"physicalResourceId":{"id":"x"}}'
-    template = {"Resources": {"Read": {"Type": "Custom::AWS", "Properties": {"Create": unserved}}}}
+    unserved = '{"service":"Organizations","action":"listHandshakesForOrganization","physicalResourceId":{"id":"x"}}'
+    template = with_provider({"Read": {"Type": "Custom::AWS", "Properties": {"Create": unserved}}}, ["organizations:List*"])
     with emulated_aws(), pytest.raises(EmulationError) as caught:
         Engine().deploy("Stack", template, management())
     assert str(caught.value).startswith("Stack/Read (Custom::AWS): moto does not emulate this call")
-    assert "describe_subscribers_for_notification" in str(caught.value)
+    assert "list_handshakes_for_organization" in str(caught.value)
+
+
+ACTIVATE = '{"service":"CloudFormation","action":"activateOrganizationsAccess","physicalResourceId":{"id":"on"}}'
+
+
+def test_a_custom_resource_call_its_provider_role_may_not_make_fails():
+    """The call runs as the provider function's role: every action it needs must be allowed."""
+    resources = {"Activate": {"Type": "Custom::AWS", "Properties": {"Create": ACTIVATE}}}
+    with emulated_aws(), pytest.raises(EmulationError) as caught:
+        Engine().deploy("Stack", with_provider(resources, ["cloudformation:ActivateOrganizationsAccess"]), management())
+    assert str(caught.value) == (
+        "Stack/Activate (Custom::AWS): AccessDenied: arn:aws:iam::123456789012:role/Stack-ProviderRole-"
+        + str(caught.value).split("role/Stack-ProviderRole-")[1].split(" ")[0]
+        + " is not authorized to perform: organizations:EnableAWSServiceAccess on resource: *"
+        " (CloudFormation.activateOrganizationsAccess needs it): no identity policy allows it"
+    )
+
+
+def test_a_denying_statement_is_named():
+    resources = {"Activate": {"Type": "Custom::AWS", "Properties": {"Create": ACTIVATE}}}
+    template = with_provider(resources, ["*"])
+    template["Resources"]["ProviderPolicy"]["Properties"]["PolicyDocument"]["Statement"].append(
+        {"Sid": "NoRoles", "Effect": "Deny", "Action": "iam:CreateServiceLinkedRole", "Resource": "*"}
+    )
+    with (
+        emulated_aws(),
+        pytest.raises(
+            EmulationError, match="iam:CreateServiceLinkedRole .*explicitly denied .*provider attached to role .*statement 'NoRoles'"
+        ),
+    ):
+        Engine().deploy("Stack", template, management())
+
+
+def test_a_custom_resource_call_with_every_needed_action_runs():
+    needed = [
+        "cloudformation:ActivateOrganizationsAccess",
+        "organizations:EnableAWSServiceAccess",
+        "iam:CreateServiceLinkedRole",
+        "iam:GetRole",
+    ]
+    resources = {
+        "Org": {"Type": "AWS::Organizations::Organization", "Properties": {"FeatureSet": "ALL"}},
+        "Activate": {"Type": "Custom::AWS", "DependsOn": ["Org"], "Properties": {"Create": ACTIVATE}},
+    }
+    with emulated_aws():
+        engine = Engine()
+        engine.deploy("Stack", with_provider(resources, needed), management())
+        assert engine.stack_sets_trusted_access

@@ -41,11 +41,14 @@ def test_password_values_outside_aws_ranges(tmp_path, key, value, message):
     assert found == [f"org.yaml:7: management_baseline.password_policy.{key}: {message}"]
 
 
-@pytest.mark.parametrize("alias", ["Acme", "-acme", "ab", "acme_prod", "acme-"])
+@pytest.mark.parametrize("alias", ["Acme", "-acme", "ab", "acme_prod", "acme-", "acme--prod", "a" * 64])
 def test_account_alias_pattern(tmp_path, alias):
     (found,) = problems(tmp_path, baseline(f"account_alias: '{alias}'"))
     assert found.startswith("org.yaml:7: management_baseline.account_alias: ")
-    assert "^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$" in found
+    assert found == (
+        f"org.yaml:7: management_baseline.account_alias: '{alias}' is not an account alias: 3-63 lowercase letters, digits"
+        " and single hyphens, starting and ending with a letter or digit (^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$, IAM CreateAccountAlias)"
+    )
 
 
 def test_unknown_managed_policy_is_caught_with_a_suggestion(tmp_path):

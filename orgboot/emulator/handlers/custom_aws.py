@@ -10,8 +10,13 @@ from botocore import xform_name
 from botocore.exceptions import ClientError
 
 from orgboot.aws.organizations import STACKSETS_SERVICE_PRINCIPAL
+from orgboot.aws.sdk_permissions import UnknownPermissions, required_actions
 from orgboot.emulator.errors import EmulationError
 from orgboot.emulator.handlers.base import Context, Handler, Result
+from orgboot.policy.evaluation import Applicable, Request, evaluate
+from orgboot.policy.matching import Caller
+from orgboot.policy.statements import PolicyRef, parse
+from orgboot.state.iam_policies import identity_documents
 
 
 def _service(name: str) -> str:
@@ -34,6 +39,29 @@ def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
     return flat
 
 
+def constraint_problems(shape: Any, value: Any, path: str = "") -> list[str]:
+    """What the service says of parameters that break its API model's constraints (pattern, enum,
+    length), which AWS checks and botocore and moto do not: "Value 'a--b' at 'accountAlias' failed
+    to satisfy constraint: Member must satisfy regular expression pattern" (AWS API common errors,
+    ValidationError)."""
+    if shape is None:
+        return []
+    if shape.type_name == "structure" and isinstance(value, dict):
+        return [p for name, member in shape.members.items() if name in value for p in constraint_problems(member, value[name], name)]
+    if shape.type_name == "list" and isinstance(value, list):
+        return [p for item in value for p in constraint_problems(shape.member, item, path)]
+    if shape.type_name != "string" or not isinstance(value, str):
+        return []
+    constraints, broken = shape.metadata, []
+    if "pattern" in constraints and not re.search(constraints["pattern"], value):
+        broken.append(f"satisfy regular expression pattern: {constraints['pattern']}")
+    if "enum" in constraints and value not in constraints["enum"]:
+        broken.append(f"satisfy enum value set: {constraints['enum']}")
+    if not constraints.get("min", 0) <= len(value) <= constraints.get("max", len(value)):
+        broken.append(f"have length between {constraints.get('min', 0)} and {constraints.get('max')}")
+    return [f"Value '{value}' at '{path}' failed to satisfy constraint: Member must {rule}" for rule in broken]
+
+
 def _activate_organizations_access(ctx: Context, parameters: dict[str, Any]) -> dict[str, Any]:
     ctx.engine.stack_sets_trusted_access = True
     organizations = ctx.aws.client("organizations")
@@ -45,9 +73,37 @@ def _activate_organizations_access(ctx: Context, parameters: dict[str, Any]) -> 
 EMULATED_CALLS = {("cloudformation", "activate_organizations_access"): _activate_organizations_access}
 
 
-def call(ctx: Context, spec: str | dict[str, Any]) -> dict[str, Any]:
-    """Run one AwsSdkCall; returns the flattened response ({} when the error was ignored)."""
+def authorize(ctx: Context, service_token: str, sdk_call: dict[str, Any]) -> None:
+    """Refuse the call unless the provider function's role may make it: every IAM action the call
+    needs (orgboot/aws/sdk_permissions.py) against the role's policies, with the policy evaluator.
+    The function runs in the management account, which SCPs and RCPs do not restrict (policy
+    evaluation facts 28, 43), and orgboot's calls act on "*"."""
+    role_arn = ctx.engine.function_roles.get(service_token)
+    if role_arn is None:
+        raise EmulationError(f"ServiceToken {service_token} is not a Lambda function deployed before this resource")
+    role_name = role_arn.rsplit("/", 1)[-1]
+    documents = identity_documents(ctx.aws.client("iam"), "role", role_name)
+    policies = tuple(parse(document, PolicyRef(name, "identity", f"role {role_name}")) for name, document in documents)
+    caller = Caller(role_arn, ctx.aws.account_id, "role")
+    try:
+        needed = required_actions(sdk_call["service"], sdk_call["action"])
+    except UnknownPermissions as error:
+        raise EmulationError(str(error)) from None
+    for action in needed:
+        decision = evaluate(Request(caller, action), Applicable(identity=policies))
+        if not decision.allowed:
+            denied_by = f" ({'; '.join(st.label for st in decision.statements)})" if decision.statements else ""
+            raise EmulationError(
+                f"AccessDenied: {role_arn} is not authorized to perform: {action} on resource: *"
+                f" ({sdk_call['service']}.{sdk_call['action']} needs it): {decision.reason}{denied_by}"
+            )
+
+
+def call(ctx: Context, spec: str | dict[str, Any], service_token: str) -> dict[str, Any]:
+    """Run one AwsSdkCall as the provider function would; returns the flattened response ({} when
+    the error was ignored)."""
     sdk_call = json.loads(spec) if isinstance(spec, str) else spec
+    authorize(ctx, service_token, sdk_call)
     service, action = _service(sdk_call["service"]), xform_name(sdk_call["action"].removesuffix("Command"))
     if (service, action) in EMULATED_CALLS:
         return EMULATED_CALLS[(service, action)](ctx, sdk_call.get("parameters", {}))
@@ -57,6 +113,9 @@ def call(ctx: Context, spec: str | dict[str, Any]) -> dict[str, Any]:
         raise EmulationError(f"unknown AWS service '{sdk_call['service']}' in a Custom::AWS call") from None
     if not hasattr(client, action):
         raise EmulationError(f"{sdk_call['service']} has no action '{sdk_call['action']}'")
+    operation = client.meta.service_model.operation_model(client.meta.method_to_api_mapping[action])
+    if problems := constraint_problems(operation.input_shape, sdk_call.get("parameters", {})):
+        raise EmulationError(f"{sdk_call['service']}.{sdk_call['action']} failed: ValidationError: {'; '.join(problems)}")
     try:
         response = getattr(client, action)(**sdk_call.get("parameters", {}))
     except ClientError as error:
@@ -86,19 +145,19 @@ def _physical_id(sdk_call: dict[str, Any], response: dict[str, Any], default: st
 class AwsCustomResource(Handler):
     def create(self, ctx: Context, props: dict[str, Any]) -> Result:
         sdk_call = json.loads(props["Create"])
-        response = call(ctx, sdk_call)
+        response = call(ctx, sdk_call, props["ServiceToken"])
         return Result(_physical_id(sdk_call, response, ctx.logical_id), response)
 
     def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
         if "Update" not in new:
             return Result(physical_id)
         sdk_call = json.loads(new["Update"])
-        response = call(ctx, sdk_call)
+        response = call(ctx, sdk_call, new["ServiceToken"])
         return Result(_physical_id(sdk_call, response, physical_id), response)
 
     def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
         if "Delete" in props:
-            call(ctx, props["Delete"])
+            call(ctx, props["Delete"], props["ServiceToken"])
 
 
 HANDLERS: dict[str, Handler] = {"Custom::AWS": AwsCustomResource()}

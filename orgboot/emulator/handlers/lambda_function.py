@@ -1,5 +1,6 @@
 """AWS::Lambda::Function. The only functions orgboot deploys are CDK's custom-resource providers;
-the emulator performs their work itself (see custom_aws.py), so a function is recorded, not run."""
+the emulator performs their work itself (see custom_aws.py), so a function is recorded, not run:
+its execution role, whose policies decide what the function may do."""
 
 from typing import Any
 
@@ -10,6 +11,7 @@ class Function(Handler):
     def create(self, ctx: Context, props: dict[str, Any]) -> Result:
         name = props.get("FunctionName") or ctx.generated_name()
         arn = f"arn:aws:lambda:{ctx.aws.region}:{ctx.aws.account_id}:function:{name}"
+        ctx.engine.function_roles[arn] = props["Role"]
         return Result(name, {"Arn": arn})
 
     def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:

@@ -4,6 +4,8 @@ CloudWatch log groups."""
 import json
 from typing import Any
 
+from orgboot.emulator.delivery import trail_bucket_problems
+from orgboot.emulator.errors import EmulationError
 from orgboot.emulator.handlers.base import Context, Handler, Result
 
 
@@ -48,13 +50,34 @@ class Trail(Handler):
         cloudtrail = ctx.aws.client("cloudtrail")
         name = props.get("TrailName") or ctx.generated_name(128)
         request = {key: bool(props[key]) for key in self.FLAGS if key in props}
+        self._check_bucket(ctx, name, props)
         trail = cloudtrail.create_trail(Name=name, S3BucketName=props["S3BucketName"], **request)
         if props.get("IsLogging"):
             cloudtrail.start_logging(Name=name)
         return Result(name, {"Arn": trail["TrailARN"]})
 
+    def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
+        cloudtrail = ctx.aws.client("cloudtrail")
+        self._check_bucket(ctx, physical_id, new)
+        request = {key: bool(new.get(key, False)) for key in self.FLAGS}
+        trail = cloudtrail.update_trail(Name=physical_id, S3BucketName=new["S3BucketName"], **request)
+        (cloudtrail.start_logging if new.get("IsLogging") else cloudtrail.stop_logging)(Name=physical_id)
+        return Result(physical_id, {"Arn": trail["TrailARN"]})
+
     def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
         ctx.aws.client("cloudtrail").delete_trail(Name=physical_id)
+
+    @staticmethod
+    def _check_bucket(ctx: Context, name: str, props: dict[str, Any]) -> None:
+        """CreateTrail and UpdateTrail refuse a bucket whose policy does not let CloudTrail deliver
+        (InsufficientS3BucketPolicyException, CloudTrail API Reference); moto does not check.
+        orgboot also refuses a policy that lets another account's trail deliver to the bucket."""
+        organization_id = None
+        if props.get("IsOrganizationTrail"):
+            organization_id = ctx.aws.client("organizations").describe_organization()["Organization"]["Id"]
+        trail_arn = f"arn:aws:cloudtrail:{ctx.aws.region}:{ctx.aws.account_id}:trail/{name}"
+        if problems := trail_bucket_problems(ctx.aws, trail_arn, props["S3BucketName"], organization_id):
+            raise EmulationError(f"InsufficientS3BucketPolicyException: {'; '.join(problems)}")
 
 
 class LogGroup(Handler):

@@ -1,0 +1,92 @@
+"""What AWS services do on the deployer's behalf after a deploy, decided by the policy evaluator
+against the resource policies the templates wrote: CloudTrail writing to the trail bucket,
+CloudWatch alarms publishing to their SNS topics. A service principal has no identity policies:
+the resource policy alone must allow it (policy evaluation facts in docs/sources/policy-evaluation.md).
+"""
+
+import json
+from typing import Any
+
+from orgboot.emulator.aws import AwsAccount
+from orgboot.policy.evaluation import Applicable, ContextValue, Decision, Request, evaluate
+from orgboot.policy.matching import Caller
+from orgboot.policy.statements import PolicyRef, parse
+
+CLOUDTRAIL = Caller("cloudtrail.amazonaws.com", None, "service")
+CLOUDWATCH = Caller("cloudwatch.amazonaws.com", None, "service")
+# An account and trail that are not ours: the "confused deputy" CloudTrail's guidance guards against.
+FOREIGN_ACCOUNT = "999999999999"
+
+
+def _decide(caller: Caller, action: str, resource: str, account: str, policy: Any, name: str, **context: ContextValue) -> Decision:
+    document = parse(json.loads(policy), PolicyRef(name, "resource")) if policy else None
+    context = {"aws:SecureTransport": "true", **context}  # services call each other over TLS
+    return evaluate(Request(caller, action, resource, account, context), Applicable(resource=document))
+
+
+def _why(decision: Decision) -> str:
+    named = f" ({'; '.join(st.label for st in decision.statements)})" if decision.statements else ""
+    return f"{decision.reason}{named}"
+
+
+def trail_bucket_problems(aws: AwsAccount, trail_arn: str, bucket: str, organization_id: str | None) -> list[str]:
+    """Why CloudTrail could not deliver `trail_arn`'s logs to `bucket`, or could deliver another
+    account's trail to it. CloudTrail User Guide, "Amazon S3 bucket policy for CloudTrail": the
+    service reads the bucket ACL (s3:GetBucketAcl) and writes objects with the
+    bucket-owner-full-control ACL under AWSLogs/<account ID>/ and, for an organization trail,
+    AWSLogs/<organization ID>/<member account ID>/; it recommends aws:SourceArn on every statement."""
+    s3 = aws.client("s3")
+    try:
+        policy = s3.get_bucket_policy(Bucket=bucket)["Policy"]
+    except s3.exceptions.ClientError:
+        policy = None
+    name = f"bucket policy of {bucket}"
+    bucket_arn = f"arn:aws:s3:::{bucket}"
+    prefixes = [f"AWSLogs/{aws.account_id}/"] + ([f"AWSLogs/{organization_id}/111122223333/"] if organization_id else [])
+    requests: list[tuple[str, str, dict[str, ContextValue]]] = [("s3:GetBucketAcl", bucket_arn, {})] + [
+        ("s3:PutObject", f"{bucket_arn}/{prefix}CloudTrail/us-east-1/2026/01/01/log.json.gz", {"s3:x-amz-acl": "bucket-owner-full-control"})
+        for prefix in prefixes
+    ]
+    problems = []
+    foreign_trail = f"arn:aws:cloudtrail:us-east-1:{FOREIGN_ACCOUNT}:trail/another"
+    for action, resource, extra in requests:
+        ours = _decide(CLOUDTRAIL, action, resource, aws.account_id, policy, name, **extra, **_source(trail_arn, aws.account_id))
+        if not ours.allowed:
+            problems.append(f"CloudTrail may not {action} on {resource} for {trail_arn}: {_why(ours)}")
+        theirs = _decide(CLOUDTRAIL, action, resource, aws.account_id, policy, name, **extra, **_source(foreign_trail, FOREIGN_ACCOUNT))
+        if theirs.allowed:
+            problems.append(
+                f"another account's trail may {action} on {resource}: {_why(theirs)}; CloudTrail's guidance is an"
+                " aws:SourceArn condition naming the trail on every statement"
+            )
+    return problems
+
+
+def _source(arn: str, account: str) -> dict[str, ContextValue]:
+    return {"aws:SourceArn": arn, "aws:SourceAccount": account}
+
+
+def alarm_topic_problems(aws: AwsAccount) -> list[str]:
+    """Why CloudWatch could not publish an alarm's notification to its SNS topic. A topic policy
+    replaces the topic's default policy (SNS Developer Guide, "Amazon SNS access control": the
+    default lets only the owner account publish); CloudWatch publishes as its service principal
+    with the alarm in aws:SourceArn (SNS Developer Guide, "Example cases for Amazon SNS access
+    control", CloudWatch alarms)."""
+    cloudwatch, sns = aws.client("cloudwatch"), aws.client("sns")
+    problems = []
+    for alarm in cloudwatch.get_paginator("describe_alarms").paginate().build_full_result().get("MetricAlarms", []):
+        topics = {a for key in ("AlarmActions", "OKActions", "InsufficientDataActions") for a in alarm.get(key, []) if ":sns:" in a}
+        for topic in sorted(topics):
+            policy = sns.get_topic_attributes(TopicArn=topic)["Attributes"].get("Policy")
+            decision = _decide(
+                CLOUDWATCH,
+                "sns:Publish",
+                topic,
+                aws.account_id,
+                policy,
+                f"topic policy of {topic}",
+                **_source(alarm["AlarmArn"], aws.account_id),
+            )
+            if not decision.allowed:
+                problems.append(f"alarm {alarm['AlarmName']} cannot notify {topic}: CloudWatch may not sns:Publish: {_why(decision)}")
+    return problems

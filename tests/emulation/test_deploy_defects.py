@@ -1,0 +1,170 @@
+"""Templates a real `cdk deploy` would refuse or that would misbehave in AWS, found by reviewing the
+example's templates against the AWS documentation and the resource providers: for each, the
+example's template with the defect put back, and the emulator refusing it as AWS would."""
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from orgboot.emulator import EmulationError, Engine, deploy_assembly, emulated_aws
+from tests.conftest import EXAMPLE_PARAMETERS
+
+Template = dict[str, Any]
+
+
+def edited(example: Path, tmp_path: Path, stack: str, edit: Callable[[Template], None]) -> Path:
+    """A copy of the example assembly with `edit` applied to one stack's template."""
+    copy = tmp_path / "cdk.out"
+    shutil.copytree(example, copy)
+    file = copy / f"{stack}.template.json"
+    template = json.loads(file.read_text())
+    edit(template)
+    file.write_text(json.dumps(template))
+    return copy
+
+
+def resources(template: Template, resource_type: str) -> dict[str, dict[str, Any]]:
+    return {lid: r for lid, r in template["Resources"].items() if r["Type"] == resource_type}
+
+
+def deploy(*assemblies: Path) -> None:
+    with emulated_aws():
+        engine = Engine()
+        for assembly in assemblies:
+            deploy_assembly(engine, assembly, EXAMPLE_PARAMETERS)
+
+
+def test_the_example_deploys(example_assembly):
+    deploy(example_assembly)
+
+
+def test_stacksets_trusted_access_granted_only_its_own_action(example_assembly, tmp_path):
+    """Issue 9, defect 1: ActivateOrganizationsAccess also needs organizations:EnableAWSServiceAccess,
+    iam:CreateServiceLinkedRole and iam:GetRole."""
+
+    def grant_only_the_named_action(template: Template) -> None:
+        for policy in resources(template, "AWS::IAM::Policy").values():
+            statements = policy["Properties"]["PolicyDocument"]["Statement"]
+            if any("cloudformation:ActivateOrganizationsAccess" in s["Action"] for s in statements):
+                policy["Properties"]["PolicyDocument"]["Statement"] = [
+                    {"Effect": "Allow", "Action": "cloudformation:ActivateOrganizationsAccess", "Resource": "*"}
+                ]
+
+    broken = edited(example_assembly, tmp_path, "MemberRolesStack", grant_only_the_named_action)
+    with pytest.raises(
+        EmulationError,
+        match=r"MemberRolesStack/StackSetsTrustedAccess \(Custom::AWS\): AccessDenied: .* organizations:EnableAWSServiceAccess",
+    ):
+        deploy(broken)
+
+
+def test_budget_with_a_fixed_name_cannot_change_its_notifications(example_assembly, tmp_path):
+    """Issue 9, defect 2: NotificationsWithSubscribers is create-only; a replacement under the
+    same BudgetName is refused."""
+
+    def fixed_name(threshold: int) -> Callable[[Template], None]:
+        def edit(template: Template) -> None:
+            (budget,) = resources(template, "AWS::Budgets::Budget").values()
+            budget["Properties"]["Budget"]["BudgetName"] = "monthly-cost"
+            budget["Properties"]["NotificationsWithSubscribers"][0]["Notification"]["Threshold"] = threshold
+
+        return edit
+
+    before = edited(example_assembly, tmp_path / "before", "ManagementBaselineStack", fixed_name(80))
+    after = edited(example_assembly, tmp_path / "after", "ManagementBaselineStack", fixed_name(90))
+    with pytest.raises(EmulationError, match="custom-named resource requires replacing .*Rename monthly-cost"):
+        deploy(before, after)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("AccountName", "Security Audit"), ("Email", "aws+audit2@example.com"), ("RoleName", "OrganizationAccountAccessRole")],
+)
+def test_account_name_email_and_role_name_cannot_change(example_assembly, tmp_path, key, value):
+    """Issue 9, defect 3: the AWS::Organizations::Account provider fails these updates (a
+    RoleName given later counts as a change: the account was created without one)."""
+
+    def change(template: Template) -> None:
+        template["Resources"]["AccountAudit"]["Properties"][key] = value
+
+    changed = edited(example_assembly, tmp_path, "OrganizationStack", change)
+    with pytest.raises(EmulationError, match=f"{key} of account .* cannot be changed by CloudFormation"):
+        deploy(example_assembly, changed)
+
+
+def test_stack_set_named_outside_the_pattern(example_assembly, tmp_path):
+    """Issue 9, defect 6: a member role named with _ . + = , @ gives a StackSetName AWS refuses."""
+
+    def rename(template: Template) -> None:
+        template["Resources"]["RoleStackSetReadOnly"]["Properties"]["StackSetName"] = "orgboot-role-Read_Only"
+
+    broken = edited(example_assembly, tmp_path, "MemberRolesStack", rename)
+    with pytest.raises(
+        EmulationError, match=r"RoleStackSetReadOnly .*#/StackSetName: failed validation constraint for keyword \[pattern\]"
+    ):
+        deploy(broken)
+
+
+def test_topic_policy_without_cloudwatch(example_assembly, tmp_path):
+    """Issue 9, defect 7: the topic policy replaces the default one; without a statement for
+    CloudWatch the billing alarm can never notify anyone."""
+
+    def tls_only(template: Template) -> None:
+        (policy,) = resources(template, "AWS::SNS::TopicPolicy").values()
+        statements = policy["Properties"]["PolicyDocument"]["Statement"]
+        policy["Properties"]["PolicyDocument"]["Statement"] = [s for s in statements if s["Effect"] == "Deny"]
+
+    broken = edited(example_assembly, tmp_path, "ManagementBaselineStack", tls_only)
+    with pytest.raises(
+        EmulationError, match="alarm .*BillingAlarm.* cannot notify .*CloudWatch may not sns:Publish: no resource policy allows the service"
+    ):
+        deploy(broken)
+
+
+@pytest.mark.parametrize(
+    ("sid", "change", "message"),
+    [
+        ("CloudTrailAclCheck", "drop-condition", "another account's trail may s3:GetBucketAcl"),
+        ("CloudTrailWriteManagement", "drop-condition", "another account's trail may s3:PutObject on .*/AWSLogs/123456789012/"),
+        (
+            "CloudTrailWriteManagement",
+            "drop",
+            "CloudTrail may not s3:PutObject on .*/AWSLogs/123456789012/.*no resource policy allows the service",
+        ),
+        ("CloudTrailWriteOrganization", "drop", "CloudTrail may not s3:PutObject on .*/AWSLogs/o-[a-z0-9]+/111122223333/"),
+        ("CloudTrailAclCheck", "drop", "CloudTrail may not s3:GetBucketAcl"),
+    ],
+)
+def test_trail_bucket_policy(example_assembly, tmp_path, sid, change, message):
+    """Issue 9, defect 8: every statement names the trail in aws:SourceArn, and the management
+    account's own prefix is writable (CloudTrail User Guide, organization trail bucket policy)."""
+
+    def edit(template: Template) -> None:
+        (policy,) = resources(template, "AWS::S3::BucketPolicy").values()
+        statements = policy["Properties"]["PolicyDocument"]["Statement"]
+        (statement,) = [s for s in statements if s.get("Sid") == sid]
+        if change == "drop":
+            statements.remove(statement)
+        else:
+            del statement["Condition"]["StringEquals"]["aws:SourceArn"]
+
+    broken = edited(example_assembly, tmp_path, "ManagementBaselineStack", edit)
+    with pytest.raises(EmulationError, match=f"OrganizationTrail .*InsufficientS3BucketPolicyException: .*{message}"):
+        deploy(broken)
+
+
+def test_account_alias_with_a_double_hyphen(example_assembly, tmp_path):
+    """Issue 9, defect 10: IAM refuses an alias with "--" (CreateAccountAlias pattern)."""
+
+    def alias(template: Template) -> None:
+        create = json.loads(template["Resources"]["AccountAlias"]["Properties"]["Create"])
+        create["parameters"]["AccountAlias"] = "acme--prod"
+        template["Resources"]["AccountAlias"]["Properties"]["Create"] = json.dumps(create)
+
+    broken = edited(example_assembly, tmp_path, "ManagementBaselineStack", alias)
+    with pytest.raises(EmulationError, match="ValidationError: Value 'acme--prod' at 'AccountAlias' failed to satisfy constraint"):
+        deploy(broken)
