@@ -23,17 +23,12 @@ class OrganizationRoot(Construct):
         self.organization.override_logical_id(logical_id)
         self.root_id: str = self.organization.attr_root_id
         self.organization_id: str = self.organization.attr_id
-        self._enablers: dict[str, IDependable] = {}
+        # The last change to the organization so far: each next one waits for it.
+        self.last_write: IDependable = self.organization
         for policy_type, enabler_logical_id in enabler_logical_ids.items():
             enabler = self._enable(policy_type, enabler_logical_id)
-            # One at a time: concurrent Organizations calls fail with ConcurrentModificationException.
-            for earlier in self._enablers.values():
-                enabler.node.add_dependency(earlier)
-            self._enablers[policy_type] = enabler
-
-    def enabler(self, policy_type: str) -> IDependable:
-        """What a policy of `policy_type` must depend on: the type is enabled on the root."""
-        return self._enablers[policy_type]
+            enabler.node.add_dependency(self.last_write)
+            self.last_write = enabler
 
     def _enable(self, policy_type: str, logical_id: str) -> cr.AwsCustomResource:
         parameters = {"RootId": self.root_id, "PolicyType": policy_type}

@@ -23,6 +23,17 @@ class OrganizationStack(Stack):
             logical_id=logical_ids.ORGANIZATION,
             enabler_logical_ids={t: logical_ids.policy_type_enabler(t) for t in spec.organization.policy_types},
         )
+        # Organizations refuses concurrent changes (ConcurrentModificationException) and creates
+        # one account at a time, and CloudFormation runs whatever is ready at once: every change
+        # to the organization waits for the one before it, in a fixed order (OUs parents first,
+        # then accounts and policies by key), whatever the order of org.yaml.
+        last_write = self.root.last_write
+
+        def in_turn(construct: Construct) -> None:
+            nonlocal last_write
+            construct.node.add_dependency(last_write)
+            last_write = construct
+
         self.ou_ids: dict[str, str] = {ROOT: self.root.root_id}
         # "o-id/r-id/ou-id/.../" of the root and each OU: what aws:ResourceOrgPaths matches.
         self.org_paths: dict[str, str] = {ROOT: f"{self.root.organization_id}/{self.root.root_id}/"}
@@ -34,13 +45,11 @@ class OrganizationStack(Stack):
                 parent_id=self.ou_ids[parent_of(path)],
                 logical_id=logical_ids.ou(path),
             )
+            in_turn(ou)
             self.ou_ids[path] = ou.ou_id
             self.org_paths[path] = f"{self.org_paths[parent_of(path)]}{ou.ou_id}/"
 
         self.accounts: dict[str, MemberAccount] = {}
-        previous = None
-        # AWS requires accounts in one template to be created one after another; sorting by key
-        # makes the chain independent of the order of org.yaml.
         for key in sorted(spec.accounts):
             account = spec.accounts[key]
             member = MemberAccount(
@@ -53,10 +62,8 @@ class OrganizationStack(Stack):
                 role_name=account.role_name,
                 logical_id=logical_ids.account(key),
             )
-            if previous is not None:
-                member.node.add_dependency(previous)
+            in_turn(member)
             self.accounts[key] = member
-            previous = member
 
         target_ids = {**self.ou_ids, **{key: member.account_id for key, member in self.accounts.items()}}
         for key in sorted(spec.policies):
@@ -71,4 +78,4 @@ class OrganizationStack(Stack):
                 target_ids=[target_ids[target] for target in policy.targets],
                 logical_id=logical_ids.policy(key),
             )
-            organization_policy.node.add_dependency(self.root.enabler(policy.type))
+            in_turn(organization_policy)  # after the enablers, so its type is enabled

@@ -15,7 +15,8 @@ from orgboot.emulator import schemas
 from orgboot.emulator.aws import AwsAccount
 from orgboot.emulator.errors import EmulationError
 from orgboot.emulator.handlers import HANDLERS, Replace
-from orgboot.emulator.template import Resolver, deployment_order
+from orgboot.emulator.organization_writes import unordered_writes
+from orgboot.emulator.template import Resolver, dependencies, deployment_order
 
 
 @dataclass
@@ -83,8 +84,15 @@ class Engine:
             stack_output=lambda stack, region, output: self._stack_output(aws.account_id, stack, output),
             conditions=template.get("Conditions"),
         )
+        order = deployment_order(resources)
+        if unordered := unordered_writes(resources, order, dependencies(resources)):
+            raise EmulationError(
+                f"{stack_name}: {unordered[0]} and {unordered[1]} both change the organization and nothing orders them:"
+                " CloudFormation may run them at once, and Organizations refuses concurrent changes"
+                f" (ConcurrentModificationException). Make {unordered[1]} depend on {unordered[0]}"
+            )
         replaced: list[tuple[str, DeployedResource]] = []
-        for logical_id in deployment_order(resources):
+        for logical_id in order:
             definition = resources[logical_id]
             if "Condition" in definition and not resolver.condition(definition["Condition"]):
                 continue

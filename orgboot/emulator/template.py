@@ -143,16 +143,21 @@ def references(value: Any) -> set[str]:
     return found
 
 
-def deployment_order(resources: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    """Logical IDs in an order where every resource comes after what it references or DependsOn,
-    in waves kept in template order (deterministic runs)."""
-    position = {logical_id: index for index, logical_id in enumerate(resources)}
+def dependencies(resources: Mapping[str, Mapping[str, Any]]) -> dict[str, set[str]]:
+    """What each resource waits for: the resources it references or names in DependsOn."""
     graph: dict[str, set[str]] = {}
     for logical_id, resource in resources.items():
         depends_on = resource.get("DependsOn", [])
         depends_on = [depends_on] if isinstance(depends_on, str) else depends_on
-        graph[logical_id] = (references(resource.get("Properties", {})) | set(depends_on)) & position.keys() - {logical_id}
-    sorter = TopologicalSorter(graph)
+        graph[logical_id] = (references(resource.get("Properties", {})) | set(depends_on)) & resources.keys() - {logical_id}
+    return graph
+
+
+def deployment_order(resources: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """Logical IDs in an order where every resource comes after what it references or DependsOn,
+    in waves kept in template order (deterministic runs)."""
+    position = {logical_id: index for index, logical_id in enumerate(resources)}
+    sorter = TopologicalSorter(dependencies(resources))
     try:
         sorter.prepare()
     except CycleError as error:

@@ -168,3 +168,17 @@ def test_account_alias_with_a_double_hyphen(example_assembly, tmp_path):
     broken = edited(example_assembly, tmp_path, "ManagementBaselineStack", alias)
     with pytest.raises(EmulationError, match="ValidationError: Value 'acme--prod' at 'AccountAlias' failed to satisfy constraint"):
         deploy(broken)
+
+
+def test_organization_changes_nothing_orders(example_assembly, tmp_path):
+    """Issue 9, defect 5: Organizations refuses concurrent changes; CloudFormation runs whatever is
+    ready at once. A policy that waits only for its policy type, as before, may run alongside the
+    OUs and accounts."""
+
+    def wait_only_for_the_enabler(template: Template) -> None:
+        for policy in resources(template, "AWS::Organizations::Policy").values():
+            policy["DependsOn"] = [d for d in policy.get("DependsOn", []) if d.startswith("Enable")]
+
+    broken = edited(example_assembly, tmp_path, "OrganizationStack", wait_only_for_the_enabler)
+    with pytest.raises(EmulationError, match="OrganizationStack: .* both change the organization and nothing orders them"):
+        deploy(broken)

@@ -210,3 +210,38 @@ def test_a_custom_resource_call_with_every_needed_action_runs():
         engine = Engine()
         engine.deploy("Stack", with_provider(resources, needed), management())
         assert engine.stack_sets_trusted_access
+
+
+def test_changes_to_the_organization_must_be_ordered():
+    """Organizations refuses concurrent changes: two OUs under the root that nothing orders may run
+    at once; so may an enabler and an OU (a Custom::AWS call to Organizations counts too)."""
+    enable = '{"service":"Organizations","action":"enablePolicyType","parameters":{"RootId":"r-1","PolicyType":"TAG_POLICY"}}'
+    ou: dict[str, Any] = {
+        "Type": "AWS::Organizations::OrganizationalUnit",
+        "Properties": {"Name": "A", "ParentId": {"Fn::GetAtt": ["Org", "RootId"]}},
+    }
+    organization = {"Org": {"Type": "AWS::Organizations::Organization", "Properties": {"FeatureSet": "ALL"}}}
+    cases = [
+        ({**organization, "A": ou, "B": {**ou, "Properties": {**ou["Properties"], "Name": "B"}}}, "A and B"),
+        (
+            {**organization, "A": ou, "Enable": {"Type": "Custom::AWS", "DependsOn": ["Org"], "Properties": {"Create": enable}}},
+            "A and Enable",
+        ),
+    ]
+    for resources, pair in cases:
+        with emulated_aws(), pytest.raises(EmulationError, match=f"Stack: {pair} both change the organization and nothing orders them"):
+            Engine().deploy("Stack", with_provider(resources, ["organizations:*"]), management())
+
+
+def test_ordered_changes_to_the_organization_deploy():
+    ou: dict[str, Any] = {
+        "Type": "AWS::Organizations::OrganizationalUnit",
+        "Properties": {"Name": "A", "ParentId": {"Fn::GetAtt": ["Org", "RootId"]}},
+    }
+    resources = {
+        "Org": {"Type": "AWS::Organizations::Organization", "Properties": {"FeatureSet": "ALL"}},
+        "A": ou,
+        "B": {**ou, "DependsOn": "A", "Properties": {**ou["Properties"], "Name": "B"}},
+    }
+    with emulated_aws():
+        Engine().deploy("Stack", {"Resources": resources}, management())

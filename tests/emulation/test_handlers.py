@@ -16,7 +16,7 @@ def test_organizations_attributes_are_what_aws_holds():
             },
             "Policy": {
                 "Type": "AWS::Organizations::Policy",
-                "DependsOn": "Org",
+                "DependsOn": "Ou",
                 "Properties": {"Name": "p", "Type": "SERVICE_CONTROL_POLICY", "Content": {"Version": "2012-10-17", "Statement": []}},
             },
         },

@@ -1,6 +1,5 @@
 """The synthesized OrganizationStack template: what CloudFormation will be asked to do."""
 
-import json
 from pathlib import Path
 
 import pytest
@@ -73,11 +72,22 @@ def test_every_account_is_retained_on_delete_and_replace(stack_template, resourc
     stack_template.has_resource("AWS::Organizations::Organization", {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"})
 
 
-def test_accounts_are_created_one_after_another(resources, example_spec):
-    chain = [logical_ids.account(key) for key in sorted(example_spec.accounts)]
-    assert "DependsOn" not in resources[chain[0]]
+def test_every_change_to_the_organization_waits_for_the_one_before(resources, example_spec):
+    """Organizations refuses concurrent changes and creates one account at a time: the
+    organization, the policy type enablers, the OUs (parents first), the accounts and the policies
+    (by key) form one chain, each waiting directly for the one before."""
+    enablers = [logical_ids.policy_type_enabler(t) for t in example_spec.organization.policy_types]
+    chain = [
+        logical_ids.ORGANIZATION,
+        *enablers,
+        *(logical_ids.ou(path) for path in example_spec.ou_paths),
+        *(logical_ids.account(key) for key in sorted(example_spec.accounts)),
+        *(logical_ids.policy(key) for key in sorted(example_spec.policies)),
+    ]
+    writes = {lid for lid, r in resources.items() if r["Type"].startswith("AWS::Organizations::")} | set(enablers)
+    assert set(chain) == writes
     for earlier, later in zip(chain, chain[1:], strict=False):
-        assert resources[later]["DependsOn"] == [earlier]
+        assert earlier in resources[later].get("DependsOn", []), f"{later} does not wait for {earlier}"
 
 
 def test_account_properties_follow_the_spec(stack_template):
@@ -124,20 +134,6 @@ def test_policy_content_is_the_document(resources, example_spec):
     assert policy["Content"] == example_spec.policies["deny-leave-organization"].document.content
 
 
-def test_policies_wait_for_their_type_to_be_enabled(resources):
-    enablers = of_type(resources, "Custom::AWS")
-    enabled = {json.loads(_joined(r["Properties"]["Create"]))["parameters"]["PolicyType"]: lid for lid, r in enablers.items()}
-    assert set(enabled) == {"SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY", "TAG_POLICY", "AISERVICES_OPT_OUT_POLICY"}
-    for policy in of_type(resources, "AWS::Organizations::Policy").values():
-        assert enabled[policy["Properties"]["Type"]] in policy["DependsOn"]
-
-
-def test_policy_types_are_enabled_one_at_a_time(resources):
-    enablers = list(of_type(resources, "Custom::AWS"))
-    for index, later in enumerate(enablers[1:], start=1):
-        assert set(enablers[:index]) <= set(resources[later].get("DependsOn", []))
-
-
 def test_enabling_tolerates_a_type_already_enabled(stack_template):
     stack_template.has_resource_properties(
         "Custom::AWS",
@@ -166,8 +162,3 @@ def test_adding_an_account_keeps_every_existing_logical_id(tmp_path, resources):
     for logical_id, resource in resources.items():
         if resource["Type"] == "AWS::Organizations::Account":
             assert grown[logical_id]["Properties"] == resource["Properties"]
-
-
-def _joined(value) -> str:
-    """A Fn::Join of strings and tokens, with tokens replaced by a placeholder."""
-    return "".join(part if isinstance(part, str) else "TOKEN" for part in value["Fn::Join"][1])

@@ -1,0 +1,76 @@
+"""Organizations refuses concurrent changes: "ConcurrentModificationException: The target of the
+operation is currently being modified by a different request. Try again later." (Organizations
+API Reference, common to its write operations), and accounts must be created one at a time
+("If you include multiple accounts in a single template, you must use the DependsOn attribute on
+each account resource type so that the accounts are created sequentially", CloudFormation
+User Guide, AWS::Organizations::Account). CloudFormation runs every resource whose dependencies
+are done at the same time, and neither the Organizations resource providers nor CDK's
+AwsCustomResource retry. So every write to the organization in a template must wait for the one
+before it: the writes must be totally ordered by the template's dependencies."""
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from orgboot.aws.sdk_permissions import UnknownPermissions, required_actions
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+
+
+def _sdk_calls(properties: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """(service, action) of a Custom::AWS resource's calls, read from the template as written
+    (CDK serializes each call as JSON, possibly split around references by Fn::Join)."""
+    for key in ("Create", "Update", "Delete"):
+        text = "".join(_strings(properties.get(key)))
+        service, action = re.search(r'"service":\s*"([^"]+)"', text), re.search(r'"action":\s*"([^"]+)"', text)
+        if service and action:
+            yield service.group(1), action.group(1)
+
+
+def writes_organization(resource: Mapping[str, Any]) -> bool:
+    resource_type = str(resource.get("Type", ""))
+    if resource_type.startswith("AWS::Organizations::"):
+        return True
+    if resource_type != "Custom::AWS":
+        return False
+    for service, action in _sdk_calls(resource.get("Properties", {})):
+        try:
+            needed = required_actions(service, action)
+        except UnknownPermissions:
+            continue
+        if any(a.startswith("organizations:") and not a.split(":")[1].startswith(("List", "Describe")) for a in needed):
+            return True
+    return False
+
+
+def unordered_writes(resources: Mapping[str, Mapping[str, Any]], order: list[str], graph: Mapping[str, set[str]]) -> tuple[str, str] | None:
+    """Two writes to the organization that nothing orders, or None. Checking neighbours in
+    deployment order is enough: if each write waits (directly or not) for the one before it, all
+    are ordered."""
+    writes = [logical_id for logical_id in order if writes_organization(resources[logical_id])]
+    for earlier, later in zip(writes, writes[1:], strict=False):
+        if not _waits_for(later, earlier, graph):
+            return earlier, later
+    return None
+
+
+def _waits_for(resource: str, other: str, graph: Mapping[str, set[str]]) -> bool:
+    seen: set[str] = set()
+    stack = [resource]
+    while stack:
+        current = stack.pop()
+        if other in graph[current]:
+            return True
+        for dependency in graph[current] - seen:
+            seen.add(dependency)
+            stack.append(dependency)
+    return False
