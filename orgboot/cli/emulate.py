@@ -16,7 +16,14 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", 
         parents=[common],
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("assembly", nargs="?", default="cdk.out", help="the cloud assembly `cdk synth` wrote")
+    parser.add_argument(
+        "assemblies",
+        nargs="*",
+        default=["cdk.out"],
+        metavar="assembly",
+        help="the cloud assembly `cdk synth` wrote; several are deployed in turn into the same emulated AWS, each"
+        " later one as an update, with what it did to each resource",
+    )
     parser.add_argument(
         "--parameter",
         action="append",
@@ -38,25 +45,40 @@ def _parameter(text: str) -> tuple[str, str]:
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     # Imported here: moto and boto3 take a second to load; validate should not pay for it.
     from orgboot.analysis.access import state_access
-    from orgboot.emulator import Engine, deploy_assembly, emulated_aws, management
+    from orgboot.emulator import EmulationError, Engine, deploy_assembly, emulated_aws, management
     from orgboot.emulator.assembly import read_assembly, secret_parameters
-    from orgboot.emulator.aws import assume
-    from orgboot.reports.terminal import access_report, baseline_report, deploy_summary, organization_tree
+    from orgboot.emulator.aws import MANAGEMENT_ACCOUNT_ID, assume
+    from orgboot.reports.terminal import access_report, baseline_report, deploy_changes, deploy_summary, organization_tree
     from orgboot.state.baseline import read_baseline
     from orgboot.state.member_roles import read_member_roles
     from orgboot.state.organization import read_organization
 
     parameters = dict(getattr(args, "parameter", []))
-    stacks = read_assembly(args.assembly)
-    for key in secret_parameters(stacks):
+    assemblies = [read_assembly(path) for path in args.assemblies]
+    for key in dict.fromkeys(key for stacks in assemblies for key in secret_parameters(stacks)):
         if key not in parameters:
             parameters[key] = "emulated-placeholder"
             err.print(f"[yellow]warning:[/] {key} not given (--parameter {key}=...): the emulator uses a placeholder")
     with emulated_aws():
         engine = Engine()
-        out.print(f"Deploying [bold]{args.assembly}[/] into the emulated AWS (moto, in memory)")
-        deploy_assembly(engine, stacks, parameters)
-        out.print(deploy_summary(engine.events))
+        for number, (path, stacks) in enumerate(zip(args.assemblies, assemblies, strict=True), start=1):
+            first = len(engine.events)
+            if number == 1:
+                out.print(f"Deploying [bold]{path}[/] into the emulated AWS (moto, in memory)")
+            else:
+                out.print(f"\nUpdating with [bold]{path}[/] (deploy {number} of {len(assemblies)}):")
+            try:
+                deploy_assembly(engine, stacks, parameters)
+            except EmulationError as error:
+                if len(assemblies) == 1:
+                    raise
+                # What was done before the failure is part of the answer.
+                out.print(deploy_changes(engine.events[first:], MANAGEMENT_ACCOUNT_ID, failed=str(error)))
+                raise EmulationError(f"deploy {number} of {len(assemblies)} ({path}): {error}") from None
+            if number > 1:
+                out.print(deploy_changes(engine.events[first:], MANAGEMENT_ACCOUNT_ID))
+            else:
+                out.print(deploy_summary(engine.events))
         out.print()
         organization = read_organization(management().client("organizations"))
         out.print(organization_tree(organization))

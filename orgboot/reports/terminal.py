@@ -23,6 +23,8 @@ class ResourceEvent(Protocol):
     @property
     def stack(self) -> str: ...
     @property
+    def logical_id(self) -> str: ...
+    @property
     def type(self) -> str: ...
     @property
     def action(self) -> str: ...
@@ -118,6 +120,41 @@ def deploy_summary(events: Iterable[ResourceEvent]) -> Text:
         where = f" in {len(accounts[stack])} accounts" if len(accounts[stack]) > 1 else ""
         text.append(f"  {stack}: ", style="bold")
         text.append("; ".join(parts) + where + "\n")
+    text.rstrip()
+    return text
+
+
+_ACTION_STYLES = {"CREATE": "green", "UPDATE": "yellow", "REPLACE": "bold red", "DELETE": "bold red", "RETAIN": "cyan"}
+
+
+def deploy_changes(events: Iterable[ResourceEvent], management_account_id: str, failed: str | None = None) -> Text:
+    """What a deploy did to each resource, as CloudFormation's events would say it: one line per
+    resource of the management account's stacks (a replacement's deletion of the old resource is
+    part of "replace"), one line per StackSet and action for its instances in member accounts,
+    and the resource that `failed`, with why."""
+    resources: dict[tuple[str, str], tuple[str, str]] = {}
+    instances: dict[tuple[str, str], set[str]] = {}
+    for event in events:
+        if event.account_id == management_account_id:
+            earlier = resources.get((event.stack, event.logical_id))
+            replaced = earlier is not None and earlier[0] == "REPLACE" and event.action == "DELETE"
+            resources[(event.stack, event.logical_id)] = (earlier[0] if replaced and earlier else event.action, event.type)
+        else:
+            instances.setdefault((event.stack, event.action), set()).add(event.account_id)
+    text = Text()
+    for (stack, logical_id), (action, resource_type) in resources.items():
+        text.append(f"  {_ACTIONS[action]:<9}", style=_ACTION_STYLES[action])
+        text.append(f"{stack}/{logical_id}  ", style="bold")
+        text.append(f"{resource_type}\n", style="dim")
+    for (stack, action), accounts in instances.items():
+        text.append(f"  {_ACTIONS[action]:<9}", style=_ACTION_STYLES[action])
+        text.append(f"{stack}  ", style="bold")
+        text.append(f"StackSet instance resources in {_count(len(accounts), 'accounts')}\n", style="dim")
+    if failed is not None:
+        text.append(f"  {'failed':<9}", style="bold red")
+        text.append(f"{failed}\n")
+    if not text:
+        text.append("  no changes\n", style="dim")
     text.rstrip()
     return text
 

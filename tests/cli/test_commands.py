@@ -58,6 +58,40 @@ def test_schema_is_json_schema_for_org_yaml():
     assert schema["$defs"]["Policy"]["properties"]["document"]["type"] == "string"
 
 
+def changed_copy(assembly: Path, tmp_path: Path, stack: str, change) -> Path:
+    import shutil
+
+    copy = tmp_path / "changed.out"
+    shutil.copytree(assembly, copy)
+    file = copy / f"{stack}.template.json"
+    template = json.loads(file.read_text())
+    change(template["Resources"])
+    file.write_text(json.dumps(template))
+    return copy
+
+
+def test_emulate_deploys_assemblies_in_turn_and_shows_what_the_update_did(example_assembly, tmp_path):
+    changed = changed_copy(
+        example_assembly, tmp_path, "ManagementBaselineStack", lambda r: r["BillingAlarm"]["Properties"].update(Threshold=500)
+    )
+    result = orgboot("emulate", str(example_assembly), str(changed))
+    assert result.returncode == 0, result.stderr
+    update = result.stdout.split("(deploy 2 of 2):", 1)[1]
+    assert update.splitlines()[1].split() == ["updated", "ManagementBaselineStack/BillingAlarm", "AWS::CloudWatch::Alarm"]
+    assert "Organization o-" in update  # then what AWS holds after the update
+
+
+def test_emulate_shows_the_update_that_fails_and_why(example_assembly, tmp_path):
+    changed = changed_copy(
+        example_assembly, tmp_path, "OrganizationStack", lambda r: r["AccountAudit"]["Properties"].update(Email="a@example.com")
+    )
+    result = orgboot("emulate", str(example_assembly), str(changed))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "failed   OrganizationStack/AccountAudit (AWS::Organizations::Account): Email of account" in result.stdout
+    assert f"emulated deploy failed: deploy 2 of 2 ({changed}): OrganizationStack/AccountAudit" in result.stderr
+
+
 def test_emulate_without_an_assembly_says_what_to_do(tmp_path):
     result = orgboot("emulate", str(tmp_path / "cdk.out"))
     assert result.returncode == 1
