@@ -19,10 +19,10 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", 
     parser.add_argument(
         "assemblies",
         nargs="*",
-        default=["cdk.out"],
+        default=argparse.SUPPRESS,
         metavar="assembly",
         help="the cloud assembly `cdk synth` wrote; several are deployed in turn into the same emulated AWS, each"
-        " later one as an update, with what it did to each resource",
+        " later one as an update, with what it did to each resource (default: cdk.out)",
     )
     parser.add_argument(
         "--parameter",
@@ -54,14 +54,15 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     from orgboot.state.organization import read_organization
 
     parameters = dict(getattr(args, "parameter", []))
-    assemblies = [read_assembly(path) for path in args.assemblies]
+    paths = getattr(args, "assemblies", None) or ["cdk.out"]
+    assemblies = [read_assembly(path) for path in paths]
     for key in dict.fromkeys(key for stacks in assemblies for key in secret_parameters(stacks)):
         if key not in parameters:
             parameters[key] = "emulated-placeholder"
             err.print(f"[yellow]warning:[/] {key} not given (--parameter {key}=...): the emulator uses a placeholder")
     with emulated_aws():
         engine = Engine()
-        for number, (path, stacks) in enumerate(zip(args.assemblies, assemblies, strict=True), start=1):
+        for number, (path, stacks) in enumerate(zip(paths, assemblies, strict=True), start=1):
             first = len(engine.events)
             if number == 1:
                 out.print(f"Deploying [bold]{path}[/] into the emulated AWS (moto, in memory)")
