@@ -1,12 +1,15 @@
 """An AWS API call as a CloudFormation resource, for settings CloudFormation has no resource for."""
 
-from aws_cdk import CfnResource
+from aws_cdk import CfnResource, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import custom_resources as cr
 
 from orgboot.aws.sdk_permissions import required_actions
 
 from constructs import Construct, IConstruct
+
+# The ID of the one provider function CDK shares between every AwsCustomResource of a stack.
+_PROVIDER_ID = "AWS679f53fac002430cb0da5b7982bd2287"
 
 
 def sdk_call_resource(
@@ -38,6 +41,10 @@ def sdk_call_resource(
         policy=cr.AwsCustomResourcePolicy.from_statements([iam.PolicyStatement(actions=sorted(actions), resources=["*"])]),
     )
     pin_logical_id(resource.node.find_child("Resource"), logical_id)
+    # The provider function creates /aws/lambda/<name> itself when it first runs; CDK's LogGroup
+    # resource of that name, were it created later, would fail (ResourceAlreadyExistsException).
+    provider = Stack.of(scope).node.find_child(_PROVIDER_ID)
+    resource.node.add_dependency(provider.node.find_child("LogGroup"))
     return resource
 
 

@@ -15,7 +15,7 @@ from orgboot.emulator import schemas
 from orgboot.emulator.aws import AwsAccount
 from orgboot.emulator.errors import EmulationError
 from orgboot.emulator.handlers import HANDLERS, Replace
-from orgboot.emulator.organization_writes import unordered_writes
+from orgboot.emulator.ordering import log_group_races, unordered_writes
 from orgboot.emulator.template import Resolver, dependencies, deployment_order
 
 
@@ -84,8 +84,13 @@ class Engine:
             stack_output=lambda stack, region, output: self._stack_output(aws.account_id, stack, output),
             conditions=template.get("Conditions"),
         )
-        order = deployment_order(resources)
-        if unordered := unordered_writes(resources, order, dependencies(resources)):
+        order, graph = deployment_order(resources), dependencies(resources)
+        if race := log_group_races(resources, graph):
+            raise EmulationError(
+                f"{stack_name}: {race[0]} may run its provider function before {race[1]} exists; the function then creates"
+                f" its log group itself and {race[1]} fails (ResourceAlreadyExistsException). Make {race[0]} depend on {race[1]}"
+            )
+        if unordered := unordered_writes(resources, order, graph):
             raise EmulationError(
                 f"{stack_name}: {unordered[0]} and {unordered[1]} both change the organization and nothing orders them:"
                 " CloudFormation may run them at once, and Organizations refuses concurrent changes"

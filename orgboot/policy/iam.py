@@ -6,6 +6,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from orgboot.aws.regions import PARTITION
+
 # Actions a user signed in without MFA may still call: enough to set up their own MFA device and
 # change their password, nothing else (AWS IAM user guide, "BlockMostAccessUnlessSignedInWithMFA").
 MFA_SELF_SERVICE_ACTIONS = [
@@ -20,7 +22,7 @@ MFA_SELF_SERVICE_ACTIONS = [
     "iam:ResyncMFADevice",
     "sts:GetSessionToken",
 ]
-OWN_USER = "arn:aws:iam::*:user/${aws:username}"
+OWN_USER = f"arn:{PARTITION}:iam::*:user/${{aws:username}}"
 
 
 def require_mfa() -> dict[str, Any]:
@@ -39,7 +41,7 @@ def require_mfa() -> dict[str, Any]:
                 "Sid": "AllowManageOwnVirtualMFADevice",
                 "Effect": "Allow",
                 "Action": "iam:CreateVirtualMFADevice",
-                "Resource": "arn:aws:iam::*:mfa/*",
+                "Resource": f"arn:{PARTITION}:iam::*:mfa/*",
             },
             {
                 "Sid": "AllowManageOwnUserMFA",
@@ -72,7 +74,7 @@ def assume_role_in_org_paths(role_name: str, org_paths: Sequence[str], sid: str)
         "Sid": sid,
         "Effect": "Allow",
         "Action": "sts:AssumeRole",
-        "Resource": f"arn:aws:iam::*:role/{role_name}",
+        "Resource": f"arn:{PARTITION}:iam::*:role/{role_name}",
         "Condition": {"ForAnyValue:StringLike": {"aws:ResourceOrgPaths": [f"{path}*" for path in org_paths]}},
     }
 
@@ -85,7 +87,12 @@ def deny_assume_outside(role_name: str, org_paths: Sequence[str], sid: str) -> d
     the access matrix would be a wish, not a fact. An explicit deny decides whatever the allows
     (IAM User Guide, "Policy evaluation logic"). ForAllValues is true when the role has no
     organization path, so the role outside the organization is denied too."""
-    statement: dict[str, Any] = {"Sid": sid, "Effect": "Deny", "Action": "sts:AssumeRole", "Resource": f"arn:aws:iam::*:role/{role_name}"}
+    statement: dict[str, Any] = {
+        "Sid": sid,
+        "Effect": "Deny",
+        "Action": "sts:AssumeRole",
+        "Resource": f"arn:{PARTITION}:iam::*:role/{role_name}",
+    }
     if org_paths:
         statement["Condition"] = {"ForAllValues:StringNotLike": {"aws:ResourceOrgPaths": [f"{path}*" for path in org_paths]}}
     return statement
@@ -119,7 +126,7 @@ def _trust(account_id: str, condition: dict[str, Any]) -> dict[str, Any]:
         "Statement": [
             {
                 "Effect": "Allow",
-                "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+                "Principal": {"AWS": f"arn:{PARTITION}:iam::{account_id}:root"},
                 "Action": "sts:AssumeRole",
                 "Condition": condition,
             }

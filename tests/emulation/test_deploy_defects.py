@@ -182,3 +182,16 @@ def test_organization_changes_nothing_orders(example_assembly, tmp_path):
     broken = edited(example_assembly, tmp_path, "OrganizationStack", wait_only_for_the_enabler)
     with pytest.raises(EmulationError, match="OrganizationStack: .* both change the organization and nothing orders them"):
         deploy(broken)
+
+
+def test_custom_resource_that_does_not_wait_for_its_provider_log_group(example_assembly, tmp_path):
+    """Issue 9, defect 10: the provider function creates its own log group when it first runs, and
+    the stack's LogGroup resource of the same name then fails."""
+
+    def race(template: Template) -> None:
+        for resource in template["Resources"].values():
+            resource["DependsOn"] = [d for d in resource.get("DependsOn", []) if "LogGroup" not in d]
+
+    broken = edited(example_assembly, tmp_path, "MemberRolesStack", race)
+    with pytest.raises(EmulationError, match="StackSetsTrustedAccess may run its provider function before .*LogGroup.* exists"):
+        deploy(broken)

@@ -1,12 +1,19 @@
-"""Organizations refuses concurrent changes: "ConcurrentModificationException: The target of the
+"""What CloudFormation may run at the same time, and what must not be: it runs every resource whose
+dependencies are done at once.
+
+Organizations refuses concurrent changes: "ConcurrentModificationException: The target of the
 operation is currently being modified by a different request. Try again later." (Organizations
 API Reference, common to its write operations), and accounts must be created one at a time
 ("If you include multiple accounts in a single template, you must use the DependsOn attribute on
 each account resource type so that the accounts are created sequentially", CloudFormation
-User Guide, AWS::Organizations::Account). CloudFormation runs every resource whose dependencies
-are done at the same time, and neither the Organizations resource providers nor CDK's
+User Guide, AWS::Organizations::Account). Neither the Organizations resource providers nor CDK's
 AwsCustomResource retry. So every write to the organization in a template must wait for the one
-before it: the writes must be totally ordered by the template's dependencies."""
+before it: the writes must be totally ordered by the template's dependencies.
+
+A Lambda function creates its log group /aws/lambda/<name> the first time it runs, if none exists
+(Lambda Developer Guide, "Sending Lambda function logs to CloudWatch Logs"); a LogGroup resource of
+that name created afterwards fails (CreateLogGroup: ResourceAlreadyExistsException). So whatever
+invokes a function during the deploy (a custom resource's ServiceToken) must wait for its log group."""
 
 import re
 from collections.abc import Iterator, Mapping
@@ -74,3 +81,21 @@ def _waits_for(resource: str, other: str, graph: Mapping[str, set[str]]) -> bool
             seen.add(dependency)
             stack.append(dependency)
     return False
+
+
+def log_group_races(resources: Mapping[str, Mapping[str, Any]], graph: Mapping[str, set[str]]) -> tuple[str, str] | None:
+    """A custom resource that may invoke its provider function before the function's LogGroup
+    resource exists, as (custom resource, log group), or None."""
+    log_groups = {
+        function: logical_id
+        for logical_id, resource in resources.items()
+        if resource.get("Type") == "AWS::Logs::LogGroup"
+        for function in graph[logical_id]
+        if resources[function].get("Type") == "AWS::Lambda::Function"
+    }
+    for logical_id, resource in resources.items():
+        token = resource.get("Properties", {}).get("ServiceToken")
+        function = token.get("Fn::GetAtt", [None])[0] if isinstance(token, dict) else None
+        if function in log_groups and not _waits_for(logical_id, log_groups[function], graph):
+            return logical_id, log_groups[function]
+    return None
