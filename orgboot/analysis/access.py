@@ -10,10 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from orgboot.analysis.offline import OfflineOrganization
-from orgboot.policy.evaluation import Applicable, ContextValue, Level, OrganizationPolicies, Request, evaluate
-from orgboot.policy.lint import KIND_OF_POLICY_TYPE
+from orgboot.policy.evaluation import Applicable, ContextValue, Request, evaluate
 from orgboot.policy.matching import Caller
-from orgboot.policy.statements import Policy, PolicyRef, parse
+from orgboot.policy.statements import PolicyRef, parse
 from orgboot.spec import OrgSpec
 from orgboot.state.baseline import Baseline
 from orgboot.state.member_roles import RoleView
@@ -70,7 +69,7 @@ def state_access(baseline: Baseline, organization: Organization, member_roles: M
     paths = organization.org_paths()
     management_path = paths.get(management, f"{organization.id}/{organization.root.id}/{management}/")
     names = {account_id: node.name for account_id, node in organization.accounts().items()}
-    policies = _organization_policies(organization, list(member_roles))
+    policies = organization.policies_for(list(member_roles))
     matrix = []
     for group_name, group in baseline.groups.items():
         identity = tuple(parse(document, PolicyRef(name, "identity")) for name, document in group.documents)
@@ -85,23 +84,3 @@ def state_access(baseline: Baseline, organization: Organization, member_roles: M
                     reached.setdefault(role_name, []).append(names[account_id])
         matrix += _rows(group_name, reached)
     return matrix
-
-
-def _organization_policies(organization: Organization, account_ids: list[str]) -> OrganizationPolicies:
-    chains: dict[str, dict[str, tuple[Level, ...]]] = {"SERVICE_CONTROL_POLICY": {}, "RESOURCE_CONTROL_POLICY": {}}
-    for policy_type in chains:
-        kind = KIND_OF_POLICY_TYPE[policy_type]
-        if policy_type not in organization.enabled_policy_types:
-            continue
-        for account_id in account_ids:
-            levels = []
-            for node in organization.chain(account_id):
-                label = "Root" if node.kind == "root" else f"OU {node.path}" if node.kind == "ou" else f"account {node.name}"
-                attached: list[Policy] = [
-                    parse(organization.documents[name], PolicyRef(name, kind, label))  # type: ignore[arg-type]
-                    for name in node.policies.get(policy_type, [])
-                    if name in organization.documents
-                ]
-                levels.append(Level(label, tuple(attached)))
-            chains[policy_type][account_id] = tuple(levels)
-    return OrganizationPolicies(organization.management_account_id, chains["SERVICE_CONTROL_POLICY"], chains["RESOURCE_CONTROL_POLICY"])

@@ -6,6 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from orgboot.policy.evaluation import Level, OrganizationPolicies
+from orgboot.policy.lint import KIND_OF_POLICY_TYPE
+from orgboot.policy.statements import PolicyRef, parse
 from orgboot.state.pages import all_items
 
 
@@ -47,6 +50,26 @@ class Organization:
             return None
 
         return down(self.root, []) or []
+
+    def policies_for(self, account_ids: list[str]) -> OrganizationPolicies:
+        """The SCP and RCP chains of these accounts, as the policy evaluator takes them."""
+        chains: dict[str, dict[str, tuple[Level, ...]]] = {"SERVICE_CONTROL_POLICY": {}, "RESOURCE_CONTROL_POLICY": {}}
+        for policy_type, accounts in chains.items():
+            if policy_type not in self.enabled_policy_types:
+                continue
+            kind = KIND_OF_POLICY_TYPE[policy_type]
+            for account_id in account_ids:
+                levels = []
+                for node in self.chain(account_id):
+                    label = "Root" if node.kind == "root" else f"OU {node.path}" if node.kind == "ou" else f"account {node.name}"
+                    attached = [
+                        parse(self.documents[name], PolicyRef(name, kind, label))  # type: ignore[arg-type]
+                        for name in node.policies.get(policy_type, [])
+                        if name in self.documents
+                    ]
+                    levels.append(Level(label, tuple(attached)))
+                accounts[account_id] = tuple(levels)
+        return OrganizationPolicies(self.management_account_id, chains["SERVICE_CONTROL_POLICY"], chains["RESOURCE_CONTROL_POLICY"])
 
     def accounts(self) -> dict[str, Node]:
         return {node.id: node for node in self.root.walk() if node.kind == "account"}

@@ -195,3 +195,25 @@ def test_custom_resource_that_does_not_wait_for_its_provider_log_group(example_a
     broken = edited(example_assembly, tmp_path, "MemberRolesStack", race)
     with pytest.raises(EmulationError, match="StackSetsTrustedAccess may run its provider function before .*LogGroup.* exists"):
         deploy(broken)
+
+
+def test_deny_all_without_the_stacksets_exemption(example_assembly, tmp_path):
+    """Issue 9, defect 4: the stacksets-exec roles are subject to SCPs; a deny-all on an OU that a
+    StackSet reaches makes every instance there fail."""
+
+    def suspend_without_exemption(template: Template) -> None:
+        policies = resources(template, "AWS::Organizations::Policy")
+        (deny_all,) = [p for p in policies.values() if p["Properties"]["Name"] == "deny-all"]
+        content = deny_all["Properties"]["Content"]
+        content = json.loads(content) if isinstance(content, str) else content
+        del content["Statement"][0]["Condition"]
+        deny_all["Properties"]["Content"] = content
+        template["Resources"]["AccountSandboxAlice"]["Properties"]["ParentIds"] = [{"Fn::GetAtt": ["OuSuspended", "Id"]}]
+
+    broken = edited(example_assembly, tmp_path, "OrganizationStack", suspend_without_exemption)
+    with pytest.raises(
+        EmulationError,
+        match=r"StackSet orgboot-role-\w+: the instance in account \d+ \(us-east-1\) fails: the execution role may not"
+        r" cloudformation:CreateStack on \*: explicitly denied \(deny-all attached to OU Suspended: statement 'DenyAllButTheOrganizationsOwnRoles'\)",
+    ):
+        deploy(broken)

@@ -5,9 +5,15 @@ never), in each region, with credentials assumed in that account."""
 import json
 from typing import Any
 
+from orgboot.aws.regions import HOME_REGION
+from orgboot.aws.stacksets import EXECUTION_ROLE_EXAMPLE, ROLE_HANDLER_ACTIONS, STACK_ACTIONS
 from orgboot.emulator.aws import MANAGEMENT_ACCOUNT_ID, assume
 from orgboot.emulator.errors import EmulationError
 from orgboot.emulator.handlers.base import Context, Handler, Result
+from orgboot.policy.evaluation import Applicable, Request, evaluate
+from orgboot.policy.matching import Caller
+from orgboot.policy.statements import PolicyRef, parse
+from orgboot.state.organization import read_organization
 from orgboot.state.pages import all_items
 
 
@@ -18,6 +24,41 @@ def _accounts_under(organizations: Any, parent_id: str) -> list[str]:
     for ou in all_items(organizations, "list_organizational_units_for_parent", "OrganizationalUnits", ParentId=parent_id):
         accounts += _accounts_under(organizations, ou["Id"])
     return accounts
+
+
+# What AWS gives the execution role StackSets creates in each member account (CloudFormation User
+# Guide, "Activate trusted access for StackSets with AWS Organizations": service-managed StackSets
+# deploy through it); it is an ordinary role, so the account's SCPs and RCPs apply (policy
+# evaluation facts 29-30: only service-linked roles are exempt).
+_EXECUTION_ROLE_POLICY = parse(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]},
+    PolicyRef("AdministratorAccess", "identity", EXECUTION_ROLE_EXAMPLE),
+)
+
+
+def _authorize(ctx: Context, stack_set: str, template: dict[str, Any], targets: list[tuple[str, str]]) -> None:
+    """Refuse the StackSet operation where the execution role may not make the calls a stack
+    instance needs (stacksets.py: the stack actions and the AWS::IAM::Role handlers' actions),
+    under the account's SCP and RCP chain, as the instance would fail in AWS."""
+    if not targets:
+        return
+    policies = read_organization(ctx.aws.client("organizations")).policies_for(sorted({account for account, _ in targets}))
+    roles = [r["Properties"]["RoleName"] for r in template.get("Resources", {}).values() if r.get("Type") == "AWS::IAM::Role"]
+    for account_id, region in targets:
+        caller = Caller(f"arn:aws:iam::{account_id}:role/{EXECUTION_ROLE_EXAMPLE}", account_id, "role")
+        for action in STACK_ACTIONS + ROLE_HANDLER_ACTIONS:
+            # Stack operations run in the instance's region; IAM is global, served from us-east-1.
+            resources = ["*"] if action.startswith("cloudformation:") else [f"arn:aws:iam::{account_id}:role/{r}" for r in roles]
+            region_called = region if action.startswith("cloudformation:") else HOME_REGION
+            for resource in resources:
+                request = Request(caller, action, resource, account_id, {"aws:RequestedRegion": region_called})
+                decision = evaluate(request, Applicable(identity=(_EXECUTION_ROLE_POLICY,)), policies)
+                if not decision.allowed:
+                    denied_by = f" ({'; '.join(st.label for st in decision.statements)})" if decision.statements else ""
+                    raise EmulationError(
+                        f"StackSet {stack_set}: the instance in account {account_id} ({region}) fails: the execution role"
+                        f" may not {action} on {resource}: {decision.reason}{denied_by}"
+                    )
 
 
 def instance_stack_name(stack_set_name: str) -> str:
@@ -83,10 +124,12 @@ class StackSet(Handler):
             or previous.get("TemplateBody") != props["TemplateBody"]
             or previous.get("Parameters") != props.get("Parameters")
         )
-        for account_id, region in sorted(wanted):
-            if (account_id, region) not in current or template_changed:
-                ctx.engine.deploy(stack, template, assume(account_id, region=region), parameters)
         retain = props.get("AutoDeployment", {}).get("RetainStacksOnAccountRemoval", False)
+        deploying = [target for target in sorted(wanted) if target not in current or template_changed]
+        removing = [] if retain else sorted(current - wanted)
+        _authorize(ctx, name, template, deploying + removing)
+        for account_id, region in deploying:
+            ctx.engine.deploy(stack, template, assume(account_id, region=region), parameters)
         for account_id, region in sorted(current - wanted):
             if not retain:
                 ctx.engine.deploy(stack, {"Resources": {}}, assume(account_id, region=region))
