@@ -1,4 +1,4 @@
-"""ManagementBaselineStack: the management account's own baseline (CIS AWS Foundations):
+"""ManagementBaselineStack: the management account's own baseline (IAM checklist, CIS identity items):
 password policy, alias, billing alerts, groups with MFA, users, support role, organization trail."""
 
 from collections.abc import Mapping, Sequence

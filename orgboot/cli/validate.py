@@ -24,4 +24,13 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     spec = load_spec(args.spec)
     out.print(f"[green]{args.spec} is valid[/]: {len(spec.ou_paths)} OUs, {len(spec.accounts)} accounts, {len(spec.policies)} policies")
+    out.print(BROWNFIELD, style="dim")
     return 0
+
+
+# AWS::Organizations::Organization creates an organization; in an account that already belongs to
+# one it fails (AlreadyInOrganizationException), and so do OUs named like existing ones.
+BROWNFIELD = (
+    "Deploys a new organization: run it from a management account that is in no organization yet."
+    " An existing organization cannot be adopted yet (see README, 'An existing organization')."
+)

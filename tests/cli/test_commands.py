@@ -24,6 +24,7 @@ def test_validate_the_example():
     result = orgboot("validate", str(EXAMPLE))
     assert result.returncode == 0, result.stderr
     assert "is valid: 7 OUs, 6 accounts, 7 policies" in result.stdout
+    assert "Deploys a new organization: run it from a management account that is in no organization yet" in result.stdout
 
 
 def test_validate_reports_every_problem_without_traceback(tmp_path):
