@@ -32,6 +32,7 @@ def actions(service: str) -> dict[str, str]:
     return {key: str(value["name"]) for key, value in load_json("actions", f"{service.lower()}.json").items()}
 
 
+@cache
 def dependent_actions(service: str, action: str) -> tuple[str, ...]:
     """The actions the Service Authorization Reference says `service:action` also needs from its
     caller ("Dependent actions"), for the action and for each of its resource types."""

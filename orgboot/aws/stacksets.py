@@ -26,13 +26,19 @@ def role_stack_set_name(role: str) -> str:
 
 EXECUTION_ROLE_EXAMPLE = "stacksets-exec-00000000000000000000000000000000"
 
-STACK_ACTIONS = ("cloudformation:CreateStack", "cloudformation:UpdateStack", "cloudformation:DeleteStack")
-ROLE_HANDLER_ACTIONS = (
-    # create
-    "iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:GetRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:GetRole",
-    # update
-    "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy", "iam:DetachRolePolicy",
-    "iam:DeleteRolePermissionsBoundary", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePolicy",
-    # delete
-    "iam:DeleteRole", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies",
-)  # fmt: skip
+# What each stack operation on a member role needs: the stack action, and the AWS::IAM::Role
+# handler's permissions for that operation.
+OPERATION_ACTIONS = {
+    "create": (
+        "cloudformation:CreateStack",
+        "iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:GetRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:GetRole",
+    ),
+    "update": (
+        "cloudformation:UpdateStack",
+        "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy", "iam:DetachRolePolicy",
+        "iam:DeleteRolePermissionsBoundary", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePolicy",
+    ),
+    "delete": ("cloudformation:DeleteStack", "iam:DeleteRole", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies"),
+}  # fmt: skip
+STACK_ACTIONS = tuple(a for actions in OPERATION_ACTIONS.values() for a in actions if a.startswith("cloudformation:"))
+ROLE_HANDLER_ACTIONS = tuple(a for actions in OPERATION_ACTIONS.values() for a in actions if a.startswith("iam:"))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from orgboot.emulator.assembly import AssemblyStack, read_assembly
 from orgboot.emulator.aws import AwsAccount, emulated_aws, management
-from orgboot.emulator.delivery import alarm_topic_problems
+from orgboot.emulator.delivery import alarm_topic_problems, trail_problems
 from orgboot.emulator.engine import Engine, Event
 from orgboot.emulator.errors import EmulationError
 
@@ -28,8 +28,8 @@ def deploy_assembly(engine: Engine, assembly: str | Path | list[AssemblyStack], 
         own = {key.split(":", 1)[1]: value for key, value in given.items() if key.startswith(stack.name + ":")}
         engine.deploy(stack.name, stack.template, management(stack.region), own)
     for region in sorted({stack.region for stack in stacks}):
-        if problems := alarm_topic_problems(management(region)):
-            raise EmulationError(f"deployed, but notifications would never arrive: {'; '.join(problems)}")
+        if problems := alarm_topic_problems(management(region)) + trail_problems(management(region)):
+            raise EmulationError(f"deployed, but AWS services could not deliver: {'; '.join(problems)}")
 
 
 __all__ = ["AssemblyStack", "AwsAccount", "EmulationError", "Engine", "Event", "deploy_assembly", "emulated_aws", "management"]

@@ -11,7 +11,7 @@ import boto3
 from moto import mock_aws
 
 from orgboot.aws.organizations import ACCESS_ROLE
-from orgboot.aws.regions import HOME_REGION
+from orgboot.aws.regions import HOME_REGION, PARTITION
 
 MANAGEMENT_ACCOUNT_ID = "123456789012"  # moto's default account: the caller, so the management account
 
@@ -49,7 +49,7 @@ def assume(account_id: str, role_name: str = ACCESS_ROLE, region: str = HOME_REG
     credentials = (
         management(region)
         .client("sts")
-        .assume_role(RoleArn=f"arn:aws:iam::{account_id}:role/{role_name}", RoleSessionName="orgboot-emulator")["Credentials"]
+        .assume_role(RoleArn=f"arn:{PARTITION}:iam::{account_id}:role/{role_name}", RoleSessionName="orgboot-emulator")["Credentials"]
     )
     return AwsAccount(
         account_id,

@@ -7,6 +7,7 @@ the resource policy alone must allow it (policy evaluation facts in docs/sources
 import json
 from typing import Any
 
+from orgboot.aws.regions import PARTITION
 from orgboot.emulator.aws import AwsAccount
 from orgboot.policy.evaluation import Applicable, ContextValue, Decision, Request, evaluate
 from orgboot.policy.matching import Caller
@@ -24,11 +25,6 @@ def _decide(caller: Caller, action: str, resource: str, account: str, policy: An
     return evaluate(Request(caller, action, resource, account, context), Applicable(resource=document))
 
 
-def _why(decision: Decision) -> str:
-    named = f" ({'; '.join(st.label for st in decision.statements)})" if decision.statements else ""
-    return f"{decision.reason}{named}"
-
-
 def trail_bucket_problems(aws: AwsAccount, trail_arn: str, bucket: str, organization_id: str | None) -> list[str]:
     """Why CloudTrail could not deliver `trail_arn`'s logs to `bucket`, or could deliver another
     account's trail to it. CloudTrail User Guide, "Amazon S3 bucket policy for CloudTrail": the
@@ -41,22 +37,22 @@ def trail_bucket_problems(aws: AwsAccount, trail_arn: str, bucket: str, organiza
     except s3.exceptions.ClientError:
         policy = None
     name = f"bucket policy of {bucket}"
-    bucket_arn = f"arn:aws:s3:::{bucket}"
+    bucket_arn = f"arn:{PARTITION}:s3:::{bucket}"
     prefixes = [f"AWSLogs/{aws.account_id}/"] + ([f"AWSLogs/{organization_id}/111122223333/"] if organization_id else [])
     requests: list[tuple[str, str, dict[str, ContextValue]]] = [("s3:GetBucketAcl", bucket_arn, {})] + [
         ("s3:PutObject", f"{bucket_arn}/{prefix}CloudTrail/us-east-1/2026/01/01/log.json.gz", {"s3:x-amz-acl": "bucket-owner-full-control"})
         for prefix in prefixes
     ]
     problems = []
-    foreign_trail = f"arn:aws:cloudtrail:us-east-1:{FOREIGN_ACCOUNT}:trail/another"
+    foreign_trail = f"arn:{PARTITION}:cloudtrail:us-east-1:{FOREIGN_ACCOUNT}:trail/another"
     for action, resource, extra in requests:
         ours = _decide(CLOUDTRAIL, action, resource, aws.account_id, policy, name, **extra, **_source(trail_arn, aws.account_id))
         if not ours.allowed:
-            problems.append(f"CloudTrail may not {action} on {resource} for {trail_arn}: {_why(ours)}")
+            problems.append(f"InsufficientS3BucketPolicyException: CloudTrail may not {action} on {resource} for {trail_arn}: {ours.why}")
         theirs = _decide(CLOUDTRAIL, action, resource, aws.account_id, policy, name, **extra, **_source(foreign_trail, FOREIGN_ACCOUNT))
         if theirs.allowed:
             problems.append(
-                f"another account's trail may {action} on {resource}: {_why(theirs)}; CloudTrail's guidance is an"
+                f"orgboot refuses: another account's trail may {action} on {resource}: {theirs.why}; CloudTrail's guidance is an"
                 " aws:SourceArn condition naming the trail on every statement"
             )
     return problems
@@ -78,15 +74,20 @@ def alarm_topic_problems(aws: AwsAccount) -> list[str]:
         topics = {a for key in ("AlarmActions", "OKActions", "InsufficientDataActions") for a in alarm.get(key, []) if ":sns:" in a}
         for topic in sorted(topics):
             policy = sns.get_topic_attributes(TopicArn=topic)["Attributes"].get("Policy")
-            decision = _decide(
-                CLOUDWATCH,
-                "sns:Publish",
-                topic,
-                aws.account_id,
-                policy,
-                f"topic policy of {topic}",
-                **_source(alarm["AlarmArn"], aws.account_id),
-            )
+            # SNS's default policy lets anyone publish on behalf of the owner account (AWS:SourceOwner).
+            context = {**_source(alarm["AlarmArn"], aws.account_id), "aws:SourceOwner": aws.account_id}
+            decision = _decide(CLOUDWATCH, "sns:Publish", topic, aws.account_id, policy, f"topic policy of {topic}", **context)
             if not decision.allowed:
-                problems.append(f"alarm {alarm['AlarmName']} cannot notify {topic}: CloudWatch may not sns:Publish: {_why(decision)}")
+                problems.append(f"alarm {alarm['AlarmName']} cannot notify {topic}: CloudWatch may not sns:Publish: {decision.why}")
+    return problems
+
+
+def trail_problems(aws: AwsAccount) -> list[str]:
+    """trail_bucket_problems for every trail of the account, as its bucket policy stands now."""
+    problems = []
+    for trail in aws.client("cloudtrail").describe_trails()["trailList"]:
+        organization_id = None
+        if trail.get("IsOrganizationTrail"):
+            organization_id = aws.client("organizations").describe_organization()["Organization"]["Id"]
+        problems += trail_bucket_problems(aws, trail["TrailARN"], trail["S3BucketName"], organization_id)
     return problems

@@ -11,6 +11,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError, ParamValidationError
 
+from orgboot.aws.regions import PARTITION
 from orgboot.emulator import schemas
 from orgboot.emulator.aws import AwsAccount
 from orgboot.emulator.errors import EmulationError
@@ -71,10 +72,10 @@ class Engine:
             pseudo={
                 "AWS::AccountId": aws.account_id,
                 "AWS::Region": aws.region,
-                "AWS::Partition": "aws",
+                "AWS::Partition": PARTITION,
                 "AWS::URLSuffix": "amazonaws.com",
                 "AWS::StackName": stack_name,
-                "AWS::StackId": f"arn:aws:cloudformation:{aws.region}:{aws.account_id}:stack/{stack_name}/emulated",
+                "AWS::StackId": f"arn:{PARTITION}:cloudformation:{aws.region}:{aws.account_id}:stack/{stack_name}/emulated",
                 "AWS::NotificationARNs": [],
             },
             parameters=self._parameters(stack_name, template, parameters or {}),

@@ -6,9 +6,11 @@ operation is currently being modified by a different request. Try again later." 
 API Reference, common to its write operations), and accounts must be created one at a time
 ("If you include multiple accounts in a single template, you must use the DependsOn attribute on
 each account resource type so that the accounts are created sequentially", CloudFormation
-User Guide, AWS::Organizations::Account). Neither the Organizations resource providers nor CDK's
-AwsCustomResource retry. So every write to the organization in a template must wait for the one
-before it: the writes must be totally ordered by the template's dependencies.
+User Guide, AWS::Organizations::Account). CDK's AwsCustomResource does not retry, and the
+Organizations resource providers retry little (the Policy provider twice, and not CreatePolicy:
+BaseHandlerStd.isRetriableException in aws-cloudformation-resource-providers-organizations). So
+orgboot's rule, stricter than AWS's words but the only safe one: every write to the organization in
+a template waits for the one before it; the writes are totally ordered by the dependencies.
 
 A Lambda function creates its log group /aws/lambda/<name> the first time it runs, if none exists
 (Lambda Developer Guide, "Sending Lambda function logs to CloudWatch Logs"); a LogGroup resource of

@@ -4,6 +4,7 @@ schema"): which properties are create-only (a change replaces the resource), whi
 the provider accepts (patterns, enums, lengths, ranges, required keys). What a schema cannot say
 stays in the handlers."""
 
+import math
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
@@ -16,8 +17,8 @@ from orgboot.aws.regions import HOME_REGION
 
 # The keywords CloudFormation enforces on a property value before the provider runs
 # ("Properties validation failed for resource X with message: #/Name: failed validation constraint
-# for keyword [pattern]"). oneOf/anyOf are left out: their failing branches are reported by the
-# keyword that failed inside them, and the alternative that passes would be a false alarm.
+# for keyword [pattern]"). Not enforced (yet): oneOf, anyOf and cfn-lint's requiredXor and
+# dependentExcluded, whose errors would need the alternatives judged together.
 _ENFORCED = {
     "pattern",
     "enum",
@@ -65,8 +66,10 @@ def violations(resource_type: str, properties: Mapping[str, Any]) -> list[str]:
 
 def _converts(value: Any, wanted: Any) -> bool:
     """CloudFormation passes template values as strings and converts them to the schema's type:
-    "100" is a valid integer, "true" a valid boolean."""
+    "100" is a valid integer, "true" a valid boolean, and 5 a valid string."""
     types = wanted if isinstance(wanted, list) else [wanted]
+    if isinstance(value, bool | int | float):
+        return "string" in types
     if not isinstance(value, str):
         return False
     for kind in types:
@@ -77,7 +80,7 @@ def _converts(value: Any, wanted: Any) -> bool:
                 number = float(value)
             except ValueError:
                 continue
-            if kind == "number" or number.is_integer():
+            if math.isfinite(number) and (kind == "number" or number.is_integer()):
                 return True
     return False
 
@@ -92,18 +95,21 @@ def changed_create_only(resource_type: str, old: Mapping[str, Any], new: Mapping
 
 
 def kept_names(resource_type: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
-    """Custom names a replacement would keep: create-only name properties set to the same value
-    before and after. CloudFormation creates the replacement before deleting the old resource, so
-    a kept name collides; it refuses such an update ("CloudFormation cannot update a stack when a
-    custom-named resource requires replacing"; CloudFormation User Guide, "Name type": "If you
-    specify a name, you can't perform updates that require replacement of this resource")."""
+    """Custom names a replacement would keep: the resource's own create-only name property
+    (RoleName of a role, BudgetName of a budget; not FunctionName of a Lambda permission, which
+    names another resource) set to the same value before and after. CloudFormation creates the
+    replacement before deleting the old resource, so a kept name collides; it refuses such an
+    update ("CloudFormation cannot update a stack when a custom-named resource requires replacing";
+    CloudFormation User Guide, "Name type": "If you specify a name, you can't perform updates that
+    require replacement of this resource")."""
     entry = _validator(resource_type)
     if entry is None:
         return []
+    own_name = resource_type.rsplit("::", 1)[-1] + "Name"
     return [
         str(_at(new, path))
         for path in entry[1]
-        if path.endswith("Name") and _at(new, path) is not None and _at(old, path) == _at(new, path)
+        if path.rsplit("/", 1)[-1] == own_name and _at(new, path) is not None and _at(old, path) == _at(new, path)
     ]
 
 

@@ -78,6 +78,12 @@ class Decision:
     def allowed(self) -> bool:
         return self.decision == "allow"
 
+    @property
+    def why(self) -> str:
+        """The reason, with the statements that decided it: "explicitly denied (deny-all attached
+        to OU Suspended: statement 'DenyAll')"."""
+        return f"{self.reason} ({'; '.join(st.label for st in self.statements)})" if self.statements else self.reason
+
 
 def scps_apply(caller: Caller, organization: OrganizationPolicies | None) -> bool:
     """SCPs restrict IAM users, roles and the root user of member accounts (fact 30), never the

@@ -2,11 +2,14 @@
 schema fail, a change to a create-only property replaces the resource, and a replacement that keeps
 its custom name fails. Small hand-written templates, one rule each."""
 
+import json
 from typing import Any
 
 import pytest
 
 from orgboot.emulator import EmulationError, Engine, emulated_aws, management
+from orgboot.emulator.handlers.base import Handler
+from orgboot.emulator.schemas import kept_names, violations
 
 
 def role(**properties: Any) -> dict[str, Any]:
@@ -123,3 +126,59 @@ def test_a_replacement_under_a_new_name_succeeds():
         engine.deploy("Stack", budget("monthly-2", 90), management())
         names = [b["BudgetName"] for b in management().client("budgets").describe_budgets(AccountId="123456789012")["Budgets"]]
         assert names == ["monthly-2"]
+
+
+@pytest.mark.parametrize(
+    ("value", "accepted"),
+    [("80", True), ("80.5", True), ("eighty", False), ("nan", False), (True, False)],
+)
+def test_number_conversion(value, accepted):
+    """Threshold is a number in AWS::Budgets::Budget's schema: CloudFormation converts numeric
+    strings, and refuses what is not a number."""
+    template = budget("monthly", 80)
+    template["Resources"]["Budget"]["Properties"]["NotificationsWithSubscribers"][0]["Notification"]["Threshold"] = value
+    assert (violations("AWS::Budgets::Budget", template["Resources"]["Budget"]["Properties"]) == []) is accepted
+
+
+@pytest.mark.parametrize(("value", "accepted"), [("true", True), ("False", True), ("yes", False), (True, True)])
+def test_boolean_conversion(value, accepted):
+    properties = {"S3BucketName": "logs", "IsLogging": value}
+    assert (violations("AWS::CloudTrail::Trail", properties) == []) is accepted
+
+
+def test_numbers_are_accepted_where_a_string_is_expected():
+    assert violations("AWS::IAM::Role", {"AssumeRolePolicyDocument": {}, "Tags": [{"Key": "cost-center", "Value": 1234}]}) == []
+
+
+def test_only_the_resources_own_name_counts_as_its_custom_name():
+    """A Lambda permission's FunctionName names another resource: keeping it is no collision."""
+    assert kept_names("AWS::Lambda::Permission", {"FunctionName": "f", "Principal": "a"}, {"FunctionName": "f", "Principal": "b"}) == []
+    assert kept_names("AWS::IAM::Role", {"RoleName": "Reader", "Path": "/a/"}, {"RoleName": "Reader", "Path": "/b/"}) == ["Reader"]
+
+
+def test_a_named_managed_policy_is_updated_in_place():
+    """Its document is not create-only: a new default version, same name and ARN."""
+
+    def policy(action: str) -> dict[str, Any]:
+        document = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": action, "Resource": "*"}]}
+        return {
+            "Resources": {
+                "P": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"ManagedPolicyName": "RequireMFA", "PolicyDocument": document}}
+            }
+        }
+
+    with emulated_aws():
+        engine = Engine()
+        arn = engine.deploy("Stack", policy("s3:*"), management()).resources["P"].physical_id
+        engine.deploy("Stack", policy("ec2:*"), management())
+        assert [e.action for e in engine.events] == ["CREATE", "UPDATE"]
+        iam = management().client("iam")
+        version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
+        document = iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"]
+        assert "ec2:*" in json.dumps(document)
+
+
+def test_an_update_the_emulator_cannot_make_is_refused_not_faked():
+    """A handler without an update refuses it: a silent replacement would prove what AWS does not do."""
+    with pytest.raises(EmulationError, match="the emulator cannot update Description of this resource in place"):
+        Handler().update(None, "x", {"Description": "a"}, {"Description": "b"})  # type: ignore[arg-type]

@@ -245,3 +245,22 @@ def test_ordered_changes_to_the_organization_deploy():
     }
     with emulated_aws():
         Engine().deploy("Stack", {"Resources": resources}, management())
+
+
+def test_calls_with_patterns_python_cannot_read_are_left_to_the_service():
+    """Tag values are constrained by a Java regex (\\p{L}) in the service model: not a crash."""
+    tag = '{"service":"Organizations","action":"tagResource","parameters":{"ResourceId":"ROOT","Tags":[{"Key":"team","Value":"platform"}]},"physicalResourceId":{"id":"tagged"}}'
+    resources = {
+        "Org": {"Type": "AWS::Organizations::Organization", "Properties": {"FeatureSet": "ALL"}},
+        "Tag": {
+            "Type": "Custom::AWS",
+            "DependsOn": ["Org"],
+            "Properties": {"Create": {"Fn::Join": ["", [tag.split("ROOT")[0], {"Fn::GetAtt": ["Org", "RootId"]}, tag.split("ROOT")[1]]]}},
+        },
+    }
+    with emulated_aws():
+        Engine().deploy("Stack", with_provider(resources, ["organizations:TagResource"]), management())
+        root = management().client("organizations").list_roots()["Roots"][0]["Id"]
+        assert management().client("organizations").list_tags_for_resource(ResourceId=root)["Tags"] == [
+            {"Key": "team", "Value": "platform"}
+        ]

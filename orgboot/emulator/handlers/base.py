@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from orgboot.emulator.errors import EmulationError
+
 
 @dataclass(frozen=True)
 class Result:
@@ -13,7 +15,8 @@ class Result:
 
 
 class Replace(Exception):
-    """Raised by an update that CloudFormation performs as a replacement (a create-only property)."""
+    """Raised by an update that CloudFormation performs as a replacement. The engine raises it for
+    create-only properties (from the resource schema); a handler only for what a schema cannot say."""
 
 
 class Context(Protocol):
@@ -31,7 +34,8 @@ class Context(Protocol):
 
 
 class Handler:
-    """Default behaviour: updates replace the resource; deletes do nothing."""
+    """Default behaviour: an update the handler does not implement is refused (a silent
+    replacement would prove something AWS does not do); deletes do nothing."""
 
     # True for resources whose effect depends on more than their properties (a StackSet's target
     # OUs gain accounts): the engine calls update on every deploy, not only when properties change.
@@ -41,7 +45,11 @@ class Handler:
         raise NotImplementedError
 
     def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
-        raise Replace("no in-place update")
+        changed = sorted(key for key in {*old, *new} if old.get(key) != new.get(key))
+        raise EmulationError(
+            f"the emulator cannot update {', '.join(changed)} of this resource in place; add an update to its handler in"
+            " orgboot/emulator/handlers"
+        )
 
     def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
         return None

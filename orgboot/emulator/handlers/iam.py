@@ -123,6 +123,22 @@ class ManagedPolicy(Handler):
                 getattr(iam, f"attach_{kind}_policy")(**{f"{kind.title()}Name": target}, PolicyArn=arn)
         return Result(arn, {"PolicyArn": arn})
 
+    def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
+        """In place, as the provider does (name, path and description are create-only): a new
+        default version of the document (IAM keeps at most five), and the attachments moved."""
+        iam = _iam(ctx)
+        if old.get("PolicyDocument") != new.get("PolicyDocument"):
+            for version in iam.list_policy_versions(PolicyArn=physical_id)["Versions"]:
+                if not version["IsDefaultVersion"]:
+                    iam.delete_policy_version(PolicyArn=physical_id, VersionId=version["VersionId"])
+            iam.create_policy_version(PolicyArn=physical_id, PolicyDocument=_document(new["PolicyDocument"]), SetAsDefault=True)
+        for key, kind in InlinePolicy.KINDS:
+            for target in set(old.get(key, [])) - set(new.get(key, [])):
+                getattr(iam, f"detach_{kind}_policy")(**{f"{kind.title()}Name": target}, PolicyArn=physical_id)
+            for target in set(new.get(key, [])) - set(old.get(key, [])):
+                getattr(iam, f"attach_{kind}_policy")(**{f"{kind.title()}Name": target}, PolicyArn=physical_id)
+        return Result(physical_id, {"PolicyArn": physical_id})
+
     def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
         _iam(ctx).delete_policy(PolicyArn=physical_id)
 

@@ -4,13 +4,14 @@ its execution role, whose policies decide what the function may do."""
 
 from typing import Any
 
+from orgboot.aws.regions import PARTITION
 from orgboot.emulator.handlers.base import Context, Handler, Result
 
 
 class Function(Handler):
     def create(self, ctx: Context, props: dict[str, Any]) -> Result:
         name = props.get("FunctionName") or ctx.generated_name()
-        arn = f"arn:aws:lambda:{ctx.aws.region}:{ctx.aws.account_id}:function:{name}"
+        arn = f"arn:{PARTITION}:lambda:{ctx.aws.region}:{ctx.aws.account_id}:function:{name}"
         ctx.engine.function_roles[arn] = props["Role"]
         return Result(name, {"Arn": arn})
 

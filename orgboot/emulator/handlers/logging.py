@@ -4,6 +4,7 @@ CloudWatch log groups."""
 import json
 from typing import Any
 
+from orgboot.aws.regions import PARTITION
 from orgboot.emulator.delivery import trail_bucket_problems
 from orgboot.emulator.errors import EmulationError
 from orgboot.emulator.handlers.base import Context, Handler, Result
@@ -14,18 +15,43 @@ class Bucket(Handler):
         s3 = ctx.aws.client("s3")
         name = props.get("BucketName") or ctx.generated_name(63).lower()
         s3.create_bucket(Bucket=name)  # us-east-1: no location constraint
-        if "VersioningConfiguration" in props:
-            s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": props["VersioningConfiguration"]["Status"]})
-        if "PublicAccessBlockConfiguration" in props:
-            s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"])
-        if "BucketEncryption" in props:
+        self._configure(s3, name, {}, props)
+        return self._result(name)
+
+    def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
+        self._configure(ctx.aws.client("s3"), physical_id, old, new)
+        return self._result(physical_id)
+
+    @staticmethod
+    def _configure(s3: Any, name: str, old: dict[str, Any], new: dict[str, Any]) -> None:
+        """Versioning, public access block and default encryption, from `old` properties to `new`."""
+        if "VersioningConfiguration" in new or "VersioningConfiguration" in old:
+            status = new.get("VersioningConfiguration", {}).get("Status", "Suspended")
+            s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": status})
+        if "PublicAccessBlockConfiguration" in new:
+            s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=new["PublicAccessBlockConfiguration"])
+        elif "PublicAccessBlockConfiguration" in old:
+            s3.delete_public_access_block(Bucket=name)
+        if "BucketEncryption" in new:
             rules = [  # CloudFormation and the S3 API name this key differently
                 {"ApplyServerSideEncryptionByDefault": rule["ServerSideEncryptionByDefault"]}
-                for rule in props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+                for rule in new["BucketEncryption"]["ServerSideEncryptionConfiguration"]
             ]
             s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": rules})
-        arn = f"arn:aws:s3:::{name}"
-        return Result(name, {"Arn": arn, "DomainName": f"{name}.s3.amazonaws.com"})
+        elif "BucketEncryption" in old:
+            s3.delete_bucket_encryption(Bucket=name)
+        unhandled = sorted(
+            key
+            for key in {*old, *new}
+            - {"BucketName", "VersioningConfiguration", "PublicAccessBlockConfiguration", "BucketEncryption", "OwnershipControls", "Tags"}
+            if old.get(key) != new.get(key)
+        )
+        if unhandled:
+            raise EmulationError(f"the emulator does not apply bucket properties {', '.join(unhandled)}; add them to its handler")
+
+    @staticmethod
+    def _result(name: str) -> Result:
+        return Result(name, {"Arn": f"arn:{PARTITION}:s3:::{name}", "DomainName": f"{name}.s3.amazonaws.com"})
 
     def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
         ctx.aws.client("s3").delete_bucket(Bucket=physical_id)
@@ -43,26 +69,34 @@ class BucketPolicy(Handler):
         ctx.aws.client("s3").delete_bucket_policy(Bucket=props["Bucket"])
 
 
+def _flag(value: Any) -> bool:
+    """A template boolean: true, or "true" as CloudFormation passes it."""
+    return value is True or str(value).lower() == "true"
+
+
 class Trail(Handler):
-    FLAGS = ("IncludeGlobalServiceEvents", "IsMultiRegionTrail", "EnableLogFileValidation", "IsOrganizationTrail")
+    # The trail's flags and their defaults (CloudTrail API Reference, CreateTrail).
+    FLAGS = {
+        "IncludeGlobalServiceEvents": True,
+        "IsMultiRegionTrail": False,
+        "EnableLogFileValidation": False,
+        "IsOrganizationTrail": False,
+    }
 
     def create(self, ctx: Context, props: dict[str, Any]) -> Result:
-        cloudtrail = ctx.aws.client("cloudtrail")
         name = props.get("TrailName") or ctx.generated_name(128)
-        request = {key: bool(props[key]) for key in self.FLAGS if key in props}
-        self._check_bucket(ctx, name, props)
-        trail = cloudtrail.create_trail(Name=name, S3BucketName=props["S3BucketName"], **request)
-        if props.get("IsLogging"):
-            cloudtrail.start_logging(Name=name)
-        return Result(name, {"Arn": trail["TrailARN"]})
+        return self._apply(ctx, ctx.aws.client("cloudtrail").create_trail, name, props)
 
     def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
+        return self._apply(ctx, ctx.aws.client("cloudtrail").update_trail, physical_id, new)
+
+    def _apply(self, ctx: Context, call: Any, name: str, props: dict[str, Any]) -> Result:
         cloudtrail = ctx.aws.client("cloudtrail")
-        self._check_bucket(ctx, physical_id, new)
-        request = {key: bool(new.get(key, False)) for key in self.FLAGS}
-        trail = cloudtrail.update_trail(Name=physical_id, S3BucketName=new["S3BucketName"], **request)
-        (cloudtrail.start_logging if new.get("IsLogging") else cloudtrail.stop_logging)(Name=physical_id)
-        return Result(physical_id, {"Arn": trail["TrailARN"]})
+        self._check_bucket(ctx, name, props)
+        flags = {key: _flag(props.get(key, default)) for key, default in self.FLAGS.items()}
+        trail = call(Name=name, S3BucketName=props["S3BucketName"], **flags)
+        (cloudtrail.start_logging if _flag(props.get("IsLogging")) else cloudtrail.stop_logging)(Name=name)
+        return Result(name, {"Arn": trail["TrailARN"]})
 
     def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
         ctx.aws.client("cloudtrail").delete_trail(Name=physical_id)
@@ -73,11 +107,11 @@ class Trail(Handler):
         (InsufficientS3BucketPolicyException, CloudTrail API Reference); moto does not check.
         orgboot also refuses a policy that lets another account's trail deliver to the bucket."""
         organization_id = None
-        if props.get("IsOrganizationTrail"):
+        if _flag(props.get("IsOrganizationTrail")):
             organization_id = ctx.aws.client("organizations").describe_organization()["Organization"]["Id"]
-        trail_arn = f"arn:aws:cloudtrail:{ctx.aws.region}:{ctx.aws.account_id}:trail/{name}"
+        trail_arn = f"arn:{PARTITION}:cloudtrail:{ctx.aws.region}:{ctx.aws.account_id}:trail/{name}"
         if problems := trail_bucket_problems(ctx.aws, trail_arn, props["S3BucketName"], organization_id):
-            raise EmulationError(f"InsufficientS3BucketPolicyException: {'; '.join(problems)}")
+            raise EmulationError("; ".join(problems))
 
 
 class LogGroup(Handler):
@@ -87,15 +121,13 @@ class LogGroup(Handler):
         logs.create_log_group(logGroupName=name)
         if "RetentionInDays" in props:
             logs.put_retention_policy(logGroupName=name, retentionInDays=int(props["RetentionInDays"]))
-        arn = f"arn:aws:logs:{ctx.aws.region}:{ctx.aws.account_id}:log-group:{name}:*"
+        arn = f"arn:{PARTITION}:logs:{ctx.aws.region}:{ctx.aws.account_id}:log-group:{name}:*"
         return Result(name, {"Arn": arn})
 
     def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
-        if old.get("LogGroupName") != new.get("LogGroupName"):
-            return super().update(ctx, physical_id, old, new)
         if "RetentionInDays" in new:
             ctx.aws.client("logs").put_retention_policy(logGroupName=physical_id, retentionInDays=int(new["RetentionInDays"]))
-        return Result(physical_id, {"Arn": f"arn:aws:logs:{ctx.aws.region}:{ctx.aws.account_id}:log-group:{physical_id}:*"})
+        return Result(physical_id, {"Arn": f"arn:{PARTITION}:logs:{ctx.aws.region}:{ctx.aws.account_id}:log-group:{physical_id}:*"})
 
     def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
         ctx.aws.client("logs").delete_log_group(logGroupName=physical_id)

@@ -3,6 +3,8 @@
 import json
 from typing import Any
 
+from orgboot.aws.regions import PARTITION
+from orgboot.emulator.errors import EmulationError
 from orgboot.emulator.handlers.base import Context, Handler, Result
 
 
@@ -13,6 +15,14 @@ class Topic(Handler):
         for subscription in props.get("Subscription", []):
             ctx.aws.client("sns").subscribe(TopicArn=arn, Protocol=subscription["Protocol"], Endpoint=subscription["Endpoint"])
         return Result(arn, {"TopicArn": arn, "TopicName": arn.rsplit(":", 1)[1]})
+
+    def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
+        if old.get("Subscription") != new.get("Subscription"):
+            raise EmulationError("the emulator does not update a topic's inline Subscription; use AWS::SNS::Subscription")
+        ctx.aws.client("sns").set_topic_attributes(
+            TopicArn=physical_id, AttributeName="DisplayName", AttributeValue=new.get("DisplayName", "")
+        )
+        return Result(physical_id, {"TopicArn": physical_id, "TopicName": physical_id.rsplit(":", 1)[1]})
 
     def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
         ctx.aws.client("sns").delete_topic(TopicArn=physical_id)
@@ -36,6 +46,16 @@ class Subscription(Handler):
             "SubscriptionArn"
         ]
         return Result(arn)
+
+    def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
+        """Endpoint, Protocol and TopicArn are create-only (the engine replaces); the rest are
+        subscription attributes, set in place."""
+        for key in sorted({*old, *new} - {"Endpoint", "Protocol", "TopicArn", "Region"}):
+            if old.get(key) != new.get(key):
+                value = new.get(key, "")
+                text = value if isinstance(value, str) else json.dumps(value)
+                ctx.aws.client("sns").set_subscription_attributes(SubscriptionArn=physical_id, AttributeName=key, AttributeValue=text)
+        return Result(physical_id)
 
     def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
         ctx.aws.client("sns").unsubscribe(SubscriptionArn=physical_id)
@@ -66,7 +86,7 @@ class Alarm(Handler):
                 request[key] = int(request[key])
         request["Threshold"] = float(request["Threshold"])
         ctx.aws.client("cloudwatch").put_metric_alarm(AlarmName=name, **request)
-        return Result(name, {"Arn": f"arn:aws:cloudwatch:{ctx.aws.region}:{ctx.aws.account_id}:alarm:{name}"})
+        return Result(name, {"Arn": f"arn:{PARTITION}:cloudwatch:{ctx.aws.region}:{ctx.aws.account_id}:alarm:{name}"})
 
     def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
         return self.create(ctx, new)  # PutMetricAlarm overwrites; AlarmName is create-only

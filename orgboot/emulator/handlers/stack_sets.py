@@ -5,8 +5,8 @@ never), in each region, with credentials assumed in that account."""
 import json
 from typing import Any
 
-from orgboot.aws.regions import HOME_REGION
-from orgboot.aws.stacksets import EXECUTION_ROLE_EXAMPLE, ROLE_HANDLER_ACTIONS, STACK_ACTIONS
+from orgboot.aws.regions import HOME_REGION, PARTITION
+from orgboot.aws.stacksets import EXECUTION_ROLE_EXAMPLE, OPERATION_ACTIONS
 from orgboot.emulator.aws import MANAGEMENT_ACCOUNT_ID, assume
 from orgboot.emulator.errors import EmulationError
 from orgboot.emulator.handlers.base import Context, Handler, Result
@@ -36,28 +36,28 @@ _EXECUTION_ROLE_POLICY = parse(
 )
 
 
-def _authorize(ctx: Context, stack_set: str, template: dict[str, Any], targets: list[tuple[str, str]]) -> None:
+def _authorize(ctx: Context, stack_set: str, template: dict[str, Any], operation: str, targets: list[tuple[str, str]]) -> None:
     """Refuse the StackSet operation where the execution role may not make the calls a stack
-    instance needs (stacksets.py: the stack actions and the AWS::IAM::Role handlers' actions),
-    under the account's SCP and RCP chain, as the instance would fail in AWS."""
+    instance needs for it (stacksets.py: the stack action and the AWS::IAM::Role handler's
+    actions), under the account's SCP and RCP chain, as the instance would fail in AWS."""
     if not targets:
         return
     policies = read_organization(ctx.aws.client("organizations")).policies_for(sorted({account for account, _ in targets}))
-    roles = [r["Properties"]["RoleName"] for r in template.get("Resources", {}).values() if r.get("Type") == "AWS::IAM::Role"]
+    roles = [r["Properties"].get("RoleName", "*") for r in template.get("Resources", {}).values() if r.get("Type") == "AWS::IAM::Role"]
     for account_id, region in targets:
-        caller = Caller(f"arn:aws:iam::{account_id}:role/{EXECUTION_ROLE_EXAMPLE}", account_id, "role")
-        for action in STACK_ACTIONS + ROLE_HANDLER_ACTIONS:
+        caller = Caller(f"arn:{PARTITION}:iam::{account_id}:role/{EXECUTION_ROLE_EXAMPLE}", account_id, "role")
+        for action in OPERATION_ACTIONS[operation]:
             # Stack operations run in the instance's region; IAM is global, served from us-east-1.
-            resources = ["*"] if action.startswith("cloudformation:") else [f"arn:aws:iam::{account_id}:role/{r}" for r in roles]
+            iam_roles = [f"arn:{PARTITION}:iam::{account_id}:role/{r}" for r in roles]
+            resources = ["*"] if action.startswith("cloudformation:") else iam_roles
             region_called = region if action.startswith("cloudformation:") else HOME_REGION
             for resource in resources:
                 request = Request(caller, action, resource, account_id, {"aws:RequestedRegion": region_called})
                 decision = evaluate(request, Applicable(identity=(_EXECUTION_ROLE_POLICY,)), policies)
                 if not decision.allowed:
-                    denied_by = f" ({'; '.join(st.label for st in decision.statements)})" if decision.statements else ""
                     raise EmulationError(
                         f"StackSet {stack_set}: the instance in account {account_id} ({region}) fails: the execution role"
-                        f" may not {action} on {resource}: {decision.reason}{denied_by}"
+                        f" may not {action} on {resource}: {decision.why}"
                     )
 
 
@@ -83,8 +83,6 @@ class StackSet(Handler):
         return Result(f"{name}:emulated", {"StackSetId": f"{name}:emulated"}, ref=f"{name}:emulated")
 
     def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
-        if old.get("StackSetName") != new.get("StackSetName"):
-            return super().update(ctx, physical_id, old, new)
         changed = self._reconcile(ctx, new, previous=old)
         # A change of its own properties is an update of the StackSet even where the instances
         # stay as they were (new deployment targets reaching the same accounts, for one).
@@ -126,8 +124,12 @@ class StackSet(Handler):
         )
         retain = props.get("AutoDeployment", {}).get("RetainStacksOnAccountRemoval", False)
         deploying = [target for target in sorted(wanted) if target not in current or template_changed]
-        removing = [] if retain else sorted(current - wanted)
-        _authorize(ctx, name, template, deploying + removing)
+        for operation, targets in (
+            ("create", [t for t in deploying if t not in current]),
+            ("update", [t for t in deploying if t in current]),
+            ("delete", [] if retain else sorted(current - wanted)),
+        ):
+            _authorize(ctx, name, template, operation, targets)
         for account_id, region in deploying:
             ctx.engine.deploy(stack, template, assume(account_id, region=region), parameters)
         for account_id, region in sorted(current - wanted):
