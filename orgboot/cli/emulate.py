@@ -2,8 +2,11 @@
 and show what it holds: the organization, the management baseline, the access matrix."""
 
 import argparse
+import sys
 
 from rich.console import Console
+
+from orgboot.cli.status import FINDINGS
 
 HELP = "deploy a synthesized assembly (cdk.out) into the emulated AWS and show the result"
 
@@ -43,7 +46,18 @@ def _parameter(text: str) -> tuple[str, str]:
 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
-    # Imported here: moto and boto3 take a second to load; validate should not pay for it.
+    # Imported here, never by the CLI's start-up: moto, boto3 and cfn-lint's schemas take a
+    # second to load, which validate should not pay.
+    from orgboot.emulator import EmulationError
+
+    try:
+        return _emulate(args, out, err)
+    except EmulationError as error:
+        print(f"emulated deploy failed: {error}", file=sys.stderr)
+        return FINDINGS
+
+
+def _emulate(args: argparse.Namespace, out: Console, err: Console) -> int:
     from orgboot.analysis.access import state_access
     from orgboot.emulator import EmulationError, Engine, deploy_assembly, emulated_aws, management
     from orgboot.emulator.assembly import read_assembly, secret_parameters

@@ -1,6 +1,5 @@
-"""orgboot's command line. Exit status: 0 ok; 1 findings (the spec has problems, an emulated
-deploy failed); 2 usage (unknown command or option); 3 an internal error, which is a bug in orgboot
-(rerun with --debug for the traceback and report it)."""
+"""orgboot's command line: the subcommands, their common options, and the exit status
+(status.py); an internal error is a bug in orgboot (rerun with --debug for the traceback)."""
 
 import argparse
 import sys
@@ -11,9 +10,8 @@ from rich.console import Console
 
 from orgboot import __version__
 from orgboot.cli import emulate, schema, simulate, validate
+from orgboot.cli.status import FINDINGS, INTERNAL_ERROR
 from orgboot.spec import SpecError
-
-OK, FINDINGS, USAGE, INTERNAL_ERROR = 0, 1, 2, 3
 
 EPILOG = "exit status: 0 ok, 1 findings (problems in the spec, a failed emulated deploy), 2 usage, 3 internal error"
 
@@ -44,8 +42,6 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from orgboot.emulator.errors import EmulationError
-
     args = parser().parse_args(argv)
     # Piped output (CI logs, make) gets a wide page instead of rich's 80-column default.
     width = None if sys.stdout.isatty() else 132
@@ -56,9 +52,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except SpecError as error:
         print(error, file=sys.stderr)
-        return FINDINGS
-    except EmulationError as error:
-        print(f"emulated deploy failed: {error}", file=sys.stderr)
         return FINDINGS
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -27,6 +27,15 @@ def test_validate_the_example():
     assert "Deploys a new organization: run it from a management account that is in no organization yet" in result.stdout
 
 
+def test_validate_does_not_load_the_emulator():
+    """moto, boto3 and cfn-lint's schemas take a second to import: only `emulate` pays for them."""
+    probe = "import sys; from orgboot.cli import main; main(['validate', 'org.yaml']); print(sorted(m for m in ('moto', 'cfnlint', 'orgboot.emulator') if m in sys.modules))"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}
+    )
+    assert result.stdout.splitlines()[-1] == "[]", result.stderr
+
+
 def test_validate_reports_every_problem_without_traceback(tmp_path):
     spec = tmp_path / "org.yaml"
     spec.write_text(
