@@ -7,7 +7,7 @@ from typing import Any
 from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 
-from orgboot.analysis.grants import group_grants
+from orgboot.analysis.grants import switch_policy
 from orgboot.policy import iam as iam_documents
 from orgboot.spec import Group, ManagementBaseline, logical_ids
 
@@ -77,10 +77,7 @@ class ManagementBaselineStack(Stack):
             support_role_arn = support_role.role_arn
         self.groups: dict[str, iam.Group] = {}
         for name, group in baseline.groups.items():
-            extra = []
-            if support_role_arn is not None and baseline.support_role and name in baseline.support_role.assumable_by:
-                extra.append(iam_documents.assume_support_role(support_role_arn))
-            switch = iam_documents.switch_roles(group_grants(group, org_paths), guarded_roles, extra)
+            switch = switch_policy(name, baseline, org_paths, guarded_roles, support_role_arn)
             self.groups[name] = BaselineGroup(
                 self,
                 f"Group-{name}",

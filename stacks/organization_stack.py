@@ -5,6 +5,7 @@ from typing import Any
 
 from aws_cdk import Stack
 
+from orgboot.analysis.grants import org_paths
 from orgboot.spec import ROOT, OrgSpec, logical_ids, parent_of
 
 from constructs import Construct
@@ -35,8 +36,6 @@ class OrganizationStack(Stack):
             last_write = construct
 
         self.ou_ids: dict[str, str] = {ROOT: self.root.root_id}
-        # "o-id/r-id/ou-id/.../" of the root and each OU: what aws:ResourceOrgPaths matches.
-        self.org_paths: dict[str, str] = {ROOT: f"{self.root.organization_id}/{self.root.root_id}/"}
         for path in spec.ou_paths:  # parents first
             ou = OrganizationalUnit(
                 self,
@@ -47,7 +46,7 @@ class OrganizationStack(Stack):
             )
             in_turn(ou)
             self.ou_ids[path] = ou.ou_id
-            self.org_paths[path] = f"{self.org_paths[parent_of(path)]}{ou.ou_id}/"
+        self.org_paths = org_paths(f"{self.root.organization_id}/{self.root.root_id}/", self.ou_ids, spec.ou_paths)
 
         self.accounts: dict[str, MemberAccount] = {}
         for key in sorted(spec.accounts):

@@ -9,7 +9,7 @@ policies and the role's trust both let the member in.
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from orgboot.analysis.offline import OfflineOrganization
+from orgboot.analysis.offline import SIGNED_IN_WITH_MFA, OfflineOrganization
 from orgboot.policy.evaluation import Applicable, ContextValue, Request, evaluate
 from orgboot.policy.matching import Caller
 from orgboot.policy.statements import PolicyRef, parse
@@ -17,8 +17,6 @@ from orgboot.spec import OrgSpec
 from orgboot.state.baseline import Baseline
 from orgboot.state.member_roles import RoleView
 from orgboot.state.organization import Organization
-
-SIGNED_IN_WITH_MFA: dict[str, ContextValue] = {"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "60"}
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,31 @@
 """Which roles a group may switch into, where: the grants of org.yaml in the terms of the policy
 the group gets (role name -> organization paths), for the stack and the offline analysis alike."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
-from orgboot.aws.organizations import ACCESS_ROLE
-from orgboot.spec import Group, OrgSpec
+from orgboot.aws.organizations import ACCESS_ROLE, ROOT
+from orgboot.policy import iam as iam_documents
+from orgboot.spec import Group, ManagementBaseline, OrgSpec, parent_of
+
+
+def org_paths(root_path: str, ou_ids: Mapping[str, str], ou_paths: Iterable[str]) -> dict[str, str]:
+    """The organization path ("o-id/r-id/ou-id/.../") of the root and of each OU, what
+    aws:ResourceOrgPaths matches, from the root's path and the OUs' IDs (`ou_paths` parents first)."""
+    paths = {ROOT: root_path}
+    for path in ou_paths:
+        paths[path] = f"{paths[parent_of(path)]}{ou_ids[path]}/"
+    return paths
+
+
+def switch_policy(
+    name: str, baseline: ManagementBaseline, paths: Mapping[str, str], guarded: Sequence[str], support_role_arn: str | None
+) -> dict[str, Any]:
+    """The policy that lets group `name` switch into exactly the roles it is granted, and into the
+    support role when it may assume it: for the stack, the size check and the offline analysis alike."""
+    support = baseline.support_role
+    extra = [iam_documents.assume_support_role(support_role_arn)] if support and support_role_arn and name in support.assumable_by else []
+    return iam_documents.switch_roles(group_grants(baseline.groups[name], paths), guarded, extra)
 
 
 def group_grants(group: Group, org_paths: Mapping[str, str]) -> dict[str, list[str]]:

@@ -8,19 +8,21 @@ the same builders the stacks use, member roles from the catalogue, and AWS's own
 """
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
 
-from orgboot.analysis.grants import group_grants, guarded_roles
+from orgboot.analysis.grants import guarded_roles, org_paths, switch_policy
 from orgboot.aws import managed_policies, stacksets
 from orgboot.aws.organizations import ACCESS_ROLE, ROOT
 from orgboot.aws.policy_types import POLICY_TYPES
+from orgboot.aws.regions import PARTITION
 from orgboot.policy import iam as iam_documents
 from orgboot.policy.evaluation import ContextValue, Level, OrganizationPolicies
 from orgboot.policy.matching import Caller
-from orgboot.policy.statements import Policy, PolicyRef, parse
-from orgboot.spec import OrgSpec, parent_of
+from orgboot.policy.statements import Policy, PolicyRef, as_tuple, parse
+from orgboot.spec import OrgSpec
 from orgboot.spec.fields import covers
 
 MANAGEMENT_ACCOUNT = "000000000000"
@@ -74,9 +76,7 @@ class OfflineOrganization:
         self.spec = spec
         self.organization_id = _named_organization_id(spec) or ORGANIZATION_ID
         self.ou_ids = {ROOT: ROOT_ID, **{path: f"ou-{index:04d}" for index, path in enumerate(spec.ou_paths)}}
-        self.org_paths = {ROOT: f"{self.organization_id}/{ROOT_ID}/"}
-        for path in spec.ou_paths:  # parents first
-            self.org_paths[path] = f"{self.org_paths[parent_of(path)]}{self.ou_ids[path]}/"
+        self.org_paths = org_paths(f"{self.organization_id}/{ROOT_ID}/", self.ou_ids, spec.ou_paths)
         self.account_ids = {key: f"{100000000000 + index}" for index, key in enumerate(sorted(spec.accounts))}
         self._parsed: dict[tuple[str, str, str], Policy] = {}
 
@@ -165,7 +165,9 @@ class OfflineOrganization:
         if group.require_mfa:
             policies.append(parse(iam_documents.require_mfa(), PolicyRef("RequireMFA", "identity")))
         policies += [parse(d.content, PolicyRef(f"{name}-{d.name}", "identity")) for d in group.inline_policies]
-        switch = iam_documents.switch_roles(group_grants(group, self.org_paths), guarded_roles(self.spec))
+        support = self.spec.management_baseline.support_role
+        support_role_arn = f"arn:{PARTITION}:iam::{MANAGEMENT_ACCOUNT}:role/{support.name}" if support else None
+        switch = switch_policy(name, self.spec.management_baseline, self.org_paths, guarded_roles(self.spec), support_role_arn)
         policies.append(parse(switch, PolicyRef(f"{name}-switch-roles", "identity")))
         return tuple(policies)
 
@@ -186,6 +188,9 @@ class OfflineOrganization:
         return Caller(f"arn:aws:iam::{MANAGEMENT_ACCOUNT}:user/member-of-{group}", MANAGEMENT_ACCOUNT, "user")
 
 
+# A person who has just signed in with MFA: any mfa_max_age_seconds (60 at least) admits them.
+SIGNED_IN_WITH_MFA: dict[str, ContextValue] = {"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "0"}
+
 _ORG_ID_KEYS = ("aws:principalorgid", "aws:resourceorgid", "aws:sourceorgid")
 
 
@@ -194,12 +199,20 @@ def _named_organization_id(spec: OrgSpec) -> str | None:
     aws:PrincipalOrgID with it). Offline the organization has no ID yet: the one the policies name
     stands for it, so that the perimeter lets the organization's own principals through."""
     for policy in spec.policies.values():
-        for match in re.finditer(
-            r'"(aws:(?:principal|resource|source)orgid)"\s*:\s*"(o-[a-z0-9]{10,32})"', policy.document.minified, re.IGNORECASE
-        ):
-            if match.group(1).lower() in _ORG_ID_KEYS:
-                return match.group(2)
+        for key, values in _condition_entries(policy.document.content):
+            named = [v for v in as_tuple(values) or () if isinstance(v, str) and re.fullmatch(r"o-[a-z0-9]{10,32}", v)]
+            if key.lower() in _ORG_ID_KEYS and named:
+                return named[0]
     return None
+
+
+def _condition_entries(document: Any) -> Iterator[tuple[str, Any]]:
+    """(condition key, values) of every condition of a policy document, whatever its shape."""
+    statements = document.get("Statement") if isinstance(document, dict) else None
+    for statement in as_tuple(statements) or ():
+        condition = statement.get("Condition") if isinstance(statement, dict) else None
+        for block in condition.values() if isinstance(condition, dict) else ():
+            yield from block.items() if isinstance(block, dict) else ()
 
 
 def _full_access(kind: str) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from orgboot.analysis.offline import MANAGEMENT_ACCOUNT, Account, OfflineOrganization, managed_policy
+from orgboot.analysis.offline import MANAGEMENT_ACCOUNT, SIGNED_IN_WITH_MFA, Account, OfflineOrganization, managed_policy
 from orgboot.aws import stacksets
 from orgboot.aws.organizations import ACCESS_ROLE
 from orgboot.aws.regions import HOME_REGION
@@ -26,7 +26,6 @@ from orgboot.spec import OrgSpec, Problem
 from orgboot.spec.fields import covers
 from orgboot.spec.problems import Loc
 
-MFA: dict[str, ContextValue] = {"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "60"}
 NO_MFA: dict[str, ContextValue] = {"aws:MultiFactorAuthPresent": "false"}
 STACKSET_ACTIONS = stacksets.STACK_ACTIONS + stacksets.ROLE_HANDLER_ACTIONS
 # Global services whose endpoints live in us-east-1 (Organizations User Guide, "Deny access to AWS
@@ -89,7 +88,7 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
     role_arn = f"arn:aws:iam::{account.id}:role/{access_role}"
     region: dict[str, ContextValue] = {"aws:RequestedRegion": HOME_REGION}
     # People sign in with MFA; role sessions that services or tools start do not (facts 116-117).
-    human = {**MFA, **region, **offline.context(None, account)}
+    human = {**SIGNED_IN_WITH_MFA, **region, **offline.context(None, account)}
     session = {**NO_MFA, **region, **offline.context(account, account)}
     account_loc: Loc = ("accounts", account.key) if account.key else ("organizational_units",)
 

@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from orgboot.rules import load_spec
 from tests.spec.test_loader import problems, write
 
@@ -113,12 +115,13 @@ def test_a_grant_the_trust_policy_refuses_is_reported_at_the_grant(tmp_path):
     ]
 
 
-def test_a_data_perimeter_naming_the_organization_is_no_lockout(tmp_path):
+@pytest.mark.parametrize("organization_id", ["o-a1b2c3d4e5", ["o-a1b2c3d4e5"]])
+def test_a_data_perimeter_naming_the_organization_is_no_lockout(tmp_path, organization_id):
     # AWS's identity perimeter: only principals of this organization may use STS and S3. Offline the
-    # organization has no ID yet; the one the policy names stands for it.
+    # organization has no ID yet; the one the policy names (a string or a list) stands for it.
     perimeter = {
         "Sid": "OnlyOurOrganization", "Effect": "Deny", "Principal": "*", "Action": ["sts:*", "s3:*"], "Resource": "*",
-        "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}, "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}},
+        "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": organization_id}, "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}},
     }  # fmt: skip
     text = SPEC + ROLES + "policies:\n" + scp("perimeter", "Root", perimeter, kind="RESOURCE_CONTROL_POLICY")[0]
     assert load_spec(write(tmp_path, text, {"policies/perimeter.json": document(perimeter)}))
@@ -134,3 +137,10 @@ def test_an_scp_demanding_mfa_of_every_session_stops_the_stack_sets(tmp_path):
     }
     found = check(tmp_path, scp("mfa-only", "Root", mfa_only), extra=ROLES)
     assert any("StackSet orgboot-role-ReadOnly cannot deploy" in p and "statement 'MfaOnly' denies it" in p for p in found), found
+
+
+def test_the_shortest_mfa_age_a_trust_allows_admits_a_person_just_signed_in(tmp_path):
+    """mfa_max_age_seconds: 60 is allowed; a grant under it must still work."""
+    roles = "member_roles:\n  catalogue:\n    Admin: {trust: {mfa_max_age_seconds: 60}, targets: [Workloads]}\n"
+    grant = "management_baseline:\n  groups:\n    Admins: {may_assume: [{role: Admin, ous: [Workloads]}]}\n"
+    assert load_spec(write(tmp_path, SPEC + roles + grant))
