@@ -7,14 +7,32 @@ deletes the policy; for custom-named resources (groups, roles, the trail) the cr
 the old name and the update fails. So every resource whose replacement or deletion reaches beyond
 itself has its logical ID from here, never from the construct path, and tests pin them as literals.
 Two keys that map to the same ID are refused by validation (rules/logical_ids.py).
+
+The resources whose delete step undoes something organization-wide (the policy type enablers,
+the password policy, the alias) keep the IDs the first release gave them from its construct paths,
+so that an organization deployed with it upgrades in place instead of running those deletes.
 """
 
+import hashlib
 import re
 
 
 def _pascal(text: str) -> str:
     words = re.split(r"[^A-Za-z0-9]+", text)
     return "".join(word[:1].upper() + word[1:] for word in words if word)
+
+
+def _first_release(*path: str) -> str:
+    """The logical ID CDK gave the construct at `path` (below the stack): its path components
+    without "Default", the human part without "Resource" and repeated components, plus the first 8
+    hex digits of the MD5 of the path (aws-cdk-lib, core/lib/private/uniqueid.ts, makeUniqueId)."""
+    components = [c for c in path if c != "Default"]
+    human: list[str] = []
+    for component in components:
+        if not human or not human[-1].endswith(component):
+            human.append(component)
+    digest = hashlib.md5("/".join(components).encode(), usedforsecurity=False).hexdigest()[:8].upper()
+    return "".join(re.sub(r"[^A-Za-z0-9]", "", c) for c in human if c != "Resource")[:240] + digest
 
 
 # OrganizationStack
@@ -34,12 +52,12 @@ def policy(key: str) -> str:
 
 
 def policy_type_enabler(policy_type: str) -> str:
-    return "Enable" + _pascal(policy_type.lower())
+    return _first_release("Organization", "Enable" + _pascal(policy_type.lower()), "Resource", "Default")
 
 
 # ManagementBaselineStack
-PASSWORD_POLICY = "PasswordPolicy"
-ACCOUNT_ALIAS = "AccountAlias"
+PASSWORD_POLICY = _first_release("PasswordPolicy", "Resource", "Resource")
+ACCOUNT_ALIAS = _first_release("AccountAlias", "Resource", "Resource")
 REQUIRE_MFA_POLICY = "RequireMfaPolicy"
 SUPPORT_ROLE = "SupportRole"
 BILLING_TOPIC = "BillingTopic"

@@ -17,4 +17,4 @@ def test_removing_a_policy_type_disables_it(tmp_path, example_assembly):
         root = management().client("organizations").list_roots()["Roots"][0]
     enabled = {t["Type"] for t in root["PolicyTypes"] if t["Status"] == "ENABLED"}
     assert enabled == {"SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY", "TAG_POLICY"}
-    assert ("EnableAiservicesOptOutPolicy", "DELETE") in {(e.logical_id, e.action) for e in engine.events}
+    assert ("OrganizationEnableAiservicesOptOutPolicy298EEFC7", "DELETE") in {(e.logical_id, e.action) for e in engine.events}

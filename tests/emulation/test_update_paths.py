@@ -455,7 +455,7 @@ def test_baseline_update_touches_exactly_the_changed_resources(baseline_update):
         ("ManagementBaselineStack", "GroupBilling", "UPDATE"),
         ("ManagementBaselineStack", "UserAlice", "UPDATE"),
         ("ManagementBaselineStack", "UserBob", "UPDATE"),
-        ("ManagementBaselineStack", "PasswordPolicy", "UPDATE"),
+        ("ManagementBaselineStack", "PasswordPolicyD0C37AC0", "UPDATE"),
         ("ManagementBaselineStack", "BillingAlarm", "UPDATE"),
     }
 

@@ -56,10 +56,12 @@ def test_logical_ids_are_pinned_to_spec_keys(resources):
     assert "Organization" in resources
     # Each enabler's delete step disables its policy type organization-wide: a new ID would do that.
     assert set(of_type(resources, "Custom::AWS")) == {
-        "EnableServiceControlPolicy",
-        "EnableResourceControlPolicy",
-        "EnableTagPolicy",
-        "EnableAiservicesOptOutPolicy",
+        # The first release's IDs: an organization deployed with it upgrades without running the
+        # enablers' delete step (which disables the type, detaching its policies everywhere).
+        "OrganizationEnableServiceControlPolicyDD6B74BF",
+        "OrganizationEnableResourceControlPolicyF51BE3E3",
+        "OrganizationEnableTagPolicy8ACDA810",
+        "OrganizationEnableAiservicesOptOutPolicy298EEFC7",
     }
 
 
