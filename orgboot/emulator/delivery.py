@@ -21,7 +21,10 @@ FOREIGN_ACCOUNT = "999999999999"
 
 def _decide(caller: Caller, action: str, resource: str, account: str, policy: Any, name: str, **context: ContextValue) -> Decision:
     document = parse(json.loads(policy), PolicyRef(name, "resource")) if policy else None
-    context = {"aws:SecureTransport": "true", **context}  # services call each other over TLS
+    # Assumed, not documented: AWS services deliver over HTTPS. AWS's own TLS-only guidance (S3 User
+    # Guide, "Security best practices": deny when aws:SecureTransport is false) would otherwise stop
+    # CloudTrail's delivery to every bucket that follows it.
+    context = {"aws:SecureTransport": "true", **context}
     return evaluate(Request(caller, action, resource, account, context), Applicable(resource=document))
 
 
@@ -73,7 +76,11 @@ def alarm_topic_problems(aws: AwsAccount) -> list[str]:
     for alarm in cloudwatch.get_paginator("describe_alarms").paginate().build_full_result().get("MetricAlarms", []):
         topics = {a for key in ("AlarmActions", "OKActions", "InsufficientDataActions") for a in alarm.get(key, []) if ":sns:" in a}
         for topic in sorted(topics):
-            policy = sns.get_topic_attributes(TopicArn=topic)["Attributes"].get("Policy")
+            try:
+                policy = sns.get_topic_attributes(TopicArn=topic)["Attributes"].get("Policy")
+            except sns.exceptions.NotFoundException:
+                problems.append(f"alarm {alarm['AlarmName']} notifies {topic}, which does not exist")
+                continue
             # SNS's default policy lets anyone publish on behalf of the owner account (AWS:SourceOwner).
             context = {**_source(alarm["AlarmArn"], aws.account_id), "aws:SourceOwner": aws.account_id}
             decision = _decide(CLOUDWATCH, "sns:Publish", topic, aws.account_id, policy, f"topic policy of {topic}", **context)

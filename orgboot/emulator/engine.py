@@ -5,7 +5,8 @@ State is kept per stack, so deploying a changed assembly again behaves like a st
 import hashlib
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -15,7 +16,7 @@ from orgboot.aws.regions import PARTITION
 from orgboot.emulator import schemas
 from orgboot.emulator.aws import AwsAccount
 from orgboot.emulator.errors import EmulationError
-from orgboot.emulator.handlers import HANDLERS, Replace
+from orgboot.emulator.handlers import HANDLERS
 from orgboot.emulator.ordering import log_group_races, unordered_writes
 from orgboot.emulator.template import Resolver, dependencies, deployment_order
 
@@ -102,25 +103,19 @@ class Engine:
             definition = resources[logical_id]
             if "Condition" in definition and not resolver.condition(definition["Condition"]):
                 continue
-            try:
+            with _failing(stack_name, logical_id, definition.get("Type")):
                 replaced += self._apply(stack_name, state, logical_id, definition, resolver, aws)
-            except (EmulationError, ClientError, ParamValidationError) as error:
-                # As CloudFormation reports a failed resource: which one, and the service's words.
-                raise EmulationError(f"{stack_name}/{logical_id} ({definition.get('Type')}): {error}") from None
-            except NotImplementedError as error:  # moto's word for an API it does not serve
-                raise EmulationError(
-                    f"{stack_name}/{logical_id} ({definition.get('Type')}): moto does not emulate this call ({error});"
-                    " AWS does, so this is a limit of the emulator, not of the template"
-                ) from None
 
         # Cleanup, as CloudFormation does after a successful update: removed resources in
         # reverse order, then the old halves of replacements.
         removed = [(lid, res) for lid, res in reversed(list(old.items())) if lid not in resources]
         for logical_id, resource in removed:
-            self._remove(stack_name, logical_id, resource, resource.deletion_policy, aws)
+            with _failing(stack_name, logical_id, resource.type):
+                self._remove(stack_name, logical_id, resource, resource.deletion_policy, aws)
             del state.resources[logical_id]
         for logical_id, resource in replaced:
-            self._remove(stack_name, logical_id, resource, resource.update_replace_policy, aws)
+            with _failing(stack_name, logical_id, resource.type):
+                self._remove(stack_name, logical_id, resource, resource.update_replace_policy, aws)
 
         state.outputs = {}
         for name, output in template.get("Outputs", {}).items():
@@ -149,22 +144,22 @@ class Engine:
             result, action = handler.create(context, properties), "CREATE"
         elif previous.type == resource_type and _same(previous.properties, properties) and not handler.reconcile_every_deploy:
             return []
+        elif previous.type != resource_type:
+            # "Update of resource type is not permitted. The new template modifies resource type of
+            # the following resources" (CloudFormation's change set validation, as reported in
+            # aws/aws-sam-cli#6786 and panther-labs/panther#1895).
+            raise EmulationError(f"Update of resource type is not permitted ({previous.type} -> {resource_type}); use a new logical ID")
+        elif changed := schemas.changed_create_only(resource_type, previous.properties, properties):
+            if names := schemas.kept_names(resource_type, previous.properties, properties):
+                raise EmulationError(
+                    f"CloudFormation cannot update a stack when a custom-named resource requires replacing (create-only"
+                    f" {', '.join(changed)} changed). Rename {', '.join(names)} and update the stack again"
+                )
+            context = replace(context, generation=context.generation + 1)
+            result, action = handler.create(context, properties), "REPLACE"
+            replaced.append((logical_id, previous))
         else:
-            try:
-                if previous.type != resource_type:
-                    raise Replace(f"type changed from {previous.type}")
-                if changed := schemas.changed_create_only(resource_type, previous.properties, properties):
-                    raise Replace(f"create-only {', '.join(changed)} changed")
-                result, action = handler.update(context, previous.physical_id, previous.properties, properties), "UPDATE"
-            except Replace as why:
-                if names := schemas.kept_names(resource_type, previous.properties, properties):
-                    raise EmulationError(
-                        f"CloudFormation cannot update a stack when a custom-named resource requires replacing ({why})."
-                        f" Rename {', '.join(names)} and update the stack again"
-                    ) from None
-                context = replace(context, generation=context.generation + 1)
-                result, action = handler.create(context, properties), "REPLACE"
-                replaced.append((logical_id, previous))
+            result, action = handler.update(context, previous.physical_id, previous.properties, properties), "UPDATE"
         if not result.changed:
             return replaced
         state.resources[logical_id] = DeployedResource(
@@ -242,9 +237,29 @@ class Engine:
         return values
 
 
+@contextmanager
+def _failing(stack: str, logical_id: str, resource_type: Any) -> Iterator[None]:
+    """Report a failure of one resource as CloudFormation does: which one, and the service's words."""
+    try:
+        yield
+    except (EmulationError, ClientError, ParamValidationError) as error:
+        raise EmulationError(f"{stack}/{logical_id} ({resource_type}): {error}") from None
+    except NotImplementedError as error:  # moto's word for an API it does not serve
+        raise EmulationError(
+            f"{stack}/{logical_id} ({resource_type}): moto does not emulate this call ({error});"
+            " AWS does, so this is a limit of the emulator, not of the template"
+        ) from None
+
+
 def parameter_problem(name: str, definition: Mapping[str, Any], value: Any) -> str | None:
     """What CloudFormation says of a value that breaks its parameter's constraints, or None."""
-    text = str(value)
+    try:
+        return _parameter_problem(name, definition, str(value))
+    except (ValueError, re.error) as error:  # a constraint that is itself malformed
+        return f"Parameter '{name}' has a constraint CloudFormation cannot apply ({error})"
+
+
+def _parameter_problem(name: str, definition: Mapping[str, Any], text: str) -> str | None:
     if definition.get("Type", "String") == "Number":
         try:
             number = float(text)
@@ -276,7 +291,8 @@ class _Context:
     generation: int = 0  # how many times this resource was created before (replacements)
 
     def generated_name(self, limit: int = 64) -> str:
-        """A name for a resource the template leaves unnamed, as CloudFormation makes one:
+        """A name for a resource the template leaves unnamed, as CloudFormation makes one
+        (CloudFormation User Guide, "Name type": the stack name, the logical ID and a random string):
         stack-logicalid-SUFFIX, a new suffix for each physical resource, so that a replacement
         never collides with the resource it replaces. Repeatable from run to run."""
         suffix = hashlib.sha256(f"{self.aws.account_id}/{self.stack_name}/{self.logical_id}/{self.generation}".encode())

@@ -182,3 +182,13 @@ def test_an_update_the_emulator_cannot_make_is_refused_not_faked():
     """A handler without an update refuses it: a silent replacement would prove what AWS does not do."""
     with pytest.raises(EmulationError, match="the emulator cannot update Description of this resource in place"):
         Handler().update(None, "x", {"Description": "a"}, {"Description": "b"})  # type: ignore[arg-type]
+
+
+def test_changing_a_resources_type_is_refused():
+    """CloudFormation refuses to change a logical ID's type ("Update of resource type is not permitted")."""
+    topic = {"Resources": {"R": {"Type": "AWS::SNS::Topic", "Properties": {}}}}
+    with emulated_aws():
+        engine = Engine()
+        engine.deploy("Stack", role(), management())
+        with pytest.raises(EmulationError, match=r"Update of resource type is not permitted \(AWS::IAM::Role -> AWS::SNS::Topic\)"):
+            engine.deploy("Stack", {"Resources": {"Role": topic["Resources"]["R"]}}, management())

@@ -51,3 +51,14 @@ def test_a_denying_statement_is_named():
     )
     (problem,) = alarm_on_new_topic(policy)
     assert problem.endswith("explicitly denied (topic policy of arn:aws:sns:us-east-1:123456789012:alerts: statement 'NoAlarms')")
+
+
+def test_an_alarm_notifying_a_topic_that_does_not_exist_is_reported():
+    with emulated_aws():
+        aws = management()
+        missing = "arn:aws:sns:us-east-1:123456789012:gone"
+        aws.client("cloudwatch").put_metric_alarm(
+            AlarmName="spend", MetricName="m", Namespace="n", Statistic="Maximum", Period=60, EvaluationPeriods=1,
+            Threshold=1, ComparisonOperator="GreaterThanThreshold", AlarmActions=[missing],
+        )  # fmt: skip
+        assert alarm_topic_problems(aws) == [f"alarm spend notifies {missing}, which does not exist"]

@@ -31,11 +31,12 @@ def resources(template: Template, resource_type: str) -> dict[str, dict[str, Any
     return {lid: r for lid, r in template["Resources"].items() if r["Type"] == resource_type}
 
 
-def deploy(*assemblies: Path) -> None:
+def deploy(*assemblies: Path) -> Engine:
     with emulated_aws():
         engine = Engine()
         for assembly in assemblies:
             deploy_assembly(engine, assembly, EXAMPLE_PARAMETERS)
+        return engine
 
 
 def test_the_example_deploys(example_assembly):
@@ -240,4 +241,7 @@ def test_an_scp_denying_only_removals_lets_stack_sets_create(example_assembly, t
         }
         template["Resources"]["AccountSandboxAlice"]["Properties"]["ParentIds"] = [{"Fn::GetAtt": ["OuSuspended", "Id"]}]
 
-    deploy(edited(example_assembly, tmp_path, "OrganizationStack", deny_deletes_only))
+    engine = deploy(edited(example_assembly, tmp_path, "OrganizationStack", deny_deletes_only))
+    (organization,) = [state for (_, name), state in engine.stacks.items() if name == "OrganizationStack"]
+    alice = organization.resources["AccountSandboxAlice"].physical_id  # now in the Suspended OU
+    assert (alice, "us-east-1") in engine.instances["orgboot-role-ReadOnly"]

@@ -14,11 +14,6 @@ class Result:
     changed: bool = True  # False when a reconciling update found nothing to do
 
 
-class Replace(Exception):
-    """Raised by an update that CloudFormation performs as a replacement. The engine raises it for
-    create-only properties (from the resource schema); a handler only for what a schema cannot say."""
-
-
 class Context(Protocol):
     """What a handler may use: the account it deploys into and the engine (for nested deploys)."""
 

@@ -125,7 +125,8 @@ class ManagedPolicy(Handler):
 
     def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
         """In place, as the provider does (name, path and description are create-only): a new
-        default version of the document (IAM keeps at most five), and the attachments moved."""
+        default version of the document (IAM keeps at most five versions of a customer managed policy:
+        IAM User Guide, "Versioning IAM policies"), and the attachments moved."""
         iam = _iam(ctx)
         if old.get("PolicyDocument") != new.get("PolicyDocument"):
             for version in iam.list_policy_versions(PolicyArn=physical_id)["Versions"]:
@@ -140,7 +141,13 @@ class ManagedPolicy(Handler):
         return Result(physical_id, {"PolicyArn": physical_id})
 
     def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
-        _iam(ctx).delete_policy(PolicyArn=physical_id)
+        """Detached first: IAM refuses to delete an attached policy (DeleteConflict), which the
+        provider's delete handler therefore does; moto deletes it and keeps stale attachments."""
+        iam = _iam(ctx)
+        for key, kind in InlinePolicy.KINDS:
+            for target in props.get(key, []):
+                getattr(iam, f"detach_{kind}_policy")(**{f"{kind.title()}Name": target}, PolicyArn=physical_id)
+        iam.delete_policy(PolicyArn=physical_id)
 
 
 class Group(Handler):

@@ -47,7 +47,8 @@ def _authorize(ctx: Context, stack_set: str, template: dict[str, Any], operation
     for account_id, region in targets:
         caller = Caller(f"arn:{PARTITION}:iam::{account_id}:role/{EXECUTION_ROLE_EXAMPLE}", account_id, "role")
         for action in OPERATION_ACTIONS[operation]:
-            # Stack operations run in the instance's region; IAM is global, served from us-east-1.
+            # Stack operations run in the instance's region; IAM is global, served from us-east-1
+            # (docs/sources/policy-evaluation.md, fact 137).
             iam_roles = [f"arn:{PARTITION}:iam::{account_id}:role/{r}" for r in roles]
             resources = ["*"] if action.startswith("cloudformation:") else iam_roles
             region_called = region if action.startswith("cloudformation:") else HOME_REGION
@@ -111,7 +112,10 @@ class StackSet(Handler):
     def _reconcile(self, ctx: Context, props: dict[str, Any], previous: dict[str, Any] | None) -> bool:
         """Make the stack instances match the targets. Returns whether anything changed."""
         name, stack = props["StackSetName"], instance_stack_name(props["StackSetName"])
-        template = json.loads(props["TemplateBody"])
+        try:
+            template = json.loads(props["TemplateBody"])
+        except (KeyError, TypeError, json.JSONDecodeError) as error:
+            raise EmulationError(f"StackSet {name}: TemplateBody is not a JSON template ({error})") from None
         parameters = {p["ParameterKey"]: p["ParameterValue"] for p in props.get("Parameters", [])}
         current = self._instances(ctx, name)
         wanted = self._targets(ctx, props)
