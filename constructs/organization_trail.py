@@ -93,7 +93,7 @@ class OrganizationTrail(Construct):
         assert self.bucket.policy is not None  # the statements above give the bucket its policy
         # CreateTrail refuses a bucket whose policy does not let CloudTrail write yet
         # (InsufficientS3BucketPolicyException, CloudTrail API Reference).
-        self.trail.add_dependency(self.bucket.policy.node.default_child)  # type: ignore[arg-type]
+        self.trail.node.add_dependency(self.bucket.policy)
         self.trail.node.add_dependency(self.trusted_access)
         pin_logical_id(self.trail, logical_ids.trail)
         pin_logical_id(self.bucket, logical_ids.bucket)

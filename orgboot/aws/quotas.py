@@ -14,6 +14,9 @@ ROLE_NAME_PATTERN = r"^[\w+=,.@-]{1,64}$"
 IAM_NAME_PATTERN = r"^[\w+=,.@-]+$"
 IAM_ROLE_NAME_MAX, IAM_GROUP_NAME_MAX = 64, 128
 # IAM API Reference, CreateAccountAlias: 3-63 characters, no leading, trailing or doubled hyphen.
+# CloudTrail API Reference, CreateTrail Name: ASCII letters, digits, '.', '_', '-'; starts and ends
+# with a letter or digit; 3-128 characters; no adjacent '.', '_' or '-'; not an IP address.
+TRAIL_NAME_PATTERN = r"^(?=.{3,128}$)[A-Za-z0-9]+([._-][A-Za-z0-9]+)*$"
 ACCOUNT_ALIAS_PATTERN = r"^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$"
 POLICY_DESCRIPTION_MAX = 512
 TAG_KEY_MAX, TAG_VALUE_MAX, TAGS_PER_RESOURCE = 128, 256, 50

@@ -7,6 +7,7 @@ import json
 from rich.console import Console
 
 from orgboot.analysis.simulate import MANAGEMENT, SimulationError, simulate
+from orgboot.cli.status import USAGE
 from orgboot.policy.statements import Statement
 from orgboot.rules import load_spec
 
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
                             resource_account=args.resource_account, context=context)  # fmt: skip
     except SimulationError as error:
         err.print(f"orgboot simulate: {error}")
-        return 2
+        return USAGE
     if args.json:
         print(json.dumps({
             "decision": decision.decision,

@@ -146,7 +146,7 @@ def _holds(operator: str, key: str, policy_values: list[str], context: Context, 
     request_values = [present] if isinstance(present, str) else list(present) if present is not None else []
     request_values = [value for value in request_values if value != ""]  # an empty value is null (fact 85)
     if base == "Null":
-        missing = not any(v != "" for v in request_values)  # an empty value is null (fact 85)
+        missing = not request_values
         return any(missing == (p.lower() == "true") for p in policy_values)
     if base not in OPERATORS:
         return False  # an unknown operator never holds (the lint reports it)
@@ -164,7 +164,7 @@ def _holds(operator: str, key: str, policy_values: list[str], context: Context, 
     if prefix == "ForAnyValue":
         return any((not any_match(v)) if negated else any_match(v) for v in request_values)
     if not request_values:
-        return if_exists or negated
+        return negated  # a negated operator holds on a missing key (fact 73); ...IfExists returned above
     matched = any(any_match(v) for v in request_values)
     return not matched if negated else matched
 

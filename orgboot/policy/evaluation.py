@@ -204,8 +204,8 @@ def _applies(statement: Statement, request: Request, context: Mapping[str, Conte
     elif statement.not_resources is not None:
         if any(resource_matches(r, request.resource, variables) for r in statement.not_resources if isinstance(r, str)):
             return False
-    elif statement.policy.kind not in ("resource", "rcp"):
-        return False  # identity policies and SCPs need Resource or NotResource (fact 56)
+    elif statement.policy.kind != "resource":
+        return False  # identity policies, SCPs and RCPs need Resource or NotResource (facts 49, 56)
     if statement.not_principals is not None and not_principal_exempts(statement.not_principals, request.caller, has_boundary):
         return False
     if statement.policy.kind == "rcp" and statement.principals is not None and not statement.principals.everyone:
@@ -221,7 +221,8 @@ def _applies(statement: Statement, request: Request, context: Mapping[str, Conte
 
 def request_context(request: Request, resource_account: str | None) -> dict[str, ContextValue]:
     """The request's context keys (lower-cased: key names are case-insensitive, fact 74) with the
-    principal keys AWS adds to every signed request (facts 104-107)."""
+    principal keys AWS adds to every signed request (facts 104-106, 110-113, 123); the organization
+    keys (facts 107, 108, 124) come with the request's context, from whoever knows the organization."""
     caller = request.caller
     derived: dict[str, ContextValue] = {}
     if caller.is_service:

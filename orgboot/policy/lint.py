@@ -21,6 +21,7 @@ from typing import Any, Literal
 from orgboot.aws import iam_catalog
 from orgboot.policy.conditions import OPERATORS, is_known_operator, split_operator
 from orgboot.policy.matching import action_matches
+from orgboot.suggest import did_you_mean
 
 DocumentKind = Literal["scp", "rcp", "identity", "trust", "resource", "tag", "backup", "aiservices_opt_out"]
 Path = tuple[str | int, ...]
@@ -59,8 +60,7 @@ def lint(document: Mapping[str, Any], kind: DocumentKind) -> list[Finding]:
 
 
 def _closest(word: str, candidates: list[str]) -> str:
-    match = difflib.get_close_matches(word, candidates, n=1, cutoff=0.75)
-    return f" (did you mean '{match[0]}'?)" if match else ""
+    return did_you_mean(word, candidates, cutoff=0.75)  # stricter: IAM names are short and alike
 
 
 def _strings(value: Any) -> list[tuple[int | None, Any]]:

@@ -3,7 +3,8 @@
 Sources (docs/sources/policy-evaluation.md): actions are case-insensitive with * and ? anywhere
 (facts 53-54, 36); in a Resource ARN, * and ? stay within a colon-separated segment, except that
 a * ending a segment may expand past colons, and * spans '/' (facts 57-58); resources are
-case-sensitive (fact 56); an account root ARN or bare account ID as Principal means the whole
+matched case-sensitively (fact 56 says so of the IAM user name; ARNs are otherwise compared as
+given); an account root ARN or bare account ID as Principal means the whole
 account and delegates to its identity policies (fact 63); "*" is everyone (fact 70); principals
 are exact, no partial wildcards (fact 65).
 """

@@ -32,10 +32,6 @@ def segments(text: str, context: Mapping[str, str | Sequence[str]]) -> list[tupl
     return [(piece, literal) for piece, literal in pieces if piece]
 
 
-def substitute(text: str, context: Mapping[str, str | Sequence[str]]) -> str:
-    return "".join(piece for piece, _ in segments(text, context))
-
-
 def _value(inner: str, context: Mapping[str, str | Sequence[str]]) -> str:
     if inner in _ESCAPES:
         return _ESCAPES[inner]

@@ -6,7 +6,9 @@ from orgboot.spec import OrgSpec, Problem
 
 
 def account_emails_unique(spec: OrgSpec) -> Iterator[Problem]:
-    # AWS treats emails case-insensitively: two accounts can never share one.
+    # Two accounts can never share an email (CreateAccount fails: EMAIL_ALREADY_EXISTS, Organizations
+    # API Reference, CreateAccountStatus FailureReason). Compared without case: assumed, as email
+    # domains are case-insensitive and AWS documents no case-sensitive match.
     first: dict[str, str] = {}
     for key, account in spec.accounts.items():
         email = account.email.lower()

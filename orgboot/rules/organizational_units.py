@@ -1,4 +1,5 @@
-"""Organizational units: AWS refuses two OUs of the same name under one parent."""
+"""Organizational units: AWS refuses two OUs of the same name under one parent
+(CreateOrganizationalUnit: DuplicateOrganizationalUnitException, Organizations API Reference)."""
 
 from collections.abc import Iterator
 

@@ -65,10 +65,19 @@ class SupportRole(Model):
     assumable_by: tuple[GroupRef, ...] = Field(min_length=1)
 
 
+def _check_trail_name(name: str) -> str:
+    if not re.fullmatch(quotas.TRAIL_NAME_PATTERN, name) or re.fullmatch(r"\d+(\.\d+){3}", name):
+        raise ValueError(
+            f"'{name}' is not a trail name: 3-128 of letters, digits, '.', '_' and '-', starting and ending with a letter or"
+            " digit, no two of '.', '_', '-' side by side, and not an IP address (CloudTrail CreateTrail)"
+        )
+    return name
+
+
 class OrganizationTrail(Model):
     """An organization CloudTrail trail: all regions, log file validation, its own S3 bucket."""
 
-    name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$")] = "organization-trail"
+    name: Annotated[str, AfterValidator(_check_trail_name)] = "organization-trail"
 
 
 def _check_alias(alias: str) -> str:

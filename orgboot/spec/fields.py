@@ -9,6 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 
 from orgboot.aws import managed_policies, quotas
 from orgboot.aws.organizations import ROOT
+from orgboot.suggest import did_you_mean
 
 
 class Model(BaseModel):
@@ -117,7 +118,7 @@ def check_managed_policy(name: str) -> str:
         return name  # an ARN is taken as given: customer managed, or newer than our catalogue
     if not managed_policies.exists(name):
         raise ValueError(
-            f"'{name}' is not an AWS managed policy{managed_policies.closest(name)}; give its name"
+            f"'{name}' is not an AWS managed policy{did_you_mean(name, managed_policies.catalogue())}; give its name"
             " (AdministratorAccess, job-function/Billing) or a full ARN"
         )
     return name

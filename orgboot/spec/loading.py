@@ -16,8 +16,9 @@ from pydantic import BaseModel, ValidationError
 from orgboot.aws.organizations import ROOT
 from orgboot.spec.model import OrgSpec
 from orgboot.spec.problems import Loc, LocatedProblem, Problem, SpecError
-from orgboot.spec.references import closest, declared_names
+from orgboot.spec.references import declared_names
 from orgboot.spec.yaml_source import YamlSource, parse_yaml
+from orgboot.suggest import did_you_mean
 
 
 @dataclass
@@ -106,7 +107,7 @@ def _problem(loc: Loc, error: dict[str, Any]) -> Problem:
         known = _known_keys(loc[:-1])
         if known is None:
             return Problem(loc, f"unknown key '{key}'")
-        return Problem(loc, f"unknown key '{key}'{closest(key, known)}; expected one of: {', '.join(sorted(known))}")
+        return Problem(loc, f"unknown key '{key}'{did_you_mean(key, known)}; expected one of: {', '.join(sorted(known))}")
     if kind == "missing":
         return Problem(loc, "required key is missing")
     if kind == "literal_error":

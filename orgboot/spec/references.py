@@ -2,13 +2,13 @@
 a grant's role), checked field by field against what the same file declares, so each is found
 even next to a broken entry and reported once, at the reference."""
 
-import difflib
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, ValidationInfo
 
 from orgboot.aws.organizations import ACCESS_ROLE, ROOT
 from orgboot.spec.fields import implied_ou_paths
+from orgboot.suggest import did_you_mean
 
 
 def declared_names(data: dict[str, Any]) -> dict[str, frozenset[str]]:
@@ -45,15 +45,10 @@ def declared(info: ValidationInfo, kind: str) -> frozenset[str] | None:
     return names
 
 
-def closest(name: str, candidates: frozenset[str] | set[str]) -> str:
-    match = difflib.get_close_matches(name, sorted(candidates), n=1)
-    return f" (did you mean '{match[0]}'?)" if match else ""
-
-
 def check_ou_reference(ou: str, info: ValidationInfo) -> str:
     ous = declared(info, "ou_paths")
     if ous is not None and ou != ROOT and ou not in ous:
-        raise ValueError(f"OU '{ou}' is not declared{closest(ou, ous | {ROOT})}; add it to organizational_units or use {ROOT}")
+        raise ValueError(f"OU '{ou}' is not declared{did_you_mean(ou, ous | {ROOT})}; add it to organizational_units or use {ROOT}")
     return ou
 
 
@@ -67,7 +62,7 @@ def check_target(target: str, info: ValidationInfo) -> str:
     if target in ous and target in accounts:
         raise ValueError(f"'{target}' is both an OU path and an account key; rename one of them")
     if target not in ous | accounts:
-        hint = closest(target, ous | accounts | {ROOT})
+        hint = did_you_mean(target, ous | accounts | {ROOT})
         raise ValueError(f"target '{target}' is neither {ROOT}, a declared OU path nor an account key{hint}")
     return target
 
@@ -82,7 +77,7 @@ def check_type_enabled(policy_type: str, info: ValidationInfo) -> str:
 def check_group_reference(group: str, info: ValidationInfo) -> str:
     groups = declared(info, "group_names")
     if groups is not None and group not in groups:
-        raise ValueError(f"group '{group}' is not declared{closest(group, groups)}; declare it under management_baseline.groups")
+        raise ValueError(f"group '{group}' is not declared{did_you_mean(group, groups)}; declare it under management_baseline.groups")
     return group
 
 
@@ -95,7 +90,7 @@ def check_role_reference(role: str, info: ValidationInfo) -> str:
     if roles is not None and role != ACCESS_ROLE and role not in roles:
         known = ", ".join(sorted(roles)) or "none"
         raise ValueError(
-            f"role '{role}' is not in member_roles.catalogue{closest(role, roles | {ACCESS_ROLE})}"
+            f"role '{role}' is not in member_roles.catalogue{did_you_mean(role, roles | {ACCESS_ROLE})}"
             f" (declared: {known}), so no account has it"
         )
     return role

@@ -97,3 +97,16 @@ def test_example_baseline(example_spec):
     assert set(baseline.groups) == {"Admins", "Billing", "Auditors"}
     assert baseline.groups["Auditors"].managed_policies == ("SecurityAudit", "job-function/ViewOnlyAccess")
     assert all(group.require_mfa for group in baseline.groups.values())
+
+
+@pytest.mark.parametrize("name", ["trail-", "my--trail", "my-_trail", "ab", "192.168.5.4", "a" * 129])
+def test_trail_names_follow_cloudtrail(tmp_path, name):
+    (found,) = problems(tmp_path, baseline(f"organization_trail: {{name: '{name}'}}"))
+    assert found.startswith(f"org.yaml:7: management_baseline.organization_trail.name: '{name}' is not a trail name: 3-128 of")
+
+
+@pytest.mark.parametrize("name", ["organization-trail", "org.trail_2", "Abc"])
+def test_valid_trail_names(tmp_path, name):
+    trail = load_spec(write(tmp_path, baseline(f"organization_trail: {{name: '{name}'}}"))).management_baseline.organization_trail
+    assert trail is not None
+    assert trail.name == name
