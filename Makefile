@@ -14,6 +14,8 @@ export CDK_DISABLE_VERSION_CHECK := 1
 export CDK_DISABLE_CLI_TELEMETRY := true
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
+comma := ,
+
 .PHONY: setup synth demo validate lint test bench mutants clean
 
 setup: $(VENV)/.installed node_modules/.installed
@@ -58,7 +60,7 @@ bench: setup
 
 # Deliberate bugs the tests should catch (slow: minutes to an hour). TARGETS as FILE=TESTS pairs.
 mutants: setup
-	$(PYTHON) tools/mutants.py $(or $(TARGETS),orgboot/rules/__init__.py=tests/spec)
+	$(PYTHON) tools/mutants.py $(or $(TARGETS),orgboot/rules/__init__.py=tests/spec$(comma)tests/rules)
 
 clean:
 	rm -rf $(OUT) $(OUT).partial .pytest_cache .mypy_cache .import_linter_cache

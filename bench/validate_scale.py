@@ -1,6 +1,6 @@
 """Validation (schema, rules, policy lint and lockout checks) of generated organizations against
 the floor: an empty CDK app's synth, as whole processes, in one run (ratios from one machine
-state). Run: make bench. No thresholds here: the README records the figures."""
+state). Run: make bench. No thresholds here: the figures are for people to read and compare."""
 
 import os
 import statistics

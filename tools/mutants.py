@@ -1,8 +1,8 @@
 """Mutation testing: how many deliberate bugs in chosen modules does the test suite let through?
 
-    .venv/bin/python tools/mutants.py orgboot/rules.py=tests/spec constructs/member_account.py=tests/templates
-    .venv/bin/python tools/mutants.py --sample 10 --jobs 4 --json mutants.json orgboot/naming.py=tests/templates
-    .venv/bin/python tools/mutants.py --list orgboot/rules.py=tests/spec
+    .venv/bin/python tools/mutants.py orgboot/rules/accounts.py=tests/spec,tests/rules constructs/member_account.py=tests/templates
+    .venv/bin/python tools/mutants.py --sample 10 --jobs 4 --json mutants.json orgboot/spec/logical_ids.py=tests/templates
+    .venv/bin/python tools/mutants.py --list orgboot/rules/accounts.py=tests/spec
 
 Each target is FILE=TESTS (TESTS may be several pytest paths separated by commas). Every mutant is
 one small change to FILE's syntax tree (a flipped comparison, a dropped keyword argument, ...),
