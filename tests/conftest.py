@@ -72,3 +72,22 @@ def example_variant(tmp_path: Path, change) -> OrgSpec:
 # What `cdk deploy --parameters` gives in real deploys: the third party's external ID.
 EXAMPLE_PARAMETERS = {"MemberRolesStack:ExternalAuditExternalId": "test-external-id"}
 ALL_OPTIONS_PARAMETERS = {"MemberRolesStack:VendorExternalId": "vendor-external-id"}
+
+
+def edited(assembly: Path, tmp_path: Path, stack: str, edit) -> Path:
+    """A copy of `assembly` with `edit(template)` applied to one stack's template."""
+    import shutil
+
+    copy = tmp_path / "cdk.out"
+    shutil.copytree(assembly, copy)
+    file = copy / f"{stack}.template.json"
+    changed = json.loads(file.read_text())
+    edit(changed)
+    file.write_text(json.dumps(changed))
+    return copy
+
+
+def all_options_document(path: str) -> dict:
+    """A policy file of the all-options spec, as written."""
+    content: dict = json.loads((ALL_OPTIONS.parent / "policies" / path).read_text())
+    return content

@@ -22,6 +22,7 @@ from orgboot.aws.organizations import ACCESS_ROLE
 from orgboot.aws.regions import HOME_REGION
 from orgboot.policy.evaluation import Applicable, ContextValue, Decision, OrganizationPolicies, Request, evaluate
 from orgboot.policy.matching import Caller
+from orgboot.policy.statements import Policy
 from orgboot.spec import OrgSpec, Problem
 from orgboot.spec.fields import covers
 from orgboot.spec.problems import Loc
@@ -31,7 +32,6 @@ STACKSET_ACTIONS = stacksets.STACK_ACTIONS + stacksets.ROLE_HANDLER_ACTIONS
 # Global services whose endpoints live in us-east-1 (Organizations User Guide, "Deny access to AWS
 # based on the requested AWS Region", Considerations; docs/sources/policy-evaluation.md, fact 137).
 GLOBAL_ACTIONS = ("iam:ListRoles", "organizations:DescribeOrganization", "sts:GetCallerIdentity", "support:DescribeCases")
-ADMINISTRATOR_ACCESS = (managed_policy("AdministratorAccess"),)
 ADMINISTRATOR = Caller(f"arn:aws:iam::{MANAGEMENT_ACCOUNT}:user/orgboot-deployer", MANAGEMENT_ACCOUNT, "user")
 
 
@@ -41,6 +41,12 @@ class _Failure:
     what: str  # "cannot assume OrganizationAccountAccessRole"
     why: str  # the decision, in words, with the statement
     fix: str
+
+
+def _administrator_access() -> tuple[Policy, ...]:
+    """AdministratorAccess from the catalogue, read when first needed, not at import (the
+    catalogue is 400 KB to decompress, which --version and schema should not pay)."""
+    return (managed_policy("AdministratorAccess"),)
 
 
 def no_lockout(spec: OrgSpec) -> Iterator[Problem]:
@@ -95,7 +101,7 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
     # The management account reaches the account through its access role...
     assume = evaluate(
         Request(ADMINISTRATOR, "sts:AssumeRole", role_arn, account.id, human),
-        Applicable(identity=ADMINISTRATOR_ACCESS, trust=account.roles[access_role].trust),
+        Applicable(identity=_administrator_access(), trust=account.roles[access_role].trust),
         organization,
     )
     if not assume.allowed:
@@ -127,12 +133,12 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
     outward = {**NO_MFA, **region, **offline.context(account, None)}
     chained = evaluate(
         Request(delegate, "sts:AssumeRole", f"arn:aws:iam::{MANAGEMENT_ACCOUNT}:role/{access_role}", MANAGEMENT_ACCOUNT, outward),
-        Applicable(identity=ADMINISTRATOR_ACCESS),
+        Applicable(identity=_administrator_access()),
         organization,
     )
     other_role = evaluate(
         Request(delegate, "sts:AssumeRole", f"arn:aws:iam::{MANAGEMENT_ACCOUNT}:role/any-other-role", MANAGEMENT_ACCOUNT, outward),
-        Applicable(identity=ADMINISTRATOR_ACCESS),
+        Applicable(identity=_administrator_access()),
         organization,
     )
     # Only a deny aimed at the access role: a quarantine or a region deny stops every role alike.
@@ -159,7 +165,7 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
                 resource, stack_region = f"arn:aws:iam::{account.id}:role/{role}", HOME_REGION
             decision = evaluate(
                 Request(executor, action, resource, account.id, {**session, "aws:RequestedRegion": stack_region}),
-                Applicable(identity=ADMINISTRATOR_ACCESS),
+                Applicable(identity=_administrator_access()),
                 organization,
             )
             if not decision.allowed:
@@ -199,7 +205,7 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
     workload = Caller(f"arn:aws:iam::{account.id}:role/any-workload", account.id, "role")
     cut_off, denial = [], None
     for action in GLOBAL_ACTIONS:
-        decision = evaluate(Request(workload, action, "*", account.id, session), Applicable(identity=ADMINISTRATOR_ACCESS), organization)
+        decision = evaluate(Request(workload, action, "*", account.id, session), Applicable(identity=_administrator_access()), organization)
         if decision.decision == "explicit_deny" and any(_on_region(st.condition) for st in decision.statements):
             cut_off.append(action)
             denial = denial or decision

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLE, REPO
+from tests.conftest import EXAMPLE, REPO, edited
 
 
 def orgboot(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
@@ -68,21 +68,9 @@ def test_schema_is_json_schema_for_org_yaml():
     assert schema["$defs"]["Policy"]["properties"]["document"]["type"] == "string"
 
 
-def changed_copy(assembly: Path, tmp_path: Path, stack: str, change) -> Path:
-    import shutil
-
-    copy = tmp_path / "changed.out"
-    shutil.copytree(assembly, copy)
-    file = copy / f"{stack}.template.json"
-    template = json.loads(file.read_text())
-    change(template["Resources"])
-    file.write_text(json.dumps(template))
-    return copy
-
-
 def test_emulate_deploys_assemblies_in_turn_and_shows_what_the_update_did(example_assembly, tmp_path):
-    changed = changed_copy(
-        example_assembly, tmp_path, "ManagementBaselineStack", lambda r: r["BillingAlarm"]["Properties"].update(Threshold=500)
+    changed = edited(
+        example_assembly, tmp_path, "ManagementBaselineStack", lambda t: t["Resources"]["BillingAlarm"]["Properties"].update(Threshold=500)
     )
     result = orgboot("emulate", str(example_assembly), str(changed))
     assert result.returncode == 0, result.stderr
@@ -92,8 +80,11 @@ def test_emulate_deploys_assemblies_in_turn_and_shows_what_the_update_did(exampl
 
 
 def test_emulate_shows_the_update_that_fails_and_why(example_assembly, tmp_path):
-    changed = changed_copy(
-        example_assembly, tmp_path, "OrganizationStack", lambda r: r["AccountAudit"]["Properties"].update(Email="a@example.com")
+    changed = edited(
+        example_assembly,
+        tmp_path,
+        "OrganizationStack",
+        lambda t: t["Resources"]["AccountAudit"]["Properties"].update(Email="a@example.com"),
     )
     result = orgboot("emulate", str(example_assembly), str(changed))
     assert result.returncode == 1

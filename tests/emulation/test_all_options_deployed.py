@@ -13,10 +13,10 @@ from orgboot.emulator import Engine, deploy_assembly, emulated_aws, management
 from orgboot.emulator.aws import assume
 from orgboot.state.baseline import Baseline, read_baseline
 from orgboot.state.organization import Organization, read_organization
-from tests.conftest import ALL_OPTIONS, ALL_OPTIONS_PARAMETERS
+from tests.conftest import ALL_OPTIONS_PARAMETERS
+from tests.conftest import all_options_document as document
 from tests.emulation.expected import actual_attachments, actual_placement, attachments, placement
 
-POLICIES = ALL_OPTIONS.parent / "policies"
 MEMBER_ROLES = {"Operator", "Vendor"}
 
 
@@ -48,11 +48,6 @@ def account_ids(organization) -> dict[str, str]:
 def member_iam(deployed, account_ids) -> dict[str, Any]:
     """Account name -> an IAM client in that member account."""
     return {name: assume(account_id).client("iam") for name, account_id in account_ids.items() if name != "master"}
-
-
-def document(path: str) -> dict[str, Any]:
-    content: dict[str, Any] = json.loads((POLICIES / path).read_text())
-    return content
 
 
 # The organization

@@ -3,7 +3,6 @@ example's templates against the AWS documentation and the resource providers: fo
 example's template with the defect put back, and the emulator refusing it as AWS would."""
 
 import json
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,20 +10,9 @@ from typing import Any
 import pytest
 
 from orgboot.emulator import EmulationError, Engine, deploy_assembly, emulated_aws
-from tests.conftest import EXAMPLE_PARAMETERS
+from tests.conftest import EXAMPLE_PARAMETERS, edited
 
 Template = dict[str, Any]
-
-
-def edited(example: Path, tmp_path: Path, stack: str, edit: Callable[[Template], None]) -> Path:
-    """A copy of the example assembly with `edit` applied to one stack's template."""
-    copy = tmp_path / "cdk.out"
-    shutil.copytree(example, copy)
-    file = copy / f"{stack}.template.json"
-    template = json.loads(file.read_text())
-    edit(template)
-    file.write_text(json.dumps(template))
-    return copy
 
 
 def resources(template: Template, resource_type: str) -> dict[str, dict[str, Any]]:

@@ -7,16 +7,14 @@ from orgboot.emulator.aws import assume
 from orgboot.rules import load_spec
 from orgboot.state.member_roles import read_member_roles
 from orgboot.state.organization import read_organization
-from tests.conftest import synth
-
-PARAMETERS = {"MemberRolesStack:ExternalAuditExternalId": "test-external-id"}
+from tests.conftest import EXAMPLE_PARAMETERS, synth
 
 
 def test_an_ou_with_more_accounts_than_a_page(tmp_path):
     spec = load_spec(generate(25, tmp_path / "org"))
     assembly = synth(spec, tmp_path / "cdk.out")
     with emulated_aws():
-        deploy_assembly(Engine(), assembly, PARAMETERS)
+        deploy_assembly(Engine(), assembly, EXAMPLE_PARAMETERS)
         organization = read_organization(management().client("organizations"))
         roles = read_member_roles(organization, assume)
     team = organization.ous()["Workloads/Prod/Team0000"]

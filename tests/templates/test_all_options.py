@@ -15,14 +15,7 @@ from pydantic.fields import FieldInfo
 from orgboot.spec import OrgSpec
 from orgboot.spec.loading import unwrap
 from tests.conftest import ALL_OPTIONS, template
-
-POLICIES = ALL_OPTIONS.parent / "policies"
-
-
-def document(path: str) -> dict[str, Any]:
-    """A policy file of the all-options spec, as written."""
-    content: dict[str, Any] = json.loads((POLICIES / path).read_text())
-    return content
+from tests.conftest import all_options_document as document
 
 
 def render(value: Any, outputs: dict[str, str]) -> Any:

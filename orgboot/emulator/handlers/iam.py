@@ -51,11 +51,7 @@ class Role(Handler):
         if "PermissionsBoundary" in props:
             request["PermissionsBoundary"] = props["PermissionsBoundary"]
         role = iam.create_role(**request)["Role"]
-        for arn in props.get("ManagedPolicyArns", []):
-            managed_policies.ensure_loaded(ctx.aws.account_id, arn)
-            iam.attach_role_policy(RoleName=name, PolicyArn=arn)
-        for policy in props.get("Policies", []):
-            iam.put_role_policy(RoleName=name, PolicyName=policy["PolicyName"], PolicyDocument=_document(policy["PolicyDocument"]))
+        _update_policies(ctx, "role", name, {}, props)
         return Result(name, {"Arn": role["Arn"], "RoleId": role["RoleId"]})
 
     def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
@@ -155,11 +151,7 @@ class Group(Handler):
         iam = _iam(ctx)
         name = props.get("GroupName") or ctx.generated_name(128)
         group = iam.create_group(GroupName=name, Path=props.get("Path", "/"))["Group"]
-        for arn in props.get("ManagedPolicyArns", []):
-            managed_policies.ensure_loaded(ctx.aws.account_id, arn)
-            iam.attach_group_policy(GroupName=name, PolicyArn=arn)
-        for policy in props.get("Policies", []):
-            iam.put_group_policy(GroupName=name, PolicyName=policy["PolicyName"], PolicyDocument=_document(policy["PolicyDocument"]))
+        _update_policies(ctx, "group", name, {}, props)
         return Result(name, {"Arn": group["Arn"]})
 
     def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
@@ -174,10 +166,7 @@ class Group(Handler):
 
     def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
         iam = _iam(ctx)
-        for arn in props.get("ManagedPolicyArns", []):
-            iam.detach_group_policy(GroupName=physical_id, PolicyArn=arn)
-        for policy in props.get("Policies", []):
-            iam.delete_group_policy(GroupName=physical_id, PolicyName=policy["PolicyName"])
+        _update_policies(ctx, "group", physical_id, props, {})
         # IAM refuses to delete a group that still has policies (DeleteGroup: DeleteConflict);
         # moto deletes it anyway.
         left = (
