@@ -1,19 +1,28 @@
 """The Organization itself and the policy types enabled on its root."""
 
 from collections.abc import Mapping
+from pathlib import Path
 
-from aws_cdk import RemovalPolicy
+from aws_cdk import CustomResource, Duration, RemovalPolicy
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_organizations as organizations
 from aws_cdk import custom_resources as cr
+
+from orgboot.aws.sdk_permissions import required_actions
 
 from constructs import Construct, IDependable
 from constructs.sdk_call import sdk_call_resource
 
+_WAIT_FOR_POLICY_TYPES = Path(__file__).with_name("functions") / "wait_for_policy_types.py"
+_WAIT_TIMEOUT = Duration.minutes(5)
+
 
 class OrganizationRoot(Construct):
     """AWS::Organizations::Organization (feature set ALL), retained if ever removed from the
-    template, plus one custom resource per enabled policy type: CloudFormation has no property to
-    enable a policy type on the root."""
+    template, plus one custom resource per enabled policy type (CloudFormation has no property to
+    enable a policy type on the root) and one that waits until they are all ENABLED: enabling is
+    asynchronous, and a policy cannot be attached while its type is PENDING_ENABLE."""
 
     def __init__(self, scope: Construct, id: str, *, logical_id: str, enabler_logical_ids: Mapping[str, str]) -> None:
         """`enabler_logical_ids`: policy type to enable -> the logical ID of its enabler, in order."""
@@ -29,6 +38,10 @@ class OrganizationRoot(Construct):
             enabler = self._enable(policy_type, enabler_logical_id)
             enabler.node.add_dependency(self.last_write)
             self.last_write = enabler
+        if enabler_logical_ids:
+            waiter = self._wait_until_enabled(sorted(enabler_logical_ids))
+            waiter.node.add_dependency(self.last_write)
+            self.last_write = waiter
 
     def _enable(self, policy_type: str, logical_id: str) -> cr.AwsCustomResource:
         parameters = {"RootId": self.root_id, "PolicyType": policy_type}
@@ -53,3 +66,28 @@ class OrganizationRoot(Construct):
                 ignore_error_codes_matching="PolicyTypeNotEnabledException|RootNotFoundException",
             ),
         )
+
+    def _wait_until_enabled(self, policy_types: list[str]) -> CustomResource:
+        function = lambda_.Function(
+            self,
+            "WaitForPolicyTypes",
+            description="orgboot: completes once the organization's policy types are ENABLED",
+            runtime=lambda_.Runtime.PYTHON_3_13,
+            handler="index.handler",
+            code=lambda_.Code.from_inline(_WAIT_FOR_POLICY_TYPES.read_text()),
+            timeout=_WAIT_TIMEOUT,
+        )
+        actions = required_actions("Organizations", "listRoots")
+        function.add_to_role_policy(iam.PolicyStatement(actions=list(actions), resources=["*"]))
+        waiter = CustomResource(
+            self,
+            "PolicyTypesEnabled",
+            resource_type="Custom::PolicyTypesEnabled",
+            service_token=function.function_arn,
+            properties={"RootId": self.root_id, "PolicyTypes": policy_types},
+            # The function answers before its own timeout; should it not, fail soon after.
+            service_timeout=_WAIT_TIMEOUT.plus(Duration.minutes(1)),
+        )
+        # CDK declares the function's log group: it must exist before the function first runs.
+        waiter.node.add_dependency(function.node.find_child("LogGroup"))
+        return waiter

@@ -39,6 +39,11 @@ class OrganizationTrail(Construct):
             removal_policy=RemovalPolicy.RETAIN,
         )
         # An organization trail created through the API needs CloudTrail's trusted access first.
+        # Its service-linked role needs nothing of ours: CreateTrail makes it with the caller's
+        # permissions ("sufficient permissions in IAM and Organizations to create the
+        # service-linked role and enable trusted access", CloudTrail User Guide, "Prepare for
+        # creating a trail for your organization"), and the caller is CloudFormation with the CDK
+        # deploy role, an administrator.
         self.trusted_access = sdk_call_resource(
             self,
             "TrustedAccess",

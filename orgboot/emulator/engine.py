@@ -16,8 +16,10 @@ from orgboot.aws.regions import PARTITION
 from orgboot.emulator import schemas
 from orgboot.emulator.aws import AwsAccount
 from orgboot.emulator.errors import EmulationError
-from orgboot.emulator.handlers import HANDLERS
-from orgboot.emulator.ordering import log_group_races, unordered_writes
+from orgboot.emulator.handlers import handler_for
+from orgboot.emulator.handlers.lambda_function import DeployedFunction
+from orgboot.emulator.ordering import log_group_races, unordered_writes, waits_for
+from orgboot.emulator.policy_types import PolicyTypeActivations
 from orgboot.emulator.template import Resolver, dependencies, deployment_order
 
 
@@ -56,7 +58,9 @@ class Engine:
         self.events: list[Event] = []
         self.stack_sets_trusted_access = False  # set by the emulated ActivateOrganizationsAccess
         self.instances: dict[str, set[tuple[str, str]]] = {}  # StackSet name -> (account, region)
-        self.function_roles: dict[str, str] = {}  # Lambda function ARN -> its execution role's ARN
+        self.functions: dict[str, DeployedFunction] = {}  # by ARN
+        self.policy_type_activations = PolicyTypeActivations()
+        self._depth = 0  # stacks being deployed: StackSet instances deploy within their StackSet's stack
         self._on_event = on_event or (lambda event: None)
 
     def deploy(
@@ -66,6 +70,15 @@ class Engine:
         aws: AwsAccount,
         parameters: Mapping[str, Any] | None = None,
     ) -> StackState:
+        self._depth += 1
+        try:
+            return self._deploy(stack_name, template, aws, parameters or {})
+        finally:
+            self._depth -= 1
+            if not self._depth:  # time passes between stack deploys: asynchronous changes are done
+                self.policy_type_activations.settle()
+
+    def _deploy(self, stack_name: str, template: Mapping[str, Any], aws: AwsAccount, parameters: Mapping[str, Any]) -> StackState:
         state = self.stacks.setdefault((aws.account_id, stack_name), StackState())
         old = dict(state.resources)
         resources = template.get("Resources", {})
@@ -79,7 +92,7 @@ class Engine:
                 "AWS::StackId": f"arn:{PARTITION}:cloudformation:{aws.region}:{aws.account_id}:stack/{stack_name}/emulated",
                 "AWS::NotificationARNs": [],
             },
-            parameters=self._parameters(stack_name, template, parameters or {}),
+            parameters=self._parameters(stack_name, template, parameters),
             ref=lambda lid: self._deployed(state, stack_name, lid).attributes["Ref"],
             get_att=lambda lid, attr: self._attribute(state, stack_name, lid, attr),
             import_value=self._import,
@@ -104,7 +117,7 @@ class Engine:
             if "Condition" in definition and not resolver.condition(definition["Condition"]):
                 continue
             with _failing(stack_name, logical_id, definition.get("Type")):
-                replaced += self._apply(stack_name, state, logical_id, definition, resolver, aws)
+                replaced += self._apply(stack_name, state, logical_id, definition, resolver, aws, graph)
 
         # Cleanup, as CloudFormation does after a successful update: removed resources in
         # reverse order, then the old halves of replacements.
@@ -126,10 +139,17 @@ class Engine:
         return state
 
     def _apply(
-        self, stack: str, state: StackState, logical_id: str, definition: Mapping[str, Any], resolver: Resolver, aws: AwsAccount
+        self,
+        stack: str,
+        state: StackState,
+        logical_id: str,
+        definition: Mapping[str, Any],
+        resolver: Resolver,
+        aws: AwsAccount,
+        graph: Mapping[str, set[str]],
     ) -> list[tuple[str, DeployedResource]]:
         resource_type = definition.get("Type", "")
-        handler = HANDLERS.get(resource_type)
+        handler = handler_for(resource_type)
         if handler is None:
             raise EmulationError(
                 f"resource type {resource_type} is not supported by the emulator; add a handler in orgboot/emulator/handlers"
@@ -138,7 +158,7 @@ class Engine:
         if problems := schemas.violations(resource_type, properties):
             raise EmulationError(f"Properties validation failed: {'; '.join(problems)}")
         previous = state.resources.get(logical_id)
-        context = _Context(self, aws, stack, logical_id, previous.generation if previous else 0)
+        context = _Context(self, aws, stack, logical_id, resource_type, previous.generation if previous else 0, graph)
         replaced = []
         if previous is None:
             result, action = handler.create(context, properties), "CREATE"
@@ -178,8 +198,9 @@ class Engine:
         if policy == "Retain":
             self._record(Event(stack, logical_id, resource.type, "RETAIN", aws.account_id))
             return
-        handler = HANDLERS[resource.type]
-        context = _Context(self, aws, stack, logical_id, resource.generation)
+        handler = handler_for(resource.type)
+        assert handler is not None  # it was created by one
+        context = _Context(self, aws, stack, logical_id, resource.type, resource.generation)
         handler.delete(context, resource.physical_id, resource.properties)
         self._record(Event(stack, logical_id, resource.type, "DELETE", aws.account_id))
 
@@ -288,7 +309,12 @@ class _Context:
     aws: AwsAccount
     stack_name: str
     logical_id: str
+    resource_type: str
     generation: int = 0  # how many times this resource was created before (replacements)
+    graph: Mapping[str, set[str]] = field(default_factory=dict)  # the stack's dependencies
+
+    def waits_for(self, logical_id: str) -> bool:
+        return waits_for(self.logical_id, logical_id, self.graph)
 
     def generated_name(self, limit: int = 64) -> str:
         """A name for a resource the template leaves unnamed, as CloudFormation makes one

@@ -67,12 +67,12 @@ def unordered_writes(resources: Mapping[str, Mapping[str, Any]], order: list[str
     are ordered."""
     writes = [logical_id for logical_id in order if writes_organization(resources[logical_id])]
     for earlier, later in zip(writes, writes[1:], strict=False):
-        if not _waits_for(later, earlier, graph):
+        if not waits_for(later, earlier, graph):
             return earlier, later
     return None
 
 
-def _waits_for(resource: str, other: str, graph: Mapping[str, set[str]]) -> bool:
+def waits_for(resource: str, other: str, graph: Mapping[str, set[str]]) -> bool:
     seen: set[str] = set()
     stack = [resource]
     while stack:
@@ -98,6 +98,6 @@ def log_group_races(resources: Mapping[str, Mapping[str, Any]], graph: Mapping[s
     for logical_id, resource in resources.items():
         token = resource.get("Properties", {}).get("ServiceToken")
         function = token.get("Fn::GetAtt", [None])[0] if isinstance(token, dict) else None
-        if function in log_groups and not _waits_for(logical_id, log_groups[function], graph):
+        if function in log_groups and not waits_for(logical_id, log_groups[function], graph):
             return logical_id, log_groups[function]
     return None

@@ -76,18 +76,22 @@ def test_every_account_is_retained_on_delete_and_replace(stack_template, resourc
 
 def test_every_change_to_the_organization_waits_for_the_one_before(resources, example_spec):
     """Organizations refuses concurrent changes and creates one account at a time: the
-    organization, the policy type enablers, the OUs (parents first), the accounts and the policies
-    (by key) form one chain, each waiting directly for the one before."""
+    organization, the policy type enablers, the resource that waits until the types are ENABLED,
+    the OUs (parents first), the accounts and the policies (by key) form one chain, each waiting
+    directly for the one before."""
     enablers = [logical_ids.policy_type_enabler(t) for t in example_spec.organization.policy_types]
+    (waiter,) = [lid for lid, r in resources.items() if r["Type"] == "Custom::PolicyTypesEnabled"]
+    assert resources[waiter]["Properties"]["PolicyTypes"] == sorted(example_spec.organization.policy_types)
     chain = [
         logical_ids.ORGANIZATION,
         *enablers,
+        waiter,
         *(logical_ids.ou(path) for path in example_spec.ou_paths),
         *(logical_ids.account(key) for key in sorted(example_spec.accounts)),
         *(logical_ids.policy(key) for key in sorted(example_spec.policies)),
     ]
     writes = {lid for lid, r in resources.items() if r["Type"].startswith("AWS::Organizations::")} | set(enablers)
-    assert set(chain) == writes
+    assert set(chain) == writes | {waiter}
     for earlier, later in zip(chain, chain[1:], strict=False):
         assert earlier in resources[later].get("DependsOn", []), f"{later} does not wait for {earlier}"
 

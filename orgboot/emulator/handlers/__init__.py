@@ -1,6 +1,6 @@
 """Resource handlers by CloudFormation type. A type missing here is refused by the engine."""
 
-from orgboot.emulator.handlers import custom_aws, iam, lambda_function, logging, monitoring, organizations, stack_sets
+from orgboot.emulator.handlers import custom_aws, iam, lambda_backed, lambda_function, logging, monitoring, organizations, stack_sets
 from orgboot.emulator.handlers.base import Handler, Inert, Result
 
 HANDLERS: dict[str, Handler] = {
@@ -9,9 +9,20 @@ HANDLERS: dict[str, Handler] = {
     **iam.HANDLERS,
     **lambda_function.HANDLERS,
     **custom_aws.HANDLERS,
+    **lambda_backed.HANDLERS,
     **monitoring.HANDLERS,
     **logging.HANDLERS,
     **stack_sets.HANDLERS,
 }
 
-__all__ = ["HANDLERS", "Handler", "Result"]
+
+def handler_for(resource_type: str) -> Handler | None:
+    """The handler of a type, or None. Custom::<Name> is any name a template gives a custom
+    resource (CloudFormation User Guide, AWS::CloudFormation::CustomResource); CDK's Custom::AWS
+    has its own handler."""
+    if resource_type in HANDLERS:
+        return HANDLERS[resource_type]
+    return lambda_backed.LAMBDA_BACKED if resource_type.startswith("Custom::") else None
+
+
+__all__ = ["HANDLERS", "Handler", "Result", "handler_for"]

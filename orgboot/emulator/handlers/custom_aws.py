@@ -11,13 +11,9 @@ from botocore import xform_name
 from botocore.exceptions import ClientError
 
 from orgboot.aws.organizations import STACKSETS_SERVICE_PRINCIPAL
-from orgboot.aws.sdk_permissions import UnknownPermissions, required_actions
 from orgboot.emulator.errors import EmulationError
+from orgboot.emulator.handlers.authorization import authorize, function_role
 from orgboot.emulator.handlers.base import Context, Handler, Result
-from orgboot.policy.evaluation import Applicable, Request, evaluate
-from orgboot.policy.matching import Caller
-from orgboot.policy.statements import PolicyRef, parse
-from orgboot.state.iam_policies import identity_documents
 
 
 def _service(name: str) -> str:
@@ -84,36 +80,11 @@ def _activate_organizations_access(ctx: Context, parameters: dict[str, Any]) -> 
 EMULATED_CALLS = {("cloudformation", "activate_organizations_access"): _activate_organizations_access}
 
 
-def authorize(ctx: Context, service_token: str, sdk_call: dict[str, Any]) -> None:
-    """Refuse the call unless the provider function's role may make it: every IAM action the call
-    needs (orgboot/aws/sdk_permissions.py) against the role's policies, with the policy evaluator.
-    The function runs in the management account, which SCPs and RCPs do not restrict (policy
-    evaluation facts 28, 43), and orgboot's calls act on "*"."""
-    role_arn = ctx.engine.function_roles.get(service_token)
-    if role_arn is None:
-        raise EmulationError(f"ServiceToken {service_token} is not a Lambda function deployed before this resource")
-    role_name = role_arn.rsplit("/", 1)[-1]
-    documents = identity_documents(ctx.aws.client("iam"), "role", role_name)
-    policies = tuple(parse(document, PolicyRef(name, "identity", f"role {role_name}")) for name, document in documents)
-    caller = Caller(role_arn, ctx.aws.account_id, "role")
-    try:
-        needed = required_actions(sdk_call["service"], sdk_call["action"])
-    except UnknownPermissions as error:
-        raise EmulationError(str(error)) from None
-    for action in needed:
-        decision = evaluate(Request(caller, action), Applicable(identity=policies))
-        if not decision.allowed:
-            raise EmulationError(
-                f"AccessDenied: {role_arn} is not authorized to perform: {action} on resource: *"
-                f" ({sdk_call['service']}.{sdk_call['action']} needs it): {decision.why}"
-            )
-
-
 def call(ctx: Context, spec: str | dict[str, Any], service_token: str) -> dict[str, Any]:
     """Run one AwsSdkCall as the provider function would; returns the flattened response ({} when
     the error was ignored)."""
     sdk_call = json.loads(spec) if isinstance(spec, str) else spec
-    authorize(ctx, service_token, sdk_call)
+    authorize(ctx, function_role(ctx, service_token), sdk_call["service"], sdk_call["action"])
     service, action = _service(sdk_call["service"]), xform_name(sdk_call["action"].removesuffix("Command"))
     if (service, action) in EMULATED_CALLS:
         return EMULATED_CALLS[(service, action)](ctx, sdk_call.get("parameters", {}))
@@ -137,6 +108,8 @@ def call(ctx: Context, spec: str | dict[str, Any], service_token: str) -> dict[s
             f"{sdk_call['service']}.{sdk_call['action']} failed: {code}: {error.response['Error'].get('Message')}"
         ) from None
     response.pop("ResponseMetadata", None)
+    if (service, action) == ("organizations", "enable_policy_type"):
+        ctx.engine.policy_type_activations.started(sdk_call["parameters"]["PolicyType"])
     flat = flatten(response)
     if paths := sdk_call.get("outputPaths"):
         flat = {k: v for k, v in flat.items() if any(k.startswith(p) for p in paths)}

@@ -152,7 +152,7 @@ class Policy(Handler):
         except NotImplementedError as error:
             raise EmulationError(f"moto cannot create {props['Type']} policies ({error}); AWS can") from None
         for target in props.get("TargetIds", []):
-            client.attach_policy(PolicyId=policy["Id"], TargetId=target)
+            _attach(ctx, policy["Id"], props["Type"], target)
         return Result(policy["Id"], {"Id": policy["Id"], "Arn": policy["Arn"], "AwsManaged": False})
 
     def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
@@ -162,7 +162,7 @@ class Policy(Handler):
         )
         old_targets, new_targets = set(old.get("TargetIds", [])), set(new.get("TargetIds", []))
         for target in sorted(new_targets - old_targets):
-            client.attach_policy(PolicyId=physical_id, TargetId=target)
+            _attach(ctx, physical_id, new["Type"], target)
         for target in sorted(old_targets - new_targets):
             client.detach_policy(PolicyId=physical_id, TargetId=target)
         _retag(client, physical_id, old, new)
@@ -174,6 +174,19 @@ class Policy(Handler):
         for target in props.get("TargetIds", []):
             client.detach_policy(PolicyId=physical_id, TargetId=target)
         client.delete_policy(PolicyId=physical_id)
+
+
+def _attach(ctx: Context, policy_id: str, policy_type: str, target: str) -> None:
+    """AttachPolicy, which AWS refuses unless the type is ENABLED on the root
+    (PolicyTypeNotEnabledException, AttachPolicy; PolicyTypeSummary): moto attaches regardless, and
+    enables at once where AWS takes a while (policy_types.py)."""
+    client = _client(ctx)
+    (root,) = client.list_roots()["Roots"]
+    if not any(summary == {"Type": policy_type, "Status": "ENABLED"} for summary in root.get("PolicyTypes", [])):
+        raise EmulationError(f"PolicyTypeNotEnabledException: {policy_type} is not enabled on root {root['Id']}")
+    if problem := ctx.engine.policy_type_activations.attach_problem(policy_type, ctx.waits_for):
+        raise EmulationError(problem)
+    client.attach_policy(PolicyId=policy_id, TargetId=target)
 
 
 def _content(content: Any) -> str:

@@ -1,0 +1,178 @@
+"""Custom resources backed by a Lambda function whose code is inline in the template (ZipFile):
+the emulator runs that very code in-process, as Lambda would, and takes its answer as
+CloudFormation does ("Custom resources", CloudFormation User Guide: the request object, and the
+response the function sends to the ResponseURL; `cfnresponse` is what Lambda provides to inline
+code for that, "cfn-response module").
+
+What the function's calls may do is decided as in AWS: each call is authorized against its
+execution role's policies before it reaches moto. Time is fast-forwarded: `time.sleep` advances a
+clock at once, and the function times out when the clock passes its Timeout."""
+
+import sys
+import time
+import types
+from dataclasses import dataclass
+from typing import Any
+from unittest import mock
+
+import boto3
+from botocore.exceptions import ClientError
+
+from orgboot.aws.regions import PARTITION
+from orgboot.emulator.errors import EmulationError
+from orgboot.emulator.handlers.authorization import AccessDenied, authorize
+from orgboot.emulator.handlers.base import Context, Handler, Result
+from orgboot.emulator.handlers.lambda_function import DeployedFunction
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: str
+    data: dict[str, Any]
+    physical_id: str | None
+    reason: str | None
+
+
+class _TimedOut(BaseException):  # not an Exception: the function's own `except Exception` must not catch it
+    pass
+
+
+class _Clock:
+    def __init__(self, timeout_seconds: int) -> None:
+        self.timeout_seconds, self.elapsed = timeout_seconds, 0.0
+
+    def sleep(self, seconds: float) -> None:
+        self.elapsed += seconds
+        if self.elapsed >= self.timeout_seconds:
+            raise _TimedOut
+
+    def get_remaining_time_in_millis(self) -> int:
+        return int((self.timeout_seconds - self.elapsed) * 1000)
+
+
+def invoke(
+    ctx: Context, request_type: str, props: dict[str, Any], physical_id: str | None = None, old: dict[str, Any] | None = None
+) -> Answer:
+    function = _function(ctx, props["ServiceToken"])
+    event: dict[str, Any] = {
+        "RequestType": request_type,
+        "ServiceToken": props["ServiceToken"],
+        "ResponseURL": "https://emulated-response-url",
+        "StackId": f"arn:{PARTITION}:cloudformation:{ctx.aws.region}:{ctx.aws.account_id}:stack/{ctx.stack_name}/emulated",
+        "RequestId": f"{ctx.stack_name}-{ctx.logical_id}-{request_type}",
+        "ResourceType": ctx.resource_type,
+        "LogicalResourceId": ctx.logical_id,
+        "ResourceProperties": props,
+    }
+    if physical_id is not None:
+        event["PhysicalResourceId"] = physical_id
+    if old is not None:
+        event["OldResourceProperties"] = old
+    answers: list[Answer] = []
+
+    def send(
+        event: Any,
+        context: Any,
+        responseStatus: str,
+        responseData: Any,
+        physicalResourceId: Any = None,
+        noEcho: Any = False,
+        reason: Any = None,
+    ) -> None:  # cfnresponse.send's signature
+        answers.append(Answer(responseStatus, dict(responseData or {}), physicalResourceId, reason))
+
+    cfnresponse = types.ModuleType("cfnresponse")
+    cfnresponse.SUCCESS, cfnresponse.FAILED, cfnresponse.send = "SUCCESS", "FAILED", send  # type: ignore[attr-defined]
+    clock = _Clock(function.timeout_seconds)
+    context = types.SimpleNamespace(
+        get_remaining_time_in_millis=clock.get_remaining_time_in_millis,
+        function_name=function.arn.rsplit(":", 1)[-1],
+        invoked_function_arn=function.arn,
+        log_stream_name="emulated",
+        aws_request_id=event["RequestId"],
+    )
+    module, handler_name = _entry_point(function)
+    with (
+        mock.patch.dict(sys.modules, {"cfnresponse": cfnresponse}),
+        mock.patch.object(boto3, "DEFAULT_SESSION", _session(ctx, function)),
+        mock.patch.object(time, "sleep", clock.sleep),
+    ):
+        try:
+            namespace: dict[str, Any] = {"__name__": module}
+            exec(compile(function.inline_code or "", f"{function.arn}/{module}.py", "exec"), namespace)
+            namespace[handler_name](event, context)
+        except _TimedOut:
+            raise EmulationError(
+                f"{function.arn} timed out after {function.timeout_seconds} s without answering; CloudFormation fails the"
+                " resource when its ServiceTimeout passes"
+            ) from None
+        except EmulationError:
+            raise
+        except Exception as error:
+            raise EmulationError(f"{function.arn} failed without answering CloudFormation: {type(error).__name__}: {error}") from None
+    if not answers:
+        raise EmulationError(f"{function.arn} returned without answering CloudFormation (no cfnresponse.send)")
+    answer = answers[0]
+    if answer.status != "SUCCESS":
+        # CloudFormation's own words for a FAILED answer.
+        raise EmulationError(f"Received response status [FAILED] from custom resource. Message returned: {answer.reason}")
+    return answer
+
+
+def _function(ctx: Context, service_token: str) -> DeployedFunction:
+    function: DeployedFunction | None = ctx.engine.functions.get(service_token)
+    if function is None:
+        raise EmulationError(f"ServiceToken {service_token} is not a Lambda function deployed before this resource")
+    if function.inline_code is None:
+        raise EmulationError(f"{function.arn}: the emulator runs only functions whose code is inline in the template (ZipFile)")
+    return function
+
+
+def _entry_point(function: DeployedFunction) -> tuple[str, str]:
+    # Inline Python code is saved as index.py (AWS::Lambda::Function Code, ZipFile).
+    module, _, name = (function.handler or "").rpartition(".")
+    if module != "index" or not name:
+        raise EmulationError(f"{function.arn}: Handler {function.handler!r} must be index.<function> for inline code")
+    return module, name
+
+
+def _session(ctx: Context, function: DeployedFunction) -> Any:
+    """The boto3 session the function's code gets: the role's credentials in moto, every call
+    authorized first, and what moto leaves out of ListRoots put back (policy_types.py)."""
+    session = boto3.Session(region_name=ctx.aws.region, **dict(ctx.aws.credentials))
+
+    def before_call(model: Any, **kwargs: Any) -> None:
+        try:
+            authorize(ctx, function.role_arn, model.service_model.signing_name, model.name)
+        except AccessDenied as denied:
+            raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": str(denied)}}, model.name) from None
+
+    def after_list_roots(parsed: dict[str, Any], **kwargs: Any) -> None:
+        ctx.engine.policy_type_activations.observe(parsed.get("Roots", []), ctx.logical_id)
+
+    session.events.register("before-call", before_call)
+    session.events.register("after-call.organizations.ListRoots", after_list_roots)
+    return session
+
+
+class LambdaBackedResource(Handler):
+    """Custom::<Name> and AWS::CloudFormation::CustomResource with a Lambda function's ServiceToken.
+    A function that answers an update with a new physical ID asks CloudFormation for a replacement
+    (it then deletes the old resource): not emulated, refused."""
+
+    def create(self, ctx: Context, props: dict[str, Any]) -> Result:
+        answer = invoke(ctx, "Create", props)
+        return Result(answer.physical_id or ctx.logical_id, answer.data)
+
+    def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
+        answer = invoke(ctx, "Update", new, physical_id, old)
+        if answer.physical_id not in (None, physical_id):
+            raise EmulationError(f"the function answered the update with a new physical ID ({answer.physical_id}): not emulated")
+        return Result(physical_id, answer.data)
+
+    def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
+        invoke(ctx, "Delete", props, physical_id)
+
+
+LAMBDA_BACKED = LambdaBackedResource()
+HANDLERS: dict[str, Handler] = {"AWS::CloudFormation::CustomResource": LAMBDA_BACKED}
