@@ -3,8 +3,9 @@
 EnablePolicyType "is an asynchronous request that AWS performs in the background" (Organizations
 API Reference, EnablePolicyType): the type reads PENDING_ENABLE until then, and no policy of it can
 be attached before ("it must be available in the organization and enabled for that root",
-PolicyTypeSummary). CDK's AwsCustomResource makes one call and returns, so this function stands
-between the enablers and the first attachment, polling ListRoots as that page recommends.
+PolicyTypeSummary), and ListRoots is where that page says the status shows. CDK's
+AwsCustomResource makes one call and returns, so this function stands between the enablers and
+the first attachment, polling ListRoots.
 
 Deployed inline (the template's ZipFile), where Lambda provides `cfnresponse` (CloudFormation
 User Guide, "cfn-response module": "Use this exact import statement")."""

@@ -3,6 +3,7 @@
 from orgboot.aws.sdk_permissions import UnknownPermissions, required_actions
 from orgboot.emulator.errors import EmulationError
 from orgboot.emulator.handlers.base import Context
+from orgboot.emulator.handlers.lambda_function import DeployedFunction
 from orgboot.policy.evaluation import Applicable, Request, evaluate
 from orgboot.policy.matching import Caller
 from orgboot.policy.statements import PolicyRef, parse
@@ -35,9 +36,8 @@ def authorize(ctx: Context, role_arn: str, service: str, operation: str) -> None
             )
 
 
-def function_role(ctx: Context, service_token: str) -> str:
-    function = ctx.engine.functions.get(service_token)
+def deployed_function(ctx: Context, service_token: str) -> DeployedFunction:
+    function: DeployedFunction | None = ctx.engine.functions.get(service_token)
     if function is None:
         raise EmulationError(f"ServiceToken {service_token} is not a Lambda function deployed before this resource")
-    role_arn: str = function.role_arn
-    return role_arn
+    return function

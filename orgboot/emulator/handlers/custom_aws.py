@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 
 from orgboot.aws.organizations import STACKSETS_SERVICE_PRINCIPAL
 from orgboot.emulator.errors import EmulationError
-from orgboot.emulator.handlers.authorization import authorize, function_role
+from orgboot.emulator.handlers.authorization import authorize, deployed_function
 from orgboot.emulator.handlers.base import Context, Handler, Result
 
 
@@ -84,7 +84,7 @@ def call(ctx: Context, spec: str | dict[str, Any], service_token: str) -> dict[s
     """Run one AwsSdkCall as the provider function would; returns the flattened response ({} when
     the error was ignored)."""
     sdk_call = json.loads(spec) if isinstance(spec, str) else spec
-    authorize(ctx, function_role(ctx, service_token), sdk_call["service"], sdk_call["action"])
+    authorize(ctx, deployed_function(ctx, service_token).role_arn, sdk_call["service"], sdk_call["action"])
     service, action = _service(sdk_call["service"]), xform_name(sdk_call["action"].removesuffix("Command"))
     if (service, action) in EMULATED_CALLS:
         return EMULATED_CALLS[(service, action)](ctx, sdk_call.get("parameters", {}))

@@ -8,19 +8,23 @@ What the function's calls may do is decided as in AWS: each call is authorized a
 execution role's policies before it reaches moto. Time is fast-forwarded: `time.sleep` advances a
 clock at once, and the function times out when the clock passes its Timeout."""
 
+import json
 import sys
 import time
 import types
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from typing import Any
 from unittest import mock
 
 import boto3
 from botocore.exceptions import ClientError
 
+from orgboot.aws import quotas
 from orgboot.aws.regions import PARTITION
 from orgboot.emulator.errors import EmulationError
-from orgboot.emulator.handlers.authorization import AccessDenied, authorize
+from orgboot.emulator.handlers.authorization import AccessDenied, authorize, deployed_function
 from orgboot.emulator.handlers.base import Context, Handler, Result
 from orgboot.emulator.handlers.lambda_function import DeployedFunction
 
@@ -88,31 +92,50 @@ def invoke(
         get_remaining_time_in_millis=clock.get_remaining_time_in_millis,
         function_name=function.arn.rsplit(":", 1)[-1],
         invoked_function_arn=function.arn,
-        log_stream_name="emulated",
+        # A new log stream per invocation, as a new Lambda container would have: cfnresponse
+        # answers with it when the code gives no physical ID.
+        log_stream_name=f"emulated/[$LATEST]{event['RequestId']}",
         aws_request_id=event["RequestId"],
     )
     module, handler_name = _entry_point(function)
+    failure = None
     with (
-        mock.patch.dict(sys.modules, {"cfnresponse": cfnresponse}),
+        _module("cfnresponse", cfnresponse),
         mock.patch.object(boto3, "DEFAULT_SESSION", _session(ctx, function)),
         mock.patch.object(time, "sleep", clock.sleep),
     ):
         try:
             namespace: dict[str, Any] = {"__name__": module}
             exec(compile(function.inline_code or "", f"{function.arn}/{module}.py", "exec"), namespace)
+            if handler_name not in namespace:
+                raise EmulationError(f"Runtime.HandlerNotFound: {module}.{handler_name} is undefined in {function.arn}")
             namespace[handler_name](event, context)
         except _TimedOut:
-            raise EmulationError(
-                f"{function.arn} timed out after {function.timeout_seconds} s without answering; CloudFormation fails the"
-                " resource when its ServiceTimeout passes"
-            ) from None
+            failure = f"timed out after {function.timeout_seconds} s"
         except EmulationError:
             raise
-        except Exception as error:
-            raise EmulationError(f"{function.arn} failed without answering CloudFormation: {type(error).__name__}: {error}") from None
+        except (Exception, SystemExit) as error:  # Lambda reports both (Runtime.ExitError for an exit)
+            failure = f"failed: {type(error).__name__}: {error}"
+    # What was sent counts, whatever the function did after: CloudFormation has the answer.
     if not answers:
-        raise EmulationError(f"{function.arn} returned without answering CloudFormation (no cfnresponse.send)")
+        raise EmulationError(
+            f"{function.arn} {failure or 'returned'} without answering CloudFormation (no cfnresponse.send); CloudFormation"
+            " fails the resource when its ServiceTimeout passes"
+        )
     answer = answers[0]
+    if answer.physical_id is None:
+        answer = replace(answer, physical_id=context.log_stream_name)  # cfnresponse's default
+    response = {
+        "Status": answer.status,
+        "Reason": answer.reason,
+        "PhysicalResourceId": answer.physical_id,
+        "Data": answer.data,
+        **{key: event[key] for key in ("StackId", "RequestId", "LogicalResourceId")},
+    }
+    size = len(json.dumps(response))
+    if size > quotas.CUSTOM_RESOURCE_RESPONSE_MAX:
+        # CloudFormation fails the resource: "Response object is too long." (the 4,096 bytes of quotas.py)
+        raise EmulationError(f"Response object is too long ({size} bytes, at most {quotas.CUSTOM_RESOURCE_RESPONSE_MAX})")
     if answer.status != "SUCCESS":
         # CloudFormation's own words for a FAILED answer.
         raise EmulationError(f"Received response status [FAILED] from custom resource. Message returned: {answer.reason}")
@@ -120,12 +143,25 @@ def invoke(
 
 
 def _function(ctx: Context, service_token: str) -> DeployedFunction:
-    function: DeployedFunction | None = ctx.engine.functions.get(service_token)
-    if function is None:
-        raise EmulationError(f"ServiceToken {service_token} is not a Lambda function deployed before this resource")
+    function = deployed_function(ctx, service_token)
     if function.inline_code is None:
         raise EmulationError(f"{function.arn}: the emulator runs only functions whose code is inline in the template (ZipFile)")
     return function
+
+
+@contextmanager
+def _module(name: str, module: types.ModuleType) -> Iterator[None]:
+    """`import name` gives `module` for the duration; only that entry of sys.modules is touched
+    (restoring all of sys.modules would drop what was imported meanwhile, moto's models among it)."""
+    saved = sys.modules.get(name)
+    sys.modules[name] = module
+    try:
+        yield
+    finally:
+        if saved is None:
+            sys.modules.pop(name, None)
+        else:
+            sys.modules[name] = saved
 
 
 def _entry_point(function: DeployedFunction) -> tuple[str, str]:
@@ -137,8 +173,10 @@ def _entry_point(function: DeployedFunction) -> tuple[str, str]:
 
 
 def _session(ctx: Context, function: DeployedFunction) -> Any:
-    """The boto3 session the function's code gets: the role's credentials in moto, every call
-    authorized first, and what moto leaves out of ListRoots put back (policy_types.py)."""
+    """The boto3 session the function's code gets from `boto3.client`: calls into moto as the
+    account, each first authorized against the function's role (moto enforces no IAM), and what
+    moto leaves out of ListRoots put back (policy_types.py). Code that makes a boto3.Session of its
+    own bypasses this: orgboot's functions do not."""
     session = boto3.Session(region_name=ctx.aws.region, **dict(ctx.aws.credentials))
 
     def before_call(model: Any, **kwargs: Any) -> None:

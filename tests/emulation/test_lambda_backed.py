@@ -1,0 +1,90 @@
+"""Custom resources backed by inline function code: the emulator runs the code and takes its
+answer as CloudFormation does."""
+
+import textwrap
+
+import pytest
+
+from orgboot.emulator import EmulationError, Engine, emulated_aws, management
+
+
+def template(code: str, timeout: int = 3, **properties) -> dict:
+    return {
+        "Resources": {
+            "Role": {
+                "Type": "AWS::IAM::Role",
+                "Properties": {
+                    "AssumeRolePolicyDocument": {
+                        "Version": "2012-10-17",
+                        "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+                    }
+                },
+            },
+            "Function": {
+                "Type": "AWS::Lambda::Function",
+                "Properties": {
+                    "Code": {"ZipFile": textwrap.dedent(code)},
+                    "Handler": "index.handler",
+                    "Role": {"Fn::GetAtt": ["Role", "Arn"]},
+                    "Runtime": "python3.13",
+                    "Timeout": timeout,
+                },
+            },
+            "Thing": {"Type": "Custom::Thing", "Properties": {"ServiceToken": {"Fn::GetAtt": ["Function", "Arn"]}, **properties}},
+        }
+    }
+
+
+def deploy(*templates: dict) -> Engine:
+    with emulated_aws():
+        engine = Engine()
+        for each in templates:
+            engine.deploy("Stack", each, management())
+        return engine
+
+
+ANSWERS = """
+import cfnresponse
+def handler(event, context):
+    cfnresponse.send(event, context, cfnresponse.SUCCESS, {"Seen": event["ResourceProperties"]["Value"]}, "thing")
+"""
+
+
+def test_the_answer_gives_the_physical_id_and_attributes():
+    engine = deploy(template(ANSWERS, Value="one"))
+    thing = engine.stacks[("123456789012", "Stack")].resources["Thing"]
+    assert (thing.physical_id, thing.attributes["Seen"]) == ("thing", "one")
+
+
+def test_an_answer_sent_before_a_crash_counts():
+    deploy(template(ANSWERS + "    raise RuntimeError('after the answer')\n", Value="one"))
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("import time\ndef handler(event, context):\n    while True:\n        time.sleep(1)\n", r"timed out after 3 s without answering"),
+        ("import sys\ndef handler(event, context):\n    sys.exit(1)\n", r"failed: SystemExit: 1 without answering"),
+        ("def handler(event, context):\n    return None\n", r"returned without answering"),
+        ("def other(event, context):\n    return None\n", r"Runtime.HandlerNotFound: index.handler is undefined"),
+        (
+            "import cfnresponse\ndef handler(event, context):\n    cfnresponse.send(event, context, cfnresponse.FAILED, {}, 'x', reason='no luck')\n",
+            r"Received response status \[FAILED\] from custom resource. Message returned: no luck",
+        ),
+        (
+            "import cfnresponse\ndef handler(event, context):\n    cfnresponse.send(event, context, cfnresponse.SUCCESS, {'Big': 'x' * 5000}, 'x')\n",
+            r"Response object is too long",
+        ),
+    ],
+)
+def test_what_cloudformation_refuses(code, message):
+    with pytest.raises(EmulationError, match=r"Stack/Thing \(Custom::Thing\): .*" + message):
+        deploy(template(code))
+
+
+def test_no_physical_id_means_a_new_one_per_invocation():
+    """cfnresponse answers with the log stream's name, new with each container: an update is then
+    a replacement, which the emulator does not model and refuses."""
+    code = "import cfnresponse\ndef handler(event, context):\n    cfnresponse.send(event, context, cfnresponse.SUCCESS, {})\n"
+    with pytest.raises(EmulationError, match=r"answered the update with a new physical ID"):
+        deploy(template(code, Value="one"), template(code, Value="two"))
