@@ -1,6 +1,6 @@
 """Generates organizations in the example's shape at any size, for benchmarks and scale tests:
 N accounts in N/20 OUs (under the example's top-level OUs), the example's policies, two tags per
-account. `python bench/generate.py 5000 /tmp/org-5000` writes org.yaml and policies/ there."""
+account. `python bench/generate.py 5000 /tmp/org-5000 [ACCOUNT_STACKS]` writes org.yaml and policies/ there."""
 
 import shutil
 import sys
@@ -11,8 +11,14 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 
 
-def generate(accounts: int, directory: Path) -> Path:
+def generate(accounts: int, directory: Path, account_stacks: int | None = None) -> Path:
+    """Above what one stack holds, the accounts are spread over stacks of about 250 accounts
+    (`account_stacks`, unless given)."""
     example = yaml.safe_load((REPO / "org.yaml").read_text())
+    if account_stacks is None and accounts > 300:
+        account_stacks = -(-accounts // 250)
+    if account_stacks is not None:
+        example["organization"]["account_stacks"] = account_stacks
     tops = ["Workloads/Prod", "Workloads/Dev", "Sandbox", "Security", "Infrastructure"]
     ous = [f"{tops[i % len(tops)]}/Team{i:04d}" for i in range(max(1, accounts // 20))]
     example["organizational_units"] = sorted(set(example["organizational_units"]) | set(ous))
@@ -33,4 +39,4 @@ def generate(accounts: int, directory: Path) -> Path:
 
 
 if __name__ == "__main__":
-    print(generate(int(sys.argv[1]), Path(sys.argv[2])))
+    print(generate(int(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else None))

@@ -8,7 +8,8 @@ import aws_cdk as cdk
 
 from orgboot.analysis.grants import guarded_roles
 from orgboot.aws.regions import HOME_REGION
-from orgboot.spec import OrgSpec
+from orgboot.spec import OrgSpec, layout
+from stacks.accounts_stack import AccountsStack
 from stacks.management_baseline_stack import ManagementBaselineStack
 from stacks.member_roles_stack import MemberRolesStack
 from stacks.organization_stack import OrganizationStack
@@ -16,7 +17,18 @@ from stacks.organization_stack import OrganizationStack
 
 def build(app: cdk.App, spec: OrgSpec) -> list[cdk.Stack]:
     env = cdk.Environment(region=HOME_REGION)
-    organization = OrganizationStack(app, "OrganizationStack", spec=spec, env=env)
+    organization = OrganizationStack(app, layout.ORGANIZATION_STACK, spec=spec, env=env)
+    # Every stack that creates accounts waits for the one before: one account at a time.
+    last: cdk.Stack = organization
+    shards: list[cdk.Stack] = []
+    account_stacks = spec.organization.account_stacks
+    if account_stacks is not None:
+        for name in layout.account_stack_names(account_stacks):
+            accounts = {key: a for key, a in spec.accounts.items() if layout.account_stack(key, account_stacks) == name}
+            shard = AccountsStack(app, name, accounts=accounts, env=env)
+            shard.add_stack_dependency(last)
+            shards.append(shard)
+            last = shard
     baseline = ManagementBaselineStack(
         app,
         "ManagementBaselineStack",
@@ -27,7 +39,8 @@ def build(app: cdk.App, spec: OrgSpec) -> list[cdk.Stack]:
         env=env,
     )
     roles = MemberRolesStack(app, "MemberRolesStack", member_roles=spec.member_roles, ou_ids=organization.ou_ids, env=env)
-    return [organization, baseline, roles]
+    roles.add_stack_dependency(last)  # the StackSets roll out to every account at once
+    return [organization, *shards, baseline, roles]
 
 
 def cli_context(cdk_json: Path) -> dict[str, Any]:

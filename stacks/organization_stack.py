@@ -1,4 +1,5 @@
-"""OrganizationStack: the Organization, its OU tree, member accounts and organization policies.
+"""OrganizationStack: the Organization, its OU tree, organization policies, and the member accounts
+unless organization.account_stacks spreads them over stacks of their own (stacks/accounts_stack.py).
 Deployed in the management account, us-east-1 (Organizations is a global service homed there)."""
 
 from typing import Any
@@ -7,6 +8,7 @@ from aws_cdk import Stack
 
 from orgboot.analysis.grants import org_paths
 from orgboot.spec import ROOT, OrgSpec, logical_ids, parent_of
+from stacks.accounts_stack import add_accounts
 
 from constructs import Construct
 from constructs.member_account import MemberAccount
@@ -48,21 +50,12 @@ class OrganizationStack(Stack):
             self.ou_ids[path] = ou.ou_id
         self.org_paths = org_paths(f"{self.root.organization_id}/{self.root.root_id}/", self.ou_ids, spec.ou_paths)
 
+        # Accounts live here unless spread over stacks of their own (stacks/accounts_stack.py).
         self.accounts: dict[str, MemberAccount] = {}
-        for key in sorted(spec.accounts):
-            account = spec.accounts[key]
-            member = MemberAccount(
-                self,
-                f"Account-{key}",
-                account_name=account.name,
-                email=account.email,
-                parent_id=self.ou_ids[account.ou],
-                tags=account.tags,
-                role_name=account.role_name,
-                logical_id=logical_ids.account(key),
-            )
-            in_turn(member)
-            self.accounts[key] = member
+        if spec.organization.account_stacks is None:
+            self.accounts = add_accounts(self, spec.accounts, self.ou_ids.__getitem__, after=last_write)
+            if self.accounts:
+                last_write = self.accounts[max(self.accounts)]
 
         target_ids = {**self.ou_ids, **{key: member.account_id for key, member in self.accounts.items()}}
         for key in sorted(spec.policies):

@@ -27,3 +27,9 @@ GROUP_INLINE_POLICIES_MAX = 5_120  # all inline policies of one IAM group togeth
 LONGEST_ORG_ID, LONGEST_ROOT_ID, LONGEST_OU_ID = "o-" + "x" * 32, "r-" + "x" * 32, "ou-" + "x" * 32 + "-" + "x" * 32
 ROLE_SESSION_HOURS = (1, 12)
 STACKSET_TEMPLATE_BODY_MAX = 51_200  # bytes of TemplateBody in AWS::CloudFormation::StackSet
+# CloudFormation quotas ("CloudFormation quotas", User Guide): resources and outputs per template.
+STACK_RESOURCES_MAX = 500
+STACK_OUTPUTS_MAX = 200
+# "The total combined size of the response body can't exceed 4096 bytes" (CloudFormation User
+# Guide, "Custom resource response objects").
+CUSTOM_RESOURCE_RESPONSE_MAX = 4096

@@ -13,6 +13,7 @@ from orgboot.rules.logical_ids import logical_ids_distinct
 from orgboot.rules.member_roles import grants_within_role_targets, role_inline_policies_fit
 from orgboot.rules.organizational_units import ous_listed_once
 from orgboot.rules.policies import attachments_per_target, policies_fit
+from orgboot.rules.stacks import policies_target_ous_when_accounts_are_spread, stacks_fit
 from orgboot.spec import OrgSpec, Problem, SpecError
 from orgboot.spec.loading import read_spec
 
@@ -31,6 +32,8 @@ RULES: tuple[Rule, ...] = (
     documents_are_valid_policies,
     inline_policy_names_distinct,
     no_lockout,
+    stacks_fit,
+    policies_target_ous_when_accounts_are_spread,
 )
 
 

@@ -16,6 +16,7 @@ from orgboot.aws.policy_types import PolicyTypeName
 from orgboot.spec.baseline import ManagementBaseline
 from orgboot.spec.documents import DocumentFile
 from orgboot.spec.fields import Email, Model, OuPath, Tags, check_account_name, check_listed_once, implied_ou_paths
+from orgboot.spec.layout import ACCOUNT_STACKS_MAX
 from orgboot.spec.references import OuRef, check_target, check_type_enabled
 from orgboot.spec.roles import MemberRoles
 
@@ -24,6 +25,12 @@ class Organization(Model):
     feature_set: Literal["ALL"] = Field("ALL", description="Only ALL supports organization policies")
     policy_types: tuple[PolicyTypeName, ...] = Field(
         (), description="Policy types to enable on the root; every declared policy's type must be here"
+    )
+    account_stacks: int | None = Field(
+        None,
+        ge=1,
+        le=ACCOUNT_STACKS_MAX,
+        description="Spread the accounts over this many stacks (for more than a few hundred accounts). Set once: see docs/scale.md",
     )
 
 

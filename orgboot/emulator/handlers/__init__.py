@@ -5,6 +5,7 @@ from orgboot.emulator.handlers.base import Handler, Inert, Result
 
 HANDLERS: dict[str, Handler] = {
     "AWS::CDK::Metadata": Inert(),  # CDK's version reporting: nothing to emulate
+    "AWS::CloudFormation::WaitConditionHandle": Inert(),  # a placeholder, in a stack with nothing else yet
     **organizations.HANDLERS,
     **iam.HANDLERS,
     **lambda_function.HANDLERS,

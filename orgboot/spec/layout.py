@@ -1,0 +1,44 @@
+"""Which CloudFormation stack holds each account.
+
+A resource's stack is as much its identity as its logical ID: a resource removed from one stack is
+deleted (or, retained, orphaned) and one added to another is created anew. For an account that is
+an orphan at best, and the new stack's CreateAccount fails on the email in use. So an account's
+stack is a pure function of its key and `organization.account_stacks`, never of other accounts:
+adding, removing, reordering or moving accounts between OUs never moves another one.
+
+Without `account_stacks` the accounts live in OrganizationStack with the OUs and policies (the
+layout of every orgboot before sharding). With it, in OrganizationAccounts01..NN, the shard picked
+by a hash of the key. CloudFormation allows 500 resources per stack (quotas.STACK_RESOURCES_MAX);
+orgboot keeps each stack to ACCOUNTS_PER_STACK_MAX accounts, leaving room for growth and for the
+stack's own resources.
+"""
+
+import hashlib
+
+ORGANIZATION_STACK = "OrganizationStack"
+ACCOUNTS_PER_STACK_MAX = 400
+ACCOUNT_STACKS_MAX = 99
+# OU IDs reach the account stacks through lookups (constructs/ou_lookup.py), in this many groups
+# picked by a hash of the OU path: each answer must fit CloudFormation's 4,096 bytes.
+OU_LOOKUP_GROUPS = 16
+
+
+def _bucket(text: str, buckets: int) -> int:
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big") % buckets
+
+
+def account_stack(key: str, account_stacks: int | None) -> str:
+    if account_stacks is None:
+        return ORGANIZATION_STACK
+    return f"OrganizationAccounts{_bucket(key, account_stacks) + 1:02d}"
+
+
+def account_stack_names(account_stacks: int | None) -> list[str]:
+    """The stacks that hold accounts, in deployment order."""
+    if account_stacks is None:
+        return [ORGANIZATION_STACK]
+    return [f"OrganizationAccounts{index:02d}" for index in range(1, account_stacks + 1)]
+
+
+def ou_lookup_group(path: str) -> int:
+    return _bucket(path, OU_LOOKUP_GROUPS)

@@ -1,0 +1,69 @@
+"""Rules on what fits in a stack, and on accounts spread over stacks."""
+
+import pytest
+
+from orgboot.rules import load_spec
+from orgboot.spec.layout import ACCOUNTS_PER_STACK_MAX, account_stack
+from tests.spec.test_loader import problems, write
+
+
+def spec_text(accounts: int, account_stacks: int | None = None, targets: str = "[Root]") -> str:
+    organization = "organization:\n  policy_types: [SERVICE_CONTROL_POLICY]\n"
+    if account_stacks is not None:
+        organization += f"  account_stacks: {account_stacks}\n"
+    lines = [f"  a{n:04d}: {{name: A{n:04d}, email: a{n:04d}@example.com, ou: Workloads}}" for n in range(accounts)]
+    return (
+        organization
+        + "organizational_units: [Workloads]\naccounts:\n"
+        + "\n".join(lines)
+        + f"\npolicies:\n  deny: {{type: SERVICE_CONTROL_POLICY, document: policies/deny.json, targets: {targets}}}\n"
+    )
+
+
+def test_one_stack_holds_up_to_the_limit(tmp_path):
+    # one OU and one policy besides the accounts
+    assert len(load_spec(write(tmp_path, spec_text(ACCOUNTS_PER_STACK_MAX - 2))).accounts) == ACCOUNTS_PER_STACK_MAX - 2
+
+
+def test_more_than_one_stack_holds_asks_for_account_stacks(tmp_path):
+    assert problems(tmp_path, spec_text(ACCOUNTS_PER_STACK_MAX - 1)) == [
+        "org.yaml:4: accounts: OrganizationStack would hold 401 OUs, policies and accounts; CloudFormation allows 500 resources"
+        " per stack and orgboot keeps 400 for room to grow: spread the accounts over stacks of their own:"
+        " organization.account_stacks: 2 (docs/scale.md)"
+    ]
+
+
+def test_spread_accounts_fit(tmp_path):
+    spec = load_spec(write(tmp_path, spec_text(ACCOUNTS_PER_STACK_MAX + 100, account_stacks=3)))
+    assert {account_stack(key, 3) for key in spec.accounts} == {
+        "OrganizationAccounts01",
+        "OrganizationAccounts02",
+        "OrganizationAccounts03",
+    }
+
+
+def test_an_overfull_account_stack_is_refused(tmp_path):
+    found = problems(tmp_path, spec_text(ACCOUNTS_PER_STACK_MAX + 1, account_stacks=1))
+    assert found == [
+        "org.yaml:3: organization.account_stacks: OrganizationAccounts01 would hold 401 accounts, more than 400: more account"
+        " stacks are needed, and changing account_stacks moves accounts between stacks: a migration (docs/scale.md)"
+    ]
+
+
+def test_policies_cannot_target_accounts_spread_over_stacks(tmp_path):
+    found = problems(tmp_path, spec_text(2, account_stacks=2, targets="[Workloads, a0001]"))
+    assert found == [
+        "org.yaml:9: policies.deny.targets.1: account 'a0001' cannot be a target while organization.account_stacks spreads"
+        " the accounts over stacks of their own; target its OU, or an OU of its own"
+    ]
+
+
+@pytest.mark.parametrize("value", [0, 100, "many"])
+def test_account_stacks_range(tmp_path, value):
+    (found,) = problems(
+        tmp_path,
+        spec_text(1).replace(
+            "policy_types: [SERVICE_CONTROL_POLICY]\n", f"policy_types: [SERVICE_CONTROL_POLICY]\n  account_stacks: {value}\n"
+        ),
+    )
+    assert "organization.account_stacks" in found
