@@ -4,7 +4,8 @@ import argparse
 
 from rich.console import Console
 
-from orgboot.rules import load_spec
+from orgboot.rules import CHANGE_RULES, load_change, load_spec
+from orgboot.spec.revisions import base_spec_path
 
 HELP = "check org.yaml and its policy files; deploy nothing"
 
@@ -18,11 +19,27 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", 
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("spec", nargs="?", default="org.yaml", help="the organization spec")
+    parser.add_argument(
+        "--base",
+        metavar="BASE",
+        help="also check the change from BASE: a spec file, or a git revision (main, HEAD~1) of the spec's repository",
+    )
+    parser.add_argument(
+        "--allow-account-moves",
+        action="store_true",
+        help="accept accounts moving between stacks (a changed organization.account_stacks), once migrated: docs/scale.md",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
-    spec = load_spec(args.spec)
+    if args.base is None:
+        spec = load_spec(args.spec)
+    else:
+        acknowledged = [name for name in CHANGE_RULES if getattr(args, name, False)]
+        spec, accepted = load_change(args.spec, base_spec_path(args.base, args.spec), acknowledged)
+        for problem in accepted:
+            out.print(f"[yellow]accepted[/]: {problem}")
     out.print(f"[green]{args.spec} is valid[/]: {len(spec.ou_paths)} OUs, {len(spec.accounts)} accounts, {len(spec.policies)} policies")
     out.print(BROWNFIELD, style="dim")
     return 0

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from orgboot.rules.accounts import account_emails_unique, account_names_unique
+from orgboot.rules.changes import accounts_stay_in_their_stacks
 from orgboot.rules.documents import documents_are_valid_policies, inline_policy_names_distinct
 from orgboot.rules.groups import group_inline_policies_fit
 from orgboot.rules.lockout import no_lockout
@@ -14,10 +15,11 @@ from orgboot.rules.member_roles import grants_within_role_targets, role_inline_p
 from orgboot.rules.organizational_units import ous_listed_once
 from orgboot.rules.policies import attachments_per_target, policies_fit
 from orgboot.rules.stacks import policies_target_ous_when_accounts_are_spread, stacks_fit
-from orgboot.spec import OrgSpec, Problem, SpecError
+from orgboot.spec import LocatedProblem, OrgSpec, Problem, SpecError
 from orgboot.spec.loading import read_spec
 
 Rule = Callable[[OrgSpec], Iterable[Problem]]
+ChangeRule = Callable[[OrgSpec, OrgSpec], Iterable[Problem]]
 
 RULES: tuple[Rule, ...] = (
     account_emails_unique,
@@ -51,3 +53,41 @@ def load_spec(path: str | Path) -> OrgSpec:
         raise SpecError(located)
     assert read.spec is not None
     return read.spec
+
+
+# Rules on a change, (base, head) -> problems; named by the option that acknowledges each, if any.
+CHANGE_RULES: dict[str, ChangeRule] = {"allow_account_moves": accounts_stay_in_their_stacks}
+
+
+def load_change(path: str | Path, base: str | Path, acknowledged: Iterable[str] = ()) -> tuple[OrgSpec, list[LocatedProblem]]:
+    """The spec at `path`, checked whole and as a change from the spec at `base` (a valid spec).
+    Returns the spec and the problems acknowledged; raises SpecError with the others."""
+    read = read_spec(path)
+    located = read.located_problems()
+    if read.spec is not None:
+        located += [read.locate(problem) for problem in check(read.spec)]
+    if located:
+        raise SpecError(located)
+    assert read.spec is not None
+    try:
+        base_spec = load_spec(base)
+    except SpecError as error:
+        first = error.problems[0]
+        raise SpecError(
+            [
+                LocatedProblem(
+                    str(path),
+                    1,
+                    "",
+                    f"--base: the base does not validate ({len(error.problems)} problems; first: {first.key}: {first.message})",
+                )
+            ]
+        ) from None
+    refused: list[LocatedProblem] = []
+    accepted: list[LocatedProblem] = []
+    for name, rule in CHANGE_RULES.items():
+        for problem in rule(base_spec, read.spec):
+            (accepted if name in acknowledged else refused).append(read.locate(problem))
+    if refused:
+        raise SpecError(refused)
+    return read.spec, accepted
