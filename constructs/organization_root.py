@@ -12,7 +12,7 @@ from aws_cdk import custom_resources as cr
 from orgboot.aws.sdk_permissions import required_actions
 
 from constructs import Construct, IDependable
-from constructs.sdk_call import sdk_call_resource
+from constructs.sdk_call import sdk_call_resource, wait_for_log_group
 
 _WAIT_FOR_POLICY_TYPES = Path(__file__).with_name("functions") / "wait_for_policy_types.py"
 _WAIT_TIMEOUT = Duration.minutes(5)
@@ -88,6 +88,5 @@ class OrganizationRoot(Construct):
             # The function answers before its own timeout; should it not, fail soon after.
             service_timeout=_WAIT_TIMEOUT.plus(Duration.minutes(1)),
         )
-        # CDK declares the function's log group: it must exist before the function first runs.
-        waiter.node.add_dependency(function.node.find_child("LogGroup"))
+        wait_for_log_group(waiter, function)
         return waiter

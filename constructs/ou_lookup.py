@@ -12,6 +12,7 @@ from orgboot.spec import logical_ids
 from orgboot.spec.layout import ou_lookup_group
 
 from constructs import Construct
+from constructs.sdk_call import wait_for_log_group
 
 _LOOK_UP_OUS = Path(__file__).with_name("functions") / "look_up_ous.py"
 _TIMEOUT = Duration.minutes(5)
@@ -48,8 +49,7 @@ class OuLookup(Construct):
                 properties={"Paths": paths_by_name},
                 service_timeout=_TIMEOUT.plus(Duration.minutes(1)),
             )
-            # CDK declares the function's log group: it must exist before the function first runs.
-            lookup.node.add_dependency(function.node.find_child("LogGroup"))
+            wait_for_log_group(lookup, function)
             for name, path in paths_by_name.items():
                 self._ids[path] = lookup.get_att_string(name)
 

@@ -41,11 +41,18 @@ def sdk_call_resource(
         policy=cr.AwsCustomResourcePolicy.from_statements([iam.PolicyStatement(actions=sorted(actions), resources=["*"])]),
     )
     pin_logical_id(resource.node.find_child("Resource"), logical_id)
-    # The provider function creates /aws/lambda/<name> itself when it first runs; CDK's LogGroup
-    # resource of that name, were it created later, would fail (ResourceAlreadyExistsException).
-    provider = Stack.of(scope).node.find_child(_PROVIDER_ID)
-    resource.node.add_dependency(provider.node.find_child("LogGroup"))
+    wait_for_log_group(resource, Stack.of(scope).node.find_child(_PROVIDER_ID))
     return resource
+
+
+def wait_for_log_group(invoker: IConstruct, function: IConstruct) -> None:
+    """A function creates /aws/lambda/<name> itself when it first runs; the LogGroup resource CDK
+    declares for it (feature flag @aws-cdk/aws-lambda:useCdkManagedLogGroup), were it created
+    later, would fail (ResourceAlreadyExistsException). So whatever invokes the function during the
+    deploy waits for that log group."""
+    log_group = function.node.try_find_child("LogGroup")
+    if log_group is not None:
+        invoker.node.add_dependency(log_group)
 
 
 def pin_logical_id(construct: IConstruct, logical_id: str) -> None:
