@@ -56,7 +56,7 @@ test: lint
 
 bench: setup
 	$(PYTHON) bench/emulate_example.py
-	$(PYTHON) bench/validate_scale.py
+	$(PYTHON) bench/scale.py
 
 # Deliberate bugs the tests should catch (slow: minutes to an hour). TARGETS as FILE=TESTS pairs.
 mutants: setup

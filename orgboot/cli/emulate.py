@@ -2,9 +2,14 @@
 and show what it holds: the organization, the management baseline, the access matrix."""
 
 import argparse
+import os
 import sys
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any
 
 from rich.console import Console
+from rich.live import Live
+from rich.text import Text
 
 from orgboot.cli.status import FINDINGS
 
@@ -74,8 +79,9 @@ def _emulate(args: argparse.Namespace, out: Console, err: Console) -> int:
         if key not in parameters:
             parameters[key] = "emulated-placeholder"
             err.print(f"[yellow]warning:[/] {key} not given (--parameter {key}=...): the emulator uses a placeholder")
-    with emulated_aws():
-        engine = Engine()
+    progress = _Progress(MANAGEMENT_ACCOUNT_ID)
+    with emulated_aws(), _live(progress, out):
+        engine = Engine(on_event=progress)
         for number, (path, stacks) in enumerate(zip(paths, assemblies, strict=True), start=1):
             first = len(engine.events)
             if number == 1:
@@ -104,3 +110,36 @@ def _emulate(args: argparse.Namespace, out: Console, err: Console) -> int:
         member_roles = read_member_roles(organization, assume)
         out.print(access_report(state_access(baseline, organization, member_roles), len(member_roles)))
     return 0
+
+
+class _Progress:
+    """What the deploy has done so far, for a live line on a terminal: large organizations take
+    minutes (bench/scale.py)."""
+
+    def __init__(self, management_account_id: str) -> None:
+        self.management_account_id = management_account_id
+        self.stack, self.stacks, self.accounts = "", 0, 0
+        self.instances: set[tuple[str, str]] = set()
+
+    def __call__(self, event: Any) -> None:
+        if event.account_id != self.management_account_id:
+            self.instances.add((event.account_id, event.stack))  # a StackSet instance at work
+            return
+        if event.stack != self.stack:
+            self.stack, self.stacks = event.stack, self.stacks + 1
+        if event.type == "AWS::Organizations::Account" and event.action == "CREATE":
+            self.accounts += 1
+
+    def __rich__(self) -> Text:
+        return Text.assemble(
+            ("emulating ", "dim"),
+            (self.stack or "…", "bold"),
+            f"  stacks {self.stacks} · accounts created {self.accounts} · StackSet instances {len(self.instances)}",
+        )
+
+
+def _live(progress: _Progress, out: Console) -> AbstractContextManager[Any]:
+    """A live line on a terminal, erased when done; nothing in CI or when the output is a file."""
+    if not out.is_terminal or os.environ.get("CI"):
+        return nullcontext()
+    return Live(progress, console=out, transient=True, refresh_per_second=4)
