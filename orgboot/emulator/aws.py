@@ -4,7 +4,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, partial
 from typing import Any
 
 import boto3
@@ -32,18 +32,28 @@ class AwsAccount:
     credentials: tuple[tuple[str, str], ...] = tuple(_FAKE_CREDENTIALS.items())
 
     def client(self, service: str, region: str | None = None) -> Any:
-        return _client(service, region or self.region, self.credentials)
+        return _client(service, region or self.region, self.credentials, self.account_id)
 
 
-@lru_cache(maxsize=512)
-def _client(service: str, region: str, credentials: tuple[tuple[str, str], ...]) -> Any:
-    return _SHARED_SESSION.client(service, region_name=region, **dict(credentials))
+@cache
+def _client(service: str, region: str, credentials: tuple[tuple[str, str], ...], account_id: str) -> Any:
+    client = _SHARED_SESSION.client(service, region_name=region, **dict(credentials))
+    client.meta.events.register("before-sign", partial(route_to_account, account_id=account_id))
+    return client
+
+
+def route_to_account(request: Any, account_id: str, **_: Any) -> None:
+    """moto finds a request's account from its access key by scanning every account's IAM users and
+    roles, on every request: quadratic in accounts at scale. Its documented x-moto-account-id header
+    names the account instead (moto docs, "Multi-account support")."""
+    request.headers["x-moto-account-id"] = account_id
 
 
 def management(region: str = HOME_REGION) -> AwsAccount:
     return AwsAccount(MANAGEMENT_ACCOUNT_ID, region)
 
 
+@cache
 def assume(account_id: str, role_name: str = ACCESS_ROLE, region: str = HOME_REGION) -> AwsAccount:
     """Credentials in a member account, as the management account gets them in AWS."""
     credentials = (
@@ -80,6 +90,7 @@ def emulated_aws() -> Iterator[None]:
             yield
     finally:
         _client.cache_clear()  # clients belong to this emulated AWS only
+        assume.cache_clear()
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)

@@ -60,6 +60,7 @@ class Engine:
         self.instances: dict[str, set[tuple[str, str]]] = {}  # StackSet name -> (account, region)
         self.functions: dict[str, DeployedFunction] = {}  # by ARN
         self.policy_type_activations = PolicyTypeActivations()
+        self.account_emails: dict[str, str] | None = None  # lower-case email -> account ID, read once per deploy
         self._depth = 0  # stacks being deployed: StackSet instances deploy within their StackSet's stack
         self._on_event = on_event or (lambda event: None)
 
@@ -77,6 +78,7 @@ class Engine:
             self._depth -= 1
             if not self._depth:  # time passes between stack deploys: asynchronous changes are done
                 self.policy_type_activations.settle()
+                self.account_emails = None  # the organization may change between deploys
 
     def _deploy(self, stack_name: str, template: Mapping[str, Any], aws: AwsAccount, parameters: Mapping[str, Any]) -> StackState:
         state = self.stacks.setdefault((aws.account_id, stack_name), StackState())

@@ -15,6 +15,7 @@ import types
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 from unittest import mock
 
@@ -23,6 +24,7 @@ from botocore.exceptions import ClientError
 
 from orgboot.aws import quotas
 from orgboot.aws.regions import PARTITION
+from orgboot.emulator.aws import route_to_account
 from orgboot.emulator.errors import EmulationError
 from orgboot.emulator.handlers.authorization import AccessDenied, authorize, deployed_function
 from orgboot.emulator.handlers.base import Context, Handler, Result
@@ -189,6 +191,7 @@ def _session(ctx: Context, function: DeployedFunction) -> Any:
         ctx.engine.policy_type_activations.observe(parsed.get("Roots", []), ctx.logical_id)
 
     session.events.register("before-call", before_call)
+    session.events.register("before-sign", partial(route_to_account, account_id=ctx.aws.account_id))
     session.events.register("after-call.organizations.ListRoots", after_list_roots)
     return session
 

@@ -86,9 +86,11 @@ class Account(Handler):
 
     def create(self, ctx: Context, props: dict[str, Any]) -> Result:
         client = _client(ctx)
-        for account in all_items(client, "list_accounts", "Accounts"):  # moto does not enforce this; AWS does
-            if account["Email"].lower() == props["Email"].lower():
-                raise EmulationError(f"email {props['Email']} is already used by account {account['Id']}")
+        emails = ctx.engine.account_emails  # moto does not enforce unique emails; AWS does
+        if emails is None:
+            emails = ctx.engine.account_emails = {a["Email"].lower(): a["Id"] for a in all_items(client, "list_accounts", "Accounts")}
+        if props["Email"].lower() in emails:
+            raise EmulationError(f"email {props['Email']} is already used by account {emails[props['Email'].lower()]}")
         request = {"AccountName": props["AccountName"], "Email": props["Email"], "Tags": _tags(props)}
         if "RoleName" in props:
             request["RoleName"] = props["RoleName"]
@@ -97,6 +99,7 @@ class Account(Handler):
         if status["State"] != "SUCCEEDED":
             raise EmulationError(f"account creation {status['State']}: {status.get('FailureReason')}")
         account_id = status["AccountId"]
+        emails[props["Email"].lower()] = account_id
         self._move(client, account_id, props["ParentIds"])
         return self._result(client, account_id)
 
@@ -114,6 +117,7 @@ class Account(Handler):
 
     def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
         _client(ctx).close_account(AccountId=physical_id)
+        ctx.engine.account_emails = None  # AWS frees a closed account's email only after 90 days; re-read
 
     @staticmethod
     def _move(client: Any, account_id: str, parent_ids: list[str]) -> None:

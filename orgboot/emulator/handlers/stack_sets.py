@@ -42,7 +42,9 @@ def _authorize(ctx: Context, stack_set: str, template: dict[str, Any], operation
     actions), under the account's SCP and RCP chain, as the instance would fail in AWS."""
     if not targets:
         return
-    policies = read_organization(ctx.aws.client("organizations")).policies_for(sorted({account for account, _ in targets}))
+    policies = read_organization(ctx.aws.client("organizations"), tags_wanted=False).policies_for(
+        sorted({account for account, _ in targets})
+    )
     roles = [r["Properties"].get("RoleName", "*") for r in template.get("Resources", {}).values() if r.get("Type") == "AWS::IAM::Role"]
     for account_id, region in targets:
         caller = Caller(f"arn:{PARTITION}:iam::{account_id}:role/{EXECUTION_ROLE_EXAMPLE}", account_id, "role")
