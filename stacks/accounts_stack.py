@@ -2,7 +2,7 @@
 organizations too large for one stack. Stacks deploy one after the other, and within a stack the
 accounts are created one at a time: Organizations creates one account at a time per organization."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from aws_cdk import CfnResource, Stack
@@ -10,31 +10,26 @@ from aws_cdk import CfnResource, Stack
 from orgboot.spec import Account, logical_ids
 
 from constructs import Construct, IDependable
-from constructs.member_account import MemberAccount
+from constructs.member_accounts import AccountProps, MemberAccounts
 from constructs.ou_lookup import OuLookup
 
 
 def add_accounts(
-    scope: Construct, accounts: Mapping[str, Account], parent_id: Callable[[str], str], after: IDependable | None
-) -> dict[str, MemberAccount]:
-    """The accounts, by key, each waiting for the one before it (the first for `after`)."""
-    members: dict[str, MemberAccount] = {}
-    for key in sorted(accounts):
-        account = accounts[key]
-        member = MemberAccount(
-            scope,
-            f"Account-{key}",
+    scope: Construct, accounts: Mapping[str, Account], parent_ids: Mapping[str, str], after: IDependable | None
+) -> MemberAccounts:
+    """The accounts, in key order, each waiting for the one before it (the first for `after`)."""
+    props = [
+        AccountProps(
+            logical_id=logical_ids.account(key),
             account_name=account.name,
             email=account.email,
-            parent_id=parent_id(account.ou),
+            ou=account.ou,
             tags=account.tags,
             role_name=account.role_name,
-            logical_id=logical_ids.account(key),
         )
-        if after is not None:
-            member.node.add_dependency(after)
-        members[key] = after = member
-    return members
+        for key, account in sorted(accounts.items())
+    ]
+    return MemberAccounts(scope, "Accounts", accounts=props, parent_ids=parent_ids, after=after)
 
 
 class AccountsStack(Stack):
@@ -43,7 +38,7 @@ class AccountsStack(Stack):
         if not accounts:
             # CloudFormation needs a resource in a stack; the shard keeps its place until it fills.
             CfnResource(self, "Empty", type="AWS::CloudFormation::WaitConditionHandle")
-            self.accounts: dict[str, MemberAccount] = {}
             return
-        ous = OuLookup(self, "OuIds", paths=(account.ou for account in accounts.values()))
-        self.accounts = add_accounts(self, accounts, ous.ou_id, after=None)
+        paths = sorted({account.ou for account in accounts.values()})
+        ous = OuLookup(self, "OuIds", paths=paths)
+        add_accounts(self, accounts, {path: ous.ou_id(path) for path in paths}, after=None)

@@ -11,7 +11,6 @@ from orgboot.spec import ROOT, OrgSpec, logical_ids, parent_of
 from stacks.accounts_stack import add_accounts
 
 from constructs import Construct
-from constructs.member_account import MemberAccount
 from constructs.organization_policy import OrganizationPolicy
 from constructs.organization_root import OrganizationRoot
 from constructs.organizational_unit import OrganizationalUnit
@@ -51,13 +50,12 @@ class OrganizationStack(Stack):
         self.org_paths = org_paths(f"{self.root.organization_id}/{self.root.root_id}/", self.ou_ids, spec.ou_paths)
 
         # Accounts live here unless spread over stacks of their own (stacks/accounts_stack.py).
-        self.accounts: dict[str, MemberAccount] = {}
-        if spec.organization.account_stacks is None:
-            self.accounts = add_accounts(self, spec.accounts, self.ou_ids.__getitem__, after=last_write)
-            if self.accounts:
-                last_write = self.accounts[max(self.accounts)]
+        target_ids = dict(self.ou_ids)
+        if spec.organization.account_stacks is None and spec.accounts:
+            accounts = add_accounts(self, spec.accounts, self.ou_ids, after=last_write)
+            last_write = accounts.last
+            target_ids |= {key: accounts.account_id(logical_ids.account(key)) for key in spec.accounts}
 
-        target_ids = {**self.ou_ids, **{key: member.account_id for key, member in self.accounts.items()}}
         for key in sorted(spec.policies):
             policy = spec.policies[key]
             organization_policy = OrganizationPolicy(

@@ -1,6 +1,6 @@
 """Mutation testing: how many deliberate bugs in chosen modules does the test suite let through?
 
-    .venv/bin/python tools/mutants.py orgboot/rules/accounts.py=tests/spec,tests/rules constructs/member_account.py=tests/templates
+    .venv/bin/python tools/mutants.py orgboot/rules/accounts.py=tests/spec,tests/rules constructs/member_accounts.py=tests/templates
     .venv/bin/python tools/mutants.py --sample 10 --jobs 4 --json mutants.json orgboot/spec/logical_ids.py=tests/templates
     .venv/bin/python tools/mutants.py --list orgboot/rules/accounts.py=tests/spec
 
@@ -16,7 +16,7 @@ Why not mutmut (3.8.1, evaluated first): it works on pure-Python modules (orgboo
 tests/spec: 188 mutants in 29 s), but it forks its workers from a process that has already started
 the jsii node kernel, so parallel workers read each other's replies ("AttributeError: 'dict' object
 has no attribute 'ref'", "TypeError: argument of type 'ObjRef' is not iterable"): on
-constructs/member_account.py with tests/templates, --max-children 2 reported 31 killed and 1 timeout
+constructs/member_accounts.py with tests/templates, --max-children 2 reported 31 killed and 1 timeout
 of 32 mutants, against 19 killed and 13 survived serially. It also wants a [tool.mutmut] table in
 pyproject.toml listing every top-level folder to copy (also_copy), and must be installed into the
 project venv since it runs pytest in-process. Here every mutant gets a fresh pytest process.
