@@ -27,11 +27,22 @@ ENV = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20", "PYT
 EMPTY_APP = "import aws_cdk as cdk; cdk.App().synth()"
 DEPLOY = """
 import sys
-from orgboot.emulator import Engine, deploy_assembly, emulated_aws
+from orgboot.emulator import Engine, deploy_assembly, emulated_aws, management
+from orgboot.rules import load_spec
+from orgboot.state.organization import read_organization
 with emulated_aws():
     engine = Engine()
     deploy_assembly(engine, sys.argv[1], {"MemberRolesStack:ExternalAuditExternalId": "bench"})
-    print(sum(len(i) for i in engine.instances.values()))
+    organization = read_organization(management().client("organizations"), tags_wanted=False)
+spec = load_spec(sys.argv[2])
+accounts = {node.path: [] for node in organization.root.walk() if node.kind != "account"}
+for node in organization.root.walk():
+    accounts.setdefault(node.path, []).extend(c.id for c in node.children if c.kind == "account")
+missing = 0
+for name, role in spec.member_roles.catalogue.items():
+    wanted = {a for path, ids in accounts.items() for a in ids if any(path == t or path.startswith(t + "/") for t in role.targets)}
+    missing += len(wanted - {a for a, _ in engine.instances.get("orgboot-role-" + name, set())})
+print(sum(len(i) for i in engine.instances.values()), missing)
 """
 
 
@@ -76,8 +87,19 @@ def main(sizes: tuple[int, ...]) -> None:
             outdir = work / f"out-{accounts}"
             synthesized, memory, _ = run([python, "app.py"], synth_env(outdir, spec))
             print(f"{f'synth {accounts:>5}':24}{synthesized:9.2f}{synthesized / floor:9.2f}{memory / 2**20:10.0f}")
-            deployed, _, instances = run([python, "-c", DEPLOY, str(outdir)])
-            print(f"{f'emulated deploy {accounts:>5}':24}{deployed:9.2f}{deployed / floor:9.2f}   {instances.strip()} StackSet instances")
+            lint = subprocess.run(
+                [str(Path(python).with_name("cfn-lint")), "--format", "parseable", *map(str, outdir.glob("*.template.json"))],
+                capture_output=True,
+                text=True,
+            )
+            errors = [line for line in lint.stdout.splitlines() if ":E" in line or ":W" in line and ":W3005:" not in line]
+            print(f"{'':24}cfn-lint: {len(errors)} findings (W3005 aside){': ' + errors[0] if errors else ''}")
+            deployed, _, counts = run([python, "-c", DEPLOY, str(outdir), str(spec)])
+            instances, missing = counts.split()
+            complete = "all there" if missing == "0" else f"{missing} MISSING"
+            print(
+                f"{f'emulated deploy {accounts:>5}':24}{deployed:9.2f}{deployed / floor:9.2f}   {instances} StackSet instances, {complete}"
+            )
     print(f"on {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, Python {sys.version.split()[0]}")
 
 
