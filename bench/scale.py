@@ -37,7 +37,9 @@ with emulated_aws():
 spec = load_spec(sys.argv[2])
 accounts = {node.path: [] for node in organization.root.walk() if node.kind != "account"}
 for node in organization.root.walk():
-    accounts.setdefault(node.path, []).extend(c.id for c in node.children if c.kind == "account")
+    # StackSets never deploy to the management account
+    members = (c.id for c in node.children if c.kind == "account" and c.id != organization.management_account_id)
+    accounts.setdefault(node.path, []).extend(members)
 missing = 0
 for name, role in spec.member_roles.catalogue.items():
     wanted = {a for path, ids in accounts.items() for a in ids if any(path == t or path.startswith(t + "/") for t in role.targets)}

@@ -8,7 +8,7 @@ import aws_cdk as cdk
 
 from orgboot.analysis.grants import guarded_roles
 from orgboot.aws.regions import HOME_REGION
-from orgboot.spec import OrgSpec, layout
+from orgboot.spec import Account, OrgSpec, layout
 from stacks.accounts_stack import AccountsStack
 from stacks.management_baseline_stack import ManagementBaselineStack
 from stacks.member_roles_stack import MemberRolesStack
@@ -23,8 +23,10 @@ def build(app: cdk.App, spec: OrgSpec) -> list[cdk.Stack]:
     shards: list[cdk.Stack] = []
     account_stacks = spec.organization.account_stacks
     if account_stacks is not None:
-        for name in layout.account_stack_names(account_stacks):
-            accounts = {key: a for key, a in spec.accounts.items() if layout.account_stack(key, account_stacks) == name}
+        by_stack: dict[str, dict[str, Account]] = {name: {} for name in layout.account_stack_names(account_stacks)}
+        for key, account in spec.accounts.items():
+            by_stack[layout.account_stack(key, account_stacks)][key] = account
+        for name, accounts in by_stack.items():
             shard = AccountsStack(app, name, accounts=accounts, env=env)
             shard.add_stack_dependency(last)
             shards.append(shard)

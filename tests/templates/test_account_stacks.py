@@ -62,7 +62,9 @@ def test_random_edits_never_move_an_account(tmp_path):
 
 
 def test_adding_an_account_changes_one_stack_by_one_resource(tmp_path):
-    spec_file = generate(400, tmp_path / "org", account_stacks=2)
+    """At the scale the layout is for: 5,000 accounts over 20 stacks."""
+    spec_file = generate(5000, tmp_path / "org")
+    assert load_spec(spec_file).organization.account_stacks == 20
     before = templates(synth(load_spec(spec_file), tmp_path / "before"))
 
     def join(data):
