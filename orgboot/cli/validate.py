@@ -4,7 +4,7 @@ import argparse
 
 from rich.console import Console
 
-from orgboot.rules import CHANGE_RULES, load_change, load_spec
+from orgboot.rules import ACKNOWLEDGEMENTS, load_change, load_spec
 from orgboot.spec.revisions import base_spec_path
 
 HELP = "check org.yaml and its policy files; deploy nothing"
@@ -29,6 +29,11 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", 
         action="store_true",
         help="accept accounts moving between stacks (a changed organization.account_stacks), once migrated: docs/scale.md",
     )
+    parser.add_argument(
+        "--allow-ou-replacement",
+        action="store_true",
+        help="accept renaming or moving OUs that hold accounts or OUs (CloudFormation replaces them)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -36,7 +41,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.base is None:
         spec = load_spec(args.spec)
     else:
-        acknowledged = [name for name in CHANGE_RULES if getattr(args, name, False)]
+        acknowledged = [option for option in ACKNOWLEDGEMENTS if getattr(args, option)]
         spec, accepted = load_change(args.spec, base_spec_path(args.base, args.spec), acknowledged)
         for problem in accepted:
             out.print(f"[yellow]accepted[/]: {problem}")

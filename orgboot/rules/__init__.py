@@ -5,8 +5,13 @@ right; RULES lists them all. `load_spec` is the whole check: the schema, then ev
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from orgboot.rules.accounts import account_emails_unique, account_names_unique
-from orgboot.rules.changes import accounts_stay_in_their_stacks
+from orgboot.rules.accounts import account_emails_unique, account_names_unique, released_accounts_undeclared
+from orgboot.rules.changes import (
+    account_identities_unchanged,
+    accounts_leave_only_when_released,
+    accounts_stay_in_their_stacks,
+    ous_holding_something_stay,
+)
 from orgboot.rules.documents import documents_are_valid_policies, inline_policy_names_distinct
 from orgboot.rules.groups import group_inline_policies_fit
 from orgboot.rules.lockout import no_lockout
@@ -24,6 +29,7 @@ ChangeRule = Callable[[OrgSpec, OrgSpec], Iterable[Problem]]
 RULES: tuple[Rule, ...] = (
     account_emails_unique,
     account_names_unique,
+    released_accounts_undeclared,
     ous_listed_once,
     policies_fit,
     attachments_per_target,
@@ -55,8 +61,15 @@ def load_spec(path: str | Path) -> OrgSpec:
     return read.spec
 
 
-# Rules on a change, (base, head) -> problems; named by the option that acknowledges each, if any.
-CHANGE_RULES: dict[str, ChangeRule] = {"allow_account_moves": accounts_stay_in_their_stacks}
+# Rules on a change, (base, head) -> problems, each with the option that acknowledges it (None: no
+# option can; AWS itself would refuse the change).
+CHANGE_RULES: tuple[tuple[ChangeRule, str | None], ...] = (
+    (accounts_leave_only_when_released, None),  # released_accounts says it, in the spec
+    (account_identities_unchanged, None),
+    (accounts_stay_in_their_stacks, "allow_account_moves"),
+    (ous_holding_something_stay, "allow_ou_replacement"),
+)
+ACKNOWLEDGEMENTS = tuple(option for _, option in CHANGE_RULES if option)
 
 
 def load_change(path: str | Path, base: str | Path, acknowledged: Iterable[str] = ()) -> tuple[OrgSpec, list[LocatedProblem]]:
@@ -85,9 +98,9 @@ def load_change(path: str | Path, base: str | Path, acknowledged: Iterable[str] 
         ) from None
     refused: list[LocatedProblem] = []
     accepted: list[LocatedProblem] = []
-    for name, rule in CHANGE_RULES.items():
+    for rule, option in CHANGE_RULES:
         for problem in rule(base_spec, read.spec):
-            (accepted if name in acknowledged else refused).append(read.locate(problem))
+            (accepted if option is not None and option in set(acknowledged) else refused).append(read.locate(problem))
     if refused:
         raise SpecError(refused)
     return read.spec, accepted

@@ -29,3 +29,12 @@ def account_names_unique(spec: OrgSpec) -> Iterator[Problem]:
                 f"name '{account.name}' is already used by account '{first[account.name]}'; give each account its own name",
             )
         first.setdefault(account.name, key)
+
+
+def released_accounts_undeclared(spec: OrgSpec) -> Iterator[Problem]:
+    for index, key in enumerate(spec.released_accounts):
+        if key in spec.accounts:
+            yield Problem(
+                ("released_accounts", index),
+                f"account '{key}' is both declared under accounts and released; keep it in one place (released: no longer managed)",
+            )

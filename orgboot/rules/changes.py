@@ -3,7 +3,8 @@ merges into). Only a comparison can see these: each spec alone is valid."""
 
 from collections.abc import Iterator
 
-from orgboot.spec import OrgSpec, Problem
+from orgboot.aws.organizations import ACCESS_ROLE
+from orgboot.spec import OrgSpec, Problem, parent_of
 from orgboot.spec.layout import account_stack
 
 
@@ -22,3 +23,53 @@ def accounts_stay_in_their_stacks(base: OrgSpec, head: OrgSpec) -> Iterator[Prob
             f" {shown}{more}. CloudFormation would leave them unmanaged in the old stack and fail to create them in the new"
             " one (the email is taken). Migrate them as docs/scale.md says, then validate with --allow-account-moves",
         )
+
+
+def accounts_leave_only_when_released(base: OrgSpec, head: OrgSpec) -> Iterator[Problem]:
+    """An account gone from org.yaml is gone from its stack: CloudFormation deletes the resource,
+    which DeletionPolicy Retain turns into letting go (the account stays open, unmanaged). Only
+    intended when said: released_accounts."""
+    for key in sorted(base.accounts.keys() - head.accounts.keys() - set(head.released_accounts)):
+        yield Problem(
+            ("accounts",),
+            f"account '{key}' ({base.accounts[key].name}) is no longer declared: CloudFormation would remove it from its stack."
+            " The account stays open in the organization (Retain) but nothing manages it any more. To stop managing it, list"
+            " it under released_accounts; to keep it, put it back",
+        )
+
+
+def account_identities_unchanged(base: OrgSpec, head: OrgSpec) -> Iterator[Problem]:
+    """AWS::Organizations::Account cannot change AccountName, Email or RoleName: the update fails,
+    and so does its rollback (UPDATE_ROLLBACK_FAILED). Only the root user changes name and email."""
+    for key in sorted(base.accounts.keys() & head.accounts.keys()):
+        before, after = base.accounts[key], head.accounts[key]
+        for field in ("name", "email", "role_name"):
+            old, new = getattr(before, field), getattr(after, field)
+            if old != new:
+                shown = repr(old) if old is not None else f"not given ({ACCESS_ROLE})"
+                yield Problem(
+                    ("accounts", key, field),
+                    f"was {shown}: CloudFormation cannot change an account's name, email or role name (the update fails, and"
+                    " so does its rollback); the account's root user changes name and email in the console. Keep the value",
+                )
+
+
+def ous_holding_something_stay(base: OrgSpec, head: OrgSpec) -> Iterator[Problem]:
+    """An OU's identity is its path (its logical ID): renaming or moving one creates a new OU, moves
+    what it held and deletes the old one. Meanwhile its accounts run under neither OU's policies
+    until the update re-attaches them, and a nested OU is replaced in turn (ParentId is
+    create-only)."""
+    kept = set(head.ou_paths)
+    for path in base.ou_paths:
+        if path in kept:
+            continue
+        held = [f"account '{key}'" for key, a in sorted(base.accounts.items()) if a.ou == path]
+        held += [f"OU '{child}'" for child in base.ou_paths if parent_of(child) == path]
+        if held:
+            more = f" and {len(held) - 3} more" if len(held) > 3 else ""
+            yield Problem(
+                ("organizational_units",),
+                f"OU '{path}' is gone but held {', '.join(held[:3])}{more}: renaming or moving an OU makes CloudFormation"
+                " create a new one, move its accounts and OUs, and delete the old one; until the policies follow, those"
+                " accounts run without the OU's SCPs. Keep the OU; if you mean it, validate with --allow-ou-replacement",
+            )

@@ -64,6 +64,10 @@ class OrgSpec(Model):
     organization: Organization = Organization()
     organizational_units: tuple[OuPath, ...] = Field((), description="OU paths, nested with '/', up to 5 levels; parents are implied")
     accounts: dict[AccountKey, Account] = Field(default_factory=dict)
+    released_accounts: tuple[AccountKey, ...] = Field(
+        (),
+        description="Keys of accounts orgboot stops managing: removed from their stack, never closed (AWS keeps them, Retain)",
+    )
     policies: dict[PolicyKey, Policy] = Field(default_factory=dict)
     management_baseline: ManagementBaseline = ManagementBaseline()
     member_roles: MemberRoles = MemberRoles()

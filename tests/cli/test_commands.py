@@ -58,6 +58,7 @@ def test_schema_is_json_schema_for_org_yaml():
         "organization",
         "organizational_units",
         "accounts",
+        "released_accounts",
         "policies",
         "management_baseline",
         "member_roles",

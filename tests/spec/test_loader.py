@@ -80,7 +80,7 @@ def test_unknown_keys_are_refused(tmp_path):
     assert found == [
         "org.yaml:5: accounts.shop-prod.colour: unknown key 'colour'; expected one of: email, name, ou, role_name, tags",
         "org.yaml:6: extra: unknown key 'extra'; expected one of: accounts, management_baseline, member_roles, organization,"
-        " organizational_units, policies",
+        " organizational_units, policies, released_accounts",
     ]
 
 

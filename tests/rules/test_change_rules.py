@@ -1,0 +1,160 @@
+"""Account-loss protection: the change from a base spec, refused where AWS would close, orphan,
+replace or fail to update an account (validate --base)."""
+
+import json
+import random
+
+import pytest
+import yaml
+
+from bench.generate import generate
+from orgboot.rules import load_change, load_spec
+from orgboot.spec import SpecError, logical_ids
+from tests.conftest import synth
+from tests.spec.test_loader import BASE, write
+
+HEAD = BASE + "  shop-dev: {name: Shop Dev, email: dev@example.com, ou: Workloads/Prod}\n"
+
+
+def change(tmp_path, base_text, head_text, acknowledged=()):
+    (tmp_path / "base").mkdir(parents=True)
+    (tmp_path / "head").mkdir()
+    base = write(tmp_path / "base", base_text)
+    head = write(tmp_path / "head", head_text)
+    try:
+        _, accepted = load_change(head, base, acknowledged)
+    except SpecError as error:
+        return [str(p).replace(str(head), "org.yaml") for p in error.problems]
+    return [f"accepted: {str(p).replace(str(head), 'org.yaml')}" for p in accepted]
+
+
+def test_an_unchanged_spec_passes(tmp_path):
+    assert change(tmp_path, HEAD, HEAD) == []
+
+
+def test_removing_an_account_needs_a_release(tmp_path):
+    assert change(tmp_path, HEAD, BASE) == [
+        "org.yaml:4: accounts: account 'shop-dev' (Shop Dev) is no longer declared: CloudFormation would remove it from its"
+        " stack. The account stays open in the organization (Retain) but nothing manages it any more. To stop managing it,"
+        " list it under released_accounts; to keep it, put it back"
+    ]
+
+
+def test_a_released_account_may_go(tmp_path):
+    assert change(tmp_path, HEAD, BASE + "released_accounts: [shop-dev]\n") == []
+
+
+def test_a_released_account_cannot_stay_declared(tmp_path):
+    with pytest.raises(SpecError, match="account 'shop-dev' is both declared under accounts and released"):
+        load_spec(write(tmp_path, HEAD + "released_accounts: [shop-dev]\n"))
+
+
+@pytest.mark.parametrize(
+    ("edit", "key", "was"),
+    [
+        (("name: Shop Dev", "name: Shop Development"), "name", "'Shop Dev'"),
+        (("email: dev@example.com", "email: dev2@example.com"), "email", "'dev@example.com'"),
+        (
+            ("ou: Workloads/Prod}\n", "ou: Workloads/Prod, role_name: OrganizationAccountAccessRole}\n"),
+            "role_name",
+            "not given (OrganizationAccountAccessRole)",
+        ),
+    ],
+)
+def test_name_email_and_role_name_stay(tmp_path, edit, key, was):
+    head = HEAD.replace(
+        "  shop-dev: {name: Shop Dev, email: dev@example.com, ou: Workloads/Prod}\n",
+        "  shop-dev: {name: Shop Dev, email: dev@example.com, ou: Workloads/Prod}\n".replace(*edit),
+    )
+    (found,) = change(tmp_path, HEAD, head)
+    assert found.startswith(
+        f"org.yaml:6: accounts.shop-dev.{key}: was {was}: CloudFormation cannot change an account's name, email or role name"
+    )
+
+
+def test_renaming_an_ou_that_holds_accounts(tmp_path):
+    head = HEAD.replace("Workloads/Prod", "Workloads/Production")
+    (found,) = change(tmp_path, HEAD, head)
+    assert found.startswith(
+        "org.yaml:3: organizational_units: OU 'Workloads/Prod' is gone but held account 'shop-dev', account 'shop-prod':"
+    )
+    assert change(tmp_path / "again", HEAD, head, ["allow_ou_replacement"])[0].startswith(
+        "accepted: org.yaml:3: organizational_units: OU 'Workloads/Prod'"
+    )
+
+
+def test_removing_an_empty_ou_passes(tmp_path):
+    assert change(tmp_path, HEAD.replace("[Workloads/Prod, Security]", "[Workloads/Prod, Security, Sandbox]"), HEAD) == []
+
+
+def account_resources(assembly):
+    found = {}
+    for path in assembly.glob("*.template.json"):
+        for logical_id, resource in json.loads(path.read_text())["Resources"].items():
+            if resource["Type"] == "AWS::Organizations::Account":
+                found[logical_id] = (path.name, resource.get("DeletionPolicy"), resource.get("UpdateReplacePolicy"))
+    return found
+
+
+def edits(rng):
+    def reorder(d):
+        d["accounts"] = dict(rng.sample(list(d["accounts"].items()), len(d["accounts"])))
+
+    def add(d):
+        d["accounts"]["joiner"] = {"name": "Joiner", "email": "joiner@example.com", "ou": rng.choice(d["organizational_units"])}
+
+    def remove(d):
+        del d["accounts"][rng.choice(list(d["accounts"]))]
+
+    def release(d):
+        key = rng.choice(list(d["accounts"]))
+        del d["accounts"][key]
+        d["released_accounts"] = [key]
+
+    def rename_key(d):
+        key = rng.choice(list(d["accounts"]))
+        d["accounts"][key + "-x"] = d["accounts"].pop(key)
+
+    def rename_account(d):
+        rng.choice(list(d["accounts"].values()))["name"] += " X"
+
+    def move(d):
+        rng.choice(list(d["accounts"].values()))["ou"] = rng.choice(d["organizational_units"])
+
+    def rename_ou(d):
+        old = rng.choice([a["ou"] for a in d["accounts"].values()])
+        d["organizational_units"] = [p.replace(old, old + "X") for p in d["organizational_units"]]
+        for account in d["accounts"].values():
+            account["ou"] = account["ou"].replace(old, old + "X")
+
+    def spread(d):
+        d["organization"]["account_stacks"] = 2
+
+    return [reorder, add, remove, release, rename_key, rename_account, move, rename_ou, spread]
+
+
+def test_no_account_loses_its_identity_or_retention_without_an_error(tmp_path):
+    """Generated edits: whenever validate --base passes, every account of the base keeps its
+    logical ID, its stack and Retain, or was released."""
+    base_file = generate(12, tmp_path / "base")
+    base_accounts = account_resources(synth(load_spec(base_file), tmp_path / "base-out"))
+    rng = random.Random(11)
+    refused = set()
+    for number, edit in enumerate(edits(rng)):
+        data = yaml.safe_load(base_file.read_text())
+        edit(data)
+        head_file = generate(12, tmp_path / f"head-{number}")
+        head_file.write_text(yaml.safe_dump(data, sort_keys=False))
+        try:
+            spec, _ = load_change(head_file, base_file)
+        except SpecError:
+            refused.add(edit.__name__)  # the protection held
+            continue
+        head_accounts = account_resources(synth(spec, tmp_path / f"head-{number}-out"))
+        for key in yaml.safe_load(base_file.read_text())["accounts"]:
+            if key in spec.released_accounts:
+                continue
+            lid = logical_ids.account(key)
+            assert head_accounts.get(lid) == base_accounts[lid], f"{edit.__name__} passed validate but changed {lid}"
+            assert base_accounts[lid][1:] == ("Retain", "Retain")
+    assert refused == {"remove", "rename_key", "rename_account", "rename_ou", "spread"}
