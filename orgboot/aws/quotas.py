@@ -8,7 +8,10 @@ the AWS::CloudFormation::StackSet resource reference (TemplateBody).
 MAX_OU_DEPTH = 5  # OU levels below the root
 OU_NAME_MAX = 128
 ACCOUNT_NAME_PATTERN = r"^[\x20-\x7E]{1,50}$"  # 1-50 printable ASCII
-EMAIL_PATTERN = r"^[^\s@]+@[^\s@]+\.[^\s@]+$"
+# CreateAccount Email (Organizations API Reference): 7-bit ASCII; one @; the local name without
+# whitespace " ' ( ) < > [ ] : ; , \ | % & and not starting with a dot; the domain of letters,
+# digits, hyphens and dots, with a dot, not starting or ending with a hyphen or dot.
+EMAIL_PATTERN = r"^(?!\.)[!#$*+\-./0-9=?A-Z^_`a-z{}~]+@(?![.-])[A-Za-z0-9-]*(\.[A-Za-z0-9-]+)+(?<![.-])$"
 EMAIL_MIN, EMAIL_MAX = 6, 64
 ROLE_NAME_PATTERN = r"^[\w+=,.@-]{1,64}$"
 IAM_NAME_PATTERN = r"^[\w+=,.@-]+$"

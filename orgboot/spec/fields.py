@@ -58,6 +58,12 @@ def parent_of(ou_path: str) -> str:
 
 
 def check_email(email: str) -> str:
+    if not email.isascii():
+        position, character = next((i, c) for i, c in enumerate(email) if not c.isascii())
+        raise ValueError(
+            f"'{email}' has a character that is not ASCII at position {position + 1} ({character!r}, U+{ord(character):04X}):"
+            " CreateAccount accepts 7-bit ASCII only (a lookalike letter?)"
+        )
     if not re.match(quotas.EMAIL_PATTERN, email):
         raise ValueError(f"'{email}' is not an email address (expected name@domain.tld)")
     if not (quotas.EMAIL_MIN <= len(email) <= quotas.EMAIL_MAX):

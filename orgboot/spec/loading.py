@@ -60,6 +60,8 @@ def read_spec(path: str | Path) -> ReadSpec:
     data = {} if source.data is None else source.data
     if not isinstance(data, dict):
         raise SpecError([LocatedProblem(file, 1, "", "the spec must be a mapping with keys like organization, accounts")])
+    if not data:  # deploying it would create a bare organization, most likely by mistake
+        raise SpecError([LocatedProblem(file, 1, "", "the spec is empty; declare the organization (the example is org.yaml)")])
     context = {"base_dir": path.parent, **declared_names(data)}
     spec, errors = _validate(data, context)
     if not errors:
