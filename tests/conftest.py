@@ -3,6 +3,7 @@ session and every layer reads that one assembly."""
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import aws_cdk as cdk
@@ -65,7 +66,7 @@ def example_variant(tmp_path: Path, change) -> OrgSpec:
     change(data)
     tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "org.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
-    (tmp_path / "policies").symlink_to(EXAMPLE.parent / "policies")
+    shutil.copytree(EXAMPLE.parent / "policies", tmp_path / "policies")
     return load_spec(tmp_path / "org.yaml")
 
 

@@ -9,9 +9,9 @@ MAX_OU_DEPTH = 5  # OU levels below the root
 OU_NAME_MAX = 128
 ACCOUNT_NAME_PATTERN = r"^[\x20-\x7E]{1,50}$"  # 1-50 printable ASCII
 # CreateAccount Email (Organizations API Reference): 7-bit ASCII; one @; the local name without
-# whitespace " ' ( ) < > [ ] : ; , \ | % & and not starting with a dot; the domain of letters,
+# whitespace " ' ( ) < [ ] : ; , \ | % & and not starting with a dot; the domain of letters,
 # digits, hyphens and dots, with a dot, not starting or ending with a hyphen or dot.
-EMAIL_PATTERN = r"^(?!\.)[!#$*+\-./0-9=?A-Z^_`a-z{}~]+@(?![.-])[A-Za-z0-9-]*(\.[A-Za-z0-9-]+)+(?<![.-])$"
+EMAIL_PATTERN = r"^(?!\.)[!#$*+\-./0-9=>?A-Z^_`a-z{}~]+@(?![.-])[A-Za-z0-9-]*(\.[A-Za-z0-9-]+)+(?<![.-])$"
 EMAIL_MIN, EMAIL_MAX = 6, 64
 ROLE_NAME_PATTERN = r"^[\w+=,.@-]{1,64}$"
 IAM_NAME_PATTERN = r"^[\w+=,.@-]+$"
@@ -30,9 +30,8 @@ GROUP_INLINE_POLICIES_MAX = 5_120  # all inline policies of one IAM group togeth
 LONGEST_ORG_ID, LONGEST_ROOT_ID, LONGEST_OU_ID = "o-" + "x" * 32, "r-" + "x" * 32, "ou-" + "x" * 32 + "-" + "x" * 32
 ROLE_SESSION_HOURS = (1, 12)
 STACKSET_TEMPLATE_BODY_MAX = 51_200  # bytes of TemplateBody in AWS::CloudFormation::StackSet
-# CloudFormation quotas ("CloudFormation quotas", User Guide): resources and outputs per template.
+# CloudFormation quotas ("CloudFormation quotas", User Guide): resources per template.
 STACK_RESOURCES_MAX = 500
-STACK_OUTPUTS_MAX = 200
 # "The total combined size of the response body can't exceed 4096 bytes" (CloudFormation User
 # Guide, "Custom resource response objects").
 CUSTOM_RESOURCE_RESPONSE_MAX = 4096

@@ -1,6 +1,8 @@
 """orgboot validate: check org.yaml and its policy files; deploy nothing."""
 
 import argparse
+import tempfile
+from pathlib import Path
 
 from rich.console import Console
 
@@ -30,6 +32,11 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", 
         help="accept accounts moving between stacks (a changed organization.account_stacks), once migrated: docs/scale.md",
     )
     parser.add_argument(
+        "--allow-imports",
+        action="store_true",
+        help="accept accounts declared again (released before, or under a new key) that you bring in with cdk import",
+    )
+    parser.add_argument(
         "--allow-ou-replacement",
         action="store_true",
         help="accept renaming or moving OUs that hold accounts or OUs (CloudFormation replaces them)",
@@ -42,7 +49,8 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         spec = load_spec(args.spec)
     else:
         acknowledged = [option for option in ACKNOWLEDGEMENTS if getattr(args, option)]
-        spec, accepted = load_change(args.spec, base_spec_path(args.base, args.spec), acknowledged)
+        with tempfile.TemporaryDirectory(prefix="orgboot-base-") as workdir:
+            spec, accepted = load_change(args.spec, base_spec_path(args.base, args.spec, Path(workdir)), acknowledged)
         for problem in accepted:
             out.print(f"[yellow]accepted[/]: {problem}")
     out.print(f"[green]{args.spec} is valid[/]: {len(spec.ou_paths)} OUs, {len(spec.accounts)} accounts, {len(spec.policies)} policies")

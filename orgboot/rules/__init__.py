@@ -10,7 +10,9 @@ from orgboot.rules.changes import (
     account_identities_unchanged,
     accounts_leave_only_when_released,
     accounts_stay_in_their_stacks,
+    emails_and_keys_not_reused,
     ous_holding_something_stay,
+    ous_holding_spread_accounts_stay,
 )
 from orgboot.rules.documents import documents_are_valid_policies, inline_policy_names_distinct
 from orgboot.rules.groups import group_inline_policies_fit
@@ -66,8 +68,10 @@ def load_spec(path: str | Path) -> OrgSpec:
 CHANGE_RULES: tuple[tuple[ChangeRule, str | None], ...] = (
     (accounts_leave_only_when_released, None),  # released_accounts says it, in the spec
     (account_identities_unchanged, None),
+    (emails_and_keys_not_reused, "allow_imports"),
     (accounts_stay_in_their_stacks, "allow_account_moves"),
     (ous_holding_something_stay, "allow_ou_replacement"),
+    (ous_holding_spread_accounts_stay, None),
 )
 ACKNOWLEDGEMENTS = tuple(option for _, option in CHANGE_RULES if option)
 
@@ -83,7 +87,12 @@ def load_change(path: str | Path, base: str | Path, acknowledged: Iterable[str] 
         raise SpecError(located)
     assert read.spec is not None
     try:
-        base_spec = load_spec(base)
+        # Only the base's schema: it is what was deployed, under whatever rules held then (an
+        # organization too large for one stack is exactly what a migration starts from).
+        base_read = read_spec(base)
+        if base_read.spec is None or (base_problems := base_read.located_problems()):
+            raise SpecError(base_problems or [LocatedProblem(str(base), 1, "", "nothing could be read")])
+        base_spec = base_read.spec
     except SpecError as error:
         first = error.problems[0]
         raise SpecError(

@@ -61,7 +61,7 @@ def ous_holding_something_stay(base: OrgSpec, head: OrgSpec) -> Iterator[Problem
     create-only)."""
     kept = set(head.ou_paths)
     for path in base.ou_paths:
-        if path in kept:
+        if path in kept or _spread_accounts_in(base, head, path):  # refused outright below
             continue
         held = [f"account '{key}'" for key, a in sorted(base.accounts.items()) if a.ou == path]
         held += [f"OU '{child}'" for child in base.ou_paths if parent_of(child) == path]
@@ -72,4 +72,49 @@ def ous_holding_something_stay(base: OrgSpec, head: OrgSpec) -> Iterator[Problem
                 f"OU '{path}' is gone but held {', '.join(held[:3])}{more}: renaming or moving an OU makes CloudFormation"
                 " create a new one, move its accounts and OUs, and delete the old one; until the policies follow, those"
                 " accounts run without the OU's SCPs. Keep the OU; if you mean it, validate with --allow-ou-replacement",
+            )
+
+
+def _spread_accounts_in(base: OrgSpec, head: OrgSpec, path: str) -> list[str]:
+    if head.organization.account_stacks is None:
+        return []
+    return [key for key, account in sorted(base.accounts.items()) if account.ou == path]
+
+
+def ous_holding_spread_accounts_stay(base: OrgSpec, head: OrgSpec) -> Iterator[Problem]:
+    """With accounts in stacks of their own, OrganizationStack deploys (and tries to delete the
+    old OU) before the accounts move: the delete fails (OrganizationalUnitNotEmptyException),
+    CloudFormation leaves the old OU behind, and its accounts run without the OU's policies for
+    the whole deploy. Two deploys do it safely."""
+    kept = set(head.ou_paths)
+    for path in base.ou_paths:
+        if path not in kept and (keys := _spread_accounts_in(base, head, path)):
+            yield Problem(
+                ("organizational_units",),
+                f"OU '{path}' is gone but holds {len(keys)} accounts ({', '.join(keys[:3])}{' ...' if len(keys) > 3 else ''}) that"
+                " live in stacks deployed after the OU's: CloudFormation would try to delete the OU while they are still in it."
+                " First move the accounts to an OU that stays and deploy, then remove or rename the OU",
+            )
+
+
+def emails_and_keys_not_reused(base: OrgSpec, head: OrgSpec) -> Iterator[Problem]:
+    """A new account resource calls CreateAccount, which refuses an email that belongs to an
+    account (EMAIL_ALREADY_EXISTS), released or not. An account orgboot let go of comes back with
+    `cdk import`, not by declaring it again."""
+    base_emails = {account.email.lower(): key for key, account in base.accounts.items()}
+    for key, account in sorted(head.accounts.items()):
+        if key in base.accounts:
+            continue
+        if key in base.released_accounts:
+            yield Problem(
+                ("accounts", key),
+                f"account '{key}' was released; declaring it again would create a new account. Bring the existing one back"
+                " with cdk import (its account ID as identifier), and validate with --allow-imports",
+            )
+        elif (owner := base_emails.get(account.email.lower())) is not None:
+            yield Problem(
+                ("accounts", key, "email"),
+                f"'{account.email}' belongs to account '{owner}' of the base: CreateAccount refuses an email that is taken."
+                " To manage that account under a new key, release the old key, cdk import the account, and validate with"
+                " --allow-imports",
             )

@@ -5,6 +5,7 @@ import math
 from collections import Counter
 from collections.abc import Iterator
 
+from orgboot.aws.quotas import STACK_RESOURCES_MAX
 from orgboot.spec import OrgSpec, Problem
 from orgboot.spec.layout import ACCOUNTS_PER_STACK_MAX, ORGANIZATION_STACK, account_stack
 
@@ -24,7 +25,8 @@ def stacks_fit(spec: OrgSpec) -> Iterator[Problem]:
         )
         yield Problem(
             ("accounts",) if account_stacks is None else ("organizational_units",),
-            f"{ORGANIZATION_STACK} would hold {in_organization_stack} OUs, policies and accounts; CloudFormation allows 500"
+            f"{ORGANIZATION_STACK} would hold {in_organization_stack} OUs, policies and accounts; CloudFormation allows"
+            f" {STACK_RESOURCES_MAX}"
             f" resources per stack and orgboot keeps {ACCOUNTS_PER_STACK_MAX} for room to grow: {advice}",
         )
     if account_stacks is None:

@@ -1,7 +1,6 @@
 """Policy documents org.yaml points at: JSON files, relative to org.yaml, read while validating."""
 
 import json
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,10 +44,9 @@ def load_policy_document(value: Any, info: ValidationInfo) -> PolicyDocument:
     base_dir = Path((info.context or {}).get("base_dir", "."))
     file = base_dir / value
     # A repository's spec reads its own files: a path that leaves the spec's folder (../, an
-    # absolute path) would let a pull request publish any file of the machine that runs the checks.
-    # Symlinks are the repository's own, visible in review, and followed.
-    normalized = os.path.normpath(value)
-    if os.path.isabs(normalized) or normalized == ".." or normalized.startswith(".." + os.sep):
+    # absolute path, a symlink pointing out) would let a pull request publish any file of the
+    # machine that runs the checks, in a policy and its template.
+    if not file.resolve().is_relative_to(base_dir.resolve()):
         raise ValueError(f"policy file '{value}' is outside the spec's folder ({base_dir.resolve()}); keep policies beside org.yaml")
     if not file.is_file():
         raise ValueError(f"policy file '{value}' not found (looked in {file.parent.resolve()})")

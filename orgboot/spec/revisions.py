@@ -3,32 +3,41 @@ a change is checked against, e.g. `main` in a pull request)."""
 
 import subprocess
 import tarfile
-import tempfile
 from io import BytesIO
 from pathlib import Path
 
 from orgboot.spec.problems import LocatedProblem, SpecError
 
 
-def base_spec_path(base: str, spec: str | Path, workdir: Path | None = None) -> Path:
-    """`base` itself when it is a file; else the spec's path inside `base` as a git revision of
-    the spec's repository, extracted (with its policy files) under `workdir` (a new temporary
-    directory by default, left for the caller's process to clean)."""
+def base_spec_path(base: str, spec: str | Path, workdir: Path) -> Path:
+    """`base` itself when it is a file; else the spec's path inside `base` as a git revision of the
+    spec's repository, extracted with the rest of the spec's folder (its policy files) under
+    `workdir`, which the caller removes."""
     if Path(base).is_file():
         return Path(base)
     spec = Path(spec).resolve()
+
+    def refuse(message: str) -> SpecError:
+        return SpecError([LocatedProblem(str(spec), 1, "", f"--base {base}: {message}")])
 
     def git(*args: str) -> bytes:
         return subprocess.run(["git", "-C", str(spec.parent), *args], capture_output=True, check=True).stdout
 
     try:
         top = Path(git("rev-parse", "--show-toplevel").decode().strip())
-        archive = git("archive", "--format=tar", base)
+        git("rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
     except (OSError, subprocess.CalledProcessError):
-        raise SpecError(
-            [LocatedProblem(str(spec), 1, "", f"--base {base}: no such file, and not a git revision of the repository holding {spec.name}")]
-        ) from None
-    target = workdir or Path(tempfile.mkdtemp(prefix="orgboot-base-"))
-    with tarfile.open(fileobj=BytesIO(archive)) as tar:
-        tar.extractall(target, filter="data")
-    return target / spec.relative_to(top)
+        raise refuse(f"no such file, and not a git revision of the repository holding {spec.name}") from None
+    try:
+        archive = git("archive", "--format=tar", base, "--", str(spec.parent.relative_to(top)))
+    except subprocess.CalledProcessError:
+        raise refuse(f"there is no {spec.relative_to(top)} at that revision (a new spec has no base)") from None
+    try:
+        with tarfile.open(fileobj=BytesIO(archive)) as tar:
+            tar.extractall(workdir, filter="data")
+    except (tarfile.TarError, OSError) as error:  # e.g. a symlink out of the repository
+        raise refuse(f"cannot extract the spec's folder at that revision ({error})") from None
+    path = workdir / spec.relative_to(top)
+    if not path.is_file():
+        raise refuse(f"there is no {spec.relative_to(top)} at that revision (a new spec has no base)")
+    return path

@@ -74,3 +74,16 @@ def test_a_base_that_does_not_validate(tmp_path):
         f"{spec}:1: --base: the base does not validate (1 problems; first: accounts.a.email: 'nope' is not an email address"
         in result.stderr
     )
+
+
+def test_a_spec_new_at_the_revision(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    subprocess.run(["git", "-C", str(repo), "init", "-q"], check=True)
+    (repo / "README").write_text("x")
+    subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.com", "add", "."], check=True)
+    subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "x"], check=True)
+    spec = generate(3, repo / "org")
+    result = orgboot("validate", str(spec), "--base", "HEAD")
+    assert result.returncode == 1
+    assert "--base HEAD: there is no org/org.yaml at that revision (a new spec has no base)" in result.stderr

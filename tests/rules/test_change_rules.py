@@ -158,3 +158,34 @@ def test_no_account_loses_its_identity_or_retention_without_an_error(tmp_path):
             assert head_accounts.get(lid) == base_accounts[lid], f"{edit.__name__} passed validate but changed {lid}"
             assert base_accounts[lid][1:] == ("Retain", "Retain")
     assert refused == {"remove", "rename_key", "rename_account", "rename_ou", "spread"}
+
+
+def test_a_released_key_declared_again_needs_an_import(tmp_path):
+    released = BASE + "released_accounts: [shop-dev]\n"
+    (found,) = change(tmp_path, released, HEAD)
+    assert found.startswith("org.yaml:6: accounts.shop-dev: account 'shop-dev' was released; declaring it again would create a new account")
+    assert change(tmp_path / "again", released, HEAD, ["allow_imports"])[0].startswith("accepted: ")
+
+
+def test_a_new_key_with_a_taken_email(tmp_path):
+    head = BASE.replace("  shop-prod:", "  shop-production:") + "released_accounts: [shop-prod]\n"
+    (found,) = change(tmp_path, BASE, head)
+    assert found.startswith("org.yaml:5: accounts.shop-production.email: 'shop@example.com' belongs to account 'shop-prod' of the base")
+
+
+def test_an_ou_holding_spread_accounts_cannot_go_even_when_acknowledged(tmp_path):
+    spread = HEAD.replace("policy_types: [SERVICE_CONTROL_POLICY]\n", "policy_types: [SERVICE_CONTROL_POLICY]\n  account_stacks: 2\n")
+    head = spread.replace("Workloads/Prod", "Workloads/Production")
+    found = change(tmp_path, spread, head, ["allow_ou_replacement"])
+    assert len(found) == 1
+    assert found[0].startswith("org.yaml:4: organizational_units: OU 'Workloads/Prod' is gone but holds 2 accounts (shop-dev, shop-prod)")
+
+
+def test_the_base_is_read_as_deployed_not_under_todays_rules(tmp_path):
+    """An organization too large for one stack is what a migration to account_stacks starts from."""
+    many = "".join(f"  a{n:03d}: {{name: A{n:03d}, email: a{n:03d}@example.com, ou: Security}}\n" for n in range(400))
+    base = BASE + many
+    head = base.replace("policy_types: [SERVICE_CONTROL_POLICY]\n", "policy_types: [SERVICE_CONTROL_POLICY]\n  account_stacks: 2\n")
+    found = change(tmp_path, base, head, ["allow_account_moves"])
+    assert found
+    assert all(line.startswith("accepted: ") for line in found)

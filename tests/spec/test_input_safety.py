@@ -57,3 +57,13 @@ def test_policy_files_stay_in_the_spec_folder(tmp_path, path):
     text = BASE + f"policies:\n  p: {{type: SERVICE_CONTROL_POLICY, document: {path}, targets: [Root]}}\n"
     (found,) = problems(spec_dir, text)
     assert found.startswith(f"org.yaml:7: policies.p.document: policy file '{path}' is outside the spec's folder")
+
+
+def test_a_symlink_out_of_the_spec_folder(tmp_path):
+    (tmp_path / "outside.json").write_text("{}")
+    spec_dir = tmp_path / "spec"
+    (spec_dir / "policies").mkdir(parents=True)
+    (spec_dir / "policies" / "link.json").symlink_to(tmp_path / "outside.json")
+    text = BASE + "policies:\n  p: {type: SERVICE_CONTROL_POLICY, document: policies/link.json, targets: [Root]}\n"
+    (found,) = problems(spec_dir, text)
+    assert "is outside the spec's folder" in found
