@@ -14,6 +14,7 @@ from typing import Any
 
 import boto3
 import cfnresponse
+from botocore.config import Config
 
 ROOT = "Root"
 
@@ -29,7 +30,9 @@ def handler(event: dict[str, Any], context: Any) -> None:
 
 
 def look_up(paths: dict[str, str]) -> dict[str, str]:
-    organizations = boto3.client("organizations")
+    # A stack's lookups run at once, and Organizations throttles (TooManyRequestsException): back
+    # off and retry, client-side rate limiting included (botocore's adaptive retry mode).
+    organizations = boto3.client("organizations", config=Config(retries={"mode": "adaptive", "max_attempts": 10}))
     (root,) = organizations.list_roots()["Roots"]
     children: dict[str, dict[str, str]] = {}
 
