@@ -21,7 +21,7 @@ from orgboot.rules.logical_ids import logical_ids_distinct
 from orgboot.rules.member_roles import grants_within_role_targets, role_inline_policies_fit
 from orgboot.rules.organizational_units import ous_listed_once
 from orgboot.rules.policies import attachments_per_target, policies_fit
-from orgboot.rules.stacks import policies_target_ous_when_accounts_are_spread, stacks_fit
+from orgboot.rules.stacks import ou_lookups_fit, policies_target_ous_when_accounts_are_spread, stacks_fit
 from orgboot.spec import LocatedProblem, OrgSpec, Problem, SpecError
 from orgboot.spec.loading import read_spec
 
@@ -43,6 +43,7 @@ RULES: tuple[Rule, ...] = (
     inline_policy_names_distinct,
     no_lockout,
     stacks_fit,
+    ou_lookups_fit,
     policies_target_ous_when_accounts_are_spread,
 )
 

@@ -67,3 +67,23 @@ def test_account_stacks_range(tmp_path, value):
         ),
     )
     assert "organization.account_stacks" in found
+
+
+def ous_each(accounts: int, name_length: int) -> str:
+    names = [f"{n:04d}".ljust(name_length, "x") for n in range(accounts)]
+    lines = [f"  a{n:04d}: {{name: A{n:04d}, email: a{n:04d}@example.com, ou: Top/{name}}}" for n, name in enumerate(names)]
+    return (
+        "organization:\n  policy_types: [SERVICE_CONTROL_POLICY]\n  account_stacks: 1\n"
+        + "organizational_units:\n"
+        + "".join(f"  - Top/{name}\n" for name in names)
+        + "accounts:\n"
+        + "\n".join(lines)
+        + "\n"
+    )
+
+
+def test_ou_lookup_answers_fit_in_4096_bytes(tmp_path):
+    assert len(load_spec(write(tmp_path, ous_each(380, 20))).accounts) == 380
+    found = problems(tmp_path / "long", ous_each(380, 100))
+    assert found
+    assert all("reads" in line and "OU IDs in one lookup" in line and "CloudFormation accepts 4096" in line for line in found)
