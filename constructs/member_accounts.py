@@ -37,6 +37,8 @@ class MemberAccounts(Construct):
         self, scope: Construct, id: str, *, accounts: list[AccountProps], parent_ids: Mapping[str, str], after: IDependable | None
     ) -> None:
         super().__init__(scope, id)
+        if not accounts:
+            raise ValueError("MemberAccounts needs at least one account")
         parameters = {ou: f"Parent{index}" for index, ou in enumerate(sorted({a.ou for a in accounts}))}
         resources: dict[str, Any] = {}
         previous = None
@@ -60,11 +62,10 @@ class MemberAccounts(Construct):
             included = cfn_include.CfnInclude(
                 self, "Fragment", template_file=file.name, parameters={name: parent_ids[ou] for ou, name in parameters.items()}
             )
-        if accounts and after is not None:
+        if after is not None:
             included.get_resource(accounts[0].logical_id).node.add_dependency(after)
-        self.last = included.get_resource(accounts[-1].logical_id) if accounts else after
-        self._logical_ids = {a.logical_id for a in accounts}
+        self.last = included.get_resource(accounts[-1].logical_id)
 
-    def account_id(self, logical_id: str) -> str:
-        assert logical_id in self._logical_ids
+    @staticmethod
+    def account_id(logical_id: str) -> str:
         return Fn.get_att(logical_id, "AccountId").to_string()

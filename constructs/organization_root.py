@@ -3,19 +3,15 @@
 from collections.abc import Mapping
 from pathlib import Path
 
-from aws_cdk import CustomResource, Duration, RemovalPolicy
-from aws_cdk import aws_iam as iam
-from aws_cdk import aws_lambda as lambda_
+from aws_cdk import CustomResource, RemovalPolicy
 from aws_cdk import aws_organizations as organizations
 from aws_cdk import custom_resources as cr
 
-from orgboot.aws.sdk_permissions import required_actions
-
 from constructs import Construct, IDependable
-from constructs.sdk_call import sdk_call_resource, wait_for_log_group
+from constructs.inline_function import function_resource, inline_function
+from constructs.sdk_call import sdk_call_resource
 
 _WAIT_FOR_POLICY_TYPES = Path(__file__).with_name("functions") / "wait_for_policy_types.py"
-_WAIT_TIMEOUT = Duration.minutes(5)
 
 
 class OrganizationRoot(Construct):
@@ -68,25 +64,14 @@ class OrganizationRoot(Construct):
         )
 
     def _wait_until_enabled(self, policy_types: list[str]) -> CustomResource:
-        function = lambda_.Function(
+        function = inline_function(
             self,
             "WaitForPolicyTypes",
+            source=_WAIT_FOR_POLICY_TYPES,
             description="orgboot: completes once the organization's policy types are ENABLED",
-            runtime=lambda_.Runtime.PYTHON_3_13,
-            handler="index.handler",
-            code=lambda_.Code.from_inline(_WAIT_FOR_POLICY_TYPES.read_text()),
-            timeout=_WAIT_TIMEOUT,
+            sdk_calls=[("Organizations", "listRoots")],
         )
-        actions = required_actions("Organizations", "listRoots")
-        function.add_to_role_policy(iam.PolicyStatement(actions=list(actions), resources=["*"]))
-        waiter = CustomResource(
-            self,
-            "PolicyTypesEnabled",
-            resource_type="Custom::PolicyTypesEnabled",
-            service_token=function.function_arn,
-            properties={"RootId": self.root_id, "PolicyTypes": policy_types},
-            # The function answers before its own timeout; should it not, fail soon after.
-            service_timeout=_WAIT_TIMEOUT.plus(Duration.minutes(1)),
+        properties = {"RootId": self.root_id, "PolicyTypes": policy_types}
+        return function_resource(
+            self, "PolicyTypesEnabled", function=function, resource_type="Custom::PolicyTypesEnabled", properties=properties
         )
-        wait_for_log_group(waiter, function)
-        return waiter

@@ -3,19 +3,13 @@
 from collections.abc import Iterable
 from pathlib import Path
 
-from aws_cdk import CustomResource, Duration
-from aws_cdk import aws_iam as iam
-from aws_cdk import aws_lambda as lambda_
-
-from orgboot.aws.sdk_permissions import required_actions
 from orgboot.spec import logical_ids
 from orgboot.spec.layout import ou_lookup_group
 
 from constructs import Construct
-from constructs.sdk_call import wait_for_log_group
+from constructs.inline_function import function_resource, inline_function
 
 _LOOK_UP_OUS = Path(__file__).with_name("functions") / "look_up_ous.py"
-_TIMEOUT = Duration.minutes(5)
 
 
 class OuLookup(Construct):
@@ -25,31 +19,27 @@ class OuLookup(Construct):
 
     def __init__(self, scope: Construct, id: str, *, paths: Iterable[str]) -> None:
         super().__init__(scope, id)
-        function = lambda_.Function(
+        function = inline_function(
             self,
             "Function",
+            source=_LOOK_UP_OUS,
             description="orgboot: looks up organizational unit IDs by path",
-            runtime=lambda_.Runtime.PYTHON_3_13,
-            handler="index.handler",
-            code=lambda_.Code.from_inline(_LOOK_UP_OUS.read_text()),
-            timeout=_TIMEOUT,
+            sdk_calls=[("Organizations", "listRoots"), ("Organizations", "listOrganizationalUnitsForParent")],
         )
-        actions = {a for call in ("listRoots", "listOrganizationalUnitsForParent") for a in required_actions("Organizations", call)}
-        function.add_to_role_policy(iam.PolicyStatement(actions=sorted(actions), resources=["*"]))
         groups: dict[int, dict[str, str]] = {}
         for path in sorted(set(paths)):
             groups.setdefault(ou_lookup_group(path), {})[logical_ids.ou(path)] = path
         self._ids: dict[str, str] = {}
         for group, paths_by_name in sorted(groups.items()):
-            lookup = CustomResource(
+            lookup = function_resource(
                 self,
                 f"Group{group:02d}",
+                function=function,
                 resource_type="Custom::OrganizationalUnitIds",
-                service_token=function.function_arn,
                 properties={"Paths": paths_by_name},
-                service_timeout=_TIMEOUT.plus(Duration.minutes(1)),
             )
-            wait_for_log_group(lookup, function)
+            # Each name of the answer's Data is an attribute for Fn::GetAtt (CloudFormation User
+            # Guide, "Custom resource response objects", Data).
             for name, path in paths_by_name.items():
                 self._ids[path] = lookup.get_att_string(name)
 

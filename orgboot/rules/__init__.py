@@ -23,7 +23,7 @@ from orgboot.rules.organizational_units import ous_listed_once
 from orgboot.rules.policies import attachments_per_target, policies_fit
 from orgboot.rules.stacks import ou_lookups_fit, policies_target_ous_when_accounts_are_spread, stacks_fit
 from orgboot.spec import LocatedProblem, OrgSpec, Problem, SpecError
-from orgboot.spec.loading import read_spec
+from orgboot.spec.loading import ReadSpec, read_spec
 
 Rule = Callable[[OrgSpec], Iterable[Problem]]
 ChangeRule = Callable[[OrgSpec, OrgSpec], Iterable[Problem]]
@@ -54,6 +54,11 @@ def check(spec: OrgSpec) -> list[Problem]:
 
 def load_spec(path: str | Path) -> OrgSpec:
     """Read org.yaml and check it whole. Raises SpecError with every problem, each located."""
+    spec, _ = _checked(path)
+    return spec
+
+
+def _checked(path: str | Path) -> tuple[OrgSpec, ReadSpec]:
     read = read_spec(path)
     located = read.located_problems()
     if read.spec is not None:
@@ -61,7 +66,7 @@ def load_spec(path: str | Path) -> OrgSpec:
     if located:
         raise SpecError(located)
     assert read.spec is not None
-    return read.spec
+    return read.spec, read
 
 
 # Rules on a change, (base, head) -> problems, each with the option that acknowledges it (None: no
@@ -80,13 +85,7 @@ ACKNOWLEDGEMENTS = tuple(option for _, option in CHANGE_RULES if option)
 def load_change(path: str | Path, base: str | Path, acknowledged: Iterable[str] = ()) -> tuple[OrgSpec, list[LocatedProblem]]:
     """The spec at `path`, checked whole and as a change from the spec at `base` (a valid spec).
     Returns the spec and the problems acknowledged; raises SpecError with the others."""
-    read = read_spec(path)
-    located = read.located_problems()
-    if read.spec is not None:
-        located += [read.locate(problem) for problem in check(read.spec)]
-    if located:
-        raise SpecError(located)
-    assert read.spec is not None
+    spec, read = _checked(path)
     try:
         # Only the base's schema: it is what was deployed, under whatever rules held then (an
         # organization too large for one stack is exactly what a migration starts from).
@@ -109,8 +108,8 @@ def load_change(path: str | Path, base: str | Path, acknowledged: Iterable[str] 
     refused: list[LocatedProblem] = []
     accepted: list[LocatedProblem] = []
     for rule, option in CHANGE_RULES:
-        for problem in rule(base_spec, read.spec):
+        for problem in rule(base_spec, spec):
             (accepted if option is not None and option in set(acknowledged) else refused).append(read.locate(problem))
     if refused:
         raise SpecError(refused)
-    return read.spec, accepted
+    return spec, accepted

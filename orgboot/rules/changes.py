@@ -15,12 +15,11 @@ def accounts_stay_in_their_stacks(base: OrgSpec, head: OrgSpec) -> Iterator[Prob
     before, after = base.organization.account_stacks, head.organization.account_stacks
     moved = sorted(key for key in base.accounts.keys() & head.accounts.keys() if account_stack(key, before) != account_stack(key, after))
     if moved:
-        shown = ", ".join(f"{key} ({account_stack(key, before)} -> {account_stack(key, after)})" for key in moved[:5])
-        more = f" and {len(moved) - 5} more" if len(moved) > 5 else ""
+        shown = _some([f"{key} ({account_stack(key, before)} -> {account_stack(key, after)})" for key in moved], 5)
         yield Problem(
             ("organization", "account_stacks"),
             f"changing account_stacks from {before or 'none'} to {after or 'none'} moves {len(moved)} accounts to another stack:"
-            f" {shown}{more}. CloudFormation would leave them unmanaged in the old stack and fail to create them in the new"
+            f" {shown}. CloudFormation would leave them unmanaged in the old stack and fail to create them in the new"
             " one (the email is taken). Migrate them as docs/scale.md says, then validate with --allow-account-moves",
         )
 
@@ -59,26 +58,16 @@ def ous_holding_something_stay(base: OrgSpec, head: OrgSpec) -> Iterator[Problem
     what it held and deletes the old one. Meanwhile its accounts run under neither OU's policies
     until the update re-attaches them, and a nested OU is replaced in turn (ParentId is
     create-only)."""
-    kept = set(head.ou_paths)
-    for path in base.ou_paths:
-        if path in kept or _spread_accounts_in(base, head, path):  # refused outright below
-            continue
-        held = [f"account '{key}'" for key, a in sorted(base.accounts.items()) if a.ou == path]
-        held += [f"OU '{child}'" for child in base.ou_paths if parent_of(child) == path]
-        if held:
-            more = f" and {len(held) - 3} more" if len(held) > 3 else ""
+    for path, accounts, ous in _gone_ous(base, head):
+        if accounts and head.organization.account_stacks is not None:
+            continue  # ous_holding_spread_accounts_stay refuses it outright
+        if held := [f"account '{key}'" for key in accounts] + [f"OU '{child}'" for child in ous]:
             yield Problem(
                 ("organizational_units",),
-                f"OU '{path}' is gone but held {', '.join(held[:3])}{more}: renaming or moving an OU makes CloudFormation"
-                " create a new one, move its accounts and OUs, and delete the old one; until the policies follow, those"
-                " accounts run without the OU's SCPs. Keep the OU; if you mean it, validate with --allow-ou-replacement",
+                f"OU '{path}' is gone but held {_some(held)}: renaming or moving an OU makes CloudFormation create a new one,"
+                " move its accounts and OUs, and delete the old one; until the policies follow, those accounts run without"
+                " the OU's SCPs. Keep the OU; if you mean it, validate with --allow-ou-replacement",
             )
-
-
-def _spread_accounts_in(base: OrgSpec, head: OrgSpec, path: str) -> list[str]:
-    if head.organization.account_stacks is None:
-        return []
-    return [key for key, account in sorted(base.accounts.items()) if account.ou == path]
 
 
 def ous_holding_spread_accounts_stay(base: OrgSpec, head: OrgSpec) -> Iterator[Problem]:
@@ -86,15 +75,29 @@ def ous_holding_spread_accounts_stay(base: OrgSpec, head: OrgSpec) -> Iterator[P
     old OU) before the accounts move: the delete fails (OrganizationalUnitNotEmptyException),
     CloudFormation leaves the old OU behind, and its accounts run without the OU's policies for
     the whole deploy. Two deploys do it safely."""
-    kept = set(head.ou_paths)
-    for path in base.ou_paths:
-        if path not in kept and (keys := _spread_accounts_in(base, head, path)):
+    if head.organization.account_stacks is None:
+        return
+    for path, accounts, _ in _gone_ous(base, head):
+        if accounts:
             yield Problem(
                 ("organizational_units",),
-                f"OU '{path}' is gone but holds {len(keys)} accounts ({', '.join(keys[:3])}{' ...' if len(keys) > 3 else ''}) that"
-                " live in stacks deployed after the OU's: CloudFormation would try to delete the OU while they are still in it."
-                " First move the accounts to an OU that stays and deploy, then remove or rename the OU",
+                f"OU '{path}' is gone but holds {len(accounts)} accounts ({_some(accounts)}) that live in stacks deployed"
+                " after the OU's: CloudFormation would try to delete the OU while they are still in it. First move the"
+                " accounts to an OU that stays and deploy, then remove or rename the OU",
             )
+
+
+def _gone_ous(base: OrgSpec, head: OrgSpec) -> Iterator[tuple[str, list[str], list[str]]]:
+    """Each OU of the base missing from the head, with the account keys and OU paths it held."""
+    kept = set(head.ou_paths)
+    for path in base.ou_paths:
+        if path not in kept:
+            accounts = [key for key, account in sorted(base.accounts.items()) if account.ou == path]
+            yield path, accounts, [child for child in base.ou_paths if parent_of(child) == path]
+
+
+def _some(items: list[str], shown: int = 3) -> str:
+    return ", ".join(items[:shown]) + (f" and {len(items) - shown} more" if len(items) > shown else "")
 
 
 def emails_and_keys_not_reused(base: OrgSpec, head: OrgSpec) -> Iterator[Problem]:
