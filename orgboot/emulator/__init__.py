@@ -25,6 +25,10 @@ def deploy_assembly(engine: Engine, assembly: str | Path | list[AssemblyStack], 
         if stack_name not in names:
             raise EmulationError(f"parameter {key}: the assembly has no stack {stack_name} (it has: {', '.join(sorted(names))})")
     for stack in stacks:
+        if not stack.template.get("Resources"):
+            # Resources is the one required section of a template, with at least one resource
+            # (CloudFormation User Guide, "Template anatomy"); CloudFormation's own words follow.
+            raise EmulationError(f"{stack.name}: Template format error: At least one Resources member must be defined.")
         own = {key.split(":", 1)[1]: value for key, value in given.items() if key.startswith(stack.name + ":")}
         engine.deploy(stack.name, stack.template, management(stack.region), own)
     for region in sorted({stack.region for stack in stacks}):

@@ -234,7 +234,7 @@ def test_emulate_refuses_parameters_as_cloudformation_does(tmp_path, parameter, 
             "Secret": {"Type": "String", "NoEcho": True, "MinLength": 2, "Default": "ok"},
             "Count": {"Type": "Number", "MaxValue": 10, "Default": 1},
         },
-        "Resources": {},
+        "Resources": {"Placeholder": {"Type": "AWS::CloudFormation::WaitConditionHandle"}},
     }
     assembly = write_assembly(tmp_path / "cdk.out", {"artifacts": {"S": stack("S.json")}}, {"S.json": template})
     result = orgboot("emulate", str(assembly), "--parameter", parameter)

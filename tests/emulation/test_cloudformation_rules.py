@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from orgboot.emulator import EmulationError, Engine, emulated_aws, management
+from orgboot.emulator import AssemblyStack, EmulationError, Engine, deploy_assembly, emulated_aws, management
 from orgboot.emulator.handlers.base import Handler
 from orgboot.emulator.schemas import kept_names, violations
 
@@ -192,3 +192,14 @@ def test_changing_a_resources_type_is_refused():
         engine.deploy("Stack", role(), management())
         with pytest.raises(EmulationError, match=r"Update of resource type is not permitted \(AWS::IAM::Role -> AWS::SNS::Topic\)"):
             engine.deploy("Stack", {"Resources": {"Role": topic["Resources"]["R"]}}, management())
+
+
+@pytest.mark.parametrize("template", [{}, {"Resources": {}}])
+def test_a_template_without_resources_is_refused(template):
+    """Why an accounts stack without accounts holds a placeholder (stacks/accounts_stack.py)."""
+    empty = [AssemblyStack("Empty", "us-east-1", template, ())]
+    with (
+        emulated_aws(),
+        pytest.raises(EmulationError, match=r"^Empty: Template format error: At least one Resources member must be defined\.$"),
+    ):
+        deploy_assembly(Engine(), empty)
