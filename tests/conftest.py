@@ -58,6 +58,16 @@ def all_options_assembly(all_options_spec: OrgSpec, tmp_path_factory: pytest.Tem
     return synth(all_options_spec, tmp_path_factory.mktemp("all-options") / "cdk.out")
 
 
+@pytest.fixture(scope="session")
+def spread(tmp_path_factory: pytest.TempPathFactory) -> tuple[OrgSpec, Path]:
+    """A generated organization of 45 accounts spread over 3 stacks, and its assembly."""
+    from bench.generate import generate
+
+    directory = tmp_path_factory.mktemp("spread")
+    spec = load_spec(generate(45, directory / "org", account_stacks=3))
+    return spec, synth(spec, directory / "cdk.out")
+
+
 def example_variant(tmp_path: Path, change) -> OrgSpec:
     """The example org.yaml after `change(data)` edits its parsed YAML in place."""
     import yaml

@@ -5,19 +5,10 @@ import json
 
 import pytest
 
-from bench.generate import generate
 from orgboot.emulator import EmulationError, Engine, deploy_assembly, emulated_aws, management
-from orgboot.rules import load_spec
 from orgboot.state.organization import read_organization
-from tests.conftest import EXAMPLE_PARAMETERS, edited, synth
+from tests.conftest import EXAMPLE_PARAMETERS, edited
 from tests.emulation.expected import actual_placement, placement
-
-
-@pytest.fixture(scope="module")
-def spread(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("spread")
-    spec = load_spec(generate(45, directory / "org", account_stacks=3))
-    return spec, synth(spec, directory / "cdk.out")
 
 
 def test_every_account_lands_in_its_ou_with_its_roles(spread):
