@@ -56,8 +56,8 @@ class OrganizationStack(Stack):
             last_write = accounts.last
             target_ids |= {key: accounts.account_id(logical_ids.account(key)) for key in spec.accounts}
 
-        for key in sorted(spec.policies):
-            policy = spec.policies[key]
+        for key in sorted(spec.organization_policies):
+            policy = spec.organization_policies[key]
             organization_policy = OrganizationPolicy(
                 self,
                 f"Policy-{key}",

@@ -9,7 +9,7 @@ policies and the role's trust both let the member in.
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from orgboot.analysis.offline import SIGNED_IN_WITH_MFA, OfflineOrganization
+from orgboot.analysis.offline import SIGNED_IN_WITH_MFA, OfflineOrganization, organization_context
 from orgboot.policy.evaluation import Applicable, ContextValue, Request, evaluate
 from orgboot.policy.matching import Caller
 from orgboot.policy.statements import PolicyRef, parse
@@ -32,14 +32,8 @@ def _rows(group: str, reached: dict[str, list[str]]) -> list[Access]:
 
 def _context(organization_id: str, caller_path: str, resource_path: str) -> dict[str, ContextValue]:
     """A group member's request from the management account, signed in with MFA, on a resource of
-    a member account, with the organization keys AWS adds (facts 107, 108, 124)."""
-    return {
-        **SIGNED_IN_WITH_MFA,
-        "aws:PrincipalOrgID": organization_id,
-        "aws:PrincipalOrgPaths": (caller_path,),
-        "aws:ResourceOrgID": organization_id,
-        "aws:ResourceOrgPaths": (resource_path,),
-    }
+    a member account."""
+    return organization_context(organization_id, caller_path, resource_path) | SIGNED_IN_WITH_MFA
 
 
 def spec_access(spec: OrgSpec) -> list[Access]:

@@ -138,7 +138,7 @@ class OfflineOrganization:
         for target, label in levels:
             attached = [
                 self._policy(key, label, kind)
-                for key, policy in self.spec.policies.items()
+                for key, policy in self.spec.organization_policies.items()
                 if policy.type == policy_type and target in policy.targets
             ]
             chain.append(Level(label, (default, *attached)))
@@ -147,7 +147,7 @@ class OfflineOrganization:
     def _policy(self, key: str, label: str, kind: str) -> Policy:
         if (key, label, kind) not in self._parsed:
             ref = PolicyRef(key, kind, label)  # type: ignore[arg-type]
-            self._parsed[(key, label, kind)] = parse(self.spec.policies[key].document.content, ref)
+            self._parsed[(key, label, kind)] = parse(self.spec.organization_policies[key].document.content, ref)
         return self._parsed[(key, label, kind)]
 
     def organization_policies(self, accounts: list[Account]) -> OrganizationPolicies:
@@ -173,19 +173,28 @@ class OfflineOrganization:
 
     def context(self, caller: Account | None, resource: Account | None) -> dict[str, ContextValue]:
         """The organization keys AWS puts in a request of a principal of `caller`'s account on a
-        resource of `resource`'s (None: the management account): aws:PrincipalOrgID and
+        resource of `resource`'s (None: the management account), over TLS: aws:PrincipalOrgID and
         PrincipalOrgPaths, aws:ResourceOrgID and ResourceOrgPaths (facts 107, 108, 124)."""
         management_path = f"{self.org_paths[ROOT]}{MANAGEMENT_ACCOUNT}/"
-        return {
-            "aws:PrincipalOrgID": self.organization_id,
-            "aws:PrincipalOrgPaths": (caller.org_path if caller else management_path,),
-            "aws:ResourceOrgID": self.organization_id,
-            "aws:ResourceOrgPaths": (resource.org_path if resource else management_path,),
-        }
+        caller_path = caller.org_path if caller else management_path
+        return organization_context(self.organization_id, caller_path, resource.org_path if resource else management_path)
 
     @staticmethod
     def group_member(group: str) -> Caller:
         return Caller(f"arn:aws:iam::{MANAGEMENT_ACCOUNT}:user/member-of-{group}", MANAGEMENT_ACCOUNT, "user")
+
+
+def organization_context(organization_id: str, caller_path: str, resource_path: str) -> dict[str, ContextValue]:
+    """The keys AWS adds to a request between two accounts of one organization (facts 107, 108,
+    124), sent over TLS: every request carries aws:SecureTransport ("AWS global condition context
+    keys"), and the people and tools the analysis speaks for call through the SDKs or the console."""
+    return {
+        "aws:SecureTransport": "true",
+        "aws:PrincipalOrgID": organization_id,
+        "aws:PrincipalOrgPaths": (caller_path,),
+        "aws:ResourceOrgID": organization_id,
+        "aws:ResourceOrgPaths": (resource_path,),
+    }
 
 
 # A person who has just signed in with MFA: any mfa_max_age_seconds (60 at least) admits them.
@@ -198,7 +207,7 @@ def _named_organization_id(spec: OrgSpec) -> str | None:
     """The organization's ID as its own policies name it (a data perimeter compares
     aws:PrincipalOrgID with it). Offline the organization has no ID yet: the one the policies name
     stands for it, so that the perimeter lets the organization's own principals through."""
-    for policy in spec.policies.values():
+    for policy in spec.organization_policies.values():
         for key, values in _condition_entries(policy.document.content):
             named = [v for v in as_tuple(values) or () if isinstance(v, str) and re.fullmatch(r"o-[a-z0-9]{10,32}", v)]
             if key.lower() in _ORG_ID_KEYS and named:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from rich.console import Console
 
+from orgboot.analysis.budgets import budgets
+from orgboot.reports.terminal import budget_table
 from orgboot.rules import ACKNOWLEDGEMENTS, load_change, load_spec
 from orgboot.spec.revisions import base_spec_path
 
@@ -53,7 +55,10 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
             spec, accepted = load_change(args.spec, base_spec_path(args.base, args.spec, Path(workdir)), acknowledged)
         for problem in accepted:
             out.print(f"[yellow]accepted[/]: {problem}")
-    out.print(f"[green]{args.spec} is valid[/]: {len(spec.ou_paths)} OUs, {len(spec.accounts)} accounts, {len(spec.policies)} policies")
+    counts = f"{len(spec.ou_paths)} OUs, {len(spec.accounts)} accounts, {len(spec.policies)} policies, {len(spec.guardrails)} guardrails"
+    out.print(f"[green]{args.spec} is valid[/]: {counts}")
+    if spec_budgets := budgets(spec):
+        out.print(budget_table(spec_budgets))
     out.print(BROWNFIELD, style="dim")
     return 0
 

@@ -12,7 +12,9 @@ from rich.text import Text
 from rich.tree import Tree
 
 from orgboot.analysis.access import Access
-from orgboot.aws.policy_types import DEFAULT_POLICIES, label
+from orgboot.analysis.budgets import Budget
+from orgboot.aws.policy_types import DEFAULT_POLICIES, POLICY_TYPES, label
+from orgboot.policy.guardrails.packing import PACK_DESCRIPTION, PACK_PREFIX
 from orgboot.state.baseline import Baseline
 from orgboot.state.organization import Node, Organization
 
@@ -32,20 +34,29 @@ class ResourceEvent(Protocol):
     def account_id(self) -> str: ...
 
 
-def _policies(node: Node) -> Text:
+def _shown(name: str, descriptions: dict[str, str]) -> str:
+    """A policy by its name; a document orgboot packed from guardrails by the guardrails in it."""
+    description = descriptions.get(name, "")
+    if name.startswith(PACK_PREFIX) and description.startswith(PACK_DESCRIPTION):
+        return description.removeprefix(PACK_DESCRIPTION)
+    return name
+
+
+def _policies(node: Node, descriptions: dict[str, str]) -> Text:
+    """One line per policy type under the node: with guardrails, a level holds many."""
     text = Text()
-    for policy_type, names in node.policies.items():
-        own = [name for name in names if name not in DEFAULT_POLICIES]
+    for policy_type in sorted(node.policies, key=list(POLICY_TYPES).index):
+        own = [_shown(name, descriptions) for name in node.policies[policy_type] if name not in DEFAULT_POLICIES]
         if own:
-            text.append(f"  {label(policy_type)}: ", style="dim")
+            text.append(f"\n  {label(policy_type)}: ", style="dim")
             text.append(", ".join(own), style="magenta")
     return text
 
 
-def _label(node: Node, management_account_id: str) -> Text:
+def _label(node: Node, organization: Organization) -> Text:
     if node.kind == "account":
         label = Text.assemble((node.name, "bold"), "  ", (node.id, "cyan"), "  ", (node.email, "dim"))
-        if node.id == management_account_id:
+        if node.id == organization.management_account_id:
             label.append("  (management account)", style="yellow")
         if node.tags:
             label.append("  " + " ".join(f"{k}={v}" for k, v in sorted(node.tags.items())), style="green")
@@ -53,7 +64,7 @@ def _label(node: Node, management_account_id: str) -> Text:
         label = Text.assemble((f"{node.name}/", "bold blue"), "  ", (node.id, "dim"))
     else:
         label = Text.assemble(("Root", "bold"), "  ", (node.id, "dim"))
-    return label + _policies(node)
+    return label + _policies(node, organization.descriptions)
 
 
 def organization_tree(organization: Organization) -> Group:
@@ -63,11 +74,11 @@ def organization_tree(organization: Organization) -> Group:
         (organization.id, "cyan"),
         f"   management account {organization.management_account_id}   policy types: {types}",
     )
-    tree = Tree(_label(organization.root, organization.management_account_id), guide_style="dim")
+    tree = Tree(_label(organization.root, organization), guide_style="dim")
 
     def add(branch: Tree, node: Node) -> None:
         for child in node.children:
-            add(branch.add(_label(child, organization.management_account_id)), child)
+            add(branch.add(_label(child, organization)), child)
 
     add(tree, organization.root)
     accounts = len(organization.accounts())
@@ -245,3 +256,20 @@ def access_report(matrix: list[Access], member_account_count: int) -> Group:
     return Group(
         Text("Access matrix (who can switch into which role, where: decided by the policies, signed in with MFA)", style="bold"), table
     )
+
+
+def budget_table(budgets: Iterable[Budget]) -> Table:
+    """Each target's use of AWS's per-target count and the largest document's size limit."""
+    table = Table(title="Policy budget per target", title_justify="left", box=box.SIMPLE_HEAD)
+    for column in ("target", "type", "attached", "largest document"):
+        table.add_column(column)
+    for budget in budgets:
+        count_style = "red" if budget.used > budget.allowed else "yellow" if budget.used == budget.allowed else ""
+        size_style = "red" if budget.largest > budget.max_chars else "yellow" if budget.largest > 0.9 * budget.max_chars else ""
+        table.add_row(
+            budget.target,
+            label(budget.policy_type),
+            Text(f"{budget.used}/{budget.allowed}", style=count_style),
+            Text(f"{budget.largest:,}/{budget.max_chars:,} characters", style=size_style),
+        )
+    return table

@@ -20,7 +20,7 @@ from orgboot.rules.lockout import no_lockout
 from orgboot.rules.logical_ids import logical_ids_distinct
 from orgboot.rules.member_roles import grants_within_role_targets, role_inline_policies_fit
 from orgboot.rules.organizational_units import ous_listed_once
-from orgboot.rules.policies import attachments_per_target, policies_fit
+from orgboot.rules.policies import attachments_per_target, policies_fit, policy_keys_not_reserved
 from orgboot.rules.stacks import ou_lookups_fit, policies_target_ous_when_accounts_are_spread, stacks_fit
 from orgboot.spec import LocatedProblem, OrgSpec, Problem, SpecError
 from orgboot.spec.loading import ReadSpec, read_spec
@@ -35,6 +35,7 @@ RULES: tuple[Rule, ...] = (
     ous_listed_once,
     policies_fit,
     attachments_per_target,
+    policy_keys_not_reserved,
     logical_ids_distinct,
     grants_within_role_targets,
     role_inline_policies_fit,

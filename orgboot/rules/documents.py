@@ -12,12 +12,16 @@ def _problems(document: PolicyDocument, kind: DocumentKind, loc: Loc) -> Iterato
     owner = ".".join(str(part) for part in loc)
     for finding in lint(document.content, kind):
         key = ".".join(str(part) for part in finding.path)
-        yield Problem(loc, f"{finding.message} [{owner}]", at=(document.file, document.line_of(finding.path), key))
+        if document.file:
+            yield Problem(loc, f"{finding.message} [{owner}]", at=(document.file, document.line_of(finding.path), key))
+        else:  # a document orgboot wrote from guardrails: their entry in org.yaml is the place
+            yield Problem(loc, f"{finding.message} (at {key} of the document the guardrails become)")
 
 
 def documents_are_valid_policies(spec: OrgSpec) -> Iterator[Problem]:
-    for key, policy in spec.policies.items():
-        yield from _problems(policy.document, KIND_OF_POLICY_TYPE[policy.type], ("policies", key, "document"))
+    for key, policy in spec.organization_policies.items():
+        loc = ("policies", key, "document") if key in spec.policies else spec.policy_loc(key)
+        yield from _problems(policy.document, KIND_OF_POLICY_TYPE[policy.type], loc)
     for name, group in spec.management_baseline.groups.items():
         for index, document in enumerate(group.inline_policies):
             yield from _problems(document, "identity", ("management_baseline", "groups", name, "inline_policies", index))

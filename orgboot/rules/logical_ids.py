@@ -8,7 +8,7 @@ from orgboot.spec import OrgSpec, Problem, logical_ids
 def logical_ids_distinct(spec: OrgSpec) -> Iterator[Problem]:
     sections: list[tuple[str, list[str], Callable[[str], str]]] = [
         ("accounts", list(spec.accounts), logical_ids.account),
-        ("policies", list(spec.policies), logical_ids.policy),
+        ("policies", list(spec.organization_policies), logical_ids.policy),
         ("organizational_units", list(spec.ou_paths), logical_ids.ou),
         ("management_baseline.groups", list(spec.management_baseline.groups), logical_ids.group),
         ("management_baseline.users", list(spec.management_baseline.users), logical_ids.user),

@@ -1,26 +1,28 @@
-"""Organization policies: sizes and attachments per target, as AWS limits them by type."""
+"""Organization policies, written or packed from guardrails: sizes and attachments per target, as
+AWS limits them by type."""
 
 from collections import defaultdict
 from collections.abc import Iterator
 
 from orgboot.aws.policy_types import POLICY_TYPES
+from orgboot.policy.guardrails.packing import PACK_PREFIX
 from orgboot.spec import OrgSpec, Problem
 
 
 def policies_fit(spec: OrgSpec) -> Iterator[Problem]:
-    for key, policy in spec.policies.items():
+    for key, policy in spec.organization_policies.items():
         limit = POLICY_TYPES[policy.type].max_chars
         size = len(policy.document.minified)
         if size > limit:
             yield Problem(
-                ("policies", key, "document"),
+                (*spec.policy_loc(key), "document") if key in spec.policies else spec.policy_loc(key),
                 f"'{policy.document.path}' is {size} characters minified; a {policy.type} may have at most {limit}",
             )
 
 
 def attachments_per_target(spec: OrgSpec) -> Iterator[Problem]:
     attached: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for key, policy in spec.policies.items():
+    for key, policy in spec.organization_policies.items():
         for target in dict.fromkeys(policy.targets):
             attached[(policy.type, target)].append(key)
     for (policy_type, target), keys in attached.items():
@@ -28,7 +30,20 @@ def attachments_per_target(spec: OrgSpec) -> Iterator[Problem]:
         allowed = kind.own_per_target
         if len(keys) > allowed:
             default = f" besides {kind.default_policy}, which AWS keeps attached" if kind.default_policy else ""
+            packed = (
+                "; guardrails with the same targets share a document, so giving them the same targets packs them tighter"
+                if any(key.startswith(PACK_PREFIX) for key in keys)
+                else ""
+            )
             yield Problem(
-                ("policies", keys[allowed], "targets"),
-                f"{len(keys)} {policy_type} policies target '{target}' ({', '.join(keys)}); at most {allowed} may{default}",
+                (*spec.policy_loc(keys[allowed]), "targets"),
+                f"{len(keys)} {policy_type} policies target '{target}' ({', '.join(keys)}); at most {allowed} may{default}{packed}",
+            )
+
+
+def policy_keys_not_reserved(spec: OrgSpec) -> Iterator[Problem]:
+    for key in spec.policies:
+        if key.startswith(PACK_PREFIX):
+            yield Problem(
+                ("policies", key), f"policy keys starting with '{PACK_PREFIX}' name orgboot's guardrail documents; rename '{key}'"
             )

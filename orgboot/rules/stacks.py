@@ -15,7 +15,7 @@ _SUGGESTED_PER_STACK = ACCOUNTS_PER_STACK_MAX // 2
 
 def stacks_fit(spec: OrgSpec) -> Iterator[Problem]:
     account_stacks = spec.organization.account_stacks
-    in_organization_stack = len(spec.ou_paths) + len(spec.policies) + (len(spec.accounts) if account_stacks is None else 0)
+    in_organization_stack = len(spec.ou_paths) + len(spec.organization_policies) + (len(spec.accounts) if account_stacks is None else 0)
     if in_organization_stack > ACCOUNTS_PER_STACK_MAX:
         suggestion = max(1, math.ceil(len(spec.accounts) / _SUGGESTED_PER_STACK))
         advice = (
@@ -45,11 +45,11 @@ def policies_target_ous_when_accounts_are_spread(spec: OrgSpec) -> Iterator[Prob
     (OUs first, then accounts): a policy cannot name an account's ID."""
     if spec.organization.account_stacks is None:
         return
-    for key, policy in spec.policies.items():
+    for key, policy in spec.organization_policies.items():
         for index, target in enumerate(policy.targets):
             if target in spec.accounts:
                 yield Problem(
-                    ("policies", key, "targets", index),
+                    (*spec.policy_loc(key), "targets", index),
                     f"account '{target}' cannot be a target while organization.account_stacks spreads the accounts over"
                     " stacks of their own; target its OU, or an OU of its own",
                 )

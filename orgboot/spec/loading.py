@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from orgboot.aws.organizations import ROOT
+from orgboot.spec.guardrails import USE_MODELS
 from orgboot.spec.model import OrgSpec
 from orgboot.spec.problems import Loc, LocatedProblem, Problem, SpecError
 from orgboot.spec.references import declared_names
@@ -93,7 +94,7 @@ def _validate(data: dict[str, Any], context: dict[str, Any]) -> tuple[OrgSpec | 
         return OrgSpec.model_validate(data, context=context), []
     except ValidationError as error:
         # Pydantic marks a bad dict key with "[key]" after the key itself: the key names the place.
-        items = [(tuple(p for p in e["loc"] if not str(p).startswith("function-") and p != "[key]"), dict(e)) for e in error.errors()]
+        items = [(_loc(e["loc"]), dict(e)) for e in error.errors()]
         # pydantic counts failed items out of a list and then says it is too short: noise.
         return None, [
             (loc, item)
@@ -102,11 +103,26 @@ def _validate(data: dict[str, Any], context: dict[str, Any]) -> tuple[OrgSpec | 
         ]
 
 
+def _loc(loc: Loc) -> Loc:
+    """Pydantic's loc of an error as a path in the file: without the markers it adds for a bad
+    dict key ("[key]" after the key), for validator functions, and for the guardrail model an
+    entry was validated by (its name, after the entry's key)."""
+    parts = tuple(p for p in loc if not str(p).startswith("function-") and p != "[key]")
+    return parts[:2] + parts[3:] if parts[:1] == ("guardrails",) and len(parts) > 2 else parts
+
+
 def _problem(loc: Loc, error: dict[str, Any]) -> Problem:
     kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "union_tag_invalid" and loc[:1] == ("guardrails",):
+        tag = str(ctx.get("tag"))
+        named = " (an entry's key names its guardrail unless it says `guardrail:`)" if tag == loc[-1] else ""
+        return Problem(
+            loc, f"'{tag}' is not a guardrail of orgboot's library{did_you_mean(tag, USE_MODELS)}{named}; it has: {', '.join(USE_MODELS)}"
+        )
     if kind == "extra_forbidden":
         key = str(loc[-1])
-        known = _known_keys(loc[:-1])
+        # A guardrail entry's keys are those of its guardrail's model, named in pydantic's own loc.
+        known = set(USE_MODELS[str(error["loc"][2])].model_fields) if loc[:1] == ("guardrails",) else _known_keys(loc[:-1])
         if known is None:
             return Problem(loc, f"unknown key '{key}'")
         return Problem(loc, f"unknown key '{key}'{did_you_mean(key, known)}; expected one of: {', '.join(sorted(known))}")
@@ -191,6 +207,8 @@ def _dangling(spec: OrgSpec) -> list[Loc]:
             ]
     for name, role in spec.member_roles.catalogue.items():
         found += [("member_roles", "catalogue", name, "targets", index) for index, target in enumerate(role.targets) if target not in ous]
+    for key, use in spec.guardrails.items():
+        found += [("guardrails", key, "targets", index) for index, target in enumerate(use.targets) if target not in targets]
     return found
 
 

@@ -6,6 +6,7 @@ counts, sizes) are the rules (orgboot/rules). Sections: the organization here, m
 in baseline.py, member_roles in roles.py, shared building blocks in fields.py and references.py.
 """
 
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints
@@ -13,10 +14,13 @@ from pydantic import AfterValidator, Field, StringConstraints
 from orgboot.aws import quotas
 from orgboot.aws.organizations import ACCESS_ROLE, ROOT
 from orgboot.aws.policy_types import PolicyTypeName
+from orgboot.policy.guardrails.packing import Pack
 from orgboot.spec.baseline import ManagementBaseline
-from orgboot.spec.documents import DocumentFile
+from orgboot.spec.documents import DocumentFile, PolicyDocument
 from orgboot.spec.fields import Email, Model, OuPath, Tags, check_account_name, check_listed_once, implied_ou_paths
+from orgboot.spec.guardrails import Guardrails, orgboot_roles, pack_guardrails
 from orgboot.spec.layout import ACCOUNT_STACKS_MAX
+from orgboot.spec.problems import Loc
 from orgboot.spec.references import OuRef, check_target, check_type_enabled
 from orgboot.spec.roles import MemberRoles
 
@@ -69,6 +73,9 @@ class OrgSpec(Model):
         description="Keys of accounts orgboot stops managing: removed from their stack, never closed (AWS keeps them, Retain)",
     )
     policies: dict[PolicyKey, Policy] = Field(default_factory=dict)
+    guardrails: Guardrails = Field(
+        default_factory=dict, description="Guardrails of orgboot's library by name, with parameters and targets: see docs/guardrails.md"
+    )
     management_baseline: ManagementBaseline = ManagementBaseline()
     member_roles: MemberRoles = MemberRoles()
 
@@ -76,3 +83,29 @@ class OrgSpec(Model):
     def ou_paths(self) -> tuple[str, ...]:
         """Every OU, declared or implied as a parent, parents before children."""
         return implied_ou_paths(self.organizational_units)
+
+    @cached_property
+    def guardrail_packs(self) -> tuple[Pack, ...]:
+        return tuple(pack_guardrails(self.guardrails, orgboot_roles(self.accounts, self.member_roles)))
+
+    @cached_property
+    def organization_policies(self) -> dict[str, Policy]:
+        """Every organization policy orgboot deploys: the policies as written, and the guardrails
+        packed into documents (orgboot/policy/guardrails/packing.py)."""
+        packs = {
+            p.key: Policy.model_construct(
+                type=p.policy_type,
+                description=p.description,
+                document=PolicyDocument(f"guardrails {', '.join(p.members)}", p.content),
+                targets=p.targets,
+            )
+            for p in self.guardrail_packs
+        }
+        return {**self.policies, **packs}
+
+    def policy_loc(self, key: str) -> Loc:
+        """Where org.yaml writes an organization policy: its entry, or its first guardrail's."""
+        for pack in self.guardrail_packs:
+            if pack.key == key:
+                return ("guardrails", pack.members[0])
+        return ("policies", key)

@@ -37,6 +37,7 @@ class Organization:
     enabled_policy_types: list[str]
     root: Node
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)  # SCP and RCP name -> content
+    descriptions: dict[str, str] = field(default_factory=dict)  # policy name -> description
 
     @cached_property
     def _chains(self) -> dict[str, tuple[Node, ...]]:
@@ -146,4 +147,5 @@ def read_organization(organizations: Any, tags_wanted: bool = True) -> Organizat
         if policy_type in ("SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY")
         for policy in listed[policy_type]
     }
-    return Organization(description["Id"], description["MasterAccountId"], enabled, root_node, documents)
+    descriptions = {policy["Name"]: policy.get("Description", "") for policies in listed.values() for policy in policies}
+    return Organization(description["Id"], description["MasterAccountId"], enabled, root_node, documents, descriptions)

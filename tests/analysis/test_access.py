@@ -28,8 +28,8 @@ def test_administrator_access_alone_would_reach_admin_everywhere_the_guard_stops
     # the management account, so without the deny outside the grants Admins reach Admin in Audit.
     offline = OfflineOrganization(example_spec)
     audit = next(a for a in offline.accounts if a.key == "audit")
-    request = Request(offline.group_member("Admins"), "sts:AssumeRole", f"arn:aws:iam::{audit.id}:role/Admin", audit.id,
-                      {"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "60", "aws:ResourceOrgPaths": (audit.org_path,)})  # fmt: skip
+    context = offline.context(None, audit) | {"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "60"}
+    request = Request(offline.group_member("Admins"), "sts:AssumeRole", f"arn:aws:iam::{audit.id}:role/Admin", audit.id, context)
     policies = offline.group_policies("Admins")
     organization = offline.organization_policies(offline.accounts)
     without_guard = tuple(p for p in policies if not p.ref.name.endswith("switch-roles"))

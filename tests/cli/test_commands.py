@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from orgboot.policy.guardrails.packing import pack_key
 from tests.conftest import EXAMPLE, REPO, edited
 
 
@@ -23,7 +24,8 @@ def orgboot(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
 def test_validate_the_example():
     result = orgboot("validate", str(EXAMPLE))
     assert result.returncode == 0, result.stderr
-    assert "is valid: 7 OUs, 6 accounts, 7 policies" in result.stdout
+    assert "is valid: 7 OUs, 6 accounts, 3 policies, 9 guardrails" in result.stdout
+    assert "Workloads        SCP          4/10       2,100/10,240 characters" in result.stdout  # its budget
     assert "Deploys a new organization: run it from a management account that is in no organization yet" in result.stdout
 
 
@@ -60,9 +62,15 @@ def test_schema_is_json_schema_for_org_yaml():
         "accounts",
         "released_accounts",
         "policies",
+        "guardrails",
         "management_baseline",
         "member_roles",
     }
+    # A guardrail's parameters are its own: the schema tells them apart by guardrail.
+    (entry,) = schema["properties"]["guardrails"]["patternProperties"].values()
+    region_deny = schema["$defs"][entry["discriminator"]["mapping"]["region-deny"].rpartition("/")[2]]
+    assert set(region_deny["properties"]) == {"guardrail", "allowed_regions", "exempt_roles", "targets"}
+    assert set(region_deny["required"]) == {"allowed_regions", "targets"}
     account = schema["$defs"]["Account"]
     assert account["additionalProperties"] is False
     assert set(account["required"]) == {"name", "email", "ou"}
@@ -105,7 +113,7 @@ def test_emulate_prints_the_organization_tree(example_assembly):
     result = orgboot("emulate", str(example_assembly))
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "OrganizationStack: created 1 organization, 7 OUs, 6 accounts, 7 policies" in out
+    assert "OrganizationStack: created 1 organization, 7 OUs, 6 accounts, 8 policies" in out
     for expected in (
         "Root",
         "Workloads/",
@@ -113,8 +121,8 @@ def test_emulate_prints_the_organization_tree(example_assembly):
         "Shop Prod",
         "aws+shop-prod@example.com",
         "cost-center=1234",
-        "SCP: deny-leave-organization",
-        "RCP: enforce-tls-s3",
+        "SCP: deny-leave-organization, deny-root-access-keys, protect-orgboot-roles, protect-security-services",
+        "RCP: data-perimeter-https, data-perimeter-identities",
         "tag: cost-center-tag",
         "(management account)",
         "Management account baseline",
@@ -253,10 +261,10 @@ def test_simulate_decides_from_the_spec_alone():
     assert decision["decision"] == "explicit_deny"
     assert decision["statements"] == [
         {
-            "policy": "region-allowlist",
+            "policy": pack_key("SERVICE_CONTROL_POLICY", ["Workloads"]),
             "kind": "scp",
-            "attached_at": "OU Workloads/Dev",
-            "sid": "DenyOutsideApprovedRegions",
+            "attached_at": "OU Workloads",
+            "sid": "DenyOutsideAllowedRegions",
             "statement": "1",
         }
     ]

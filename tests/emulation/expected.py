@@ -24,7 +24,7 @@ def actual_placement(organization: Organization) -> dict[str, str]:
 def attachments(spec: OrgSpec) -> dict[str, set[str]]:
     """Target (Root, OU path or account email) -> names of the policies attached to it."""
     result: dict[str, set[str]] = {}
-    for key, policy in spec.policies.items():
+    for key, policy in spec.organization_policies.items():
         for target in policy.targets:
             name = spec.accounts[target].email if target in spec.accounts else target
             result.setdefault(name, set()).add(key)

@@ -11,6 +11,7 @@ import pytest
 
 from orgboot.emulator import Engine, deploy_assembly, emulated_aws, management
 from orgboot.emulator.aws import assume
+from orgboot.policy.guardrails.packing import pack_key
 from orgboot.state.baseline import Baseline, read_baseline
 from orgboot.state.organization import Organization, read_organization
 from tests.conftest import ALL_OPTIONS_PARAMETERS
@@ -99,7 +100,7 @@ def test_account_role_name(member_iam):
     }
 
 
-def test_policies_descriptions(deployed):
+def test_policies_descriptions(deployed, all_options_spec):
     client = management().client("organizations")
     described = {
         p["Name"]: (policy_type, p["Description"])
@@ -112,14 +113,17 @@ def test_policies_descriptions(deployed):
         "require-tls": ("RESOURCE_CONTROL_POLICY", "Resources of the security tooling answer over TLS only."),
         "owner-tag": ("TAG_POLICY", "The owner tag key is spelled one way."),
         "ai-opt-out-sandbox": ("AISERVICES_OPT_OUT_POLICY", "Sandboxes opt out of AI service data use."),
+        **{pack.key: (pack.policy_type, f"orgboot guardrails: {', '.join(pack.members)}") for pack in all_options_spec.guardrail_packs},
     }
 
 
 def test_policies_are_attached_to_their_targets(organization, all_options_spec):
     assert actual_attachments(organization) == attachments(all_options_spec)
+    scp, rcp = "SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"
     assert actual_attachments(organization) == {
-        "Workloads": {"deny-outside-eu"},
-        "aws+sandbox-carol@all-options.example.com": {"deny-outside-eu"},
+        "Workloads": {"deny-outside-eu", pack_key(scp, ["Workloads"]), pack_key(rcp, ["Workloads"])},
+        "Security": {pack_key(scp, ["Security"])},
+        "aws+sandbox-carol@all-options.example.com": {"deny-outside-eu", pack_key(scp, ["sandbox-carol"])},
         "aws+secops-tools@all-options.example.com": {"require-tls"},
         "Workloads/Prod/Payments": {"owner-tag"},
         "aws+shared-services@all-options.example.com": {"owner-tag"},
@@ -127,7 +131,7 @@ def test_policies_are_attached_to_their_targets(organization, all_options_spec):
     }
 
 
-def test_policy_content_is_the_document(deployed):
+def test_policy_content_is_the_document(deployed, all_options_spec):
     client = management().client("organizations")
     stored = {
         p["Name"]: json.loads(client.describe_policy(PolicyId=p["Id"])["Policy"]["Content"])
@@ -135,7 +139,10 @@ def test_policy_content_is_the_document(deployed):
         for p in client.list_policies(Filter=policy_type)["Policies"]
         if not p["AwsManaged"]
     }
-    assert stored == {name: document(f"{name}.json") for name in ("deny-outside-eu", "require-tls", "owner-tag", "ai-opt-out-sandbox")}
+    assert stored == {
+        **{name: document(f"{name}.json") for name in ("deny-outside-eu", "require-tls", "owner-tag", "ai-opt-out-sandbox")},
+        **{pack.key: pack.content for pack in all_options_spec.guardrail_packs},
+    }
 
 
 # The management baseline

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from orgboot.emulator import EmulationError, Engine, deploy_assembly, emulated_aws
+from orgboot.policy.guardrails.packing import pack_key
 from tests.conftest import EXAMPLE_PARAMETERS, edited
 
 Template = dict[str, Any]
@@ -254,13 +255,16 @@ def test_custom_resource_that_does_not_wait_for_its_provider_log_group(example_a
         deploy(broken)
 
 
+QUARANTINE = pack_key("SERVICE_CONTROL_POLICY", ["Suspended"])  # the quarantine guardrail's document
+
+
 def test_deny_all_without_the_stacksets_exemption(example_assembly, tmp_path):
     """Issue 9, defect 4: the stacksets-exec roles are subject to SCPs; a deny-all on an OU that a
     StackSet reaches makes every instance there fail."""
 
     def suspend_without_exemption(template: Template) -> None:
         policies = resources(template, "AWS::Organizations::Policy")
-        (deny_all,) = [p for p in policies.values() if p["Properties"]["Name"] == "deny-all"]
+        (deny_all,) = [p for p in policies.values() if p["Properties"]["Name"] == QUARANTINE]
         content = deny_all["Properties"]["Content"]
         content = json.loads(content) if isinstance(content, str) else content
         del content["Statement"][0]["Condition"]
@@ -271,7 +275,7 @@ def test_deny_all_without_the_stacksets_exemption(example_assembly, tmp_path):
     with pytest.raises(
         EmulationError,
         match=r"StackSet orgboot-role-\w+: the instance in account \d+ \(us-east-1\) fails: the execution role may not"
-        r" cloudformation:CreateStack on \*: explicitly denied \(deny-all attached to OU Suspended: statement 'DenyAllButTheOrganizationsOwnRoles'\)",
+        rf" cloudformation:CreateStack on \*: explicitly denied \({QUARANTINE} attached to OU Suspended: statement 'Quarantine'\)",
     ):
         deploy(broken)
 
@@ -282,7 +286,7 @@ def test_an_scp_denying_only_removals_lets_stack_sets_create(example_assembly, t
 
     def deny_deletes_only(template: Template) -> None:
         policies = resources(template, "AWS::Organizations::Policy")
-        (deny_all,) = [p for p in policies.values() if p["Properties"]["Name"] == "deny-all"]
+        (deny_all,) = [p for p in policies.values() if p["Properties"]["Name"] == QUARANTINE]
         deny_all["Properties"]["Content"] = {
             "Version": "2012-10-17",
             "Statement": [{"Effect": "Deny", "Action": ["iam:DeleteRole", "cloudformation:DeleteStack"], "Resource": "*"}],

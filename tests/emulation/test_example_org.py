@@ -51,7 +51,10 @@ def test_policy_content_is_the_minified_document(organization, example_spec):
     client = management().client("organizations")  # the module fixture keeps moto running
     policies = client.list_policies(Filter="SERVICE_CONTROL_POLICY")["Policies"]
     stored = {p["Name"]: client.describe_policy(PolicyId=p["Id"])["Policy"]["Content"] for p in policies}
-    assert stored["deny-leave-organization"] == example_spec.policies["deny-leave-organization"].document.minified
+    assert stored["require-imdsv2"] == example_spec.policies["require-imdsv2"].document.minified
+    for pack in example_spec.guardrail_packs:  # the guardrails' documents, as orgboot packed them
+        if pack.policy_type == "SERVICE_CONTROL_POLICY":
+            assert stored[pack.key] == example_spec.organization_policies[pack.key].document.minified
 
 
 def test_nothing_was_deleted_or_replaced(deployed):

@@ -4,6 +4,8 @@ are moved, created or left alone, never closed or replaced."""
 import pytest
 
 from orgboot.emulator import EmulationError, Engine, deploy_assembly, emulated_aws, management
+from orgboot.policy.guardrails.packing import pack_key
+from orgboot.spec import logical_ids
 from orgboot.state.organization import read_organization
 from tests.conftest import EXAMPLE_PARAMETERS, example_variant, synth
 from tests.emulation.expected import actual_placement, placement, roles_by_account_name
@@ -14,7 +16,7 @@ def change(data):
     data["accounts"]["network"]["tags"] = {"cost-center": "2000"}  # retag
     del data["accounts"]["sandbox-alice"]  # removed from org.yaml: must stay in the organization
     data["accounts"]["sandbox-bob"] = {"name": "Sandbox Bob", "email": "aws+sandbox-bob@example.com", "ou": "Sandbox"}
-    data["policies"]["deny-all"]["targets"] = ["Suspended", "Sandbox"]
+    data["guardrails"]["quarantine"]["targets"] = ["Suspended", "Sandbox"]
 
 
 def test_update_moves_creates_and_retains_accounts(tmp_path, example_assembly):
@@ -35,14 +37,15 @@ def test_update_moves_creates_and_retains_accounts(tmp_path, example_assembly):
         ("AccountSandboxBob", "CREATE"),
         ("AccountSandboxAlice", "RETAIN"),
     }
-    assert ("PolicyDenyAll", "UPDATE") in update
+    quarantine = pack_key("SERVICE_CONTROL_POLICY", ["Sandbox", "Suspended"])
+    assert (logical_ids.policy(quarantine), "CREATE") in update
     emails = {node.email: node for node in organization.accounts().values()}
     assert emails["aws+sandbox-alice@example.com"].tags == {}  # still there, untouched
     assert emails["aws+network@example.com"].tags == {"cost-center": "2000"}
     expected = {**placement(changed_spec), "aws+sandbox-alice@example.com": "Sandbox"}
     assert actual_placement(organization) == expected
     sandbox = organization.ous()["Sandbox"]
-    assert sandbox.policies["SERVICE_CONTROL_POLICY"] == ["FullAWSAccess", "deny-all"]
+    assert sandbox.policies["SERVICE_CONTROL_POLICY"] == ["FullAWSAccess", quarantine]
 
 
 def test_renaming_an_account_fails_like_cloudformation(tmp_path, example_assembly):

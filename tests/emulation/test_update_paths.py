@@ -17,6 +17,8 @@ import pytest
 
 from orgboot.emulator import Engine, Event, deploy_assembly, emulated_aws, management
 from orgboot.emulator.aws import MANAGEMENT_ACCOUNT_ID, assume
+from orgboot.policy.guardrails.packing import pack_key
+from orgboot.spec import logical_ids
 from orgboot.state.baseline import Baseline, read_baseline
 from orgboot.state.organization import Organization, read_organization
 from orgboot.state.pages import all_items
@@ -126,6 +128,8 @@ def rename_ou(data: dict, old: str, new: str) -> None:
     data["organizational_units"] = [renamed(path) for path in data["organizational_units"]]
     for account in data["accounts"].values():
         account["ou"] = renamed(account["ou"])
+    for guardrail in data["guardrails"].values():
+        guardrail["targets"] = [renamed(target) for target in guardrail["targets"]]
     for policy in data["policies"].values():
         policy["targets"] = [renamed(target) for target in policy["targets"]]
     for role in data["member_roles"]["catalogue"].values():
@@ -141,18 +145,21 @@ def example_document(relative: str) -> dict[str, Any]:
     return document
 
 
-REGION_ALLOWLIST = example_document("policies/region-allowlist.json")
-REGION_ALLOWLIST["Statement"][0]["Condition"]["StringNotEquals"]["aws:RequestedRegion"] = ["eu-central-1", "us-east-1"]
-DENY_LEAVE_DESCRIPTION = "No member account may leave the organization or close itself."
+REQUIRE_IMDSV2 = example_document("policies/require-imdsv2.json")
+REQUIRE_IMDSV2["Statement"][0]["Resource"] = ["arn:aws:ec2:*:*:instance/*", "arn:aws:ec2:*:*:launch-template/*"]
+IMDSV2_DESCRIPTION = "Instances start only with IMDSv2."
+SCP = "SERVICE_CONTROL_POLICY"
 
 
 def change_organization(data: dict) -> None:
-    policies, accounts = data["policies"], data["accounts"]
+    policies, guardrails, accounts = data["policies"], data["guardrails"], data["accounts"]
     policies["cost-center-tag"]["targets"] = ["Workloads", "Infrastructure"]  # attached to one more target
-    policies["deny-root-user"]["targets"] = ["Security", "Workloads"]  # detached from Infrastructure
-    policies["region-allowlist"]["document"] = "changed/region-allowlist.json"  # new content
-    policies["deny-leave-organization"]["description"] = DENY_LEAVE_DESCRIPTION
-    del policies["enforce-tls-s3"]["description"]  # cleared
+    policies["require-imdsv2"]["targets"] = ["Workloads/Prod"]  # detached from Workloads, attached below it
+    policies["require-imdsv2"]["document"] = "changed/require-imdsv2.json"  # new content
+    policies["require-imdsv2"]["description"] = IMDSV2_DESCRIPTION
+    del policies["ai-opt-out"]["description"]  # cleared
+    guardrails["region-deny"]["allowed_regions"] = ["eu-central-1", "us-east-1"]  # a parameter: the document changes
+    guardrails["deny-root-user"]["targets"] = ["Security", "Workloads"]  # another target set: another document
     # The logical ID comes from the path with its first letter capitalized: OuSandbox either way,
     # so this is the one OU rename org.yaml can express as an update in place.
     rename_ou(data, "Sandbox", "sandbox")
@@ -226,6 +233,7 @@ def change_ou_paths(data: dict) -> None:
     # separator), now with another parent. shop-prod goes with it and keeps its roles.
     rename_ou(data, "Workloads/Prod", "Workloads-Prod")
     data["member_roles"]["catalogue"]["Admin"]["targets"].append("Workloads-Prod")
+    data["guardrails"]["region-deny"]["targets"].append("Workloads-Prod")  # no longer under Workloads
 
 
 def change_budget(data: dict) -> None:
@@ -234,7 +242,7 @@ def change_budget(data: dict) -> None:
 
 @pytest.fixture(scope="module")
 def organization_update(tmp_path_factory, example_assembly) -> Redeploy:
-    files = {"changed/region-allowlist.json": REGION_ALLOWLIST}
+    files = {"changed/require-imdsv2.json": REQUIRE_IMDSV2}
     return redeploy(example_assembly, variant(tmp_path_factory, "organization", change_organization, files))
 
 
@@ -278,10 +286,11 @@ def scps(node: Any) -> list[str]:
 def test_organization_update_touches_exactly_the_changed_resources(organization_update):
     assert organization_update.actions() == {
         ("OrganizationStack", "PolicyCostCenterTag", "UPDATE"),
-        ("OrganizationStack", "PolicyDenyRootUser", "UPDATE"),
-        ("OrganizationStack", "PolicyRegionAllowlist", "UPDATE"),
-        ("OrganizationStack", "PolicyDenyLeaveOrganization", "UPDATE"),
-        ("OrganizationStack", "PolicyEnforceTlsS3", "UPDATE"),
+        ("OrganizationStack", "PolicyRequireImdsv2", "UPDATE"),
+        ("OrganizationStack", "PolicyAiOptOut", "UPDATE"),
+        ("OrganizationStack", logical_ids.policy(pack_key(SCP, ["Workloads"])), "UPDATE"),  # region-deny's parameter
+        ("OrganizationStack", logical_ids.policy(pack_key(SCP, ["Security", "Workloads"])), "CREATE"),  # deny-root-user's...
+        ("OrganizationStack", logical_ids.policy(pack_key(SCP, ["Infrastructure", "Security", "Workloads"])), "DELETE"),  # ...targets
         ("OrganizationStack", "OuSandbox", "UPDATE"),
         ("OrganizationStack", "OuWorkloadsStaging", "CREATE"),
         ("OrganizationStack", "AccountShopDev", "UPDATE"),
@@ -302,29 +311,49 @@ def test_policy_attached_to_a_new_target(organization_update):
 
 def test_policy_detached_from_a_target(organization_update):
     before, after = organization_update.before.organization.ous(), organization_update.after.organization.ous()
-    assert scps(before["Infrastructure"]) == ["FullAWSAccess", "deny-root-user"]
-    assert scps(after["Infrastructure"]) == ["FullAWSAccess"]
-    assert scps(after["Security"]) == ["FullAWSAccess", "deny-root-user"]
-    assert scps(after["Workloads"]) == ["FullAWSAccess", "deny-root-user"]
+    assert "require-imdsv2" in scps(before["Workloads"])
+    assert "require-imdsv2" not in scps(after["Workloads"])
+    assert "require-imdsv2" in scps(after["Workloads/Prod"])
 
 
 def test_policy_content_changed_in_place(organization_update):
     before, after = organization_update.before.policies, organization_update.after.policies
-    assert before["region-allowlist"]["Content"] == example_document("policies/region-allowlist.json")
-    assert after["region-allowlist"]["Content"] == REGION_ALLOWLIST
-    assert after["region-allowlist"]["Id"] == before["region-allowlist"]["Id"]
-    ous = organization_update.after.organization.ous()
-    assert "region-allowlist" in scps(ous["Workloads/Prod"])
-    assert "region-allowlist" in scps(ous["Workloads/Dev"])
+    assert before["require-imdsv2"]["Content"] == example_document("policies/require-imdsv2.json")
+    assert after["require-imdsv2"]["Content"] == REQUIRE_IMDSV2
+    assert after["require-imdsv2"]["Id"] == before["require-imdsv2"]["Id"]
 
 
 def test_policy_description_changed_and_cleared_in_place(organization_update):
     before, after = organization_update.before.policies, organization_update.after.policies
-    assert before["deny-leave-organization"]["Description"] == "Member accounts cannot leave the organization or close themselves."
-    assert after["deny-leave-organization"]["Description"] == DENY_LEAVE_DESCRIPTION
-    assert after["deny-leave-organization"]["Id"] == before["deny-leave-organization"]["Id"]
-    assert after["deny-leave-organization"]["Content"] == before["deny-leave-organization"]["Content"]
-    assert (before["enforce-tls-s3"]["Description"], after["enforce-tls-s3"]["Description"]) == ("S3 only over TLS.", "")
+    assert before["require-imdsv2"]["Description"].startswith("Workload instances start only with IMDSv2")
+    assert after["require-imdsv2"]["Description"] == IMDSV2_DESCRIPTION
+    assert (before["ai-opt-out"]["Description"], after["ai-opt-out"]["Description"]) == (
+        "No AI service may store our content to improve itself.",
+        "",
+    )
+    assert after["ai-opt-out"]["Id"] == before["ai-opt-out"]["Id"]
+    assert after["ai-opt-out"]["Content"] == before["ai-opt-out"]["Content"]
+
+
+def test_guardrail_parameter_changes_its_document_in_place(organization_update):
+    region_deny = pack_key(SCP, ["Workloads"])
+    before, after = organization_update.before.policies[region_deny], organization_update.after.policies[region_deny]
+    assert after["Id"] == before["Id"]
+    regions = [s["Condition"]["StringNotEquals"]["aws:RequestedRegion"] for s in (before, after) for s in s["Content"]["Statement"]]
+    assert regions == [["eu-west-1", "us-east-1"], ["eu-central-1", "us-east-1"]]
+    assert region_deny in scps(organization_update.after.organization.ous()["Workloads"])
+
+
+def test_guardrail_targets_changed_move_it_to_the_document_of_its_new_target_set(organization_update):
+    """deny-root-user leaves Infrastructure: its new document is created and attached before the old
+    one is deleted in the cleanup, so Security and Workloads are never without it."""
+    old, new = pack_key(SCP, ["Infrastructure", "Security", "Workloads"]), pack_key(SCP, ["Security", "Workloads"])
+    before, after = organization_update.before.organization.ous(), organization_update.after.organization.ous()
+    assert [old in scps(before[ou]) for ou in ("Infrastructure", "Security", "Workloads")] == [True, True, True]
+    assert [new in scps(after[ou]) for ou in ("Infrastructure", "Security", "Workloads")] == [False, True, True]
+    assert old not in organization_update.after.policies
+    order = [(e.logical_id, e.action) for e in organization_update.events]
+    assert order.index((logical_ids.policy(new), "CREATE")) < order.index((logical_ids.policy(old), "DELETE"))
 
 
 def test_ou_renamed_in_place_keeps_its_id_accounts_and_roles(organization_update):
@@ -381,8 +410,10 @@ def test_ou_path_changes_touch_exactly_the_ous_accounts_and_policies_concerned(o
         ("OrganizationStack", "OuWorkloadsProd", "DELETE"),  # ...and the old one, deleted in the cleanup
         ("OrganizationStack", "AccountSandboxAlice", "UPDATE"),
         ("OrganizationStack", "AccountShopProd", "UPDATE"),
-        ("OrganizationStack", "PolicyDenyAll", "UPDATE"),
-        ("OrganizationStack", "PolicyRegionAllowlist", "UPDATE"),
+        ("OrganizationStack", logical_ids.policy(pack_key(SCP, ["Quarantine"])), "CREATE"),  # quarantine's new target set
+        ("OrganizationStack", logical_ids.policy(pack_key(SCP, ["Suspended"])), "DELETE"),
+        ("OrganizationStack", logical_ids.policy(pack_key(SCP, ["Workloads", "Workloads-Prod"])), "CREATE"),  # region-deny's
+        ("OrganizationStack", logical_ids.policy(pack_key(SCP, ["Workloads"])), "DELETE"),
         ("OrganizationStack", "OuSandbox", "DELETE"),
         ("OrganizationStack", "OuSuspended", "DELETE"),
     }
@@ -397,8 +428,7 @@ def test_renaming_an_ou_path_creates_a_new_ou_and_deletes_the_old(ou_paths_updat
     old_ids = {before.ous()["Sandbox"].id, before.ous()["Suspended"].id}
     assert old_ids.isdisjoint({ous["Playground"].id, ous["Quarantine"].id})
     assert [(c.kind, c.id) for c in ous["Playground"].children] == [("account", ou_paths_update.before.account("Sandbox Alice"))]
-    assert scps(ous["Quarantine"]) == ["FullAWSAccess", "deny-all"]
-    assert ou_paths_update.after.policies["deny-all"]["Id"] == ou_paths_update.before.policies["deny-all"]["Id"]
+    assert scps(ous["Quarantine"]) == ["FullAWSAccess", pack_key(SCP, ["Quarantine"])]
 
 
 def test_an_ou_given_another_parent_is_replaced(ou_paths_update):
@@ -410,7 +440,7 @@ def test_an_ou_given_another_parent_is_replaced(ou_paths_update):
     assert new.id != old.id
     assert new.id in {child.id for child in after.root.children}
     assert [(c.kind, c.id) for c in new.children] == [("account", ou_paths_update.before.account("Shop Prod"))]
-    assert scps(new) == ["FullAWSAccess", "region-allowlist"]
+    assert scps(new) == ["FullAWSAccess", pack_key(SCP, ["Workloads", "Workloads-Prod"])]
     order = [(e.logical_id, e.action) for e in ou_paths_update.events]
     # AWS deletes only empty OUs: the old one goes after the account left it.
     assert (
@@ -652,6 +682,10 @@ def test_catalogue_update_touches_exactly_the_stack_sets_and_groups_concerned(ca
         ("ManagementBaselineStack", "GroupAdmins", "UPDATE"),
         ("ManagementBaselineStack", "GroupBilling", "UPDATE"),
         ("ManagementBaselineStack", "GroupAuditors", "UPDATE"),
+        # Guardrails that name orgboot's roles: protect-orgboot-roles protects Developer instead of
+        # ExternalAudit, and data-perimeter-identities no longer admits ExternalAudit's partner.
+        ("OrganizationStack", logical_ids.policy(pack_key(SCP, ["Root"])), "UPDATE"),
+        ("OrganizationStack", logical_ids.policy(pack_key("RESOURCE_CONTROL_POLICY", ["Root"])), "UPDATE"),
     }
 
 

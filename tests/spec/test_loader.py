@@ -46,7 +46,8 @@ def test_example_loads_with_implied_parent_ous():
     assert "Workloads/Prod" in spec.ou_paths
     assert spec.ou_paths.index("Workloads") < spec.ou_paths.index("Workloads/Prod")
     assert spec.accounts["shop-prod"].ou == "Workloads/Prod"
-    assert spec.policies["deny-leave-organization"].targets == ("Root",)
+    assert spec.policies["require-imdsv2"].targets == ("Workloads",)
+    assert spec.guardrails["region-deny"].targets == ("Workloads",)
 
 
 def test_spec_is_frozen(tmp_path):
@@ -79,7 +80,7 @@ def test_unknown_keys_are_refused(tmp_path):
     found = problems(tmp_path, BASE.replace("ou: Workloads/Prod}", "ou: Workloads/Prod, colour: red}") + "extra: 1\n")
     assert found == [
         "org.yaml:5: accounts.shop-prod.colour: unknown key 'colour'; expected one of: email, name, ou, role_name, tags",
-        "org.yaml:6: extra: unknown key 'extra'; expected one of: accounts, management_baseline, member_roles, organization,"
+        "org.yaml:6: extra: unknown key 'extra'; expected one of: accounts, guardrails, management_baseline, member_roles, organization,"
         " organizational_units, policies, released_accounts",
     ]
 

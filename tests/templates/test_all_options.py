@@ -12,6 +12,7 @@ import pytest
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from orgboot.policy.guardrails.packing import PACK_PREFIX, pack_key
 from orgboot.spec import OrgSpec
 from orgboot.spec.loading import unwrap
 from tests.conftest import ALL_OPTIONS, template
@@ -170,8 +171,14 @@ def test_account_role_name(organization):
     }
 
 
-def test_policy_keys_and_types(organization):
+def written_policies(organization: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The organization policies org.yaml writes out (not the guardrails' documents)."""
     policies = of_type(organization, "AWS::Organizations::Policy")
+    return {lid: p for lid, p in policies.items() if not p["Name"].startswith(PACK_PREFIX)}
+
+
+def test_policy_keys_and_types(organization):
+    policies = written_policies(organization)
     assert {lid: (p["Name"], p["Type"]) for lid, p in policies.items()} == {
         "PolicyDenyOutsideEu": ("deny-outside-eu", "SERVICE_CONTROL_POLICY"),
         "PolicyRequireTls": ("require-tls", "RESOURCE_CONTROL_POLICY"),
@@ -181,7 +188,7 @@ def test_policy_keys_and_types(organization):
 
 
 def test_policy_description(organization):
-    policies = of_type(organization, "AWS::Organizations::Policy")
+    policies = written_policies(organization)
     assert {p["Name"]: p.get("Description") for p in policies.values()} == {
         "deny-outside-eu": "Workloads and Carol's sandbox stay in the EU.",
         "require-tls": "Resources of the security tooling answer over TLS only.",
@@ -191,20 +198,53 @@ def test_policy_description(organization):
 
 
 def test_policy_document(organization):
-    policies = of_type(organization, "AWS::Organizations::Policy")
+    policies = written_policies(organization)
     assert {p["Name"]: p["Content"] for p in policies.values()} == {
         name: document(f"{name}.json") for name in ("deny-outside-eu", "require-tls", "owner-tag", "ai-opt-out-sandbox")
     }
 
 
 def test_policy_targets(organization):
-    policies = of_type(organization, "AWS::Organizations::Policy")
+    policies = written_policies(organization)
     assert {p["Name"]: p["TargetIds"] for p in policies.values()} == {
         "deny-outside-eu": ["{OuWorkloads.Id}", "{AccountSandboxCarol.AccountId}"],  # an OU and an account key
         "require-tls": ["{AccountSecopsTools.AccountId}"],
         "owner-tag": ["{OuWorkloadsProdPayments.Id}", "{AccountSharedServices.AccountId}"],
         "ai-opt-out-sandbox": ["{OuSandbox.Id}"],
     }
+
+
+def test_guardrails(organization):
+    """Each guardrail's parameters land in its document, with orgboot's own roles exempted: the
+    renamed access role OrgBreakGlass and the Vendor role's partner among them."""
+    policies = {p["Name"]: p for p in of_type(organization, "AWS::Organizations::Policy").values()}
+    scp, rcp = "SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"
+
+    def statement(key: str) -> dict[str, Any]:
+        (only,) = policies[key]["Content"]["Statement"]
+        return dict(only)
+
+    workloads, carol = pack_key(scp, ["Workloads"]), pack_key(scp, ["sandbox-carol"])
+    assert policies[workloads]["TargetIds"] == ["{OuWorkloads.Id}"]
+    assert statement(workloads)["Condition"] == {
+        "StringNotEquals": {"aws:RequestedRegion": ["eu-central-1", "eu-west-1"]},
+        "ArnNotLike": {
+            "aws:PrincipalArn": [
+                "arn:aws:iam::*:role/OrganizationAccountAccessRole",
+                "arn:aws:iam::*:role/OrgBreakGlass",
+                "arn:aws:iam::*:role/stacksets-exec-*",
+                "arn:aws:iam::*:role/Operator",
+            ]
+        },
+    }
+    assert policies[carol]["TargetIds"] == ["{AccountSandboxCarol.AccountId}"]
+    assert statement(carol)["Condition"]["StringNotEquals"] == {"aws:RequestedRegion": ["eu-west-1"]}
+    assert policies[carol]["Description"] == "orgboot guardrails: sandbox-region"
+    security = statement(pack_key(scp, ["Security"]))
+    assert {action.split(":")[0] for action in security["Action"]} == {"cloudtrail", "guardduty"}
+    perimeter = statement(pack_key(rcp, ["Workloads"]))
+    assert perimeter["Action"] == ["s3:*", "kms:*"]
+    assert perimeter["Condition"]["StringNotEqualsIfExists"]["aws:PrincipalAccount"] == ["111122223333", "444455556666"]
 
 
 # ManagementBaselineStack
@@ -456,6 +496,7 @@ OPTION_TESTS = {
     "member_roles.catalogue.*.trust.third_party_account": test_role_trust_third_party_account,
     "member_roles.catalogue.*.trust.mfa_max_age_seconds": test_role_trust_mfa_max_age_seconds,
     "member_roles.catalogue.*.targets": test_role_targets,
+    "guardrails": test_guardrails,
 }
 
 # Options with a single allowed value: no other value to set.

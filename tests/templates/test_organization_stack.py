@@ -45,13 +45,16 @@ def test_logical_ids_are_pinned_to_spec_keys(resources):
         "OuSuspended",
     }
     assert set(of_type(resources, "AWS::Organizations::Policy")) == {
-        "PolicyDenyLeaveOrganization",
-        "PolicyDenyRootUser",
-        "PolicyDenyAll",
-        "PolicyRegionAllowlist",
-        "PolicyEnforceTlsS3",
+        "PolicyRequireImdsv2",
         "PolicyCostCenterTag",
         "PolicyAiOptOut",
+        # The guardrails' documents, one per type and target set (the digest of the targets): a new
+        # ID would delete a guardrail document and create another.
+        "PolicyGuardrailsScp44cb005e",  # Root
+        "PolicyGuardrailsRcp44cb005e",  # Root
+        "PolicyGuardrailsScpE0f47579",  # Infrastructure, Security, Workloads
+        "PolicyGuardrailsScp84bd9e2a",  # Workloads
+        "PolicyGuardrailsScpE392a389",  # Suspended
     }
     assert "Organization" in resources
     # Each enabler's delete step disables its policy type organization-wide: a new ID would do that.
@@ -77,7 +80,7 @@ def test_every_account_is_retained_on_delete_and_replace(stack_template, resourc
 def test_every_change_to_the_organization_waits_for_the_one_before(resources, example_spec):
     """Organizations refuses concurrent changes and creates one account at a time: the
     organization, the policy type enablers, the resource that waits until the types are ENABLED,
-    the OUs (parents first), the accounts and the policies (by key) form one chain, each waiting
+    the OUs (parents first), the accounts and the policies and guardrail documents (by key) form one chain, each waiting
     directly for the one before."""
     enablers = [logical_ids.policy_type_enabler(t) for t in example_spec.organization.policy_types]
     (waiter,) = [lid for lid, r in resources.items() if r["Type"] == "Custom::PolicyTypesEnabled"]
@@ -88,7 +91,7 @@ def test_every_change_to_the_organization_waits_for_the_one_before(resources, ex
         waiter,
         *(logical_ids.ou(path) for path in example_spec.ou_paths),
         *(logical_ids.account(key) for key in sorted(example_spec.accounts)),
-        *(logical_ids.policy(key) for key in sorted(example_spec.policies)),
+        *(logical_ids.policy(key) for key in sorted(example_spec.organization_policies)),
     ]
     writes = {lid for lid, r in resources.items() if r["Type"].startswith("AWS::Organizations::")} | set(enablers)
     assert set(chain) == writes | {waiter}
@@ -121,23 +124,31 @@ def test_policies_are_attached_to_their_targets(stack_template):
     stack_template.has_resource_properties(
         "AWS::Organizations::Policy",
         {
-            "Name": "deny-root-user",
+            "Name": "guardrails-scp-e0f47579",  # deny-root-user
             "Type": "SERVICE_CONTROL_POLICY",
-            "TargetIds": [
-                {"Fn::GetAtt": ["OuSecurity", "Id"]},
+            "Description": "orgboot guardrails: deny-root-user",
+            "TargetIds": [  # the targets sorted: the same set, whatever order org.yaml lists them in
                 {"Fn::GetAtt": ["OuInfrastructure", "Id"]},
+                {"Fn::GetAtt": ["OuSecurity", "Id"]},
                 {"Fn::GetAtt": ["OuWorkloads", "Id"]},
             ],
         },
     )
     stack_template.has_resource_properties(
-        "AWS::Organizations::Policy", {"Name": "deny-leave-organization", "TargetIds": [{"Fn::GetAtt": ["Organization", "RootId"]}]}
+        "AWS::Organizations::Policy", {"Name": "require-imdsv2", "TargetIds": [{"Fn::GetAtt": ["OuWorkloads", "Id"]}]}
     )
 
 
 def test_policy_content_is_the_document(resources, example_spec):
-    policy = resources["PolicyDenyLeaveOrganization"]["Properties"]
-    assert policy["Content"] == example_spec.policies["deny-leave-organization"].document.content
+    policy = resources["PolicyRequireImdsv2"]["Properties"]
+    assert policy["Content"] == example_spec.policies["require-imdsv2"].document.content
+    guardrails = resources["PolicyGuardrailsScp44cb005e"]["Properties"]
+    assert [s["Sid"] for s in guardrails["Content"]["Statement"]] == [
+        "DenyLeavingAndClosing",
+        "DenyRootAccessKeys",
+        "ProtectOrgbootRoles",
+        "ProtectSecurityServices",
+    ]
 
 
 def test_enabling_tolerates_a_type_already_enabled(stack_template):

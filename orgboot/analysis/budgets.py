@@ -1,0 +1,43 @@
+"""Each target's budget of organization policies: how many of each type are attached (AWS's default
+policy included, as AWS counts it) against the per-target limit, and the largest attached document
+against the type's size limit. Written policies and guardrail documents alike."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from orgboot.aws.policy_types import POLICY_TYPES
+from orgboot.spec import ROOT, OrgSpec
+
+
+@dataclass(frozen=True)
+class Budget:
+    target: str
+    policy_type: str
+    attached: tuple[str, ...]  # ours, by key
+    largest: int  # characters of the largest of ours, minified
+
+    @property
+    def used(self) -> int:
+        return len(self.attached) + (1 if POLICY_TYPES[self.policy_type].default_policy else 0)
+
+    @property
+    def allowed(self) -> int:
+        return POLICY_TYPES[self.policy_type].max_per_target
+
+    @property
+    def max_chars(self) -> int:
+        return POLICY_TYPES[self.policy_type].max_chars
+
+
+def budgets(spec: OrgSpec) -> list[Budget]:
+    """Every target with a policy of ours, in the order of the tree (root, OUs, accounts)."""
+    attached: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for key, policy in spec.organization_policies.items():
+        for target in dict.fromkeys(policy.targets):
+            attached[(target, policy.type)].append(key)
+    order = {target: index for index, target in enumerate((ROOT, *spec.ou_paths, *spec.accounts))}
+    types = list(POLICY_TYPES)
+    return [
+        Budget(target, policy_type, tuple(keys), max(len(spec.organization_policies[k].document.minified) for k in keys))
+        for (target, policy_type), keys in sorted(attached.items(), key=lambda item: (order.get(item[0][0], 0), types.index(item[0][1])))
+    ]

@@ -1,0 +1,30 @@
+"""Member accounts cannot leave the organization or close themselves.
+
+Organizations created through the API get no such protection (AWS Organizations User Guide,
+"Service control policy examples": "Prevent member accounts from leaving the organization");
+account:CloseAccount is the Account Management API's CloseAccount ("Closing a member account").
+"""
+
+from typing import Any
+
+from orgboot.policy.guardrails.guardrail import Guardrail, OrgbootRoles, Statement
+
+
+def _statements(_: Any, __: OrgbootRoles) -> list[Statement]:
+    return [
+        {
+            "Sid": "DenyLeavingAndClosing",
+            "Effect": "Deny",
+            "Action": ["organizations:LeaveOrganization", "account:CloseAccount"],
+            "Resource": "*",
+        }
+    ]
+
+
+GUARDRAIL = Guardrail(
+    "deny-leave-organization",
+    "SERVICE_CONTROL_POLICY",
+    "a member account cannot leave the organization or close itself",
+    "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_general.html",
+    _statements,
+)

@@ -1,0 +1,61 @@
+"""What a guardrail is: a named, parameterised organization policy orgboot writes, with the AWS page
+it is written from, and the roles orgboot itself depends on, which guardrails exempt or protect."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+from orgboot.aws import quotas, stacksets
+from orgboot.aws.regions import PARTITION
+
+Statement = dict[str, Any]
+ROOT_USER_ARNS = f"arn:{PARTITION}:iam::*:root"  # aws:PrincipalArn of any account's root user
+RoleName = Annotated[str, StringConstraints(pattern=quotas.ROLE_NAME_PATTERN)]
+
+
+class Parameters(BaseModel):
+    """A guardrail's parameters, as org.yaml gives them beside its targets."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Exemptable(Parameters):
+    exempt_roles: tuple[RoleName, ...] = ()  # more roles (a break-glass role, say) the guardrail lets through
+
+
+@dataclass(frozen=True)
+class OrgbootRoles:
+    """The roles in member accounts that orgboot's own deploys and access go through."""
+
+    access_roles: tuple[str, ...]  # OrganizationAccountAccessRole, and any account's role_name
+    member_roles: tuple[str, ...]  # member_roles.catalogue, rolled out by StackSets
+    trusted_accounts: tuple[str, ...] = ()  # third parties the member roles trust
+
+    @property
+    def deployers(self) -> tuple[str, ...]:
+        """The management account's way in (the access roles) and the StackSets execution roles
+        that deploy the member roles: a guardrail that stopped them would lock orgboot out."""
+        return (*self.access_roles, stacksets.EXECUTION_ROLE_PATTERN)
+
+
+def role_arns(names: Iterable[str]) -> list[str]:
+    """The ARN patterns of roles of these names in any member account."""
+    return [f"arn:{PARTITION}:iam::*:role/{name}" for name in dict.fromkeys(names)]
+
+
+def unless_principal(roles: Iterable[str]) -> dict[str, Any]:
+    """The condition that exempts principals in `roles` (aws:PrincipalArn is the role's ARN for its
+    sessions too: IAM User Guide, "AWS global condition context keys", aws:PrincipalArn)."""
+    return {"ArnNotLike": {"aws:PrincipalArn": role_arns(roles)}}
+
+
+@dataclass(frozen=True)
+class Guardrail:
+    name: str
+    policy_type: Literal["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"]
+    why: str  # one line, for the README and reports
+    source: str  # the AWS page the statements follow
+    statements: Callable[[Any, OrgbootRoles], list[Statement]]
+    parameters: type[Parameters] = Parameters

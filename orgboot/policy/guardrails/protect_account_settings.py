@@ -1,0 +1,40 @@
+"""An account's alternate contacts, contact information and billing settings cannot be changed from
+inside it: AWS writes to these contacts about security and billing (Account Management Reference
+Guide, "Update the alternate contacts for your AWS account"; Billing User Guide, "Using
+identity-based policies (IAM policies) for AWS Billing", the fine-grained billing actions)."""
+
+from orgboot.policy.guardrails.guardrail import Exemptable, Guardrail, OrgbootRoles, Statement, unless_principal
+
+SETTINGS_CHANGES = (
+    "account:PutAlternateContact",
+    "account:DeleteAlternateContact",
+    "account:PutContactInformation",
+    "billing:PutContractInformation",
+    "billing:UpdateBillingPreferences",
+    "payments:UpdatePaymentPreferences",
+    "aws-portal:ModifyAccount",
+    "aws-portal:ModifyBilling",
+    "aws-portal:ModifyPaymentMethods",
+)
+
+
+def _statements(parameters: Exemptable, roles: OrgbootRoles) -> list[Statement]:
+    return [
+        {
+            "Sid": "ProtectAccountSettings",
+            "Effect": "Deny",
+            "Action": list(SETTINGS_CHANGES),
+            "Resource": "*",
+            "Condition": unless_principal((*roles.access_roles, *parameters.exempt_roles)),
+        }
+    ]
+
+
+GUARDRAIL = Guardrail(
+    "protect-account-settings",
+    "SERVICE_CONTROL_POLICY",
+    "alternate contacts and billing settings stay as the organization set them",
+    "https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-update-contact-alternate.html",
+    _statements,
+    Exemptable,
+)

@@ -1,0 +1,72 @@
+"""The security services' recorders and detectors cannot be stopped, deleted or reconfigured from
+inside a member account: CloudTrail, AWS Config, GuardDuty, Security Hub, IAM Access Analyzer.
+
+Written from the AWS Organizations SCP examples "Prevent users from disabling AWS CloudTrail",
+"... AWS Config or changing its rules", "... Amazon GuardDuty or modifying its configuration" and
+AWS Control Tower's AWS-GR_CLOUDTRAIL_CHANGE_PROHIBITED and AWS-GR_CONFIG_CHANGE_PROHIBITED; the
+Security Hub and Access Analyzer actions are those that turn them off (Service Authorization
+Reference). The roles orgboot deploys through stay exempt, and any the security team names.
+"""
+
+from typing import Literal, get_args
+
+from orgboot.policy.guardrails.guardrail import Exemptable, Guardrail, OrgbootRoles, Statement, unless_principal
+
+Service = Literal["cloudtrail", "config", "guardduty", "securityhub", "access-analyzer"]
+
+PROTECTED_ACTIONS: dict[Service, tuple[str, ...]] = {
+    "cloudtrail": ("cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors"),
+    "config": (
+        "config:StopConfigurationRecorder",
+        "config:DeleteConfigurationRecorder",
+        "config:DeleteDeliveryChannel",
+        "config:DeleteConfigRule",
+        "config:DeleteRetentionConfiguration",
+    ),
+    "guardduty": (
+        "guardduty:DeleteDetector",
+        "guardduty:UpdateDetector",
+        "guardduty:DisassociateFromAdministratorAccount",
+        "guardduty:DisassociateFromMasterAccount",
+        "guardduty:DeleteMembers",
+        "guardduty:DisassociateMembers",
+        "guardduty:StopMonitoringMembers",
+        "guardduty:DeletePublishingDestination",
+        "guardduty:UpdatePublishingDestination",
+    ),
+    "securityhub": (
+        "securityhub:DisableSecurityHub",
+        "securityhub:DisassociateFromAdministratorAccount",
+        "securityhub:DisassociateFromMasterAccount",
+        "securityhub:DeleteMembers",
+        "securityhub:DisassociateMembers",
+        "securityhub:BatchDisableStandards",
+    ),
+    "access-analyzer": ("access-analyzer:DeleteAnalyzer",),
+}
+
+
+class ProtectSecurityServices(Exemptable):
+    services: tuple[Service, ...] = get_args(Service)
+
+
+def _statements(parameters: ProtectSecurityServices, roles: OrgbootRoles) -> list[Statement]:
+    return [
+        {
+            "Sid": "ProtectSecurityServices",
+            "Effect": "Deny",
+            "Action": [action for service in dict.fromkeys(parameters.services) for action in PROTECTED_ACTIONS[service]],
+            "Resource": "*",
+            "Condition": unless_principal((*roles.deployers, *parameters.exempt_roles)),
+        }
+    ]
+
+
+GUARDRAIL = Guardrail(
+    "protect-security-services",
+    "SERVICE_CONTROL_POLICY",
+    "CloudTrail, Config, GuardDuty, Security Hub and Access Analyzer cannot be turned off from inside an account",
+    "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_general.html",
+    _statements,
+    ProtectSecurityServices,
+)

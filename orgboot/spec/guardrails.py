@@ -1,0 +1,89 @@
+"""The guardrails section of org.yaml: guardrails of the library (orgboot/policy/guardrails)
+enabled by name, with their parameters and targets beside each other:
+
+    guardrails:
+      deny-leave-organization: {targets: [Root]}
+      region-deny: {allowed_regions: [eu-west-1, us-east-1], targets: [Workloads]}
+      region-deny-sandbox: {guardrail: region-deny, allowed_regions: [us-east-1], targets: [Sandbox]}
+
+The key names the guardrail unless `guardrail:` does (to enable one twice with other parameters).
+Each entry is validated by its guardrail's own model, so a parameter is checked where it is written.
+"""
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, cast
+
+from pydantic import AfterValidator, BeforeValidator, Discriminator, Field, StringConstraints, ValidationInfo, create_model
+
+from orgboot.aws.organizations import ACCESS_ROLE, ROOT
+from orgboot.policy.guardrails import REGISTRY, Guardrail, OrgbootRoles
+from orgboot.policy.guardrails.packing import Enabled, Pack, pack
+from orgboot.spec.fields import Model, check_listed_once
+from orgboot.spec.references import check_target, declared
+from orgboot.spec.roles import MemberRoles
+
+Targets = Annotated[tuple[Annotated[str, AfterValidator(check_target)], ...], AfterValidator(check_listed_once)]
+
+
+def _check_type_enabled(name: str, info: ValidationInfo) -> str:
+    enabled = declared(info, "policy_types")
+    policy_type = REGISTRY[name].policy_type
+    if enabled is not None and policy_type not in enabled:
+        raise ValueError(f"guardrail '{name}' is a {policy_type}, which is not enabled; add it to organization.policy_types")
+    return name
+
+
+class _Use(Model):
+    targets: Targets = Field(min_length=1, description=f"{ROOT}, OU paths (Workloads/Prod) or account keys")
+
+
+def _use_model(guardrail: Guardrail) -> type[_Use]:
+    # Built at import, one per guardrail: types from values, which static typing cannot follow.
+    literal: Any = Literal
+    bases: Any = (_Use, guardrail.parameters)
+    name: Any = Annotated[literal[guardrail.name], AfterValidator(_check_type_enabled)]
+    model: Any = create_model(
+        f"Guardrail_{guardrail.name}",
+        __base__=bases,
+        __doc__=f"{guardrail.why}. Source: {guardrail.source}",
+        guardrail=(name, Field(guardrail.name, description="The library guardrail; defaults to the entry's key")),
+    )
+    return cast(type[_Use], model)
+
+
+USE_MODELS: dict[str, type[_Use]] = {name: _use_model(guardrail) for name, guardrail in REGISTRY.items()}
+
+
+def _name_each_entry(entries: Any) -> Any:
+    """An entry names its guardrail by its key unless it says `guardrail:`."""
+    if not isinstance(entries, Mapping):
+        return entries
+    return {
+        key: {"guardrail": key, **value} if isinstance(value, Mapping) and "guardrail" not in value else value
+        for key, value in entries.items()
+    }
+
+
+GuardrailKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
+
+if TYPE_CHECKING:
+    GuardrailUse = _Use
+else:  # the union of every guardrail's model, told apart by `guardrail`
+    GuardrailUse = Annotated[Union[tuple(USE_MODELS.values())], Discriminator("guardrail")]  # noqa: UP007
+
+Guardrails = Annotated[dict[GuardrailKey, GuardrailUse], BeforeValidator(_name_each_entry)]
+
+
+def orgboot_roles(accounts: Mapping[str, Any], member_roles: MemberRoles) -> OrgbootRoles:
+    """The roles orgboot itself goes through, which guardrails exempt or protect."""
+    renamed = sorted({account.role_name for account in accounts.values() if account.role_name})
+    third_parties = sorted({r.trust.third_party_account for r in member_roles.catalogue.values() if r.trust.third_party_account})
+    return OrgbootRoles((ACCESS_ROLE, *renamed), tuple(member_roles.catalogue), tuple(third_parties))
+
+
+def pack_guardrails(uses: Mapping[str, _Use], roles: OrgbootRoles) -> list[Pack]:
+    enabled = []
+    for key, use in uses.items():
+        guardrail = REGISTRY[use.guardrail]  # type: ignore[attr-defined]
+        enabled.append(Enabled(key, guardrail.policy_type, use.targets, tuple(guardrail.statements(use, roles))))
+    return pack(enabled)

@@ -1,0 +1,227 @@
+"""Every guardrail of the library, through the policy evaluator: a request it lets through and one
+it denies, each as AWS would decide it with the guardrail attached to the account's OU. And every
+guardrail passes the policy lint, with and without its parameters."""
+
+from typing import Any
+
+import pytest
+
+from orgboot.policy.evaluation import Applicable, Level, OrganizationPolicies, Request, evaluate
+from orgboot.policy.guardrails import REGISTRY, OrgbootRoles
+from orgboot.policy.guardrails.packing import Enabled, pack, pack_key
+from orgboot.policy.lint import KIND_OF_POLICY_TYPE, lint
+from orgboot.policy.matching import Caller
+from orgboot.policy.statements import PolicyRef, parse
+
+MANAGEMENT, MEMBER, PARTNER, STRANGER = "111111111111", "222222222222", "999988887777", "333333333333"
+ORGANIZATION = "o-exampleorg1"
+ROLES = OrgbootRoles(("OrganizationAccountAccessRole", "OrgBreakGlass"), ("Admin", "ReadOnly"), (PARTNER,))
+
+
+def role(name: str, account: str = MEMBER) -> Caller:
+    return Caller(f"arn:aws:iam::{account}:role/{name}", account, "role")
+
+
+DEVELOPER = role("Developer")
+ADMIN = role("Admin")
+ACCESS_ROLE = role("OrganizationAccountAccessRole")
+RENAMED_ACCESS_ROLE = role("OrgBreakGlass")
+EXECUTION_ROLE = role("stacksets-exec-0123456789abcdef0123456789abcdef")
+BREAK_GLASS = role("BreakGlass")
+MEMBER_ROOT = Caller(f"arn:aws:iam::{MEMBER}:root", MEMBER, "root")
+IN_ORGANIZATION = {"aws:PrincipalOrgID": ORGANIZATION, "aws:ResourceOrgID": ORGANIZATION, "aws:SecureTransport": "true"}
+FROM_OUTSIDE = {"aws:PrincipalOrgID": None}  # a principal in no organization: the key is absent
+
+ALLOW_ALL = parse(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}, PolicyRef("admin", "identity")
+)
+# A bucket (or key, queue, ...) policy that lets anyone in: only the RCP stands between.
+OPEN_RESOURCE = parse(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]},
+    PolicyRef("open bucket policy", "resource"),
+)
+
+
+def decide(name: str, parameters: dict[str, Any], caller: Caller, action: str, resource: str = "*", context: dict[str, Any] | None = None):
+    guardrail = REGISTRY[name]
+    statements = guardrail.statements(guardrail.parameters.model_validate(parameters), ROLES)
+    (document,) = pack([Enabled(name, guardrail.policy_type, ("Workloads",), tuple(statements))])
+    kind = KIND_OF_POLICY_TYPE[guardrail.policy_type]
+    attached = parse(document.content, PolicyRef(document.key, kind, "OU Workloads"))  # type: ignore[arg-type]
+    full = parse(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*", **({"Principal": "*"} if kind == "rcp" else {})}],
+        },
+        PolicyRef("FullAWSAccess", kind),  # type: ignore[arg-type]
+    )
+    chain = (Level("Root", (full,)), Level("OU Workloads", (full, attached)), Level("account", (full,)))
+    organization = OrganizationPolicies(MANAGEMENT, {MEMBER: chain} if kind == "scp" else {}, {MEMBER: chain} if kind == "rcp" else {})
+    context = {key: value for key, value in {**IN_ORGANIZATION, **(context or {})}.items() if value is not None}
+    request = Request(caller, action, resource, MEMBER, context)
+    return evaluate(request, Applicable(identity=(ALLOW_ALL,), resource=OPEN_RESOURCE if kind == "rcp" else None), organization)
+
+
+ROLE = "arn:aws:iam::222222222222:role/{}"
+CASES = [
+    # (guardrail, parameters, caller, action, resource, context, allowed, why)
+    ("deny-leave-organization", {}, ADMIN, "organizations:DescribeOrganization", "*", {}, True, "reading is fine"),
+    ("deny-leave-organization", {}, ADMIN, "organizations:LeaveOrganization", "*", {}, False, "leaving"),
+    ("deny-leave-organization", {}, ADMIN, "account:CloseAccount", "*", {}, False, "closing"),
+    ("deny-root-user", {}, MEMBER_ROOT, "s3:GetObject", "*", {"aws:AssumedRoot": "true"}, True, "centralized root access"),
+    ("deny-root-user", {}, MEMBER_ROOT, "s3:GetObject", "*", {}, False, "the root user signing in"),
+    ("deny-root-user", {}, ADMIN, "s3:GetObject", "*", {}, True, "a role is not the root user"),
+    ("deny-root-access-keys", {}, ADMIN, "iam:CreateAccessKey", "*", {}, True, "a role's request (users are another guardrail's)"),
+    ("deny-root-access-keys", {}, MEMBER_ROOT, "iam:CreateAccessKey", "*", {}, False, "root access keys"),
+    (
+        "region-deny",
+        {"allowed_regions": ["eu-west-1"]},
+        DEVELOPER,
+        "ec2:RunInstances",
+        "*",
+        {"aws:RequestedRegion": "eu-west-1"},
+        True,
+        "allowed region",
+    ),
+    (
+        "region-deny",
+        {"allowed_regions": ["eu-west-1"]},
+        DEVELOPER,
+        "ec2:RunInstances",
+        "*",
+        {"aws:RequestedRegion": "us-west-2"},
+        False,
+        "other region",
+    ),
+    (
+        "region-deny",
+        {"allowed_regions": ["eu-west-1"]},
+        DEVELOPER,
+        "iam:CreateRole",
+        "*",
+        {"aws:RequestedRegion": "us-east-1"},
+        True,
+        "IAM is global",
+    ),
+    (
+        "region-deny",
+        {"allowed_regions": ["eu-west-1"]},
+        EXECUTION_ROLE,
+        "cloudformation:CreateStack",
+        "*",
+        {"aws:RequestedRegion": "us-east-1"},
+        True,
+        "StackSets deploy",
+    ),
+    (
+        "region-deny",
+        {"allowed_regions": ["eu-west-1"], "exempt_roles": ["BreakGlass"]},
+        BREAK_GLASS,
+        "ec2:RunInstances",
+        "*",
+        {"aws:RequestedRegion": "us-west-2"},
+        True,
+        "exempt role",
+    ),
+    ("deny-region-opt-in", {}, ADMIN, "account:EnableRegion", "*", {}, False, "opting in"),
+    ("deny-region-opt-in", {}, RENAMED_ACCESS_ROLE, "account:EnableRegion", "*", {}, True, "the renamed access role"),
+    ("protect-security-services", {}, ADMIN, "cloudtrail:StopLogging", "*", {}, False, "stopping the trail"),
+    ("protect-security-services", {}, ADMIN, "guardduty:DeleteDetector", "*", {}, False, "deleting the detector"),
+    ("protect-security-services", {}, ADMIN, "cloudtrail:LookupEvents", "*", {}, True, "reading the trail"),
+    ("protect-security-services", {"services": ["guardduty"]}, ADMIN, "cloudtrail:StopLogging", "*", {}, True, "CloudTrail not chosen"),
+    ("protect-security-services", {}, EXECUTION_ROLE, "config:StopConfigurationRecorder", "*", {}, True, "orgboot's deployer"),
+    ("protect-orgboot-roles", {}, ADMIN, "iam:DeleteRole", ROLE.format("OrganizationAccountAccessRole"), {}, False, "the access role"),
+    ("protect-orgboot-roles", {}, ADMIN, "iam:AttachRolePolicy", ROLE.format("ReadOnly"), {}, False, "a member role"),
+    ("protect-orgboot-roles", {}, ADMIN, "iam:PutRolePolicy", ROLE.format("stacksets-exec-0123"), {}, False, "the execution role"),
+    ("protect-orgboot-roles", {}, ADMIN, "iam:DeleteRole", ROLE.format("app"), {}, True, "an application's role"),
+    ("protect-orgboot-roles", {}, EXECUTION_ROLE, "iam:UpdateAssumeRolePolicy", ROLE.format("Admin"), {}, True, "StackSets update it"),
+    ("protect-account-settings", {}, ADMIN, "account:PutAlternateContact", "*", {}, False, "alternate contacts"),
+    ("protect-account-settings", {}, ACCESS_ROLE, "account:PutAlternateContact", "*", {}, True, "the access role"),
+    ("protect-s3-public-access-block", {}, ADMIN, "s3:PutAccountPublicAccessBlock", "*", {}, False, "loosening BPA"),
+    ("protect-s3-public-access-block", {}, ADMIN, "s3:PutBucketPublicAccessBlock", "*", {}, True, "a bucket's own setting"),
+    ("deny-iam-users", {}, ADMIN, "iam:CreateUser", "*", {}, False, "a user"),
+    ("deny-iam-users", {}, ADMIN, "iam:CreateRole", "*", {}, True, "a role"),
+    ("deny-iam-users", {"exempt_roles": ["BreakGlass"]}, BREAK_GLASS, "iam:CreateAccessKey", "*", {}, True, "exempt role"),
+    ("quarantine", {}, ADMIN, "s3:GetObject", "*", {}, False, "anything"),
+    ("quarantine", {}, ACCESS_ROLE, "s3:GetObject", "*", {}, True, "the access role"),
+    ("quarantine", {}, EXECUTION_ROLE, "cloudformation:CreateStack", "*", {}, True, "StackSets still deploy"),
+    ("data-perimeter-identities", {}, DEVELOPER, "s3:GetObject", "arn:aws:s3:::b/k", {}, True, "a principal of the organization"),
+    ("data-perimeter-identities", {}, role("x", STRANGER), "s3:GetObject", "arn:aws:s3:::b/k", FROM_OUTSIDE, False, "a stranger"),
+    (
+        "data-perimeter-identities",
+        {},
+        role("auditor", PARTNER),
+        "sts:AssumeRole",
+        ROLE.format("ExternalAudit"),
+        FROM_OUTSIDE,
+        True,
+        "the member roles' partner",
+    ),
+    (
+        "data-perimeter-identities",
+        {"trusted_accounts": [STRANGER]},
+        role("x", STRANGER),
+        "s3:GetObject",
+        "arn:aws:s3:::b/k",
+        FROM_OUTSIDE,
+        True,
+        "a declared partner",
+    ),
+    (
+        "data-perimeter-identities",
+        {"services": ["sqs"]},
+        role("x", STRANGER),
+        "s3:GetObject",
+        "arn:aws:s3:::b/k",
+        FROM_OUTSIDE,
+        True,
+        "S3 not chosen",
+    ),
+    ("data-perimeter-https", {}, DEVELOPER, "s3:GetObject", "arn:aws:s3:::b/k", {"aws:SecureTransport": "true"}, True, "over TLS"),
+    ("data-perimeter-https", {}, DEVELOPER, "s3:GetObject", "arn:aws:s3:::b/k", {"aws:SecureTransport": "false"}, False, "plain HTTP"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "parameters", "caller", "action", "resource", "context", "allowed", "why"),
+    CASES,
+    ids=lambda v: v if isinstance(v, str) else None,
+)
+def test_guardrail_decides(name, parameters, caller, action, resource, context, allowed, why):
+    decision = decide(name, parameters, caller, action, resource, context)
+    assert decision.allowed is allowed, f"{name}, {why}: {decision.why}"
+    if not allowed:  # denied by the guardrail itself, nothing else
+        assert decision.decision == "explicit_deny"
+        assert {s.policy.name for s in decision.statements} == {pack_key(REGISTRY[name].policy_type, ["Workloads"])}
+
+
+def test_every_guardrail_is_tested_both_ways():
+    assert {name for name, *_ in CASES if _[-2]} == set(REGISTRY)
+    assert {name for name, *_ in CASES if not _[-2]} == set(REGISTRY)
+
+
+MINIMAL = {"region-deny": {"allowed_regions": ["us-east-1"]}}
+FULL = {
+    "region-deny": {"allowed_regions": ["us-east-1", "eu-west-1"], "exempt_roles": ["BreakGlass"]},
+    "protect-security-services": {"services": ["config"], "exempt_roles": ["SecurityTeam"]},
+    "data-perimeter-identities": {"services": ["s3", "dynamodb"], "trusted_accounts": [STRANGER]},
+    "data-perimeter-https": {"services": ["sqs"]},
+}
+
+
+@pytest.mark.parametrize("parameters", [MINIMAL, FULL], ids=["defaults", "every-parameter"])
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_every_guardrail_passes_the_policy_lint(name, parameters):
+    guardrail = REGISTRY[name]
+    document = {
+        "Version": "2012-10-17",
+        "Statement": guardrail.statements(guardrail.parameters.model_validate(parameters.get(name, {})), ROLES),
+    }
+    assert lint(document, KIND_OF_POLICY_TYPE[guardrail.policy_type]) == []
+
+
+def test_every_guardrail_cites_an_aws_page():
+    for guardrail in REGISTRY.values():
+        assert guardrail.source.startswith("https://docs.aws.amazon.com/"), guardrail.name
+        assert guardrail.why, guardrail.name
+        assert not guardrail.why.endswith("."), guardrail.name  # a line of a list in the README and docs
