@@ -25,13 +25,21 @@ POLICY_DESCRIPTION_MAX = 512
 TAG_KEY_MAX, TAG_VALUE_MAX, TAGS_PER_RESOURCE = 128, 256, 50
 ROLE_INLINE_POLICIES_MAX = 10_240  # all inline policies of one IAM role together, minified
 GROUP_INLINE_POLICIES_MAX = 5_120  # all inline policies of one IAM group together ("IAM and AWS STS quotas")
+# Managed policies attached to one role or group ("IAM and AWS STS quotas"): 10 by default; a role's
+# can be raised per account, but member roles land in every account of their OUs, raised or not.
+ROLE_MANAGED_POLICIES_MAX = 10
+GROUP_MANAGED_POLICIES_MAX = 10
 # Longest IDs AWS gives (Organizations API reference: OrganizationId, RootId, OrganizationalUnitId
 # patterns), to size documents that hold organization paths before the IDs exist.
 LONGEST_ORG_ID, LONGEST_ROOT_ID, LONGEST_OU_ID = "o-" + "x" * 32, "r-" + "x" * 32, "ou-" + "x" * 32 + "-" + "x" * 32
 ROLE_SESSION_HOURS = (1, 12)
 STACKSET_TEMPLATE_BODY_MAX = 51_200  # bytes of TemplateBody in AWS::CloudFormation::StackSet
-# CloudFormation quotas ("CloudFormation quotas", User Guide): resources per template.
+# CloudFormation quotas ("CloudFormation quotas", User Guide): resources, outputs and parameters
+# per template, and a template's size (the CDK CLI uploads templates to S3: 1 MB there).
 STACK_RESOURCES_MAX = 500
+STACK_OUTPUTS_MAX = 200
+STACK_PARAMETERS_MAX = 200
+TEMPLATE_SIZE_MAX = 1_000_000
 # "The total combined size of the response body can't exceed 4096 bytes" (CloudFormation User
 # Guide, "Custom resource response objects").
 CUSTOM_RESOURCE_RESPONSE_MAX = 4096

@@ -15,13 +15,13 @@ from orgboot.rules.changes import (
     ous_holding_spread_accounts_stay,
 )
 from orgboot.rules.documents import documents_are_valid_policies, inline_policy_names_distinct
-from orgboot.rules.groups import group_inline_policies_fit
+from orgboot.rules.groups import group_inline_policies_fit, group_managed_policies_fit
 from orgboot.rules.lockout import no_lockout
 from orgboot.rules.logical_ids import logical_ids_distinct
-from orgboot.rules.member_roles import grants_within_role_targets, role_inline_policies_fit
-from orgboot.rules.organizational_units import ous_listed_once
+from orgboot.rules.member_roles import grants_within_role_targets, role_inline_policies_fit, role_managed_policies_fit
+from orgboot.rules.organizational_units import ous_listed_once, sibling_names_differ_beyond_case
 from orgboot.rules.policies import attachments_per_target, policies_fit, policy_keys_not_reserved
-from orgboot.rules.stacks import ou_lookups_fit, policies_target_ous_when_accounts_are_spread, stacks_fit
+from orgboot.rules.stacks import ou_lookups_fit, policies_target_ous_when_accounts_are_spread, stacks_fit, templates_fit
 from orgboot.spec import LocatedProblem, OrgSpec, Problem, SpecError
 from orgboot.spec.loading import ReadSpec, read_spec
 
@@ -33,18 +33,22 @@ RULES: tuple[Rule, ...] = (
     account_names_unique,
     released_accounts_undeclared,
     ous_listed_once,
+    sibling_names_differ_beyond_case,
     policies_fit,
     attachments_per_target,
     policy_keys_not_reserved,
     logical_ids_distinct,
     grants_within_role_targets,
     role_inline_policies_fit,
+    role_managed_policies_fit,
     group_inline_policies_fit,
+    group_managed_policies_fit,
     documents_are_valid_policies,
     inline_policy_names_distinct,
     no_lockout,
     stacks_fit,
     ou_lookups_fit,
+    templates_fit,
     policies_target_ous_when_accounts_are_spread,
 )
 

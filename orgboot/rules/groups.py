@@ -10,6 +10,19 @@ from orgboot.policy import iam as iam_documents
 from orgboot.spec import OrgSpec, Problem
 
 
+def group_managed_policies_fit(spec: OrgSpec) -> Iterator[Problem]:
+    """IAM attaches at most 10 managed policies to a group; orgboot's RequireMFA policy is one."""
+    for name, group in spec.management_baseline.groups.items():
+        count = len(group.managed_policies) + (1 if group.require_mfa else 0)
+        if count > quotas.GROUP_MANAGED_POLICIES_MAX:
+            mfa = " (RequireMFA, which require_mfa attaches, is one of them)" if group.require_mfa else ""
+            yield Problem(
+                ("management_baseline", "groups", name, "managed_policies"),
+                f"{count} managed policies{mfa}; IAM attaches at most {quotas.GROUP_MANAGED_POLICIES_MAX} to a group:"
+                " combine some into an inline policy file",
+            )
+
+
 def group_inline_policies_fit(spec: OrgSpec) -> Iterator[Problem]:
     """A group's inline policies together (its files and the switch-roles policy orgboot writes,
     sized with the longest organization paths AWS can give) must fit IAM's 5,120 characters:

@@ -25,6 +25,16 @@ def grants_within_role_targets(spec: OrgSpec) -> Iterator[Problem]:
                 )
 
 
+def role_managed_policies_fit(spec: OrgSpec) -> Iterator[Problem]:
+    for name, role in spec.member_roles.catalogue.items():
+        if len(role.managed_policies) > quotas.ROLE_MANAGED_POLICIES_MAX:
+            yield Problem(
+                ("member_roles", "catalogue", name, "managed_policies"),
+                f"{len(role.managed_policies)} managed policies; IAM attaches at most {quotas.ROLE_MANAGED_POLICIES_MAX} to a role"
+                " by default, in every account the role lands in: combine some into an inline policy file",
+            )
+
+
 def role_inline_policies_fit(spec: OrgSpec) -> Iterator[Problem]:
     for name, role in spec.member_roles.catalogue.items():
         size = sum(len(document.minified) for document in role.inline_policies)

@@ -1,12 +1,20 @@
 """Stacks: what fits in one CloudFormation stack (500 resources, CloudFormation quotas), and what
 the layout of accounts over stacks (orgboot/spec/layout.py) allows."""
 
+import json
 import math
 from collections import Counter
 from collections.abc import Iterator
 
-from orgboot.aws.quotas import CUSTOM_RESOURCE_RESPONSE_MAX, LONGEST_OU_ID, STACK_RESOURCES_MAX
-from orgboot.spec import OrgSpec, Problem, logical_ids
+from orgboot.aws.quotas import (
+    CUSTOM_RESOURCE_RESPONSE_MAX,
+    LONGEST_OU_ID,
+    STACK_OUTPUTS_MAX,
+    STACK_PARAMETERS_MAX,
+    STACK_RESOURCES_MAX,
+    TEMPLATE_SIZE_MAX,
+)
+from orgboot.spec import ROOT, OrgSpec, Problem, logical_ids
 from orgboot.spec.layout import ACCOUNTS_PER_STACK_MAX, ORGANIZATION_STACK, account_stack, ou_lookup_group
 
 # Accounts per stack orgboot suggests for a new layout: half the maximum, room to grow.
@@ -78,3 +86,81 @@ def ou_lookups_fit(spec: OrgSpec) -> Iterator[Problem]:
                 f"{stack} reads {len(group_paths)} OU IDs in one lookup (group {group}), whose answer could reach {size} bytes;"
                 f" CloudFormation accepts {CUSTOM_RESOURCE_RESPONSE_MAX}. More account stacks spread the OUs thinner",
             )
+
+
+# Upper bounds of what each stack's template holds, from what the spec declares, so that validate
+# refuses what `cdk synth` or CloudFormation would, with a line (tests/rules/test_stack_bounds.py
+# holds each bound above the synthesized templates of specs of many sizes).
+_BASELINE_RESOURCES = 32  # the alias, password policy, billing, trail, support role and their helpers
+_MEMBER_ROLES_RESOURCES = 8  # trusted access and its helpers, beside one StackSet per role
+_TEMPLATE_BASE, _PER_OU, _PER_ACCOUNT = 40_000, 1_500, 1_200  # bytes, as the CDK writes templates
+_PER_POLICY, _PER_TARGET = 600, 120
+
+
+def organization_template_bytes(spec: OrgSpec) -> int:
+    """At most how large OrganizationStack's template is: each resource with its properties and
+    dependencies, and each document as the CDK writes it (indented by one space a level, five levels
+    deep in the template)."""
+    accounts = len(spec.accounts) if spec.organization.account_stacks is None else 0
+    policies = sum(
+        _written_size(policy.document.content) + _PER_POLICY + _PER_TARGET * len(policy.targets)
+        for policy in spec.organization_policies.values()
+    )
+    return _TEMPLATE_BASE + _PER_OU * len(spec.ou_paths) + _PER_ACCOUNT * accounts + policies
+
+
+def _written_size(document: object) -> int:
+    text = json.dumps(document, indent=1)
+    return len(text.encode()) + 5 * text.count("\n")
+
+
+def ous_read_by_other_stacks(spec: OrgSpec) -> set[str]:
+    """The OUs whose IDs OrganizationStack publishes as outputs: member roles' targets (their
+    StackSets' deployment targets) and the OUs of grants with their parents (the organization
+    paths in the groups' switch-roles policies)."""
+    ous = {target for role in spec.member_roles.catalogue.values() for target in role.targets if target in spec.ou_paths}
+    for group in spec.management_baseline.groups.values():
+        for grant in group.may_assume:
+            for ou in grant.ous:
+                names = ou.split("/")
+                ous |= {"/".join(names[: depth + 1]) for depth in range(len(names))}
+    return ous - {ROOT}  # the root's ID is an output of its own
+
+
+def templates_fit(spec: OrgSpec) -> Iterator[Problem]:
+    size = organization_template_bytes(spec)
+    if size > TEMPLATE_SIZE_MAX:
+        yield Problem(
+            ("policies",),
+            f"{ORGANIZATION_STACK}'s template could reach {size:,} bytes with these policies, OUs and accounts;"
+            f" CloudFormation accepts {TEMPLATE_SIZE_MAX:,}: fewer or smaller policies, or organization.account_stacks",
+        )
+    outputs = 2 + len(ous_read_by_other_stacks(spec))  # and the organization's and the root's IDs
+    if outputs > STACK_OUTPUTS_MAX:
+        yield Problem(
+            ("member_roles", "catalogue"),
+            f"the member roles' targets and the groups' grants name {outputs - 2} OUs, whose IDs {ORGANIZATION_STACK} passes on"
+            f" as {outputs} outputs; CloudFormation allows {STACK_OUTPUTS_MAX} per stack: target parent OUs instead",
+        )
+    baseline = spec.management_baseline
+    resources = _BASELINE_RESOURCES + 2 * len(baseline.groups) + len(baseline.users)
+    if resources > STACK_RESOURCES_MAX:
+        yield Problem(
+            ("management_baseline", "users"),
+            f"ManagementBaselineStack would hold up to {resources} resources for {len(baseline.groups)} groups and"
+            f" {len(baseline.users)} users; CloudFormation allows {STACK_RESOURCES_MAX}: people belong in IAM Identity Center",
+        )
+    catalogue = spec.member_roles.catalogue
+    if _MEMBER_ROLES_RESOURCES + len(catalogue) > STACK_RESOURCES_MAX:
+        yield Problem(
+            ("member_roles", "catalogue"),
+            f"{len(catalogue)} roles are {len(catalogue)} StackSets in MemberRolesStack; CloudFormation allows"
+            f" {STACK_RESOURCES_MAX} resources per stack",
+        )
+    third_parties = [name for name, role in catalogue.items() if role.trust.third_party_account]
+    if 1 + len(third_parties) > STACK_PARAMETERS_MAX:  # each one's external ID, and the CDK's BootstrapVersion
+        yield Problem(
+            ("member_roles", "catalogue"),
+            f"{len(third_parties)} third-party roles take {len(third_parties)} external-ID parameters in MemberRolesStack;"
+            f" CloudFormation allows {STACK_PARAMETERS_MAX} per stack, one of them the CDK's",
+        )
