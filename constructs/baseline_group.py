@@ -6,6 +6,7 @@ from typing import Any
 from aws_cdk import aws_iam as iam
 
 from constructs import Construct
+from constructs.acknowledgements import acknowledge, aws_managed_policy_finding, wildcard_findings
 from constructs.sdk_call import pin_logical_id
 
 
@@ -24,6 +25,7 @@ class BaselineGroup(Construct):
         logical_id: str,
         managed_policies: Sequence[iam.IManagedPolicy],
         inline_documents: Mapping[str, Mapping[str, Any]] = {},
+        managed_policy_names: Sequence[str] = (),  # as org.yaml gives them: names or ARNs
     ) -> None:
         super().__init__(scope, id)
         self.group = iam.Group(self, "Resource", group_name=group_name, managed_policies=list(managed_policies))
@@ -34,3 +36,13 @@ class BaselineGroup(Construct):
                 iam.CfnGroup.PolicyProperty(policy_name=name, policy_document=dict(document)) for name, document in inline_documents.items()
             ]
         pin_logical_id(resource, logical_id)
+        # What a group may do is org.yaml's choice, reviewed where it is written; orgboot's own
+        # switch-roles policy names roles in every member account (account '*') by design, and its
+        # deny on them outside the grants is what keeps the access matrix true (docs/checks.md).
+        for policy in managed_policy_names:  # a customer managed policy's ARN is no finding: acknowledging it is harmless
+            acknowledge(self, aws_managed_policy_finding(policy), f"org.yaml gives {group_name} this managed policy")
+        for document in inline_documents.values():
+            for finding in wildcard_findings(document):
+                acknowledge(
+                    self, finding, f"org.yaml's inline policy files for {group_name}, or roles in every member account for its grants"
+                )

@@ -13,6 +13,7 @@ from aws_cdk import aws_lambda as lambda_
 from orgboot.aws.sdk_permissions import required_actions
 
 from constructs import Construct
+from constructs.acknowledgements import LAMBDA_LOGS_ONLY, NO_RESOURCE_ARN, acknowledge, aws_managed_policy_finding
 from constructs.sdk_call import wait_for_log_group
 
 TIMEOUT = Duration.minutes(5)
@@ -25,13 +26,15 @@ def inline_function(scope: Construct, id: str, *, source: Path, description: str
         scope,
         id,
         description=description,
-        runtime=lambda_.Runtime.PYTHON_3_13,
+        runtime=lambda_.Runtime.PYTHON_3_14,
         handler="index.handler",
         code=lambda_.Code.from_inline(source.read_text()),
         timeout=TIMEOUT,
     )
     actions = sorted({action for service, call in sdk_calls for action in required_actions(service, call)})
     function.add_to_role_policy(iam.PolicyStatement(actions=actions, resources=["*"]))
+    acknowledge(function, "IAM5[Resource::*]", NO_RESOURCE_ARN)
+    acknowledge(function, aws_managed_policy_finding("service-role/AWSLambdaBasicExecutionRole"), LAMBDA_LOGS_ONLY)
     return function
 
 

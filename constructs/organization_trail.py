@@ -11,6 +11,7 @@ from aws_cdk import custom_resources as cr
 from orgboot.aws.organizations import CLOUDTRAIL_SERVICE_PRINCIPAL
 
 from constructs import Construct
+from constructs.acknowledgements import acknowledge
 from constructs.sdk_call import pin_logical_id, sdk_call_resource
 
 
@@ -37,6 +38,13 @@ class OrganizationTrail(Construct):
             versioned=True,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             removal_policy=RemovalPolicy.RETAIN,
+        )
+        # Server access logs would go to a second bucket in this account, which would need its own
+        # retention; CloudTrail data events are the richer record of access and can be added there.
+        acknowledge(
+            self.bucket,
+            "S1",
+            "the trail's bucket is write-only for CloudTrail and read through CloudTrail itself; access logging is not built yet",
         )
         # An organization trail created through the API needs CloudTrail's trusted access first.
         # Its service-linked role needs nothing of ours: CreateTrail makes it with the caller's

@@ -7,6 +7,7 @@ from aws_cdk import custom_resources as cr
 from orgboot.aws.sdk_permissions import required_actions
 
 from constructs import Construct, IConstruct
+from constructs.acknowledgements import LAMBDA_LOGS_ONLY, NO_RESOURCE_ARN, acknowledge, aws_managed_policy_finding
 
 # The ID of the one provider function CDK shares between every AwsCustomResource of a stack.
 _PROVIDER_ID = "AWS" + cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace("-", "")
@@ -41,7 +42,10 @@ def sdk_call_resource(
         policy=cr.AwsCustomResourcePolicy.from_statements([iam.PolicyStatement(actions=sorted(actions), resources=["*"])]),
     )
     pin_logical_id(resource.node.find_child("Resource"), logical_id)
-    wait_for_log_group(resource, Stack.of(scope).node.find_child(_PROVIDER_ID))
+    provider = Stack.of(scope).node.find_child(_PROVIDER_ID)
+    wait_for_log_group(resource, provider)
+    acknowledge(resource, "IAM5[Resource::*]", NO_RESOURCE_ARN)
+    acknowledge(provider, aws_managed_policy_finding("service-role/AWSLambdaBasicExecutionRole"), LAMBDA_LOGS_ONLY)
     return resource
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
+import cdk_nag
 
 from orgboot.analysis.grants import guarded_roles
 from orgboot.aws.regions import HOME_REGION
@@ -16,6 +17,9 @@ from stacks.organization_stack import OrganizationStack
 
 
 def build(app: cdk.App, spec: OrgSpec) -> list[cdk.Stack]:
+    # cdk-nag's AwsSolutions pack checks every template at synth; what orgboot accepts is
+    # acknowledged beside its code (constructs/acknowledgements.py), anything else fails the synth.
+    cdk.Validations.of(app).add_plugins(cdk_nag.AwsSolutionsChecks(app))
     env = cdk.Environment(region=HOME_REGION)
     organization = OrganizationStack(app, layout.ORGANIZATION_STACK, spec=spec, env=env)
     # Every stack that creates accounts waits for the one before: one account at a time.

@@ -14,6 +14,7 @@ from orgboot.spec import Group, ManagementBaseline, logical_ids
 from constructs import Construct
 from constructs.account_alias import AccountAlias
 from constructs.account_password_policy import AccountPasswordPolicy
+from constructs.acknowledgements import acknowledge, aws_managed_policy_finding, wildcard_findings
 from constructs.baseline_group import BaselineGroup
 from constructs.billing_alerts import BillingAlerts, BillingLogicalIds
 from constructs.organization_trail import OrganizationTrail, TrailLogicalIds
@@ -63,6 +64,11 @@ class ManagementBaselineStack(Stack):
             document=iam.PolicyDocument.from_json(iam_documents.require_mfa()),
         )
         pin_logical_id(require_mfa, logical_ids.REQUIRE_MFA_POLICY)
+        # AWS's own policy for self-managed MFA ("IAM: Allows IAM users to self-manage an MFA
+        # device", IAM User Guide) denies everything else with NotAction on '*' and lets each user
+        # manage only their own user and MFA device, by policy variable.
+        for finding in wildcard_findings(iam_documents.require_mfa()):
+            acknowledge(require_mfa, finding, "AWS's MFA self-service policy: each user's own user and MFA device, by policy variable")
         support_role_arn = None
         if baseline.support_role:
             support_role = iam.Role(
@@ -74,6 +80,11 @@ class ManagementBaselineStack(Stack):
                 managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("AWSSupportAccess")],
             )
             pin_logical_id(support_role, logical_ids.SUPPORT_ROLE)
+            acknowledge(
+                support_role,
+                aws_managed_policy_finding("AWSSupportAccess"),
+                "CIS AWS Foundations 1.17 asks for AWSSupportAccess on a support role",
+            )
             support_role_arn = support_role.role_arn
         self.groups: dict[str, iam.Group] = {}
         for name, group in baseline.groups.items():
@@ -85,6 +96,7 @@ class ManagementBaselineStack(Stack):
                 logical_id=logical_ids.group(name),
                 managed_policies=[self._managed_policy(p) for p in group.managed_policies] + ([require_mfa] if group.require_mfa else []),
                 inline_documents=_inline_documents(name, group, switch),
+                managed_policy_names=group.managed_policies,
             ).group
         for user_name, user in baseline.users.items():
             iam_user = iam.User(self, f"User-{user_name}", user_name=user_name, groups=[self.groups[g] for g in user.groups])
