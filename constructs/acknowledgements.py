@@ -20,10 +20,11 @@ def acknowledge(construct: IConstruct, finding: str, reason: str) -> None:
 # The log-writing policy AWS manages for Lambda functions, which CDK attaches to the functions it
 # creates (the AwsCustomResource provider, orgboot's inline functions): CloudWatch Logs only.
 LAMBDA_LOGS_ONLY = "AWSLambdaBasicExecutionRole grants CloudWatch Logs writes only, for the function's own log group"
-# The calls orgboot makes act on an account- or organization-wide setting that has no resource ARN
-# (Service Authorization Reference: EnablePolicyType, UpdateAccountPasswordPolicy, CreateAccountAlias,
-# EnableAWSServiceAccess, ActivateOrganizationsAccess, ListRoots).
-NO_RESOURCE_ARN = "the API calls act on the account or organization as a whole; their actions take no resource ARN, only '*'"
+# The calls orgboot makes act on account- or organization-wide settings: most take no resource ARN
+# (UpdateAccountPasswordPolicy, CreateAccountAlias, EnableAWSServiceAccess, ActivateOrganizationsAccess,
+# ListRoots); the rest (EnablePolicyType on the root, listing an OU's children) name IDs that do not
+# exist before the organization does (Service Authorization Reference).
+NO_RESOURCE_ARN = "account- and organization-wide calls: no resource ARN, or one that does not exist before the organization"
 
 
 def wildcard_findings(document: Mapping[str, Any]) -> list[str]:
@@ -31,7 +32,8 @@ def wildcard_findings(document: Mapping[str, Any]) -> list[str]:
     each wildcard action or resource of an Allow statement, variables written <like:this>
     (cdk-nag 3.0.2, rules/iam/IAMNoWildcardPermissions.js and utils/flatten-cfn-reference.js)."""
     findings: dict[str, None] = {}
-    for statement in document.get("Statement", []):
+    statements = document.get("Statement", [])
+    for statement in [statements] if isinstance(statements, Mapping) else statements:
         if statement.get("Effect") != "Allow":
             continue
         for kind, key in (("Action", "Action"), ("Resource", "Resource")):

@@ -20,7 +20,7 @@ def _problems(document: PolicyDocument, kind: DocumentKind, loc: Loc) -> Iterato
 
 def documents_are_valid_policies(spec: OrgSpec) -> Iterator[Problem]:
     for key, policy in spec.organization_policies.items():
-        loc = ("policies", key, "document") if key in spec.policies else spec.policy_loc(key)
+        loc = spec.document_loc(key)
         yield from _problems(policy.document, KIND_OF_POLICY_TYPE[policy.type], loc)
     for name, group in spec.management_baseline.groups.items():
         for index, document in enumerate(group.inline_policies):

@@ -77,11 +77,11 @@ def _who(accounts: list[Account]) -> str:
     return f"in any account that joins {', '.join(a.ou for a in accounts[:3])},"
 
 
-def _denial(decision: Decision) -> tuple[Loc | None, str]:
+def _denial(decision: Decision, spec: OrgSpec) -> tuple[Loc | None, str]:
     """Where the deny comes from (the spec entry of an organization policy) and why, in words."""
     if decision.decision == "explicit_deny":
         statement = decision.statements[0]
-        loc = ("policies", statement.policy.name, "document") if statement.policy.kind in ("scp", "rcp") else None
+        loc = spec.document_loc(statement.policy.name) if statement.policy.kind in ("scp", "rcp") else None
         return loc, f"{statement.policy.kind.upper() if statement.policy.kind in ('scp', 'rcp') else 'policy'} {statement.label} denies it"
     return None, decision.reason
 
@@ -105,7 +105,7 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
         organization,
     )
     if not assume.allowed:
-        loc, why = _denial(assume)
+        loc, why = _denial(assume, spec)
         yield _Failure(
             loc or account_loc,
             f"the management account cannot assume {access_role}",
@@ -118,7 +118,7 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
         Request(access, "iam:ListRoles", "*", account.id, session), Applicable(identity=account.roles[access_role].identity), organization
     )
     if act.decision == "explicit_deny":
-        loc, why = _denial(act)
+        loc, why = _denial(act, spec)
         yield _Failure(
             loc or account_loc,
             f"{access_role} can do nothing",
@@ -143,7 +143,7 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
     )
     # Only a deny aimed at the access role: a quarantine or a region deny stops every role alike.
     if chained.decision == "explicit_deny" and chained.statements[0].policy.kind == "scp" and other_role.decision != "explicit_deny":
-        loc, why = _denial(chained)
+        loc, why = _denial(chained, spec)
         yield _Failure(
             loc or account_loc,
             f"principals cannot assume {access_role} in other accounts",
@@ -169,7 +169,7 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
                 organization,
             )
             if not decision.allowed:
-                loc, why = _denial(decision)
+                loc, why = _denial(decision, spec)
                 yield _Failure(
                     loc or ("member_roles", "catalogue", role, "targets"),
                     f"StackSet {stacksets.role_stack_set_name(role)} cannot deploy ({action})",
@@ -193,7 +193,7 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
                 organization,
             )
             if not decision.allowed:
-                loc, why = _denial(decision)
+                loc, why = _denial(decision, spec)
                 yield _Failure(
                     ("management_baseline", "groups", group_name, "may_assume", index, "role"),
                     f"{group_name} cannot assume {role} as granted",
@@ -210,7 +210,7 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
             cut_off.append(action)
             denial = denial or decision
     if denial:
-        loc, why = _denial(denial)
+        loc, why = _denial(denial, spec)
         yield _Failure(
             loc or account_loc,
             f"the global services are cut off ({', '.join(cut_off)} in {HOME_REGION})",

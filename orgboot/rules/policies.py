@@ -15,7 +15,7 @@ def policies_fit(spec: OrgSpec) -> Iterator[Problem]:
         size = len(policy.document.minified)
         if size > limit:
             yield Problem(
-                (*spec.policy_loc(key), "document") if key in spec.policies else spec.policy_loc(key),
+                spec.document_loc(key),
                 f"'{policy.document.path}' is {size} characters minified; a {policy.type} may have at most {limit}",
             )
 

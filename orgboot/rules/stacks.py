@@ -53,11 +53,14 @@ def policies_target_ous_when_accounts_are_spread(spec: OrgSpec) -> Iterator[Prob
     (OUs first, then accounts): a policy cannot name an account's ID."""
     if spec.organization.account_stacks is None:
         return
-    for key, policy in spec.organization_policies.items():
-        for index, target in enumerate(policy.targets):
+    entries = [(("policies", k), p.targets) for k, p in spec.policies.items()] + [
+        (("guardrails", k), use.targets) for k, use in spec.guardrails.items()
+    ]
+    for loc, targets in entries:
+        for index, target in enumerate(targets):
             if target in spec.accounts:
                 yield Problem(
-                    (*spec.policy_loc(key), "targets", index),
+                    (*loc, "targets", index),
                     f"account '{target}' cannot be a target while organization.account_stacks spreads the accounts over"
                     " stacks of their own; target its OU, or an OU of its own",
                 )

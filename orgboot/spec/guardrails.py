@@ -71,7 +71,15 @@ if TYPE_CHECKING:
 else:  # the union of every guardrail's model, told apart by `guardrail`
     GuardrailUse = Annotated[Union[tuple(USE_MODELS.values())], Discriminator("guardrail")]  # noqa: UP007
 
-Guardrails = Annotated[dict[GuardrailKey, GuardrailUse], BeforeValidator(_name_each_entry)]
+
+def _keys_name_their_guardrail(entries: dict[str, _Use]) -> dict[str, _Use]:
+    for key, use in entries.items():
+        if key in REGISTRY and use.guardrail != key:  # type: ignore[attr-defined]
+            raise ValueError(f"'{key}' names a guardrail of the library but says `guardrail: {use.guardrail}`; give the entry another key")  # type: ignore[attr-defined]
+    return entries
+
+
+Guardrails = Annotated[dict[GuardrailKey, GuardrailUse], BeforeValidator(_name_each_entry), AfterValidator(_keys_name_their_guardrail)]
 
 
 def orgboot_roles(accounts: Mapping[str, Any], member_roles: MemberRoles) -> OrgbootRoles:

@@ -109,3 +109,7 @@ class OrgSpec(Model):
             if pack.key == key:
                 return ("guardrails", pack.members[0])
         return ("policies", key)
+
+    def document_loc(self, key: str) -> Loc:
+        """Where org.yaml gives an organization policy's content: its document, or its first guardrail."""
+        return ("policies", key, "document") if key in self.policies else self.policy_loc(key)

@@ -52,6 +52,12 @@ def test_statement_ids_stay_unique_in_a_document():
     assert [s["Sid"] for s in document.content["Statement"]] == ["DenyRegions", "RegionUsDenyRegions"]
 
 
+def test_statement_ids_made_unique_stay_unique():
+    (document,) = pack([guardrail("a", sid="BX"), guardrail("aa", sid="X"), guardrail("b", sid="X")])
+    sids = [s["Sid"] for s in document.content["Statement"]]
+    assert len(set(sids)) == 3, sids
+
+
 def test_the_description_names_the_guardrails():
     (document,) = pack([guardrail("deny-leave-organization"), guardrail("quarantine")])
     assert document.description == "orgboot guardrails: deny-leave-organization, quarantine"

@@ -109,3 +109,20 @@ def test_too_many_policies_on_a_target_names_the_guardrails_and_how_to_pack_them
         " at most 9 may besides FullAWSAccess, which AWS keeps attached; guardrails with the same targets share a document,"
         " so giving them the same targets packs them tighter"
     ]
+
+
+def test_a_key_that_names_a_library_guardrail_is_that_guardrail(tmp_path):
+    found = problems(tmp_path, BASE + "guardrails:\n  region-deny: {guardrail: quarantine, targets: [Root]}\n")
+    assert found == [
+        "org.yaml:6: guardrails: 'region-deny' names a guardrail of the library but says `guardrail: quarantine`; give the entry another key"
+    ]
+
+
+def test_a_guardrail_cannot_target_an_account_spread_over_stacks(tmp_path):
+    yaml_text = BASE.replace("[SERVICE_CONTROL_POLICY]", "[SERVICE_CONTROL_POLICY]\n  account_stacks: 2") + (
+        "guardrails:\n  quarantine:\n    targets:\n      - Security\n      - shop-prod\n"
+    )
+    assert problems(tmp_path, yaml_text) == [
+        "org.yaml:11: guardrails.quarantine.targets.1: account 'shop-prod' cannot be a target while organization.account_stacks"
+        " spreads the accounts over stacks of their own; target its OU, or an OU of its own"
+    ]

@@ -9,6 +9,7 @@ import pytest
 from aws_cdk import aws_iam as iam
 
 import stacks
+from constructs.acknowledgements import wildcard_findings
 from tests.conftest import CDK_CONTEXT
 
 
@@ -53,3 +54,9 @@ def test_every_acknowledgement_is_needed(example_spec, tmp_path, monkeypatch):
         "AwsSolutions-S1",
     ):
         assert finding in findings, finding
+
+
+def test_wildcard_findings_are_those_cdk_nag_reports():
+    document = {"Statement": {"Effect": "Allow", "Action": ["ce:Get*", "s3:GetObject"], "Resource": "arn:aws:iam::*:user/${aws:username}"}}
+    assert wildcard_findings(document) == ["IAM5[Action::ce:Get*]", "IAM5[Resource::arn:aws:iam::*:user/<aws:username>]"]
+    assert wildcard_findings({"Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}) == []

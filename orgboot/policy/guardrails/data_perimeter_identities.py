@@ -1,5 +1,6 @@
 """Only principals of the organization (and AWS services acting for it) can reach its resources;
-the third parties the member roles trust stay admitted.
+the third parties the member roles trust stay admitted (to every covered service, not only to
+their role: name fewer `services` to narrow that).
 
 Written from the IAM User Guide, "Establish permissions guardrails using data perimeters" and AWS's
 RCP example "EnforceOrgIdentities" (aws-samples/resource-control-policy-examples). The organization
@@ -17,6 +18,20 @@ from orgboot.policy.guardrails.perimeter import PerimeterServices, actions
 AccountId = Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
 
 
+# STS actions a caller from outside could make on the organization's roles. Not sts:*: sign-in
+# through SAML or web identity (IAM Identity Center, CI's OIDC roles) carries no aws:PrincipalOrgID,
+# so the perimeter would refuse it (the list of AWS's EnforceOrgIdentities example).
+STS_ACTIONS = (
+    "sts:AssumeRole",
+    "sts:DecodeAuthorizationMessage",
+    "sts:GetAccessKeyInfo",
+    "sts:GetFederationToken",
+    "sts:GetServiceBearerToken",
+    "sts:GetSessionToken",
+    "sts:SetContext",
+)
+
+
 class DataPerimeterIdentities(PerimeterServices):
     trusted_accounts: tuple[AccountId, ...] = ()  # partners outside the organization, besides the member roles' third parties
 
@@ -30,7 +45,10 @@ def _statements(parameters: DataPerimeterIdentities, roles: OrgbootRoles) -> lis
             "Sid": "EnforceOrganizationIdentities",
             "Effect": "Deny",
             "Principal": "*",
-            "Action": actions(parameters.services),
+            "Action": [
+                *actions(tuple(s for s in parameters.services if s != "sts")),
+                *(STS_ACTIONS if "sts" in parameters.services else ()),
+            ],
             "Resource": "*",
             "Condition": {"StringNotEqualsIfExists": outside, "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}},
         }

@@ -2,7 +2,9 @@
 
 Organizations created through the API get no such protection (AWS Organizations User Guide,
 "Service control policy examples": "Prevent member accounts from leaving the organization");
-account:CloseAccount is the Account Management API's CloseAccount ("Closing a member account").
+account:CloseAccount is the permission to close an account from inside it, in the console
+(Account Management Reference Guide, "Close an AWS account"); the management account, which SCPs
+do not restrict, can still close member accounts through Organizations' CloseAccount.
 """
 
 from typing import Any

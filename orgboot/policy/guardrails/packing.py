@@ -85,6 +85,8 @@ def _document(members: list[Enabled]) -> dict[str, Any]:
             sid = statement.get("Sid", "")
             if sid in seen or not sid:  # Sids are unique in a document: the guardrail's key tells them apart
                 sid = _pascal(member.key) + sid
+            while sid in seen:
+                sid += "X"
             seen.add(sid)
             statements.append({**statement, "Sid": sid})
     return {"Version": "2012-10-17", "Statement": statements}

@@ -1,5 +1,5 @@
-"""The security services' recorders and detectors cannot be stopped, deleted or reconfigured from
-inside a member account: CloudTrail, AWS Config, GuardDuty, Security Hub, IAM Access Analyzer.
+"""The security services' recorders and detectors cannot be stopped, deleted or detached from their
+administrator from inside a member account: CloudTrail, AWS Config, GuardDuty, Security Hub, IAM Access Analyzer.
 
 Written from the AWS Organizations SCP examples "Prevent users from disabling AWS CloudTrail",
 "... AWS Config or changing its rules", "... Amazon GuardDuty or modifying its configuration" and
