@@ -9,8 +9,9 @@ import pytest
 from aws_cdk import aws_iam as iam
 
 import stacks
-from constructs.acknowledgements import wildcard_findings
 from tests.conftest import CDK_CONTEXT
+
+from constructs.acknowledgements import wildcard_findings
 
 
 def build(spec, tmp_path) -> cdk.App:
