@@ -4,9 +4,11 @@ Never moto's CloudFormation: it reports CREATE_COMPLETE for resource types it si
 (Organizations, Custom::AWS, StackSets), which would prove nothing.
 """
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 
+from orgboot.aws.quotas import STACK_OUTPUTS_MAX, STACK_PARAMETERS_MAX, STACK_RESOURCES_MAX, TEMPLATE_SIZE_MAX
 from orgboot.emulator.assembly import AssemblyStack, read_assembly
 from orgboot.emulator.aws import AwsAccount, emulated_aws, management
 from orgboot.emulator.delivery import alarm_topic_problems, trail_problems
@@ -29,11 +31,25 @@ def deploy_assembly(engine: Engine, assembly: str | Path | list[AssemblyStack], 
             # Resources is the one required section of a template, with at least one resource
             # (CloudFormation User Guide, "Template anatomy"); CloudFormation's own words follow.
             raise EmulationError(f"{stack.name}: Template format error: At least one Resources member must be defined.")
+        _check_quotas(stack)
         own = {key.split(":", 1)[1]: value for key, value in given.items() if key.startswith(stack.name + ":")}
         engine.deploy(stack.name, stack.template, management(stack.region), own)
     for region in sorted({stack.region for stack in stacks}):
         if problems := alarm_topic_problems(management(region)) + trail_problems(management(region)):
             raise EmulationError(f"deployed, but AWS services could not deliver: {'; '.join(problems)}")
+
+
+def _check_quotas(stack: AssemblyStack) -> None:
+    """What CloudFormation refuses of a template before it creates anything (CloudFormation User
+    Guide, "CloudFormation quotas"): resources, outputs and parameters per template, and the size of
+    the template body the CDK CLI uploads to S3 (it writes templates indented by one space)."""
+    template = stack.template
+    for section, limit in (("Resources", STACK_RESOURCES_MAX), ("Outputs", STACK_OUTPUTS_MAX), ("Parameters", STACK_PARAMETERS_MAX)):
+        if len(template.get(section, {})) > limit:
+            raise EmulationError(f"{stack.name}: Template format error: {section} count {len(template[section])} exceeds the limit {limit}")
+    size = len(json.dumps(template, indent=1, ensure_ascii=False).encode())
+    if size > TEMPLATE_SIZE_MAX:
+        raise EmulationError(f"{stack.name}: Template may not exceed {TEMPLATE_SIZE_MAX} bytes in size ({size} bytes)")
 
 
 __all__ = ["AssemblyStack", "AwsAccount", "EmulationError", "Engine", "Event", "deploy_assembly", "emulated_aws", "management"]

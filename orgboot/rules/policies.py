@@ -1,9 +1,9 @@
 """Organization policies, written or packed from guardrails: sizes and attachments per target, as
 AWS limits them by type."""
 
-from collections import defaultdict
 from collections.abc import Iterator
 
+from orgboot.analysis.budgets import budgets
 from orgboot.aws.policy_types import POLICY_TYPES
 from orgboot.policy.guardrails.packing import PACK_PREFIX
 from orgboot.spec import OrgSpec, Problem
@@ -21,14 +21,9 @@ def policies_fit(spec: OrgSpec) -> Iterator[Problem]:
 
 
 def attachments_per_target(spec: OrgSpec) -> Iterator[Problem]:
-    attached: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for key, policy in spec.organization_policies.items():
-        for target in dict.fromkeys(policy.targets):
-            attached[(policy.type, target)].append(key)
-    for (policy_type, target), keys in attached.items():
-        kind = POLICY_TYPES[policy_type]
-        allowed = kind.own_per_target
-        if len(keys) > allowed:
+    for budget in budgets(spec):
+        kind, keys = POLICY_TYPES[budget.policy_type], budget.attached
+        if budget.used > budget.allowed:
             default = f" besides {kind.default_policy}, which AWS keeps attached" if kind.default_policy else ""
             packed = (
                 "; guardrails with the same targets share a document, so giving them the same targets packs them tighter"
@@ -36,8 +31,9 @@ def attachments_per_target(spec: OrgSpec) -> Iterator[Problem]:
                 else ""
             )
             yield Problem(
-                (*spec.policy_loc(keys[allowed]), "targets"),
-                f"{len(keys)} {policy_type} policies target '{target}' ({', '.join(keys)}); at most {allowed} may{default}{packed}",
+                (*spec.policy_loc(keys[kind.own_per_target]), "targets"),
+                f"{len(keys)} {budget.policy_type} policies target '{budget.target}' ({', '.join(keys)});"
+                f" at most {kind.own_per_target} may{default}{packed}",
             )
 
 

@@ -34,6 +34,7 @@ def _check_type_enabled(name: str, info: ValidationInfo) -> str:
 
 
 class _Use(Model):
+    guardrail: str  # each guardrail's model narrows it to its own name
     targets: Targets = Field(min_length=1, description=f"{ROOT}, OU paths (Workloads/Prod) or account keys")
 
 
@@ -74,8 +75,8 @@ else:  # the union of every guardrail's model, told apart by `guardrail`
 
 def _keys_name_their_guardrail(entries: dict[str, _Use]) -> dict[str, _Use]:
     for key, use in entries.items():
-        if key in REGISTRY and use.guardrail != key:  # type: ignore[attr-defined]
-            raise ValueError(f"'{key}' names a guardrail of the library but says `guardrail: {use.guardrail}`; give the entry another key")  # type: ignore[attr-defined]
+        if key in REGISTRY and use.guardrail != key:
+            raise ValueError(f"'{key}' names a guardrail of the library but says `guardrail: {use.guardrail}`; give the entry another key")
     return entries
 
 
@@ -92,6 +93,6 @@ def orgboot_roles(accounts: Mapping[str, Any], member_roles: MemberRoles) -> Org
 def pack_guardrails(uses: Mapping[str, _Use], roles: OrgbootRoles) -> list[Pack]:
     enabled = []
     for key, use in uses.items():
-        guardrail = REGISTRY[use.guardrail]  # type: ignore[attr-defined]
+        guardrail = REGISTRY[use.guardrail]
         enabled.append(Enabled(key, guardrail.policy_type, use.targets, tuple(guardrail.statements(use, roles))))
     return pack(enabled)

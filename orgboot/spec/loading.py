@@ -134,6 +134,11 @@ def _problem(loc: Loc, error: dict[str, Any]) -> Problem:
         return Problem(loc, f"{len(str(error['input']))} characters; AWS allows at most {ctx.get('max_length')}")
     if kind == "string_pattern_mismatch":
         return Problem(loc, f"{error['input']!r} does not match {ctx.get('pattern')}")
+    if kind in ("model_type", "model_attributes_type"):  # a value where an entry of keys belongs
+        model = USE_MODELS.get(str(loc[-1])) if loc[:1] == ("guardrails",) else None
+        known = set(model.model_fields) if model else _known_keys(loc)
+        keys = f" ({', '.join(sorted(known))})" if known else ""
+        return Problem(loc, f"{error['input']!r} is not an entry: write a mapping of its keys{keys}, like `{loc[-1]}: {{...}}`")
     if kind == "value_error":
         return Problem(loc, str(ctx.get("error", error["msg"])))
     return Problem(loc, f"{error['msg']} (got {error['input']!r})")

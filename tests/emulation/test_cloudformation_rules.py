@@ -203,3 +203,25 @@ def test_a_template_without_resources_is_refused(template):
         pytest.raises(EmulationError, match=r"^Empty: Template format error: At least one Resources member must be defined\.$"),
     ):
         deploy_assembly(Engine(), empty)
+
+
+HANDLE = {"Type": "AWS::CloudFormation::WaitConditionHandle"}
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ({"Resources": {f"H{n}": HANDLE for n in range(501)}}, r"Resources count 501 exceeds the limit 500"),
+        (
+            {"Resources": {"H": HANDLE}, "Outputs": {f"O{n}": {"Value": "x"} for n in range(201)}},
+            r"Outputs count 201 exceeds the limit 200",
+        ),
+        ({"Resources": {"H": HANDLE}, "Parameters": {f"P{n}": {"Type": "String"} for n in range(201)}}, r"Parameters count 201 exceeds"),
+        ({"Resources": {"H": {**HANDLE, "Metadata": {"padding": "x" * 1_000_000}}}}, r"Template may not exceed 1000000 bytes"),
+    ],
+    ids=["resources", "outputs", "parameters", "size"],
+)
+def test_a_template_over_cloudformation_quotas_is_refused(template, message):
+    """What validate bounds (orgboot/rules/stacks.py), the emulator refuses as CloudFormation does."""
+    with emulated_aws(), pytest.raises(EmulationError, match=rf"^Big: .*{message}"):
+        deploy_assembly(Engine(), [AssemblyStack("Big", "us-east-1", template, ())])

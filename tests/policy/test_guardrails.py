@@ -188,16 +188,6 @@ CASES = [
         "federated sign-in carries no organization",
     ),
     ("data-perimeter-https", {}, DEVELOPER, "s3:GetObject", "arn:aws:s3:::b/k", {"aws:SecureTransport": "true"}, True, "over TLS"),
-    (
-        "data-perimeter-identities",
-        {},
-        role("x", STRANGER),
-        "sts:AssumeRoleWithSAML",
-        ROLE.format("AWSReservedSSO_Admin"),
-        FROM_OUTSIDE,
-        True,
-        "federated sign-in carries no organization",
-    ),
     ("data-perimeter-https", {}, DEVELOPER, "s3:GetObject", "arn:aws:s3:::b/k", {"aws:SecureTransport": "false"}, False, "plain HTTP"),
 ]
 

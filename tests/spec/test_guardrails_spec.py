@@ -22,7 +22,7 @@ def test_guardrails_by_name_with_parameters_and_targets(tmp_path):
             + "  data-perimeter-https: {targets: [Root]}\n",
         )
     )
-    assert spec.guardrails["prod-regions"].guardrail == "region-deny"  # type: ignore[attr-defined]
+    assert spec.guardrails["prod-regions"].guardrail == "region-deny"
     assert spec.guardrails["region-deny"].allowed_regions == ("eu-west-1",)  # type: ignore[attr-defined]
     assert {key: (p.type, p.targets) for key, p in spec.organization_policies.items()} == {
         pack_key("SERVICE_CONTROL_POLICY", ["Root"]): ("SERVICE_CONTROL_POLICY", ("Root",)),
@@ -125,4 +125,11 @@ def test_a_guardrail_cannot_target_an_account_spread_over_stacks(tmp_path):
     assert problems(tmp_path, yaml_text) == [
         "org.yaml:11: guardrails.quarantine.targets.1: account 'shop-prod' cannot be a target while organization.account_stacks"
         " spreads the accounts over stacks of their own; target its OU, or an OU of its own"
+    ]
+
+
+def test_an_entry_written_as_a_value_names_the_keys_it_takes(tmp_path):
+    assert problems(tmp_path, BASE + "guardrails:\n  deny-root-user: Root\n") == [
+        "org.yaml:7: guardrails.deny-root-user: 'Root' is not an entry: write a mapping of its keys (guardrail, targets),"
+        " like `deny-root-user: {...}`"
     ]

@@ -2,19 +2,15 @@
 temporary credentials (IAM User Guide, "Security best practices in IAM": "Require human users to
 use federation ... to access AWS using temporary credentials")."""
 
-from orgboot.policy.guardrails.guardrail import Exemptable, Guardrail, OrgbootRoles, Statement, unless_principal
+from orgboot.policy.guardrails.guardrail import Exemptable, Guardrail, OrgbootRoles, Statement, deny
 
 
 def _statements(parameters: Exemptable, _: OrgbootRoles) -> list[Statement]:
-    statement: Statement = {
-        "Sid": "DenyIamUsersAndAccessKeys",
-        "Effect": "Deny",
-        "Action": ["iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile"],
-        "Resource": "*",
-    }
-    if parameters.exempt_roles:
-        statement["Condition"] = unless_principal(parameters.exempt_roles)
-    return [statement]
+    return [
+        deny(
+            "DenyIamUsersAndAccessKeys", ["iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile"], unless=parameters.exempt_roles
+        )
+    ]
 
 
 GUARDRAIL = Guardrail(

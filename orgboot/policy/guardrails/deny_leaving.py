@@ -9,18 +9,11 @@ do not restrict, can still close member accounts through Organizations' CloseAcc
 
 from typing import Any
 
-from orgboot.policy.guardrails.guardrail import Guardrail, OrgbootRoles, Statement
+from orgboot.policy.guardrails.guardrail import Guardrail, OrgbootRoles, Statement, deny
 
 
 def _statements(_: Any, __: OrgbootRoles) -> list[Statement]:
-    return [
-        {
-            "Sid": "DenyLeavingAndClosing",
-            "Effect": "Deny",
-            "Action": ["organizations:LeaveOrganization", "account:CloseAccount"],
-            "Resource": "*",
-        }
-    ]
+    return [deny("DenyLeavingAndClosing", ["organizations:LeaveOrganization", "account:CloseAccount"])]
 
 
 GUARDRAIL = Guardrail(

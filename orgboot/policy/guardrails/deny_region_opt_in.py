@@ -2,18 +2,16 @@
 team's decision (Account Management Reference Guide, "Enable or disable AWS Regions in your
 account"; actions account:EnableRegion and account:DisableRegion)."""
 
-from orgboot.policy.guardrails.guardrail import Exemptable, Guardrail, OrgbootRoles, Statement, unless_principal
+from orgboot.policy.guardrails.guardrail import Exemptable, Guardrail, OrgbootRoles, Statement, deny
 
 
 def _statements(parameters: Exemptable, roles: OrgbootRoles) -> list[Statement]:
     return [
-        {
-            "Sid": "DenyRegionOptInChanges",
-            "Effect": "Deny",
-            "Action": ["account:EnableRegion", "account:DisableRegion"],
-            "Resource": "*",
-            "Condition": unless_principal((*roles.access_roles, *parameters.exempt_roles)),
-        }
+        deny(
+            "DenyRegionOptInChanges",
+            ["account:EnableRegion", "account:DisableRegion"],
+            unless=(*roles.access_roles, *parameters.exempt_roles),
+        )
     ]
 
 

@@ -51,6 +51,19 @@ def unless_principal(roles: Iterable[str]) -> dict[str, Any]:
     return {"ArnNotLike": {"aws:PrincipalArn": role_arns(roles)}}
 
 
+def deny(sid: str, actions: str | Iterable[str], *, resources: str | list[str] = "*", unless: Iterable[str] = ()) -> Statement:
+    """A Deny statement of an SCP, letting the roles named in `unless` through."""
+    statement: Statement = {
+        "Sid": sid,
+        "Effect": "Deny",
+        "Action": actions if isinstance(actions, str) else list(actions),
+        "Resource": resources,
+    }
+    if exempt := list(unless):
+        statement["Condition"] = unless_principal(exempt)
+    return statement
+
+
 @dataclass(frozen=True)
 class Guardrail:
     name: str

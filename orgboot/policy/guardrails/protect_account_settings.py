@@ -3,7 +3,7 @@ inside it: AWS writes to these contacts about security and billing (Account Mana
 Guide, "Update the alternate contacts for your AWS account"; Billing User Guide, "Using
 identity-based policies (IAM policies) for AWS Billing", the fine-grained billing actions)."""
 
-from orgboot.policy.guardrails.guardrail import Exemptable, Guardrail, OrgbootRoles, Statement, unless_principal
+from orgboot.policy.guardrails.guardrail import Exemptable, Guardrail, OrgbootRoles, Statement, deny
 
 SETTINGS_CHANGES = (
     "account:PutAlternateContact",
@@ -19,15 +19,7 @@ SETTINGS_CHANGES = (
 
 
 def _statements(parameters: Exemptable, roles: OrgbootRoles) -> list[Statement]:
-    return [
-        {
-            "Sid": "ProtectAccountSettings",
-            "Effect": "Deny",
-            "Action": list(SETTINGS_CHANGES),
-            "Resource": "*",
-            "Condition": unless_principal((*roles.access_roles, *parameters.exempt_roles)),
-        }
-    ]
+    return [deny("ProtectAccountSettings", SETTINGS_CHANGES, unless=(*roles.access_roles, *parameters.exempt_roles))]
 
 
 GUARDRAIL = Guardrail(

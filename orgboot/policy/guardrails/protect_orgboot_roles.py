@@ -9,7 +9,7 @@ deploys and updates these very roles (the lockout check proves it for every acco
 """
 
 from orgboot.aws import stacksets
-from orgboot.policy.guardrails.guardrail import Exemptable, Guardrail, OrgbootRoles, Statement, role_arns, unless_principal
+from orgboot.policy.guardrails.guardrail import Exemptable, Guardrail, OrgbootRoles, Statement, deny, role_arns
 
 ROLE_CHANGES = (
     "iam:AttachRolePolicy",
@@ -27,15 +27,8 @@ ROLE_CHANGES = (
 
 
 def _statements(parameters: Exemptable, roles: OrgbootRoles) -> list[Statement]:
-    return [
-        {
-            "Sid": "ProtectOrgbootRoles",
-            "Effect": "Deny",
-            "Action": list(ROLE_CHANGES),
-            "Resource": role_arns((*roles.access_roles, stacksets.EXECUTION_ROLE_PATTERN, *roles.member_roles)),
-            "Condition": unless_principal((*roles.deployers, *parameters.exempt_roles)),
-        }
-    ]
+    protected = role_arns((*roles.access_roles, stacksets.EXECUTION_ROLE_PATTERN, *roles.member_roles))
+    return [deny("ProtectOrgbootRoles", ROLE_CHANGES, resources=protected, unless=(*roles.deployers, *parameters.exempt_roles))]
 
 
 GUARDRAIL = Guardrail(

@@ -2,18 +2,12 @@
 PutPublicAccessBlock and DeletePublicAccessBlock on the account need s3:PutAccountPublicAccessBlock
 (Amazon S3 User Guide, "Blocking public access to your Amazon S3 storage", required permissions)."""
 
-from orgboot.policy.guardrails.guardrail import Exemptable, Guardrail, OrgbootRoles, Statement, unless_principal
+from orgboot.policy.guardrails.guardrail import Exemptable, Guardrail, OrgbootRoles, Statement, deny
 
 
 def _statements(parameters: Exemptable, roles: OrgbootRoles) -> list[Statement]:
     return [
-        {
-            "Sid": "ProtectS3AccountPublicAccessBlock",
-            "Effect": "Deny",
-            "Action": "s3:PutAccountPublicAccessBlock",
-            "Resource": "*",
-            "Condition": unless_principal((*roles.deployers, *parameters.exempt_roles)),
-        }
+        deny("ProtectS3AccountPublicAccessBlock", "s3:PutAccountPublicAccessBlock", unless=(*roles.deployers, *parameters.exempt_roles))
     ]
 
 

@@ -10,7 +10,7 @@ Reference). The roles orgboot deploys through stay exempt, and any the security 
 
 from typing import Literal, get_args
 
-from orgboot.policy.guardrails.guardrail import Exemptable, Guardrail, OrgbootRoles, Statement, unless_principal
+from orgboot.policy.guardrails.guardrail import Exemptable, Guardrail, OrgbootRoles, Statement, deny
 
 Service = Literal["cloudtrail", "config", "guardduty", "securityhub", "access-analyzer"]
 
@@ -51,15 +51,8 @@ class ProtectSecurityServices(Exemptable):
 
 
 def _statements(parameters: ProtectSecurityServices, roles: OrgbootRoles) -> list[Statement]:
-    return [
-        {
-            "Sid": "ProtectSecurityServices",
-            "Effect": "Deny",
-            "Action": [action for service in dict.fromkeys(parameters.services) for action in PROTECTED_ACTIONS[service]],
-            "Resource": "*",
-            "Condition": unless_principal((*roles.deployers, *parameters.exempt_roles)),
-        }
-    ]
+    actions = [action for service in dict.fromkeys(parameters.services) for action in PROTECTED_ACTIONS[service]]
+    return [deny("ProtectSecurityServices", actions, unless=(*roles.deployers, *parameters.exempt_roles))]
 
 
 GUARDRAIL = Guardrail(

@@ -5,19 +5,11 @@ Written from the AWS Organizations SCP example "Deny all actions except for spec
 explicit deny with an aws:PrincipalArn exception). Attach it to an OU such as Suspended.
 """
 
-from orgboot.policy.guardrails.guardrail import Exemptable, Guardrail, OrgbootRoles, Statement, unless_principal
+from orgboot.policy.guardrails.guardrail import Exemptable, Guardrail, OrgbootRoles, Statement, deny
 
 
 def _statements(parameters: Exemptable, roles: OrgbootRoles) -> list[Statement]:
-    return [
-        {
-            "Sid": "Quarantine",
-            "Effect": "Deny",
-            "Action": "*",
-            "Resource": "*",
-            "Condition": unless_principal((*roles.deployers, *parameters.exempt_roles)),
-        }
-    ]
+    return [deny("Quarantine", "*", unless=(*roles.deployers, *parameters.exempt_roles))]
 
 
 GUARDRAIL = Guardrail(
