@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from rich.console import Console
 
 from orgboot import __version__
-from orgboot.cli import emulate, schema, simulate, validate
+from orgboot.cli import diff, emulate, plan, review, schema, simulate, validate
 from orgboot.cli.status import FINDINGS, INTERNAL_ERROR
 from orgboot.spec import SpecError
 
@@ -36,7 +36,7 @@ def parser() -> argparse.ArgumentParser:
     )
     root.add_argument("--version", action="version", version=f"orgboot {__version__}")
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in (validate, simulate, schema, emulate):
+    for command in (validate, review, diff, plan, simulate, schema, emulate):
         command.add_parser(commands, _common(subcommand=True))
     return root
 

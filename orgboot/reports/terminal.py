@@ -3,7 +3,6 @@ management baseline, the access matrix, and what a deploy did."""
 
 from collections import Counter
 from collections.abc import Iterable
-from typing import Protocol
 
 from rich import box
 from rich.console import Group
@@ -13,25 +12,11 @@ from rich.tree import Tree
 
 from orgboot.analysis.access import Access
 from orgboot.analysis.budgets import Budget
+from orgboot.analysis.plan import ResourceEvent, resource_changes
 from orgboot.aws.policy_types import DEFAULT_POLICIES, POLICY_TYPES, label
 from orgboot.policy.guardrails.packing import PACK_DESCRIPTION, PACK_PREFIX
 from orgboot.state.baseline import Baseline
 from orgboot.state.organization import Node, Organization
-
-
-class ResourceEvent(Protocol):
-    """What a deploy did to one resource (the emulator's Event)."""
-
-    @property
-    def stack(self) -> str: ...
-    @property
-    def logical_id(self) -> str: ...
-    @property
-    def type(self) -> str: ...
-    @property
-    def action(self) -> str: ...
-    @property
-    def account_id(self) -> str: ...
 
 
 def _shown(name: str, descriptions: dict[str, str]) -> str:
@@ -143,24 +128,16 @@ def deploy_changes(events: Iterable[ResourceEvent], management_account_id: str, 
     resource of the management account's stacks (a replacement's deletion of the old resource is
     part of "replace"), one line per StackSet and action for its instances in member accounts,
     and the resource that `failed`, with why."""
-    resources: dict[tuple[str, str], tuple[str, str]] = {}
-    instances: dict[tuple[str, str], set[str]] = {}
-    for event in events:
-        if event.account_id == management_account_id:
-            earlier = resources.get((event.stack, event.logical_id))
-            replaced = earlier is not None and earlier[0] == "REPLACE" and event.action == "DELETE"
-            resources[(event.stack, event.logical_id)] = (earlier[0] if replaced and earlier else event.action, event.type)
-        else:
-            instances.setdefault((event.stack, event.action), set()).add(event.account_id)
+    resources, instances = resource_changes(events, management_account_id)
     text = Text()
-    for (stack, logical_id), (action, resource_type) in resources.items():
-        text.append(f"  {_ACTIONS[action]:<9}", style=_ACTION_STYLES[action])
-        text.append(f"{stack}/{logical_id}  ", style="bold")
-        text.append(f"{resource_type}\n", style="dim")
-    for (stack, action), accounts in instances.items():
-        text.append(f"  {_ACTIONS[action]:<9}", style=_ACTION_STYLES[action])
-        text.append(f"{stack}  ", style="bold")
-        text.append(f"StackSet instance resources in {_count(len(accounts), 'accounts')}\n", style="dim")
+    for change in resources:
+        text.append(f"  {_ACTIONS[change.action]:<9}", style=_ACTION_STYLES[change.action])
+        text.append(f"{change.stack}/{change.logical_id}  ", style="bold")
+        text.append(f"{change.type}\n", style="dim")
+    for instance in instances:
+        text.append(f"  {_ACTIONS[instance.action]:<9}", style=_ACTION_STYLES[instance.action])
+        text.append(f"{instance.stack}  ", style="bold")
+        text.append(f"StackSet instance resources in {_count(instance.accounts, 'accounts')}\n", style="dim")
     if failed is not None:
         text.append(f"  {'failed':<9}", style="bold red")
         text.append(f"{failed}\n")

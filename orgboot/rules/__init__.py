@@ -63,11 +63,18 @@ def load_spec(path: str | Path) -> OrgSpec:
     return spec
 
 
-def _checked(path: str | Path) -> tuple[OrgSpec, ReadSpec]:
+def findings(path: str | Path) -> tuple[ReadSpec, list[LocatedProblem]]:
+    """Read org.yaml and check it whole; the spec read may be partial (a broken entry's bad leaf
+    removed) where there are problems. Raises SpecError only when nothing could be read."""
     read = read_spec(path)
     located = read.located_problems()
     if read.spec is not None:
         located += [read.locate(problem) for problem in check(read.spec)]
+    return read, located
+
+
+def _checked(path: str | Path) -> tuple[OrgSpec, ReadSpec]:
+    read, located = findings(path)
     if located:
         raise SpecError(located)
     assert read.spec is not None
@@ -92,29 +99,36 @@ def load_change(path: str | Path, base: str | Path, acknowledged: Iterable[str] 
     Returns the spec and the problems acknowledged; raises SpecError with the others."""
     spec, read = _checked(path)
     try:
-        # Only the base's schema: it is what was deployed, under whatever rules held then (an
-        # organization too large for one stack is exactly what a migration starts from).
-        base_read = read_spec(base)
-        if base_read.spec is None or (base_problems := base_read.located_problems()):
-            raise SpecError(base_problems or [LocatedProblem(str(base), 1, "", "nothing could be read")])
-        base_spec = base_read.spec
+        base_spec = read_base(base)
     except SpecError as error:
-        first = error.problems[0]
-        raise SpecError(
-            [
-                LocatedProblem(
-                    str(path),
-                    1,
-                    "",
-                    f"--base: the base does not validate ({len(error.problems)} problems; first: {first.key}: {first.message})",
-                )
-            ]
-        ) from None
+        raise SpecError([LocatedProblem(str(path), 1, "", f"--base: {error.problems[0].message}")]) from None
     refused: list[LocatedProblem] = []
     accepted: list[LocatedProblem] = []
-    for rule, option in CHANGE_RULES:
-        for problem in rule(base_spec, spec):
-            (accepted if option is not None and option in set(acknowledged) else refused).append(read.locate(problem))
+    for problem, option in change_problems(base_spec, spec, read):
+        (accepted if option is not None and option in set(acknowledged) else refused).append(problem)
     if refused:
         raise SpecError(refused)
     return spec, accepted
+
+
+def read_base(base: str | Path) -> OrgSpec:
+    """The spec a change is from: only its schema is checked. It is what was deployed, under
+    whatever rules held then (an organization too large for one stack is exactly what a migration
+    starts from). Raises SpecError naming its first problem."""
+    try:
+        base_read = read_spec(base)
+        if base_read.spec is None or (base_problems := base_read.located_problems()):
+            raise SpecError(base_problems or [LocatedProblem(str(base), 1, "", "nothing could be read")])
+        return base_read.spec
+    except SpecError as error:
+        first = error.problems[0]
+        message = (
+            f"the base does not validate ({len(error.problems)} problems; first: {first.file}:{first.line}: {first.key}: {first.message})"
+        )
+        raise SpecError([LocatedProblem(str(base), first.line, first.key, message)]) from None
+
+
+def change_problems(base: OrgSpec, head: OrgSpec, read: ReadSpec) -> list[tuple[LocatedProblem, str | None]]:
+    """What the change rules refuse in the change from `base` to `head` (read from `read`), each
+    with the option that accepts it (None: nothing can)."""
+    return [(read.locate(problem), option) for rule, option in CHANGE_RULES for problem in rule(base, head)]

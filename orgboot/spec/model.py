@@ -15,6 +15,7 @@ from orgboot.aws import quotas
 from orgboot.aws.organizations import ACCESS_ROLE, ROOT
 from orgboot.aws.policy_types import PolicyTypeName
 from orgboot.policy.guardrails.packing import Pack
+from orgboot.spec.acknowledgements import ChangeId
 from orgboot.spec.baseline import ManagementBaseline
 from orgboot.spec.documents import DocumentFile, PolicyDocument
 from orgboot.spec.fields import Email, Model, OuPath, Tags, check_account_name, check_listed_once, implied_ou_paths
@@ -78,6 +79,10 @@ class OrgSpec(Model):
     )
     management_baseline: ManagementBaseline = ManagementBaseline()
     member_roles: MemberRoles = MemberRoles()
+    acknowledged_changes: dict[ChangeId, str] = Field(
+        default_factory=dict,
+        description="Dangerous changes made on purpose, by the ID `orgboot diff` prints, each with its reason: see docs/review.md",
+    )
 
     @property
     def ou_paths(self) -> tuple[str, ...]:

@@ -9,16 +9,26 @@ from pathlib import Path
 from orgboot.spec.problems import LocatedProblem, SpecError
 
 
-def base_spec_path(base: str, spec: str | Path, workdir: Path) -> Path:
+def base_spec_path(base: str, spec: str | Path, workdir: Path, what: str = "--base {}") -> Path:
     """`base` itself when it is a file; else the spec's path inside `base` as a git revision of the
     spec's repository, extracted with the rest of the spec's folder (its policy files) under
-    `workdir`, which the caller removes."""
+    `workdir`, which the caller removes. Problems name it as `what` says."""
     if Path(base).is_file():
         return Path(base)
+    return _extract(base, spec, workdir, what.format(base), whole_repository=False)
+
+
+def repository_at(revision: str, spec: str | Path, workdir: Path) -> Path:
+    """The spec's path in the whole repository as it was at `revision` (its code too, to
+    synthesize the spec as that revision did), extracted under `workdir`."""
+    return _extract(revision, spec, workdir, revision, whole_repository=True)
+
+
+def _extract(base: str, spec: str | Path, workdir: Path, what: str, *, whole_repository: bool) -> Path:
     spec = Path(spec).resolve()
 
     def refuse(message: str) -> SpecError:
-        return SpecError([LocatedProblem(str(spec), 1, "", f"--base {base}: {message}")])
+        return SpecError([LocatedProblem(str(spec), 1, "", f"{what}: {message}")])
 
     def git(*args: str) -> bytes:
         return subprocess.run(["git", "-C", str(spec.parent), *args], capture_output=True, check=True).stdout
@@ -28,8 +38,9 @@ def base_spec_path(base: str, spec: str | Path, workdir: Path) -> Path:
         git("rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
     except (OSError, subprocess.CalledProcessError):
         raise refuse(f"no such file, and not a git revision of the repository holding {spec.name}") from None
+    folder = "." if whole_repository else str(spec.parent.relative_to(top))
     try:
-        archive = git("archive", "--format=tar", base, "--", str(spec.parent.relative_to(top)))
+        archive = git("archive", "--format=tar", base, "--", folder)
     except subprocess.CalledProcessError:
         raise refuse(f"there is no {spec.relative_to(top)} at that revision (a new spec has no base)") from None
     try:

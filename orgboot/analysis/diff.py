@@ -1,0 +1,440 @@
+"""What a change to org.yaml does to the organization, in its own terms: accounts added, moved or
+leaving; OUs added, renamed or moved; policies and guardrails changed, attached or detached;
+baseline and member-role values changed; and the access the policy evaluator finds widened or
+narrowed. Changes of a kind in DANGEROUS (orgboot/spec/acknowledgements.py) are marked for review.
+
+Pure: two specs in, a list of changes out. The change rules (orgboot/rules/changes.py) say what
+AWS would refuse; this says what the change means.
+"""
+
+import difflib
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from orgboot.analysis.access import Access, spec_access
+from orgboot.aws.organizations import ACCESS_ROLE
+from orgboot.aws.policy_types import POLICY_TYPES
+from orgboot.policy.guardrails import REGISTRY
+from orgboot.spec import OrgSpec, PolicyDocument, parent_of
+from orgboot.spec.acknowledgements import DANGEROUS
+from orgboot.spec.guardrails import orgboot_roles
+
+# Sections of the report, in order.
+ACCOUNTS, OUS, POLICIES, GUARDRAILS, BASELINE, MEMBER_ROLES, ACCESS = (
+    "Accounts",
+    "Organizational units",
+    "Policies",
+    "Guardrails",
+    "Management baseline",
+    "Member roles",
+    "Effective access",
+)
+SECTIONS = (ACCOUNTS, OUS, POLICIES, GUARDRAILS, BASELINE, MEMBER_ROLES, ACCESS)
+
+# Policy types whose detachment takes a protection away (the others tag, back up or opt out).
+_PROTECTIVE = ("SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY")
+_ADMIN_POLICY = "AdministratorAccess"
+
+
+@dataclass(frozen=True)
+class Change:
+    section: str
+    kind: str
+    subject: str
+    summary: str  # one line, plain text with `code` spans
+    details: str = ""  # e.g. a unified diff of a policy's statements
+
+    @property
+    def id(self) -> str:
+        return f"{self.kind}:{self.subject}"
+
+    @property
+    def dangerous(self) -> bool:
+        return self.kind in DANGEROUS
+
+
+@dataclass(frozen=True)
+class TreeMarks:
+    """What the diagram shows as changed: by account key and OU path."""
+
+    added: frozenset[str] = frozenset()
+    moved: frozenset[str] = frozenset()  # accounts moved; OUs renamed or moved (their new path)
+    removed_ous: tuple[str, ...] = ()  # parents first
+    removed_accounts: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # key -> (its OU, its name)
+
+
+@dataclass(frozen=True)
+class Diff:
+    changes: tuple[Change, ...]
+    marks: TreeMarks
+
+    @property
+    def dangerous(self) -> tuple[Change, ...]:
+        return tuple(change for change in self.changes if change.dangerous)
+
+
+def diff(base: OrgSpec, head: OrgSpec, head_access: Sequence[Access] | None = None) -> Diff:
+    """Every change from `base` to `head`, dangerous ones first, then by section. `head_access`
+    is the head's access matrix, when it is known already."""
+    renamed = _renamed_ous(base, head)
+    changes = [
+        *_accounts(base, head, renamed),
+        *_ous(base, head, renamed),
+        *_policies(base, head),
+        *_guardrails(base, head),
+        *_baseline(base, head),
+        *_member_roles(base, head),
+        *_access(base, head, head_access),
+    ]
+    changes.sort(key=lambda change: (not change.dangerous, SECTIONS.index(change.section)))
+    return Diff(tuple(changes), _marks(base, head, renamed))
+
+
+def acknowledged(changes: Iterable[Change], acknowledgements: Mapping[str, str]) -> dict[str, str]:
+    """Each dangerous change's ID that an acknowledgement names (its ID, or its kind for all of
+    that kind), with the acknowledgement's reason."""
+    return {
+        change.id: acknowledgements.get(change.id, acknowledgements.get(change.kind, ""))
+        for change in changes
+        if change.dangerous and (change.id in acknowledgements or change.kind in acknowledgements)
+    }
+
+
+def _code(value: object) -> str:
+    fence = "``" if "`" in str(value) else "`"
+    return f"{fence}{value}{fence}"
+
+
+def _listing(values: Iterable[str]) -> str:
+    return ", ".join(_code(value) for value in values) or "nothing"
+
+
+def _value(value: object) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(_value(item) for item in value) + "]"
+    if isinstance(value, PolicyDocument):
+        return value.path
+    return str(value)
+
+
+# Accounts -------------------------------------------------------------------------------------
+
+
+def _accounts(base: OrgSpec, head: OrgSpec, renamed: Mapping[str, str]) -> Iterator[Change]:
+    for key, account in head.accounts.items():
+        if key not in base.accounts:
+            yield Change(ACCOUNTS, "account-added", key, f"{_code(key)} ({_code(account.name)}) joins `{account.ou}`")
+    for key, account in base.accounts.items():
+        if key not in head.accounts:
+            how = (
+                "released: it stays in the organization, unmanaged; its roles stay unless StackSets remove them"
+                if key in head.released_accounts
+                else "removed without `released_accounts`: orgboot refuses this (see the refused changes)"
+            )
+            yield Change(ACCOUNTS, "account-leaving", key, f"{_code(key)} ({_code(account.name)}) leaves orgboot: {how}")
+    for key, after in head.accounts.items():
+        before = base.accounts.get(key)
+        if before is None:
+            continue
+        if renamed.get(before.ou, before.ou) != after.ou:
+            yield Change(ACCOUNTS, "account-moved", key, f"{_code(key)} moves from `{before.ou}` to `{after.ou}`")
+        changed = [
+            f"{name} {_code(_value(getattr(before, name)))} → {_code(_value(getattr(after, name)))}"
+            for name in ("name", "email", "role_name")
+            if getattr(before, name) != getattr(after, name)
+        ]
+        changed += [
+            f"tag {_code(tag)} {_code(before.tags.get(tag, 'unset'))} → {_code(after.tags.get(tag, 'unset'))}"
+            for tag in sorted(before.tags.keys() | after.tags.keys())
+            if before.tags.get(tag) != after.tags.get(tag)
+        ]
+        if changed:
+            yield Change(ACCOUNTS, "account-changed", key, f"{_code(key)}: {'; '.join(changed)}")
+
+
+# Organizational units -------------------------------------------------------------------------
+
+
+def _direct_accounts(spec: OrgSpec) -> dict[str, frozenset[str]]:
+    held: dict[str, set[str]] = {}
+    for key, account in spec.accounts.items():
+        held.setdefault(account.ou, set()).add(key)
+    return {ou: frozenset(keys) for ou, keys in held.items()}
+
+
+def _renamed_ous(base: OrgSpec, head: OrgSpec) -> dict[str, str]:
+    """Old path -> new path for OUs renamed or moved: the parent's renaming carried down, else the
+    same accounts directly under the new path, else the only new OU with the same name."""
+    gone = [path for path in base.ou_paths if path not in set(head.ou_paths)]
+    new = [path for path in head.ou_paths if path not in set(base.ou_paths)]
+    held_before, held_after = _direct_accounts(base), _direct_accounts(head)
+    renamed: dict[str, str] = {}
+    for old in gone:  # parents first
+        name, parent = old.rpartition("/")[2], parent_of(old)
+        candidates = [path for path in new if path not in renamed.values()]
+        carried = f"{renamed[parent]}/{name}" if parent in renamed else None
+        same_accounts = [path for path in candidates if held_before.get(old) and held_after.get(path) == held_before[old]]
+        same_name = [path for path in candidates if path.rpartition("/")[2] == name]
+        if carried in candidates:
+            renamed[old] = carried
+        elif len(same_accounts) == 1:
+            renamed[old] = same_accounts[0]
+        elif len(same_name) == 1:
+            renamed[old] = same_name[0]
+    return renamed
+
+
+def _ous(base: OrgSpec, head: OrgSpec, renamed: Mapping[str, str]) -> Iterator[Change]:
+    before, after = set(base.ou_paths), set(head.ou_paths)
+    for old, new in renamed.items():
+        if parent_of(old) in renamed and renamed[parent_of(old)] == parent_of(new):
+            continue  # carried by its parent's change
+        how = "renamed" if parent_of(old) == parent_of(new) else "moved"
+        below = [path for path in renamed if path.startswith(f"{old}/")]
+        with_children = f" (with {_listing(below)})" if below else ""
+        yield Change(OUS, f"ou-{how}", old, f"`{old}` is {how} to `{new}`{with_children}")
+    for path in head.ou_paths:
+        if path not in before and path not in renamed.values():
+            yield Change(OUS, "ou-added", path, f"`{path}` is added")
+    for path in base.ou_paths:
+        if path not in after and path not in renamed:
+            yield Change(OUS, "ou-removed", path, f"`{path}` is removed")
+
+
+def _marks(base: OrgSpec, head: OrgSpec, renamed: Mapping[str, str]) -> TreeMarks:
+    added = {key for key in head.accounts if key not in base.accounts}
+    added |= {path for path in head.ou_paths if path not in set(base.ou_paths) and path not in renamed.values()}
+    moved = {
+        key
+        for key, a in head.accounts.items()
+        if key in base.accounts and renamed.get(base.accounts[key].ou, base.accounts[key].ou) != a.ou
+    }
+    moved |= set(renamed.values())
+    removed_ous = tuple(path for path in base.ou_paths if path not in set(head.ou_paths) and path not in renamed)
+    removed_accounts = {key: (a.ou, a.name) for key, a in base.accounts.items() if key not in head.accounts}
+    return TreeMarks(frozenset(added), frozenset(moved), removed_ous, removed_accounts)
+
+
+# Policies and guardrails ----------------------------------------------------------------------
+
+
+def statement_diff(before: Any, after: Any) -> str:
+    """A unified diff of two policy documents (or statement lists), statement by statement: paired
+    by Sid (else by position), each changed one under its Sid."""
+    old, new = _statements(before), _statements(after)
+    parts: list[str] = []
+    for sid in dict.fromkeys([*old, *new]):
+        if old.get(sid) != new.get(sid):
+            lines_before = json.dumps(old[sid], indent=2).splitlines() if sid in old else []
+            lines_after = json.dumps(new[sid], indent=2).splitlines() if sid in new else []
+            parts += difflib.unified_diff(lines_before, lines_after, sid, sid, n=3, lineterm="")
+    if isinstance(before, dict) and isinstance(after, dict):  # Version, Id
+        for key in sorted({*before, *after} - {"Statement"}):
+            if before.get(key) != after.get(key):
+                parts += difflib.unified_diff([f"{key}: {before.get(key)}"], [f"{key}: {after.get(key)}"], key, key, lineterm="")
+    return "\n".join(parts)
+
+
+def _statements(document: Any) -> dict[str, Any]:
+    statements = document.get("Statement", []) if isinstance(document, dict) else document
+    if isinstance(statements, dict):
+        statements = [statements]
+    return {
+        str(s.get("Sid") if isinstance(s, dict) and s.get("Sid") else f"statement {index + 1}"): s for index, s in enumerate(statements)
+    }
+
+
+def _targets(kind: str, key: str, before: tuple[str, ...], after: tuple[str, ...], protective: bool, section: str) -> Iterator[Change]:
+    for target in after:
+        if target not in before:
+            yield Change(section, f"{kind}-attached", f"{key}@{target}", f"{_code(key)} is attached to `{target}`")
+    for target in before:
+        if target not in after:
+            danger = "guardrail-detached" if protective else f"{kind}-detached"
+            yield Change(section, danger, f"{key}@{target}", f"{_code(key)} no longer applies to `{target}`")
+
+
+def _policies(base: OrgSpec, head: OrgSpec) -> Iterator[Change]:
+    for key, policy in head.policies.items():
+        label = POLICY_TYPES[policy.type].label
+        old = base.policies.get(key)
+        if old is None:
+            yield Change(
+                POLICIES,
+                "policy-added",
+                key,
+                f"{label} {_code(key)} is added, on {_listing(policy.targets)}",
+                json.dumps(policy.document.content, indent=2),
+            )
+            continue
+        if old.type != policy.type:
+            yield Change(POLICIES, "policy-replaced", key, f"{_code(key)} changes type from {POLICY_TYPES[old.type].label} to {label}")
+        if old.document.content != policy.document.content:
+            yield Change(
+                POLICIES,
+                "policy-changed",
+                key,
+                f"{label} {_code(key)}: its statements change",
+                statement_diff(old.document.content, policy.document.content),
+            )
+        if old.description != policy.description:
+            yield Change(
+                POLICIES, "policy-changed", f"{key}.description", f"{_code(key)}: description {old.description!r} → {policy.description!r}"
+            )
+        yield from _targets("policy", key, old.targets, policy.targets, old.type in _PROTECTIVE and old.type == policy.type, POLICIES)
+    for key, old in base.policies.items():
+        if key not in head.policies:
+            yield Change(POLICIES, "policy-removed", key, f"{POLICY_TYPES[old.type].label} {_code(key)} is removed")
+            yield from _targets("policy", key, old.targets, (), old.type in _PROTECTIVE, POLICIES)
+
+
+def _guardrail_statements(spec: OrgSpec, key: str) -> list[Any]:
+    use = spec.guardrails[key]
+    return list(REGISTRY[use.guardrail].statements(use, orgboot_roles(spec.accounts, spec.member_roles)))
+
+
+def _parameters(use: BaseModel) -> dict[str, Any]:
+    return use.model_dump(exclude={"targets", "guardrail"})
+
+
+def _guardrails(base: OrgSpec, head: OrgSpec) -> Iterator[Change]:
+    for key, use in head.guardrails.items():
+        old = base.guardrails.get(key)
+        if old is None:
+            yield Change(GUARDRAILS, "guardrail-added", key, f"{_code(key)} is enabled on {_listing(use.targets)}")
+            continue
+        before, after = _parameters(old), _parameters(use)
+        changed = [
+            f"{name} {_value(before.get(name))} → {_value(after.get(name))}" for name in after if before.get(name) != after.get(name)
+        ]
+        statements_before, statements_after = _guardrail_statements(base, key), _guardrail_statements(head, key)
+        if changed or statements_before != statements_after:
+            why = "; ".join(changed) or "its exemptions follow the spec's roles"
+            yield Change(GUARDRAILS, "guardrail-changed", key, f"{_code(key)}: {why}", statement_diff(statements_before, statements_after))
+        yield from _targets("guardrail", key, old.targets, use.targets, True, GUARDRAILS)
+    for key, old in base.guardrails.items():
+        if key not in head.guardrails:
+            yield Change(GUARDRAILS, "guardrail-removed", key, f"{_code(key)} is no longer enabled")
+            yield from _targets("guardrail", key, old.targets, (), True, GUARDRAILS)
+
+
+# Baseline and member roles --------------------------------------------------------------------
+
+
+def _flatten(value: Any, prefix: str) -> dict[str, Any]:
+    """Dotted keys to leaf values; a list of models is indexed, a list of scalars is one leaf."""
+    if isinstance(value, BaseModel):
+        return {k: v for name in type(value).model_fields for k, v in _flatten(getattr(value, name), f"{prefix}.{name}").items()}
+    if isinstance(value, Mapping):
+        return {k: v for name, item in value.items() for k, v in _flatten(item, f"{prefix}.{name}").items()}
+    if isinstance(value, tuple | list) and any(isinstance(item, BaseModel | PolicyDocument) for item in value):
+        return {k: v for index, item in enumerate(value) for k, v in _flatten(item, f"{prefix}[{index}]").items()}
+    return {prefix: value}
+
+
+def _changed_values(before: Any, after: Any, prefix: str) -> Iterator[tuple[str, Any, Any]]:
+    old, new = _flatten(before, prefix), _flatten(after, prefix)
+    for key in dict.fromkeys([*old, *new]):
+        if _comparable(old.get(key, _ABSENT)) != _comparable(new.get(key, _ABSENT)):
+            yield key, old.get(key, _ABSENT), new.get(key, _ABSENT)
+
+
+def _comparable(value: Any) -> Any:
+    """A policy file by what it says and where it is written, not where it was read from."""
+    return (value.path, value.content) if isinstance(value, PolicyDocument) else value
+
+
+class _Absent:
+    def __repr__(self) -> str:
+        return "absent"
+
+    __str__ = __repr__
+
+
+_ABSENT: Any = _Absent()
+
+
+def _weakens_password_policy(name: str, before: Any, after: Any) -> bool:
+    if name == "minimum_length":
+        return bool(after < before)
+    if name.startswith("require_"):
+        return bool(before and not after)
+    if name == "max_age_days":  # longer-lived passwords, or none that expire
+        return before is not None and (after is None or after > before)
+    if name == "reuse_prevention":
+        return before is not None and (after is None or after < before)
+    return False
+
+
+def _baseline(base: OrgSpec, head: OrgSpec) -> Iterator[Change]:
+    for key, before, after in _changed_values(base.management_baseline, head.management_baseline, "management_baseline"):
+        summary = f"`{key}`: {_value(before)} → {_value(after)}"
+        details = ""
+        if isinstance(before, PolicyDocument) and isinstance(after, PolicyDocument):
+            details = statement_diff(before.content, after.content)
+        kind = "baseline-changed"
+        field_name = key.rpartition(".")[2]
+        if key.startswith("management_baseline.password_policy.") and _weakens_password_policy(field_name, before, after):
+            kind = "password-policy-weakened"
+        elif key.endswith(".managed_policies") and _gains_admin(before, after):
+            kind, summary = "admin-access-widened", f"{summary}: its members become administrators of the management account"
+        subject = field_name if kind == "password-policy-weakened" else key.removeprefix("management_baseline.")
+        yield Change(BASELINE, kind, subject, summary, details)
+
+
+def _gains_admin(before: Any, after: Any) -> bool:
+    def admin(policies: Any) -> bool:
+        return isinstance(policies, tuple) and any(str(p).endswith(_ADMIN_POLICY) for p in policies)
+
+    return admin(after) and not admin(before)
+
+
+def _member_roles(base: OrgSpec, head: OrgSpec) -> Iterator[Change]:
+    for name in head.member_roles.catalogue.keys() - base.member_roles.catalogue.keys():
+        role = head.member_roles.catalogue[name]
+        yield Change(MEMBER_ROLES, "role-added", name, f"role {_code(name)} is added, in {_listing(role.targets)}")
+    for name in base.member_roles.catalogue.keys() - head.member_roles.catalogue.keys():
+        yield Change(MEMBER_ROLES, "role-removed", name, f"role {_code(name)} is removed from every account")
+    shared = {name: head.member_roles.catalogue[name] for name in head.member_roles.catalogue if name in base.member_roles.catalogue}
+    before = base.member_roles.model_copy(update={"catalogue": {n: base.member_roles.catalogue[n] for n in shared}})
+    after = head.member_roles.model_copy(update={"catalogue": shared})
+    for key, old, new in _changed_values(before, after, "member_roles"):
+        details = statement_diff(old.content, new.content) if isinstance(old, PolicyDocument) and isinstance(new, PolicyDocument) else ""
+        yield Change(MEMBER_ROLES, "role-changed", key.removeprefix("member_roles."), f"`{key}`: {_value(old)} → {_value(new)}", details)
+
+
+# Effective access -----------------------------------------------------------------------------
+
+
+def _admin_roles(spec: OrgSpec) -> set[str]:
+    roles = {ACCESS_ROLE, *(a.role_name for a in spec.accounts.values() if a.role_name)}
+    roles |= {name for name, role in spec.member_roles.catalogue.items() if any(p.endswith(_ADMIN_POLICY) for p in role.managed_policies)}
+    return roles
+
+
+def _reach(access: Iterable[Access]) -> dict[tuple[str, str], set[str]]:
+    return {(row.group, row.role): set(row.accounts) for row in access}
+
+
+def _access(base: OrgSpec, head: OrgSpec, head_access: Sequence[Access] | None) -> Iterator[Change]:
+    """Access to accounts in both specs: a new account getting the grants its OU has is the grant
+    working, and an account leaving takes its access along."""
+    before, after = _reach(spec_access(base)), _reach(spec_access(head) if head_access is None else head_access)
+    both = {a.name for a in base.accounts.values()} & {a.name for a in head.accounts.values()}
+    admins = _admin_roles(head)
+    for group, role in sorted(before.keys() | after.keys()):
+        old, new = before.get((group, role), set()) & both, after.get((group, role), set()) & both
+        if gained := sorted(new - old):
+            kind = "admin-access-widened" if role in admins else "access-widened"
+            yield Change(ACCESS, kind, f"{group}/{role}", f"`{group}` can now become `{role}` in {_listing(gained)}")
+        if lost := sorted(old - new):
+            yield Change(ACCESS, "access-narrowed", f"{group}/{role}", f"`{group}` can no longer become `{role}` in {_listing(lost)}")
+    for group in sorted({g for g, _ in before} - {g for g, _ in after}):
+        if group in head.management_baseline.groups:
+            yield Change(ACCESS, "access-lost", group, f"`{group}` reached roles in member accounts and now reaches none")

@@ -1,0 +1,51 @@
+"""orgboot review: the pull-request report. One spec: the organization as a diagram, its accounts,
+policies with their budgets, the access matrix and every finding. BASE HEAD: the same for HEAD,
+with the change from BASE (`orgboot diff`) and its offline plan (`orgboot plan`)."""
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from rich.console import Console
+
+from orgboot.cli import reviewing
+from orgboot.cli.status import FINDINGS
+from orgboot.reports.markdown import render
+
+HELP = "the pull-request report: diagram, accounts, policies, access, findings; with BASE, the diff and plan too"
+
+
+def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", common: argparse.ArgumentParser) -> None:
+    parser = commands.add_parser(
+        "review",
+        help=HELP,
+        description="The pull-request report, as GitHub-flavoured Markdown: `review [SPEC]` reviews one spec; `review BASE HEAD`"
+        " reviews HEAD and its change from BASE (each a spec file or a git revision), with the offline plan. Exit status 1 when"
+        " there are findings, refused or unacknowledged dangerous changes, or the plan fails.",
+        parents=[common],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("specs", nargs="*", metavar="SPEC | BASE HEAD", help="one spec (default org.yaml), or BASE and HEAD")
+    parser.add_argument("--no-plan", action="store_true", help="leave out the plan (it synthesizes both sides: seconds to minutes)")
+    reviewing.add_change_arguments(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, out: Console, err: Console) -> int:
+    if len(args.specs) > 2:
+        raise SystemExit("orgboot review: give one spec, or BASE and HEAD")
+    if len(args.specs) < 2:
+        spec = args.specs[0] if args.specs else "org.yaml"
+        review = reviewing.spec_review(Path(spec), spec)
+    else:
+        base, head = args.specs
+        with tempfile.TemporaryDirectory(prefix="orgboot-review-") as workdir:
+            base_file = reviewing.spec_path(base, args.spec, Path(workdir), "base")
+            head_file = reviewing.spec_path(head, args.spec, Path(workdir), "head")
+            review = reviewing.change_review(base_file, head_file, args, base, head)
+            if not args.no_plan and review.diff is not None:
+                from orgboot.cli.plan import offline_plan
+
+                review = reviewing.with_plan(review, offline_plan(base, head, args.spec, Path(workdir) / "plan", err))
+    reviewing.write(args, out, render(review))
+    return 0 if review.passes else FINDINGS

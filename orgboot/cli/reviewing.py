@@ -1,0 +1,110 @@
+"""What `review`, `diff` and `plan` share: their arguments (a spec, or BASE and HEAD as spec files
+or git revisions), and putting a review together from the spec, the rules, the analyses and the
+offline plan."""
+
+import argparse
+import dataclasses
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from orgboot.analysis.access import spec_access
+from orgboot.analysis.budgets import budgets
+from orgboot.analysis.diff import acknowledged, diff
+from orgboot.analysis.plan import Plan
+from orgboot.reports.markdown import Refusal, Review
+from orgboot.rules import ACKNOWLEDGEMENTS, change_problems, findings, read_base
+from orgboot.spec import LocatedProblem, ReadSpec, SpecError
+from orgboot.spec.revisions import base_spec_path
+
+
+def add_change_arguments(parser: argparse.ArgumentParser, *, acknowledgements: bool = True) -> None:
+    parser.add_argument(
+        "--spec",
+        default="org.yaml",
+        help="the spec's path in the repository, for BASE or HEAD given as a git revision",
+    )
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the Markdown here instead of to stdout")
+    if not acknowledgements:
+        return
+    parser.add_argument(
+        "--acknowledge",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="accept a dangerous change by the ID the report prints (or all of a kind, like guardrail-detached); repeatable."
+        " org.yaml's acknowledged_changes does the same, with a reason",
+    )
+    for option in ACKNOWLEDGEMENTS:
+        flag = f"--{option.replace('_', '-')}"
+        parser.add_argument(flag, action="store_true", help=f"accept what {flag} accepts in `orgboot validate --base`")
+
+
+def spec_path(ref: str, spec: str, workdir: Path, side: str) -> Path:
+    """BASE or HEAD: a spec file, or `spec` at a git revision (extracted under `workdir`)."""
+    return base_spec_path(ref, spec, workdir / side, what=f"{side.upper()} {{}}")
+
+
+def write(args: argparse.Namespace, out: Console, markdown: str) -> None:
+    if args.output:
+        Path(args.output).write_text(markdown, encoding="utf-8")
+        out.print(f"wrote {args.output}", style="dim")
+    else:
+        sys.stdout.write(markdown)
+
+
+def spec_review(path: Path, shown_as: str) -> Review:
+    """The review of one spec: everything the report shows, and every finding."""
+    return _read_review(path, shown_as)[0]
+
+
+def _read_review(path: Path, shown_as: str) -> tuple[Review, ReadSpec | None]:
+    try:
+        read, problems = findings(path)
+    except SpecError as error:
+        return Review(shown_as, None, error.problems), None
+    spec = read.spec
+    if spec is None:
+        return Review(shown_as, None, problems), read
+    valid = not problems  # the analyses assume a valid spec
+    return Review(shown_as, spec, problems, budgets(spec), spec_access(spec) if valid else ()), read
+
+
+def with_plan(review: Review, plan: Plan) -> Review:
+    return dataclasses.replace(review, plan=plan)
+
+
+def change_review(base: Path, head: Path, args: argparse.Namespace, base_label: str, head_label: str) -> Review:
+    """The review of the change from `base` to `head`: the head's review, the semantic diff with its
+    acknowledgements, and what the change rules refuse."""
+    review, read = _read_review(head, head_label)
+    try:
+        base_spec = read_base(base)
+    except SpecError as error:
+        return _with(review, base_label, findings=[*review.findings, *error.problems])
+    if review.spec is None or read is None or review.findings:
+        return _with(review, base_label)
+    options = {option for option in ACKNOWLEDGEMENTS if getattr(args, option, False)}
+    refusals = [Refusal(problem, option, option in options) for problem, option in change_problems(base_spec, review.spec, read)]
+    change = diff(base_spec, review.spec, head_access=review.access)
+    given = {**review.spec.acknowledged_changes, **dict.fromkeys(args.acknowledge, "")}
+    accepted = acknowledged(change.changes, given)
+    ids = {c.id for c in change.dangerous} | {c.kind for c in change.dangerous}
+    stale = [ack for ack in review.spec.acknowledged_changes if ack not in ids]
+    return Review(
+        head_label,
+        review.spec,
+        review.findings,
+        review.budgets,
+        review.access,
+        base=base_label,
+        diff=change,
+        acknowledged=accepted,
+        stale=stale,
+        refusals=refusals,
+    )
+
+
+def _with(review: Review, base_label: str, findings: list[LocatedProblem] | None = None) -> Review:
+    return dataclasses.replace(review, base=base_label, findings=review.findings if findings is None else findings)

@@ -1,0 +1,300 @@
+"""The review of an organization, or of a change to it, as GitHub-flavoured Markdown for a
+pull-request comment: counts first, then what needs a reviewer (findings, dangerous and refused
+changes), the diagram, and the rest folded (`<details>`), the way Atlantis or tfcmt lay out plans."""
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from orgboot.analysis.access import Access
+from orgboot.analysis.budgets import Budget
+from orgboot.analysis.diff import SECTIONS, Change, Diff
+from orgboot.analysis.plan import ACTIONS, Plan
+from orgboot.aws.policy_types import label
+from orgboot.policy.guardrails import REGISTRY
+from orgboot.reports.mermaid import diagram
+from orgboot.spec import LocatedProblem, OrgSpec
+
+MARKER = "<!-- orgboot-review -->"  # how CI finds its own comment to update in place
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A change the change rules refuse (AWS would fail it, or an account would be lost), and the
+    option that accepts it, if any."""
+
+    problem: LocatedProblem
+    option: str | None
+    accepted: bool
+
+
+@dataclass(frozen=True)
+class Review:
+    spec_path: str
+    spec: OrgSpec | None  # None when org.yaml could not be read at all
+    findings: Sequence[LocatedProblem]
+    budgets: Sequence[Budget] = ()
+    access: Sequence[Access] = ()
+    base: str | None = None  # what the change is from
+    diff: Diff | None = None
+    acknowledged: Mapping[str, str] = field(default_factory=dict)  # change ID -> reason
+    stale: Sequence[str] = ()  # acknowledgements that match no change
+    refusals: Sequence[Refusal] = ()
+    plan: Plan | None = None
+
+    @property
+    def unacknowledged(self) -> list[Change]:
+        return [change for change in (self.diff.dangerous if self.diff else ()) if change.id not in self.acknowledged]
+
+    @property
+    def passes(self) -> bool:
+        """Nothing for CI to stop on: no finding, refusal, unacknowledged dangerous change or failed plan."""
+        refused = [r for r in self.refusals if not r.accepted]
+        failed = self.plan is not None and self.plan.failure is not None
+        return not self.findings and not refused and not self.unacknowledged and not failed
+
+
+def md(text: object) -> str:
+    """Text from the spec, safe in Markdown prose and table cells: ASCII punctuation escaped."""
+    return "".join(f"\\{c}" if c in "\\`*_[]<>|~" else c for c in str(text).replace("\n", " "))
+
+
+def _code(text: object) -> str:
+    fence = "``" if "`" in str(text) else "`"
+    return f"{fence}{text}{fence}"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def _details(summary: str, body: str) -> str:
+    return f"<details><summary>{summary}</summary>\n\n{body}\n\n</details>"
+
+
+def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell.replace("\n", " ") for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+# The summary line ------------------------------------------------------------------------------
+
+
+def _counts(review: Review) -> str:
+    parts = []
+    if review.diff is not None:
+        dangerous, open_ = len(review.diff.dangerous), len(review.unacknowledged)
+        if open_:
+            parts.append(f"🔴 **{_plural(open_, 'dangerous change')} not acknowledged**")
+        if dangerous - open_:
+            parts.append(f"🟡 {dangerous - open_} dangerous acknowledged")
+        parts.append(_plural(len(review.diff.changes), "change"))
+    if refused := [r for r in review.refusals if not r.accepted]:
+        parts.append(f"⛔ **{_plural(len(refused), 'refused change')}**")
+    if review.plan is not None:
+        actions = Counter(change.action for change in review.plan.resources)
+        planned = ", ".join(f"{actions[a]} {a.lower()}" for a in ACTIONS if actions[a]) or "no resource changes"
+        parts.append(f"plan: {'❌ **fails**, ' if review.plan.failure else ''}{planned}")
+    parts.append(f"❌ **{_plural(len(review.findings), 'finding')}**" if review.findings else "✅ valid")
+    if review.spec is not None:
+        spec = review.spec
+        parts += [
+            _plural(len(spec.ou_paths), "OU"),
+            _plural(len(spec.accounts), "account"),
+            _plural(len(spec.policies), "policy").replace("policys", "policies"),
+            _plural(len(spec.guardrails), "guardrail"),
+        ]
+    return " · ".join(parts)
+
+
+def _title(review: Review) -> str:
+    against = f" against {_code(review.base)}" if review.base else ""
+    return f"### orgboot review of {_code(review.spec_path)}{against}"
+
+
+# Sections --------------------------------------------------------------------------------------
+
+
+def _findings(findings: Sequence[LocatedProblem]) -> str:
+    items = [f"- {_code(f'{p.file}:{p.line}')}{' ' + _code(p.key) if p.key else ''}: {md(p.message)}" for p in findings]
+    return "#### ❌ Findings\n\nThe spec does not validate; nothing can be deployed until these are fixed.\n\n" + "\n".join(items)
+
+
+def _dangerous(review: Review) -> str:
+    assert review.diff is not None
+    rows = []
+    for change in review.diff.dangerous:
+        reason = review.acknowledged.get(change.id)
+        status = "🔴 not acknowledged" if reason is None else f"🟡 acknowledged: {md(reason) or 'by option'}"
+        rows.append((change.summary, _code(change.id), status))
+    text = (
+        "#### ⚠️ Dangerous changes\n\nEach needs a reviewer's yes: acknowledge it in org.yaml under `acknowledged_changes` (its ID,"
+        " and why) or with `--acknowledge ID`.\n\n" + _table(("change", "ID", "status"), rows)
+    )
+    if review.stale:
+        text += "\n\nAcknowledged in org.yaml but not in this change (remove them once merged): " + ", ".join(map(_code, review.stale))
+    return text
+
+
+def _refusals(refusals: Sequence[Refusal]) -> str:
+    items = []
+    for refusal in refusals:
+        p = refusal.problem
+        how = f" (accepted with `--{refusal.option.replace('_', '-')}`)" if refusal.accepted and refusal.option else ""
+        items.append(f"- {'🟡' if refusal.accepted else '⛔'} {_code(f'{p.file}:{p.line}')} {_code(p.key)}: {md(p.message)}{how}")
+    return "#### ⛔ Refused changes\n\nAWS would fail these, or an account would be lost.\n\n" + "\n".join(items)
+
+
+def _diagram(review: Review) -> str:
+    assert review.spec is not None
+    legend = " Colours: green added, yellow moved or renamed, red dashed removed." if review.diff else ""
+    return f"#### Organization\n\n```mermaid\n{diagram(review.spec, review.diff.marks if review.diff else None)}\n```\n\n" + (
+        f"<sub>Policies and guardrails are listed where they are attached.{legend}</sub>"
+    )
+
+
+def _changes(diff: Diff, folded: bool = True) -> str:
+    if not diff.changes:
+        return "#### Changes\n\nNo change to the organization."
+    by_section: dict[str, list[Change]] = defaultdict(list)
+    for change in diff.changes:
+        by_section[change.section].append(change)
+    parts = []
+    for section in SECTIONS:
+        if not (changes := by_section.get(section)):
+            continue
+        lines = []
+        for change in changes:
+            lines.append(f"- {'⚠️ ' if change.dangerous else ''}{change.summary}")
+            if change.details:
+                language = "diff" if change.details.startswith("---") else "json"
+                lines.append("  " + _details("statements", f"```{language}\n{change.details}\n```").replace("\n", "\n  "))
+        parts.append(f"**{section}** ({len(changes)})\n\n" + "\n".join(lines))
+    body = "\n\n".join(parts)
+    return _details(f"<b>Changes</b> ({len(diff.changes)})", body) if folded else f"#### Changes ({len(diff.changes)})\n\n{body}"
+
+
+_VERBS = {"CREATE": "create", "UPDATE": "update", "REPLACE": "replace", "DELETE": "delete", "RETAIN": "retain"}
+_ICONS = {"CREATE": "🟢", "UPDATE": "🟡", "REPLACE": "🔴", "DELETE": "🔴", "RETAIN": "🔵"}
+
+
+def _plan(plan: Plan, folded: bool = True) -> str:
+    by_stack: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for change in plan.resources:
+        by_stack[change.stack].append((f"{_ICONS[change.action]} {_VERBS[change.action]}", _code(change.logical_id), _code(change.type)))
+    for instance in plan.instances:
+        what = f"StackSet instance resources in {_plural(instance.accounts, 'account')}"
+        by_stack[instance.stack].append((f"{_ICONS[instance.action]} {_VERBS[instance.action]}", what, ""))
+    parts = [f"**{md(stack)}**\n\n" + _table(("action", "resource", "type"), rows) for stack, rows in by_stack.items()]
+    body = "\n\n".join(parts) or "No resource changes: CloudFormation would find nothing to do."
+    text = ""
+    if plan.failure:
+        text = f"> [!CAUTION]\n> The head does not deploy over the base: {md(plan.failure)}\n\n"
+    intro = "The base deployed into the emulated AWS, then the head over it, as CloudFormation would (docs/review.md)."
+    title = f"Plan</b> ({_plural(len(plan.resources), 'resource change')})"
+    return text + (_details(f"<b>{title}", f"{intro}\n\n{body}") if folded else f"{intro}\n\n{body}")
+
+
+def _accounts_by_ou(spec: OrgSpec) -> str:
+    rows = []
+    for key, account in spec.accounts.items():
+        tags = ", ".join(f"{md(k)}={md(v)}" for k, v in account.tags.items())
+        rows.append((_code(key), md(account.name), _code(account.ou), tags))
+    return _details(f"<b>Accounts</b> ({len(spec.accounts):,})", _table(("key", "name", "OU", "tags"), rows))
+
+
+def _policies(spec: OrgSpec, budgets: Sequence[Budget]) -> str:
+    documents = spec.organization_policies
+    rows = []
+    for key, policy in spec.policies.items():
+        size = len(policy.document.minified)
+        rows.append((_code(key), label(policy.type), ", ".join(map(_code, policy.targets)), md(policy.description), f"{size:,}"))
+    for key, use in spec.guardrails.items():
+        guardrail = REGISTRY[use.guardrail]
+        rows.append((_code(key), f"{label(guardrail.policy_type)} guardrail", ", ".join(map(_code, use.targets)), md(guardrail.why), ""))
+    packs = [
+        (
+            _code(pack.key),
+            label(pack.policy_type),
+            ", ".join(map(_code, pack.targets)),
+            ", ".join(map(_code, pack.members)),
+            f"{len(documents[pack.key].document.minified):,}",
+        )
+        for pack in spec.guardrail_packs
+    ]
+    budget_rows = [
+        (
+            _code(b.target),
+            label(b.policy_type),
+            f"{b.used} of {b.allowed}" + (" ⚠️" if b.used == b.allowed else ""),
+            f"{b.largest:,} of {b.max_chars:,}" + (" ⚠️" if b.largest > 0.9 * b.max_chars else ""),
+        )
+        for b in budgets
+    ]
+    body = _table(("policy", "type", "targets", "why", "characters"), rows)
+    if packs:
+        body += "\n\nGuardrails are packed into documents, one per type and target set:\n\n"
+        body += _table(("document", "type", "targets", "guardrails", "characters"), packs)
+    if budget_rows:
+        body += "\n\nEach target's budget: policies attached (AWS's default policy counted) and its largest document:\n\n"
+        body += _table(("target", "type", "attached", "largest document"), budget_rows)
+    return _details(f"<b>Policies and guardrails</b> ({len(rows)})", body)
+
+
+def _reached(spec: OrgSpec, names: Iterable[str]) -> str:
+    """Accounts by name, summarized per OU: `Workloads/Prod` (all 40), `Sandbox` (2 of 5)."""
+    names = list(names)
+    if len(names) == len(spec.accounts) > 1:
+        return f"every member account ({len(names):,})"
+    keys_by_name = {account.name: key for key, account in spec.accounts.items()}
+    in_ou: Counter[str] = Counter(account.ou for account in spec.accounts.values())
+    reached: dict[str, list[str]] = defaultdict(list)
+    for name in names:
+        reached[spec.accounts[keys_by_name[name]].ou].append(name)
+    parts = []
+    for ou, found in sorted(reached.items()):
+        if len(found) == in_ou[ou] and in_ou[ou] > 1:
+            parts.append(f"{_code(ou)} (all {in_ou[ou]})")
+        else:
+            parts.append(f"{_code(ou)}: " + ", ".join(md(n) for n in sorted(found)))
+    return "; ".join(parts)
+
+
+def _access(spec: OrgSpec, access: Sequence[Access]) -> str:
+    rows = [(_code(row.group), _code(row.role), _reached(spec, row.accounts)) for row in access]
+    intro = (
+        "Who can become what, where, as the policy evaluator finds it offline (a group member signed in with MFA;"
+        " SCPs, RCPs and trust policies applied):\n\n"
+    )
+    body = intro + _table(("group", "role", "accounts"), rows) if rows else "No group reaches a role in a member account."
+    return _details(f"<b>Access</b> ({_plural(len(rows), 'grant')})", body)
+
+
+def plan_report(plan: Plan, base: str, head: str) -> str:
+    """`orgboot plan` alone: the plan, unfolded."""
+    actions = Counter(change.action for change in plan.resources)
+    counts = ", ".join(f"{actions[a]} {_VERBS[a]}" for a in ACTIONS if actions[a]) or "no resource changes"
+    title = f"### orgboot plan: {_code(head)} over {_code(base)}\n\n{'❌ **fails** · ' if plan.failure else ''}{counts}"
+    return f"{title}\n\n{_plan(plan, folded=False)}\n"
+
+
+def render(review: Review, *, inventory: bool = True) -> str:
+    """The whole review; `inventory` False leaves out the diagram and the folded inventory
+    (accounts, policies, access), for `orgboot diff`."""
+    parts = [MARKER, _title(review), _counts(review)]
+    if review.findings:
+        parts.append(_findings(review.findings))
+    if review.refusals:
+        parts.append(_refusals(review.refusals))
+    if review.diff is not None and review.diff.dangerous:
+        parts.append(_dangerous(review))
+    if review.spec is not None and inventory:
+        parts.append(_diagram(review))
+    if review.diff is not None:
+        parts.append(_changes(review.diff, folded=inventory))
+    if review.plan is not None:
+        parts.append(_plan(review.plan))
+    if review.spec is not None and inventory:
+        parts += [_accounts_by_ou(review.spec), _policies(review.spec, review.budgets), _access(review.spec, review.access)]
+    return "\n\n".join(parts) + "\n"

@@ -1,0 +1,237 @@
+"""The semantic diff (orgboot diff): each kind of edit to the example, and what it is reported as.
+Every case names the changes it must produce and exactly which of them are dangerous."""
+
+import pytest
+
+from orgboot.analysis.diff import acknowledged, diff, statement_diff
+from tests.conftest import example_variant
+
+
+def _account(data, key, ou, **more):
+    data["accounts"][key] = {"name": key.title(), "email": f"aws+{key}@example.com", "ou": ou, **more}
+
+
+def _admins(data):
+    return data["management_baseline"]["groups"]["Admins"]
+
+
+CASES = {
+    "account added": (lambda d: _account(d, "shop-qa", "Workloads/Dev"), {"account-added:shop-qa"}, set()),
+    "account released": (
+        lambda d: (d["accounts"].pop("sandbox-alice"), d.update(released_accounts=["sandbox-alice"])),
+        {"account-leaving:sandbox-alice"},
+        {"account-leaving:sandbox-alice"},
+    ),
+    "account moved": (lambda d: d["accounts"]["shop-dev"].update(ou="Workloads/Prod"), {"account-moved:shop-dev"}, set()),
+    "account tags": (lambda d: d["accounts"]["shop-dev"]["tags"].update(environment="test"), {"account-changed:shop-dev"}, set()),
+    "OU added": (lambda d: d["organizational_units"].append("Workloads/Test"), {"ou-added:Workloads/Test"}, set()),
+    "empty OU removed": (
+        lambda d: (d["organizational_units"].remove("Suspended"), d["guardrails"].pop("quarantine")),
+        {"ou-removed:Suspended"},
+        {"guardrail-detached:quarantine@Suspended"},
+    ),
+    "OU renamed with its account": (
+        lambda d: (
+            d["organizational_units"].__setitem__(4, "Playground"),
+            d["accounts"]["sandbox-alice"].update(ou="Playground"),
+            d["management_baseline"]["groups"]["Admins"]["may_assume"][1].update(ous=["Workloads", "Playground"]),
+            d["member_roles"]["catalogue"]["Admin"].update(targets=["Security", "Infrastructure", "Workloads", "Playground"]),
+        ),
+        {"ou-renamed:Sandbox"},
+        set(),
+    ),
+    "OU moved": (
+        lambda d: (
+            d["organizational_units"].__setitem__(4, "Workloads/Sandbox"),
+            d["accounts"]["sandbox-alice"].update(ou="Workloads/Sandbox"),
+            _admins(d)["may_assume"][1].update(ous=["Workloads"]),
+            d["member_roles"]["catalogue"]["Admin"]["targets"].remove("Sandbox"),
+        ),
+        {"ou-moved:Sandbox"},
+        set(),
+    ),
+    "SCP detached": (
+        lambda d: d["policies"]["require-imdsv2"].update(targets=["Workloads/Prod"]),
+        {"policy-attached:require-imdsv2@Workloads/Prod", "guardrail-detached:require-imdsv2@Workloads"},
+        {"guardrail-detached:require-imdsv2@Workloads"},
+    ),
+    "SCP removed": (
+        lambda d: d["policies"].pop("require-imdsv2"),
+        {"policy-removed:require-imdsv2"},
+        {"guardrail-detached:require-imdsv2@Workloads"},
+    ),
+    "tag policy detached": (
+        lambda d: d["policies"]["cost-center-tag"].update(targets=["Workloads/Prod"]),
+        {"policy-detached:cost-center-tag@Workloads"},
+        set(),
+    ),
+    "policy added": (
+        lambda d: d["policies"].update(imdsv2={**d["policies"]["require-imdsv2"], "targets": ["Sandbox"]}),
+        {"policy-added:imdsv2"},
+        set(),
+    ),
+    "policy description": (
+        lambda d: d["policies"]["ai-opt-out"].update(description="No AI training on our data."),
+        {"policy-changed:ai-opt-out.description"},
+        set(),
+    ),
+    "guardrail added": (
+        lambda d: d["guardrails"].update({"deny-iam-users": {"targets": ["Workloads"]}}),
+        {"guardrail-added:deny-iam-users"},
+        set(),
+    ),
+    "guardrail parameter": (
+        lambda d: d["guardrails"]["region-deny"].update(allowed_regions=["eu-west-1"]),
+        {"guardrail-changed:region-deny"},
+        set(),
+    ),
+    "guardrail detached": (
+        lambda d: d["guardrails"]["deny-root-user"].update(targets=["Security", "Workloads"]),
+        {"guardrail-detached:deny-root-user@Infrastructure"},
+        {"guardrail-detached:deny-root-user@Infrastructure"},
+    ),
+    "guardrail removed": (
+        lambda d: d["guardrails"].pop("quarantine"),
+        {"guardrail-removed:quarantine"},
+        {"guardrail-detached:quarantine@Suspended"},
+    ),
+    "password shorter": (
+        lambda d: d["management_baseline"]["password_policy"].update(minimum_length=8),
+        set(),
+        {"password-policy-weakened:minimum_length"},
+    ),
+    "password longer": (
+        lambda d: d["management_baseline"]["password_policy"].update(minimum_length=20),
+        {"baseline-changed:password_policy.minimum_length"},
+        set(),
+    ),
+    "no symbols": (
+        lambda d: d["management_baseline"]["password_policy"].update(require_symbols=False),
+        set(),
+        {"password-policy-weakened:require_symbols"},
+    ),
+    "passwords never expire": (
+        lambda d: d["management_baseline"]["password_policy"].update(max_age_days=None),
+        set(),
+        {"password-policy-weakened:max_age_days"},
+    ),
+    "passwords expire sooner": (
+        lambda d: d["management_baseline"]["password_policy"].update(max_age_days=60),
+        {"baseline-changed:password_policy.max_age_days"},
+        set(),
+    ),
+    "less reuse prevention": (
+        lambda d: d["management_baseline"]["password_policy"].update(reuse_prevention=5),
+        set(),
+        {"password-policy-weakened:reuse_prevention"},
+    ),
+    "alias": (lambda d: d["management_baseline"].update(account_alias="acme-root"), {"baseline-changed:account_alias"}, set()),
+    "admin grant widened": (
+        lambda d: _admins(d)["may_assume"][1].update(ous=["Workloads", "Sandbox", "Security"]),
+        {"baseline-changed:groups.Admins.may_assume[1].ous"},
+        {"admin-access-widened:Admins/Admin"},
+    ),
+    "read-only grant widened": (
+        lambda d: d["management_baseline"]["groups"]["Billing"].update(may_assume=[{"role": "ReadOnly"}]),
+        {"access-widened:Billing/ReadOnly"},
+        set(),
+    ),
+    "group becomes administrator": (
+        lambda d: d["management_baseline"]["groups"]["Auditors"].update(managed_policies=["AdministratorAccess"]),
+        set(),
+        {"admin-access-widened:groups.Auditors.managed_policies"},
+    ),
+    "grant narrowed": (
+        lambda d: _admins(d)["may_assume"][1].update(ous=["Workloads"]),
+        {"access-narrowed:Admins/Admin"},
+        set(),
+    ),
+    "group loses every grant": (
+        lambda d: d["management_baseline"]["groups"]["Auditors"].pop("may_assume"),
+        {"access-narrowed:Auditors/ReadOnly"},
+        {"access-lost:Auditors"},
+    ),
+    "role added": (
+        lambda d: d["member_roles"]["catalogue"].update(Billing={"managed_policies": ["job-function/Billing"], "targets": ["Root"]}),
+        {"role-added:Billing"},
+        set(),
+    ),
+    "role changed": (
+        lambda d: d["member_roles"]["catalogue"]["ReadOnly"].update(max_session_hours=8),
+        {"role-changed:catalogue.ReadOnly.max_session_hours"},
+        set(),
+    ),
+    "role removed": (
+        lambda d: (
+            d["member_roles"]["catalogue"].pop("ExternalAudit"),
+            d["guardrails"]["data-perimeter-identities"].update(targets=["Root"]),
+        ),
+        {"role-removed:ExternalAudit", "guardrail-changed:data-perimeter-identities"},
+        set(),
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    return example_variant(tmp_path_factory.mktemp("base"), lambda data: None)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_each_edit_is_reported_in_the_organizations_terms(case, base, tmp_path):
+    edit, expected, dangerous = CASES[case]
+    head = example_variant(tmp_path, edit)
+    found = diff(base, head)
+    ids = {change.id for change in found.changes}
+    assert expected | dangerous <= ids
+    assert {change.id for change in found.dangerous} == dangerous
+    assert [change.dangerous for change in found.changes] == sorted((c.dangerous for c in found.changes), reverse=True)
+
+
+def test_an_unchanged_spec_has_no_changes(base, example_spec):
+    assert diff(base, example_spec).changes == ()
+
+
+def test_a_renamed_ou_is_drawn_as_moved_and_a_released_account_as_removed(base, tmp_path):
+    def edit(data):
+        data["organizational_units"][4] = "Workloads/Sandbox"
+        data["accounts"]["sandbox-alice"]["ou"] = "Workloads/Sandbox"
+        _admins(data)["may_assume"][1]["ous"] = ["Workloads"]
+        data["member_roles"]["catalogue"]["Admin"]["targets"].remove("Sandbox")
+        data["accounts"].pop("shop-dev")
+        data["released_accounts"] = ["shop-dev"]
+        _account(data, "shop-qa", "Workloads/Dev")
+
+    marks = diff(base, example_variant(tmp_path, edit)).marks
+    assert marks.moved == {"Workloads/Sandbox"}
+    assert marks.added == {"shop-qa"}
+    assert dict(marks.removed_accounts) == {"shop-dev": ("Workloads/Dev", "Shop Dev")}
+    assert marks.removed_ous == ()
+
+
+def test_acknowledgements_match_by_id_or_by_kind(base, tmp_path):
+    def edit(data):
+        data["guardrails"].pop("quarantine")
+        data["management_baseline"]["password_policy"]["minimum_length"] = 8
+
+    changes = diff(base, example_variant(tmp_path, edit)).changes
+    assert acknowledged(changes, {"guardrail-detached:quarantine@Suspended": "retired OU"}) == {
+        "guardrail-detached:quarantine@Suspended": "retired OU"
+    }
+    assert acknowledged(changes, {"password-policy-weakened": ""}) == {"password-policy-weakened:minimum_length": ""}
+    assert acknowledged(changes, {"guardrail-detached:quarantine@Workloads": ""}) == {}
+
+
+def test_statement_diff_pairs_statements_by_sid():
+    before = {
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "A", "Effect": "Deny", "Action": "s3:*"}, {"Sid": "B", "Effect": "Deny", "Action": "ec2:*"}],
+    }
+    after = {"Version": "2012-10-17", "Statement": [{"Sid": "B", "Effect": "Deny", "Action": "ec2:RunInstances"}]}
+    text = statement_diff(before, after)
+    assert "--- A\n+++ A" in text
+    assert '-  "Action": "s3:*"' in text
+    assert "--- B\n+++ B" in text
+    assert '-  "Action": "ec2:*"\n' in text
+    assert '+  "Action": "ec2:RunInstances"' in text
+    assert "Version" not in text
