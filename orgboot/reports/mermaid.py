@@ -2,12 +2,13 @@
 accounts, with the policies and guardrails attached at each level; in a review of a change, what
 is added, moved or removed is coloured.
 
-Large organizations stay readable and within Mermaid's limits (50,000 characters and 500 edges
-by default, mermaid's config.schema.yaml `maxTextSize` and `maxEdges`): beyond a few dozen
+Large organizations stay readable, and within Mermaid's limits (50,000 characters and 500 edges
+by default: mermaid's config.schema.yaml, `maxTextSize` and `maxEdges`): beyond a few dozen
 accounts, an OU's accounts are one node ("40 accounts") unless one of them changes, and OUs
-deeper than what fits fold into their parent.
+deeper than what fits in about 150 boxes fold into their parent.
 """
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -17,7 +18,7 @@ from orgboot.policy.guardrails import REGISTRY
 from orgboot.spec import ROOT, OrgSpec, parent_of
 
 DETAILED_ACCOUNTS = 30  # up to this many accounts, every account is drawn
-MAX_EDGES = 400  # below Mermaid's 500, with room for the policy lines
+MAX_EDGES = 150  # a diagram of more boxes is scrolled, not read (Mermaid's own limit is 500)
 MAX_TEXT = 40_000  # below Mermaid's 50,000 characters
 NAMES_PER_LINE = 3
 
@@ -31,8 +32,10 @@ _MARK_PREFIX = {"added": "+ ", "moved": "→ ", "removed": "− "}
 
 
 def escape(text: str) -> str:
-    """Text safe inside a quoted Mermaid label: Mermaid's entity codes for what would end the
-    label or be read as HTML."""
+    """Text safe inside a quoted Mermaid label, found with Mermaid's own parser (the rules are
+    written down in tools/mermaid_check.mjs): `"` would end the label, `<` starts HTML that is
+    filtered out, and `#word;` is Mermaid's own entity code, so each is written as an entity code."""
+    text = re.sub(r"#(?=\w+;)", "#35;", text)
     return text.replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
 
 
@@ -126,7 +129,8 @@ def _draw(spec: OrgSpec, marks: TreeMarks, depth: int) -> _Chart:
             title = f"{present.name if present else marks.removed_accounts[key][1]} ({key})"
             chart.edge(parent, chart.node(f"account:{key}", title, attached.get(key, []), mark=mark))
         if many:
-            deeper = "" if all(spec.accounts[k].ou == ou for k in quiet) else " (in nested OUs)"
-            summary = chart.node(f"accounts:{ou}", f"{len(quiet)} accounts{deeper}", mark="summary")
+            nested = {spec.accounts[k].ou for k in quiet} - {ou}
+            deeper = f" ({len(nested)} OUs below)" if nested else ""
+            summary = chart.node(f"accounts:{ou}", f"{len(quiet):,} accounts{deeper}", mark="summary")
             chart.edge(parent, summary)
     return chart
