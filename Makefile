@@ -50,6 +50,7 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/actionlint
 
 test: lint
 	$(PYTHON) -m pytest
