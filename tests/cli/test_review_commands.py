@@ -1,0 +1,154 @@
+"""`orgboot review`, `diff` and `plan` as CI runs them: files or git revisions, Markdown out, and
+an exit status that stops a pull request on findings, refused changes, unacknowledged dangerous
+changes or a plan that fails."""
+
+import shutil
+import subprocess
+
+import pytest
+import yaml
+
+from tests.cli.test_commands import orgboot
+from tests.conftest import EXAMPLE, REPO
+
+GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+
+
+def spec_folder(folder, edit=None):
+    """The example org.yaml with its policies in `folder`, after `edit(data)`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(EXAMPLE.parent / "policies", folder / "policies", dirs_exist_ok=True)
+    data = yaml.safe_load(EXAMPLE.read_text())
+    if edit:
+        edit(data)
+    (folder / "org.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    return folder / "org.yaml"
+
+
+def drop_quarantine(data):
+    data["guardrails"].pop("quarantine")
+
+
+def commit(repo, message):
+    subprocess.run([*GIT, "-C", str(repo), "add", "-A"], check=True)
+    subprocess.run([*GIT, "-C", str(repo), "commit", "-qm", message], check=True)
+
+
+def test_review_of_one_spec_to_a_file(tmp_path):
+    result = orgboot("review", str(EXAMPLE), "-o", str(tmp_path / "review.md"))
+    assert result.returncode == 0, result.stderr
+    report = (tmp_path / "review.md").read_text()
+    assert report.startswith("<!-- orgboot-review -->\n")
+    assert "```mermaid\nflowchart LR\n" in report
+
+
+def test_a_dangerous_change_fails_until_acknowledged(tmp_path):
+    base = spec_folder(tmp_path / "base")
+    head = spec_folder(tmp_path / "head", drop_quarantine)
+    refused = orgboot("diff", str(base), str(head))
+    assert refused.returncode == 1, refused.stderr
+    assert "🔴 **1 dangerous change not acknowledged**" in refused.stdout
+    assert (
+        "| `quarantine` no longer applies to `Suspended` | `guardrail-detached:quarantine@Suspended` | 🔴 not acknowledged |"
+        in refused.stdout
+    )
+
+    by_option = orgboot("diff", str(base), str(head), "--acknowledge", "guardrail-detached:quarantine@Suspended")
+    assert by_option.returncode == 0, by_option.stdout
+    assert "🟡 acknowledged: by option" in by_option.stdout
+
+    def acknowledge(data):
+        drop_quarantine(data)
+        data["acknowledged_changes"] = {"guardrail-detached:quarantine@Suspended": "Suspended is retired (PR 7)"}
+
+    head = spec_folder(tmp_path / "head", acknowledge)
+    in_spec = orgboot("diff", str(base), str(head))
+    assert in_spec.returncode == 0, in_spec.stdout
+    assert "🟡 acknowledged: Suspended is retired (PR 7)" in in_spec.stdout
+
+
+def test_an_acknowledgement_of_no_such_kind_is_a_finding(tmp_path):
+    head = spec_folder(tmp_path, lambda data: data.update(acknowledged_changes={"guardrail-detatched:quarantine@Suspended": "x"}))
+    result = orgboot("review", str(head))
+    assert result.returncode == 1
+    assert "'guardrail-detatched' is not a kind of dangerous change (did you mean 'guardrail-detached'?)" in result.stdout
+
+
+def test_a_refused_change_fails_unless_its_option_accepts_it(tmp_path):
+    def rename(data):
+        data["organizational_units"][4] = "Playground"
+        data["accounts"]["sandbox-alice"]["ou"] = "Playground"
+        data["management_baseline"]["groups"]["Admins"]["may_assume"][1]["ous"] = ["Workloads", "Playground"]
+        data["member_roles"]["catalogue"]["Admin"]["targets"][3] = "Playground"
+
+    base, head = spec_folder(tmp_path / "base"), spec_folder(tmp_path / "head", rename)
+    refused = orgboot("diff", str(base), str(head))
+    assert refused.returncode == 1
+    assert "⛔ **1 refused change**" in refused.stdout
+    assert "`Sandbox` is renamed to `Playground`" in refused.stdout
+    accepted = orgboot("diff", str(base), str(head), "--allow-ou-replacement")
+    assert accepted.returncode == 0, accepted.stdout
+    assert "(accepted with `--allow-ou-replacement`)" in accepted.stdout
+
+
+def test_diff_between_git_revisions(tmp_path):
+    repo = tmp_path / "repo"
+    spec_folder(repo)
+    subprocess.run(["git", "-C", str(repo), "init", "-q"], check=True)
+    commit(repo, "base")
+    spec_folder(repo, lambda data: data["accounts"]["shop-dev"].update(ou="Workloads/Prod"))
+    working_tree = orgboot("diff", "HEAD", "org.yaml", cwd=repo)
+    assert working_tree.returncode == 0, working_tree.stderr
+    assert "- `shop-dev` moves from `Workloads/Dev` to `Workloads/Prod`" in working_tree.stdout
+    commit(repo, "head")
+    revisions = orgboot("diff", "HEAD~1", "HEAD", "--spec", "org.yaml", cwd=repo)
+    assert revisions.stdout.replace("HEAD~1", "HEAD").replace("`HEAD` against", "`org.yaml` against") == working_tree.stdout
+    missing = orgboot("diff", "no-such-branch", "org.yaml", cwd=repo)
+    assert missing.returncode == 1
+    assert "BASE no-such-branch: no such file, and not a git revision of the repository holding org.yaml" in missing.stderr
+
+
+def test_plan_lists_what_cloudformation_would_do_and_what_fails(tmp_path):
+    base = spec_folder(tmp_path / "base")
+    moved = spec_folder(tmp_path / "moved", lambda data: data["accounts"]["shop-dev"].update(ou="Workloads/Prod"))
+    renamed = spec_folder(tmp_path / "renamed", lambda data: data["accounts"]["shop-dev"].update(email="aws+dev@example.com"))
+    plan = orgboot("plan", str(base), str(moved))
+    assert plan.returncode == 0, plan.stdout + plan.stderr
+    assert "**OrganizationStack**" in plan.stdout
+    assert "| 🟡 update | `AccountShopDev` | `AWS::Organizations::Account` |" in plan.stdout
+    organization_stack = plan.stdout.split("**OrganizationStack**")[1].split("**")[0]
+    assert organization_stack.count("| 🟡 update |") == 1
+    assert "| 🟢 create | StackSet instance resources in 1 account |" in plan.stdout  # ExternalAudit, in Workloads/Prod
+    failed = orgboot("plan", str(base), str(renamed))
+    assert failed.returncode == 1
+    assert "> [!CAUTION]" in failed.stdout
+    assert "AccountShopDev" in failed.stdout
+    assert "Email" in failed.stdout
+
+
+@pytest.fixture
+def repository(tmp_path):
+    """A copy of this repository's tracked files, as a pull request's checkout has them."""
+    repo = tmp_path / "repo"
+    files = subprocess.run(["git", "-C", str(REPO), "ls-files"], capture_output=True, text=True, check=True).stdout.split()
+    for name in files:
+        if (REPO / name).is_file():
+            (repo / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, repo / name)
+    (repo / "node_modules").symlink_to(REPO / "node_modules")  # `make setup` in the checkout
+    (repo / ".gitignore").write_text("node_modules\n")
+    subprocess.run(["git", "-C", str(repo), "init", "-q"], check=True)
+    commit(repo, "base")
+    return repo
+
+
+def test_review_of_a_pull_request_with_its_plan(repository):
+    """What the workflow runs: the base branch's revision against the checkout, code and all."""
+    spec_folder(repository, drop_quarantine)
+    commit(repository, "head")
+    result = orgboot("review", "HEAD~1", "org.yaml", "-o", "review.md", cwd=repository)
+    assert result.returncode == 1, result.stderr
+    report = (repository / "review.md").read_text()
+    assert "🔴 **1 dangerous change not acknowledged** · 2 changes · plan: 1 delete · ✅ valid" in report
+    assert "| 🔴 delete | `PolicyGuardrailsScpE392a389` | `AWS::Organizations::Policy` |" in report
+    assert "```mermaid" in report
