@@ -193,7 +193,10 @@ class Engine:
             update_replace_policy=definition.get("UpdateReplacePolicy", "Delete"),
             generation=context.generation,
         )
-        self._record(Event(stack, logical_id, resource_type, action, aws.account_id))
+        # A StackSet reconciled for accounts that joined its OUs is auto-deployment at work, not an
+        # update of the resource: only its instances' events say what happened.
+        if not (previous is not None and _same(previous.properties, properties)):
+            self._record(Event(stack, logical_id, resource_type, action, aws.account_id))
         return replaced
 
     def _remove(self, stack: str, logical_id: str, resource: DeployedResource, policy: str, aws: AwsAccount) -> None:

@@ -65,6 +65,7 @@ def test_schema_is_json_schema_for_org_yaml():
         "guardrails",
         "management_baseline",
         "member_roles",
+        "acknowledged_changes",
     }
     # A guardrail's parameters are its own: the schema tells them apart by guardrail.
     (entry,) = schema["properties"]["guardrails"]["patternProperties"].values()
