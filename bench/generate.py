@@ -1,6 +1,7 @@
 """Generates organizations in the example's shape at any size, for benchmarks and scale tests:
 N accounts in N/20 OUs (under the example's top-level OUs), the example's policies, two tags per
-account. `python bench/generate.py 5000 /tmp/org-5000 [ACCOUNT_STACKS]` writes org.yaml and policies/ there."""
+account. `python bench/generate.py 5000 /tmp/org-5000 [ACCOUNT_STACKS]` writes org.yaml and policies/ there.
+`generate_base` writes the spec a realistic pull request started from, for `orgboot diff` and `review`."""
 
 import shutil
 import sys
@@ -35,6 +36,23 @@ def generate(accounts: int, directory: Path, account_stacks: int | None = None) 
     shutil.copytree(REPO / "policies", directory / "policies", dirs_exist_ok=True)
     spec = directory / "org.yaml"
     spec.write_text(yaml.safe_dump(example, sort_keys=False))
+    return spec
+
+
+def generate_base(accounts: int, directory: Path) -> Path:
+    """The BASE of a pull request whose HEAD is `generate(accounts, ...)`: from BASE to HEAD, three
+    accounts move down into their team's OU, the last account joins, and region-deny no longer
+    applies to Sandbox (a dangerous change, guardrail-detached:region-deny@Sandbox, which makes
+    `orgboot diff` exit 1)."""
+    spec = generate(accounts, directory)
+    base = yaml.safe_load(spec.read_text())
+    keys = list(base["accounts"])
+    for key in keys[:3]:
+        account = base["accounts"][key]
+        account["ou"] = account["ou"].rpartition("/")[0]
+    del base["accounts"][keys[-1]]
+    base["guardrails"]["region-deny"]["targets"].append("Sandbox")
+    spec.write_text(yaml.safe_dump(base, sort_keys=False))
     return spec
 
 

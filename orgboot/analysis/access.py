@@ -9,10 +9,10 @@ policies and the role's trust both let the member in.
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from orgboot.analysis.offline import SIGNED_IN_WITH_MFA, OfflineOrganization, organization_context
+from orgboot.analysis.offline import SIGNED_IN_WITH_MFA, Account, OfflineOrganization, organization_context
 from orgboot.policy.evaluation import Applicable, ContextValue, Request, evaluate
 from orgboot.policy.matching import Caller
-from orgboot.policy.statements import PolicyRef, parse
+from orgboot.policy.statements import Policy, PolicyRef, parse
 from orgboot.spec import OrgSpec
 from orgboot.state.baseline import Baseline
 from orgboot.state.member_roles import RoleView
@@ -37,20 +37,31 @@ def _context(organization_id: str, caller_path: str, resource_path: str) -> dict
 
 
 def spec_access(spec: OrgSpec) -> list[Access]:
-    """The access matrix of the organization `spec` deploys, offline."""
+    """The access matrix of the organization `spec` deploys, offline. An account that behaves as
+    the stand-in of its OU (offline.py) is decided by the stand-in: thousands of accounts cost what
+    their OUs cost."""
     offline = OfflineOrganization(spec)
-    organization = offline.organization_policies(offline.accounts)
+    distinct = {account.key for account in offline.distinct}
+    stand_in = {account.ou: account for account in offline.placeholders}
+    organization = offline.organization_policies([*offline.placeholders, *offline.distinct])
     matrix = []
     for group in spec.management_baseline.groups:
         policies = offline.group_policies(group)
+
+        def roles_reached(account: Account, policies: tuple[Policy, ...] = policies, group: str = group) -> list[str]:
+            caller, context = offline.group_member(group), offline.context(None, account) | SIGNED_IN_WITH_MFA
+            reached = []
+            for role_name, role in account.roles.items():
+                request = Request(caller, "sts:AssumeRole", f"arn:aws:iam::{account.id}:role/{role_name}", account.id, context)
+                if evaluate(request, Applicable(identity=policies, trust=role.trust), organization).allowed:
+                    reached.append(role_name)
+            return reached
+
+        by_ou = {ou: roles_reached(account) for ou, account in stand_in.items()}
         reached: dict[str, list[str]] = {}
         for account in offline.accounts:
-            for role_name, role in account.roles.items():
-                arn = f"arn:aws:iam::{account.id}:role/{role_name}"
-                context = offline.context(None, account) | SIGNED_IN_WITH_MFA
-                request = Request(offline.group_member(group), "sts:AssumeRole", arn, account.id, context)
-                if evaluate(request, Applicable(identity=policies, trust=role.trust), organization).allowed:
-                    reached.setdefault(role_name, []).append(account.name)
+            for role_name in roles_reached(account) if account.key in distinct else by_ou[account.ou]:
+                reached.setdefault(role_name, []).append(account.name)
         matrix += _rows(group, reached)
     return matrix
 

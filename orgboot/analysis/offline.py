@@ -90,6 +90,13 @@ class OfflineOrganization:
         ]
 
     @cached_property
+    def distinct(self) -> list[Account]:
+        """The accounts that may not behave as the stand-in of their OU: those with a policy of
+        their own or another access role. Every other account is decided by its OU's stand-in."""
+        targeted = {target for policy in self.spec.organization_policies.values() for target in policy.targets}
+        return [a for a in self.accounts if a.key in targeted or self.spec.accounts[str(a.key)].role_name]
+
+    @cached_property
     def placeholders(self) -> list[Account]:
         """One stand-in account per OU (and the root): StackSets and grants reach accounts that
         join later, so a problem in an empty OU is a problem waiting for its first account."""

@@ -51,10 +51,8 @@ def _administrator_access() -> tuple[Policy, ...]:
 
 def no_lockout(spec: OrgSpec) -> Iterator[Problem]:
     offline = OfflineOrganization(spec)
-    # An account with no policy attached to it and the default access role behaves exactly as the
-    # stand-in of its OU: only the stand-ins and the accounts that differ are evaluated.
-    targeted = {target for policy in spec.organization_policies.values() for target in policy.targets}
-    distinct = [a for a in offline.accounts if a.key in targeted or spec.accounts[str(a.key)].role_name]
+    # Only the stand-ins and the accounts that differ from them are evaluated.
+    distinct = offline.distinct
     alike: dict[str, list[Account]] = defaultdict(list)
     for account in offline.accounts:
         if account not in distinct:

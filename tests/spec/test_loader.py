@@ -80,8 +80,8 @@ def test_unknown_keys_are_refused(tmp_path):
     found = problems(tmp_path, BASE.replace("ou: Workloads/Prod}", "ou: Workloads/Prod, colour: red}") + "extra: 1\n")
     assert found == [
         "org.yaml:5: accounts.shop-prod.colour: unknown key 'colour'; expected one of: email, name, ou, role_name, tags",
-        "org.yaml:6: extra: unknown key 'extra'; expected one of: accounts, guardrails, management_baseline, member_roles, organization,"
-        " organizational_units, policies, released_accounts",
+        "org.yaml:6: extra: unknown key 'extra'; expected one of: accounts, acknowledged_changes, guardrails, management_baseline,"
+        " member_roles, organization, organizational_units, policies, released_accounts",
     ]
 
 

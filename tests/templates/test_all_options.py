@@ -17,6 +17,7 @@ from orgboot.spec import OrgSpec
 from orgboot.spec.loading import unwrap
 from tests.conftest import ALL_OPTIONS, template
 from tests.conftest import all_options_document as document
+from tests.cli import test_review_commands
 from tests.rules import test_change_rules
 from tests.templates import test_account_stacks
 
@@ -458,6 +459,7 @@ OPTION_TESTS = {
     "organization.policy_types": test_policy_types,
     "organization.account_stacks": test_account_stacks.test_random_edits_never_move_an_account,
     "released_accounts": test_change_rules.test_a_released_account_may_go,
+    "acknowledged_changes": test_review_commands.test_a_dangerous_change_fails_until_acknowledged,
     "organizational_units": test_organizational_units,
     "accounts.*.name": test_account_keys_names_and_emails,
     "accounts.*.email": test_account_keys_names_and_emails,
