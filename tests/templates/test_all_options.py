@@ -15,9 +15,9 @@ from pydantic.fields import FieldInfo
 from orgboot.policy.guardrails.packing import PACK_PREFIX, pack_key
 from orgboot.spec import OrgSpec
 from orgboot.spec.loading import unwrap
+from tests.cli import test_review_commands
 from tests.conftest import ALL_OPTIONS, template
 from tests.conftest import all_options_document as document
-from tests.cli import test_review_commands
 from tests.rules import test_change_rules
 from tests.templates import test_account_stacks
 
