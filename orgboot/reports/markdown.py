@@ -102,7 +102,7 @@ def _counts(review: Review) -> str:
         parts += [
             _plural(len(spec.ou_paths), "OU"),
             _plural(len(spec.accounts), "account"),
-            _plural(len(spec.policies), "policy").replace("policys", "policies"),
+            f"{len(spec.policies):,} {'policy' if len(spec.policies) == 1 else 'policies'}",
             _plural(len(spec.guardrails), "guardrail"),
         ]
     return " · ".join(parts)
@@ -196,7 +196,7 @@ def _plan(plan: Plan, folded: bool = True) -> str:
     return text + (_details(f"<b>{title}", f"{intro}\n\n{body}") if folded else f"{intro}\n\n{body}")
 
 
-def _accounts_by_ou(spec: OrgSpec) -> str:
+def _accounts(spec: OrgSpec) -> str:
     rows = []
     for key, account in spec.accounts.items():
         tags = ", ".join(f"{md(k)}={md(v)}" for k, v in account.tags.items())
@@ -296,5 +296,5 @@ def render(review: Review, *, inventory: bool = True) -> str:
     if review.plan is not None:
         parts.append(_plan(review.plan))
     if review.spec is not None and inventory:
-        parts += [_accounts_by_ou(review.spec), _policies(review.spec, review.budgets), _access(review.spec, review.access)]
+        parts += [_accounts(review.spec), _policies(review.spec, review.budgets), _access(review.spec, review.access)]
     return "\n\n".join(parts) + "\n"
