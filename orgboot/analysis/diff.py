@@ -104,13 +104,14 @@ def acknowledged(changes: Iterable[Change], acknowledgements: Mapping[str, str])
     }
 
 
-def _code(value: object) -> str:
+def code(value: object) -> str:
+    """Inline code in Markdown; a value holding a backtick gets a double fence."""
     fence = "``" if "`" in str(value) else "`"
     return f"{fence}{value}{fence}"
 
 
 def _listing(values: Iterable[str]) -> str:
-    return ", ".join(_code(value) for value in values) or "nothing"
+    return ", ".join(code(value) for value in values) or "nothing"
 
 
 def _value(value: object) -> str:
@@ -129,7 +130,7 @@ def _value(value: object) -> str:
 def _accounts(base: OrgSpec, head: OrgSpec, renamed: Mapping[str, str]) -> Iterator[Change]:
     for key, account in head.accounts.items():
         if key not in base.accounts:
-            yield Change(ACCOUNTS, "account-added", key, f"{_code(key)} ({_code(account.name)}) joins `{account.ou}`")
+            yield Change(ACCOUNTS, "account-added", key, f"{code(key)} ({code(account.name)}) joins `{account.ou}`")
     for key, account in base.accounts.items():
         if key not in head.accounts:
             how = (
@@ -137,25 +138,25 @@ def _accounts(base: OrgSpec, head: OrgSpec, renamed: Mapping[str, str]) -> Itera
                 if key in head.released_accounts
                 else "removed without `released_accounts`: orgboot refuses this (see the refused changes)"
             )
-            yield Change(ACCOUNTS, "account-leaving", key, f"{_code(key)} ({_code(account.name)}) leaves orgboot: {how}")
+            yield Change(ACCOUNTS, "account-leaving", key, f"{code(key)} ({code(account.name)}) leaves orgboot: {how}")
     for key, after in head.accounts.items():
         before = base.accounts.get(key)
         if before is None:
             continue
         if renamed.get(before.ou, before.ou) != after.ou:
-            yield Change(ACCOUNTS, "account-moved", key, f"{_code(key)} moves from `{before.ou}` to `{after.ou}`")
+            yield Change(ACCOUNTS, "account-moved", key, f"{code(key)} moves from `{before.ou}` to `{after.ou}`")
         changed = [
-            f"{name} {_code(_value(getattr(before, name)))} → {_code(_value(getattr(after, name)))}"
+            f"{name} {code(_value(getattr(before, name)))} → {code(_value(getattr(after, name)))}"
             for name in ("name", "email", "role_name")
             if getattr(before, name) != getattr(after, name)
         ]
         changed += [
-            f"tag {_code(tag)} {_code(before.tags.get(tag, 'unset'))} → {_code(after.tags.get(tag, 'unset'))}"
+            f"tag {code(tag)} {code(before.tags.get(tag, 'unset'))} → {code(after.tags.get(tag, 'unset'))}"
             for tag in sorted(before.tags.keys() | after.tags.keys())
             if before.tags.get(tag) != after.tags.get(tag)
         ]
         if changed:
-            yield Change(ACCOUNTS, "account-changed", key, f"{_code(key)}: {'; '.join(changed)}")
+            yield Change(ACCOUNTS, "account-changed", key, f"{code(key)}: {'; '.join(changed)}")
 
 
 # Organizational units -------------------------------------------------------------------------
@@ -253,11 +254,11 @@ def _statements(document: Any) -> dict[str, Any]:
 def _targets(kind: str, key: str, before: tuple[str, ...], after: tuple[str, ...], protective: bool, section: str) -> Iterator[Change]:
     for target in after:
         if target not in before:
-            yield Change(section, f"{kind}-attached", f"{key}@{target}", f"{_code(key)} is attached to `{target}`")
+            yield Change(section, f"{kind}-attached", f"{key}@{target}", f"{code(key)} is attached to `{target}`")
     for target in before:
         if target not in after:
             danger = "guardrail-detached" if protective else f"{kind}-detached"
-            yield Change(section, danger, f"{key}@{target}", f"{_code(key)} no longer applies to `{target}`")
+            yield Change(section, danger, f"{key}@{target}", f"{code(key)} no longer applies to `{target}`")
 
 
 def _policies(base: OrgSpec, head: OrgSpec) -> Iterator[Change]:
@@ -269,28 +270,32 @@ def _policies(base: OrgSpec, head: OrgSpec) -> Iterator[Change]:
                 POLICIES,
                 "policy-added",
                 key,
-                f"{label} {_code(key)} is added, on {_listing(policy.targets)}",
+                f"{label} {code(key)} is added, on {_listing(policy.targets)}",
                 json.dumps(policy.document.content, indent=2),
             )
             continue
         if old.type != policy.type:
-            yield Change(POLICIES, "policy-replaced", key, f"{_code(key)} changes type from {POLICY_TYPES[old.type].label} to {label}")
+            yield Change(POLICIES, "policy-replaced", key, f"{code(key)} changes type from {POLICY_TYPES[old.type].label} to {label}")
         if old.document.content != policy.document.content:
             yield Change(
                 POLICIES,
                 "policy-changed",
                 key,
-                f"{label} {_code(key)}: its statements change",
+                f"{label} {code(key)}: its statements change",
                 statement_diff(old.document.content, policy.document.content),
             )
         if old.description != policy.description:
             yield Change(
-                POLICIES, "policy-changed", f"{key}.description", f"{_code(key)}: description {old.description!r} → {policy.description!r}"
+                POLICIES, "policy-changed", f"{key}.description", f"{code(key)}: description {old.description!r} → {policy.description!r}"
             )
-        yield from _targets("policy", key, old.targets, policy.targets, old.type in _PROTECTIVE and old.type == policy.type, POLICIES)
+        if old.type == policy.type:
+            yield from _targets("policy", key, old.targets, policy.targets, old.type in _PROTECTIVE, POLICIES)
+        else:  # another type is another policy: the old one leaves every target, and its protection with it
+            yield from _targets("policy", key, old.targets, (), old.type in _PROTECTIVE, POLICIES)
+            yield from _targets("policy", key, (), policy.targets, False, POLICIES)
     for key, old in base.policies.items():
         if key not in head.policies:
-            yield Change(POLICIES, "policy-removed", key, f"{POLICY_TYPES[old.type].label} {_code(key)} is removed")
+            yield Change(POLICIES, "policy-removed", key, f"{POLICY_TYPES[old.type].label} {code(key)} is removed")
             yield from _targets("policy", key, old.targets, (), old.type in _PROTECTIVE, POLICIES)
 
 
@@ -307,7 +312,7 @@ def _guardrails(base: OrgSpec, head: OrgSpec) -> Iterator[Change]:
     for key, use in head.guardrails.items():
         old = base.guardrails.get(key)
         if old is None:
-            yield Change(GUARDRAILS, "guardrail-added", key, f"{_code(key)} is enabled on {_listing(use.targets)}")
+            yield Change(GUARDRAILS, "guardrail-added", key, f"{code(key)} is enabled on {_listing(use.targets)}")
             continue
         before, after = _parameters(old), _parameters(use)
         changed = [
@@ -316,11 +321,11 @@ def _guardrails(base: OrgSpec, head: OrgSpec) -> Iterator[Change]:
         statements_before, statements_after = _guardrail_statements(base, key), _guardrail_statements(head, key)
         if changed or statements_before != statements_after:
             why = "; ".join(changed) or "its exemptions follow the spec's roles"
-            yield Change(GUARDRAILS, "guardrail-changed", key, f"{_code(key)}: {why}", statement_diff(statements_before, statements_after))
+            yield Change(GUARDRAILS, "guardrail-changed", key, f"{code(key)}: {why}", statement_diff(statements_before, statements_after))
         yield from _targets("guardrail", key, old.targets, use.targets, True, GUARDRAILS)
     for key, old in base.guardrails.items():
         if key not in head.guardrails:
-            yield Change(GUARDRAILS, "guardrail-removed", key, f"{_code(key)} is no longer enabled")
+            yield Change(GUARDRAILS, "guardrail-removed", key, f"{code(key)} is no longer enabled")
             yield from _targets("guardrail", key, old.targets, (), True, GUARDRAILS)
 
 
@@ -398,9 +403,9 @@ def _gains_admin(before: Any, after: Any) -> bool:
 def _member_roles(base: OrgSpec, head: OrgSpec) -> Iterator[Change]:
     for name in head.member_roles.catalogue.keys() - base.member_roles.catalogue.keys():
         role = head.member_roles.catalogue[name]
-        yield Change(MEMBER_ROLES, "role-added", name, f"role {_code(name)} is added, in {_listing(role.targets)}")
+        yield Change(MEMBER_ROLES, "role-added", name, f"role {code(name)} is added, in {_listing(role.targets)}")
     for name in base.member_roles.catalogue.keys() - head.member_roles.catalogue.keys():
-        yield Change(MEMBER_ROLES, "role-removed", name, f"role {_code(name)} is removed from every account")
+        yield Change(MEMBER_ROLES, "role-removed", name, f"role {code(name)} is removed from every account")
     shared = {name: head.member_roles.catalogue[name] for name in head.member_roles.catalogue if name in base.member_roles.catalogue}
     before = base.member_roles.model_copy(update={"catalogue": {n: base.member_roles.catalogue[n] for n in shared}})
     after = head.member_roles.model_copy(update={"catalogue": shared})

@@ -15,6 +15,7 @@ from orgboot.analysis.plan import Plan
 from orgboot.cli import reviewing
 from orgboot.cli.status import FINDINGS
 from orgboot.reports.markdown import plan_report
+from orgboot.spec import LocatedProblem, SpecError
 from orgboot.spec.revisions import repository_at
 
 HELP = "what deploying HEAD over BASE would do, resource by resource, proven in the emulated AWS"
@@ -47,7 +48,9 @@ def offline_plan(base: str, head: str, spec: str, workdir: Path, err: Console) -
     from orgboot.emulator.assembly import read_assembly, secret_parameters
     from orgboot.emulator.aws import MANAGEMENT_ACCOUNT_ID
 
-    synths = {side: _synthesize(ref, spec, workdir / side) for side, ref in (("base", base), ("head", head))}
+    # Both sides are resolved before either synth starts, so a bad revision leaves no process behind.
+    sides = {side: _app_and_spec(ref, spec, workdir / side) for side, ref in (("base", base), ("head", head))}
+    synths = {side: _synthesize(app, spec_file, workdir / side / "cdk.out") for side, (app, spec_file) in sides.items()}
     for side, (process, _) in synths.items():
         _, stderr = process.communicate()
         if process.returncode != 0:
@@ -71,19 +74,22 @@ def offline_plan(base: str, head: str, spec: str, workdir: Path, err: Console) -
         return Plan.of(engine.events[first:], MANAGEMENT_ACCOUNT_ID)
 
 
-def _synthesize(ref: str, spec: str, workdir: Path) -> tuple["subprocess.Popen[str]", Path]:
-    """Start `cdk synth` of one side: a spec file with this checkout's code, or a git revision
-    with the code it had (its whole repository extracted)."""
+def _app_and_spec(ref: str, spec: str, workdir: Path) -> tuple[Path, Path]:
+    """Where one side is synthesized from: a spec file with this checkout's code, or a git
+    revision with the code it had (its whole repository extracted; its app is at the top)."""
     workdir.mkdir(parents=True)
-    checkout = _checkout()
     if Path(ref).is_file():
-        app, spec_file = checkout, Path(ref).resolve()
-    else:
-        repository = workdir / "repository"
-        spec_file = repository_at(ref, spec, repository)
-        app = _app_folder(spec_file, repository)
-    out = workdir / "cdk.out"
-    cdk = checkout / "node_modules" / ".bin" / "cdk"
+        return _checkout(), Path(ref).resolve()
+    repository = workdir / "repository"
+    spec_file = repository_at(ref, spec, repository)
+    if not (repository / "cdk.json").is_file():
+        raise SpecError([LocatedProblem(str(spec_file), 1, "", f"{ref}: the revision has no cdk.json at its top to synthesize")])
+    return repository, spec_file
+
+
+def _synthesize(app: Path, spec_file: Path, out: Path) -> tuple["subprocess.Popen[str]", Path]:
+    """Start `cdk synth` of one side, with this checkout's CDK CLI."""
+    cdk = _checkout() / "node_modules" / ".bin" / "cdk"
     environment = {
         **os.environ,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
@@ -102,13 +108,6 @@ def _checkout() -> Path:
         if (folder / "cdk.json").is_file() and (folder / "node_modules" / ".bin" / "cdk").exists():
             return folder
     raise SystemExit("orgboot plan runs from the repository that holds cdk.json and node_modules (run `make setup` there)")
-
-
-def _app_folder(spec_file: Path, repository: Path) -> Path:
-    """The folder of the revision's cdk.json: the repository's top, where the app lives."""
-    if not (repository / "cdk.json").is_file():
-        raise SystemExit(f"{spec_file}: the revision has no cdk.json at its top; it cannot be synthesized")
-    return repository
 
 
 def _last_lines(text: str, count: int = 12) -> str:

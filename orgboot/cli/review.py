@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 
 from orgboot.cli import reviewing
-from orgboot.cli.status import FINDINGS
+from orgboot.cli.status import FINDINGS, USAGE
 from orgboot.reports.markdown import render
 
 HELP = "the pull-request report: diagram, accounts, policies, access, findings; with BASE, the diff and plan too"
@@ -33,7 +33,8 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     if len(args.specs) > 2:
-        raise SystemExit("orgboot review: give one spec, or BASE and HEAD")
+        err.print("orgboot review: give one spec, or BASE and HEAD")
+        return USAGE
     if len(args.specs) < 2:
         spec = args.specs[0] if args.specs else "org.yaml"
         review = reviewing.spec_review(Path(spec), spec)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from orgboot.analysis.access import Access
 from orgboot.analysis.budgets import Budget
-from orgboot.analysis.diff import SECTIONS, Change, Diff
+from orgboot.analysis.diff import SECTIONS, Change, Diff, code
 from orgboot.analysis.plan import ACTIONS, Plan
 from orgboot.aws.policy_types import label
 from orgboot.policy.guardrails import REGISTRY
@@ -59,11 +59,6 @@ def md(text: object) -> str:
     return "".join(f"\\{c}" if c in "\\`*_[]<>|~" else c for c in str(text).replace("\n", " "))
 
 
-def _code(text: object) -> str:
-    fence = "``" if "`" in str(text) else "`"
-    return f"{fence}{text}{fence}"
-
-
 def _plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
@@ -109,15 +104,15 @@ def _counts(review: Review) -> str:
 
 
 def _title(review: Review) -> str:
-    against = f" against {_code(review.base)}" if review.base else ""
-    return f"### orgboot review of {_code(review.spec_path)}{against}"
+    against = f" against {code(review.base)}" if review.base else ""
+    return f"### orgboot review of {code(review.spec_path)}{against}"
 
 
 # Sections --------------------------------------------------------------------------------------
 
 
 def _findings(findings: Sequence[LocatedProblem]) -> str:
-    items = [f"- {_code(f'{p.file}:{p.line}')}{' ' + _code(p.key) if p.key else ''}: {md(p.message)}" for p in findings]
+    items = [f"- {code(f'{p.file}:{p.line}')}{' ' + code(p.key) if p.key else ''}: {md(p.message)}" for p in findings]
     return "#### ❌ Findings\n\nThe spec does not validate; nothing can be deployed until these are fixed.\n\n" + "\n".join(items)
 
 
@@ -127,13 +122,13 @@ def _dangerous(review: Review) -> str:
     for change in review.diff.dangerous:
         reason = review.acknowledged.get(change.id)
         status = "🔴 not acknowledged" if reason is None else f"🟡 acknowledged: {md(reason) or 'by option'}"
-        rows.append((change.summary, _code(change.id), status))
+        rows.append((change.summary, code(change.id), status))
     text = (
         "#### ⚠️ Dangerous changes\n\nEach needs a reviewer's yes: acknowledge it in org.yaml under `acknowledged_changes` (its ID,"
         " and why) or with `--acknowledge ID`.\n\n" + _table(("change", "ID", "status"), rows)
     )
     if review.stale:
-        text += "\n\nAcknowledged in org.yaml but not in this change (remove them once merged): " + ", ".join(map(_code, review.stale))
+        text += "\n\nAcknowledged in org.yaml but not in this change (remove them once merged): " + ", ".join(map(code, review.stale))
     return text
 
 
@@ -142,7 +137,7 @@ def _refusals(refusals: Sequence[Refusal]) -> str:
     for refusal in refusals:
         p = refusal.problem
         how = f" (accepted with `--{refusal.option.replace('_', '-')}`)" if refusal.accepted and refusal.option else ""
-        items.append(f"- {'🟡' if refusal.accepted else '⛔'} {_code(f'{p.file}:{p.line}')} {_code(p.key)}: {md(p.message)}{how}")
+        items.append(f"- {'🟡' if refusal.accepted else '⛔'} {code(f'{p.file}:{p.line}')} {code(p.key)}: {md(p.message)}{how}")
     return "#### ⛔ Refused changes\n\nAWS would fail these, or an account would be lost.\n\n" + "\n".join(items)
 
 
@@ -182,7 +177,7 @@ _ICONS = {"CREATE": "🟢", "UPDATE": "🟡", "REPLACE": "🔴", "DELETE": "🔴
 def _plan(plan: Plan, folded: bool = True) -> str:
     by_stack: dict[str, list[tuple[str, ...]]] = defaultdict(list)
     for change in plan.resources:
-        by_stack[change.stack].append((f"{_ICONS[change.action]} {_VERBS[change.action]}", _code(change.logical_id), _code(change.type)))
+        by_stack[change.stack].append((f"{_ICONS[change.action]} {_VERBS[change.action]}", code(change.logical_id), code(change.type)))
     for instance in plan.instances:
         what = f"StackSet instance resources in {_plural(instance.accounts, 'account')}"
         by_stack[instance.stack].append((f"{_ICONS[instance.action]} {_VERBS[instance.action]}", what, ""))
@@ -192,15 +187,15 @@ def _plan(plan: Plan, folded: bool = True) -> str:
     if plan.failure:
         text = f"> [!CAUTION]\n> The head does not deploy over the base: {md(plan.failure)}\n\n"
     intro = "The base deployed into the emulated AWS, then the head over it, as CloudFormation would (docs/review.md)."
-    title = f"Plan</b> ({_plural(len(plan.resources), 'resource change')})"
-    return text + (_details(f"<b>{title}", f"{intro}\n\n{body}") if folded else f"{intro}\n\n{body}")
+    title = f"<b>Plan</b> ({_plural(len(plan.resources), 'resource change')})"
+    return text + (_details(title, f"{intro}\n\n{body}") if folded else f"{intro}\n\n{body}")
 
 
 def _accounts(spec: OrgSpec) -> str:
     rows = []
     for key, account in spec.accounts.items():
         tags = ", ".join(f"{md(k)}={md(v)}" for k, v in account.tags.items())
-        rows.append((_code(key), md(account.name), _code(account.ou), tags))
+        rows.append((code(key), md(account.name), code(account.ou), tags))
     return _details(f"<b>Accounts</b> ({len(spec.accounts):,})", _table(("key", "name", "OU", "tags"), rows))
 
 
@@ -209,23 +204,23 @@ def _policies(spec: OrgSpec, budgets: Sequence[Budget]) -> str:
     rows = []
     for key, policy in spec.policies.items():
         size = len(policy.document.minified)
-        rows.append((_code(key), label(policy.type), ", ".join(map(_code, policy.targets)), md(policy.description), f"{size:,}"))
+        rows.append((code(key), label(policy.type), ", ".join(map(code, policy.targets)), md(policy.description), f"{size:,}"))
     for key, use in spec.guardrails.items():
         guardrail = REGISTRY[use.guardrail]
-        rows.append((_code(key), f"{label(guardrail.policy_type)} guardrail", ", ".join(map(_code, use.targets)), md(guardrail.why), ""))
+        rows.append((code(key), f"{label(guardrail.policy_type)} guardrail", ", ".join(map(code, use.targets)), md(guardrail.why), ""))
     packs = [
         (
-            _code(pack.key),
+            code(pack.key),
             label(pack.policy_type),
-            ", ".join(map(_code, pack.targets)),
-            ", ".join(map(_code, pack.members)),
+            ", ".join(map(code, pack.targets)),
+            ", ".join(map(code, pack.members)),
             f"{len(documents[pack.key].document.minified):,}",
         )
         for pack in spec.guardrail_packs
     ]
     budget_rows = [
         (
-            _code(b.target),
+            code(b.target),
             label(b.policy_type),
             f"{b.used} of {b.allowed}" + (" ⚠️" if b.used == b.allowed else ""),
             f"{b.largest:,} of {b.max_chars:,}" + (" ⚠️" if b.largest > 0.9 * b.max_chars else ""),
@@ -255,14 +250,14 @@ def _reached(spec: OrgSpec, names: Iterable[str]) -> str:
     parts = []
     for ou, found in sorted(reached.items()):
         if len(found) == in_ou[ou] and in_ou[ou] > 1:
-            parts.append(f"{_code(ou)} (all {in_ou[ou]})")
+            parts.append(f"{code(ou)} (all {in_ou[ou]})")
         else:
-            parts.append(f"{_code(ou)}: " + ", ".join(md(n) for n in sorted(found)))
+            parts.append(f"{code(ou)}: " + ", ".join(md(n) for n in sorted(found)))
     return "; ".join(parts)
 
 
 def _access(spec: OrgSpec, access: Sequence[Access]) -> str:
-    rows = [(_code(row.group), _code(row.role), _reached(spec, row.accounts)) for row in access]
+    rows = [(code(row.group), code(row.role), _reached(spec, row.accounts)) for row in access]
     intro = (
         "Who can become what, where, as the policy evaluator finds it offline (a group member signed in with MFA;"
         " SCPs, RCPs and trust policies applied):\n\n"
@@ -275,7 +270,7 @@ def plan_report(plan: Plan, base: str, head: str) -> str:
     """`orgboot plan` alone: the plan, unfolded."""
     actions = Counter(change.action for change in plan.resources)
     counts = ", ".join(f"{actions[a]} {_VERBS[a]}" for a in ACTIONS if actions[a]) or "no resource changes"
-    title = f"### orgboot plan: {_code(head)} over {_code(base)}\n\n{'❌ **fails** · ' if plan.failure else ''}{counts}"
+    title = f"### orgboot plan: {code(head)} over {code(base)}\n\n{'❌ **fails** · ' if plan.failure else ''}{counts}"
     return f"{title}\n\n{_plan(plan, folded=False)}\n"
 
 

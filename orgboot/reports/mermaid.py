@@ -111,14 +111,14 @@ def _draw(spec: OrgSpec, marks: TreeMarks, depth: int) -> _Chart:
         mark = "removed" if path in marks.removed_ous else mark_of(path)
         node = chart.node(f"ou:{path}", path.rpartition("/")[2], attached.get(path, []), shape="round", mark=mark)
         parent = parent_of(path)
-        chart.edge(chart.ids.get(f"ou:{parent}", chart.ids[ROOT]) if parent != ROOT else chart.ids[ROOT], node)
+        chart.edge(chart.ids.get(f"ou:{parent}", chart.ids[ROOT]), node)
     by_ou: dict[str, list[str]] = defaultdict(list)
     for key, account in spec.accounts.items():
         by_ou[shown(account.ou)].append(key)
     for key, (ou, _) in marks.removed_accounts.items():
         by_ou[shown(ou)].append(key)
     for ou, keys in by_ou.items():
-        parent = chart.ids.get(f"ou:{ou}", chart.ids[ROOT]) if ou != ROOT else chart.ids[ROOT]
+        parent = chart.ids.get(f"ou:{ou}", chart.ids[ROOT])
         quiet = [k for k in keys if k in spec.accounts and not mark_of(k)]
         many = not detailed and len(quiet) > 3
         for key in keys:

@@ -65,6 +65,11 @@ CASES = {
         {"policy-detached:cost-center-tag@Workloads"},
         set(),
     ),
+    "SCP becomes a tag policy": (
+        lambda d: d["policies"]["require-imdsv2"].update(type="TAG_POLICY", document=d["policies"]["cost-center-tag"]["document"]),
+        {"policy-replaced:require-imdsv2", "policy-attached:require-imdsv2@Workloads"},
+        {"guardrail-detached:require-imdsv2@Workloads"},
+    ),
     "policy added": (
         lambda d: d["policies"].update(imdsv2={**d["policies"]["require-imdsv2"], "targets": ["Sandbox"]}),
         {"policy-added:imdsv2"},

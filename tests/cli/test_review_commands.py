@@ -126,6 +126,23 @@ def test_plan_lists_what_cloudformation_would_do_and_what_fails(tmp_path):
     assert "Email" in failed.stdout
 
 
+def test_a_revision_without_the_app_cannot_be_planned(tmp_path):
+    repo = tmp_path / "repo"
+    spec_folder(repo)
+    subprocess.run(["git", "-C", str(repo), "init", "-q"], check=True)
+    commit(repo, "a spec alone, no cdk.json")
+    result = orgboot("plan", "HEAD", "org.yaml", cwd=repo)
+    assert result.returncode == 1
+    assert "HEAD: the revision has no cdk.json at its top to synthesize" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_review_takes_at_most_two_specs():
+    result = orgboot("review", "a.yaml", "b.yaml", "c.yaml")
+    assert result.returncode == 2
+    assert "give one spec, or BASE and HEAD" in result.stderr
+
+
 @pytest.fixture
 def repository(tmp_path):
     """A copy of this repository's tracked files, as a pull request's checkout has them."""
