@@ -77,9 +77,9 @@ class Diff:
         return tuple(change for change in self.changes if change.dangerous)
 
 
-def diff(base: OrgSpec, head: OrgSpec, head_access: Sequence[Access] | None = None) -> Diff:
+def diff(base: OrgSpec, head: OrgSpec, head_access: Sequence[Access] | None = None, base_access: Sequence[Access] | None = None) -> Diff:
     """Every change from `base` to `head`, dangerous ones first, then by section. `head_access`
-    is the head's access matrix, when it is known already."""
+    and `base_access` are the access matrices, when they are known already."""
     renamed = _renamed_ous(base, head)
     changes = [
         *_accounts(base, head, renamed),
@@ -88,7 +88,7 @@ def diff(base: OrgSpec, head: OrgSpec, head_access: Sequence[Access] | None = No
         *_guardrails(base, head),
         *_baseline(base, head),
         *_member_roles(base, head),
-        *_access(base, head, head_access),
+        *_access(base, head, base_access, head_access),
     ]
     changes.sort(key=lambda change: (not change.dangerous, SECTIONS.index(change.section)))
     return Diff(tuple(changes), _marks(base, head, renamed))
@@ -427,10 +427,11 @@ def _reach(access: Iterable[Access]) -> dict[tuple[str, str], set[str]]:
     return {(row.group, row.role): set(row.accounts) for row in access}
 
 
-def _access(base: OrgSpec, head: OrgSpec, head_access: Sequence[Access] | None) -> Iterator[Change]:
+def _access(base: OrgSpec, head: OrgSpec, base_access: Sequence[Access] | None, head_access: Sequence[Access] | None) -> Iterator[Change]:
     """Access to accounts in both specs: a new account getting the grants its OU has is the grant
     working, and an account leaving takes its access along."""
-    before, after = _reach(spec_access(base)), _reach(spec_access(head) if head_access is None else head_access)
+    before = _reach(spec_access(base) if base_access is None else base_access)
+    after = _reach(spec_access(head) if head_access is None else head_access)
     both = {a.name for a in base.accounts.values()} & {a.name for a in head.accounts.values()}
     admins = _admin_roles(head)
     for group, role in sorted(before.keys() | after.keys()):

@@ -4,19 +4,26 @@ offline plan."""
 
 import argparse
 import dataclasses
+import multiprocessing
+import os
 import sys
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 from rich.console import Console
 
-from orgboot.analysis.access import spec_access
+from orgboot.analysis.access import Access, spec_access
 from orgboot.analysis.budgets import budgets
 from orgboot.analysis.diff import acknowledged, diff
 from orgboot.analysis.plan import Plan
 from orgboot.reports.markdown import Refusal, Review
 from orgboot.rules import ACKNOWLEDGEMENTS, change_problems, findings, read_base
-from orgboot.spec import LocatedProblem, ReadSpec, SpecError
+from orgboot.spec import LocatedProblem, OrgSpec, ReadSpec, SpecError
 from orgboot.spec.revisions import base_spec_path
+
+T = TypeVar("T")
 
 
 def add_change_arguments(parser: argparse.ArgumentParser, *, acknowledgements: bool = True) -> None:
@@ -78,16 +85,18 @@ def with_plan(review: Review, plan: Plan) -> Review:
 def change_review(base: Path, head: Path, args: argparse.Namespace, base_label: str, head_label: str) -> Review:
     """The review of the change from `base` to `head`: the head's review, the semantic diff with its
     acknowledgements, and what the change rules refuse."""
-    review, read = _read_review(head, head_label)
-    try:
-        base_spec = read_base(base)
-    except SpecError as error:
-        return _with(review, base_label, findings=[*review.findings, *error.problems])
+    with _beside() as beside:
+        base_read = beside.submit(_base_and_access, base)  # while the head is read and checked here
+        review, read = _read_review(head, head_label)
+        try:
+            base_spec, base_access = base_read.result()
+        except SpecError as error:
+            return _with(review, base_label, findings=[*review.findings, *error.problems])
     if review.spec is None or read is None or review.findings:
         return _with(review, base_label)
     options = {option for option in ACKNOWLEDGEMENTS if getattr(args, option, False)}
     refusals = [Refusal(problem, option, option in options) for problem, option in change_problems(base_spec, review.spec, read)]
-    change = diff(base_spec, review.spec, head_access=review.access)
+    change = diff(base_spec, review.spec, head_access=review.access, base_access=base_access)
     given = {**review.spec.acknowledged_changes, **dict.fromkeys(args.acknowledge, "")}
     accepted = acknowledged(change.changes, given)
     ids = {c.id for c in change.dangerous} | {c.kind for c in change.dangerous}
@@ -104,6 +113,32 @@ def change_review(base: Path, head: Path, args: argparse.Namespace, base_label: 
         stale=stale,
         refusals=refusals,
     )
+
+
+def _base_and_access(base: Path) -> tuple[OrgSpec, list[Access]]:
+    spec = read_base(base)
+    return spec, spec_access(spec)
+
+
+class _InTurn(Executor):
+    """An executor that runs each call at once, in this process."""
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> "Future[T]":
+        future: Future[T] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as error:
+            future.set_exception(error)
+        return future
+
+
+def _beside() -> Executor:
+    """A second process for work that can run beside this one, when a second CPU is there: forked
+    on Linux, where fork is safe and the child needs no imports (on macOS it is not: Python's
+    multiprocessing docs, "Contexts and start methods"). Elsewhere the work runs in turn."""
+    if sys.platform == "linux" and len(os.sched_getaffinity(0)) > 1:
+        return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    return _InTurn()
 
 
 def _with(review: Review, base_label: str, findings: list[LocatedProblem] | None = None) -> Review:

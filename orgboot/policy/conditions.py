@@ -113,6 +113,7 @@ OPERATORS: dict[str, tuple[Match, bool, bool]] = {
 SET_PREFIXES = ("ForAllValues:", "ForAnyValue:")
 
 
+@lru_cache(maxsize=4096)
 def split_operator(name: str) -> tuple[str | None, str, bool]:
     """ "ForAnyValue:StringLikeIfExists" -> ("ForAnyValue", "StringLike", True)."""
     prefix = next((p[:-1] for p in SET_PREFIXES if name.startswith(p)), None)

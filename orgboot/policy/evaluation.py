@@ -18,7 +18,7 @@ from typing import Literal
 
 from orgboot.aws import iam_catalog
 from orgboot.policy.conditions import condition_holds
-from orgboot.policy.matching import Caller, PrincipalMatch, action_matches, not_principal_exempts, principal_match, resource_matches
+from orgboot.policy.matching import Caller, PrincipalMatch, any_action_matches, not_principal_exempts, principal_match, resource_matches
 from orgboot.policy.statements import Policy, Statement
 
 DecisionKind = Literal["allow", "explicit_deny", "implicit_deny"]
@@ -193,9 +193,9 @@ def evaluate(request: Request, applicable: Applicable, organization: Organizatio
 def _applies(statement: Statement, request: Request, context: Mapping[str, ContextValue], has_boundary: bool = False) -> bool:
     """Whether a statement's Action, Resource, Principal and Condition all match the request."""
     if statement.actions is not None:
-        if not any(action_matches(a, request.action) for a in statement.actions if isinstance(a, str)):
+        if not any_action_matches(statement.actions, request.action):
             return False
-    elif statement.not_actions is None or any(action_matches(a, request.action) for a in statement.not_actions if isinstance(a, str)):
+    elif statement.not_actions is None or any_action_matches(statement.not_actions, request.action):
         return False
     variables = context if statement.variables else None
     if statement.resources is not None:

@@ -28,6 +28,13 @@ def action_matches(pattern: str, action: str) -> bool:
     return _action_pattern(pattern).fullmatch(action) is not None
 
 
+@lru_cache(maxsize=65_536)
+def any_action_matches(patterns: tuple[str, ...], action: str) -> bool:
+    """Whether an Action or NotAction element matches `action`. A statement is asked about the
+    same few actions thousands of times (once per account), so the answer is kept."""
+    return any(action_matches(pattern, action) for pattern in patterns)
+
+
 # A * or ? that a policy variable brought into a condition value: literal, not a wildcard.
 LITERAL_STAR, LITERAL_QUESTION = "\x00", "\x01"
 _LITERALS = {LITERAL_STAR: "*", LITERAL_QUESTION: "?"}
@@ -75,10 +82,12 @@ def arn_like(pattern: str, arn: str) -> bool:
     pattern_parts, arn_parts = pattern.split(":", 5), arn.split(":", 5)
     if len(pattern_parts) != len(arn_parts):
         return pattern == "*"
-    return all(
-        re.fullmatch(glob_regex([(p, False)], within_segment=False), a, re.DOTALL) is not None
-        for p, a in zip(pattern_parts, arn_parts, strict=True)
-    )
+    return all(_arn_part_pattern(p).fullmatch(a) is not None for p, a in zip(pattern_parts, arn_parts, strict=True))
+
+
+@lru_cache(maxsize=65_536)
+def _arn_part_pattern(pattern: str) -> re.Pattern[str]:
+    return re.compile(glob_regex([(pattern, False)], within_segment=False), re.DOTALL)
 
 
 @dataclass(frozen=True)

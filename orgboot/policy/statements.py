@@ -63,6 +63,13 @@ def as_tuple(value: Any) -> tuple[Any, ...] | None:
     return tuple(value) if isinstance(value, list) else (value,)
 
 
+def _strings(value: Any) -> tuple[str, ...] | None:
+    """An Action or NotAction element's patterns; what is not a string matches nothing (the lint
+    reports it), and the tuple stays hashable, so matching can be cached."""
+    items = as_tuple(value)
+    return None if items is None else tuple(item for item in items if isinstance(item, str))
+
+
 def _principals(value: Any) -> Principals | None:
     if value is None:
         return None
@@ -91,8 +98,8 @@ def parse(document: Mapping[str, Any], ref: PolicyRef) -> Policy:
                 index=index,
                 sid=statement.get("Sid"),
                 effect=statement.get("Effect", ""),
-                actions=as_tuple(statement.get("Action")),
-                not_actions=as_tuple(statement.get("NotAction")),
+                actions=_strings(statement.get("Action")),
+                not_actions=_strings(statement.get("NotAction")),
                 resources=as_tuple(statement.get("Resource")),
                 not_resources=as_tuple(statement.get("NotResource")),
                 principals=_principals(statement.get("Principal")),

@@ -123,7 +123,8 @@ def read_base(base: str | Path) -> OrgSpec:
     except SpecError as error:
         first = error.problems[0]
         message = (
-            f"the base does not validate ({len(error.problems)} problems; first: {first.file}:{first.line}: {first.key}: {first.message})"
+            f"the base does not validate ({len(error.problems)} problem{'s' if len(error.problems) > 1 else ''};"
+            f" first: {first.file}:{first.line}: {first.key}: {first.message})"
         )
         raise SpecError([LocatedProblem(str(base), first.line, first.key, message)]) from None
 

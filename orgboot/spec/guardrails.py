@@ -53,6 +53,8 @@ def _use_model(guardrail: Guardrail) -> type[_Use]:
 
 
 USE_MODELS: dict[str, type[_Use]] = {name: _use_model(guardrail) for name, guardrail in REGISTRY.items()}
+# Found by name, as pickle looks classes up, so a spec can cross processes (orgboot diff).
+globals().update({model.__name__: model for model in USE_MODELS.values()})
 
 
 def _name_each_entry(entries: Any) -> Any:

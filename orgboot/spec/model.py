@@ -84,7 +84,7 @@ class OrgSpec(Model):
         description="Dangerous changes made on purpose, by the ID `orgboot diff` prints, each with its reason: see docs/review.md",
     )
 
-    @property
+    @cached_property
     def ou_paths(self) -> tuple[str, ...]:
         """Every OU, declared or implied as a parent, parents before children."""
         return implied_ou_paths(self.organizational_units)

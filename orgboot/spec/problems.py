@@ -35,3 +35,6 @@ class SpecError(Exception):
         count = len(self.problems)
         lines = "\n".join(f"  {p}" for p in self.problems)
         super().__init__(f"{count} problem{'s' if count != 1 else ''} in the organization spec:\n{lines}")
+
+    def __reduce__(self) -> tuple[type["SpecError"], tuple[list[LocatedProblem]]]:
+        return SpecError, (self.problems,)  # it crosses processes (orgboot diff reads the base in a second one)

@@ -39,8 +39,9 @@ def parse_yaml(text: str, file: str) -> YamlSource:
         node = loader.get_single_node()
         source = YamlSource(None)
         if node is not None:
-            _refuse_alias_bombs(node, file)
-            _map_lines(node, (), source)  # before construction: merge keys (<<) rewrite the nodes
+            if "&" in text:  # without an anchor there is no alias: the nodes are a tree, walked once below
+                _refuse_alias_bombs(node, file)
+            _map_lines(node, (), source, file)  # before construction: merge keys (<<) rewrite the nodes
             source.data = loader.construct_document(node)
     except yaml.YAMLError as error:
         raise SpecError([_syntax_problem(error, file)]) from None
@@ -119,7 +120,9 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
-def _map_lines(node: yaml.Node, loc: Loc, source: YamlSource) -> None:
+def _map_lines(node: yaml.Node, loc: Loc, source: YamlSource, file: str) -> None:
+    if len(loc) >= MAX_DEPTH:  # before Python's own stack runs out
+        raise SpecError([LocatedProblem(file, node.start_mark.line + 1, "", f"values nested more than {MAX_DEPTH} levels deep")])
     source.lines.setdefault(loc, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         seen: set[Any] = set()
@@ -131,7 +134,7 @@ def _map_lines(node: yaml.Node, loc: Loc, source: YamlSource) -> None:
                 continue
             seen.add(key)
             source.lines[child] = key_node.start_mark.line + 1
-            _map_lines(value_node, child, source)
+            _map_lines(value_node, child, source, file)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _map_lines(item, loc + (index,), source)
+            _map_lines(item, loc + (index,), source, file)

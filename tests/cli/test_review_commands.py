@@ -2,12 +2,17 @@
 an exit status that stops a pull request on findings, refused changes, unacknowledged dangerous
 changes or a plan that fails."""
 
+import argparse
+import multiprocessing
 import shutil
 import subprocess
+from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 import yaml
 
+from orgboot.cli import reviewing
+from orgboot.rules import ACKNOWLEDGEMENTS
 from tests.cli.test_commands import orgboot
 from tests.conftest import EXAMPLE, REPO
 
@@ -106,6 +111,34 @@ def test_diff_between_git_revisions(tmp_path):
     missing = orgboot("diff", "no-such-branch", "org.yaml", cwd=repo)
     assert missing.returncode == 1
     assert "BASE no-such-branch: no such file, and not a git revision of the repository holding org.yaml" in missing.stderr
+
+
+def test_a_base_that_does_not_validate_is_a_finding(tmp_path):
+    base = spec_folder(tmp_path / "base", lambda data: data["accounts"]["shop-dev"].update(email="nope"))
+    head = spec_folder(tmp_path / "head")
+    result = orgboot("diff", str(base), str(head))
+    assert result.returncode == 1, result.stderr
+    assert "the base does not validate (1 problem; first: " in result.stdout
+    assert "accounts.shop-dev.email: 'nope' is not an email address" in result.stdout
+
+
+@pytest.mark.parametrize("beside", ["a second process", "in turn"])
+def test_the_base_is_read_beside_the_head_or_in_turn(tmp_path, monkeypatch, beside):
+    """The base's spec and errors cross processes whole (guardrail models and SpecError pickle)."""
+    executor = (
+        (lambda: ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))) if beside != "in turn" else reviewing._InTurn
+    )
+    monkeypatch.setattr(reviewing, "_beside", executor)
+    args = argparse.Namespace(acknowledge=[], **dict.fromkeys(ACKNOWLEDGEMENTS, False))
+    head = spec_folder(tmp_path / "head", drop_quarantine)
+    review = reviewing.change_review(spec_folder(tmp_path / "base"), head, args, "base", "head")
+    assert review.diff is not None
+    assert [change.id for change in review.diff.changes] == ["guardrail-detached:quarantine@Suspended", "guardrail-removed:quarantine"]
+    broken = spec_folder(tmp_path / "broken", lambda data: data["accounts"]["shop-dev"].update(email="nope"))
+    review = reviewing.change_review(broken, head, args, "base", "head")
+    assert [(p.key, p.message.split(";")[0]) for p in review.findings] == [
+        ("accounts.shop-dev.email", "the base does not validate (1 problem")
+    ]
 
 
 def test_plan_lists_what_cloudformation_would_do_and_what_fails(tmp_path):

@@ -71,7 +71,7 @@ def test_a_base_that_does_not_validate(tmp_path):
     result = orgboot("validate", str(spec), "--base", str(base))
     assert result.returncode == 1
     assert (
-        f"{spec}:1: --base: the base does not validate (1 problems; first: {base}:1: accounts.a.email: 'nope' is not an email address"
+        f"{spec}:1: --base: the base does not validate (1 problem; first: {base}:1: accounts.a.email: 'nope' is not an email address"
         in result.stderr
     )
 
