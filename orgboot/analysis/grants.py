@@ -4,8 +4,11 @@ the group gets (role name -> organization paths), for the stack and the offline 
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from orgboot.aws import managed_policies
 from orgboot.aws.organizations import ACCESS_ROLE, ROOT
 from orgboot.policy import iam as iam_documents
+from orgboot.policy.matching import any_action_matches
+from orgboot.policy.statements import PolicyRef, parse
 from orgboot.spec import Group, ManagementBaseline, OrgSpec, parent_of
 
 
@@ -22,10 +25,39 @@ def switch_policy(
     name: str, baseline: ManagementBaseline, paths: Mapping[str, str], guarded: Sequence[str], support_role_arn: str | None
 ) -> dict[str, Any]:
     """The policy that lets group `name` switch into exactly the roles it is granted, and into the
-    support role when it may assume it: for the stack, the size check and the offline analysis alike."""
+    support role when it may assume it: for the stack, the size check and the offline analysis alike.
+    The `guarded` roles are denied outside the grants only to a group that could assume them on its
+    own (see assumes_on_its_own)."""
+    group = baseline.groups[name]
     support = baseline.support_role
     extra = [iam_documents.assume_support_role(support_role_arn)] if support and support_role_arn and name in support.assumable_by else []
-    return iam_documents.switch_roles(group_grants(baseline.groups[name], paths), guarded, extra)
+    return iam_documents.switch_roles(group_grants(group, paths), guarded if assumes_on_its_own(group) else (), extra)
+
+
+def assumes_on_its_own(group: Group) -> bool:
+    """Whether the group's own policies (managed and inline files) allow sts:AssumeRole, as
+    AdministratorAccess does on "*". Such a group needs the deny outside its grants to stay within
+    them. Any other group gets no deny, and it must not: an explicit deny in one group's policy
+    decides for every member (IAM User Guide, "Policy evaluation logic"), so it would take away the
+    grants that the member's other groups give. Resources and conditions are not weighed (a
+    condition may hold), and a customer managed policy, unknown offline, counts as allowing it."""
+    documents = []
+    for name in group.managed_policies:
+        entry = managed_policies.catalogue().get(name.removeprefix(managed_policies.ARN_PREFIX))
+        if entry is None:
+            return True
+        documents.append(entry["Document"])
+    documents += [document.content for document in group.inline_policies]
+    return any(
+        statement.effect == "Allow"
+        and (
+            any_action_matches(statement.actions, "sts:AssumeRole")
+            if statement.actions is not None
+            else statement.not_actions is not None and not any_action_matches(statement.not_actions, "sts:AssumeRole")
+        )
+        for document in documents
+        for statement in parse(document, PolicyRef("own", "identity")).statements
+    )
 
 
 def group_grants(group: Group, org_paths: Mapping[str, str]) -> dict[str, list[str]]:

@@ -73,6 +73,8 @@ def _principal(offline: OfflineOrganization, account: Account | None, principal:
     account_id = account.id if account else MANAGEMENT_ACCOUNT
     if principal.startswith("arn:"):
         kind = "user" if ":user/" in principal else "root" if principal.endswith(":root") else "role"
+        if ":role/aws-service-role/" in principal:  # the path IAM gives every service-linked role (IAM User Guide,
+            kind = "service-linked-role"  # "Using service-linked roles"); SCPs and RCPs do not restrict them (facts 29, 50)
         return Caller(in_account(principal, account_id), account_id, kind), Applicable(identity=(_ALLOWED_BY_ITSELF,))  # type: ignore[arg-type]
     arn = f"arn:aws:iam::{account_id}:role/{principal}"
     if account and principal in account.roles:

@@ -15,7 +15,7 @@ from orgboot.rules.changes import (
     ous_holding_spread_accounts_stay,
 )
 from orgboot.rules.documents import documents_are_valid_policies, inline_policy_names_distinct
-from orgboot.rules.groups import group_inline_policies_fit, group_managed_policies_fit
+from orgboot.rules.groups import group_inline_policies_fit, group_managed_policies_fit, users_keep_every_grant
 from orgboot.rules.lockout import no_lockout
 from orgboot.rules.logical_ids import logical_ids_distinct
 from orgboot.rules.member_roles import grants_within_role_targets, role_inline_policies_fit, role_managed_policies_fit
@@ -43,6 +43,7 @@ RULES: tuple[Rule, ...] = (
     role_managed_policies_fit,
     group_inline_policies_fit,
     group_managed_policies_fit,
+    users_keep_every_grant,
     documents_are_valid_policies,
     inline_policy_names_distinct,
     no_lockout,

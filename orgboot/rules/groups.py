@@ -3,11 +3,12 @@
 from collections import defaultdict
 from collections.abc import Iterator
 
-from orgboot.analysis.grants import guarded_roles, org_paths, switch_policy
+from orgboot.analysis.grants import assumes_on_its_own, guarded_roles, org_paths, switch_policy
 from orgboot.aws import quotas
 from orgboot.aws.regions import PARTITION
 from orgboot.policy import iam as iam_documents
 from orgboot.spec import OrgSpec, Problem
+from orgboot.spec.fields import covers
 
 
 def group_managed_policies_fit(spec: OrgSpec) -> Iterator[Problem]:
@@ -41,3 +42,26 @@ def group_inline_policies_fit(spec: OrgSpec) -> Iterator[Problem]:
                 f" {len(group.may_assume)} grants and {len(roles)} managed roles); IAM allows {quotas.GROUP_INLINE_POLICIES_MAX}"
                 " per group: move files into managed policies, or grant whole parent OUs",
             )
+
+
+def users_keep_every_grant(spec: OrgSpec) -> Iterator[Problem]:
+    """A group that could assume roles on its own is denied the managed roles outside its grants
+    (analysis/grants.py), and that deny holds for its members whatever their other groups grant:
+    a user in two groups must not lose a grant to the other group's deny, or the access matrix
+    would promise what IAM refuses."""
+    groups = spec.management_baseline.groups
+    for user_name, user in spec.management_baseline.users.items():
+        for fenced in (name for name in user.groups if assumes_on_its_own(groups[name])):
+            fence = groups[fenced].may_assume
+            for other in user.groups:
+                for grant in groups[other].may_assume if other != fenced else ():
+                    within = [g_ou for g in fence if g.role == grant.role for g_ou in g.ous]
+                    lost = [ou for ou in grant.ous if not any(covers(allowed, ou) for allowed in within)]
+                    if lost:
+                        yield Problem(
+                            ("management_baseline", "users", user_name, "groups"),
+                            f"{user_name} would not get {grant.role} in {', '.join(lost)}, which {other} grants: the policies of"
+                            f" {fenced} allow sts:AssumeRole, so orgboot denies {fenced} every managed role outside its grants,"
+                            f" and that deny holds for {user_name} too; grant {grant.role} in {', '.join(lost)} to {fenced}"
+                            f" as well, or keep {user_name} in only one of {fenced} and {other}",
+                        )

@@ -5,7 +5,7 @@ from orgboot.analysis.offline import OfflineOrganization
 from orgboot.emulator import Engine, deploy_assembly, emulated_aws, management
 from orgboot.emulator.aws import assume
 from orgboot.policy.evaluation import Applicable, Request, evaluate
-from orgboot.state.baseline import read_baseline
+from orgboot.state.baseline import Baseline, GroupView, read_baseline
 from orgboot.state.member_roles import read_member_roles
 from orgboot.state.organization import read_organization
 from tests.conftest import EXAMPLE_PARAMETERS
@@ -43,5 +43,20 @@ def test_the_deployed_matrix_agrees_with_the_spec(example_spec, example_assembly
     with emulated_aws():
         deploy_assembly(Engine(), example_assembly, EXAMPLE_PARAMETERS)
         organization = read_organization(management().client("organizations"))
-        deployed = state_access(read_baseline(management()), organization, read_member_roles(organization, assume))
+        baseline, roles = read_baseline(management()), read_member_roles(organization, assume)
+    deployed = state_access(baseline, organization, roles)
     assert deployed == spec_access(example_spec)
+    # A user gets what each of their groups is granted: bob is in Billing and Auditors, and one
+    # group's deny must not take away the other's grant.
+    members = {user for group in baseline.groups.values() for user in group.members}
+    assert members == {"alice", "bob"}
+    for user in members:
+        groups = [name for name, group in baseline.groups.items() if user in group.members]
+        together = GroupView([], {}, [], documents=[d for name in groups for d in baseline.groups[name].documents])
+        as_one_group = Baseline(**{**vars(baseline), "groups": {user: together}})
+        reached = {row.role: set(row.accounts) for row in state_access(as_one_group, organization, roles)}
+        granted: dict[str, set[str]] = {}
+        for row in deployed:
+            if row.group in groups:
+                granted.setdefault(row.role, set()).update(row.accounts)
+        assert reached == granted, user

@@ -271,6 +271,15 @@ def test_simulate_decides_from_the_spec_alone():
     ]
 
 
+def test_simulate_a_service_linked_role_is_not_held_by_scps():
+    args = ["simulate", str(EXAMPLE), "--account", "shop-dev", "--action", "ec2:DescribeInstances",
+            "--context", "aws:RequestedRegion=ap-south-1", "--json"]  # fmt: skip
+    linked = "arn:aws:iam::123456789012:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing"
+    assert json.loads(orgboot(*args, "--principal", linked).stdout)["decision"] == "allow"
+    ordinary = "arn:aws:iam::123456789012:role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing"
+    assert json.loads(orgboot(*args, "--principal", ordinary).stdout)["decision"] == "explicit_deny"
+
+
 def test_simulate_the_guard_on_a_grant():
     args = ["simulate", str(EXAMPLE), "--account", "management", "--principal", "Admins", "--action", "sts:AssumeRole",
             "--context", "aws:MultiFactorAuthPresent=true", "--context", "aws:MultiFactorAuthAge=60"]  # fmt: skip

@@ -46,7 +46,9 @@ def test_a_group_whose_inline_policies_cannot_fit_is_refused(tmp_path):
     ous = [f"Team{i:02d}/Sub/Deep" for i in range(12)]
     text = BASE.replace("[Workloads/Prod, Security]", "[" + ", ".join(["Workloads/Prod", "Security", *ous]) + "]")
     text += (
-        "management_baseline:\n  groups:\n    Ops: {may_assume: [{role: OrganizationAccountAccessRole, ous: [" + ", ".join(ous) + "]}]}\n"
+        "management_baseline:\n  groups:\n    Ops: {managed_policies: [AdministratorAccess], may_assume: [{role: OrganizationAccountAccessRole, ous: ["
+        + ", ".join(ous)
+        + "]}]}\n"
     )
     (found,) = problems(tmp_path, text)
     assert found.startswith("org.yaml:8: management_baseline.groups.Ops: up to ")

@@ -219,20 +219,23 @@ def test_logical_ids_of_account_wide_resources_are_pinned(resources):
 
 def test_inline_group_policies_come_from_their_files(resources):
     policies = {p["PolicyName"]: p["PolicyDocument"] for p in resources["GroupBilling"]["Properties"]["Policies"]}
-    assert set(policies) == {"Billing-billing-read-cost-explorer", "Billing-switch-roles"}
+    assert set(policies) == {"Billing-billing-read-cost-explorer"}  # no grant, nothing to deny: no switch-roles policy
     assert policies["Billing-billing-read-cost-explorer"]["Statement"][0]["Action"] == ["ce:Get*", "ce:Describe*", "ce:List*"]
 
 
-def test_groups_are_denied_every_managed_role_outside_their_grants(resources):
-    # Billing has no grant: every role orgboot deploys, and the access role, is denied outright.
-    billing = {p["PolicyName"]: p["PolicyDocument"] for p in resources["GroupBilling"]["Properties"]["Policies"]}["Billing-switch-roles"]
-    assert billing["Statement"] == [
-        {"Sid": f"DenyAssumeOutsideGrants{role}", "Effect": "Deny", "Action": "sts:AssumeRole", "Resource": f"arn:aws:iam::*:role/{role}"}
-        for role in ("Admin", "ExternalAudit", "OrganizationAccountAccessRole", "ReadOnly")
-    ]
-    # Admins: Admin is allowed in Workloads and Sandbox, and denied wherever else.
-    admins = {p["PolicyName"]: p["PolicyDocument"] for p in resources["GroupAdmins"]["Properties"]["Policies"]}["Admins-switch-roles"]
-    statements = {s["Sid"]: s for s in admins["Statement"]}
+def test_only_groups_that_could_assume_roles_on_their_own_are_denied_outside_their_grants(resources):
+    def switch_roles(group):
+        return {p["PolicyName"]: p["PolicyDocument"] for p in resources[f"Group{group}"]["Properties"]["Policies"]}[f"{group}-switch-roles"]
+
+    # Auditors cannot assume roles on their own: their grant alone, no deny, which would also hold
+    # for bob, who is in Billing too.
+    assert [(s["Sid"], s["Effect"]) for s in switch_roles("Auditors")["Statement"]] == [("AssumeReadOnly", "Allow")]
+    # Admins hold AdministratorAccess: every role orgboot deploys, and the access role, is denied
+    # outside their grants.
+    denied = [s["Resource"] for s in switch_roles("Admins")["Statement"] if s["Effect"] == "Deny"]
+    assert denied == [f"arn:aws:iam::*:role/{role}" for role in ("Admin", "ExternalAudit", "OrganizationAccountAccessRole", "ReadOnly")]
+    # Admin is allowed in Workloads and Sandbox, and denied wherever else.
+    statements = {s["Sid"]: s for s in switch_roles("Admins")["Statement"]}
     allow, deny = statements["AssumeAdmin"], statements["DenyAssumeOutsideGrantsAdmin"]
     assert (
         allow["Condition"]["ForAnyValue:StringLike"]["aws:ResourceOrgPaths"]

@@ -1,0 +1,77 @@
+"""Groups and the users in them: a group that could assume roles on its own is held to its grants
+by a deny, and no user may lose another group's grant to that deny."""
+
+import json
+
+import pytest
+
+from orgboot.analysis.grants import assumes_on_its_own
+from orgboot.rules import load_spec
+from orgboot.spec import Group
+from tests.spec.test_loader import BASE, problems, write
+
+ROLES = "member_roles:\n  catalogue:\n    ReadOnly: {managed_policies: [ReadOnlyAccess], targets: [Root]}\n"
+
+
+def groups(ops: str, auditors: str = "{may_assume: [{role: ReadOnly}]}", users: str = "carol: {groups: [Ops, Auditors]}") -> str:
+    return BASE + ROLES + f"management_baseline:\n  groups:\n    Ops: {ops}\n    Auditors: {auditors}\n  users:\n    {users}\n"
+
+
+def test_a_user_who_would_lose_a_grant_to_another_groups_deny(tmp_path):
+    text = groups("{managed_policies: [AdministratorAccess], may_assume: [{role: ReadOnly, ous: [Workloads]}]}")
+    assert problems(tmp_path, text) == [
+        "org.yaml:14: management_baseline.users.carol.groups: carol would not get ReadOnly in Root, which Auditors grants:"
+        " the policies of Ops allow sts:AssumeRole, so orgboot denies Ops every managed role outside its grants, and that deny"
+        " holds for carol too; grant ReadOnly in Root to Ops as well, or keep carol in only one of Ops and Auditors"
+    ]
+
+
+@pytest.mark.parametrize(
+    "ops",
+    [
+        "{managed_policies: [AdministratorAccess], may_assume: [{role: ReadOnly}]}",  # the grant is within Ops' own
+        "{managed_policies: [SecurityAudit]}",  # Ops cannot assume roles on its own: it has no deny
+    ],
+)
+def test_a_user_keeps_every_grant(tmp_path, ops):
+    spec = load_spec(write(tmp_path, groups(ops)))
+    assert spec.management_baseline.users["carol"].groups == ("Ops", "Auditors")
+
+
+def test_only_users_in_both_groups_are_concerned(tmp_path):
+    text = groups("{managed_policies: [AdministratorAccess]}", users="carol: {groups: [Ops]}\n    dave: {groups: [Auditors]}")
+    assert set(load_spec(write(tmp_path, text)).management_baseline.users) == {"carol", "dave"}
+
+
+def test_an_inline_policy_that_allows_assuming_roles_brings_the_deny(tmp_path):
+    files = {"policies/hop.json": json.dumps({"Version": "2012-10-17", "Statement": [_allow(Action="sts:*")]})}
+    (found,) = problems(tmp_path, groups("{inline_policies: [policies/hop.json]}"), files)
+    assert "the policies of Ops allow sts:AssumeRole" in found
+
+
+def _allow(**elements: object) -> dict[str, object]:
+    return {"Effect": "Allow", "Resource": "*", **elements}
+
+
+@pytest.mark.parametrize(
+    ("managed", "statements", "assumes"),
+    [
+        (["AdministratorAccess"], [], True),  # Action "*"
+        (["PowerUserAccess"], [], True),  # NotAction iam:*, organizations:*, account:*
+        (["SecurityAudit", "job-function/ViewOnlyAccess", "job-function/Billing"], [], False),
+        (["arn:aws:iam::aws:policy/ReadOnlyAccess"], [], False),  # an AWS managed policy by its ARN
+        (["arn:aws:iam::111122223333:policy/Custom"], [], True),  # customer managed: unknown offline
+        ([], [_allow(Action=["s3:GetObject", "STS:Assume*"])], True),  # actions are case-insensitive
+        ([], [_allow(NotAction="s3:*")], True),
+        ([], [_allow(NotAction="sts:*")], False),
+        ([], [{"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": "*"}], False),
+        ([], [_allow(Action="sts:AssumeRoleWithSAML")], False),
+    ],
+)
+def test_which_groups_can_assume_roles_on_their_own(tmp_path, managed, statements, assumes):
+    path = tmp_path / "own.json"
+    path.write_text(json.dumps({"Version": "2012-10-17", "Statement": statements}))
+    group = Group.model_validate(
+        {"managed_policies": managed, "inline_policies": [path.name] if statements else []}, context={"base_dir": tmp_path}
+    )
+    assert assumes_on_its_own(group) is assumes
