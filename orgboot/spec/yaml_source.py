@@ -36,6 +36,8 @@ def parse_yaml(text: str, file: str) -> YamlSource:
     """Parse `text`; a syntax error or an alias bomb raises SpecError naming the line."""
     loader = _Loader(text)
     try:
+        if _could_nest_deeply(text):
+            _refuse_deep_nesting(text, file)
         node = loader.get_single_node()
         source = YamlSource(None)
         if node is not None:
@@ -48,6 +50,34 @@ def parse_yaml(text: str, file: str) -> YamlSource:
     finally:
         loader.dispose()
     return source
+
+
+# libyaml composes nodes recursively in C: some 30,000 levels overflow its stack and kill the
+# process before Python could say anything. Nesting goes one level deeper per bracket of a flow
+# collection, and per column or so of a block one, so text with fewer brackets and shorter lines
+# than this cannot come near; other text has its nesting counted from the parser's events first.
+_SAFE_TO_COMPOSE = 5_000
+
+
+def _could_nest_deeply(text: str) -> bool:
+    brackets = text.count("[") + text.count("{")
+    return brackets + max((len(line) for line in text.splitlines()), default=0) >= _SAFE_TO_COMPOSE
+
+
+def _refuse_deep_nesting(text: str, file: str) -> None:
+    parser = _Loader(text)
+    try:
+        depth = 0
+        while (event := parser.get_event()) is not None:
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    message = f"values nested more than {MAX_DEPTH} levels deep"
+                    raise SpecError([LocatedProblem(file, event.start_mark.line + 1, "", message)])
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    finally:
+        parser.dispose()
 
 
 def _syntax_problem(error: yaml.YAMLError, file: str) -> LocatedProblem:

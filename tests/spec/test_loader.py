@@ -295,10 +295,18 @@ def test_yaml_alias_bomb_is_refused_at_once(tmp_path):
     assert found == ["org.yaml:7: YAML aliases here expand to 1,111,111 values (more than 1,000,000); write the values out"]
 
 
-def test_absurd_nesting_is_refused_with_the_line(tmp_path):
-    assert problems(tmp_path, "accounts: {}\nx: " + "[" * 5000 + "]" * 5000 + "\n") == [
+@pytest.mark.parametrize("depth", [100, 4000, 100_000])  # 100,000 levels would crash libyaml's composer
+def test_absurd_nesting_is_refused_with_the_line(tmp_path, depth):
+    assert problems(tmp_path, "accounts: {}\nx: " + "[" * depth + "]" * depth + "\n") == [
         "org.yaml:2: values nested more than 64 levels deep"
     ]
+
+
+def test_absurd_block_nesting_is_refused_where_it_passes_the_bound(tmp_path):
+    text = "accounts: {}\nx:\n" + "\n".join(" " * (level + 1) + f"k{level}:" for level in range(100)) + " 1\n"
+    assert problems(tmp_path, text) == ["org.yaml:66: values nested more than 64 levels deep"]
+    compact = "accounts: {}\nx:\n  " + "- " * 100_000 + "1\n"  # sequences in sequences, on one line
+    assert problems(tmp_path, compact) == ["org.yaml:3: values nested more than 64 levels deep"]
 
 
 def test_anchors_and_aliases_within_reason_are_fine(tmp_path):
