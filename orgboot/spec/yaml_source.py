@@ -73,7 +73,8 @@ def _refuse_deep_nesting(text: str, file: str) -> None:
                 depth += 1
                 if depth > MAX_DEPTH:
                     message = f"values nested more than {MAX_DEPTH} levels deep"
-                    raise SpecError([LocatedProblem(file, event.start_mark.line + 1, "", message)])
+                    line = event.start_mark.line + 1 if event.start_mark else 1
+                    raise SpecError([LocatedProblem(file, line, "", message)])
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     finally:
