@@ -9,6 +9,7 @@ from typing import Any
 
 from orgboot.aws.regions import HOME_REGION
 from orgboot.emulator.errors import EmulationError
+from orgboot.emulator.template import malformed_function
 
 STACK_ARTIFACT = "aws:cloudformation:stack"
 _RESYNTH = "run `make synth` again"
@@ -70,11 +71,31 @@ def _check_shape(template: Any, file: Path) -> None:
     for section in ("Resources", "Parameters", "Outputs", "Conditions"):
         if not isinstance(template.get(section, {}), dict):
             raise EmulationError(f"{file}: {section} must be a JSON object; {_RESYNTH}")
-    for logical_id, resource in template.get("Resources", {}).items():
+    # Template format errors CloudFormation reports before it creates anything (User Guide,
+    # "Template anatomy": each parameter needs a Type, each output a Value, and DependsOn names
+    # resources of the template).
+    for name, parameter in template.get("Parameters", {}).items():
+        if not isinstance(parameter, dict) or not isinstance(parameter.get("Type"), str):
+            raise EmulationError(f"{file}: parameter {name} has no Type; {_RESYNTH}")
+    for name, output in template.get("Outputs", {}).items():
+        if not isinstance(output, dict) or "Value" not in output:
+            raise EmulationError(f"{file}: output {name} has no Value; {_RESYNTH}")
+    resources = template.get("Resources", {})
+    for logical_id, resource in resources.items():
         if not isinstance(resource, dict) or not isinstance(resource.get("Type"), str):
             raise EmulationError(f"{file}: resource {logical_id} has no Type; {_RESYNTH}")
         if not isinstance(resource.get("Properties", {}), dict):
             raise EmulationError(f"{file}: Properties of {logical_id} must be a JSON object; {_RESYNTH}")
+        depends_on = resource.get("DependsOn", [])
+        depends_on = [depends_on] if isinstance(depends_on, str) else depends_on
+        if not isinstance(depends_on, list) or not all(isinstance(name, str) for name in depends_on):
+            raise EmulationError(f"{file}: DependsOn of {logical_id} must be a logical ID or a list of them; {_RESYNTH}")
+        if unresolved := [name for name in depends_on if name not in resources]:
+            raise EmulationError(f"{file}: unresolved resource dependencies {unresolved} in DependsOn of {logical_id}; {_RESYNTH}")
+    for section in ("Resources", "Outputs", "Conditions"):
+        for name, entry in template.get(section, {}).items():
+            if problem := malformed_function(entry):
+                raise EmulationError(f"{file}: {section}.{name}: {problem}; {_RESYNTH}")
 
 
 def secret_parameters(stacks: list[AssemblyStack]) -> list[str]:

@@ -5,6 +5,7 @@ is made of (Organizations, Custom::AWS, StackSets), and no maintained library re
 against live state. It covers the intrinsics CDK emits; anything else is refused by name.
 """
 
+import json
 import re
 from collections.abc import Callable, Mapping
 from graphlib import CycleError, TopologicalSorter
@@ -72,14 +73,21 @@ class Resolver:
             return self._get_att(logical_id, self.resolve(attribute))
         if name == "Fn::Join":
             separator, items = arg
-            return separator.join(str(item) for item in self.resolve(items))
+            items = self.resolve(items)
+            if not isinstance(items, list):
+                raise EmulationError(f"Fn::Join takes a list of values to join, not {json.dumps(items)[:200]}")
+            return separator.join(str(item) for item in items)
         if name == "Fn::Sub":
             return self._sub(*(arg if isinstance(arg, list) else [arg, {}]))
         if name == "Fn::Select":
             index, items = self.resolve(arg)
+            if not isinstance(items, list) or not str(index).isdigit() or int(index) >= len(items):
+                raise EmulationError(f"Fn::Select: index {json.dumps(index)} is not within {json.dumps(items)[:200]}")
             return items[int(index)]
         if name == "Fn::Split":
             separator, text = self.resolve(arg)
+            if not isinstance(text, str):
+                raise EmulationError(f"Fn::Split splits a string, not {json.dumps(text)[:200]}")
             return text.split(separator)
         if name == "Fn::ImportValue":
             return self._import_value(self.resolve(arg))
@@ -120,6 +128,41 @@ class Resolver:
             return str(self._resolve_ref(name))
 
         return re.sub(r"\$\{([^}]+)\}", replace, text)
+
+
+def _pair(argument: Any, first: type = object) -> bool:
+    return isinstance(argument, list) and len(argument) == 2 and isinstance(argument[0], first)
+
+
+# What each intrinsic function takes (the CloudFormation User Guide's "Intrinsic function
+# reference", one page per function), checked before anything is resolved.
+_ARGUMENTS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "Ref": (lambda a: isinstance(a, str), "a logical ID or parameter name"),
+    "Fn::GetAtt": (lambda a: (isinstance(a, str) and "." in a) or _pair(a, str), '["LogicalId", "Attribute"] or "LogicalId.Attribute"'),
+    "Fn::Join": (lambda a: _pair(a, str), '["delimiter", [values]]'),
+    "Fn::Sub": (lambda a: isinstance(a, str) or (_pair(a, str) and isinstance(a[1], dict)), '"text" or ["text", {variables}]'),
+    "Fn::Select": (_pair, "[index, [values]]"),
+    "Fn::Split": (lambda a: _pair(a, str), '["delimiter", "text"]'),
+    "Fn::If": (lambda a: isinstance(a, list) and len(a) == 3 and isinstance(a[0], str), '["Condition", value if true, value if false]'),
+    "Fn::Equals": (_pair, "[value, value]"),
+    "Fn::Not": (lambda a: isinstance(a, list) and len(a) == 1, "[condition]"),
+    "Fn::And": (lambda a: isinstance(a, list) and 2 <= len(a) <= 10, "2 to 10 conditions"),
+    "Fn::Or": (lambda a: isinstance(a, list) and 2 <= len(a) <= 10, "2 to 10 conditions"),
+    "Fn::GetStackOutput": (lambda a: isinstance(a, dict) and {"StackName", "OutputName"} <= a.keys(), "{StackName, OutputName}"),
+}
+
+
+def malformed_function(value: Any) -> str | None:
+    """The first intrinsic function in `value` whose argument has the wrong shape, described."""
+    if isinstance(value, list):
+        return next((found for item in value if (found := malformed_function(item))), None)
+    if not isinstance(value, dict):
+        return None
+    if len(value) == 1:
+        ((name, argument),) = value.items()
+        if name in _ARGUMENTS and not _ARGUMENTS[name][0](argument):
+            return f"{name} takes {_ARGUMENTS[name][1]}, not {json.dumps(argument)[:200]}"
+    return next((found for item in value.values() if (found := malformed_function(item))), None)
 
 
 def references(value: Any) -> set[str]:

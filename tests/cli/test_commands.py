@@ -184,6 +184,9 @@ def write_assembly(directory: Path, manifest: object, templates: dict[str, objec
     return directory
 
 
+HANDLE = "AWS::CloudFormation::WaitConditionHandle"
+
+
 def stack(template_file: str, *dependencies: str) -> dict:
     return {
         "type": "aws:cloudformation:stack",
@@ -212,6 +215,38 @@ def stack(template_file: str, *dependencies: str) -> dict:
         ),
         ({"artifacts": {"A": stack("A.json")}}, {"A.json": {"Resources": []}}, "A.json: Resources must be a JSON object"),
         ({"artifacts": {"A": stack("A.json")}}, {"A.json": {"Resources": {"R": {"Properties": {}}}}}, "A.json: resource R has no Type"),
+        ({"artifacts": {"A": stack("A.json")}}, {"A.json": {"Parameters": {"P": "x"}}}, "A.json: parameter P has no Type"),
+        ({"artifacts": {"A": stack("A.json")}}, {"A.json": {"Outputs": {"O": {}}}}, "A.json: output O has no Value"),
+        (
+            {"artifacts": {"A": stack("A.json")}},
+            {"A.json": {"Resources": {"R": {"Type": HANDLE, "DependsOn": 5}}}},
+            "A.json: DependsOn of R must be a logical ID or a list of them",
+        ),
+        (
+            {"artifacts": {"A": stack("A.json")}},
+            {"A.json": {"Resources": {"R": {"Type": HANDLE, "DependsOn": ["Nope"]}}}},
+            "A.json: unresolved resource dependencies ['Nope'] in DependsOn of R",
+        ),
+        *(
+            ({"artifacts": {"A": stack("A.json")}}, {"A.json": {"Outputs": {"O": {"Value": function}}}}, f"A.json: Outputs.O: {message}")
+            for function, message in [
+                ({"Fn::GetAtt": "Nope"}, 'Fn::GetAtt takes ["LogicalId", "Attribute"] or "LogicalId.Attribute", not "Nope"'),
+                ({"Fn::Join": 5}, 'Fn::Join takes ["delimiter", [values]], not 5'),
+                ({"Fn::Select": ["a"]}, 'Fn::Select takes [index, [values]], not ["a"]'),
+                ({"Fn::If": ["C", 1]}, 'Fn::If takes ["Condition", value if true, value if false], not ["C", 1]'),
+                ({"Fn::Sub": ["${A}", 5]}, 'Fn::Sub takes "text" or ["text", {variables}], not ["${A}", 5]'),
+            ]
+        ),
+        (
+            {"artifacts": {"A": stack("A.json")}},
+            {"A.json": {"Resources": {"R": {"Type": HANDLE}}, "Outputs": {"O": {"Value": {"Fn::Select": ["a", [1]]}}}}},
+            'Fn::Select: index "a" is not within [1]',
+        ),
+        (
+            {"artifacts": {"A": stack("A.json")}},
+            {"A.json": {"Resources": {"R": {"Type": HANDLE}}, "Outputs": {"O": {"Value": {"Fn::Join": ["-", "ab"]}}}}},
+            'Fn::Join takes a list of values to join, not "ab"',
+        ),
     ],
 )
 def test_emulate_refuses_a_broken_assembly_plainly(tmp_path, manifest, templates, message):
