@@ -19,7 +19,7 @@ from orgboot.spec.model import OrgSpec
 from orgboot.spec.problems import Loc, LocatedProblem, Problem, SpecError
 from orgboot.spec.references import declared_names
 from orgboot.spec.yaml_source import YamlSource, parse_yaml
-from orgboot.suggest import did_you_mean
+from orgboot.suggest import closest, did_you_mean
 
 
 @dataclass
@@ -68,7 +68,20 @@ def read_spec(path: str | Path) -> ReadSpec:
     if not errors:
         return ReadSpec(file, source, spec)
     partial, marked = _partial_spec(data, errors, context)
-    return ReadSpec(file, source, partial, [_problem(loc, error) for loc, error in errors], marked)
+    misspelt = _misspelt_keys(errors)
+    return ReadSpec(file, source, partial, [_problem(loc, error) for loc, error in errors if loc not in misspelt], marked)
+
+
+def _misspelt_keys(errors: list[tuple[Loc, dict[str, Any]]]) -> set[Loc]:
+    """Required keys reported missing only because they are written with a typo: the typo is
+    reported as an unknown key with the right name, which is the one thing to fix."""
+    unknown = [loc for loc, error in errors if error["type"] == "extra_forbidden" and loc[:1] != ("guardrails",)]
+    missing = {loc for loc, error in errors if error["type"] == "missing"}
+    return {
+        loc[:-1] + (match,)
+        for loc in unknown
+        if (known := _known_keys(loc[:-1])) and (match := closest(str(loc[-1]), known)) and loc[:-1] + (match,) in missing
+    }
 
 
 def _read_text(path: Path) -> str:

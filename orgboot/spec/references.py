@@ -8,7 +8,7 @@ from pydantic import AfterValidator, ValidationInfo
 
 from orgboot.aws.organizations import ACCESS_ROLE, ROOT
 from orgboot.spec.fields import implied_ou_paths
-from orgboot.suggest import did_you_mean
+from orgboot.suggest import closest, did_you_mean
 
 
 def declared_names(data: dict[str, Any]) -> dict[str, frozenset[str]]:
@@ -21,7 +21,12 @@ def declared_names(data: dict[str, Any]) -> dict[str, frozenset[str]]:
     def section(*path: str) -> Any:
         value: Any = data
         for key in path:
-            value = value.get(key) if isinstance(value, dict) else None
+            if not isinstance(value, dict):
+                return None
+            # A misspelt section (organisational_units) is reported once, as an unknown key; what
+            # it declares still counts, or every reference to it would be reported too.
+            typo = None if key in value else closest(key, [k for k in value if isinstance(k, str)], cutoff=0.8)
+            value = value.get(typo if typo else key)
         return value
 
     return {

@@ -46,7 +46,7 @@ def parse_yaml(text: str, file: str) -> YamlSource:
             _map_lines(node, (), source, file)  # before construction: merge keys (<<) rewrite the nodes
             source.data = loader.construct_document(node)
     except yaml.YAMLError as error:
-        raise SpecError([_syntax_problem(error, file)]) from None
+        raise SpecError([_syntax_problem(error, file, text)]) from None
     finally:
         loader.dispose()
     return source
@@ -81,17 +81,31 @@ def _refuse_deep_nesting(text: str, file: str) -> None:
         parser.dispose()
 
 
-def _syntax_problem(error: yaml.YAMLError, file: str) -> LocatedProblem:
-    """Where the mistake is: an unclosed bracket or quote is reported where it opens (the
-    context), not where the parser gave up, which is often the next line."""
+def _syntax_problem(error: yaml.YAMLError, file: str, text: str) -> LocatedProblem:
+    """Where the mistake is. An unclosed bracket or quote is reported where it opens (the
+    context), not where the parser gave up, which is often the next line. Elsewhere the parser's
+    line is the one to look at, with what usually went wrong there."""
     problem = getattr(error, "problem", None) or str(error)
     problem_mark, context_mark = getattr(error, "problem_mark", None), getattr(error, "context_mark", None)
-    context = getattr(error, "context", None)
-    if context_mark is not None and problem_mark is not None and context_mark.line < problem_mark.line:
+    context = getattr(error, "context", None) or ""
+    opened = "flow" in context or "quoted" in context
+    if opened and context_mark is not None and problem_mark is not None and context_mark.line < problem_mark.line:
         message = f"YAML syntax error {context} that starts here: {problem} (line {problem_mark.line + 1})"
         return LocatedProblem(file, context_mark.line + 1, "", message)
     line = problem_mark.line + 1 if problem_mark is not None else 1
-    return LocatedProblem(file, line, "", f"YAML syntax error: {problem}")
+    return LocatedProblem(file, line, "", f"YAML syntax error: {problem}{_hint(problem, line, text.splitlines())}")
+
+
+def _hint(problem: str, line: int, lines: list[str]) -> str:
+    """The usual causes of libyaml's two block-structure errors, pointed at their lines."""
+    if "did not find expected key" in problem:
+        return f"; check the indentation of line {line}"
+    if "mapping values are not allowed" in problem and 1 < line <= len(lines):
+        previous = next((n for n in range(line - 1, 0, -1) if lines[n - 1].strip()), None)
+        if previous is not None and ":" not in lines[previous - 1].split("#")[0]:
+            return f"; is a ':' missing on line {previous}, or is line {line} indented too far?"
+        return f"; is line {line} indented too far?"
+    return ""
 
 
 def _refuse_alias_bombs(root: yaml.Node, file: str) -> None:

@@ -72,7 +72,15 @@ def test_yaml_syntax_error_names_the_line_of_the_mistake(tmp_path):
         "org.yaml:2: YAML syntax error while parsing a flow mapping that starts here: did not find expected ',' or '}' (line 3)"
     ]
     assert problems(tmp_path, "accounts:\n  a: 1\n   b: 2\n") == [
-        "org.yaml:3: YAML syntax error: mapping values are not allowed in this context"
+        "org.yaml:3: YAML syntax error: mapping values are not allowed in this context; is line 3 indented too far?"
+    ]
+    assert problems(tmp_path, "accounts:\n  a:\n    name A\n\n    email: a@example.com\n") == [
+        "org.yaml:5: YAML syntax error: mapping values are not allowed in this context;"
+        " is a ':' missing on line 3, or is line 5 indented too far?"
+    ]
+    # A key indented less than its siblings: the parser's line is the mistake, not where the block began.
+    assert problems(tmp_path, "accounts:\n  a:\n    name: A\n    email: a@example.com\n   ou: Root\n") == [
+        "org.yaml:5: YAML syntax error: did not find expected key; check the indentation of line 5"
     ]
 
 
@@ -93,6 +101,14 @@ def test_unknown_keys_are_refused(tmp_path):
             "accounts.shop-prod.tag: unknown key 'tag' (did you mean 'tags'?)",
         ),
         ("organisation: {}\n", "organisation: unknown key 'organisation' (did you mean 'organization'?)"),
+        # A misspelt section, or required key, is the one mistake: not also every reference to
+        # what it declares, nor the right key as missing.
+        (
+            BASE.replace("organizational_units:", "organisational_units:"),
+            "organisational_units: unknown key 'organisational_units' (did you mean 'organizational_units'?)",
+        ),
+        (BASE.replace("{name: Shop Prod", "{nme: Shop Prod"), "accounts.shop-prod.nme: unknown key 'nme' (did you mean 'name'?)"),
+        (BASE.replace("ou: Workloads/Prod}", "OU: Workloads/Prod}"), "accounts.shop-prod.OU: unknown key 'OU' (did you mean 'ou'?)"),
         (
             BASE + "management_baseline:\n  password_policy: {minimum_lenght: 20}\n",
             "management_baseline.password_policy.minimum_lenght: unknown key 'minimum_lenght' (did you mean 'minimum_length'?)",
