@@ -15,6 +15,8 @@ Sources (IAM User Guide; docs/sources/policy-evaluation.md, facts 73-95):
 import base64
 import binascii
 import ipaddress
+import json
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -79,6 +81,43 @@ def _like_pattern(policy: str) -> re.Pattern[str]:
 
 def _like_case_sensitive(value: str, policy: str) -> bool:
     return _like_pattern(policy).fullmatch(value) is not None
+
+
+def malformed_value(base: str, value: Any) -> str | None:
+    """Why a Condition value can never match under the operator `base` (without its prefix or
+    IfExists), parsed as the evaluator parses it; None when it can."""
+    text = "true" if value is True else "false" if value is False else str(value)
+    if "${" in text and OPERATORS.get(base, (None, None, False))[2]:
+        return None  # a policy variable, known only at request time
+    if base.startswith("Numeric"):
+        number = _number(text)
+        valid, expected = number is not None and math.isfinite(number), "numbers"
+    elif base.startswith("Date"):
+        valid, expected = _date(text) is not None, "dates (ISO 8601, or seconds since 1970)"
+    elif base in ("Bool", "Null"):
+        valid, expected = text.lower() in ("true", "false"), '"true" or "false"'
+    elif base in ("IpAddress", "NotIpAddress"):
+        valid, expected = _ip_network(text) is not None, "IP addresses or CIDR ranges"
+    elif base == "BinaryEquals":
+        valid, expected = _base64(text), "base64 text"
+    else:
+        return None
+    return None if valid else f"{base} takes {expected}, so {json.dumps(value)} never matches"
+
+
+def _ip_network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    try:
+        return ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return None
+
+
+def _base64(text: str) -> bool:
+    try:
+        base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return True
 
 
 # Operator (without IfExists or a set prefix) -> (match of one value, negated, takes variables)

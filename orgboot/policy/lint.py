@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from orgboot.aws import iam_catalog
-from orgboot.policy.conditions import OPERATORS, is_known_operator, split_operator
+from orgboot.policy.conditions import OPERATORS, is_known_operator, malformed_value, split_operator
 from orgboot.policy.matching import action_matches
 from orgboot.suggest import did_you_mean
 
@@ -194,13 +194,21 @@ def _condition(condition: Any, path: Path) -> Iterator[Finding]:
         if not isinstance(keys, Mapping):
             yield Finding(where, f"{operator} takes an object of condition keys and values")
             continue
-        for key in keys:
+        _, base, _ = split_operator(operator)
+        for key, values in keys.items():
             if not isinstance(key, str) or ":" not in key:
                 yield Finding((*where, key), f"'{key}' is not a condition key: write service:Key, like aws:SourceIp")
             elif not iam_catalog.condition_key_exists(key):
                 service = key.split(":", 1)[0].lower()
                 candidates = [known for known, _ in iam_catalog.condition_keys(service)]
                 yield Finding((*where, key), f"unknown condition key '{key}'{_closest(key, candidates)}")
+            for index, value in _strings(values):
+                if isinstance(value, Mapping | list):
+                    problem: str | None = "a condition value is a string, a number or a boolean"
+                else:
+                    problem = malformed_value(base, value)
+                if problem:
+                    yield Finding((*where, key) if index is None else (*where, key, index), problem)
 
 
 # Management policies (tag, backup, AI opt-out): JSON with inheritance operators, not IAM language.
@@ -219,9 +227,14 @@ def _management_policy(document: Mapping[str, Any], kind: DocumentKind) -> Itera
         yield Finding((top,), f"'{top}' must be an object")
         return
     yield from _operators(document[top], (top,))
+    if kind == "backup":
+        yield from _backup_plans(document[top])
     if kind == "aiservices_opt_out":
         for service, body in document[top].items():
-            setting = body.get("opt_out_policy", {}) if isinstance(body, Mapping) else {}
+            if not isinstance(body, Mapping):
+                yield Finding((top, service), f'\'{service}\' takes an object, like {{"opt_out_policy": {{"@@assign": "optOut"}}}}')
+                continue
+            setting = body.get("opt_out_policy", {})
             value = setting.get("@@assign") if isinstance(setting, Mapping) else None
             if value not in ("optOut", "optIn", None):
                 yield Finding((top, service, "opt_out_policy", "@@assign"), f'opt_out_policy is "optOut" or "optIn", not {value!r}')
@@ -229,6 +242,24 @@ def _management_policy(document: Mapping[str, Any], kind: DocumentKind) -> Itera
         for tag, body in document[top].items():
             if isinstance(body, Mapping) and "tag_key" not in body:
                 yield Finding((top, tag), "a tag policy entry needs tag_key (the tag's spelling, with @@assign)")
+
+
+# A plan's elements (Organizations User Guide, "Backup policy syntax and examples"). None is
+# required of one document: a child policy may add to a plan its parent declares.
+_BACKUP_PLAN_KEYS = ("rules", "regions", "selections", "advanced_backup_settings", "backup_plan_tags", "scan_settings")
+
+
+def _backup_plans(plans: Mapping[str, Any]) -> Iterator[Finding]:
+    for name, plan in plans.items():
+        if isinstance(name, str) and name.startswith("@@"):
+            continue
+        if not isinstance(plan, Mapping):
+            yield Finding(("plans", name), f"plan '{name}' takes an object of {', '.join(_BACKUP_PLAN_KEYS)}")
+            continue
+        for key in plan:
+            if isinstance(key, str) and not key.startswith("@@") and key not in _BACKUP_PLAN_KEYS:
+                message = f"unknown key '{key}'{_closest(key, list(_BACKUP_PLAN_KEYS))}; a backup plan has {', '.join(_BACKUP_PLAN_KEYS)}"
+                yield Finding(("plans", name, key), message)
 
 
 def _operators(value: Any, path: Path) -> Iterator[Finding]:

@@ -100,6 +100,26 @@ CASES = [
         ("Statement", 0, "Action"),
         "'s3:GetObject' has no place in a trust policy",
     ),
+    # Condition values the operator cannot read never match ("Condition operators" [cur]).
+    *(
+        ("scp", statement(Condition={operator: {key: value}}), ("Statement", 0, "Condition", operator, key), message)
+        for operator, key, value, message in [
+            ("NumericLessThan", "aws:MultiFactorAuthAge", "NaN", 'NumericLessThan takes numbers, so "NaN" never matches'),
+            ("NumericEquals", "s3:max-keys", "ten", 'NumericEquals takes numbers, so "ten" never matches'),
+            ("DateGreaterThan", "aws:CurrentTime", "garbage", "DateGreaterThan takes dates (ISO 8601, or seconds since 1970)"),
+            ("BoolIfExists", "aws:SecureTransport", "yes", 'Bool takes "true" or "false", so "yes" never matches'),
+            ("Null", "aws:TokenIssueTime", "maybe", 'Null takes "true" or "false"'),
+            ("NotIpAddress", "aws:SourceIp", "10.0.0.0/33", "NotIpAddress takes IP addresses or CIDR ranges"),
+            ("BinaryEquals", "aws:SourceIp", "not base64!", "BinaryEquals takes base64 text"),
+            ("StringEquals", "aws:PrincipalTag/team", {"a": 1}, "a condition value is a string, a number or a boolean"),
+        ]
+    ),
+    (
+        "scp",
+        statement(Condition={"ForAnyValue:IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "300.1.1.1"]}}),
+        ("Statement", 0, "Condition", "ForAnyValue:IpAddress", "aws:SourceIp", 1),
+        'IpAddress takes IP addresses or CIDR ranges, so "300.1.1.1" never matches',
+    ),
     # Management policies.
     (
         "tag",
@@ -116,6 +136,14 @@ CASES = [
         'opt_out_policy is "optOut" or "optIn", not \'off\'',
     ),
     ("backup", {"plan": {}}, ("plan",), "unknown key 'plan' (did you mean 'plans'?)"),
+    (
+        "backup",
+        {"plans": {"daily": {"regions": {"@@assign": ["eu-west-1"]}, "selection": {}}}},
+        ("plans", "daily", "selection"),
+        "unknown key 'selection' (did you mean 'selections'?); a backup plan has rules, regions, selections",
+    ),
+    ("backup", {"plans": {"daily": []}}, ("plans", "daily"), "plan 'daily' takes an object"),
+    ("aiservices_opt_out", {"services": {"default": []}}, ("services", "default"), "'default' takes an object"),
 ]
 
 
@@ -143,6 +171,19 @@ def test_finding(kind, document, path, message):
             statement(Condition={"StringEquals": {"aws:RequestTag/team": "a", "aws:PrincipalTag/role": "b", "ec2:ResourceTag/x": "c"}}),
         ),
         ("rcp", statement(Principal="*", Action=["s3:*", "sts:AssumeRole"], Condition={"Bool": {"aws:SecureTransport": "false"}})),
+        (
+            "scp",
+            statement(
+                Condition={
+                    "NumericLessThan": {"aws:MultiFactorAuthAge": ["3600", 60]},
+                    "DateLessThan": {"aws:CurrentTime": ["2027-01-01T00:00:00Z", "2027-01-01", "1798761600"]},
+                    "IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "2001:db8::/32", "192.0.2.1"]},
+                    "Bool": {"aws:SecureTransport": [True, "FALSE", "${aws:username}"]},
+                    "Null": {"aws:TokenIssueTime": "true"},
+                    "BinaryEquals": {"aws:SourceIp": "QmluYXJ5"},
+                }
+            ),
+        ),
         ("identity", {"Version": V, "Statement": {"Effect": "Allow", "NotAction": "iam:*", "NotResource": "arn:aws:s3:::x"}}),
         (
             "trust",
@@ -155,6 +196,8 @@ def test_finding(kind, document, path, message):
         ),
         ("tag", {"tags": {"cost-center": {"tag_key": {"@@assign": "cost-center"}, "tag_value": {"@@assign": ["1"]}}}}),
         ("aiservices_opt_out", {"services": {"default": {"opt_out_policy": {"@@assign": "optOut"}}}}),
+        # A child policy adds to a plan its parent declares: no element is required of one document.
+        ("backup", {"plans": {"daily": {"regions": {"@@append": ["eu-west-1"]}}}}),
     ],
 )
 def test_valid_documents_pass(kind, document):
