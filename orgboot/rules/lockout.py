@@ -41,6 +41,7 @@ class _Failure:
     what: str  # "cannot assume OrganizationAccountAccessRole"
     why: str  # the decision, in words, with the statement
     fix: str
+    at: tuple[str, int, str] | None = None  # the denying statement in its policy file
 
 
 def _administrator_access() -> tuple[Policy, ...]:
@@ -64,7 +65,7 @@ def no_lockout(spec: OrgSpec) -> Iterator[Problem]:
         for failure in _check_account(offline, organization, account):
             failures[failure] += [account, *(alike[account.ou] if account.key is None else [])]
     for failure, affected in failures.items():
-        yield Problem(failure.loc, f"{_who(affected)} {failure.what}: {failure.why}; {failure.fix}")
+        yield Problem(failure.loc, f"{_who(affected)} {failure.what}: {failure.why}; {failure.fix}", at=failure.at)
 
 
 def _who(accounts: list[Account]) -> str:
@@ -82,6 +83,18 @@ def _denial(decision: Decision, spec: OrgSpec) -> tuple[Loc | None, str]:
         loc = spec.document_loc(statement.policy.name) if statement.policy.kind in ("scp", "rcp") else None
         return loc, f"{statement.policy.kind.upper() if statement.policy.kind in ('scp', 'rcp') else 'policy'} {statement.label} denies it"
     return None, decision.reason
+
+
+def _statement_at(decision: Decision, spec: OrgSpec) -> tuple[str, int, str] | None:
+    """The denying statement's line in the policy file org.yaml points at, if it is one."""
+    if decision.decision != "explicit_deny":
+        return None
+    statement = decision.statements[0]
+    policy = spec.policies.get(statement.policy.name)
+    if policy is None or not policy.document.file:
+        return None  # a document orgboot wrote from guardrails: their entry in org.yaml is the place
+    path = ("Statement", statement.index)
+    return policy.document.file, policy.document.line_of(path), f"Statement.{statement.index}"
 
 
 def _check_account(offline: OfflineOrganization, organization: OrganizationPolicies, account: Account) -> Iterator[_Failure]:
@@ -109,6 +122,7 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
             f"the management account cannot assume {access_role}",
             why,
             f"exempt arn:aws:iam::*:role/{access_role} (a condition on aws:PrincipalArn) or move the deny elsewhere",
+            _statement_at(assume, spec),
         )
     # ...and the role can act there.
     access = Caller(role_arn, account.id, "role")
@@ -122,6 +136,7 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
             f"{access_role} can do nothing",
             why,
             f"exempt arn:aws:iam::*:role/{access_role} with ArnNotLike on aws:PrincipalArn, as a quarantine SCP should",
+            _statement_at(act, spec),
         )
 
     # Nor may principals of this account be denied the access path: SCPs never restrict the
@@ -148,6 +163,7 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
             why,
             "SCPs never restrict the management account, so this only cuts delegated administrators and security"
             f" tooling off the organization's access path; protect {access_role} from change instead of denying its use",
+            _statement_at(chained, spec),
         )
 
     # StackSets deploy each member role through the execution role, under the account's SCPs.
@@ -174,6 +190,7 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
                     why,
                     f"exempt arn:aws:iam::*:role/{stacksets.EXECUTION_ROLE_PATTERN} with ArnNotLike on aws:PrincipalArn,"
                     " or take the OU out of the role's targets",
+                    _statement_at(decision, spec),
                 )
                 break
 
@@ -197,6 +214,7 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
                     f"{group_name} cannot assume {role} as granted",
                     why,
                     "fix the trust or the denying policy, or drop the grant",
+                    _statement_at(decision, spec),
                 )
 
     # Global services keep working under a region deny (a deny conditioned on aws:RequestedRegion).
@@ -215,6 +233,7 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
             why,
             "exempt them with NotAction (iam:*, organizations:*, sts:*, support:* and the others AWS Control Tower's"
             " region deny lists), or allow us-east-1",
+            _statement_at(denial, spec),
         )
 
 

@@ -23,7 +23,7 @@ member_roles:
 
 
 def document(*statements):
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, indent=2)
 
 
 def scp(name, target, *statements, kind="SERVICE_CONTROL_POLICY"):
@@ -35,7 +35,8 @@ def scp(name, target, *statements, kind="SERVICE_CONTROL_POLICY"):
 def check(tmp_path, *policies, extra=""):
     text = SPEC + extra + "policies:\n" + "".join(p[0] for p in policies)
     files = {name: content for _, f in policies for name, content in f.items()}
-    return problems(tmp_path, text, files)
+    # A denying statement is reported at its line in the policy file.
+    return [found.replace(f"{tmp_path}/", "") for found in problems(tmp_path, text, files)]
 
 
 REGION_DENY_WITHOUT_EXEMPTIONS = {
@@ -46,7 +47,7 @@ REGION_DENY_WITHOUT_EXEMPTIONS = {
 
 def test_a_region_deny_without_the_global_service_exemptions_is_a_lockout(tmp_path):
     (found, *_) = [p for p in check(tmp_path, scp("regions", "Root", REGION_DENY_WITHOUT_EXEMPTIONS)) if "global services" in p]
-    assert found.startswith("org.yaml:7: policies.regions.document: in account shop, the global services are cut off")
+    assert found.startswith("policies/regions.json:4: Statement.0: in account shop, the global services are cut off")
     assert "SCP regions attached to Root: statement 'OnlyEurope' denies it" in found
     assert "exempt them with NotAction" in found
 
@@ -65,9 +66,10 @@ def test_an_scp_denying_the_access_role_is_refused(tmp_path):
         "Action": "sts:AssumeRole",
         "Resource": "arn:aws:iam::*:role/OrganizationAccountAccessRole",
     }
-    found = check(tmp_path, scp("no-access", "Root", deny))
+    everything = {"Sid": "Everything", "Effect": "Allow", "Action": "*", "Resource": "*"}
+    found = check(tmp_path, scp("no-access", "Root", everything, deny))
     assert found == [
-        "org.yaml:7: policies.no-access.document: in account shop, principals cannot assume OrganizationAccountAccessRole in other"
+        "policies/no-access.json:10: Statement.1: in account shop, principals cannot assume OrganizationAccountAccessRole in other"
         " accounts: SCP no-access attached to Root: statement 'NoAccessRole' denies it; SCPs never restrict the management account,"
         " so this only cuts delegated administrators and security tooling off the organization's access path; protect"
         " OrganizationAccountAccessRole from change instead of denying its use"
@@ -78,7 +80,7 @@ def test_an_rcp_denying_assume_role_locks_the_management_account_out(tmp_path):
     deny = {"Sid": "NoAssume", "Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole", "Resource": "*"}
     found = check(tmp_path, scp("no-assume", "Workloads", deny, kind="RESOURCE_CONTROL_POLICY"))
     assert found == [
-        "org.yaml:7: policies.no-assume.document: in account shop, the management account cannot assume OrganizationAccountAccessRole:"
+        "policies/no-assume.json:4: Statement.0: in account shop, the management account cannot assume OrganizationAccountAccessRole:"
         " RCP no-assume attached to OU Workloads: statement 'NoAssume' denies it; exempt arn:aws:iam::*:role/OrganizationAccountAccessRole"
         " (a condition on aws:PrincipalArn) or move the deny elsewhere"
     ]
@@ -89,7 +91,7 @@ def test_a_deny_all_under_a_stack_set_target_is_refused_even_before_an_account_l
     found = check(tmp_path, scp("quarantine", "Suspended", deny_all), extra=ROLES)
     assert any(
         p.startswith(
-            "org.yaml:11: policies.quarantine.document: in any account that joins Suspended, StackSet orgboot-role-ReadOnly cannot deploy"
+            "policies/quarantine.json:4: Statement.0: in any account that joins Suspended, StackSet orgboot-role-ReadOnly cannot deploy"
         )
         for p in found
     ), found
