@@ -4,6 +4,7 @@ from collections.abc import Mapping
 
 from orgboot.analysis.offline import MANAGEMENT_ACCOUNT, Account, OfflineOrganization, managed_policy
 from orgboot.policy.evaluation import Applicable, ContextValue, Decision, Request, evaluate
+from orgboot.policy.lint import lint
 from orgboot.policy.matching import Caller
 from orgboot.policy.statements import PolicyRef, parse
 from orgboot.spec import OrgSpec
@@ -31,6 +32,7 @@ def simulate(
     resource_account: str | None = None,
     context: Mapping[str, ContextValue] | None = None,
 ) -> Decision:
+    _check_action(action)
     offline = OfflineOrganization(spec)
     accounts = {a.key: a for a in offline.accounts if a.key}
     where = _account(accounts, account)
@@ -49,6 +51,17 @@ def simulate(
     full_context = offline.context(where, owner) | dict(context or {})
     request = Request(caller, action, resource, owner_id, full_context)
     return evaluate(request, applicable, offline.organization_policies(offline.accounts))
+
+
+def _check_action(action: str) -> None:
+    """A request is one action AWS knows: the lint's action check (the Service Authorization
+    Reference), so a typo is not answered with a confident implicit deny."""
+    if "*" in action or "?" in action:
+        raise SimulationError(f"'{action}': a request is one action, without wildcards")
+    document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": action, "Resource": "*"}]}
+    for finding in lint(document, "identity"):
+        if finding.path[:3] == ("Statement", 0, "Action"):
+            raise SimulationError(finding.message)
 
 
 def in_account(arn: str, account_id: str) -> str:

@@ -74,6 +74,10 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         out.print(f"  {step.label}: " + "; ".join(s.label for s in step.statements))
     for statement in decision.statements if decision.decision == "explicit_deny" else ():
         out.print(f"  denied by {statement.label}")
+    if "aws:requestedregion" not in {key.lower() for key in context} and any(
+        "aws:requestedregion" in json.dumps(statement.condition).lower() for statement in decision.statements
+    ):
+        out.print("  aws:RequestedRegion was not given; AWS sets it on every request: add --context aws:RequestedRegion=REGION")
     return 0
 
 

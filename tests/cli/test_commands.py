@@ -328,6 +328,19 @@ def test_simulate_the_guard_on_a_grant():
     assert "trust policy of Admin: statement 1" in shop.stdout
 
 
+def test_simulate_asks_for_one_action_aws_knows_and_the_region_a_deny_depends_on():
+    args = ["simulate", str(EXAMPLE), "--account", "shop-dev", "--principal", "arn:aws:iam::1:role/app"]
+    typo = orgboot(*args, "--action", "s3:GetObjectt")
+    assert (typo.returncode, typo.stderr.strip()) == (2, "orgboot simulate: unknown action 's3:GetObjectt' (did you mean 's3:GetObject'?)")
+    assert "a request is one action, without wildcards" in orgboot(*args, "--action", "s3:*").stderr
+    no_region = orgboot(*args, "--action", "ec2:RunInstances")
+    assert no_region.stdout.splitlines()[-1] == (
+        "  aws:RequestedRegion was not given; AWS sets it on every request: add --context aws:RequestedRegion=REGION"
+    )
+    in_region = orgboot(*args, "--action", "ec2:RunInstances", "--context", "aws:RequestedRegion=ap-south-1")
+    assert "aws:RequestedRegion was not given" not in in_region.stdout
+
+
 def test_simulate_refuses_what_the_spec_does_not_have():
     result = orgboot("simulate", str(EXAMPLE), "--account", "nowhere", "--principal", "Admin", "--action", "s3:GetObject")
     assert result.returncode == 2
