@@ -25,7 +25,7 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", 
         parents=[common],
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("specs", nargs="*", metavar="SPEC | BASE HEAD", help="one spec (default org.yaml), or BASE and HEAD")
+    parser.add_argument("specs", nargs="*", default=["org.yaml"], metavar="SPEC | BASE HEAD", help="one spec, or BASE and HEAD")
     parser.add_argument("--no-plan", action="store_true", help="leave out the plan (it synthesizes both sides: seconds to minutes)")
     reviewing.add_change_arguments(parser)
     parser.set_defaults(run=run)
@@ -35,8 +35,8 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     if len(args.specs) > 2:
         err.print("orgboot review: give one spec, or BASE and HEAD")
         return USAGE
-    if len(args.specs) < 2:
-        spec = args.specs[0] if args.specs else "org.yaml"
+    if len(args.specs) == 1:
+        (spec,) = args.specs
         review = reviewing.spec_review(Path(spec), spec)
     else:
         base, head = args.specs
