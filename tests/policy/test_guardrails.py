@@ -205,6 +205,15 @@ def test_guardrail_decides(name, parameters, caller, action, resource, context, 
         assert {s.policy.name for s in decision.statements} == {pack_key(REGISTRY[name].policy_type, ["Workloads"])}
 
 
+@pytest.mark.parametrize("name", sorted(n for n, g in REGISTRY.items() if "exempt_roles" in g.parameters.model_fields))
+def test_exempt_roles_lets_the_role_through_every_guardrail_that_has_it(name):
+    denied = next(case for case in CASES if case[0] == name and not case[-2] and case[2].kind == "role")
+    _, parameters, caller, action, resource, context, _, why = denied
+    assert not decide(name, parameters, caller, action, resource, context).allowed, why
+    exempt = {**parameters, "exempt_roles": [caller.arn.rsplit("/", 1)[1]]}
+    assert decide(name, exempt, caller, action, resource, context).allowed, f"{name}: {caller.arn} exempt, {why}"
+
+
 def test_every_guardrail_is_tested_both_ways():
     assert {name for name, *_ in CASES if _[-2]} == set(REGISTRY)
     assert {name for name, *_ in CASES if not _[-2]} == set(REGISTRY)
