@@ -207,7 +207,7 @@ def test_guardrail_decides(name, parameters, caller, action, resource, context, 
 
 @pytest.mark.parametrize("name", sorted(n for n, g in REGISTRY.items() if "exempt_roles" in g.parameters.model_fields))
 def test_exempt_roles_lets_the_role_through_every_guardrail_that_has_it(name):
-    denied = next(case for case in CASES if case[0] == name and not case[-2] and case[2].kind == "role")
+    denied: tuple[Any, ...] = next(case for case in CASES if case[0] == name and not case[-2] and case[2].kind == "role")
     _, parameters, caller, action, resource, context, _, why = denied
     assert not decide(name, parameters, caller, action, resource, context).allowed, why
     exempt = {**parameters, "exempt_roles": [caller.arn.rsplit("/", 1)[1]]}
