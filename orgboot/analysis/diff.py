@@ -423,16 +423,19 @@ def _admin_roles(spec: OrgSpec) -> set[str]:
     return roles
 
 
-def _reach(access: Iterable[Access]) -> dict[tuple[str, str], set[str]]:
-    return {(row.group, row.role): set(row.accounts) for row in access}
+def _reach(spec: OrgSpec, access: Iterable[Access]) -> dict[tuple[str, str], set[str]]:
+    """(group, role) -> the keys of the accounts reached: the matrix names accounts, and names
+    are unique in a spec (rules/accounts.py) but may change, where keys do not."""
+    key_of = {account.name: key for key, account in spec.accounts.items()}
+    return {(row.group, row.role): {key_of[name] for name in row.accounts} for row in access}
 
 
 def _access(base: OrgSpec, head: OrgSpec, base_access: Sequence[Access] | None, head_access: Sequence[Access] | None) -> Iterator[Change]:
     """Access to accounts in both specs: a new account getting the grants its OU has is the grant
     working, and an account leaving takes its access along."""
-    before = _reach(spec_access(base) if base_access is None else base_access)
-    after = _reach(spec_access(head) if head_access is None else head_access)
-    both = {a.name for a in base.accounts.values()} & {a.name for a in head.accounts.values()}
+    before = _reach(base, spec_access(base) if base_access is None else base_access)
+    after = _reach(head, spec_access(head) if head_access is None else head_access)
+    both = base.accounts.keys() & head.accounts.keys()
     admins = _admin_roles(head)
     for group, role in sorted(before.keys() | after.keys()):
         old, new = before.get((group, role), set()) & both, after.get((group, role), set()) & both

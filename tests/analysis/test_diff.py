@@ -146,6 +146,14 @@ CASES = {
         set(),
         {"admin-access-widened:groups.Auditors.managed_policies"},
     ),
+    "account renamed as its access narrows": (  # accounts are followed by key, not by name
+        lambda d: (
+            d["accounts"]["shop-dev"].update(name="Shop Development"),
+            _admins(d)["may_assume"][1].update(ous=["Workloads/Prod", "Sandbox"]),
+        ),
+        {"account-changed:shop-dev", "access-narrowed:Admins/Admin"},
+        set(),
+    ),
     "grant narrowed": (
         lambda d: _admins(d)["may_assume"][1].update(ous=["Workloads"]),
         {"access-narrowed:Admins/Admin"},
