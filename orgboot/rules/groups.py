@@ -53,8 +53,8 @@ def users_keep_every_grant(spec: OrgSpec) -> Iterator[Problem]:
     for user_name, user in spec.management_baseline.users.items():
         for fenced in (name for name in user.groups if assumes_on_its_own(groups[name])):
             fence = groups[fenced].may_assume
-            for other in user.groups:
-                for grant in groups[other].may_assume if other != fenced else ():
+            for other in (name for name in user.groups if name != fenced):
+                for grant in groups[other].may_assume:
                     within = [g_ou for g in fence if g.role == grant.role for g_ou in g.ous]
                     lost = [ou for ou in grant.ous if not any(covers(allowed, ou) for allowed in within)]
                     if lost:
