@@ -1,14 +1,20 @@
 """The access matrix: decided by the evaluator, from a spec offline and from deployed state."""
 
+import json
+import shutil
+
+import yaml
+
 from orgboot.analysis.access import Access, spec_access, state_access
 from orgboot.analysis.offline import OfflineOrganization
 from orgboot.emulator import Engine, deploy_assembly, emulated_aws, management
 from orgboot.emulator.aws import assume
 from orgboot.policy.evaluation import Applicable, Request, evaluate
+from orgboot.spec.loading import read_spec
 from orgboot.state.baseline import Baseline, GroupView, read_baseline
 from orgboot.state.member_roles import read_member_roles
 from orgboot.state.organization import read_organization
-from tests.conftest import EXAMPLE_PARAMETERS
+from tests.conftest import EXAMPLE, EXAMPLE_PARAMETERS
 
 EVERY_ACCOUNT = ("Audit", "Log Archive", "Network", "Sandbox Alice", "Shop Dev", "Shop Prod")
 
@@ -21,6 +27,26 @@ def test_the_example_grants_exactly_what_org_yaml_says(example_spec):
         Access("Auditors", "ReadOnly", EVERY_ACCOUNT),
     ]
     assert len(set(spec_access(example_spec))) == 4  # rows are values: hashable, comparable
+
+
+def test_the_matrix_applies_each_accounts_rcp_chain(tmp_path):
+    """An RCP can take a grant away (validate then refuses the spec, which is why this reads it
+    without the rules; SCPs never restrict the management account's people): on an OU, decided by
+    its stand-in; on one account, for that account."""
+    data = yaml.safe_load(EXAMPLE.read_text())
+    deny = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::*:role/ReadOnly"}]}  # fmt: skip
+    (tmp_path / "policies").mkdir()
+    shutil.copytree(EXAMPLE.parent / "policies", tmp_path / "policies", dirs_exist_ok=True)
+    (tmp_path / "policies" / "no-read-only.json").write_text(json.dumps(deny))
+    document = {"type": "RESOURCE_CONTROL_POLICY", "document": "policies/no-read-only.json"}
+    data["policies"]["no-read-only-ou"] = {**document, "targets": ["Sandbox"]}
+    data["policies"]["no-read-only-account"] = {**document, "targets": ["shop-dev"]}
+    (tmp_path / "org.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    spec = read_spec(tmp_path / "org.yaml").spec
+    assert spec is not None
+    rows = {(row.group, row.role): row.accounts for row in spec_access(spec)}
+    assert rows[("Auditors", "ReadOnly")] == ("Audit", "Log Archive", "Network", "Shop Prod")
 
 
 def test_administrator_access_alone_would_reach_admin_everywhere_the_guard_stops_it(example_spec):

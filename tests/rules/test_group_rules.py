@@ -75,3 +75,35 @@ def test_which_groups_can_assume_roles_on_their_own(tmp_path, managed, statement
         {"managed_policies": managed, "inline_policies": [path.name] if statements else []}, context={"base_dir": tmp_path}
     )
     assert assumes_on_its_own(group) is assumes
+
+
+def test_every_grant_a_user_would_lose_is_named(tmp_path):
+    text = groups("{managed_policies: [AdministratorAccess]}", auditors="{may_assume: [{role: ReadOnly, ous: [Workloads/Prod, Security]}]}")
+    (found,) = problems(tmp_path, text)
+    assert "carol would not get ReadOnly in Workloads/Prod, Security, which Auditors grants" in found
+    assert "grant ReadOnly in Workloads/Prod, Security to Ops as well" in found
+
+
+def _file_of(size: int) -> str:
+    document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": ""}]}
+    document["Statement"][0]["Resource"] = "x" * (size - len(json.dumps(document, separators=(",", ":"))))
+    return json.dumps(document, separators=(",", ":"))
+
+
+# The support role's statement, as IAM counts it (no whitespace), with the longest account ID.
+SUPPORT = (
+    '{"Version":"2012-10-17","Statement":[{"Sid":"AssumeSupportRole","Effect":"Allow","Action":"sts:AssumeRole",'
+    '"Resource":"arn:aws:iam::000000000000:role/AWSSupport"}]}'
+)
+
+
+@pytest.mark.parametrize(
+    ("support", "room"),
+    [(False, 5_120), (True, 5_120 - len(SUPPORT))],  # without grants or a guard, no switch-roles policy is deployed
+)
+def test_a_groups_inline_policies_may_fill_iams_5120_characters_exactly(tmp_path, support, room):
+    text = BASE + "management_baseline:\n  groups:\n    Data: {inline_policies: [policies/data.json]}\n"
+    text += "  support_role: {assumable_by: [Data]}\n" if support else ""
+    assert load_spec(write(tmp_path, text, {"policies/data.json": _file_of(room)}))
+    (found,) = problems(tmp_path, text, {"policies/data.json": _file_of(room + 1)})
+    assert f"management_baseline.groups.Data: up to {5_120 + 1} characters of inline policies" in found

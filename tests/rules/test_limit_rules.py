@@ -39,6 +39,11 @@ def test_a_group_with_ten_managed_policies_and_require_mfa(tmp_path):
         BASE + f"management_baseline:\n  groups:\n    Admins: {{managed_policies: {json.dumps(ELEVEN[:10])}, require_mfa: false}}\n"
     )
     assert problems(tmp_path, without_mfa + "bad: 1\n")[0].startswith("org.yaml:9: bad: unknown key")  # nothing else
+    eleven = BASE + f"management_baseline:\n  groups:\n    Admins: {{managed_policies: {json.dumps(ELEVEN)}, require_mfa: false}}\n"
+    assert problems(tmp_path, eleven) == [
+        "org.yaml:8: management_baseline.groups.Admins.managed_policies: 11 managed policies; IAM attaches at most 10 to a group:"
+        " combine some into an inline policy file"
+    ]
 
 
 def test_sibling_ous_that_differ_only_in_case(tmp_path):
