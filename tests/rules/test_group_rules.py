@@ -85,8 +85,9 @@ def test_every_grant_a_user_would_lose_is_named(tmp_path):
 
 
 def _file_of(size: int) -> str:
-    document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": ""}]}
-    document["Statement"][0]["Resource"] = "x" * (size - len(json.dumps(document, separators=(",", ":"))))
+    statement = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": ""}
+    document = {"Version": "2012-10-17", "Statement": [statement]}
+    statement["Resource"] = "x" * (size - len(json.dumps(document, separators=(",", ":"))))
     return json.dumps(document, separators=(",", ":"))
 
 
