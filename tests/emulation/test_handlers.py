@@ -7,7 +7,7 @@ from orgboot.emulator import Engine, emulated_aws, management
 
 
 def test_organizations_attributes_are_what_aws_holds():
-    template = {
+    template: dict[str, Any] = {
         "Resources": {
             "Org": {"Type": "AWS::Organizations::Organization", "Properties": {"FeatureSet": "ALL"}},
             "Ou": {
@@ -37,7 +37,8 @@ def test_organizations_attributes_are_what_aws_holds():
         },  # fmt: skip
     }
     with emulated_aws():
-        outputs = Engine().deploy("Stack", template, management()).outputs
+        engine = Engine()
+        outputs = dict(engine.deploy("Stack", template, management()).outputs)
         organizations = management().client("organizations")
         organization = organizations.describe_organization()["Organization"]
         ou = organizations.describe_organizational_unit(OrganizationalUnitId=outputs["OuId"])["OrganizationalUnit"]
@@ -48,6 +49,10 @@ def test_organizations_attributes_are_what_aws_holds():
             "ManagementArn": organization["MasterAccountArn"], "OuId": ou["Id"], "OuArn": ou["Arn"],
             "PolicyId": policy["Id"], "PolicyArn": policy["Arn"],
         }  # fmt: skip
+        template["Resources"]["Ou"]["Properties"]["Name"] = "B"
+        engine.deploy("Stack", template, management())  # an update in place: the attributes stay readable
+        assert engine.stacks[("123456789012", "Stack")].outputs == outputs
+        assert organizations.describe_organizational_unit(OrganizationalUnitId=outputs["OuId"])["OrganizationalUnit"]["Name"] == "B"
 
 
 def test_a_role_without_a_description_gets_none():

@@ -8,11 +8,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from aws_cdk import App, Stack
 
 from bench.generate import generate
 from orgboot.rules import load_spec
 from orgboot.spec import logical_ids
 from tests.conftest import synth
+
+from constructs.member_accounts import MemberAccounts
 
 
 def templates(assembly: Path) -> dict[str, dict]:
@@ -111,3 +114,9 @@ def test_a_stack_without_accounts_holds_a_placeholder(tmp_path, accounts):
         assert [r["Type"] for r in found[name]["Resources"].values() if r["Type"] != "AWS::CDK::Metadata"] == [
             "AWS::CloudFormation::WaitConditionHandle"
         ]
+
+
+def test_member_accounts_refuses_an_empty_list():
+    """A fragment with no resources is not a template; callers give an empty shard a placeholder."""
+    with pytest.raises(ValueError, match="at least one account"):
+        MemberAccounts(Stack(App(), "S"), "Accounts", accounts=[], parent_ids={}, after=None)
