@@ -92,6 +92,8 @@ def _syntax_problem(error: yaml.YAMLError, file: str, text: str) -> LocatedProbl
     if opened and context_mark is not None and problem_mark is not None and context_mark.line < problem_mark.line:
         message = f"YAML syntax error {context} that starts here: {problem} (line {problem_mark.line + 1})"
         return LocatedProblem(file, context_mark.line + 1, "", message)
+    if "simple key" in context and context_mark is not None:  # a key whose ':' never came: the key's line
+        return LocatedProblem(file, context_mark.line + 1, "", f"YAML syntax error: {problem}; is a ':' missing on this line?")
     line = problem_mark.line + 1 if problem_mark is not None else 1
     return LocatedProblem(file, line, "", f"YAML syntax error: {problem}{_hint(problem, line, text.splitlines())}")
 
@@ -100,6 +102,10 @@ def _hint(problem: str, line: int, lines: list[str]) -> str:
     """The usual causes of libyaml's two block-structure errors, pointed at their lines."""
     if "did not find expected key" in problem:
         return f"; check the indentation of line {line}"
+    if "mapping values are not allowed" in problem and 0 < line <= len(lines):
+        key, _, value = lines[line - 1].strip().partition(": ")
+        if ": " in value:
+            return f"; a value holding ': ' must be quoted: {key}: \"{value}\""
     if "mapping values are not allowed" in problem and 1 < line <= len(lines):
         previous = next((n for n in range(line - 1, 0, -1) if lines[n - 1].strip()), None)
         if previous is not None and ":" not in lines[previous - 1].split("#")[0]:

@@ -78,6 +78,15 @@ def test_yaml_syntax_error_names_the_line_of_the_mistake(tmp_path):
         "org.yaml:5: YAML syntax error: mapping values are not allowed in this context;"
         " is a ':' missing on line 3, or is line 5 indented too far?"
     ]
+    # A key whose ':' is missing, followed by a key at the same indentation: the key's own line.
+    assert problems(tmp_path, "accounts:\n  a:\n    name: A\n    ou Root\n    email: a@example.com\n") == [
+        "org.yaml:4: YAML syntax error: could not find expected ':'; is a ':' missing on this line?"
+    ]
+    # A value holding ': ' must be quoted.
+    assert problems(tmp_path, "accounts:\n  a:\n    name: Shop: Prod\n") == [
+        "org.yaml:3: YAML syntax error: mapping values are not allowed in this context;"
+        " a value holding ': ' must be quoted: name: \"Shop: Prod\""
+    ]
     # A key indented less than its siblings: the parser's line is the mistake, not where the block began.
     assert problems(tmp_path, "accounts:\n  a:\n    name: A\n    email: a@example.com\n   ou: Root\n") == [
         "org.yaml:5: YAML syntax error: did not find expected key; check the indentation of line 5"
