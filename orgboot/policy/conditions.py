@@ -85,7 +85,8 @@ def _like_case_sensitive(value: str, policy: str) -> bool:
 
 def malformed_value(base: str, value: Any) -> str | None:
     """Why a Condition value can never match under the operator `base` (without its prefix or
-    IfExists), parsed as the evaluator parses it; None when it can."""
+    IfExists), parsed as the evaluator parses it; None when it can. Under a negated operator such
+    a value makes the condition hold always, which in a Deny denies everything."""
     text = "true" if value is True else "false" if value is False else str(value)
     if "${" in text and OPERATORS.get(base, (None, None, False))[2]:
         return None  # a policy variable, known only at request time
@@ -102,7 +103,11 @@ def malformed_value(base: str, value: Any) -> str | None:
         valid, expected = _base64(text), "base64 text"
     else:
         return None
-    return None if valid else f"{base} takes {expected}, so {json.dumps(value)} never matches"
+    if valid:
+        return None
+    if OPERATORS.get(base, (None, False))[1]:  # a negated operator holds where its value matches nothing
+        return f"{base} takes {expected}, so {json.dumps(value)} matches nothing and the condition holds for every request"
+    return f"{base} takes {expected}, so {json.dumps(value)} never matches"
 
 
 def _ip_network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:

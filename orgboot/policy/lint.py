@@ -231,6 +231,8 @@ def _management_policy(document: Mapping[str, Any], kind: DocumentKind) -> Itera
         yield from _backup_plans(document[top])
     if kind == "aiservices_opt_out":
         for service, body in document[top].items():
+            if isinstance(service, str) and service.startswith("@@"):
+                continue  # an inheritance operator, checked by _operators
             if not isinstance(body, Mapping):
                 yield Finding((top, service), f'\'{service}\' takes an object, like {{"opt_out_policy": {{"@@assign": "optOut"}}}}')
                 continue

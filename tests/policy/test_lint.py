@@ -109,7 +109,19 @@ CASES = [
             ("DateGreaterThan", "aws:CurrentTime", "garbage", "DateGreaterThan takes dates (ISO 8601, or seconds since 1970)"),
             ("BoolIfExists", "aws:SecureTransport", "yes", 'Bool takes "true" or "false", so "yes" never matches'),
             ("Null", "aws:TokenIssueTime", "maybe", 'Null takes "true" or "false"'),
-            ("NotIpAddress", "aws:SourceIp", "10.0.0.0/33", "NotIpAddress takes IP addresses or CIDR ranges"),
+            # Negated, such a value holds for every request: a Deny with it denies everything.
+            (
+                "NotIpAddress",
+                "aws:SourceIp",
+                "10.0.0.0/33",
+                'NotIpAddress takes IP addresses or CIDR ranges, so "10.0.0.0/33" matches nothing and the condition holds for every request',
+            ),
+            (
+                "NumericNotEquals",
+                "s3:max-keys",
+                "ten",
+                'NumericNotEquals takes numbers, so "ten" matches nothing and the condition holds for every request',
+            ),
             ("BinaryEquals", "aws:SourceIp", "not base64!", "BinaryEquals takes base64 text"),
             ("StringEquals", "aws:PrincipalTag/team", {"a": 1}, "a condition value is a string, a number or a boolean"),
         ]
@@ -196,6 +208,12 @@ def test_finding(kind, document, path, message):
         ),
         ("tag", {"tags": {"cost-center": {"tag_key": {"@@assign": "cost-center"}, "tag_value": {"@@assign": ["1"]}}}}),
         ("aiservices_opt_out", {"services": {"default": {"opt_out_policy": {"@@assign": "optOut"}}}}),
+        # Inheritance operators may stand beside the entries at any level.
+        (
+            "aiservices_opt_out",
+            {"services": {"@@operators_allowed_for_child_policies": ["@@none"], "default": {"opt_out_policy": {"@@assign": "optOut"}}}},
+        ),
+        ("tag", {"tags": {"@@operators_allowed_for_child_policies": ["@@none"], "team": {"tag_key": {"@@assign": "Team"}}}}),
         # A child policy adds to a plan its parent declares: no element is required of one document.
         ("backup", {"plans": {"daily": {"regions": {"@@append": ["eu-west-1"]}}}}),
     ],
