@@ -87,8 +87,8 @@ def _denial(decision: Decision, spec: OrgSpec) -> tuple[Loc | None, str]:
 
 def _statement_at(decision: Decision, spec: OrgSpec) -> tuple[str, int, str] | None:
     """The denying statement's line in the policy file org.yaml points at, if it is one."""
-    if decision.decision != "explicit_deny":
-        return None
+    if decision.decision != "explicit_deny" or decision.statements[0].policy.kind not in ("scp", "rcp"):
+        return None  # only organization policies are entries of spec.policies
     statement = decision.statements[0]
     policy = spec.policies.get(statement.policy.name)
     if policy is None or not policy.document.file:

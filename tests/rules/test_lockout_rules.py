@@ -146,3 +146,21 @@ def test_the_shortest_mfa_age_a_trust_allows_admits_a_person_just_signed_in(tmp_
     roles = "member_roles:\n  catalogue:\n    Admin: {trust: {mfa_max_age_seconds: 60}, targets: [Workloads]}\n"
     grant = "management_baseline:\n  groups:\n    Admins: {may_assume: [{role: Admin, ous: [Workloads]}]}\n"
     assert load_spec(write(tmp_path, SPEC + roles + grant))
+
+
+def test_a_group_policys_deny_is_reported_at_the_grant_even_beside_a_namesake_organization_policy(tmp_path):
+    """A group's inline policy is named '<group>-<file>'; an organization policy may have that key
+    too, but the denying statement is the group's, so the finding points at the grant."""
+    deny = {"Sid": "NoAudit", "Effect": "Deny", "Action": "sts:AssumeRole", "Resource": "*"}
+    grant = (
+        "management_baseline:\n  groups:\n"
+        "    Auditors: {inline_policies: [policies/no-audit.json], may_assume: [{role: Audit, ous: [Workloads]}]}\n"
+    )
+    everything = {"Effect": "Allow", "Action": "*", "Resource": "*"}
+    namesake = scp("Auditors-no-audit", "Root", everything)
+    text = SPEC + ROLES + grant + "policies:\n" + namesake[0]
+    found = problems(tmp_path, text, {**namesake[1], "policies/no-audit.json": document(deny)})
+    assert found == [
+        "org.yaml:12: management_baseline.groups.Auditors.may_assume.0.role: in account shop, Auditors cannot assume Audit as granted:"
+        " policy Auditors-no-audit: statement 'NoAudit' denies it; fix the trust or the denying policy, or drop the grant"
+    ]
