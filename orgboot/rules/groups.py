@@ -38,10 +38,11 @@ def group_inline_policies_fit(spec: OrgSpec) -> Iterator[Problem]:
         switch_size = len(iam_documents.minified(switch)) if switch["Statement"] else 0
         size = sum(len(document.minified) for document in group.inline_policies) + switch_size
         if size > quotas.GROUP_INLINE_POLICIES_MAX:
+            denied = f" and {len(roles)} managed roles" if assumes_on_its_own(group) else ""
             yield Problem(
                 ("management_baseline", "groups", name),
                 f"up to {size} characters of inline policies (its files, and the switch-roles policy for"
-                f" {len(group.may_assume)} grants and {len(roles)} managed roles); IAM allows {quotas.GROUP_INLINE_POLICIES_MAX}"
+                f" {len(group.may_assume)} grants{denied}); IAM allows {quotas.GROUP_INLINE_POLICIES_MAX}"
                 " per group: move files into managed policies, or grant whole parent OUs",
             )
 
@@ -60,9 +61,10 @@ def users_keep_every_grant(spec: OrgSpec) -> Iterator[Problem]:
                     within = [g_ou for g in fence if g.role == grant.role for g_ou in g.ous]
                     lost = [ou for ou in grant.ous if not any(covers(allowed, ou) for allowed in within)]
                     if lost:
+                        beyond = f" beyond {', '.join(within)}" if within else ""
                         yield Problem(
                             ("management_baseline", "users", user_name, "groups"),
-                            f"{user_name} would not get {grant.role} in {', '.join(lost)}, which {other} grants: the policies of"
+                            f"{user_name} would not get {grant.role} in {', '.join(lost)}{beyond}, which {other} grants: the policies of"
                             f" {fenced} allow sts:AssumeRole, so orgboot denies {fenced} every managed role outside its grants,"
                             f" and that deny holds for {user_name} too; grant {grant.role} in {', '.join(lost)} to {fenced}"
                             f" as well, or keep {user_name} in only one of {fenced} and {other}",

@@ -20,7 +20,7 @@ def groups(ops: str, auditors: str = "{may_assume: [{role: ReadOnly}]}", users: 
 def test_a_user_who_would_lose_a_grant_to_another_groups_deny(tmp_path):
     text = groups("{managed_policies: [AdministratorAccess], may_assume: [{role: ReadOnly, ous: [Workloads]}]}")
     assert problems(tmp_path, text) == [
-        "org.yaml:14: management_baseline.users.carol.groups: carol would not get ReadOnly in Root, which Auditors grants:"
+        "org.yaml:14: management_baseline.users.carol.groups: carol would not get ReadOnly in Root beyond Workloads, which Auditors grants:"
         " the policies of Ops allow sts:AssumeRole, so orgboot denies Ops every managed role outside its grants, and that deny"
         " holds for carol too; grant ReadOnly in Root to Ops as well, or keep carol in only one of Ops and Auditors"
     ]
@@ -108,3 +108,14 @@ def test_a_groups_inline_policies_may_fill_iams_5120_characters_exactly(tmp_path
     assert load_spec(write(tmp_path, text, {"policies/data.json": _file_of(room)}))
     (found,) = problems(tmp_path, text, {"policies/data.json": _file_of(room + 1)})
     assert f"management_baseline.groups.Data: up to {5_120 + 1} characters of inline policies" in found
+    assert "the switch-roles policy for 0 grants);" in found  # Data cannot assume roles on its own: no deny
+
+
+def test_the_size_of_a_groups_deny_counts_the_managed_roles(tmp_path):
+    text = (
+        BASE
+        + ROLES
+        + "management_baseline:\n  groups:\n    Data: {managed_policies: [AdministratorAccess], inline_policies: [policies/data.json]}\n"
+    )
+    (found,) = problems(tmp_path, text, {"policies/data.json": _file_of(5_000)})
+    assert "the switch-roles policy for 0 grants and 2 managed roles);" in found
