@@ -60,12 +60,18 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     except SimulationError as error:
         err.print(f"orgboot simulate: {error}")
         return USAGE
+    notes = []
+    if "aws:requestedregion" not in {key.lower() for key in context} and any(
+        "aws:requestedregion" in json.dumps(statement.condition).lower() for statement in decision.statements
+    ):
+        notes.append("aws:RequestedRegion was not given; AWS sets it on every request: add --context aws:RequestedRegion=REGION")
     if args.json:
         print(json.dumps({
             "decision": decision.decision,
             "reason": decision.reason,
             "statements": [_statement(s) for s in decision.statements],
             "steps": [{"step": step.label, "statements": [_statement(s) for s in step.statements]} for step in decision.steps],
+            "notes": notes,
         }, indent=2))  # fmt: skip
         return 0
     colour = {"allow": "green", "explicit_deny": "red", "implicit_deny": "yellow"}[decision.decision]
@@ -74,10 +80,8 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         out.print(f"  {step.label}: " + "; ".join(s.label for s in step.statements))
     for statement in decision.statements if decision.decision == "explicit_deny" else ():
         out.print(f"  denied by {statement.label}")
-    if "aws:requestedregion" not in {key.lower() for key in context} and any(
-        "aws:requestedregion" in json.dumps(statement.condition).lower() for statement in decision.statements
-    ):
-        out.print("  aws:RequestedRegion was not given; AWS sets it on every request: add --context aws:RequestedRegion=REGION")
+    for note in notes:
+        out.print(f"  {note}")
     return 0
 
 

@@ -339,6 +339,12 @@ def test_simulate_asks_for_one_action_aws_knows_and_the_region_a_deny_depends_on
     )
     in_region = orgboot(*args, "--action", "ec2:RunInstances", "--context", "aws:RequestedRegion=ap-south-1")
     assert "aws:RequestedRegion was not given" not in in_region.stdout
+    as_json = json.loads(orgboot(*args, "--action", "ec2:RunInstances", "--json").stdout)
+    assert as_json["notes"] == [no_region.stdout.splitlines()[-1].strip()]
+    assert (
+        json.loads(orgboot(*args, "--action", "ec2:RunInstances", "--context", "aws:RequestedRegion=ap-south-1", "--json").stdout)["notes"]
+        == []
+    )
 
 
 def test_simulate_refuses_what_the_spec_does_not_have():
