@@ -30,7 +30,9 @@ class Organization(Handler):
         return self._result(_client(ctx))
 
     def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
-        if old.get("FeatureSet") != new.get("FeatureSet"):
+        # "By default or if you set the FeatureSet property to ALL, the new organization is created
+        # with all features enabled" (AWS::Organizations::Organization): writing it out is no change.
+        if old.get("FeatureSet", "ALL") != new.get("FeatureSet", "ALL"):
             raise EmulationError("FeatureSet cannot be changed by CloudFormation")
         return self._result(_client(ctx))
 
