@@ -182,6 +182,9 @@ def test_an_update_the_emulator_cannot_make_is_refused_not_faked():
     """A handler without an update refuses it: a silent replacement would prove what AWS does not do."""
     with pytest.raises(EmulationError, match="the emulator cannot update Description of this resource in place"):
         Handler().update(None, "x", {"Description": "a"}, {"Description": "b"})  # type: ignore[arg-type]
+    # A property added or removed is a change too.
+    with pytest.raises(EmulationError, match="the emulator cannot update Added, Removed of this resource in place"):
+        Handler().update(None, "x", {"Removed": 1, "Kept": 1}, {"Added": 2, "Kept": 1})  # type: ignore[arg-type]
 
 
 def test_changing_a_resources_type_is_refused():

@@ -290,3 +290,30 @@ def test_a_managed_policy_removed_before_its_group_leaves_the_group_deletable():
         engine.deploy("Stack", {"Resources": {"Group": group}}, management())
         engine.deploy("Stack", {"Resources": {}}, management())
         assert management().client("iam").list_groups()["Groups"] == []
+
+
+ENABLE_TAG_POLICIES = '{"service":"Organizations","action":"enablePolicyType","parameters":{"RootId":"ROOT","PolicyType":TYPE},"physicalResourceId":{"id":"tag"}}'
+
+
+def _enable(policy_type: str) -> dict[str, Any]:
+    text = ENABLE_TAG_POLICIES.replace("TYPE", policy_type)
+    return {"Fn::Join": ["", [text.split("ROOT")[0], {"Fn::GetAtt": ["Org", "RootId"]}, text.split("ROOT")[1]]]}
+
+
+@pytest.mark.parametrize(
+    ("second", "message"),
+    [
+        # Without ignoreErrorCodesMatching, the service's error fails the resource.
+        ('"TAG_POLICY"', r"Stack/Again \(Custom::AWS\): Organizations.enablePolicyType failed: PolicyTypeAlreadyEnabledException"),
+        # A parameter of the wrong type is refused by the SDK before any call.
+        ('["TAG_POLICY"]', r"Stack/Again \(Custom::AWS\): Parameter validation failed:\nInvalid type for parameter PolicyType"),
+    ],
+)
+def test_a_custom_resource_call_the_service_or_the_sdk_refuses_fails(second, message):
+    resources = {
+        "Org": {"Type": "AWS::Organizations::Organization", "Properties": {"FeatureSet": "ALL"}},
+        "Enable": {"Type": "Custom::AWS", "Properties": {"Create": _enable('"TAG_POLICY"')}},
+        "Again": {"Type": "Custom::AWS", "DependsOn": ["Enable"], "Properties": {"Create": _enable(second)}},
+    }
+    with emulated_aws(), pytest.raises(EmulationError, match=message):
+        Engine().deploy("Stack", with_provider(resources, ["organizations:EnablePolicyType"]), management())

@@ -3,7 +3,12 @@ defaults a handler must not invent."""
 
 from typing import Any
 
-from orgboot.emulator import Engine, emulated_aws, management
+import pytest
+from botocore.exceptions import ClientError
+
+from orgboot.emulator import EmulationError, Engine, emulated_aws, management
+from orgboot.emulator.handlers.base import Inert
+from orgboot.emulator.handlers.logging import _flag
 
 
 def test_organizations_attributes_are_what_aws_holds():
@@ -224,3 +229,135 @@ def test_a_groups_path_changes_in_place():
         engine.deploy("Stack", group("/b/"), management())
         assert management().client("iam").get_group(GroupName="Ops")["Group"]["Path"] == "/b/"
         assert [e.action for e in engine.events] == ["CREATE", "UPDATE"]
+
+
+def test_a_managed_policy_gets_a_new_version_only_when_its_document_changes():
+    """The document, not the attachments, makes a version ("Versioning IAM policies")."""
+    document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]}
+
+    def template(*groups):
+        properties = {"ManagedPolicyName": "p", "PolicyDocument": document, "Groups": list(groups)}
+        return {
+            "Resources": {
+                "Ops": {"Type": "AWS::IAM::Group", "Properties": {"GroupName": "Ops"}},
+                "P": {"Type": "AWS::IAM::ManagedPolicy", "DependsOn": "Ops", "Properties": properties},
+            }
+        }
+
+    with emulated_aws():
+        engine, iam = Engine(), management().client("iam")
+        arn = engine.deploy("Stack", template(), management()).resources["P"].physical_id
+        engine.deploy("Stack", template("Ops"), management())
+        assert [p["PolicyName"] for p in iam.list_attached_group_policies(GroupName="Ops")["AttachedPolicies"]] == ["p"]
+        assert [v["VersionId"] for v in iam.list_policy_versions(PolicyArn=arn)["Versions"]] == ["v1"]
+
+
+def test_inert_resources_keep_their_physical_id():
+    assert Inert().update(None, "Stack-Metadata", {"Analytics": "a"}, {"Analytics": "b"}).physical_id == "Stack-Metadata"  # type: ignore[arg-type]
+
+
+def test_a_custom_resource_needs_a_function_deployed_before_it():
+    template = {
+        "Resources": {
+            "Thing": {"Type": "Custom::Thing", "Properties": {"ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:gone"}}
+        }
+    }
+    with (
+        emulated_aws(),
+        pytest.raises(EmulationError, match="ServiceToken arn:.*:function:gone is not a Lambda function deployed before this resource"),
+    ):
+        Engine().deploy("Stack", template, management())
+
+
+def test_a_roles_description_changes_in_place():
+    def role(description):
+        properties = {"RoleName": "Described", "AssumeRolePolicyDocument": TRUST, "Description": description}
+        return {"Resources": {"Role": {"Type": "AWS::IAM::Role", "Properties": properties}}}
+
+    with emulated_aws():
+        engine, iam = Engine(), management().client("iam")
+        engine.deploy("Stack", role("first"), management())
+        engine.deploy("Stack", role("second"), management())
+        assert iam.get_role(RoleName="Described")["Role"]["Description"] == "second"
+
+
+def test_bucket_settings_removed_on_update():
+    """A setting removed from the template is removed from the bucket: versioning is suspended
+    (a versioned bucket cannot go back to unversioned; S3 User Guide, "Using versioning in S3
+    buckets"), and the public access block is deleted."""
+    settings = {
+        "VersioningConfiguration": {"Status": "Enabled"},
+        "PublicAccessBlockConfiguration": {
+            "BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True, "RestrictPublicBuckets": True,
+        },
+    }  # fmt: skip
+    with emulated_aws():
+        engine, s3 = Engine(), management().client("s3")
+        engine.deploy(
+            "Stack",
+            {"Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "orgboot-logs", **settings}}}},
+            management(),
+        )
+        assert s3.get_bucket_versioning(Bucket="orgboot-logs")["Status"] == "Enabled"
+        assert s3.get_public_access_block(Bucket="orgboot-logs")["PublicAccessBlockConfiguration"]["BlockPublicAcls"]
+        engine.deploy(
+            "Stack", {"Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "orgboot-logs"}}}}, management()
+        )
+        assert s3.get_bucket_versioning(Bucket="orgboot-logs")["Status"] == "Suspended"
+        with pytest.raises(ClientError, match="NoSuchPublicAccessBlockConfiguration"):
+            s3.get_public_access_block(Bucket="orgboot-logs")
+
+
+def test_a_log_groups_retention_changes_in_place():
+    def template(days):
+        return {"Resources": {"Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": "/l", "RetentionInDays": days}}}}
+
+    with emulated_aws():
+        engine, logs = Engine(), management().client("logs")
+        engine.deploy("Stack", template(7), management())
+        engine.deploy("Stack", template(30), management())
+        assert logs.describe_log_groups(logGroupNamePrefix="/l")["logGroups"][0]["retentionInDays"] == 30
+
+
+@pytest.mark.parametrize(("value", "flag"), [(True, True), ("true", True), ("True", True), (False, False), ("false", False), (None, False)])
+def test_template_booleans_may_be_strings(value, flag):
+    """CloudFormation passes a resource's booleans as given, and "true" often as a string."""
+    assert _flag(value) is flag
+
+
+def test_a_topics_display_name_and_a_subscriptions_attributes_change_in_place():
+    def template(display_name, **attributes):
+        return {
+            "Resources": {
+                "Topic": {"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": display_name}},
+                "Mail": {
+                    "Type": "AWS::SNS::Subscription",
+                    "Properties": {"TopicArn": {"Ref": "Topic"}, "Protocol": "email", "Endpoint": "ops@example.com", **attributes},
+                },
+            }
+        }
+
+    with emulated_aws():
+        engine, sns = Engine(), management().client("sns")
+        state = engine.deploy("Stack", template("billing", FilterPolicy={"kind": ["alarm"]}), management())
+        topic, subscription = state.resources["Topic"].physical_id, state.resources["Mail"].physical_id
+        engine.deploy("Stack", template("costs"), management())
+        assert sns.get_topic_attributes(TopicArn=topic)["Attributes"]["DisplayName"] == "costs"
+        assert sns.get_subscription_attributes(SubscriptionArn=subscription)["Attributes"].get("FilterPolicy", "") == ""
+
+
+def test_an_organization_without_feature_set_has_all_features():
+    """FeatureSet defaults to ALL (AWS::Organizations::Organization), so writing it out is no change."""
+
+    def template(**properties):
+        return {
+            "Resources": {"Org": {"Type": "AWS::Organizations::Organization", "Properties": properties}},
+            "Outputs": {"Root": {"Value": {"Fn::GetAtt": ["Org", "RootId"]}}},
+        }
+
+    with emulated_aws():
+        engine = Engine()
+        root = engine.deploy("Stack", template(), management()).outputs["Root"]
+        assert engine.deploy("Stack", template(FeatureSet="ALL"), management()).outputs["Root"] == root
+        with pytest.raises(EmulationError, match="FeatureSet cannot be changed"):
+            engine.deploy("Stack", template(FeatureSet="CONSOLIDATED_BILLING"), management())

@@ -88,3 +88,43 @@ def test_no_physical_id_means_a_new_one_per_invocation():
     code = "import cfnresponse\ndef handler(event, context):\n    cfnresponse.send(event, context, cfnresponse.SUCCESS, {})\n"
     with pytest.raises(EmulationError, match=r"answered the update with a new physical ID"):
         deploy(template(code, Value="one"), template(code, Value="two"))
+
+
+ECHO = """
+import cfnresponse
+def handler(event, context):
+    seen = {
+        "RequestType": event["RequestType"], "RequestId": event["RequestId"], "AwsRequestId": context.aws_request_id,
+        "FunctionName": context.function_name, "FunctionArn": context.invoked_function_arn,
+    }
+    cfnresponse.send(event, context, cfnresponse.SUCCESS, seen, "thing")
+"""
+
+
+def test_the_event_and_the_context_the_code_gets():
+    """What Lambda gives a custom resource's code ("Custom resource request objects"; the Python
+    context object: function_name, invoked_function_arn, aws_request_id)."""
+    engine = deploy(template(ECHO, Value="one"))
+    seen = engine.stacks[("123456789012", "Stack")].resources["Thing"].attributes
+    function = engine.stacks[("123456789012", "Stack")].resources["Function"]
+    assert seen["RequestType"] == "Create"
+    assert seen["AwsRequestId"] == seen["RequestId"]
+    assert (seen["FunctionArn"], seen["FunctionName"]) == (function.attributes["Arn"], function.physical_id)
+    updated = deploy(template(ECHO, Value="one"), template(ECHO, Value="two"))
+    assert updated.stacks[("123456789012", "Stack")].resources["Thing"].attributes["RequestType"] == "Update"
+
+
+def test_a_named_function_keeps_its_name():
+    named = template(ANSWERS, Value="one")
+    named["Resources"]["Function"]["Properties"]["FunctionName"] = "thing-maker"
+    function = deploy(named).stacks[("123456789012", "Stack")].resources["Function"]
+    assert function.physical_id == "thing-maker"
+    assert function.attributes["Arn"] == "arn:aws:lambda:us-east-1:123456789012:function:thing-maker"
+
+
+def test_inline_code_is_index_py():
+    """Inline code (Code.ZipFile) is saved as index.py, so the handler must be index.<function>."""
+    elsewhere = template(ANSWERS, Value="one")
+    elsewhere["Resources"]["Function"]["Properties"]["Handler"] = "app.handler"
+    with pytest.raises(EmulationError, match=r"Handler 'app.handler' must be index.<function> for inline code"):
+        deploy(elsewhere)
