@@ -1,12 +1,14 @@
 """Handlers on small hand-written templates: every attribute a template can read, and the
 defaults a handler must not invent."""
 
+import json
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
 from orgboot.emulator import EmulationError, Engine, emulated_aws, management
+from orgboot.emulator.aws import assume
 from orgboot.emulator.handlers.base import Inert
 from orgboot.emulator.handlers.logging import _flag
 
@@ -361,3 +363,35 @@ def test_an_organization_without_feature_set_has_all_features():
         assert engine.deploy("Stack", template(FeatureSet="ALL"), management()).outputs["Root"] == root
         with pytest.raises(EmulationError, match="FeatureSet cannot be changed"):
             engine.deploy("Stack", template(FeatureSet="CONSOLIDATED_BILLING"), management())
+
+
+def test_stack_instances_live_in_their_region_and_leave_it():
+    """A StackSet's instance stack runs in each of its Regions, and a removed instance's resources
+    are deleted in that region (CloudFormation User Guide, "StackSets concepts": a stack instance
+    is a reference to a stack in a target account within a Region)."""
+    topic = {"Resources": {"Alerts": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "alerts"}}}}
+
+    def template(*ou_ids):
+        groups = [{"DeploymentTargets": {"OrganizationalUnitIds": list(ou_ids)}, "Regions": ["eu-west-1"]}] if ou_ids else []
+        properties = {"StackSetName": "alerts", "PermissionModel": "SERVICE_MANAGED", "TemplateBody": json.dumps(topic),
+                      "AutoDeployment": {"Enabled": True, "RetainStacksOnAccountRemoval": False}, "StackInstancesGroup": groups}  # fmt: skip
+        return {"Resources": {"Alerts": {"Type": "AWS::CloudFormation::StackSet", "Properties": properties}}}
+
+    with emulated_aws():
+        organizations = management().client("organizations")
+        organizations.create_organization(FeatureSet="ALL")
+        root = organizations.list_roots()["Roots"][0]["Id"]
+        ou = organizations.create_organizational_unit(ParentId=root, Name="Workloads")["OrganizationalUnit"]["Id"]
+        account = organizations.create_account(AccountName="Shop", Email="shop@example.com")["CreateAccountStatus"]["AccountId"]
+        organizations.move_account(AccountId=account, SourceParentId=root, DestinationParentId=ou)
+        engine = Engine()
+        engine.stack_sets_trusted_access = True
+        engine.deploy("Stack", template(ou), management())
+
+        def topics(region):
+            return [t["TopicArn"] for t in assume(account, region=region).client("sns").list_topics()["Topics"]]
+
+        assert topics("eu-west-1") == [f"arn:aws:sns:eu-west-1:{account}:alerts"]
+        assert topics("us-east-1") == []
+        engine.deploy("Stack", template(), management())
+        assert topics("eu-west-1") == []

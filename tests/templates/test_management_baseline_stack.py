@@ -94,11 +94,16 @@ def test_password_policy_sends_the_full_set_on_create_and_update(resources):
     assert sdk_call(resource, "Create")["parameters"] == expected
     assert sdk_call(resource, "Update")["parameters"] == expected
     assert sdk_call(resource, "Delete")["action"] == "deleteAccountPasswordPolicy"
+    # A custom resource whose physical ID changes is replaced: CloudFormation then deletes the old
+    # one, whose Delete call would remove the password policy just set. The ID is a fixed literal.
+    assert sdk_call(resource, "Create")["physicalResourceId"] == sdk_call(resource, "Update")["physicalResourceId"]
+    assert sdk_call(resource, "Create")["physicalResourceId"] == {"id": "account-password-policy"}
 
 
 def test_alias_is_created_and_deleted(resources):
     resource = custom_calls(resources)["createAccountAlias"]
     assert sdk_call(resource, "Create")["parameters"] == {"AccountAlias": "acme-management"}
+    assert sdk_call(resource, "Create")["physicalResourceId"] == {"id": "account-alias"}  # fixed: see the password policy
     assert sdk_call(resource, "Delete") == {
         "service": "IAM",
         "action": "deleteAccountAlias",

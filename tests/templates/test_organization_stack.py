@@ -179,3 +179,17 @@ def test_adding_an_account_keeps_every_existing_logical_id(tmp_path, resources):
     for logical_id, resource in resources.items():
         if resource["Type"] == "AWS::Organizations::Account":
             assert grown[logical_id]["Properties"] == resource["Properties"]
+
+
+def test_the_policy_type_waiter_runs_for_5_minutes_and_cloudformation_waits_one_more(resources):
+    """The function polls for up to 5 minutes (its Timeout); CloudFormation's ServiceTimeout for
+    the custom resource ("the maximum time, in seconds, that can elapse before a custom resource
+    operation times out", 1 to 3600) is a minute longer, so a function that never answers fails
+    the deploy after 6 minutes instead of CloudFormation's default of an hour."""
+    (waiter,) = [r for r in resources.values() if r["Type"] == "Custom::PolicyTypesEnabled"]
+    (function,) = [
+        r for r in resources.values() if r["Type"] == "AWS::Lambda::Function" and "policy types" in r["Properties"].get("Description", "")
+    ]
+    assert function["Properties"]["Description"] == "orgboot: completes once the organization's policy types are ENABLED"
+    assert function["Properties"]["Timeout"] == 300
+    assert waiter["Properties"]["ServiceTimeout"] == "360"  # CDK writes numbers of custom resources as strings
