@@ -16,11 +16,11 @@ class MemberRole(Construct):
         *,
         role_name: str,
         trust_policy: Mapping[str, Any],
-        description: str = "",
-        managed_policy_arns: Sequence[str] = (),
-        inline_documents: Mapping[str, Mapping[str, Any]] = {},
-        permissions_boundary_arn: str | None = None,
-        max_session_hours: int = 1,
+        description: str,
+        managed_policy_arns: Sequence[str],
+        inline_documents: Mapping[str, Mapping[str, Any]],
+        permissions_boundary_arn: str | None,
+        max_session_hours: int,
     ) -> None:
         super().__init__(scope, id)
         self.role = iam.CfnRole(
