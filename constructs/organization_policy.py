@@ -25,7 +25,7 @@ class OrganizationPolicy(Construct):
         content: Mapping[str, Any],
         target_ids: Sequence[str],
         logical_id: str,
-        description: str = "",
+        description: str,
     ) -> None:
         super().__init__(scope, id)
         self.resource = organizations.CfnPolicy(

@@ -1,5 +1,6 @@
 """The synthesized OrganizationStack template: what CloudFormation will be asked to do."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -193,3 +194,21 @@ def test_the_policy_type_waiter_runs_for_5_minutes_and_cloudformation_waits_one_
     assert function["Properties"]["Description"] == "orgboot: completes once the organization's policy types are ENABLED"
     assert function["Properties"]["Timeout"] == 300
     assert waiter["Properties"]["ServiceTimeout"] == "360"  # CDK writes numbers of custom resources as strings
+
+
+def test_each_policy_type_is_enabled_and_disabled_idempotently(resources, example_spec):
+    """Enabling an enabled type, or disabling one already disabled (or under a deleted root), is
+    not a failure: the stack reaches the same state either way. Organizations' errors
+    (EnablePolicyType, DisablePolicyType): PolicyTypeAlreadyEnabledException,
+    PolicyTypeNotEnabledException, RootNotFoundException."""
+    for policy_type in example_spec.organization.policy_types:
+        properties = resources[logical_ids.policy_type_enabler(policy_type)]["Properties"]
+        create, delete = (
+            json.loads("".join(p if isinstance(p, str) else "ROOT" for p in properties[step]["Fn::Join"][1]))
+            for step in ("Create", "Delete")
+        )
+        assert (create["action"], create["parameters"]["PolicyType"]) == ("enablePolicyType", policy_type)
+        assert create["ignoreErrorCodesMatching"] == "PolicyTypeAlreadyEnabledException"
+        assert create["physicalResourceId"] == {"id": f"{policy_type}-enabled"}  # fixed: a new one would be a replacement
+        assert (delete["action"], delete["parameters"]["PolicyType"]) == ("disablePolicyType", policy_type)
+        assert delete["ignoreErrorCodesMatching"] == "PolicyTypeNotEnabledException|RootNotFoundException"
