@@ -9,7 +9,6 @@ from botocore.exceptions import ClientError
 
 from orgboot.emulator import EmulationError, Engine, emulated_aws, management
 from orgboot.emulator.aws import assume
-from orgboot.emulator.handlers.base import Inert
 from orgboot.emulator.handlers.logging import _flag
 
 
@@ -254,8 +253,23 @@ def test_a_managed_policy_gets_a_new_version_only_when_its_document_changes():
         assert [v["VersionId"] for v in iam.list_policy_versions(PolicyArn=arn)["Versions"]] == ["v1"]
 
 
-def test_inert_resources_keep_their_physical_id():
-    assert Inert().update(None, "Stack-Metadata", {"Analytics": "a"}, {"Analytics": "b"}).physical_id == "Stack-Metadata"  # type: ignore[arg-type]
+def test_inert_resources_are_named_after_their_stack_and_keep_that_name():
+    def template(analytics):
+        return {
+            "Resources": {
+                "CDKMetadata": {"Type": "AWS::CDK::Metadata", "Properties": {"Analytics": analytics}},
+                "Placeholder": {"Type": "AWS::CloudFormation::WaitConditionHandle"},
+            }
+        }
+
+    with emulated_aws():
+        engine = Engine()
+        engine.deploy("Stack", template("a"), management())
+        state = engine.deploy("Stack", template("b"), management())
+        assert {lid: r.physical_id for lid, r in state.resources.items()} == {
+            "CDKMetadata": "Stack-CDKMetadata",
+            "Placeholder": "Stack-Placeholder",
+        }
 
 
 def test_a_custom_resource_needs_a_function_deployed_before_it():
@@ -286,9 +300,10 @@ def test_a_roles_description_changes_in_place():
 def test_bucket_settings_removed_on_update():
     """A setting removed from the template is removed from the bucket: versioning is suspended
     (a versioned bucket cannot go back to unversioned; S3 User Guide, "Using versioning in S3
-    buckets"), and the public access block is deleted."""
+    buckets"), the public access block and the default encryption are deleted."""
     settings = {
         "VersioningConfiguration": {"Status": "Enabled"},
+        "BucketEncryption": {"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}}]},
         "PublicAccessBlockConfiguration": {
             "BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True, "RestrictPublicBuckets": True,
         },
@@ -302,12 +317,22 @@ def test_bucket_settings_removed_on_update():
         )
         assert s3.get_bucket_versioning(Bucket="orgboot-logs")["Status"] == "Enabled"
         assert s3.get_public_access_block(Bucket="orgboot-logs")["PublicAccessBlockConfiguration"]["BlockPublicAcls"]
+        assert _encryption(s3) == "aws:kms"
         engine.deploy(
             "Stack", {"Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "orgboot-logs"}}}}, management()
         )
         assert s3.get_bucket_versioning(Bucket="orgboot-logs")["Status"] == "Suspended"
         with pytest.raises(ClientError, match="NoSuchPublicAccessBlockConfiguration"):
             s3.get_public_access_block(Bucket="orgboot-logs")
+        assert _encryption(s3) != "aws:kms"
+
+
+def _encryption(s3: Any) -> str | None:
+    try:
+        rules = s3.get_bucket_encryption(Bucket="orgboot-logs")["ServerSideEncryptionConfiguration"]["Rules"]
+    except ClientError:
+        return None  # moto: none; S3 itself falls back to SSE-S3 ("AES256")
+    return str(rules[0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"])
 
 
 def test_a_log_groups_retention_changes_in_place():
