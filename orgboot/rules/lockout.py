@@ -76,25 +76,22 @@ def _who(accounts: list[Account]) -> str:
     return f"in any account that joins {', '.join(a.ou for a in accounts[:3])},"
 
 
-def _denial(decision: Decision, spec: OrgSpec) -> tuple[Loc | None, str]:
-    """Where the deny comes from (the spec entry of an organization policy) and why, in words."""
-    if decision.decision == "explicit_deny":
-        statement = decision.statements[0]
-        loc = spec.document_loc(statement.policy.name) if statement.policy.kind in ("scp", "rcp") else None
-        return loc, f"{statement.policy.kind.upper() if statement.policy.kind in ('scp', 'rcp') else 'policy'} {statement.label} denies it"
-    return None, decision.reason
-
-
-def _statement_at(decision: Decision, spec: OrgSpec) -> tuple[str, int, str] | None:
-    """The denying statement's line in the policy file org.yaml points at, if it is one."""
-    if decision.decision != "explicit_deny" or decision.statements[0].policy.kind not in ("scp", "rcp"):
-        return None  # only organization policies are entries of spec.policies
+def _failure(decision: Decision, spec: OrgSpec, loc: Loc, what: str, fix: str, *, at_policy: bool = True) -> _Failure:
+    """A check that failed, and why in words. A deny by an organization policy is placed at that
+    policy's entry in org.yaml (unless `at_policy` is False: the check's own entry is the place) and
+    at the denying statement's line in the policy file, when a file holds it (guardrails have none)."""
+    if decision.decision != "explicit_deny":
+        return _Failure(loc, what, decision.reason, fix)
     statement = decision.statements[0]
+    kind = statement.policy.kind
+    if kind not in ("scp", "rcp"):  # only organization policies are entries of spec.policies
+        return _Failure(loc, what, f"policy {statement.label} denies it", fix)
     policy = spec.policies.get(statement.policy.name)
-    if policy is None or not policy.document.file:
-        return None  # a document orgboot wrote from guardrails: their entry in org.yaml is the place
-    path = ("Statement", statement.index)
-    return policy.document.file, policy.document.line_of(path), f"Statement.{statement.index}"
+    at = None
+    if policy is not None and policy.document.file:
+        at = (policy.document.file, policy.document.line_of(("Statement", statement.index)), f"Statement.{statement.index}")
+    where = (spec.document_loc(statement.policy.name) or loc) if at_policy else loc
+    return _Failure(where, what, f"{kind.upper()} {statement.label} denies it", fix, at)
 
 
 def _check_account(offline: OfflineOrganization, organization: OrganizationPolicies, account: Account) -> Iterator[_Failure]:
@@ -116,13 +113,12 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
         organization,
     )
     if not assume.allowed:
-        loc, why = _denial(assume, spec)
-        yield _Failure(
-            loc or account_loc,
+        yield _failure(
+            assume,
+            spec,
+            account_loc,
             f"the management account cannot assume {access_role}",
-            why,
             f"exempt arn:aws:iam::*:role/{access_role} (a condition on aws:PrincipalArn) or move the deny elsewhere",
-            _statement_at(assume, spec),
         )
     # ...and the role can act there.
     access = Caller(role_arn, account.id, "role")
@@ -130,13 +126,12 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
         Request(access, "iam:ListRoles", "*", account.id, session), Applicable(identity=account.roles[access_role].identity), organization
     )
     if act.decision == "explicit_deny":
-        loc, why = _denial(act, spec)
-        yield _Failure(
-            loc or account_loc,
+        yield _failure(
+            act,
+            spec,
+            account_loc,
             f"{access_role} can do nothing",
-            why,
             f"exempt arn:aws:iam::*:role/{access_role} with ArnNotLike on aws:PrincipalArn, as a quarantine SCP should",
-            _statement_at(act, spec),
         )
 
     # Nor may principals of this account be denied the access path: SCPs never restrict the
@@ -156,14 +151,13 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
     )
     # Only a deny aimed at the access role: a quarantine or a region deny stops every role alike.
     if chained.decision == "explicit_deny" and chained.statements[0].policy.kind == "scp" and other_role.decision != "explicit_deny":
-        loc, why = _denial(chained, spec)
-        yield _Failure(
-            loc or account_loc,
+        yield _failure(
+            chained,
+            spec,
+            account_loc,
             f"principals cannot assume {access_role} in other accounts",
-            why,
             "SCPs never restrict the management account, so this only cuts delegated administrators and security"
             f" tooling off the organization's access path; protect {access_role} from change instead of denying its use",
-            _statement_at(chained, spec),
         )
 
     # StackSets deploy each member role through the execution role, under the account's SCPs.
@@ -183,14 +177,13 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
                 organization,
             )
             if not decision.allowed:
-                loc, why = _denial(decision, spec)
-                yield _Failure(
-                    loc or ("member_roles", "catalogue", role, "targets"),
+                yield _failure(
+                    decision,
+                    spec,
+                    ("member_roles", "catalogue", role, "targets"),
                     f"StackSet {stacksets.role_stack_set_name(role)} cannot deploy ({action})",
-                    why,
                     f"exempt arn:aws:iam::*:role/{stacksets.EXECUTION_ROLE_PATTERN} with ArnNotLike on aws:PrincipalArn,"
                     " or take the OU out of the role's targets",
-                    _statement_at(decision, spec),
                 )
                 break
 
@@ -208,13 +201,13 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
                 organization,
             )
             if not decision.allowed:
-                loc, why = _denial(decision, spec)
-                yield _Failure(
+                yield _failure(
+                    decision,
+                    spec,
                     ("management_baseline", "groups", group_name, "may_assume", index, "role"),
                     f"{group_name} cannot assume {role} as granted",
-                    why,
                     "fix the trust or the denying policy, or drop the grant",
-                    _statement_at(decision, spec),
+                    at_policy=False,
                 )
 
     # Global services keep working under a region deny (a deny conditioned on aws:RequestedRegion).
@@ -226,14 +219,13 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
             cut_off.append(action)
             denial = denial or decision
     if denial:
-        loc, why = _denial(denial, spec)
-        yield _Failure(
-            loc or account_loc,
+        yield _failure(
+            denial,
+            spec,
+            account_loc,
             f"the global services are cut off ({', '.join(cut_off)} in {HOME_REGION})",
-            why,
             "exempt them with NotAction (iam:*, organizations:*, sts:*, support:* and the others AWS Control Tower's"
             " region deny lists), or allow us-east-1",
-            _statement_at(denial, spec),
         )
 
 
