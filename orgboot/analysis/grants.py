@@ -41,13 +41,12 @@ def assumes_on_its_own(group: Group) -> bool:
     decides for every member (IAM User Guide, "Policy evaluation logic"), so it would take away the
     grants that the member's other groups give. Resources and conditions are not weighed (a
     condition may hold), and a customer managed policy, unknown offline, counts as allowing it."""
-    documents = []
+    documents = [document.content for document in group.inline_policies]
     for name in group.managed_policies:
-        entry = managed_policies.catalogue().get(name.removeprefix(managed_policies.ARN_PREFIX))
-        if entry is None:
+        managed = managed_policies.document(name)
+        if managed is None:
             return True
-        documents.append(entry["Document"])
-    documents += [document.content for document in group.inline_policies]
+        documents.append(managed)
     return any(
         statement.effect == "Allow"
         and (

@@ -65,10 +65,8 @@ class Account:
 def managed_policy(name_or_arn: str, kind: str = "identity") -> Policy:
     """An AWS managed policy's document from the catalogue; a customer managed ARN is unknown
     offline and taken as allowing nothing."""
-    name = name_or_arn.removeprefix(managed_policies.ARN_PREFIX)
-    entry = managed_policies.catalogue().get(name)
-    document: dict[str, Any] = entry["Document"] if entry else {"Statement": []}
-    return parse(document, PolicyRef(name, kind))  # type: ignore[arg-type]
+    document = managed_policies.document(name_or_arn) or {"Statement": []}
+    return parse(document, PolicyRef(name_or_arn.removeprefix(managed_policies.ARN_PREFIX), kind))  # type: ignore[arg-type]
 
 
 class OfflineOrganization:

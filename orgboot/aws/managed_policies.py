@@ -30,3 +30,10 @@ def exists(name: str) -> bool:
 
 def arn(name_or_arn: str) -> str:
     return name_or_arn if name_or_arn.startswith("arn:") else ARN_PREFIX + name_or_arn
+
+
+def document(name_or_arn: str) -> dict[str, Any] | None:
+    """An AWS managed policy's document, by name or ARN; None for what the catalogue does not
+    hold (a customer managed policy, unknown offline)."""
+    entry = catalogue().get(name_or_arn.removeprefix(ARN_PREFIX))
+    return entry["Document"] if entry else None
