@@ -88,7 +88,8 @@ def malformed_value(base: str, value: Any) -> str | None:
     IfExists), parsed as the evaluator parses it; None when it can. Under a negated operator such
     a value makes the condition hold always, which in a Deny denies everything."""
     text = "true" if value is True else "false" if value is False else str(value)
-    if "${" in text and OPERATORS.get(base, (None, None, False))[2]:
+    _, negated, takes_variables = OPERATORS.get(base, (None, False, False))  # Null is not in OPERATORS
+    if "${" in text and takes_variables:
         return None  # a policy variable, known only at request time
     if base.startswith("Numeric"):
         number = _number(text)
@@ -105,7 +106,7 @@ def malformed_value(base: str, value: Any) -> str | None:
         return None
     if valid:
         return None
-    if OPERATORS.get(base, (None, False))[1]:  # a negated operator holds where its value matches nothing
+    if negated:  # a negated operator holds where its value matches nothing
         return f"{base} takes {expected}, so {json.dumps(value)} matches nothing and the condition holds for every request"
     return f"{base} takes {expected}, so {json.dumps(value)} never matches"
 

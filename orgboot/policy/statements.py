@@ -63,7 +63,7 @@ def as_tuple(value: Any) -> tuple[Any, ...] | None:
     return tuple(value) if isinstance(value, list) else (value,)
 
 
-def _strings(value: Any) -> tuple[str, ...] | None:
+def _action_patterns(value: Any) -> tuple[str, ...] | None:
     """An Action or NotAction element's patterns; what is not a string matches nothing (the lint
     reports it), and the tuple stays hashable, so matching can be cached."""
     items = as_tuple(value)
@@ -98,8 +98,8 @@ def parse(document: Mapping[str, Any], ref: PolicyRef) -> Policy:
                 index=index,
                 sid=statement.get("Sid"),
                 effect=statement.get("Effect", ""),
-                actions=_strings(statement.get("Action")),
-                not_actions=_strings(statement.get("NotAction")),
+                actions=_action_patterns(statement.get("Action")),
+                not_actions=_action_patterns(statement.get("NotAction")),
                 resources=as_tuple(statement.get("Resource")),
                 not_resources=as_tuple(statement.get("NotResource")),
                 principals=_principals(statement.get("Principal")),

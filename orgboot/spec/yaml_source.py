@@ -106,7 +106,6 @@ def _hint(problem: str, line: int, lines: list[str]) -> str:
         key, _, value = lines[line - 1].strip().partition(": ")
         if ": " in value:
             return f"; a value holding ': ' must be quoted: {key}: \"{value}\""
-    if "mapping values are not allowed" in problem and 1 < line <= len(lines):
         previous = next((n for n in range(line - 1, 0, -1) if lines[n - 1].strip()), None)
         if previous is not None and ":" not in lines[previous - 1].split("#")[0]:
             return f"; is a ':' missing on line {previous}, or is line {line} indented too far?"
