@@ -5,7 +5,12 @@ right; RULES lists them all. `load_spec` is the whole check: the schema, then ev
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from orgboot.rules.accounts import account_emails_unique, account_names_unique, released_accounts_undeclared
+from orgboot.rules.accounts import (
+    account_emails_deliverable,
+    account_emails_unique,
+    account_names_unique,
+    released_accounts_undeclared,
+)
 from orgboot.rules.changes import (
     account_identities_unchanged,
     accounts_leave_only_when_released,
@@ -30,6 +35,7 @@ ChangeRule = Callable[[OrgSpec, OrgSpec], Iterable[Problem]]
 
 RULES: tuple[Rule, ...] = (
     account_emails_unique,
+    account_emails_deliverable,
     account_names_unique,
     released_accounts_undeclared,
     ous_listed_once,

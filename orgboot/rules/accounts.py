@@ -20,6 +20,34 @@ def account_emails_unique(spec: OrgSpec) -> Iterator[Problem]:
         first.setdefault(email, key)
 
 
+# Domains that can never receive mail (RFC 2606 section 2 and 3, RFC 6761 section 6): an account's
+# root user email is how AWS sends its password reset and how the account is recovered or closed.
+RESERVED_TLDS = ("example", "test", "invalid", "localhost")
+RESERVED_DOMAINS = ("example.com", "example.net", "example.org")
+
+
+def reserved_domain(email: str) -> str | None:
+    domain = email.rpartition("@")[2].lower().rstrip(".")
+    for reserved in RESERVED_DOMAINS:
+        if domain == reserved or domain.endswith("." + reserved):
+            return reserved
+    tld = domain.rpartition(".")[2]
+    return f".{tld}" if tld in RESERVED_TLDS else None
+
+
+def account_emails_deliverable(spec: OrgSpec) -> Iterator[Problem]:
+    if spec.emulator_only:
+        return
+    for key, account in spec.accounts.items():
+        if reserved := reserved_domain(account.email):
+            yield Problem(
+                ("accounts", key, "email"),
+                f"'{account.email}' is at {reserved}, reserved for examples (RFC 2606): it receives no mail, and the root user's"
+                " email is how AWS recovers or closes an account. Use a mailbox your company owns (an example that deploys only"
+                " into the emulator says so: emulator_only: true)",
+            )
+
+
 def account_names_unique(spec: OrgSpec) -> Iterator[Problem]:
     first: dict[str, str] = {}
     for key, account in spec.accounts.items():

@@ -66,6 +66,11 @@ PolicyKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]
 class OrgSpec(Model):
     """org.yaml. Keys of `accounts` and `policies` are forever: they name CloudFormation resources."""
 
+    emulator_only: bool = Field(
+        False,
+        description="An example that deploys only into the emulator: its account emails may use example domains (RFC 2606),"
+        " and neither `orgboot deploy` nor its templates reach a real AWS account",
+    )
     organization: Organization = Organization()
     organizational_units: tuple[OuPath, ...] = Field((), description="OU paths, nested with '/', up to 5 levels; parents are implied")
     accounts: dict[AccountKey, Account] = Field(default_factory=dict)

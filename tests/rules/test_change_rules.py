@@ -34,7 +34,7 @@ def test_an_unchanged_spec_passes(tmp_path):
 
 def test_removing_an_account_needs_a_release(tmp_path):
     assert change(tmp_path, HEAD, BASE) == [
-        "org.yaml:4: accounts: account 'shop-dev' (Shop Dev) is no longer declared: CloudFormation would remove it from its"
+        "org.yaml:5: accounts: account 'shop-dev' (Shop Dev) is no longer declared: CloudFormation would remove it from its"
         " stack. The account stays open in the organization (Retain) but nothing manages it any more. To stop managing it,"
         " list it under released_accounts; to keep it, put it back"
     ]
@@ -68,7 +68,7 @@ def test_name_email_and_role_name_stay(tmp_path, edit, key, was):
     )
     (found,) = change(tmp_path, HEAD, head)
     assert found.startswith(
-        f"org.yaml:6: accounts.shop-dev.{key}: was {was}: CloudFormation cannot change an account's name, email or role name"
+        f"org.yaml:7: accounts.shop-dev.{key}: was {was}: CloudFormation cannot change an account's name, email or role name"
     )
 
 
@@ -76,10 +76,10 @@ def test_renaming_an_ou_that_holds_accounts(tmp_path):
     head = HEAD.replace("Workloads/Prod", "Workloads/Production")
     (found,) = change(tmp_path, HEAD, head)
     assert found.startswith(
-        "org.yaml:3: organizational_units: OU 'Workloads/Prod' is gone but held account 'shop-dev', account 'shop-prod':"
+        "org.yaml:4: organizational_units: OU 'Workloads/Prod' is gone but held account 'shop-dev', account 'shop-prod':"
     )
     assert change(tmp_path / "again", HEAD, head, ["allow_ou_replacement"])[0].startswith(
-        "accepted: org.yaml:3: organizational_units: OU 'Workloads/Prod'"
+        "accepted: org.yaml:4: organizational_units: OU 'Workloads/Prod'"
     )
 
 
@@ -163,14 +163,14 @@ def test_no_account_loses_its_identity_or_retention_without_an_error(tmp_path):
 def test_a_released_key_declared_again_needs_an_import(tmp_path):
     released = BASE + "released_accounts: [shop-dev]\n"
     (found,) = change(tmp_path, released, HEAD)
-    assert found.startswith("org.yaml:6: accounts.shop-dev: account 'shop-dev' was released; declaring it again would create a new account")
+    assert found.startswith("org.yaml:7: accounts.shop-dev: account 'shop-dev' was released; declaring it again would create a new account")
     assert change(tmp_path / "again", released, HEAD, ["allow_imports"])[0].startswith("accepted: ")
 
 
 def test_a_new_key_with_a_taken_email(tmp_path):
     head = BASE.replace("  shop-prod:", "  shop-production:") + "released_accounts: [shop-prod]\n"
     (found,) = change(tmp_path, BASE, head)
-    assert found.startswith("org.yaml:5: accounts.shop-production.email: 'shop@example.com' belongs to account 'shop-prod' of the base")
+    assert found.startswith("org.yaml:6: accounts.shop-production.email: 'shop@example.com' belongs to account 'shop-prod' of the base")
 
 
 def test_an_ou_holding_spread_accounts_cannot_go_even_when_acknowledged(tmp_path):
@@ -178,7 +178,7 @@ def test_an_ou_holding_spread_accounts_cannot_go_even_when_acknowledged(tmp_path
     head = spread.replace("Workloads/Prod", "Workloads/Production")
     found = change(tmp_path, spread, head, ["allow_ou_replacement"])
     assert len(found) == 1
-    assert found[0].startswith("org.yaml:4: organizational_units: OU 'Workloads/Prod' is gone but holds 2 accounts (shop-dev, shop-prod)")
+    assert found[0].startswith("org.yaml:5: organizational_units: OU 'Workloads/Prod' is gone but holds 2 accounts (shop-dev, shop-prod)")
 
 
 def test_the_base_is_read_as_deployed_not_under_todays_rules(tmp_path):

@@ -45,6 +45,6 @@ def test_a_group_file_named_like_the_switch_roles_policy_is_refused(tmp_path):
     identity = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]})
     text = BASE + "management_baseline:\n  groups:\n    Ops: {inline_policies: [policies/switch-roles.json]}\n"
     assert problems(tmp_path, text, {"policies/switch-roles.json": identity}) == [
-        "org.yaml:8: management_baseline.groups.Ops.inline_policies.0: 'policies/switch-roles.json' and 'the policy orgboot writes"
+        "org.yaml:9: management_baseline.groups.Ops.inline_policies.0: 'policies/switch-roles.json' and 'the policy orgboot writes"
         " for the group's grants' would both be the inline policy 'switch-roles'; rename one file"
     ]

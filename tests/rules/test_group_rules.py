@@ -20,7 +20,7 @@ def groups(ops: str, auditors: str = "{may_assume: [{role: ReadOnly}]}", users: 
 def test_a_user_who_would_lose_a_grant_to_another_groups_deny(tmp_path):
     text = groups("{managed_policies: [AdministratorAccess], may_assume: [{role: ReadOnly, ous: [Workloads]}]}")
     assert problems(tmp_path, text) == [
-        "org.yaml:14: management_baseline.users.carol.groups: carol would not get ReadOnly in Root beyond Workloads, which Auditors grants:"
+        "org.yaml:15: management_baseline.users.carol.groups: carol would not get ReadOnly in Root beyond Workloads, which Auditors grants:"
         " the policies of Ops allow sts:AssumeRole, so orgboot denies Ops every managed role outside its grants, and that deny"
         " holds for carol too; grant ReadOnly in Root to Ops as well, or keep carol in only one of Ops and Auditors"
     ]

@@ -4,7 +4,8 @@ stack's outputs, resources and parameters. Each with the bad input that proves i
 
 import json
 
-from tests.spec.test_loader import BASE, problems
+from orgboot.rules import load_spec
+from tests.spec.test_loader import BASE, problems, write
 
 ELEVEN = [
     "AdministratorAccess",
@@ -24,7 +25,7 @@ ELEVEN = [
 def test_a_role_with_more_than_ten_managed_policies(tmp_path):
     yaml_text = BASE + f"member_roles:\n  catalogue:\n    Admin: {{managed_policies: {json.dumps(ELEVEN)}, targets: [Workloads]}}\n"
     assert problems(tmp_path, yaml_text) == [
-        "org.yaml:8: member_roles.catalogue.Admin.managed_policies: 11 managed policies; IAM attaches at most 10 to a role by default,"
+        "org.yaml:9: member_roles.catalogue.Admin.managed_policies: 11 managed policies; IAM attaches at most 10 to a role by default,"
         " in every account the role lands in: combine some into an inline policy file"
     ]
 
@@ -32,16 +33,16 @@ def test_a_role_with_more_than_ten_managed_policies(tmp_path):
 def test_a_group_with_ten_managed_policies_and_require_mfa(tmp_path):
     yaml_text = BASE + f"management_baseline:\n  groups:\n    Admins: {{managed_policies: {json.dumps(ELEVEN[:10])}}}\n"
     assert problems(tmp_path, yaml_text) == [
-        "org.yaml:8: management_baseline.groups.Admins.managed_policies: 11 managed policies (RequireMFA, which require_mfa"
+        "org.yaml:9: management_baseline.groups.Admins.managed_policies: 11 managed policies (RequireMFA, which require_mfa"
         " attaches, is one of them); IAM attaches at most 10 to a group: combine some into an inline policy file"
     ]
     without_mfa = (
         BASE + f"management_baseline:\n  groups:\n    Admins: {{managed_policies: {json.dumps(ELEVEN[:10])}, require_mfa: false}}\n"
     )
-    assert problems(tmp_path, without_mfa + "bad: 1\n")[0].startswith("org.yaml:9: bad: unknown key")  # nothing else
+    assert problems(tmp_path, without_mfa + "bad: 1\n")[0].startswith("org.yaml:10: bad: unknown key")  # nothing else
     eleven = BASE + f"management_baseline:\n  groups:\n    Admins: {{managed_policies: {json.dumps(ELEVEN)}, require_mfa: false}}\n"
     assert problems(tmp_path, eleven) == [
-        "org.yaml:8: management_baseline.groups.Admins.managed_policies: 11 managed policies; IAM attaches at most 10 to a group:"
+        "org.yaml:9: management_baseline.groups.Admins.managed_policies: 11 managed policies; IAM attaches at most 10 to a group:"
         " combine some into an inline policy file"
     ]
 
@@ -49,11 +50,11 @@ def test_a_group_with_ten_managed_policies_and_require_mfa(tmp_path):
 def test_sibling_ous_that_differ_only_in_case(tmp_path):
     yaml_text = BASE.replace("[Workloads/Prod, Security]", "[Workloads/Prod, Workloads/PROD, Security]")
     assert problems(tmp_path, yaml_text) == [
-        "org.yaml:3: organizational_units: OUs 'Workloads/PROD' and 'Workloads/Prod' differ only in case under one parent;"
+        "org.yaml:4: organizational_units: OUs 'Workloads/PROD' and 'Workloads/Prod' differ only in case under one parent;"
         " AWS may take them for one name: keep one spelling"
     ]
     cousins = BASE.replace("[Workloads/Prod, Security]", "[Workloads/Prod, Security/prod]")
-    assert problems(tmp_path, cousins + "bad: 1\n")[0].startswith("org.yaml:6: bad: unknown key")  # other parents: fine
+    assert problems(tmp_path, cousins + "bad: 1\n")[0].startswith("org.yaml:7: bad: unknown key")  # other parents: fine
 
 
 def test_an_organization_template_over_a_megabyte(tmp_path):
@@ -95,17 +96,23 @@ def test_more_users_than_the_baseline_stack_holds(tmp_path):
     users = "".join(f"    user{n:03d}: {{groups: [Developers]}}\n" for n in range(467))
     groups = "  groups:\n    Developers: {}\n    Admins: {}\n"
     assert problems(tmp_path, BASE + "management_baseline:\n" + groups + "  users:\n" + users) == [
-        "org.yaml:10: management_baseline.users: ManagementBaselineStack would hold up to 503 resources for 2 groups and 467 users;"
+        "org.yaml:11: management_baseline.users: ManagementBaselineStack would hold up to 503 resources for 2 groups and 467 users;"
         " CloudFormation allows 500: people belong in IAM Identity Center"
     ]
 
 
-def test_more_third_party_roles_than_parameters_allow(tmp_path):
-    roles = "".join(
+def third_party_roles(count: int) -> str:
+    return "member_roles:\n  catalogue:\n" + "".join(
         f"    Vendor{n:03d}: {{managed_policies: [ReadOnlyAccess], trust: {{third_party_account: '{100000000000 + n}'}}, targets: [Workloads]}}\n"
-        for n in range(200)
+        for n in range(count)
     )
-    assert problems(tmp_path, BASE + "member_roles:\n  catalogue:\n" + roles) == [
-        "org.yaml:7: member_roles.catalogue: 200 third-party roles take 200 external-ID parameters in MemberRolesStack;"
-        " CloudFormation allows 200 per stack, one of them the CDK's"
+
+
+def test_more_third_party_roles_than_parameters_allow(tmp_path):
+    # BASE is an example (emulator_only): its stacks also declare EmulatorOnly, so 199 roles are one too many.
+    assert problems(tmp_path, BASE + third_party_roles(199)) == [
+        "org.yaml:8: member_roles.catalogue: 199 third-party roles take 199 external-ID parameters in MemberRolesStack;"
+        " CloudFormation allows 200 per stack, one of them the CDK's and one EmulatorOnly"
     ]
+    real = BASE.replace("emulator_only: true", "emulator_only: false").replace("@example.com", "@acme-corp.io")
+    load_spec(write(tmp_path, real + third_party_roles(199)))  # valid

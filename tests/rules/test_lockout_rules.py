@@ -8,6 +8,7 @@ from orgboot.rules import load_spec
 from tests.spec.test_loader import problems, write
 
 SPEC = """\
+emulator_only: true
 organization:
   policy_types: [SERVICE_CONTROL_POLICY, RESOURCE_CONTROL_POLICY]
 organizational_units: [Workloads, Suspended]
@@ -111,7 +112,7 @@ def test_a_grant_the_trust_policy_refuses_is_reported_at_the_grant(tmp_path):
     grant = "management_baseline:\n  groups:\n    Auditors: {may_assume: [{role: Audit, ous: [Workloads]}]}\n"
     found = problems(tmp_path, SPEC + ROLES + grant)
     assert found == [
-        "org.yaml:12: management_baseline.groups.Auditors.may_assume.0.role: in account shop, Auditors cannot assume Audit as granted:"
+        "org.yaml:13: management_baseline.groups.Auditors.may_assume.0.role: in account shop, Auditors cannot assume Audit as granted:"
         " trust policy of Audit does not allow arn:aws:iam::000000000000:user/member-of-Auditors;"
         " fix the trust or the denying policy, or drop the grant"
     ]
@@ -161,6 +162,6 @@ def test_a_group_policys_deny_is_reported_at_the_grant_even_beside_a_namesake_or
     text = SPEC + ROLES + grant + "policies:\n" + namesake[0]
     found = problems(tmp_path, text, {**namesake[1], "policies/no-audit.json": document(deny)})
     assert found == [
-        "org.yaml:12: management_baseline.groups.Auditors.may_assume.0.role: in account shop, Auditors cannot assume Audit as granted:"
+        "org.yaml:13: management_baseline.groups.Auditors.may_assume.0.role: in account shop, Auditors cannot assume Audit as granted:"
         " policy Auditors-no-audit: statement 'NoAudit' denies it; fix the trust or the denying policy, or drop the grant"
     ]

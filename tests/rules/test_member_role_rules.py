@@ -13,7 +13,7 @@ def test_grant_outside_several_targets_names_them_all(tmp_path):
     text = text.replace("[Workloads/Prod, Security]", "[Workloads/Prod, Security/Audit, Sandbox]")
     text += "management_baseline:\n  groups:\n    Ops: {may_assume: [{role: Admin, ous: [Sandbox]}]}\n"
     assert problems(tmp_path, text) == [
-        "org.yaml:11: management_baseline.groups.Ops.may_assume.0.role: Ops may assume Admin in Sandbox,"
+        "org.yaml:12: management_baseline.groups.Ops.may_assume.0.role: Ops may assume Admin in Sandbox,"
         " but Admin is deployed only to Workloads/Prod, Security/Audit; narrow the grant or widen the role's targets"
     ]
 
@@ -34,7 +34,7 @@ def test_inline_policies_limit_is_inclusive(tmp_path, size, refused):
     files = {"policies/data.json": inline_policy_of_size(size)}
     if refused:
         assert problems(tmp_path, text, files) == [
-            f"org.yaml:8: member_roles.catalogue.Data.inline_policies: {size} characters of inline policies minified;"
+            f"org.yaml:9: member_roles.catalogue.Data.inline_policies: {size} characters of inline policies minified;"
             " IAM allows 10240 per role: move some into managed policies"
         ]
     else:
@@ -51,7 +51,7 @@ def test_a_group_whose_inline_policies_cannot_fit_is_refused(tmp_path):
         + "]}]}\n"
     )
     (found,) = problems(tmp_path, text)
-    assert found.startswith("org.yaml:8: management_baseline.groups.Ops: up to ")
+    assert found.startswith("org.yaml:9: management_baseline.groups.Ops: up to ")
     assert found.endswith("IAM allows 5120 per group: move files into managed policies, or grant whole parent OUs")
     few = text.replace(", ".join(ous) + "]}]}", ", ".join(ous[:3]) + "]}]}")
     assert load_spec(write(tmp_path, few)).management_baseline.groups["Ops"]

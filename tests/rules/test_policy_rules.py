@@ -30,7 +30,7 @@ def test_scp_size_limit_is_inclusive(tmp_path, size, refused):
     found = problems(tmp_path, text, {"policies/big.json": policy_of_size(size)}) if refused else []
     if refused:
         assert found == [
-            f"org.yaml:7: policies.big.document: 'policies/big.json' is {size} characters minified; a SERVICE_CONTROL_POLICY may have at most 10240"
+            f"org.yaml:8: policies.big.document: 'policies/big.json' is {size} characters minified; a SERVICE_CONTROL_POLICY may have at most 10240"
         ]
     else:
         assert load_spec(write(tmp_path, text, {"policies/big.json": policy_of_size(size)})).policies["big"]
@@ -59,7 +59,7 @@ def test_attachments_per_target_count_aws_default_policy(tmp_path, policy_type, 
     found = problems(tmp_path, SPEC + attached(allowed + 1, policy_type), {"policies/rcp.json": RCP})
     names = ", ".join(f"p{i}" for i in range(allowed + 1))
     assert found == [
-        f"org.yaml:{7 + allowed}: policies.p{allowed}.targets: {allowed + 1} {policy_type} policies target 'Security' ({names});"
+        f"org.yaml:{8 + allowed}: policies.p{allowed}.targets: {allowed + 1} {policy_type} policies target 'Security' ({names});"
         f" at most {allowed} may besides {default}, which AWS keeps attached"
     ]
 

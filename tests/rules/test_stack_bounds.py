@@ -64,7 +64,8 @@ def test_the_baseline_and_member_roles_stacks_are_within_their_bounds(synthesize
     catalogue = spec.member_roles.catalogue
     assert len(roles["Resources"]) <= _MEMBER_ROLES_RESOURCES + len(catalogue)
     third_parties = [role for role in catalogue.values() if role.trust.third_party_account]
-    assert len(roles["Parameters"]) == 1 + len(third_parties)
+    # The CDK's BootstrapVersion, each third party's external ID, and an example's EmulatorOnly.
+    assert len(roles["Parameters"]) == 1 + len(third_parties) + spec.emulator_only
 
 
 def test_a_member_role_template_fits_a_stack_set_whatever_validate_lets_through(synthesized):

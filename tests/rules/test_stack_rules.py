@@ -8,7 +8,7 @@ from tests.spec.test_loader import problems, write
 
 
 def spec_text(accounts: int, account_stacks: int | None = None, targets: str = "[Root]") -> str:
-    organization = "organization:\n  policy_types: [SERVICE_CONTROL_POLICY]\n"
+    organization = "emulator_only: true\norganization:\n  policy_types: [SERVICE_CONTROL_POLICY]\n"
     if account_stacks is not None:
         organization += f"  account_stacks: {account_stacks}\n"
     lines = [f"  a{n:04d}: {{name: A{n:04d}, email: a{n:04d}@example.com, ou: Workloads}}" for n in range(accounts)]
@@ -27,7 +27,7 @@ def test_one_stack_holds_up_to_the_limit(tmp_path):
 
 def test_more_than_one_stack_holds_asks_for_account_stacks(tmp_path):
     assert problems(tmp_path, spec_text(ACCOUNTS_PER_STACK_MAX - 1)) == [
-        "org.yaml:4: accounts: OrganizationStack would hold 401 OUs, policies and accounts; CloudFormation allows 500 resources"
+        "org.yaml:5: accounts: OrganizationStack would hold 401 OUs, policies and accounts; CloudFormation allows 500 resources"
         " per stack and orgboot keeps 400 for room to grow: spread the accounts over stacks of their own:"
         " organization.account_stacks: 2 (docs/scale.md)"
     ]
@@ -45,7 +45,7 @@ def test_spread_accounts_fit(tmp_path):
 def test_an_overfull_account_stack_is_refused(tmp_path):
     found = problems(tmp_path, spec_text(ACCOUNTS_PER_STACK_MAX + 1, account_stacks=1))
     assert found == [
-        "org.yaml:3: organization.account_stacks: OrganizationAccounts01 would hold 401 accounts, more than 400: more account"
+        "org.yaml:4: organization.account_stacks: OrganizationAccounts01 would hold 401 accounts, more than 400: more account"
         " stacks are needed, and changing account_stacks moves accounts between stacks: a migration (docs/scale.md)"
     ]
 
@@ -53,7 +53,7 @@ def test_an_overfull_account_stack_is_refused(tmp_path):
 def test_policies_cannot_target_accounts_spread_over_stacks(tmp_path):
     found = problems(tmp_path, spec_text(2, account_stacks=2, targets="[Workloads, a0001]"))
     assert found == [
-        "org.yaml:9: policies.deny.targets.1: account 'a0001' cannot be a target while organization.account_stacks spreads"
+        "org.yaml:10: policies.deny.targets.1: account 'a0001' cannot be a target while organization.account_stacks spreads"
         " the accounts over stacks of their own; target its OU, or an OU of its own"
     ]
 
@@ -73,7 +73,7 @@ def ous_each(accounts: int, name_length: int) -> str:
     names = [f"{n:04d}".ljust(name_length, "x") for n in range(accounts)]
     lines = [f"  a{n:04d}: {{name: A{n:04d}, email: a{n:04d}@example.com, ou: Top/{name}}}" for n, name in enumerate(names)]
     return (
-        "organization:\n  policy_types: [SERVICE_CONTROL_POLICY]\n  account_stacks: 1\n"
+        "emulator_only: true\norganization:\n  policy_types: [SERVICE_CONTROL_POLICY]\n  account_stacks: 1\n"
         + "organizational_units:\n"
         + "".join(f"  - Top/{name}\n" for name in names)
         + "accounts:\n"

@@ -38,15 +38,15 @@ def test_password_policy_defaults_are_cis():
 )
 def test_password_values_outside_aws_ranges(tmp_path, key, value, message):
     found = problems(tmp_path, baseline(f"password_policy: {{{key}: {value}}}"))
-    assert found == [f"org.yaml:7: management_baseline.password_policy.{key}: {message}"]
+    assert found == [f"org.yaml:8: management_baseline.password_policy.{key}: {message}"]
 
 
 @pytest.mark.parametrize("alias", ["Acme", "-acme", "ab", "acme_prod", "acme-", "acme--prod", "a" * 64])
 def test_account_alias_pattern(tmp_path, alias):
     (found,) = problems(tmp_path, baseline(f"account_alias: '{alias}'"))
-    assert found.startswith("org.yaml:7: management_baseline.account_alias: ")
+    assert found.startswith("org.yaml:8: management_baseline.account_alias: ")
     assert found == (
-        f"org.yaml:7: management_baseline.account_alias: '{alias}' is not an account alias: 3-63 lowercase letters, digits"
+        f"org.yaml:8: management_baseline.account_alias: '{alias}' is not an account alias: 3-63 lowercase letters, digits"
         " and single hyphens, starting and ending with a letter or digit (^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$, IAM CreateAccountAlias)"
     )
 
@@ -54,7 +54,7 @@ def test_account_alias_pattern(tmp_path, alias):
 def test_unknown_managed_policy_is_caught_with_a_suggestion(tmp_path):
     found = problems(tmp_path, baseline("groups:\n  Admins: {managed_policies: [AdministratorAcess]}"))
     assert found == [
-        "org.yaml:8: management_baseline.groups.Admins.managed_policies.0: 'AdministratorAcess' is not an AWS managed"
+        "org.yaml:9: management_baseline.groups.Admins.managed_policies.0: 'AdministratorAcess' is not an AWS managed"
         " policy (did you mean 'AdministratorAccess'?); give its name (AdministratorAccess, job-function/Billing) or a full ARN"
     ]
 
@@ -67,9 +67,9 @@ def test_full_arns_are_taken_as_given(tmp_path):
 def test_users_and_support_role_reference_declared_groups(tmp_path):
     found = problems(tmp_path, baseline("groups:\n  Admins: {}\nusers:\n  alice: {groups: [Admin]}\nsupport_role: {assumable_by: [Ops]}"))
     assert found == [
-        "org.yaml:10: management_baseline.users.alice.groups.0: group 'Admin' is not declared (did you mean 'Admins'?);"
+        "org.yaml:11: management_baseline.users.alice.groups.0: group 'Admin' is not declared (did you mean 'Admins'?);"
         " declare it under management_baseline.groups",
-        "org.yaml:11: management_baseline.support_role.assumable_by.0: group 'Ops' is not declared;"
+        "org.yaml:12: management_baseline.support_role.assumable_by.0: group 'Ops' is not declared;"
         " declare it under management_baseline.groups",
     ]
 
@@ -77,7 +77,7 @@ def test_users_and_support_role_reference_declared_groups(tmp_path):
 def test_grants_point_at_declared_ous(tmp_path):
     found = problems(tmp_path, baseline("groups:\n  Admins:\n    may_assume: [{role: OrganizationAccountAccessRole, ous: [Workload]}]"))
     assert found == [
-        "org.yaml:9: management_baseline.groups.Admins.may_assume.0.ous.0: OU 'Workload' is not declared"
+        "org.yaml:10: management_baseline.groups.Admins.may_assume.0.ous.0: OU 'Workload' is not declared"
         " (did you mean 'Workloads'?); add it to organizational_units or use Root"
     ]
 
@@ -86,7 +86,7 @@ def test_billing_needs_valid_recipients(tmp_path):
     emails = ", ".join(f"p{i}@example.com" for i in range(11))
     found = problems(tmp_path, baseline(f"billing: {{alarm_threshold_usd: 100, monthly_budget_usd: 100, notify: [{emails}]}}"))
     assert len(found) == 1
-    assert found[0].startswith("org.yaml:7: management_baseline.billing.notify: ")
+    assert found[0].startswith("org.yaml:8: management_baseline.billing.notify: ")
     assert "at most 10" in found[0]
     found = problems(tmp_path, baseline("billing: {alarm_threshold_usd: 0, monthly_budget_usd: 100, notify: [finance]}"))
     assert [f.split(": ")[1] for f in found] == ["management_baseline.billing.alarm_threshold_usd", "management_baseline.billing.notify.0"]
@@ -102,7 +102,7 @@ def test_example_baseline(example_spec):
 @pytest.mark.parametrize("name", ["trail-", "my--trail", "my-_trail", "ab", "192.168.5.4", "a" * 129])
 def test_trail_names_follow_cloudtrail(tmp_path, name):
     (found,) = problems(tmp_path, baseline(f"organization_trail: {{name: '{name}'}}"))
-    assert found.startswith(f"org.yaml:7: management_baseline.organization_trail.name: '{name}' is not a trail name: 3-128 of")
+    assert found.startswith(f"org.yaml:8: management_baseline.organization_trail.name: '{name}' is not a trail name: 3-128 of")
 
 
 @pytest.mark.parametrize("name", ["organization-trail", "org.trail_2", "Abc"])

@@ -33,13 +33,13 @@ def test_emails_createaccount_accepts(tmp_path, email):
 )
 def test_emails_createaccount_refuses(tmp_path, email):
     (found,) = problems(tmp_path, with_email(email))
-    assert found == f"org.yaml:5: accounts.shop-prod.email: '{email}' is not an email address (expected name@domain.tld)"
+    assert found == f"org.yaml:6: accounts.shop-prod.email: '{email}' is not an email address (expected name@domain.tld)"
 
 
 def test_a_lookalike_letter_in_an_email(tmp_path):
     (found,) = problems(tmp_path, with_email("shоp@example.com"))  # Cyrillic o
     assert found == (
-        "org.yaml:5: accounts.shop-prod.email: 'shоp@example.com' has a character that is not ASCII at position 3 ('о', U+043E):"
+        "org.yaml:6: accounts.shop-prod.email: 'shоp@example.com' has a character that is not ASCII at position 3 ('о', U+043E):"
         " CreateAccount accepts 7-bit ASCII only (a lookalike letter?)"
     )
 
@@ -56,7 +56,7 @@ def test_policy_files_stay_in_the_spec_folder(tmp_path, path):
     spec_dir.mkdir()
     text = BASE + f"policies:\n  p: {{type: SERVICE_CONTROL_POLICY, document: {path}, targets: [Root]}}\n"
     (found,) = problems(spec_dir, text)
-    assert found.startswith(f"org.yaml:7: policies.p.document: policy file '{path}' is outside the spec's folder")
+    assert found.startswith(f"org.yaml:8: policies.p.document: policy file '{path}' is outside the spec's folder")
 
 
 def test_a_symlink_out_of_the_spec_folder(tmp_path):

@@ -31,7 +31,9 @@ def problems(tmp_path: Path, yaml_text: str, files: dict[str, str] | None = None
     return [str(problem).replace(str(spec), "org.yaml") for problem in caught.value.problems]
 
 
+# Every test spec is an example that never reaches AWS: its emails are at example.com (docs/deploy.md).
 BASE = """\
+emulator_only: true
 organization:
   policy_types: [SERVICE_CONTROL_POLICY]
 organizational_units: [Workloads/Prod, Security]
@@ -96,9 +98,9 @@ def test_yaml_syntax_error_names_the_line_of_the_mistake(tmp_path):
 def test_unknown_keys_are_refused(tmp_path):
     found = problems(tmp_path, BASE.replace("ou: Workloads/Prod}", "ou: Workloads/Prod, colour: red}") + "extra: 1\n")
     assert found == [
-        "org.yaml:5: accounts.shop-prod.colour: unknown key 'colour'; expected one of: email, name, ou, role_name, tags",
-        "org.yaml:6: extra: unknown key 'extra'; expected one of: accounts, acknowledged_changes, guardrails, management_baseline,"
-        " member_roles, organization, organizational_units, policies, released_accounts",
+        "org.yaml:6: accounts.shop-prod.colour: unknown key 'colour'; expected one of: email, name, ou, role_name, tags",
+        "org.yaml:7: extra: unknown key 'extra'; expected one of: accounts, acknowledged_changes, emulator_only, guardrails,"
+        " management_baseline, member_roles, organization, organizational_units, policies, released_accounts",
     ]
 
 
@@ -136,7 +138,7 @@ def test_unknown_keys_at_any_level_get_a_did_you_mean(tmp_path, text, message):
 def test_unknown_ou_reference_suggests_the_closest(tmp_path):
     found = problems(tmp_path, BASE.replace("ou: Workloads/Prod}", "ou: Workloads/Prd}"))
     assert found == [
-        "org.yaml:5: accounts.shop-prod.ou: OU 'Workloads/Prd' is not declared (did you mean 'Workloads/Prod'?);"
+        "org.yaml:6: accounts.shop-prod.ou: OU 'Workloads/Prd' is not declared (did you mean 'Workloads/Prod'?);"
         " add it to organizational_units or use Root"
     ]
 
@@ -147,7 +149,7 @@ def test_unknown_policy_target(tmp_path):
         BASE + "policies:\n  deny:\n    type: SERVICE_CONTROL_POLICY\n    document: policies/deny.json\n    targets: [Root, shop-prd]\n",
     )
     assert found == [
-        "org.yaml:10: policies.deny.targets.1: target 'shop-prd' is neither Root, a declared OU path nor an"
+        "org.yaml:11: policies.deny.targets.1: target 'shop-prd' is neither Root, a declared OU path nor an"
         " account key (did you mean 'shop-prod'?)"
     ]
 
@@ -155,33 +157,33 @@ def test_unknown_policy_target(tmp_path):
 def test_duplicate_emails_case_insensitive(tmp_path):
     found = problems(tmp_path, BASE + "  shop-dev: {name: Shop Dev, email: SHOP@example.com, ou: Security}\n")
     assert found == [
-        "org.yaml:6: accounts.shop-dev.email: email 'SHOP@example.com' is already used by account 'shop-prod'; every account needs its own"
+        "org.yaml:7: accounts.shop-dev.email: email 'SHOP@example.com' is already used by account 'shop-prod'; every account needs its own"
     ]
 
 
 def test_duplicate_account_names(tmp_path):
     found = problems(tmp_path, BASE + "  shop-dev: {name: Shop Prod, email: dev@example.com, ou: Security}\n")
     assert found == [
-        "org.yaml:6: accounts.shop-dev.name: name 'Shop Prod' is already used by account 'shop-prod'; give each account its own name"
+        "org.yaml:7: accounts.shop-dev.name: name 'Shop Prod' is already used by account 'shop-prod'; give each account its own name"
     ]
 
 
 def test_duplicate_account_key_in_yaml(tmp_path):
     found = problems(tmp_path, BASE + "  shop-prod: {name: Other, email: other@example.com, ou: Security}\n")
-    assert found == ["org.yaml:6: accounts.shop-prod: key 'shop-prod' is given twice; keep one"]
+    assert found == ["org.yaml:7: accounts.shop-prod: key 'shop-prod' is given twice; keep one"]
 
 
 def test_duplicate_ou_under_one_parent(tmp_path):
     found = problems(tmp_path, BASE.replace("[Workloads/Prod, Security]", "[Workloads/Prod, Security, Workloads/Prod]"))
     assert found == [
-        "org.yaml:3: organizational_units.2: OU 'Workloads/Prod' is listed twice; AWS refuses two OUs with the same name under one parent"
+        "org.yaml:4: organizational_units.2: OU 'Workloads/Prod' is listed twice; AWS refuses two OUs with the same name under one parent"
     ]
 
 
 def test_nesting_deeper_than_five_levels(tmp_path):
     found = problems(tmp_path, BASE.replace("[Workloads/Prod, Security]", "[Workloads/Prod, Security, A/B/C/D/E/F]"))
     assert found == [
-        "org.yaml:3: organizational_units.2: 'A/B/C/D/E/F' is nested 6 levels deep; AWS allows at most 5 levels of OUs under the root"
+        "org.yaml:4: organizational_units.2: 'A/B/C/D/E/F' is nested 6 levels deep; AWS allows at most 5 levels of OUs under the root"
     ]
 
 
@@ -199,20 +201,20 @@ def test_five_levels_are_fine(tmp_path):
     ],
 )
 def test_invalid_email(tmp_path, email, message):
-    assert problems(tmp_path, BASE.replace("shop@example.com", email)) == [f"org.yaml:5: accounts.shop-prod.email: {message}"]
+    assert problems(tmp_path, BASE.replace("shop@example.com", email)) == [f"org.yaml:6: accounts.shop-prod.email: {message}"]
 
 
 @pytest.mark.parametrize("name", ["", "x" * 51, "Café"])
 def test_account_name_must_be_1_to_50_printable_ascii(tmp_path, name):
     (found,) = problems(tmp_path, BASE.replace("name: Shop Prod", f"name: '{name}'"))
-    assert found.startswith("org.yaml:5: accounts.shop-prod.name: account name")
+    assert found.startswith("org.yaml:6: accounts.shop-prod.name: account name")
     assert "must be 1-50 printable ASCII characters" in found
 
 
 def test_missing_policy_file(tmp_path):
     found = problems(tmp_path, BASE + "policies:\n  deny: {type: SERVICE_CONTROL_POLICY, document: policies/nope.json, targets: [Root]}\n")
     assert len(found) == 1
-    assert found[0].startswith("org.yaml:7: policies.deny.document: policy file 'policies/nope.json' not found")
+    assert found[0].startswith("org.yaml:8: policies.deny.document: policy file 'policies/nope.json' not found")
 
 
 def test_policy_file_that_is_not_json(tmp_path):
@@ -221,12 +223,12 @@ def test_policy_file_that_is_not_json(tmp_path):
         BASE + "policies:\n  deny: {type: SERVICE_CONTROL_POLICY, document: policies/bad.json, targets: [Root]}\n",
         {"policies/bad.json": '{"Statement": [,]}'},
     )
-    assert found == ["org.yaml:7: policies.deny.document: 'policies/bad.json' is not valid JSON: Expecting value at line 1, column 16"]
+    assert found == ["org.yaml:8: policies.deny.document: 'policies/bad.json' is not valid JSON: Expecting value at line 1, column 16"]
 
 
 def test_policy_type_not_enabled(tmp_path):
     found = problems(tmp_path, BASE + "policies:\n  tags: {type: TAG_POLICY, document: policies/deny.json, targets: [Root]}\n")
-    assert found == ["org.yaml:7: policies.tags.type: policy type TAG_POLICY is not enabled; add it to organization.policy_types"]
+    assert found == ["org.yaml:8: policies.tags.type: policy type TAG_POLICY is not enabled; add it to organization.policy_types"]
 
 
 def test_policy_larger_than_the_type_allows(tmp_path):
@@ -243,7 +245,7 @@ def test_policy_larger_than_the_type_allows(tmp_path):
     )
     size = len(json.dumps(big, separators=(",", ":")))
     assert found == [
-        f"org.yaml:7: policies.big.document: 'policies/big.json' is {size} characters minified; a SERVICE_CONTROL_POLICY may have at most 10240"
+        f"org.yaml:8: policies.big.document: 'policies/big.json' is {size} characters minified; a SERVICE_CONTROL_POLICY may have at most 10240"
     ]
 
 
@@ -253,19 +255,20 @@ def test_too_many_scps_on_one_target(tmp_path):
     )
     found = problems(tmp_path, BASE + "policies:\n" + policies)
     assert len(found) == 1
-    assert found[0].startswith("org.yaml:16: policies.deny-9.targets: 10 SERVICE_CONTROL_POLICY policies target 'Security'")
+    assert found[0].startswith("org.yaml:17: policies.deny-9.targets: 10 SERVICE_CONTROL_POLICY policies target 'Security'")
     assert found[0].endswith("at most 9 may besides FullAWSAccess, which AWS keeps attached")
 
 
 def test_keys_that_collide_as_logical_ids(tmp_path):
     found = problems(tmp_path, BASE.replace("[Workloads/Prod, Security]", "[Workloads/Prod, Security, Workloads-Prod]"))
     assert found == [
-        "org.yaml:3: organizational_units: 'Workloads/Prod' and 'Workloads-Prod' both become CloudFormation resource OuWorkloadsProd; rename one"
+        "org.yaml:4: organizational_units: 'Workloads/Prod' and 'Workloads-Prod' both become CloudFormation resource OuWorkloadsProd; rename one"
     ]
 
 
 def test_every_problem_is_listed_at_once(tmp_path):
     text = """\
+    emulator_only: true
     organization:
       policy_types: [SERVICE_CONTROL_POLICY]
     organizational_units: [Security, Security]
@@ -278,14 +281,14 @@ def test_every_problem_is_listed_at_once(tmp_path):
     """
     found = problems(tmp_path, text)
     assert [line.split(": ", 2)[:2] for line in found] == [
-        ["org.yaml:3", "organizational_units.1"],
-        ["org.yaml:5", "accounts.one.email"],
-        ["org.yaml:5", "accounts.one.ou"],
-        ["org.yaml:6", "accounts.two.colour"],
-        ["org.yaml:7", "accounts.three.email"],
-        ["org.yaml:9", "policies.p.document"],
-        ["org.yaml:9", "policies.p.targets.1"],
-        ["org.yaml:9", "policies.p.type"],
+        ["org.yaml:4", "organizational_units.1"],
+        ["org.yaml:6", "accounts.one.email"],
+        ["org.yaml:6", "accounts.one.ou"],
+        ["org.yaml:7", "accounts.two.colour"],
+        ["org.yaml:8", "accounts.three.email"],
+        ["org.yaml:10", "policies.p.document"],
+        ["org.yaml:10", "policies.p.targets.1"],
+        ["org.yaml:10", "policies.p.type"],
     ]
 
 
@@ -308,7 +311,7 @@ def test_non_utf8_spec_names_the_line(tmp_path):
     spec.write_bytes(BASE.encode() + b"  caf\xe9: {}\n")
     with pytest.raises(SpecError) as caught:
         load_spec(spec)
-    assert [str(p) for p in caught.value.problems] == [f"{spec}:6: not UTF-8 text (byte 0xe9); save the file as UTF-8"]
+    assert [str(p) for p in caught.value.problems] == [f"{spec}:7: not UTF-8 text (byte 0xe9); save the file as UTF-8"]
 
 
 def test_yaml_alias_bomb_is_refused_at_once(tmp_path):
@@ -348,7 +351,7 @@ def test_one_bad_value_in_an_entry_is_reported_once(tmp_path):
     text = BASE + "member_roles:\n  catalogue:\n    Admin: {max_session_hours: 13, targets: [Root]}\n"
     text += "management_baseline:\n  groups:\n    Ops: {may_assume: [{role: Admin}]}\n"
     assert problems(tmp_path, text) == [
-        "org.yaml:8: member_roles.catalogue.Admin.max_session_hours: max_session_hours 13 is outside AWS's range 1-12"
+        "org.yaml:9: member_roles.catalogue.Admin.max_session_hours: max_session_hours 13 is outside AWS's range 1-12"
     ]
 
 
@@ -356,9 +359,9 @@ def test_rules_still_run_next_to_broken_list_items(tmp_path):
     # organizational_units.1 is bad and left out; the duplicate at index 3 must still be reported at index 3.
     text = BASE.replace("[Workloads/Prod, Security]", "[Workloads/Prod, 'A//B', Security, Security]")
     assert problems(tmp_path, text) == [
-        "org.yaml:3: organizational_units.1: 'A//B' is not an OU path: write names separated by '/', like 'Workloads/Prod',"
+        "org.yaml:4: organizational_units.1: 'A//B' is not an OU path: write names separated by '/', like 'Workloads/Prod',"
         " without empty names or surrounding spaces",
-        "org.yaml:3: organizational_units.3: OU 'Security' is listed twice; AWS refuses two OUs with the same name under one parent",
+        "org.yaml:4: organizational_units.3: OU 'Security' is listed twice; AWS refuses two OUs with the same name under one parent",
     ]
 
 
@@ -375,7 +378,9 @@ def test_aliases_cannot_nest_past_the_bound(tmp_path):
 
 
 def test_several_bad_items_of_one_list_keep_the_others(tmp_path):
-    text = "organizational_units: [' Bad1', ' Bad2', Good]\naccounts:\n  a: {name: A, email: a@example.com, ou: Good}\n"
+    text = (
+        "emulator_only: true\norganizational_units: [' Bad1', ' Bad2', Good]\naccounts:\n  a: {name: A, email: a@example.com, ou: Good}\n"
+    )
     found = problems(tmp_path, text)
     assert [f.split(": ")[1] for f in found] == ["organizational_units.0", "organizational_units.1"]
 

@@ -28,7 +28,7 @@ def test_a_valid_catalogue(tmp_path):
 def test_accounts_and_the_management_account_are_not_targets(tmp_path, target):
     found = problems(tmp_path, roles(f"Admin: {{targets: [{target}]}}"))
     assert found == [
-        f"org.yaml:8: member_roles.catalogue.Admin.targets.0: '{target}' is an account; roles deploy to OUs (or Root)"
+        f"org.yaml:9: member_roles.catalogue.Admin.targets.0: '{target}' is an account; roles deploy to OUs (or Root)"
         " through service-managed StackSets, which reach every account in them and never the management account"
     ]
 
@@ -42,18 +42,18 @@ def test_accounts_and_the_management_account_are_not_targets(tmp_path, target):
 )
 def test_third_party_trust_needs_a_real_account(tmp_path, trust, message):
     found = problems(tmp_path, roles(f"Audit: {{trust: {trust}, targets: [Root]}}"))
-    assert found == [f"org.yaml:8: member_roles.catalogue.Audit.trust.third_party_account: {message}"]
+    assert found == [f"org.yaml:9: member_roles.catalogue.Audit.trust.third_party_account: {message}"]
 
 
 def test_session_duration_is_1_to_12_hours(tmp_path):
     found = problems(tmp_path, roles("Admin: {max_session_hours: 13, targets: [Root]}"))
-    assert found == ["org.yaml:8: member_roles.catalogue.Admin.max_session_hours: max_session_hours 13 is outside AWS's range 1-12"]
+    assert found == ["org.yaml:9: member_roles.catalogue.Admin.max_session_hours: max_session_hours 13 is outside AWS's range 1-12"]
 
 
 def test_mfa_age_is_for_the_management_trust_only(tmp_path):
     found = problems(tmp_path, roles("Audit: {trust: {third_party_account: '999988887777', mfa_max_age_seconds: 600}, targets: [Root]}"))
     assert found == [
-        "org.yaml:8: member_roles.catalogue.Audit.trust: mfa_max_age_seconds applies to the management account's trust, not to a third party's"
+        "org.yaml:9: member_roles.catalogue.Audit.trust: mfa_max_age_seconds applies to the management account's trust, not to a third party's"
     ]
 
 
@@ -62,7 +62,7 @@ def test_role_names_fit_the_stack_set_name(tmp_path, name):
     """IAM allows _ . + = , @ in a role name; the StackSet named after the role does not."""
     found = problems(tmp_path, roles(f"'{name}': {{targets: [Root]}}"))
     assert found == [
-        f"org.yaml:8: member_roles.catalogue.{name}: the role is rolled out by StackSet 'orgboot-role-{name}', and a StackSet"
+        f"org.yaml:9: member_roles.catalogue.{name}: the role is rolled out by StackSet 'orgboot-role-{name}', and a StackSet"
         " name takes only letters, digits and hyphens: rename the role without _ . + = , @"
     ]
 
@@ -75,7 +75,7 @@ def test_the_access_role_name_is_taken(tmp_path):
 def test_grant_for_a_role_not_in_the_catalogue(tmp_path):
     found = problems(tmp_path, roles("Admin: {targets: [Workloads]}", "Ops:\n  may_assume: [{role: Operator}]"))
     assert found == [
-        "org.yaml:12: management_baseline.groups.Ops.may_assume.0.role: role 'Operator' is not in member_roles.catalogue"
+        "org.yaml:13: management_baseline.groups.Ops.may_assume.0.role: role 'Operator' is not in member_roles.catalogue"
         " (declared: Admin), so no account has it"
     ]
 
@@ -85,7 +85,7 @@ def test_grant_where_the_role_is_not_deployed(tmp_path):
         tmp_path, roles("Admin: {targets: [Workloads/Prod]}", "Ops:\n  may_assume: [{role: Admin, ous: [Workloads, Security]}]")
     )
     assert found == [
-        "org.yaml:12: management_baseline.groups.Ops.may_assume.0.role: Ops may assume Admin in Workloads, Security,"
+        "org.yaml:13: management_baseline.groups.Ops.may_assume.0.role: Ops may assume Admin in Workloads, Security,"
         " but Admin is deployed only to Workloads/Prod; narrow the grant or widen the role's targets"
     ]
 
@@ -115,5 +115,5 @@ def test_inline_policies_must_fit_one_role(tmp_path):
     )
     size = len(json.dumps(big, separators=(",", ":")))
     assert found == [
-        f"org.yaml:8: member_roles.catalogue.Data.inline_policies: {size} characters of inline policies minified; IAM allows 10240 per role: move some into managed policies"
+        f"org.yaml:9: member_roles.catalogue.Data.inline_policies: {size} characters of inline policies minified; IAM allows 10240 per role: move some into managed policies"
     ]

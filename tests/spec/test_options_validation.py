@@ -16,7 +16,7 @@ def with_tags(tags: str) -> str:
 @pytest.mark.parametrize("key", ["aws:team", "AWS:Team", "Aws:cost-center"])
 def test_tag_keys_starting_with_aws_are_refused(tmp_path, key):
     assert problems(tmp_path, with_tags(f"{{'{key}': shop}}")) == [
-        f"org.yaml:5: accounts.shop-prod.tags: tag key '{key}' must be 1-128 characters, not starting with 'aws:'"
+        f"org.yaml:6: accounts.shop-prod.tags: tag key '{key}' must be 1-128 characters, not starting with 'aws:'"
     ]
 
 
@@ -40,7 +40,7 @@ def scp(targets: str, description: str = "") -> str:
     ],
 )
 def test_a_policy_target_listed_twice_is_refused(tmp_path, targets, message):
-    assert problems(tmp_path, scp(targets)) == [f"org.yaml:7: policies.deny.targets: {message}"]
+    assert problems(tmp_path, scp(targets)) == [f"org.yaml:8: policies.deny.targets: {message}"]
 
 
 RCP = {
@@ -67,7 +67,7 @@ def rcps(count: int, target: str = "Security") -> str:
 
 def test_five_rcps_on_one_target_are_refused_as_rcpfullawsaccess_takes_a_place(tmp_path):
     assert problems(tmp_path, rcps(5), RCP_FILES) == [
-        "org.yaml:11: policies.rcp-4.targets: 5 RESOURCE_CONTROL_POLICY policies target 'Security' (rcp-0, rcp-1, rcp-2,"
+        "org.yaml:12: policies.rcp-4.targets: 5 RESOURCE_CONTROL_POLICY policies target 'Security' (rcp-0, rcp-1, rcp-2,"
         " rcp-3, rcp-4); at most 4 may besides RCPFullAWSAccess, which AWS keeps attached"
     ]
 
@@ -86,7 +86,7 @@ def test_the_rcp_limit_counts_per_target(tmp_path):
 def test_a_policy_description_longer_than_512_is_refused(tmp_path):
     description = "d" * 513
     assert problems(tmp_path, scp("[Root]", description)) == [
-        "org.yaml:7: policies.deny.description: 513 characters; AWS allows at most 512"
+        "org.yaml:8: policies.deny.description: 513 characters; AWS allows at most 512"
     ]
 
 
@@ -108,7 +108,7 @@ def boundary(policy: str) -> str:
 )
 def test_a_permissions_boundary_must_be_an_aws_managed_policy(tmp_path, policy, message):
     assert problems(tmp_path, boundary(policy)) == [
-        f"org.yaml:8: member_roles.catalogue.Ops.permissions_boundary: {message};"
+        f"org.yaml:9: member_roles.catalogue.Ops.permissions_boundary: {message};"
         " give its name (AdministratorAccess, job-function/Billing) or a full ARN"
     ]
 

@@ -452,9 +452,22 @@ def test_role_targets(stack_sets):
     assert targets("Vendor") == ["{OuWorkloads.Id}"]
 
 
+# Every stack
+
+
+def test_emulator_only(rendered):
+    """An example's stacks need a value only the emulator gives: a parameter without a default, and a rule on it."""
+    for name, stack in rendered.items():
+        assert stack["Parameters"]["EmulatorOnly"]["AllowedValues"] == ["true"], name
+        assert "Default" not in stack["Parameters"]["EmulatorOnly"], name
+        (assertion,) = stack["Rules"]["EmulatorOnlyRule"]["Assertions"]
+        assert assertion["Assert"] == {"Fn::Equals": ["{EmulatorOnly}", "true"]}, name
+
+
 # Every option has a test, and the all-options spec sets each to something other than its default.
 
 OPTION_TESTS = {
+    "emulator_only": test_emulator_only,
     "organization.feature_set": test_feature_set,
     "organization.policy_types": test_policy_types,
     "organization.account_stacks": test_account_stacks.test_random_edits_never_move_an_account,

@@ -36,8 +36,8 @@ def test_inline_policies_with_the_same_file_name_all_land(tmp_path):
     found = load(tmp_path, text, {"policies/s3/read.json": json.dumps(READ_S3), "policies/ec2/read.json": json.dumps(READ_EC2)})
     clash = "'policies/ec2/read.json' and 'policies/s3/read.json' would both be the inline policy 'read'; rename one file"
     assert found == [
-        f"{tmp_path}/org.yaml:8: management_baseline.groups.Ops.inline_policies.1: {clash}",
-        f"{tmp_path}/org.yaml:11: member_roles.catalogue.Reader.inline_policies.1: {clash}",
+        f"{tmp_path}/org.yaml:9: management_baseline.groups.Ops.inline_policies.1: {clash}",
+        f"{tmp_path}/org.yaml:12: member_roles.catalogue.Reader.inline_policies.1: {clash}",
     ]
 
 
@@ -47,7 +47,7 @@ def test_a_billing_recipient_listed_twice(tmp_path):
         "    {alarm_threshold_usd: 100, monthly_budget_usd: 100, notify: [finance@example.com, finance@example.com]}\n"
     )
     assert load(tmp_path, text) == [
-        f"{tmp_path}/org.yaml:8: management_baseline.billing.notify: 'finance@example.com' is listed 2 times; list it once"
+        f"{tmp_path}/org.yaml:9: management_baseline.billing.notify: 'finance@example.com' is listed 2 times; list it once"
     ]
 
 
