@@ -4,7 +4,6 @@
 
 VENV := .venv
 PYTHON := $(VENV)/bin/python
-CDK := node_modules/.bin/cdk
 SPEC ?= org.yaml
 OUT ?= cdk.out
 
@@ -16,7 +15,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
 comma := ,
 
-.PHONY: setup synth demo validate lint test bench mutants clean
+.PHONY: setup synth demo validate wheel lint test bench mutants clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -34,16 +33,16 @@ node_modules/.installed: package.json package-lock.json
 validate: setup
 	$(VENV)/bin/orgboot validate $(SPEC)
 
-# Never a stale or partial assembly: the old one goes first, the new one lands only when complete.
+# Validates, then `cdk synth` with the pinned CLI; never a stale or partial assembly (orgboot/cli/cdk.py).
 synth: setup
-	rm -rf $(OUT) $(OUT).partial
-	$(VENV)/bin/orgboot validate $(SPEC)
-	$(CDK) synth --quiet --no-notices --context spec=$(SPEC) --output $(OUT).partial >/dev/null || { rm -rf $(OUT).partial; exit 1; }
-	mv $(OUT).partial $(OUT)
-	@echo "Synthesized into $(OUT)/"
+	$(VENV)/bin/orgboot synth $(SPEC) --output $(OUT)
 
 demo: synth
 	$(VENV)/bin/orgboot emulate $(OUT)
+
+# orgboot as a wheel (dist/), CDK app included: what an organization's repository installs.
+wheel: setup
+	$(PYTHON) -m pip wheel --quiet --disable-pip-version-check --no-deps --wheel-dir dist .
 
 lint: setup
 	$(VENV)/bin/ruff check .
@@ -64,4 +63,4 @@ mutants: setup
 	$(PYTHON) tools/mutants.py $(or $(TARGETS),orgboot/rules/__init__.py=tests/spec$(comma)tests/rules)
 
 clean:
-	rm -rf $(OUT) $(OUT).partial .pytest_cache .mypy_cache .import_linter_cache
+	rm -rf $(OUT) $(OUT).partial build dist .pytest_cache .mypy_cache .import_linter_cache

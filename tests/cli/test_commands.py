@@ -57,6 +57,7 @@ def test_schema_is_json_schema_for_org_yaml():
     result = orgboot("schema")
     schema = json.loads(result.stdout)
     assert set(schema["properties"]) == {
+        "emulator_only",
         "organization",
         "organizational_units",
         "accounts",
@@ -171,9 +172,9 @@ def test_options_before_or_after_the_subcommand(tmp_path):
 
 
 def test_usage_errors_exit_2():
-    result = orgboot("deploy")
+    result = orgboot("frobnicate")
     assert result.returncode == 2
-    assert "invalid choice: 'deploy'" in result.stderr
+    assert "invalid choice: 'frobnicate'" in result.stderr
 
 
 def write_assembly(directory: Path, manifest: object, templates: dict[str, object] | None = None) -> Path:

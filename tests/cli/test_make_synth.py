@@ -1,7 +1,9 @@
-"""`make synth` never leaves a stale or partial assembly behind: `make demo` and `orgboot emulate`
-must never deploy an assembly that does not match the spec."""
+"""`make synth` (`orgboot synth`) never leaves a stale or partial assembly behind: `make demo` and
+`orgboot emulate` must never deploy an assembly that does not match the spec."""
 
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 from tests.conftest import EXAMPLE, REPO
@@ -28,11 +30,20 @@ def test_a_refused_spec_leaves_no_assembly(tmp_path):
 
 
 def test_a_synth_that_fails_halfway_leaves_no_assembly(tmp_path):
+    # A repository whose CDK CLI (node_modules/.bin/cdk, which orgboot runs) writes part of an assembly and fails.
+    fake = tmp_path / "node_modules" / ".bin" / "cdk"
+    fake.parent.mkdir(parents=True)
+    fake.write_text(
+        '#!/bin/sh\nwhile [ "$1" != "--output" ]; do shift; done\nmkdir -p "$2" && touch "$2/manifest.json"\necho "the CDK failed" >&2\nexit 1\n'
+    )
+    fake.chmod(0o755)
     out = tmp_path / "cdk.out"
     stale_assembly(out)
-    # A CDK CLI that writes part of an assembly and fails.
-    failing_cdk = f"sh -c 'mkdir -p {out}.partial && touch {out}.partial/manifest.json && exit 1' --"
-    result = make_synth(out, f"SPEC={EXAMPLE}", f"CDK={failing_cdk}")
-    assert result.returncode != 0
+    orgboot = Path(sys.executable).with_name("orgboot")
+    result = subprocess.run(
+        [str(orgboot), "synth", str(EXAMPLE), "-o", str(out)], cwd=tmp_path, capture_output=True, text=True, env=os.environ
+    )
+    assert result.returncode == 1
+    assert "cdk synth failed:\nthe CDK failed" in result.stderr
     assert not out.exists()
     assert not Path(f"{out}.partial").exists()

@@ -1,0 +1,1 @@
+"""The files `orgboot init` writes into a new organization's repository (package data, no code)."""
