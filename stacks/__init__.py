@@ -7,16 +7,23 @@ from typing import Any
 import aws_cdk as cdk
 import cdk_nag
 
+from orgboot import __version__
 from orgboot.analysis.grants import guarded_roles
+from orgboot.aws.parameters import EMULATOR_ONLY, EMULATOR_ONLY_VALUE
 from orgboot.aws.regions import HOME_REGION
-from orgboot.spec import Account, OrgSpec, layout
+from orgboot.spec import Account, OrgSpec, layout, logical_ids
+from orgboot.spec.record import digest
 from stacks.accounts_stack import AccountsStack
 from stacks.management_baseline_stack import ManagementBaselineStack
 from stacks.member_roles_stack import MemberRolesStack
 from stacks.organization_stack import OrganizationStack
 
+from constructs.deployed_spec import DeployedSpec
 
-def build(app: cdk.App, spec: OrgSpec) -> list[cdk.Stack]:
+
+def build(app: cdk.App, spec: OrgSpec, packed_spec: str | None = None) -> list[cdk.Stack]:
+    """Every orgboot stack for `spec`; `packed_spec` (orgboot/spec/record.py), when given, is
+    recorded with the organization for the next `orgboot deploy` to read back."""
     # cdk-nag's AwsSolutions pack checks every template at synth; what orgboot accepts is
     # acknowledged beside its code (constructs/acknowledgements.py), anything else fails the synth.
     cdk.Validations.of(app).add_plugins(cdk_nag.AwsSolutionsChecks(app))
@@ -44,9 +51,43 @@ def build(app: cdk.App, spec: OrgSpec) -> list[cdk.Stack]:
         guarded_roles=guarded_roles(spec),
         env=env,
     )
-    roles = MemberRolesStack(app, "MemberRolesStack", member_roles=spec.member_roles, ou_ids=organization.ou_ids, env=env)
+    roles = MemberRolesStack(app, layout.MEMBER_ROLES_STACK, member_roles=spec.member_roles, ou_ids=organization.ou_ids, env=env)
     roles.add_stack_dependency(last)  # the StackSets roll out to every account at once
-    return [organization, *shards, baseline, roles]
+    roles.add_stack_dependency(baseline)  # last of all: it keeps the record of the deploy
+    built = [organization, *shards, baseline, roles]
+    if packed_spec is not None:
+        record = DeployedSpec(
+            roles, "DeployedSpec", packed=packed_spec, digest=digest(packed_spec), version=__version__, logical_id=logical_ids.DEPLOYED_SPEC
+        )
+        record.after_everything_else()
+    if spec.emulator_only:
+        for stack in built:
+            _emulator_only(stack)
+    return built
+
+
+def _emulator_only(stack: cdk.Stack) -> None:
+    """An example's stacks need a value that only the emulator gives: a real `cdk deploy` stops
+    before it creates anything (orgboot/aws/parameters.py)."""
+    parameter = cdk.CfnParameter(
+        stack,
+        EMULATOR_ONLY,
+        type="String",
+        allowed_values=[EMULATOR_ONLY_VALUE],
+        description="orgboot's example organization deploys only into the emulator: its account emails are example"
+        " domains that receive no mail (org.yaml: emulator_only)",
+    )
+    # Said again as a rule, which CloudFormation checks before anything else and cfn-lint counts as a use.
+    cdk.CfnRule(
+        stack,
+        "EmulatorOnlyRule",
+        assertions=[
+            cdk.CfnRuleAssertion(
+                assert_=cdk.Fn.condition_equals(parameter.value_as_string, EMULATOR_ONLY_VALUE),
+                assert_description="orgboot's example organization deploys only into the emulator (org.yaml: emulator_only)",
+            )
+        ],
+    )
 
 
 def cli_context(cdk_json: Path) -> dict[str, Any]:

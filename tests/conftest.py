@@ -12,6 +12,7 @@ import pytest
 import stacks
 from orgboot.rules import load_spec
 from orgboot.spec import OrgSpec
+from orgboot.spec.record import pack
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "org.yaml"
@@ -26,10 +27,11 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 CDK_CONTEXT = stacks.cli_context(REPO / "cdk.json")
 
 
-def synth(spec: OrgSpec, outdir: Path) -> Path:
-    """Synthesize every orgboot stack for `spec` into `outdir` (a cloud assembly), as `cdk synth` does."""
+def synth(spec: OrgSpec, outdir: Path, source: Path | None = None) -> Path:
+    """Synthesize every orgboot stack for `spec` into `outdir` (a cloud assembly), as `cdk synth` does;
+    with the record of the deployed spec when its `source` (org.yaml) is given, as app.py does."""
     app = cdk.App(outdir=str(outdir), analytics_reporting=False, context=CDK_CONTEXT)
-    stacks.build(app, spec)
+    stacks.build(app, spec, pack(source, spec) if source else None)
     app.synth()
     return outdir
 
@@ -45,7 +47,7 @@ def example_spec() -> OrgSpec:
 
 @pytest.fixture(scope="session")
 def example_assembly(example_spec: OrgSpec, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return synth(example_spec, tmp_path_factory.mktemp("example") / "cdk.out")
+    return synth(example_spec, tmp_path_factory.mktemp("example") / "cdk.out", EXAMPLE)
 
 
 @pytest.fixture(scope="session")
@@ -55,7 +57,7 @@ def all_options_spec() -> OrgSpec:
 
 @pytest.fixture(scope="session")
 def all_options_assembly(all_options_spec: OrgSpec, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return synth(all_options_spec, tmp_path_factory.mktemp("all-options") / "cdk.out")
+    return synth(all_options_spec, tmp_path_factory.mktemp("all-options") / "cdk.out", ALL_OPTIONS)
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from rich.console import Console
 
 from orgboot import __version__
-from orgboot.cli import diff, emulate, plan, review, schema, simulate, validate
-from orgboot.cli.status import FINDINGS, INTERNAL_ERROR
+from orgboot.cli import app, deploy, diff, emulate, init, plan, review, schema, simulate, synth, validate
+from orgboot.cli.cdk import CdkUnavailable
+from orgboot.cli.status import FINDINGS, INTERNAL_ERROR, USAGE
 from orgboot.spec import SpecError
 
 EPILOG = "exit status: 0 ok, 1 findings (problems in the spec, a failed emulated deploy), 2 usage, 3 internal error"
@@ -37,7 +38,7 @@ def parser() -> argparse.ArgumentParser:
     )
     root.add_argument("--version", action="version", version=f"orgboot {__version__}")
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in (validate, review, diff, plan, simulate, schema, emulate):
+    for command in (init, validate, synth, review, diff, plan, deploy, simulate, schema, emulate, app):
         command.add_parser(commands, _common(subcommand=True))
     return root
 
@@ -60,6 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SpecError as error:
         print(error, file=sys.stderr)
         return FINDINGS
+    except CdkUnavailable as error:
+        print(error, file=sys.stderr)
+        return USAGE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return FINDINGS

@@ -8,6 +8,7 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
+from orgboot.aws.parameters import EMULATOR_ONLY, EMULATOR_ONLY_VALUE
 from orgboot.aws.quotas import STACK_OUTPUTS_MAX, STACK_PARAMETERS_MAX, STACK_RESOURCES_MAX, TEMPLATE_SIZE_MAX
 from orgboot.emulator.assembly import AssemblyStack, read_assembly
 from orgboot.emulator.aws import AwsAccount, emulated_aws, management
@@ -33,6 +34,8 @@ def deploy_assembly(engine: Engine, assembly: str | Path | list[AssemblyStack], 
             raise EmulationError(f"{stack.name}: Template format error: At least one Resources member must be defined.")
         _check_quotas(stack)
         own = {key.split(":", 1)[1]: value for key, value in given.items() if key.startswith(stack.name + ":")}
+        if EMULATOR_ONLY in stack.template.get("Parameters", {}):
+            own[EMULATOR_ONLY] = EMULATOR_ONLY_VALUE  # what no real deploy gives (orgboot/aws/parameters.py)
         engine.deploy(stack.name, stack.template, management(stack.region), own)
     for region in sorted({stack.region for stack in stacks}):
         if problems := alarm_topic_problems(management(region)) + trail_problems(management(region)):

@@ -32,6 +32,7 @@ class DeployedResource:
     deletion_policy: str
     update_replace_policy: str
     generation: int = 0  # 0 for the first physical resource, +1 for each replacement
+    metadata: dict[str, Any] = field(default_factory=dict)  # the template's Metadata attribute, as DescribeStackResource gives it
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,11 @@ class Engine:
         if previous is None:
             result, action = handler.create(context, properties), "CREATE"
         elif previous.type == resource_type and _same(previous.properties, properties) and not handler.reconcile_every_deploy:
+            # A change of the Metadata attribute alone is an update of the resource's record, with no
+            # call to its provider (a change set's ResourceTargetDefinition: Attribute Metadata).
+            if (metadata := resolver.resolve(definition.get("Metadata", {}))) != previous.metadata:
+                previous.metadata = metadata
+                self._record(Event(stack, logical_id, resource_type, "UPDATE", aws.account_id))
             return []
         elif previous.type != resource_type:
             # "Update of resource type is not permitted. The new template modifies resource type of
@@ -192,6 +198,7 @@ class Engine:
             deletion_policy=definition.get("DeletionPolicy", "Delete"),
             update_replace_policy=definition.get("UpdateReplacePolicy", "Delete"),
             generation=context.generation,
+            metadata=resolver.resolve(definition.get("Metadata", {})),
         )
         # A StackSet reconciled for accounts that joined its OUs is auto-deployment at work, not an
         # update of the resource: only its instances' events say what happened.
@@ -208,6 +215,11 @@ class Engine:
         context = _Context(self, aws, stack, logical_id, resource.type, resource.generation)
         handler.delete(context, resource.physical_id, resource.properties)
         self._record(Event(stack, logical_id, resource.type, "DELETE", aws.account_id))
+
+    def stack_resource(self, account_id: str, stack_name: str, logical_id: str) -> DeployedResource | None:
+        """What DescribeStackResource tells of one resource of a deployed stack, or None."""
+        state = self.stacks.get((account_id, stack_name))
+        return state.resources.get(logical_id) if state else None
 
     def forget(self, account_id: str, stack_name: str) -> None:
         """Drop a stack that was emptied (a StackSet instance removed)."""

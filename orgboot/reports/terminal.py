@@ -1,8 +1,10 @@
 """Renders for the terminal what the emulator (or AWS) holds: the organization as a tree, the
 management baseline, the access matrix, and what a deploy did."""
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from rich import box
 from rich.console import Group
@@ -12,7 +14,7 @@ from rich.tree import Tree
 
 from orgboot.analysis.access import Access
 from orgboot.analysis.budgets import Budget
-from orgboot.analysis.plan import ResourceEvent, resource_changes
+from orgboot.analysis.plan import Plan, ResourceEvent
 from orgboot.aws.policy_types import DEFAULT_POLICIES, POLICY_TYPES, label
 from orgboot.policy.guardrails.packing import PACK_DESCRIPTION, PACK_PREFIX
 from orgboot.state.baseline import Baseline
@@ -124,23 +126,42 @@ _ACTION_STYLES = {"CREATE": "green", "UPDATE": "yellow", "REPLACE": "bold red", 
 
 
 def deploy_changes(events: Iterable[ResourceEvent], management_account_id: str, failed: str | None = None) -> Text:
-    """What a deploy did to each resource, as CloudFormation's events would say it: one line per
-    resource of the management account's stacks (a replacement's deletion of the old resource is
-    part of "replace"), one line per StackSet and action for its instances in member accounts,
-    and the resource that `failed`, with why."""
-    resources, instances = resource_changes(events, management_account_id)
+    """What a deploy did to each resource, as CloudFormation's events would say it (plan_changes)."""
+    return plan_changes(Plan.of(events, management_account_id, failed))
+
+
+class _Done(NamedTuple):
+    stack: str
+    logical_id: str
+    type: str
+    action: str
+    account_id: str
+
+
+def plan_summary(plan: Plan) -> Text:
+    """A plan too long to read resource by resource: what it does per stack, in words (as
+    deploy_summary says it), then its StackSet instances and its failure (as plan_changes does)."""
+    text = deploy_summary(_Done(c.stack, c.logical_id, c.type, c.action, "") for c in plan.resources)
+    rest = plan_changes(dataclasses.replace(plan, resources=()))
+    return text if not plan.instances and not plan.failure else Text("\n").join([text, rest])
+
+
+def plan_changes(plan: Plan) -> Text:
+    """One line per resource of the management account's stacks (a replacement's deletion of the
+    old resource is part of "replace"), one line per StackSet and action for its instances in member
+    accounts, and the resource that failed, with why."""
     text = Text()
-    for change in resources:
+    for change in plan.resources:
         text.append(f"  {_ACTIONS[change.action]:<9}", style=_ACTION_STYLES[change.action])
         text.append(f"{change.stack}/{change.logical_id}  ", style="bold")
         text.append(f"{change.type}\n", style="dim")
-    for instance in instances:
+    for instance in plan.instances:
         text.append(f"  {_ACTIONS[instance.action]:<9}", style=_ACTION_STYLES[instance.action])
         text.append(f"{instance.stack}  ", style="bold")
         text.append(f"StackSet instance resources in {_count(instance.accounts, 'accounts')}\n", style="dim")
-    if failed is not None:
+    if plan.failure is not None:
         text.append(f"  {'failed':<9}", style="bold red")
-        text.append(f"{failed}\n")
+        text.append(f"{plan.failure}\n")
     if not text:
         text.append("  no changes\n", style="dim")
     text.rstrip()

@@ -95,7 +95,7 @@ def ou_lookups_fit(spec: OrgSpec) -> Iterator[Problem]:
 # refuses what `cdk synth` or CloudFormation would, with a line (tests/rules/test_stack_bounds.py
 # holds each bound above the synthesized templates of specs of many sizes).
 _BASELINE_RESOURCES = 32  # the alias, password policy, billing, trail, support role and their helpers
-_MEMBER_ROLES_RESOURCES = 8  # trusted access and its helpers, beside one StackSet per role
+_MEMBER_ROLES_RESOURCES = 9  # trusted access and its helpers, the deployed spec's record, beside one StackSet per role
 _TEMPLATE_BASE, _PER_OU, _PER_ACCOUNT = 40_000, 1_500, 1_200  # bytes, as the CDK writes templates
 _PER_POLICY, _PER_TARGET = 600, 120
 
@@ -161,9 +161,11 @@ def templates_fit(spec: OrgSpec) -> Iterator[Problem]:
             f" {STACK_RESOURCES_MAX} resources per stack",
         )
     third_parties = [name for name, role in catalogue.items() if role.trust.third_party_account]
-    if 1 + len(third_parties) > STACK_PARAMETERS_MAX:  # each one's external ID, and the CDK's BootstrapVersion
+    # Each one's external ID, the CDK's BootstrapVersion, and an example's EmulatorOnly.
+    if 1 + spec.emulator_only + len(third_parties) > STACK_PARAMETERS_MAX:
+        others = "one of them the CDK's" + (" and one EmulatorOnly" if spec.emulator_only else "")
         yield Problem(
             ("member_roles", "catalogue"),
             f"{len(third_parties)} third-party roles take {len(third_parties)} external-ID parameters in MemberRolesStack;"
-            f" CloudFormation allows {STACK_PARAMETERS_MAX} per stack, one of them the CDK's",
+            f" CloudFormation allows {STACK_PARAMETERS_MAX} per stack, {others}",
         )

@@ -16,6 +16,10 @@ stack's own resources.
 import hashlib
 
 ORGANIZATION_STACK = "OrganizationStack"
+MEMBER_ROLES_STACK = "MemberRolesStack"
+# The stack deployed last (it depends on every other one) keeps the record of the spec a deploy was
+# made from, updated only when everything before it succeeded (constructs/deployed_spec.py).
+RECORD_STACK = MEMBER_ROLES_STACK
 ACCOUNTS_PER_STACK_MAX = 400
 ACCOUNT_STACKS_MAX = 99
 # OU IDs reach the account stacks through lookups (constructs/ou_lookup.py), in this many groups

@@ -37,6 +37,7 @@ def _first_release(*path: str) -> str:
 
 # OrganizationStack
 ORGANIZATION = "Organization"
+DEPLOYED_SPEC = "DeployedSpec"
 
 
 def account(key: str) -> str:

@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 
 from orgboot.emulator import Engine, deploy_assembly, emulated_aws, management
+from orgboot.emulator.aws import MANAGEMENT_ACCOUNT_ID
 from orgboot.state.organization import Organization, read_organization
-from tests.conftest import EXAMPLE_PARAMETERS
+from tests.conftest import EXAMPLE_PARAMETERS, template
 from tests.emulation.expected import actual_attachments, actual_placement, attachments, placement
 
 
@@ -60,3 +61,17 @@ def test_policy_content_is_the_minified_document(organization, example_spec):
 def test_nothing_was_deleted_or_replaced(deployed):
     engine, _ = deployed
     assert {event.action for event in engine.events} == {"CREATE"}
+
+
+def test_the_deployed_spec_is_recorded_last(deployed, example_assembly):
+    """The record the next `orgboot deploy` reads back (docs/deploy.md): the parameter holds the
+    version and digest, its Metadata the packed spec, and it is the last resource created."""
+    engine, _ = deployed
+    definition = template(example_assembly, "MemberRolesStack")["Resources"]["DeployedSpec"]
+    stored = management().client("ssm").get_parameter(Name="/orgboot/deployed-spec")["Parameter"]
+    assert stored["Value"] == definition["Properties"]["Value"]
+    record = engine.stack_resource(MANAGEMENT_ACCOUNT_ID, "MemberRolesStack", "DeployedSpec")
+    assert record is not None
+    assert record.metadata == definition["Metadata"]
+    last = next(event for event in reversed(engine.events) if event.account_id == MANAGEMENT_ACCOUNT_ID)
+    assert (last.stack, last.logical_id, last.action) == ("MemberRolesStack", "DeployedSpec", "CREATE")

@@ -420,3 +420,74 @@ def test_stack_instances_live_in_their_region_and_leave_it():
         assert topics("us-east-1") == []
         engine.deploy("Stack", template(), management())
         assert topics("eu-west-1") == []
+
+
+def test_an_ssm_parameter_is_created_updated_replaced_and_deleted():
+    """AWS::SSM::Parameter, which keeps the record of the deployed spec: Ref is its name; a new
+    value updates it in place; Name is create-only, so a new name replaces it."""
+
+    def template(value: str, name: str = "/orgboot/test", metadata: dict[str, str] | None = None) -> dict[str, Any]:
+        parameter = {"Type": "AWS::SSM::Parameter", "Properties": {"Name": name, "Type": "String", "Value": value, "Description": "d"}}
+        if metadata:
+            parameter["Metadata"] = metadata
+        return {"Resources": {"Record": parameter}, "Outputs": {"Name": {"Value": {"Ref": "Record"}}}}
+
+    with emulated_aws():
+        engine = Engine()
+        ssm = management().client("ssm")
+
+        def actions(first: int) -> list[str]:
+            return [event.action for event in engine.events[first:]]
+
+        assert engine.deploy("Stack", template("one"), management()).outputs["Name"] == "/orgboot/test"
+        assert actions(0) == ["CREATE"]
+        created = ssm.get_parameter(Name="/orgboot/test")["Parameter"]
+        assert (created["Value"], created["Type"], created["Version"]) == ("one", "String", 1)
+        assert ssm.describe_parameters()["Parameters"][0]["Description"] == "d"
+
+        first = len(engine.events)
+        engine.deploy("Stack", template("two"), management())
+        assert actions(first) == ["UPDATE"]
+        updated = ssm.get_parameter(Name="/orgboot/test")["Parameter"]
+        assert (updated["Value"], updated["Version"]) == ("two", 2)
+
+        first = len(engine.events)
+        engine.deploy("Stack", template("two"), management())
+        assert actions(first) == []  # nothing changed, nothing done
+
+        first = len(engine.events)
+        assert engine.deploy("Stack", template("two", "/orgboot/other"), management()).outputs["Name"] == "/orgboot/other"
+        assert actions(first) == ["REPLACE", "DELETE"]  # the new one created, then the old one deleted
+        assert [p["Name"] for p in ssm.describe_parameters()["Parameters"]] == ["/orgboot/other"]
+
+        first = len(engine.events)
+        engine.deploy("Stack", {"Resources": {"Other": {"Type": "AWS::SNS::Topic", "Properties": {}}}}, management())
+        assert ("Record", "DELETE") in [(event.logical_id, event.action) for event in engine.events[first:]]
+        assert ssm.describe_parameters()["Parameters"] == []
+        with pytest.raises(ClientError, match="ParameterNotFound"):
+            ssm.get_parameter(Name="/orgboot/other")
+
+
+def test_a_change_of_metadata_alone_is_an_update_of_the_record_only():
+    """A change of a resource's Metadata attribute alone is an update of the stack's record of it (a
+    change set's ResourceTargetDefinition: Attribute Metadata), with no call to its provider; what
+    DescribeStackResource returns, and so what `orgboot deploy` reads back, is the new Metadata."""
+
+    def template(metadata: dict[str, str]) -> dict[str, Any]:
+        parameter = {"Type": "AWS::SSM::Parameter", "Properties": {"Name": "/orgboot/test", "Type": "String", "Value": "v"}}
+        return {"Resources": {"Record": {**parameter, "Metadata": metadata}}}
+
+    with emulated_aws():
+        engine = Engine()
+        engine.deploy("Stack", template({"orgboot:spec": "one"}), management())
+        record = engine.stack_resource("123456789012", "Stack", "Record")
+        assert record is not None
+        assert record.metadata == {"orgboot:spec": "one"}
+        first = len(engine.events)
+        engine.deploy("Stack", template({"orgboot:spec": "two"}), management())
+        assert [(event.logical_id, event.action) for event in engine.events[first:]] == [("Record", "UPDATE")]
+        record = engine.stack_resource("123456789012", "Stack", "Record")
+        assert record is not None
+        assert record.metadata == {"orgboot:spec": "two"}
+        assert management().client("ssm").get_parameter(Name="/orgboot/test")["Parameter"]["Version"] == 1  # no call to SSM
+        assert engine.stack_resource("123456789012", "Stack", "Nothing") is None

@@ -25,6 +25,9 @@ from orgboot.state.pages import all_items
 from tests.conftest import EXAMPLE, EXAMPLE_PARAMETERS, example_variant, synth
 
 CATALOGUE_ROLES = {"Admin", "ReadOnly", "ExternalAudit", "Developer"}
+# Every update of the spec updates the record of the deployed spec (docs/deploy.md): its value names
+# the spec's digest, which changes with any change of org.yaml or its policy files.
+RECORD = ("MemberRolesStack", "DeployedSpec", "UPDATE")
 MANAGEMENT_ROOT = f"arn:aws:iam::{MANAGEMENT_ACCOUNT_ID}:root"
 
 
@@ -111,12 +114,13 @@ def redeploy(example: Path, changed: Path, parameters: Mapping[str, str] = EXAMP
 
 def variant(factory: pytest.TempPathFactory, name: str, change: Callable[[dict], None], files: Mapping[str, Any] = {}) -> Path:
     """Synthesize the example after `change`; `files` are JSON documents written next to the
-    variant's org.yaml (paths relative to it), for documents whose content changes."""
+    variant's org.yaml (paths relative to it), for documents whose content changes. With the record
+    of its spec, as app.py synthesizes it (and as the example_assembly fixture is): see RECORD."""
     directory = factory.mktemp(name)
     for relative, content in files.items():
         (directory / relative).parent.mkdir(parents=True, exist_ok=True)
         (directory / relative).write_text(json.dumps(content, indent=2))
-    return synth(example_variant(directory, change), directory / "cdk.out")
+    return synth(example_variant(directory, change), directory / "cdk.out", directory / "org.yaml")
 
 
 def rename_ou(data: dict, old: str, new: str) -> None:
@@ -276,6 +280,17 @@ def budget_assembly(tmp_path_factory) -> Path:
     return variant(tmp_path_factory, "budget", change_budget)
 
 
+def test_the_record_of_the_deployed_spec_is_updated_after_every_other_change(
+    organization_update, baseline_update, roles_update, catalogue_update, ou_paths_update
+):
+    """Only the deletion of what the update removed comes after it (CloudFormation deletes in the
+    cleanup that follows a successful update), so a deploy that fails keeps the previous record."""
+    for update in (organization_update, baseline_update, roles_update, catalogue_update, ou_paths_update):
+        actions = [(e.stack, e.logical_id, e.action) for e in update.events if e.account_id == MANAGEMENT_ACCOUNT_ID]
+        assert actions.count(RECORD) == 1
+        assert all(action == "DELETE" for _, _, action in actions[actions.index(RECORD) + 1 :]), actions
+
+
 def scps(node: Any) -> list[str]:
     return list(node.policies.get("SERVICE_CONTROL_POLICY", []))
 
@@ -297,6 +312,7 @@ def test_organization_update_touches_exactly_the_changed_resources(organization_
         ("OrganizationStack", "AccountLogArchive", "UPDATE"),
         ("OrganizationStack", "AccountShopProd", "UPDATE"),
         ("OrganizationStack", "AccountNetwork", "UPDATE"),
+        RECORD,
     }
     assert [e for e in organization_update.events if e.account_id != MANAGEMENT_ACCOUNT_ID] == []  # no role moved
 
@@ -472,6 +488,7 @@ def test_stack_sets_targeting_a_new_ou_are_updated(ou_paths_update):
     assert {action for action in ou_paths_update.actions() if action[0] == "MemberRolesStack"} == {
         ("MemberRolesStack", "RoleStackSetAdmin", "UPDATE"),
         ("MemberRolesStack", "RoleStackSetExternalAudit", "UPDATE"),
+        RECORD,
     }
 
 
@@ -487,6 +504,7 @@ def test_baseline_update_touches_exactly_the_changed_resources(baseline_update):
         ("ManagementBaselineStack", "UserBob", "UPDATE"),
         ("ManagementBaselineStack", "PasswordPolicyD0C37AC0", "UPDATE"),
         ("ManagementBaselineStack", "BillingAlarm", "UPDATE"),
+        RECORD,
     }
 
 
@@ -577,7 +595,7 @@ def test_billing_alarm_threshold_updated(baseline_update):
 def test_budget_amount_updated_in_place(example_assembly, budget_assembly):
     """AWS::Budgets::Budget updates `Budget` in place (UpdateBudget): its limit is not create-only."""
     update = redeploy(example_assembly, budget_assembly)
-    assert update.actions() == {("ManagementBaselineStack", "MonthlyBudget", "UPDATE")}
+    assert update.actions() == {("ManagementBaselineStack", "MonthlyBudget", "UPDATE"), RECORD}
     (before,) = update.before.baseline.budgets
     (after,) = update.after.baseline.budgets
     assert (before["BudgetLimit"]["Amount"], after["BudgetLimit"]["Amount"]) == ("800", "1200")
@@ -600,6 +618,7 @@ def test_budget_notifications_changed_replace_the_budget_under_a_new_name(tmp_pa
         ("ManagementBaselineStack", "MonthlyBudget", "REPLACE"),  # the new budget, then the old one deleted
         ("ManagementBaselineStack", "MonthlyBudget", "DELETE"),
         ("ManagementBaselineStack", "BillingTopiccfoexamplecom03973366", "CREATE"),  # the alarm's new subscriber
+        RECORD,
     }
     (before,) = update.before.baseline.budgets
     (after,) = update.after.baseline.budgets
@@ -617,6 +636,7 @@ def test_roles_update_touches_exactly_the_changed_stack_sets_and_instances(roles
         ("MemberRolesStack", "RoleStackSetAdmin", "UPDATE"),
         ("MemberRolesStack", "RoleStackSetReadOnly", "UPDATE"),
         ("MemberRolesStack", "RoleStackSetExternalAudit", "UPDATE"),
+        RECORD,
     }
     assert roles_update.role_actions("ReadOnly") == {(account, "UPDATE") for account in EVERY_MEMBER}
     assert roles_update.role_actions("Admin") == {
@@ -687,6 +707,7 @@ def test_catalogue_update_touches_exactly_the_stack_sets_and_groups_concerned(ca
         # ExternalAudit, and data-perimeter-identities no longer admits ExternalAudit's partner.
         ("OrganizationStack", logical_ids.policy(pack_key(SCP, ["Root"])), "UPDATE"),
         ("OrganizationStack", logical_ids.policy(pack_key("RESOURCE_CONTROL_POLICY", ["Root"])), "UPDATE"),
+        RECORD,
     }
 
 

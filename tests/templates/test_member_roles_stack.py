@@ -6,7 +6,9 @@ from pathlib import Path
 import aws_cdk as cdk
 import pytest
 
-from tests.conftest import template
+from orgboot import __version__
+from orgboot.spec.record import digest, unpack
+from tests.conftest import EXAMPLE, template
 
 from constructs.role_stack_set import RoleStackSet, TemplateTooLarge
 
@@ -104,6 +106,32 @@ def test_third_party_role_requires_the_external_id_given_at_deploy_time(stack, s
     (statement,) = body["Resources"]["Role"]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
     assert statement["Principal"] == {"AWS": "arn:aws:iam::999988887777:root"}
     assert statement["Condition"] == {"StringEquals": {"sts:ExternalId": {"Ref": "ExternalId"}}}
+
+
+def test_the_deployed_spec_is_recorded_after_every_other_resource(stack):
+    """The record of the deploy (docs/deploy.md): written last, so a deploy that fails midway leaves
+    the record of the last one that succeeded."""
+    record = stack["Resources"]["DeployedSpec"]
+    assert record["Type"] == "AWS::SSM::Parameter"
+    assert record["Properties"]["Name"] == "/orgboot/deployed-spec"
+    assert sorted(record["DependsOn"]) == sorted(lid for lid in stack["Resources"] if lid != "DeployedSpec")
+    packed = record["Metadata"]["orgboot:spec"]
+    assert json.loads(record["Properties"]["Value"]) == {"orgboot": __version__, "sha256": digest(packed)}
+
+
+def test_the_deployed_spec_holds_the_example_and_its_policy_files(stack, tmp_path):
+    spec = unpack(stack["Resources"]["DeployedSpec"]["Metadata"]["orgboot:spec"], tmp_path, "DeployedSpec")
+    assert spec == tmp_path / "org.yaml"
+    assert spec.read_text() == EXAMPLE.read_text()
+    # Every policy file the example names (its policies and its group's inline policy), as written.
+    written = {path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("*.json")}
+    assert written == {
+        "policies/ai-opt-out.json",
+        "policies/cost-center-tag.json",
+        "policies/iam/billing-read-cost-explorer.json",
+        "policies/require-imdsv2.json",
+    }
+    assert all((EXAMPLE.parent / path).read_text() == (tmp_path / path).read_text() for path in written)
 
 
 def test_a_template_over_the_stack_set_limit_is_refused():

@@ -1,6 +1,16 @@
 """Resource handlers by CloudFormation type. A type missing here is refused by the engine."""
 
-from orgboot.emulator.handlers import custom_aws, iam, lambda_backed, lambda_function, logging, monitoring, organizations, stack_sets
+from orgboot.emulator.handlers import (
+    custom_aws,
+    iam,
+    lambda_backed,
+    lambda_function,
+    logging,
+    monitoring,
+    organizations,
+    parameters,
+    stack_sets,
+)
 from orgboot.emulator.handlers.base import Handler, Inert, Result
 
 HANDLERS: dict[str, Handler] = {
@@ -14,6 +24,7 @@ HANDLERS: dict[str, Handler] = {
     **monitoring.HANDLERS,
     **logging.HANDLERS,
     **stack_sets.HANDLERS,
+    **parameters.HANDLERS,
 }
 
 
