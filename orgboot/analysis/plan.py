@@ -66,6 +66,11 @@ class Plan:
     resources: tuple[ResourceChange, ...]
     instances: tuple[InstanceChange, ...]
     failure: str | None = None  # why the deploy stopped, as CloudFormation would say it
+    unavailable: str | None = None  # why there is no plan: the base cannot be synthesized or deployed
+
+    @classmethod
+    def missing(cls, reason: str) -> "Plan":
+        return cls((), (), unavailable=reason)
 
     @classmethod
     def of(cls, events: Iterable[ResourceEvent], management_account_id: str, failure: str | None = None) -> "Plan":

@@ -3,14 +3,17 @@ policies with their budgets, the access matrix and every finding. BASE HEAD: the
 with the change from BASE (`orgboot diff`) and its offline plan (`orgboot plan`)."""
 
 import argparse
+import dataclasses
 import tempfile
 from pathlib import Path
 
 from rich.console import Console
 
+from orgboot.analysis.plan import Plan
 from orgboot.cli import reviewing
 from orgboot.cli.status import FINDINGS, USAGE
 from orgboot.reports.markdown import render
+from orgboot.spec import SpecError
 
 HELP = "the pull-request report: diagram, accounts, policies, access, findings; with BASE, the diff and plan too"
 
@@ -41,12 +44,19 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     else:
         base, head = args.specs
         with tempfile.TemporaryDirectory(prefix="orgboot-review-") as workdir:
-            base_file = reviewing.spec_path(base, args.spec, Path(workdir), "base")
             head_file = reviewing.spec_path(head, args.spec, Path(workdir), "head")
+            try:
+                base_file = reviewing.spec_path(base, args.spec, Path(workdir), "base")
+            except SpecError as error:
+                # No base to compare with (a new spec, a revision without it): the head's review
+                # still goes out, saying why there is no change and no plan.
+                review = reviewing.with_plan(reviewing.spec_review(head_file, head), Plan.missing(error.problems[0].message))
+                reviewing.write(args, out, render(dataclasses.replace(review, base=base)))
+                return 0 if review.passes else FINDINGS
             review = reviewing.change_review(base_file, head_file, args, base, head)
             if not args.no_plan and review.diff is not None:
                 from orgboot.cli.plan import offline_plan
 
-                review = reviewing.with_plan(review, offline_plan(base, head, args.spec, Path(workdir) / "plan", err))
+                review = reviewing.with_plan(review, offline_plan(base, head, args.spec, Path(workdir) / "plan"))
     reviewing.write(args, out, render(review))
     return 0 if review.passes else FINDINGS

@@ -33,8 +33,12 @@ def add_change_arguments(parser: argparse.ArgumentParser, *, acknowledgements: b
         help="the spec's path in the repository, for BASE or HEAD given as a git revision",
     )
     parser.add_argument("-o", "--output", metavar="FILE", help="write the Markdown here instead of to stdout")
-    if not acknowledgements:
-        return
+    if acknowledgements:
+        add_acknowledgements(parser)
+
+
+def add_acknowledgements(parser: argparse.ArgumentParser) -> None:
+    """The options that accept a dangerous or refused change, for one run."""
     parser.add_argument(
         "--acknowledge",
         action="append",

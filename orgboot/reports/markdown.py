@@ -90,6 +90,8 @@ def _counts(review: Review) -> str:
     if review.plan is not None:
         actions = Counter(change.action for change in review.plan.resources)
         planned = ", ".join(f"{actions[a]} {a.lower()}" for a in ACTIONS if actions[a]) or "no resource changes"
+        if review.plan.unavailable:
+            planned = "none (see below)"
         parts.append(f"plan: {'❌ **fails**, ' if review.plan.failure else ''}{planned}")
     parts.append(f"❌ **{_plural(len(review.findings), 'finding')}**" if review.findings else "✅ valid")
     if review.spec is not None:
@@ -175,6 +177,8 @@ _ICONS = {"CREATE": "🟢", "UPDATE": "🟡", "REPLACE": "🔴", "DELETE": "🔴
 
 
 def _plan(plan: Plan, folded: bool = True) -> str:
+    if plan.unavailable:
+        return f"> [!NOTE]\n> No plan: {md(plan.unavailable)}"
     by_stack: dict[str, list[tuple[str, ...]]] = defaultdict(list)
     for change in plan.resources:
         by_stack[change.stack].append((f"{_ICONS[change.action]} {_VERBS[change.action]}", code(change.logical_id), code(change.type)))
@@ -185,7 +189,10 @@ def _plan(plan: Plan, folded: bool = True) -> str:
     body = "\n\n".join(parts) or "No resource changes: CloudFormation would find nothing to do."
     text = ""
     if plan.failure:
-        text = f"> [!CAUTION]\n> The head does not deploy over the base: {md(plan.failure)}\n\n"
+        text = f"> [!CAUTION]\n> The head does not deploy over the base: {md(plan.failure)}"
+        if not plan.resources and not plan.instances:
+            return text
+        text += "\n\n"
     intro = "The base deployed into the emulated AWS, then the head over it, as CloudFormation would (docs/review.md)."
     title = f"<b>Plan</b> ({_plural(len(plan.resources), 'resource change')})"
     return text + (_details(title, f"{intro}\n\n{body}") if folded else f"{intro}\n\n{body}")
@@ -270,6 +277,8 @@ def plan_report(plan: Plan, base: str, head: str) -> str:
     """`orgboot plan` alone: the plan, unfolded."""
     actions = Counter(change.action for change in plan.resources)
     counts = ", ".join(f"{actions[a]} {_VERBS[a]}" for a in ACTIONS if actions[a]) or "no resource changes"
+    if plan.unavailable:
+        counts = "no plan"
     title = f"### orgboot plan: {code(head)} over {code(base)}\n\n{'❌ **fails** · ' if plan.failure else ''}{counts}"
     return f"{title}\n\n{_plan(plan, folded=False)}\n"
 

@@ -159,15 +159,57 @@ def test_plan_lists_what_cloudformation_would_do_and_what_fails(tmp_path):
     assert "Email" in failed.stdout
 
 
-def test_a_revision_without_the_app_cannot_be_planned(tmp_path):
+def test_a_revision_without_cdk_json_is_planned_with_this_orgboots_app(tmp_path):
+    """An organization's repository may hold a spec alone: its revisions are synthesized with the
+    app of the orgboot that plans (before 0.6.0, such a revision could not be planned)."""
     repo = tmp_path / "repo"
     spec_folder(repo)
     subprocess.run(["git", "-C", str(repo), "init", "-q"], check=True)
     commit(repo, "a spec alone, no cdk.json")
+    spec_folder(repo, lambda data: data["accounts"]["shop-dev"].update(ou="Workloads/Prod"))
     result = orgboot("plan", "HEAD", "org.yaml", cwd=repo)
-    assert result.returncode == 1
-    assert "HEAD: the revision has no cdk.json at its top to synthesize" in result.stderr
+    assert result.returncode == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
+    assert "| 🟡 update | `AccountShopDev` | `AWS::Organizations::Account` |" in result.stdout
+    assert "No plan" not in result.stdout
+
+
+def test_a_base_that_cannot_be_synthesized_leaves_no_plan_and_says_why(tmp_path):
+    base = spec_folder(tmp_path / "base", lambda data: data["accounts"]["shop-dev"].update(email="nope"))
+    head = spec_folder(tmp_path / "head")
+    result = orgboot("plan", str(base), str(head))
+    assert result.returncode == 0, result.stdout + result.stderr  # nothing to plan against is no failure of the head
+    assert "Traceback" not in result.stderr
+    # (Markdown escapes the underscores of the temporary folder's path.)
+    assert "no plan\n\n> [!NOTE]\n> No plan: the base (" in result.stdout
+    assert "/base/org.yaml) cannot be synthesized, so there is nothing to plan against:" in result.stdout
+    assert "accounts.shop-dev.email: 'nope' is not an email address" in result.stdout
+    assert "> [!CAUTION]" not in result.stdout
+
+
+def test_a_head_that_cannot_be_synthesized_fails_the_plan(tmp_path):
+    base = spec_folder(tmp_path / "base")
+    head = spec_folder(tmp_path / "head", lambda data: data["accounts"]["shop-dev"].update(email="nope"))
+    result = orgboot("plan", str(base), str(head))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "> [!CAUTION]" in result.stdout
+    assert "/head/org.yaml) cannot be synthesized" in result.stdout
+    assert "accounts.shop-dev.email: 'nope' is not an email address" in result.stdout
+    assert "No plan" not in result.stdout
+
+
+def test_review_against_a_missing_base_is_the_heads_review_without_a_plan(tmp_path):
+    head = spec_folder(tmp_path / "head")
+    result = orgboot("review", str(tmp_path / "missing.yaml"), str(head), "-o", str(tmp_path / "review.md"))
+    assert result.returncode == 0, result.stderr
+    report = (tmp_path / "review.md").read_text()
+    assert report.startswith("<!-- orgboot-review -->\n")
+    assert f"### orgboot review of `{head}` against `{tmp_path / 'missing.yaml'}`" in report
+    assert "plan: none (see below) · ✅ valid" in report
+    assert "> [!NOTE]\n> No plan: BASE " in report
+    assert "/missing.yaml: no such file, and not a git revision" in report
+    assert "```mermaid" in report  # the head's review, whole
 
 
 def test_review_takes_at_most_two_specs():
@@ -178,9 +220,11 @@ def test_review_takes_at_most_two_specs():
 
 @pytest.fixture
 def repository(tmp_path):
-    """A copy of this repository's tracked files, as a pull request's checkout has them."""
+    """A copy of this repository's files, as a pull request's checkout has them: the tracked ones
+    and those not yet committed (not the ignored ones)."""
     repo = tmp_path / "repo"
-    files = subprocess.run(["git", "-C", str(REPO), "ls-files"], capture_output=True, text=True, check=True).stdout.split()
+    listing = ["git", "-C", str(REPO), "ls-files", "--cached", "--others", "--exclude-standard"]
+    files = subprocess.run(listing, capture_output=True, text=True, check=True).stdout.split()
     for name in files:
         if (REPO / name).is_file():
             (repo / name).parent.mkdir(parents=True, exist_ok=True)
@@ -199,6 +243,8 @@ def test_review_of_a_pull_request_with_its_plan(repository):
     result = orgboot("review", "HEAD~1", "org.yaml", "-o", "review.md", cwd=repository)
     assert result.returncode == 1, result.stderr
     report = (repository / "review.md").read_text()
-    assert "🔴 **1 dangerous change not acknowledged** · 2 changes · plan: 1 delete · ✅ valid" in report
+    # The update is the record of the deployed spec, which every change of org.yaml updates.
+    assert "🔴 **1 dangerous change not acknowledged** · 2 changes · plan: 1 update, 1 delete · ✅ valid" in report
     assert "| 🔴 delete | `PolicyGuardrailsScpE392a389` | `AWS::Organizations::Policy` |" in report
+    assert "| 🟡 update | `DeployedSpec` | `AWS::SSM::Parameter` |" in report
     assert "```mermaid" in report
