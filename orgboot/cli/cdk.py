@@ -78,11 +78,20 @@ def synthesize(spec: Path, out: Path) -> None:
     partial.rename(out)
 
 
+class NotAnAssembly(Exception):
+    """The output folder holds something other than a cloud assembly: never removed."""
+
+
 def discard(out: Path) -> Path:
-    """Remove the assembly at `out` and any partial one beside it; returns where a partial one goes."""
+    """Remove the assembly at `out` and any partial one beside it; returns where a partial one goes.
+    A folder that is not an assembly (no manifest.json: `-o policies` by mistake) is left alone."""
     partial = out.with_name(out.name + ".partial")
-    shutil.rmtree(out, ignore_errors=True)
-    shutil.rmtree(partial, ignore_errors=True)
+    for folder in (out, partial):
+        if folder.exists() and not (folder / "manifest.json").is_file() and any(folder.iterdir()):
+            raise NotAnAssembly(
+                f"{folder} is not a cloud assembly (no manifest.json): orgboot writes assemblies only where none or an old one is"
+            )
+        shutil.rmtree(folder, ignore_errors=True)
     return partial
 
 

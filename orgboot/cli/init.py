@@ -25,9 +25,9 @@ from orgboot.cli.status import USAGE
 HELP = "start a repository for one organization: org.yaml, a policy, CI, and this orgboot pinned"
 
 STARTER = "orgboot.starter"
-# Package files of orgboot.starter that are not part of the repository it writes.
-NOT_COPIED = {"__init__.py", "__pycache__", "cdk-cli.json"}
 CDK_CLI = "cdk-cli.json"  # aws-cdk's entry in orgboot's own package-lock.json, which installs do not carry
+# Package files of orgboot.starter that are not part of the repository it writes.
+NOT_COPIED = {"__init__.py", "__pycache__", CDK_CLI}
 
 
 def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", common: argparse.ArgumentParser) -> None:
@@ -107,10 +107,17 @@ class Pin:
     portable: bool = True
 
 
+# What requirements.txt says where this orgboot came from no other machine can reach: a line pip
+# refuses until someone writes the URL, rather than a bare name any package index could answer with
+# another project's package (dependency confusion).
+UNREACHABLE = "orgboot @ <the URL of your team's orgboot {version}: its wheel, or its git repository at that version>"
+
+
 def requirements(pin: Pin) -> str:
     header = "# orgboot, pinned: the version that checks and synthesizes this organization (upgrading: README.md).\n"
     origin = "".join(f"# {line}\n" for line in textwrap.wrap(pin.origin or "", width=98))
-    return header + origin + pin.requirement + "\n"
+    line = pin.requirement if pin.portable else UNREACHABLE.format(version=__version__)
+    return header + origin + line + "\n"
 
 
 POINT_IT = "Point this line at where your team keeps orgboot's wheel or repository: a URL, never a path on one machine."
@@ -188,7 +195,15 @@ def git_init(target: Path) -> tuple[str, bool]:
         return "Note: git is not installed, so this is no git repository yet: run `git init` there once it is.", False
     inside = subprocess.run([git, "rev-parse", "--is-inside-work-tree"], cwd=target, capture_output=True, text=True)
     if inside.returncode == 0 and inside.stdout.strip() == "true":
-        return "Already inside a git repository: nothing initialized, nothing committed.", True
+        top = subprocess.run([git, "rev-parse", "--show-toplevel"], cwd=target, capture_output=True, text=True).stdout.strip()
+        if Path(top).resolve() != target.resolve():
+            # GitHub runs only the workflows at the top of a repository, and the workflow names org.yaml from there.
+            return (
+                f"Note: {target} is inside the git repository at {top}: GitHub runs only workflows at a repository's top, so"
+                " move .github/workflows/orgboot.yml there and write org.yaml's path from there into it. Nothing committed.",
+                False,
+            )
+        return "Already a git repository: nothing initialized, nothing committed.", True
     created = subprocess.run([git, "init", "--quiet"], cwd=target, capture_output=True, text=True)
     if created.returncode != 0:
         return f"Note: git init failed ({created.stderr.strip()}): run it there yourself.", False
@@ -215,7 +230,8 @@ def report(target: Path, files: dict[str, bytes], pin: Pin, git: tuple[str, bool
         out.print(f"  {escape(name.ljust(width) if note else name)}{note}")
     if not pin.portable:
         out.print(
-            f"[yellow]requirements.txt pins {escape(pin.requirement)}, which no package index may have: see its comment.[/]", soft_wrap=True
+            "[yellow]requirements.txt needs the URL of your team's orgboot before `pip install -r` works: see its comment.[/]",
+            soft_wrap=True,
         )
     note, went_well = git
     out.print(escape(note), style="dim" if went_well else "yellow")

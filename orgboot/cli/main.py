@@ -11,7 +11,7 @@ from rich.console import Console
 
 from orgboot import __version__
 from orgboot.cli import app, deploy, diff, emulate, init, plan, review, schema, simulate, synth, validate
-from orgboot.cli.cdk import CdkUnavailable
+from orgboot.cli.cdk import CdkUnavailable, NotAnAssembly
 from orgboot.cli.status import FINDINGS, INTERNAL_ERROR, USAGE
 from orgboot.spec import SpecError
 
@@ -61,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SpecError as error:
         print(error, file=sys.stderr)
         return FINDINGS
-    except CdkUnavailable as error:
+    except (CdkUnavailable, NotAnAssembly) as error:
         print(error, file=sys.stderr)
         return USAGE
     except KeyboardInterrupt:

@@ -18,8 +18,7 @@ from orgboot.analysis.plan import Plan
 from orgboot.cli import cdk, reviewing
 from orgboot.cli.status import FINDINGS
 from orgboot.reports.markdown import plan_report
-from orgboot.spec import SpecError
-from orgboot.spec.revisions import repository_at
+from orgboot.spec.revisions import NoSpecAtRevision, repository_at
 
 if TYPE_CHECKING:  # the emulator loads moto: only when a plan is made
     from orgboot.emulator.assembly import AssemblyStack
@@ -67,20 +66,20 @@ def offline_plan(base: str, head: str, spec: str, workdir: Path) -> Plan:
             continue
         try:
             folder, spec_file, app = _side(ref, spec, workdir / side)
-        except SpecError as error:
-            problems[side] = error.problems[0].message
+        except NoSpecAtRevision:  # a revision that does not exist stays an error
+            problems[side] = f"has no {spec} (a new spec)"
             continue
         assemblies[side] = workdir / side / "cdk.out"
         synths[side] = (folder, spec_file, app)
-    processes = {side: cdk.start_synth(spec, assemblies[side], cwd=cwd, app=app) for side, (cwd, spec, app) in synths.items()}
+    processes = {side: cdk.start_synth(file, assemblies[side], cwd=cwd, app=app) for side, (cwd, file, app) in synths.items()}
     for side, process in processes.items():
         _, stderr = process.communicate()
         if process.returncode != 0:
-            problems[side] = f"it does not synthesize:\n{cdk.last_lines(stderr)}"
+            problems[side] = f"cannot be synthesized:\n{cdk.last_lines(stderr)}"
     if "head" in problems:
-        return Plan((), (), f"the head ({head}) cannot be synthesized: {problems['head']}")
+        return Plan((), (), f"the head ({head}) {problems['head']}")
     if "base" in problems:
-        return Plan.missing(f"the base ({base}) cannot be synthesized, so there is nothing to plan against: {problems['base']}")
+        return Plan.missing(f"the base ({base}) {problems['base']}")
     try:
         stacks = {side: read_assembly(out) for side, out in assemblies.items()}
     except EmulationError as error:

@@ -13,7 +13,7 @@ from orgboot.analysis.plan import Plan
 from orgboot.cli import reviewing
 from orgboot.cli.status import FINDINGS, USAGE
 from orgboot.reports.markdown import render
-from orgboot.spec import SpecError
+from orgboot.spec.revisions import NoSpecAtRevision
 
 HELP = "the pull-request report: diagram, accounts, policies, access, findings; with BASE, the diff and plan too"
 
@@ -47,9 +47,9 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
             head_file = reviewing.spec_path(head, args.spec, Path(workdir), "head")
             try:
                 base_file = reviewing.spec_path(base, args.spec, Path(workdir), "base")
-            except SpecError as error:
-                # No base to compare with (a new spec, a revision without it): the head's review
-                # still goes out, saying why there is no change and no plan.
+            except NoSpecAtRevision as error:
+                # The base revision has no spec (a new one): the head's review still goes out, saying
+                # why there is no change and no plan. A revision that does not exist stays an error.
                 review = reviewing.with_plan(reviewing.spec_review(head_file, head), Plan.missing(error.problems[0].message))
                 reviewing.write(args, out, render(dataclasses.replace(review, base=base)))
                 return 0 if review.passes else FINDINGS

@@ -140,10 +140,13 @@ class _Done(NamedTuple):
 
 def plan_summary(plan: Plan) -> Text:
     """A plan too long to read resource by resource: what it does per stack, in words (as
-    deploy_summary says it), then its StackSet instances and its failure (as plan_changes does)."""
+    deploy_summary says it), then, one by one, what it replaces, deletes or lets go, its StackSet
+    instances and its failure (as plan_changes does)."""
     text = deploy_summary(_Done(c.stack, c.logical_id, c.type, c.action, "") for c in plan.resources)
-    rest = plan_changes(dataclasses.replace(plan, resources=()))
-    return text if not plan.instances and not plan.failure else Text("\n").join([text, rest])
+    drastic = tuple(c for c in plan.resources if c.action in ("REPLACE", "DELETE", "RETAIN"))
+    if not drastic and not plan.instances and not plan.failure:
+        return text
+    return Text("\n").join([text, plan_changes(dataclasses.replace(plan, resources=drastic))])
 
 
 def plan_changes(plan: Plan) -> Text:

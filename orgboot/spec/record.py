@@ -53,9 +53,8 @@ def unpack(packed: str, into: Path, what: str) -> Path:
 
 def _documents(value: Any) -> Iterator[PolicyDocument]:
     """Every policy file the spec names, wherever its sections keep them."""
-    if isinstance(value, PolicyDocument):
-        if value.path and not value.path.startswith("guardrails "):  # guardrails' documents are written by orgboot
-            yield value
+    if isinstance(value, PolicyDocument):  # guardrails' documents are no field: orgboot writes them
+        yield value
     elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
             yield from _documents(getattr(value, name))

@@ -9,6 +9,10 @@ from pathlib import Path
 from orgboot.spec.problems import LocatedProblem, SpecError
 
 
+class NoSpecAtRevision(SpecError):
+    """The revision exists, and the spec does not at it: a new spec has no base."""
+
+
 def base_spec_path(base: str, spec: str | Path, workdir: Path, what: str = "--base {}") -> Path:
     """`base` itself when it is a file; else the spec's path inside `base` as a git revision of the
     spec's repository, extracted with the rest of the spec's folder (its policy files) under
@@ -27,8 +31,8 @@ def repository_at(revision: str, spec: str | Path, workdir: Path) -> Path:
 def _extract(base: str, spec: str | Path, workdir: Path, what: str, *, whole_repository: bool) -> Path:
     spec = Path(spec).resolve()
 
-    def refuse(message: str) -> SpecError:
-        return SpecError([LocatedProblem(str(spec), 1, "", f"{what}: {message}")])
+    def refuse(message: str, kind: type[SpecError] = SpecError) -> SpecError:
+        return kind([LocatedProblem(str(spec), 1, "", f"{what}: {message}")])
 
     def git(*args: str) -> bytes:
         return subprocess.run(["git", "-C", str(spec.parent), *args], capture_output=True, check=True).stdout
@@ -42,7 +46,7 @@ def _extract(base: str, spec: str | Path, workdir: Path, what: str, *, whole_rep
     try:
         archive = git("archive", "--format=tar", base, "--", folder)
     except subprocess.CalledProcessError:
-        raise refuse(f"there is no {spec.relative_to(top)} at that revision (a new spec has no base)") from None
+        raise refuse(f"there is no {spec.relative_to(top)} at that revision (a new spec has no base)", NoSpecAtRevision) from None
     try:
         with tarfile.open(fileobj=BytesIO(archive)) as tar:
             tar.extractall(workdir, filter="data")
@@ -50,5 +54,5 @@ def _extract(base: str, spec: str | Path, workdir: Path, what: str, *, whole_rep
         raise refuse(f"cannot extract the spec's folder at that revision ({error})") from None
     path = workdir / spec.relative_to(top)
     if not path.is_file():
-        raise refuse(f"there is no {spec.relative_to(top)} at that revision (a new spec has no base)")
+        raise refuse(f"there is no {spec.relative_to(top)} at that revision (a new spec has no base)", NoSpecAtRevision)
     return path

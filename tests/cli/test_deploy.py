@@ -21,42 +21,69 @@ from orgboot.cli.main import main
 from orgboot.spec import layout, logical_ids
 from tests.conftest import EXAMPLE, REPO
 
+ACCOUNT = "111122223333"
 
-class CloudFormation:
-    """What DescribeStackResource and GetTemplate answer about the stacks of `assembly` (None: none deployed)."""
 
-    def __init__(self, assembly: Path | None) -> None:
-        self.templates = {}
-        if assembly is not None:
-            for file in assembly.glob("*.template.json"):
-                self.templates[file.name.removesuffix(".template.json")] = json.loads(file.read_text())
+def validation_error(message: str) -> ClientError:
+    return ClientError({"Error": {"Code": "ValidationError", "Message": message}}, "Call")
 
-    def _missing(self, stack: str) -> ClientError:
-        return ClientError({"Error": {"Code": "ValidationError", "Message": f"Stack with id {stack} does not exist"}}, "Describe")
+
+class AwsAccount:
+    """The management account, answering as AWS does: its organization, and CloudFormation holding
+    the stacks of `deployed` (an assembly; None: nothing deployed) with `statuses`."""
+
+    def __init__(self, deployed: Path | None, organization: dict | None, statuses: dict[str, str]) -> None:
+        self.templates = {
+            f.name.removesuffix(".template.json"): json.loads(f.read_text())
+            for f in (deployed or Path("/nonexistent")).glob("*.template.json")
+        }
+        self.organization, self.statuses = organization, statuses
+
+    # STS and Organizations
+    def get_caller_identity(self) -> dict:
+        return {"Account": ACCOUNT}
+
+    def describe_organization(self) -> dict:
+        if self.organization is None:
+            raise ClientError({"Error": {"Code": "AWSOrganizationsNotInUseException", "Message": "not in use"}}, "DescribeOrganization")
+        return {"Organization": self.organization}
+
+    # CloudFormation
+    def _template(self, stack: str) -> dict:
+        if stack not in self.templates:
+            raise validation_error(f"Stack with id {stack} does not exist")
+        return self.templates[stack]
+
+    def describe_stacks(self, StackName: str) -> dict:
+        parameters = [{"ParameterKey": name} for name in self._template(StackName).get("Parameters", {})]  # values left out
+        return {"Stacks": [{"StackStatus": self.statuses.get(StackName, "UPDATE_COMPLETE"), "Parameters": parameters}]}
 
     def describe_stack_resource(self, StackName: str, LogicalResourceId: str) -> dict:
-        if StackName not in self.templates:
-            raise self._missing(StackName)
-        metadata = self.templates[StackName]["Resources"][LogicalResourceId].get("Metadata", {})
-        return {"StackResourceDetail": {"Metadata": json.dumps(metadata)}}
+        resources = self._template(StackName)["Resources"]
+        if LogicalResourceId not in resources:
+            raise validation_error(f"Resource {LogicalResourceId} does not exist for stack {StackName}")
+        return {"StackResourceDetail": {"Metadata": json.dumps(resources[LogicalResourceId].get("Metadata", {}))}}
 
     def get_template(self, StackName: str, TemplateStage: str) -> dict:
-        if StackName not in self.templates:
-            raise self._missing(StackName)
-        return {"TemplateBody": self.templates[StackName]}
+        return {"TemplateBody": self._template(StackName)}
+
+    # SSM: the record's value, as CloudFormation last applied it
+    def get_parameter(self, Name: str) -> dict:
+        value = self._template(layout.RECORD_STACK)["Resources"][logical_ids.DEPLOYED_SPEC]["Properties"]["Value"]
+        return {"Parameter": {"Value": value}}
 
 
 class Session:
     deployed: Path | None = None
+    organization: dict | None = {"Id": "o-example", "MasterAccountId": ACCOUNT}
+    statuses: dict[str, str] = {}
 
     def __init__(self, profile: str | None) -> None:
         self.profile = profile
 
-    def client(self, service: str):
-        if service == "sts":
-            return type("Sts", (), {"get_caller_identity": lambda self: {"Account": "111122223333"}})()
-        assert service == "cloudformation"
-        return CloudFormation(Session.deployed)
+    def client(self, service: str) -> AwsAccount:
+        assert service in ("sts", "organizations", "cloudformation", "ssm")
+        return AwsAccount(Session.deployed, Session.organization, Session.statuses)
 
 
 @pytest.fixture(scope="module")
@@ -77,10 +104,10 @@ def first_deploy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     cdk.chmod(0o755)
     with pytest.MonkeyPatch.context() as monkeypatch:
         within(root, monkeypatch)
-        Session.deployed = None
+        Session.deployed, Session.organization = None, None
         code = deploy("--yes", "--parameters", "MemberRolesStack:ExternalAuditExternalId=secret")
     assert code == 0
-    shutil.copytree(root / "cdk.out", root / "deployed.out")  # what AWS holds from now on
+    shutil.copytree(root / ".orgboot" / "cdk.out", root / "deployed.out")  # what AWS holds from now on
     return root
 
 
@@ -95,7 +122,7 @@ def repository(first_deploy: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     """The repository after its first deploy, the spec as deployed, AWS holding that deploy."""
     root = first_deploy
     within(root, monkeypatch)
-    Session.deployed = root / "deployed.out"
+    Session.deployed, Session.organization, Session.statuses = root / "deployed.out", {"Id": "o-example", "MasterAccountId": ACCOUNT}, {}
     (root / "deployed").unlink(missing_ok=True)
     spec = root / "org.yaml"
     original = spec.read_text()
@@ -110,10 +137,10 @@ def deploy(*args: str) -> int:
 def test_a_first_deploy_runs_cdk_deploy_on_the_checked_assembly_without_rollback(first_deploy):
     root = first_deploy
     assert (root / "deployed").read_text().split() == [
-        "deploy", "--all", "--app", "cdk.out", "--no-rollback", "--no-notices", "--require-approval", "never",
+        "deploy", "--all", "--app", ".orgboot/cdk.out", "--no-notices", "--no-rollback", "--require-approval", "never",
         "--parameters", "MemberRolesStack:ExternalAuditExternalId=secret",
     ]  # fmt: skip
-    record = json.loads((root / "cdk.out" / f"{layout.RECORD_STACK}.template.json").read_text())["Resources"]
+    record = json.loads((root / "deployed.out" / f"{layout.RECORD_STACK}.template.json").read_text())["Resources"]
     assert DEPLOYED_SPEC_METADATA in record[logical_ids.DEPLOYED_SPEC]["Metadata"]
 
 
@@ -144,3 +171,41 @@ def test_an_example_never_deploys_to_aws(monkeypatch, capsys):
     monkeypatch.chdir(REPO)
     assert deploy(str(EXAMPLE)) == 1
     assert "emulator_only: this organization is an example that deploys only into the emulator" in capsys.readouterr().err
+
+
+def test_a_member_account_is_refused(repository, capsys):
+    Session.organization = {"Id": "o-example", "MasterAccountId": "999999999999"}
+    assert deploy("--yes") == 1
+    assert f"account {ACCOUNT} is a member of o-example; deploy from its management account (999999999999)" in capsys.readouterr().err
+
+
+def test_stacks_without_a_record_need_the_deployed_spec_named(repository, capsys):
+    deployed = repository / "deployed.out"
+    record = json.loads((deployed / f"{layout.RECORD_STACK}.template.json").read_text())
+    del record["Resources"][logical_ids.DEPLOYED_SPEC]  # deployed by orgboot 0.5, or by a plain cdk deploy
+    without = repository / "without-record.out"
+    shutil.copytree(deployed, without, dirs_exist_ok=True)
+    (without / f"{layout.RECORD_STACK}.template.json").write_text(json.dumps(record))
+    Session.deployed = without
+    assert deploy("--yes") == 1
+    assert "no record of the spec it was deployed from" in capsys.readouterr().err
+    assert not (repository / "deployed").exists()
+
+
+def test_a_record_that_was_not_applied_is_not_trusted(repository, capsys):
+    stale = repository / "stale.out"
+    shutil.copytree(repository / "deployed.out", stale, dirs_exist_ok=True)
+    file = stale / f"{layout.RECORD_STACK}.template.json"
+    template = json.loads(file.read_text())
+    template["Resources"][logical_ids.DEPLOYED_SPEC]["Properties"]["Value"] = json.dumps({"orgboot": "0.6.0", "sha256": "0" * 64})
+    file.write_text(json.dumps(template))
+    Session.deployed = stale
+    assert deploy("--yes") == 1
+    assert "the record of the deployed spec in MemberRolesStack was not applied" in capsys.readouterr().err
+
+
+def test_a_new_stack_needs_its_secret_parameters(first_deploy, monkeypatch, capsys):
+    within(first_deploy, monkeypatch)
+    Session.deployed, Session.organization = None, None
+    assert deploy("--yes") == 1
+    assert "no value for MemberRolesStack:ExternalAuditExternalId: give it with --parameters" in capsys.readouterr().err

@@ -122,9 +122,7 @@ def test_synth_emulate_and_simulate_from_the_repository(user):
         "OrganizationAccountAccessRole",
         "--action",
         "organizations:LeaveOrganization",
-        check=False,
     )
-    assert decision.returncode == 0
     assert "deny" in decision.stdout.lower()
 
 
@@ -135,7 +133,7 @@ def test_npx_cdk_synth_runs_the_installed_app(user, tmp_path):
 
 def test_a_week_of_changes_reviewed_planned_and_deployed(user):
     first = user.orgboot("deploy", "--emulated", "--yes")
-    assert "No spec recorded by an earlier `orgboot deploy`" in first.stdout
+    assert "Nothing deployed yet: this deploy creates the organization." in first.stdout
     assert "deploy 1." in first.stdout
 
     user.edit(
@@ -149,7 +147,7 @@ def test_a_week_of_changes_reviewed_planned_and_deployed(user):
     user.edit("policies/require-imdsv2.json", "ec2:RunInstances", "ec2:RunInstances*")
     user.commit("Widen require-imdsv2")
 
-    diff = user.orgboot("diff", "HEAD~3", "org.yaml", check=False)
+    diff = user.orgboot("diff", "HEAD~3", "org.yaml")
     assert "app-dev" in diff.stdout
     assert "app-prod" in diff.stdout
     assert "require-imdsv2" in diff.stdout
@@ -157,15 +155,14 @@ def test_a_week_of_changes_reviewed_planned_and_deployed(user):
     assert "create | `AccountAppDev`" in plan.stdout
     assert "update | `AccountAppProd`" in plan.stdout
     assert "update | `PolicyRequireImdsv2`" in plan.stdout
-    review = user.orgboot("review", "HEAD~3", "org.yaml", "--no-plan", "-o", "review.md", check=False)
+    user.orgboot("review", "HEAD~3", "org.yaml", "--no-plan", "-o", "review.md")  # nothing dangerous: exit 0
     report = (user.repository / "review.md").read_text()
-    assert review.returncode in (0, 1)
     assert "app-dev" in report
     assert "orgboot review" in report
 
     # The first commit's spec (example.com mailboxes) does not synthesize: the review still goes out.
     broken_base = user.orgboot("review", "HEAD~4", "org.yaml", "-o", "review-from-init.md", check=False)
-    assert broken_base.returncode in (0, 1)
+    assert broken_base.returncode == 1  # every email changed since: refused, as CloudFormation cannot change them
     assert "No plan: the base (HEAD\\~4) cannot be synthesized" in (user.repository / "review-from-init.md").read_text()
 
     second = user.orgboot("deploy", "--emulated", "--yes")
@@ -188,4 +185,11 @@ def test_the_wheel_lists_every_package_of_orgboot():
     a package left out would be missing from every installation, though present in this checkout."""
     listed = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
     on_disk = {".".join(init.parent.relative_to(REPO).parts) for init in (REPO / "orgboot").rglob("__init__.py")}
-    assert on_disk <= listed
+    # stacks/ and constructs/ travel as orgboot_cdk.stacks and orgboot_cdk.constructs, subfolders too.
+    app = {
+        ".".join(("orgboot_cdk", *module.parent.relative_to(REPO).parts))
+        for top in ("stacks", "constructs")
+        for module in (REPO / top).rglob("*.py")
+        if "__pycache__" not in module.parts
+    }
+    assert on_disk | app <= listed

@@ -182,7 +182,7 @@ def test_a_base_that_cannot_be_synthesized_leaves_no_plan_and_says_why(tmp_path)
     assert "Traceback" not in result.stderr
     # (Markdown escapes the underscores of the temporary folder's path.)
     assert "no plan\n\n> [!NOTE]\n> No plan: the base (" in result.stdout
-    assert "/base/org.yaml) cannot be synthesized, so there is nothing to plan against:" in result.stdout
+    assert "/base/org.yaml) cannot be synthesized:" in result.stdout
     assert "accounts.shop-dev.email: 'nope' is not an email address" in result.stdout
     assert "> [!CAUTION]" not in result.stdout
 
@@ -199,17 +199,35 @@ def test_a_head_that_cannot_be_synthesized_fails_the_plan(tmp_path):
     assert "No plan" not in result.stdout
 
 
-def test_review_against_a_missing_base_is_the_heads_review_without_a_plan(tmp_path):
-    head = spec_folder(tmp_path / "head")
-    result = orgboot("review", str(tmp_path / "missing.yaml"), str(head), "-o", str(tmp_path / "review.md"))
+def test_review_against_a_revision_without_the_spec_is_the_heads_review_without_a_plan(tmp_path):
+    def git(*args):
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@acme-corp.io", *args], cwd=tmp_path, check=True, capture_output=True
+        )
+
+    git("init", "--quiet")
+    (tmp_path / "README.md").write_text("An organization, soon\n")
+    git("add", "-A")
+    git("commit", "--quiet", "-m", "Start")
+    head = spec_folder(tmp_path)
+    git("add", "-A")
+    git("commit", "--quiet", "-m", "The organization")
+    result = orgboot("review", "HEAD~1", str(head), "--spec", str(head), "-o", str(tmp_path / "review.md"))
     assert result.returncode == 0, result.stderr
     report = (tmp_path / "review.md").read_text()
     assert report.startswith("<!-- orgboot-review -->\n")
-    assert f"### orgboot review of `{head}` against `{tmp_path / 'missing.yaml'}`" in report
+    assert f"### orgboot review of `{head}` against `HEAD~1`" in report
     assert "plan: none (see below) · ✅ valid" in report
-    assert "> [!NOTE]\n> No plan: BASE " in report
-    assert "/missing.yaml: no such file, and not a git revision" in report
+    assert "> [!NOTE]\n> No plan: BASE HEAD\\~1: there is no org.yaml at that revision (a new spec has no base)" in report
     assert "```mermaid" in report  # the head's review, whole
+
+
+def test_review_against_a_base_that_is_neither_a_file_nor_a_revision_is_an_error(tmp_path):
+    head = spec_folder(tmp_path / "head")
+    result = orgboot("review", str(tmp_path / "missing.yaml"), str(head), "-o", str(tmp_path / "review.md"))
+    assert result.returncode == 1
+    assert "/missing.yaml: no such file, and not a git revision" in result.stderr  # a typo never passes as a new spec
+    assert not (tmp_path / "review.md").exists()
 
 
 def test_review_takes_at_most_two_specs():
