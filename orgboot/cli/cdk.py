@@ -2,6 +2,7 @@
 node_modules by `npm ci`), the app this orgboot installs (orgboot_cdk/app.py, what `orgboot app`
 runs), and `cdk synth` into an assembly that appears only when complete."""
 
+import argparse
 import importlib.util
 import os
 import shlex
@@ -48,6 +49,14 @@ def cli(root: Path | None = None) -> Path:
     raise CdkUnavailable(
         f"the AWS CDK CLI is not installed in {folders[0]}: run `npm ci` there (package.json pins aws-cdk; `orgboot init` writes one)"
     )
+
+
+def stack_parameter(text: str) -> tuple[str, str]:
+    """A stack parameter as `cdk deploy --parameters` takes it (STACK:NAME=VALUE), for argparse."""
+    key, separator, value = text.partition("=")
+    if not separator or ":" not in key:
+        raise argparse.ArgumentTypeError(f"{text!r}: write STACK:NAME=VALUE")
+    return key, value
 
 
 def environment() -> dict[str, str]:

@@ -62,6 +62,7 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", 
         "--parameters",
         action="append",
         default=[],
+        type=cdk.stack_parameter,
         metavar="STACK:NAME=VALUE",
         help="a stack parameter, as cdk deploy takes it (the external ID of a third-party role); repeatable",
     )
@@ -93,7 +94,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         message = "this organization is an example that deploys only into the emulator (its mailboxes receive no mail):"
         message += " `orgboot deploy --emulated`"
         raise SpecError([LocatedProblem(str(spec_file), line, "emulator_only", message)])
-    parameters = dict(_parameter(text) for text in args.parameters)
+    parameters = dict(args.parameters)
     target: _Target = _Emulated(EMULATED_AWS) if args.emulated else _Aws(args.profile)
     try:
         with target.opened(), tempfile.TemporaryDirectory(prefix="orgboot-deployed-") as workdir:
@@ -266,6 +267,13 @@ class _Aws(_Target):
                 f"account {self.account} is a member of {organization['Id']}; deploy from its management account"
                 f" ({organization['MasterAccountId']})"
             )
+        if not self.has_stacks():
+            # AWS::Organizations::Organization fails in an account that is in an organization already
+            # (AlreadyInOrganizationException: the Organizations resource provider's CreateHandler).
+            raise _Refused(
+                f"account {self.account} already manages {organization['Id']}, which orgboot did not create: orgboot cannot"
+                " adopt an existing organization yet (README, 'An existing organization')"
+            )
 
     def _stack(self, name: str) -> dict[str, Any] | None:
         from botocore.exceptions import ClientError
@@ -379,19 +387,22 @@ class _Emulated(_Target):
 
     def plan(self, head: "list[AssemblyStack]", parameters: Mapping[str, str]) -> Plan:
         from orgboot.emulator import EmulationError, deploy_assembly
+        from orgboot.emulator.assembly import with_placeholders
         from orgboot.emulator.aws import MANAGEMENT_ACCOUNT_ID
 
         first = len(self.engine.events)
+        given, placeholders = with_placeholders([head], parameters)
+        self.plan_notes += [f"{key} not given (--parameters {key}=…): the emulator uses a placeholder" for key in placeholders]
         try:
-            deploy_assembly(self.engine, head, _with_placeholders(head, parameters))
+            deploy_assembly(self.engine, head, given)
         except EmulationError as error:
             return Plan.of(self.engine.events[first:], MANAGEMENT_ACCOUNT_ID, str(error))
         return Plan.of(self.engine.events[first:], MANAGEMENT_ACCOUNT_ID)
 
     def deploy(self, assembly: Path, parameters: Mapping[str, str], *, yes: bool, rollback: bool, out: Console) -> int:
-        from orgboot.emulator.assembly import read_assembly
+        from orgboot.emulator.assembly import read_assembly, with_placeholders
 
-        number = self.history.append(assembly, _with_placeholders(read_assembly(assembly), parameters))
+        number = self.history.append(assembly, with_placeholders([read_assembly(assembly)], parameters)[0])
         out.print(f"Deployed into {self.name}: deploy {number}. `orgboot deploy --emulated` again applies the next change.")
         return 0
 
@@ -413,19 +424,6 @@ def _digest_of(value: str) -> str | None:
     except (ValueError, AttributeError):
         return None
     return found if isinstance(found, str) else None
-
-
-def _with_placeholders(stacks: "list[AssemblyStack]", parameters: Mapping[str, str]) -> dict[str, str]:
-    from orgboot.emulator.assembly import secret_parameters
-
-    return {**dict.fromkeys(secret_parameters(stacks), "emulated-placeholder"), **parameters}
-
-
-def _parameter(text: str) -> tuple[str, str]:
-    key, separator, value = text.partition("=")
-    if not separator or ":" not in key:
-        raise SpecError([LocatedProblem("--parameters", 1, "", f"{text!r}: write STACK:NAME=VALUE")])
-    return key, value
 
 
 def _confirmed(where: str) -> bool:

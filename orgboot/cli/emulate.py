@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.live import Live
 from rich.text import Text
 
+from orgboot.cli.cdk import stack_parameter
 from orgboot.cli.status import FINDINGS
 
 HELP = "deploy a synthesized assembly (cdk.out) into the emulated AWS and show the result"
@@ -36,18 +37,11 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", 
         "--parameter",
         action="append",
         default=argparse.SUPPRESS,
-        type=_parameter,
+        type=stack_parameter,
         metavar="STACK:NAME=VALUE",
         help="a stack parameter, as cdk deploy --parameters takes it (repeatable)",
     )
     parser.set_defaults(run=run)
-
-
-def _parameter(text: str) -> tuple[str, str]:
-    key, separator, value = text.partition("=")
-    if not separator or ":" not in key:
-        raise argparse.ArgumentTypeError(f"{text!r}: write STACK:NAME=VALUE")
-    return key, value
 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -65,7 +59,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
 def _emulate(args: argparse.Namespace, out: Console, err: Console) -> int:
     from orgboot.analysis.access import state_access
     from orgboot.emulator import EmulationError, Engine, deploy_assembly, emulated_aws, management
-    from orgboot.emulator.assembly import read_assembly, secret_parameters
+    from orgboot.emulator.assembly import read_assembly, with_placeholders
     from orgboot.emulator.aws import MANAGEMENT_ACCOUNT_ID, assume
     from orgboot.reports.terminal import access_report, baseline_report, deploy_changes, deploy_summary, organization_tree
     from orgboot.state.baseline import read_baseline
@@ -75,10 +69,9 @@ def _emulate(args: argparse.Namespace, out: Console, err: Console) -> int:
     parameters = dict(getattr(args, "parameter", []))
     paths = getattr(args, "assemblies", None) or ["cdk.out"]
     assemblies = [read_assembly(path) for path in paths]
-    for key in dict.fromkeys(key for stacks in assemblies for key in secret_parameters(stacks)):
-        if key not in parameters:
-            parameters[key] = "emulated-placeholder"
-            err.print(f"[yellow]warning:[/] {key} not given (--parameter {key}=...): the emulator uses a placeholder")
+    parameters, placeholders = with_placeholders(assemblies, parameters)
+    for key in placeholders:
+        err.print(f"[yellow]warning:[/] {key} not given (--parameter {key}=...): the emulator uses a placeholder")
     progress = _Progress(MANAGEMENT_ACCOUNT_ID)
     with emulated_aws(), _live(progress, out):
         engine = Engine(on_event=progress)

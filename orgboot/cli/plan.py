@@ -91,11 +91,10 @@ def emulated_plan(history: "list[list[AssemblyStack]]", head: "list[AssemblyStac
     """Deploy the assemblies of `history` in turn into a new emulated AWS, then `head` over them:
     what the head's deploy does. Parameters not `given` get placeholders."""
     from orgboot.emulator import EmulationError, Engine, deploy_assembly, emulated_aws
-    from orgboot.emulator.assembly import secret_parameters
+    from orgboot.emulator.assembly import with_placeholders
     from orgboot.emulator.aws import MANAGEMENT_ACCOUNT_ID
 
-    parameters = {key: "emulated-placeholder" for side in (*history, head) for key in secret_parameters(side)}
-    parameters |= given or {}
+    parameters, _ = with_placeholders([*history, head], given or {})
     with emulated_aws():
         engine = Engine()
         try:

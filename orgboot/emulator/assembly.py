@@ -2,6 +2,7 @@
 Anything malformed is refused with what is wrong and what to do, never a traceback."""
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
@@ -107,3 +108,13 @@ def secret_parameters(stacks: list[AssemblyStack]) -> list[str]:
         for name, definition in stack.template.get("Parameters", {}).items()
         if definition.get("NoEcho") and "Default" not in definition
     ]
+
+
+PLACEHOLDER = "emulated-placeholder"
+
+
+def with_placeholders(assemblies: list[list[AssemblyStack]], given: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+    """`given` parameters, and a placeholder for every secret one not given (the emulator needs a
+    value; what it is changes nothing there): the values, and the keys that got a placeholder."""
+    missing = [key for key in dict.fromkeys(k for stacks in assemblies for k in secret_parameters(stacks)) if key not in given]
+    return {**dict.fromkeys(missing, PLACEHOLDER), **given}, missing

@@ -209,3 +209,10 @@ def test_a_new_stack_needs_its_secret_parameters(first_deploy, monkeypatch, caps
     Session.deployed, Session.organization = None, None
     assert deploy("--yes") == 1
     assert "no value for MemberRolesStack:ExternalAuditExternalId: give it with --parameters" in capsys.readouterr().err
+
+
+def test_an_organization_orgboot_did_not_create_is_refused(first_deploy, monkeypatch, capsys):
+    within(first_deploy, monkeypatch)
+    Session.deployed, Session.organization = None, {"Id": "o-yearsold", "MasterAccountId": ACCOUNT}
+    assert deploy("--yes") == 1
+    assert f"account {ACCOUNT} already manages o-yearsold, which orgboot did not create" in capsys.readouterr().err
