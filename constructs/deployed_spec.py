@@ -14,19 +14,20 @@ from aws_cdk import CfnResource, Stack
 from aws_cdk import aws_ssm as ssm
 
 from orgboot.aws.parameters import DEPLOYED_SPEC_METADATA, DEPLOYED_SPEC_PARAMETER
+from orgboot.spec.record import digest
 
 from constructs import Construct
 
 
 class DeployedSpec(Construct):
-    def __init__(self, scope: Construct, id: str, *, packed: str, digest: str, version: str, logical_id: str) -> None:
+    def __init__(self, scope: Construct, id: str, *, packed: str, version: str, logical_id: str) -> None:
         super().__init__(scope, id)
         self.resource = ssm.CfnParameter(
             self,
             "Resource",
             type="String",
             name=DEPLOYED_SPEC_PARAMETER,
-            value=json.dumps({"orgboot": version, "sha256": digest}, separators=(",", ":")),
+            value=json.dumps({"orgboot": version, "sha256": digest(packed)}, separators=(",", ":")),
             description="orgboot: the spec of the last successful deploy (in this resource's Metadata)",
         )
         self.resource.add_metadata(DEPLOYED_SPEC_METADATA, packed)

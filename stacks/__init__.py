@@ -12,7 +12,6 @@ from orgboot.analysis.grants import guarded_roles
 from orgboot.aws.parameters import EMULATOR_ONLY, EMULATOR_ONLY_VALUE
 from orgboot.aws.regions import HOME_REGION
 from orgboot.spec import Account, OrgSpec, layout, logical_ids
-from orgboot.spec.record import digest
 from stacks.accounts_stack import AccountsStack
 from stacks.management_baseline_stack import ManagementBaselineStack
 from stacks.member_roles_stack import MemberRolesStack
@@ -23,7 +22,7 @@ from constructs.deployed_spec import DeployedSpec
 
 def build(app: cdk.App, spec: OrgSpec, packed_spec: str | None = None) -> list[cdk.Stack]:
     """Every orgboot stack for `spec`; `packed_spec` (orgboot/spec/record.py), when given, is
-    recorded with the organization for the next `orgboot deploy` to read back."""
+    recorded in the stack deployed last, for the next `orgboot deploy` to read back."""
     # cdk-nag's AwsSolutions pack checks every template at synth; what orgboot accepts is
     # acknowledged beside its code (constructs/acknowledgements.py), anything else fails the synth.
     cdk.Validations.of(app).add_plugins(cdk_nag.AwsSolutionsChecks(app))
@@ -56,9 +55,7 @@ def build(app: cdk.App, spec: OrgSpec, packed_spec: str | None = None) -> list[c
     roles.add_stack_dependency(baseline)  # last of all: it keeps the record of the deploy
     built = [organization, *shards, baseline, roles]
     if packed_spec is not None:
-        record = DeployedSpec(
-            roles, "DeployedSpec", packed=packed_spec, digest=digest(packed_spec), version=__version__, logical_id=logical_ids.DEPLOYED_SPEC
-        )
+        record = DeployedSpec(roles, "DeployedSpec", packed=packed_spec, version=__version__, logical_id=logical_ids.DEPLOYED_SPEC)
         record.after_everything_else()
     if spec.emulator_only:
         for stack in built:
