@@ -3,6 +3,7 @@
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from aws_cdk import CfnTag
 from aws_cdk import aws_organizations as organizations
 
 from constructs import Construct
@@ -26,6 +27,7 @@ class OrganizationPolicy(Construct):
         target_ids: Sequence[str],
         logical_id: str,
         description: str,
+        tags: Mapping[str, str],
     ) -> None:
         super().__init__(scope, id)
         self.resource = organizations.CfnPolicy(
@@ -36,6 +38,7 @@ class OrganizationPolicy(Construct):
             content=dict(content),
             description=description or None,
             target_ids=list(target_ids),
+            tags=[CfnTag(key=key, value=value) for key, value in sorted(tags.items())] or None,
         )
         self.resource.override_logical_id(logical_id)
         self.policy_id: str = self.resource.attr_id

@@ -35,7 +35,8 @@ class ManagementBaselineStack(Stack):
     ) -> None:
         super().__init__(scope, id, description="orgboot: the management account's security baseline", **kwargs)
         self._imported: dict[str, iam.IManagedPolicy] = {}
-        AccountPasswordPolicy(self, "PasswordPolicy", logical_id=logical_ids.PASSWORD_POLICY, **baseline.password_policy.model_dump())
+        if baseline.password_policy is not None:
+            AccountPasswordPolicy(self, "PasswordPolicy", logical_id=logical_ids.PASSWORD_POLICY, **baseline.password_policy.model_dump())
         if baseline.account_alias:
             AccountAlias(self, "AccountAlias", alias=baseline.account_alias, logical_id=logical_ids.ACCOUNT_ALIAS)
         if baseline.billing:

@@ -366,6 +366,8 @@ _ABSENT: Any = _Absent()
 
 
 def _weakens_password_policy(name: str, before: Any, after: Any) -> bool:
+    if after is _ABSENT:  # password_policy: null, and the stack deletes the account's password policy
+        return True
     if name == "minimum_length":
         return bool(after < before)
     if name.startswith("require_"):
@@ -385,7 +387,10 @@ def _baseline(base: OrgSpec, head: OrgSpec) -> Iterator[Change]:
             details = statement_diff(before.content, after.content)
         kind = "baseline-changed"
         field_name = key.rpartition(".")[2]
-        if key.startswith("management_baseline.password_policy.") and _weakens_password_policy(field_name, before, after):
+        password_policy = key == "management_baseline.password_policy" and after is None  # null: the stack deletes it
+        if password_policy or (
+            key.startswith("management_baseline.password_policy.") and _weakens_password_policy(field_name, before, after)
+        ):
             kind = "password-policy-weakened"
         elif key.endswith(".managed_policies") and _gains_admin(before, after):
             kind, summary = "admin-access-widened", f"{summary}: its members become administrators of the management account"

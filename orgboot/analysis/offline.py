@@ -83,16 +83,22 @@ class OfflineOrganization:
     @cached_property
     def accounts(self) -> list[Account]:
         return [
-            self._account(key, account.name, self.account_ids[key], account.ou, account.role_name)
+            self._account(key, account.name, self.account_ids[key], account.ou, account.role_name, account.invited)
             for key, account in self.spec.accounts.items()
         ]
 
     @cached_property
     def distinct(self) -> list[Account]:
         """The accounts that may not behave as the stand-in of their OU: those with a policy of
-        their own or another access role. Every other account is decided by its OU's stand-in."""
+        their own, another access role or none (invited), or FullAWSAccess detached. Every other
+        account is decided by its OU's stand-in."""
         targeted = {target for policy in self.spec.organization_policies.values() for target in policy.targets}
-        return [a for a in self.accounts if a.key in targeted or self.spec.accounts[str(a.key)].role_name]
+        targeted |= set(self.spec.organization.full_aws_access_detached)
+        return [
+            a
+            for a in self.accounts
+            if a.key in targeted or self.spec.accounts[str(a.key)].role_name or self.spec.accounts[str(a.key)].invited
+        ]
 
     @cached_property
     def placeholders(self) -> list[Account]:
@@ -102,8 +108,9 @@ class OfflineOrganization:
             self._account(None, f"any account in {ou}", f"9{index:011d}", ou, None) for index, ou in enumerate((ROOT, *self.spec.ou_paths))
         ]
 
-    def _account(self, key: str | None, name: str, account_id: str, ou: str, access_role: str | None) -> Account:
-        roles = {(access_role or ACCESS_ROLE): self._access_role(access_role or ACCESS_ROLE)}
+    def _account(self, key: str | None, name: str, account_id: str, ou: str, access_role: str | None, invited: bool = False) -> Account:
+        # An account that joined by invitation has the access role only if someone created it.
+        roles = {} if invited else {(access_role or ACCESS_ROLE): self._access_role(access_role or ACCESS_ROLE)}
         for role_name, role in self.spec.member_roles.catalogue.items():
             if any(covers(target, ou) for target in role.targets):
                 roles[role_name] = self._member_role(role_name)
@@ -139,14 +146,16 @@ class OfflineOrganization:
         levels = [(ROOT, "Root")] + [("/".join(ous[: i + 1]), f"OU {'/'.join(ous[: i + 1])}") for i in range(len(ous))]
         if account.key:
             levels.append((account.key, f"account {account.key}"))
+        detached = self.spec.organization.full_aws_access_detached if policy_type == "SERVICE_CONTROL_POLICY" else ()
         chain = []
         for target, label in levels:
+            defaults = () if target in detached else (default,)
             attached = [
                 self._policy(key, label, kind)
                 for key, policy in self.spec.organization_policies.items()
                 if policy.type == policy_type and target in policy.targets
             ]
-            chain.append(Level(label, (default, *attached)))
+            chain.append(Level(label, (*defaults, *attached)))
         return tuple(chain)
 
     def _policy(self, key: str, label: str, kind: str) -> Policy:

@@ -22,6 +22,9 @@ IAM_ROLE_NAME_MAX, IAM_GROUP_NAME_MAX = 64, 128
 TRAIL_NAME_PATTERN = r"^(?=.{3,128}$)[A-Za-z0-9]+([._-][A-Za-z0-9]+)*$"
 ACCOUNT_ALIAS_PATTERN = r"^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$"
 POLICY_DESCRIPTION_MAX = 512
+POLICY_NAME_MAX = 128  # Organizations API Reference, CreatePolicy Name: 1-128 characters
+# An AWS account ID: 12 digits (Organizations API Reference, Account Id pattern ^\d{12}$).
+ACCOUNT_ID_PATTERN = r"^\d{12}$"
 TAG_KEY_MAX, TAG_VALUE_MAX, TAGS_PER_RESOURCE = 128, 256, 50
 ROLE_INLINE_POLICIES_MAX = 10_240  # all inline policies of one IAM role together, minified
 GROUP_INLINE_POLICIES_MAX = 5_120  # all inline policies of one IAM group together ("IAM and AWS STS quotas")

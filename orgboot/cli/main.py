@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from rich.console import Console
 
 from orgboot import __version__
-from orgboot.cli import app, deploy, diff, emulate, init, plan, review, schema, simulate, synth, validate
+from orgboot.cli import app, deploy, diff, drift, emulate, importing, init, plan, review, schema, simulate, synth, validate
 from orgboot.cli.cdk import CdkUnavailable, NotAnAssembly
 from orgboot.cli.status import FINDINGS, INTERNAL_ERROR, USAGE
 from orgboot.spec import SpecError
@@ -38,7 +38,7 @@ def parser() -> argparse.ArgumentParser:
     )
     root.add_argument("--version", action="version", version=f"orgboot {__version__}")
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in (init, validate, synth, review, diff, plan, deploy, simulate, schema, emulate, app):
+    for command in (init, importing, validate, synth, review, diff, plan, deploy, drift, simulate, schema, emulate, app):
         command.add_parser(commands, _common(subcommand=True))
     return root
 

@@ -16,6 +16,7 @@ from orgboot.reports.mermaid import diagram
 from orgboot.spec import LocatedProblem, OrgSpec
 
 MARKER = "<!-- orgboot-review -->"  # how CI finds its own comment to update in place
+DRIFT_MARKER = "<!-- orgboot-drift -->"
 
 
 @dataclass(frozen=True)
@@ -301,4 +302,28 @@ def render(review: Review, *, inventory: bool = True) -> str:
         parts.append(_plan(review.plan))
     if review.spec is not None and inventory:
         parts += [_accounts(review.spec), _policies(review.spec, review.budgets), _access(review.spec, review.access)]
+    return "\n\n".join(parts) + "\n"
+
+
+def drift_report(changes: Sequence[Change], spec_path: str, organization_id: str, sections: Sequence[str], dangerous: Iterable[str]) -> str:
+    """`orgboot drift` for a scheduled CI job: what AWS holds that the spec does not say; changes of
+    a `dangerous` kind reopen what a guardrail closed."""
+    dangerous = set(dangerous)
+    title = f"### orgboot drift: {code(organization_id)} against {code(spec_path)}"
+    if not changes:
+        return f"{DRIFT_MARKER}\n{title}\n\n✅ No drift: the organization is as {code(spec_path)} says.\n"
+    reopening = sum(1 for change in changes if change.kind in dangerous)
+    counts = f"❌ **{_plural(len(changes), 'difference')}**" + (f", {reopening} reopening a guardrail" if reopening else "")
+    by_section: dict[str, list[Change]] = defaultdict(list)
+    for change in changes:
+        by_section[change.section].append(change)
+    parts = [DRIFT_MARKER, title, counts]
+    for section in sections:
+        if found := by_section.get(section):
+            lines = []
+            for change in found:
+                lines.append(f"- {'⚠️ ' if change.kind in dangerous else ''}{change.summary}")
+                if change.details:
+                    lines.append("  " + _details("statements", f"```diff\n{change.details}\n```").replace("\n", "\n  "))
+            parts.append(f"**{section}** ({len(found)})\n\n" + "\n".join(lines))
     return "\n\n".join(parts) + "\n"

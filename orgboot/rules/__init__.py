@@ -11,6 +11,13 @@ from orgboot.rules.accounts import (
     account_names_unique,
     released_accounts_undeclared,
 )
+from orgboot.rules.adoption import (
+    account_ids_unique,
+    detached_full_access_replaced,
+    names_not_taken,
+    unmanaged_accounts_distinct,
+    unmanaged_policy_types_left_alone,
+)
 from orgboot.rules.changes import (
     account_identities_unchanged,
     accounts_leave_only_when_released,
@@ -57,6 +64,11 @@ RULES: tuple[Rule, ...] = (
     ou_lookups_fit,
     templates_fit,
     policies_target_ous_when_accounts_are_spread,
+    unmanaged_accounts_distinct,
+    account_ids_unique,
+    unmanaged_policy_types_left_alone,
+    detached_full_access_replaced,
+    names_not_taken,
 )
 
 

@@ -49,9 +49,11 @@ def account_emails_deliverable(spec: OrgSpec) -> Iterator[Problem]:
 
 
 def account_names_unique(spec: OrgSpec) -> Iterator[Problem]:
+    # AWS lets two accounts share a name; orgboot asks for distinct names so that reports are clear,
+    # but never of adopted accounts (account_id given), whose names only their root users can change.
     first: dict[str, str] = {}
     for key, account in spec.accounts.items():
-        if account.name in first:
+        if account.name in first and not (account.account_id and spec.accounts[first[account.name]].account_id):
             yield Problem(
                 ("accounts", key, "name"),
                 f"name '{account.name}' is already used by account '{first[account.name]}'; give each account its own name",

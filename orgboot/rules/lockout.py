@@ -97,68 +97,16 @@ def _failure(decision: Decision, spec: OrgSpec, loc: Loc, what: str, fix: str, *
 def _check_account(offline: OfflineOrganization, organization: OrganizationPolicies, account: Account) -> Iterator[_Failure]:
     spec = offline.spec
     access_role = next(
-        name for name in account.roles if name == (spec.accounts[account.key].role_name if account.key else None) or name == ACCESS_ROLE
+        (name for name in account.roles if name == (spec.accounts[account.key].role_name if account.key else None) or name == ACCESS_ROLE),
+        None,
     )
-    role_arn = f"arn:aws:iam::{account.id}:role/{access_role}"
     region: dict[str, ContextValue] = {"aws:RequestedRegion": HOME_REGION}
     # People sign in with MFA; role sessions that services or tools start do not (facts 116-117).
     human = {**SIGNED_IN_WITH_MFA, **region, **offline.context(None, account)}
     session = {**NO_MFA, **region, **offline.context(account, account)}
     account_loc: Loc = ("accounts", account.key) if account.key else ("organizational_units",)
-
-    # The management account reaches the account through its access role...
-    assume = evaluate(
-        Request(ADMINISTRATOR, "sts:AssumeRole", role_arn, account.id, human),
-        Applicable(identity=_administrator_access(), trust=account.roles[access_role].trust),
-        organization,
-    )
-    if not assume.allowed:
-        yield _failure(
-            assume,
-            spec,
-            account_loc,
-            f"the management account cannot assume {access_role}",
-            f"exempt arn:aws:iam::*:role/{access_role} (a condition on aws:PrincipalArn) or move the deny elsewhere",
-        )
-    # ...and the role can act there.
-    access = Caller(role_arn, account.id, "role")
-    act = evaluate(
-        Request(access, "iam:ListRoles", "*", account.id, session), Applicable(identity=account.roles[access_role].identity), organization
-    )
-    if act.decision == "explicit_deny":
-        yield _failure(
-            act,
-            spec,
-            account_loc,
-            f"{access_role} can do nothing",
-            f"exempt arn:aws:iam::*:role/{access_role} with ArnNotLike on aws:PrincipalArn, as a quarantine SCP should",
-        )
-
-    # Nor may principals of this account be denied the access path: SCPs never restrict the
-    # management account (fact 28), so such a deny stops only delegated administrators and
-    # security tooling in member accounts, and is a lockout in waiting.
-    delegate = Caller(f"arn:aws:iam::{account.id}:role/delegated-administrator", account.id, "role")
-    outward = {**NO_MFA, **region, **offline.context(account, None)}
-    chained = evaluate(
-        Request(delegate, "sts:AssumeRole", f"arn:aws:iam::{MANAGEMENT_ACCOUNT}:role/{access_role}", MANAGEMENT_ACCOUNT, outward),
-        Applicable(identity=_administrator_access()),
-        organization,
-    )
-    other_role = evaluate(
-        Request(delegate, "sts:AssumeRole", f"arn:aws:iam::{MANAGEMENT_ACCOUNT}:role/any-other-role", MANAGEMENT_ACCOUNT, outward),
-        Applicable(identity=_administrator_access()),
-        organization,
-    )
-    # Only a deny aimed at the access role: a quarantine or a region deny stops every role alike.
-    if chained.decision == "explicit_deny" and chained.statements[0].policy.kind == "scp" and other_role.decision != "explicit_deny":
-        yield _failure(
-            chained,
-            spec,
-            account_loc,
-            f"principals cannot assume {access_role} in other accounts",
-            "SCPs never restrict the management account, so this only cuts delegated administrators and security"
-            f" tooling off the organization's access path; protect {access_role} from change instead of denying its use",
-        )
+    if access_role is not None:  # an invited account may have none: nothing to lock out of
+        yield from _access_path(offline, organization, account, access_role, human, session, account_loc)
 
     # StackSets deploy each member role through the execution role, under the account's SCPs.
     executor = offline.stacksets_execution_role(account)
@@ -226,6 +174,74 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
             f"the global services are cut off ({', '.join(cut_off)} in {HOME_REGION})",
             "exempt them with NotAction (iam:*, organizations:*, sts:*, support:* and the others AWS Control Tower's"
             " region deny lists), or allow us-east-1",
+        )
+
+
+def _access_path(
+    offline: OfflineOrganization,
+    organization: OrganizationPolicies,
+    account: Account,
+    access_role: str,
+    human: dict[str, ContextValue],
+    session: dict[str, ContextValue],
+    account_loc: Loc,
+) -> Iterator[_Failure]:
+    """The management account reaches the account through its access role, and the role can act."""
+    spec = offline.spec
+    role_arn = f"arn:aws:iam::{account.id}:role/{access_role}"
+    region: dict[str, ContextValue] = {"aws:RequestedRegion": HOME_REGION}
+    # The management account reaches the account through its access role...
+    assume = evaluate(
+        Request(ADMINISTRATOR, "sts:AssumeRole", role_arn, account.id, human),
+        Applicable(identity=_administrator_access(), trust=account.roles[access_role].trust),
+        organization,
+    )
+    if not assume.allowed:
+        yield _failure(
+            assume,
+            spec,
+            account_loc,
+            f"the management account cannot assume {access_role}",
+            f"exempt arn:aws:iam::*:role/{access_role} (a condition on aws:PrincipalArn) or move the deny elsewhere",
+        )
+    # ...and the role can act there.
+    access = Caller(role_arn, account.id, "role")
+    act = evaluate(
+        Request(access, "iam:ListRoles", "*", account.id, session), Applicable(identity=account.roles[access_role].identity), organization
+    )
+    if act.decision == "explicit_deny":
+        yield _failure(
+            act,
+            spec,
+            account_loc,
+            f"{access_role} can do nothing",
+            f"exempt arn:aws:iam::*:role/{access_role} with ArnNotLike on aws:PrincipalArn, as a quarantine SCP should",
+        )
+
+    # Nor may principals of this account be denied the access path: SCPs never restrict the
+    # management account (fact 28), so such a deny stops only delegated administrators and
+    # security tooling in member accounts, and is a lockout in waiting.
+    delegate = Caller(f"arn:aws:iam::{account.id}:role/delegated-administrator", account.id, "role")
+    outward = {**NO_MFA, **region, **offline.context(account, None)}
+    chained = evaluate(
+        Request(delegate, "sts:AssumeRole", f"arn:aws:iam::{MANAGEMENT_ACCOUNT}:role/{access_role}", MANAGEMENT_ACCOUNT, outward),
+        Applicable(identity=_administrator_access()),
+        organization,
+    )
+    other_role = evaluate(
+        Request(delegate, "sts:AssumeRole", f"arn:aws:iam::{MANAGEMENT_ACCOUNT}:role/any-other-role", MANAGEMENT_ACCOUNT, outward),
+        Applicable(identity=_administrator_access()),
+        organization,
+    )
+    # Only a deny aimed at the access role: a quarantine or a region deny stops every role alike.
+    if chained.decision == "explicit_deny" and chained.statements[0].policy.kind == "scp" and other_role.decision != "explicit_deny":
+        yield _failure(
+            chained,
+            spec,
+            account_loc,
+            f"principals cannot assume {access_role} in other accounts",
+            "SCPs never restrict the management account, so this only cuts delegated administrators and security"
+            f" tooling off the organization's access path; protect {access_role} from change instead of denying its use",
         )
 
 

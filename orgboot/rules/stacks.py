@@ -50,7 +50,8 @@ def stacks_fit(spec: OrgSpec) -> Iterator[Problem]:
 
 def policies_target_ous_when_accounts_are_spread(spec: OrgSpec) -> Iterator[Problem]:
     """With organization.account_stacks, the accounts live in stacks deployed after the policies'
-    (OUs first, then accounts): a policy cannot name an account's ID."""
+    (OUs first, then accounts): a policy cannot name an account's ID, unless the spec gives it
+    (an adopted account's account_id)."""
     if spec.organization.account_stacks is None:
         return
     entries = [(("policies", k), p.targets) for k, p in spec.policies.items()] + [
@@ -58,11 +59,11 @@ def policies_target_ous_when_accounts_are_spread(spec: OrgSpec) -> Iterator[Prob
     ]
     for loc, targets in entries:
         for index, target in enumerate(targets):
-            if target in spec.accounts:
+            if target in spec.accounts and target not in spec.known_account_ids:
                 yield Problem(
                     (*loc, "targets", index),
                     f"account '{target}' cannot be a target while organization.account_stacks spreads the accounts over"
-                    " stacks of their own; target its OU, or an OU of its own",
+                    " stacks of their own, unless its account_id is given; target its OU, or an OU of its own",
                 )
 
 

@@ -93,7 +93,10 @@ class ManagementBaseline(Model):
     """The management account's own security baseline."""
 
     account_alias: Annotated[str, AfterValidator(_check_alias)] | None = None
-    password_policy: PasswordPolicy = PasswordPolicy()
+    password_policy: PasswordPolicy | None = Field(
+        PasswordPolicy(),
+        description="CIS defaults unless given; null leaves the account's password policy as it is (an adopted account without one)",
+    )
     billing: Billing | None = None
     groups: dict[Annotated[str, StringConstraints(pattern=quotas.IAM_NAME_PATTERN, max_length=quotas.IAM_GROUP_NAME_MAX)], Group] = Field(
         default_factory=dict

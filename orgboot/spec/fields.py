@@ -116,6 +116,8 @@ def in_range(low: int, high: int, what: str) -> Any:
     return AfterValidator(checker)
 
 
+AccountId = Annotated[str, StringConstraints(pattern=quotas.ACCOUNT_ID_PATTERN)]
+
 IamName = Annotated[str, StringConstraints(pattern=quotas.IAM_NAME_PATTERN, max_length=quotas.IAM_ROLE_NAME_MAX)]
 
 

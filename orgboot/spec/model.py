@@ -18,12 +18,13 @@ from orgboot.policy.guardrails.packing import Pack
 from orgboot.spec.acknowledgements import ChangeId
 from orgboot.spec.baseline import ManagementBaseline
 from orgboot.spec.documents import DocumentFile, PolicyDocument
-from orgboot.spec.fields import Email, Model, OuPath, Tags, check_account_name, check_listed_once, implied_ou_paths
+from orgboot.spec.fields import AccountId, Email, Model, OuPath, Tags, check_account_name, check_listed_once, implied_ou_paths
 from orgboot.spec.guardrails import Guardrails, orgboot_roles, pack_guardrails
 from orgboot.spec.layout import ACCOUNT_STACKS_MAX
 from orgboot.spec.problems import Loc
 from orgboot.spec.references import OuRef, check_target, check_type_enabled
 from orgboot.spec.roles import MemberRoles
+from orgboot.spec.unmanaged import Unmanaged
 
 
 class Organization(Model):
@@ -37,6 +38,13 @@ class Organization(Model):
         le=ACCOUNT_STACKS_MAX,
         description="Spread the accounts over this many stacks (for more than a few hundred accounts). Set once: see docs/scale.md",
     )
+    full_aws_access_detached: Annotated[tuple[Annotated[str, AfterValidator(check_target)], ...], AfterValidator(check_listed_once)] = (
+        Field(
+            (),
+            description=f"{ROOT}, OU paths or account keys from which the AWS managed FullAWSAccess SCP was detached (an allow-list"
+            " strategy): there only the SCPs attached allow anything. orgboot never attaches or detaches FullAWSAccess itself",
+        )
+    )
 
 
 class Account(Model):
@@ -48,10 +56,21 @@ class Account(Model):
         None,
         description=f"Role AWS creates in the new account for the management account (default {ACCESS_ROLE}). Set at creation only.",
     )
+    account_id: AccountId | None = Field(
+        None, description="The account's ID when it exists already (orgboot import writes it): adoption and drift find it by it"
+    )
+    invited: bool = Field(
+        False,
+        description=f"The account joined by invitation: AWS created no {ACCESS_ROLE} in it, so orgboot's checks never count on one",
+    )
 
 
 class Policy(Model):
     type: Annotated[PolicyTypeName, AfterValidator(check_type_enabled)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=quotas.POLICY_NAME_MAX)] | None = Field(
+        None, description="The policy's name in AWS, when it is not its key (an adopted policy keeps its name)"
+    )
+    tags: Tags = Field(default_factory=dict)
     description: Annotated[str, StringConstraints(max_length=quotas.POLICY_DESCRIPTION_MAX)] = ""
     document: DocumentFile
     targets: Annotated[tuple[Annotated[str, AfterValidator(check_target)], ...], AfterValidator(check_listed_once)] = Field(
@@ -84,6 +103,11 @@ class OrgSpec(Model):
     )
     management_baseline: ManagementBaseline = ManagementBaseline()
     member_roles: MemberRoles = MemberRoles()
+    unmanaged: Unmanaged = Field(
+        default_factory=Unmanaged,
+        description="What exists in the organization that orgboot does not manage (orgboot import writes it): never deployed,"
+        " never touched; see docs/adopt.md",
+    )
     acknowledged_changes: dict[ChangeId, str] = Field(
         default_factory=dict,
         description="Dangerous changes made on purpose, by the ID `orgboot diff` prints, each with its reason: see docs/review.md",
@@ -112,6 +136,16 @@ class OrgSpec(Model):
             for p in self.guardrail_packs
         }
         return {**self.policies, **packs}
+
+    @cached_property
+    def known_account_ids(self) -> dict[str, str]:
+        """Account key -> AWS account ID, for the accounts whose ID the spec gives (managed or not)."""
+        managed = {key: account.account_id for key, account in self.accounts.items() if account.account_id}
+        return {**managed, **{key: account.id for key, account in self.unmanaged.accounts.items()}}
+
+    def policy_name(self, key: str) -> str:
+        """The organization policy's name in AWS."""
+        return self.organization_policies[key].name or key
 
     def policy_loc(self, key: str) -> Loc:
         """Where org.yaml writes an organization policy: its entry, or its first guardrail's."""

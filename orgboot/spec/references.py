@@ -34,6 +34,7 @@ def declared_names(data: dict[str, Any]) -> dict[str, frozenset[str]]:
         "role_names": keys(section("member_roles", "catalogue")) | _access_role_names(section("accounts")),
         "ou_paths": frozenset(implied_ou_paths(p for p in keys(section("organizational_units")) if p != ROOT)),
         "account_keys": keys(section("accounts")),
+        "unmanaged_account_keys": keys(section("unmanaged", "accounts")),
         "policy_types": keys(section("organization", "policy_types")),
     }
 
@@ -61,9 +62,11 @@ OuRef = Annotated[str, AfterValidator(check_ou_reference)]
 
 
 def check_target(target: str, info: ValidationInfo) -> str:
+    """Root, an OU path or an account key; an unmanaged account's key too (a policy stays attached to it)."""
     ous, accounts = declared(info, "ou_paths"), declared(info, "account_keys")
     if ous is None or accounts is None or target == ROOT:
         return target
+    accounts |= declared(info, "unmanaged_account_keys") or frozenset()
     if target in ous and target in accounts:
         raise ValueError(f"'{target}' is both an OU path and an account key; rename one of them")
     if target not in ous | accounts:

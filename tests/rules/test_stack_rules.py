@@ -54,7 +54,7 @@ def test_policies_cannot_target_accounts_spread_over_stacks(tmp_path):
     found = problems(tmp_path, spec_text(2, account_stacks=2, targets="[Workloads, a0001]"))
     assert found == [
         "org.yaml:10: policies.deny.targets.1: account 'a0001' cannot be a target while organization.account_stacks spreads"
-        " the accounts over stacks of their own; target its OU, or an OU of its own"
+        " the accounts over stacks of their own, unless its account_id is given; target its OU, or an OU of its own"
     ]
 
 

@@ -124,7 +124,7 @@ def test_a_guardrail_cannot_target_an_account_spread_over_stacks(tmp_path):
     )
     assert problems(tmp_path, yaml_text) == [
         "org.yaml:12: guardrails.quarantine.targets.1: account 'shop-prod' cannot be a target while organization.account_stacks"
-        " spreads the accounts over stacks of their own; target its OU, or an OU of its own"
+        " spreads the accounts over stacks of their own, unless its account_id is given; target its OU, or an OU of its own"
     ]
 
 

@@ -98,9 +98,9 @@ def test_yaml_syntax_error_names_the_line_of_the_mistake(tmp_path):
 def test_unknown_keys_are_refused(tmp_path):
     found = problems(tmp_path, BASE.replace("ou: Workloads/Prod}", "ou: Workloads/Prod, colour: red}") + "extra: 1\n")
     assert found == [
-        "org.yaml:6: accounts.shop-prod.colour: unknown key 'colour'; expected one of: email, name, ou, role_name, tags",
+        "org.yaml:6: accounts.shop-prod.colour: unknown key 'colour'; expected one of: account_id, email, invited, name, ou, role_name, tags",
         "org.yaml:7: extra: unknown key 'extra'; expected one of: accounts, acknowledged_changes, emulator_only, guardrails,"
-        " management_baseline, member_roles, organization, organizational_units, policies, released_accounts",
+        " management_baseline, member_roles, organization, organizational_units, policies, released_accounts, unmanaged",
     ]
 
 

@@ -1,0 +1,195 @@
+"""Drift: what the live organization holds that org.yaml does not say, in diff's terms (Change), the
+spec taken as the base and AWS as the head: "attached" means attached in AWS and not in org.yaml.
+
+CloudFormation's own drift detection sees property changes of the resources in its stacks, never
+what was created beside them (DESIGN.md, "Adopting what exists"): reading the organization back
+finds both. Live resources are matched to the spec's keys as import matches them
+(spec/importing.py): accounts by ID, then email; OUs by path; policies by name and type."""
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from orgboot.analysis.diff import ACCOUNTS, BASELINE, OUS, POLICIES, Change, code, statement_diff
+from orgboot.aws.policy_types import POLICY_TYPES
+from orgboot.spec import ROOT, OrgSpec
+from orgboot.spec.importing import ENABLED_BY_ORGBOOT, FULL_AWS_ACCESS, PASSWORD_POLICY_FIELDS, Matching, managed, managed_policy, match
+from orgboot.state.inventory import Inventory
+
+ORGANIZATION = "Organization"
+DRIFT_SECTIONS = (ORGANIZATION, ACCOUNTS, OUS, POLICIES, BASELINE)
+
+# What drift says the organization's out-of-band changes do: these reopen what a guardrail closed.
+DANGEROUS_DRIFT = ("guardrail-detached", "policy-type-disabled", "full-access-reattached")
+
+
+def drift(spec: OrgSpec, inventory: Inventory) -> list[Change]:
+    matching = match(inventory, spec)
+    changes = [
+        *_organization(spec, inventory, matching),
+        *_ous(spec, inventory),
+        *_accounts(spec, inventory, matching),
+        *_policies(spec, inventory, matching),
+        *_baseline(spec, inventory),
+    ]
+    changes.sort(key=lambda c: (c.kind not in DANGEROUS_DRIFT, DRIFT_SECTIONS.index(c.section)))
+    return changes
+
+
+def _organization(spec: OrgSpec, inventory: Inventory, matching: Matching) -> Iterator[Change]:
+    declared = {*spec.organization.policy_types, *spec.unmanaged.policy_types}
+    for policy_type in inventory.policy_types:
+        if policy_type not in declared:
+            yield Change(ORGANIZATION, "policy-type-enabled", policy_type, f"policy type {code(policy_type)} is enabled, undeclared")
+    for policy_type in sorted(declared - set(inventory.policy_types)):
+        yield Change(ORGANIZATION, "policy-type-disabled", policy_type, f"policy type {code(policy_type)} is disabled in AWS")
+    trusted = {*spec.unmanaged.trusted_services, *ENABLED_BY_ORGBOOT}
+    for service in inventory.trusted_services:
+        if service not in trusted:
+            yield Change(ORGANIZATION, "trusted-access-enabled", service, f"trusted access for {code(service)} is on, undeclared")
+    for service in spec.unmanaged.trusted_services:
+        if service not in inventory.trusted_services:
+            yield Change(ORGANIZATION, "trusted-access-disabled", service, f"trusted access for {code(service)} is off")
+    declared_admins = {(a.account, a.service) for a in spec.unmanaged.delegated_administrators}
+    live_admins = {(matching.accounts.get(account_id, account_id), service) for account_id, service in inventory.delegated_administrators}
+    for account, service in sorted(live_admins - declared_admins):
+        yield Change(ORGANIZATION, "delegated-admin-added", f"{service}@{account}", f"{code(account)} administers {code(service)}")
+    for account, service in sorted(declared_admins - live_admins):
+        yield Change(
+            ORGANIZATION, "delegated-admin-removed", f"{service}@{account}", f"{code(account)} no longer administers {code(service)}"
+        )
+
+
+def _ous(spec: OrgSpec, inventory: Inventory) -> Iterator[Change]:
+    live = {ou.path for ou in inventory.ous.values()}
+    for ou in inventory.ous.values():
+        if ou.path not in spec.ou_paths:
+            yield Change(OUS, "ou-undeclared", ou.path, f"OU {code(ou.path)} ({ou.id}) exists, undeclared")
+    for path in spec.ou_paths:
+        if path not in live:
+            yield Change(OUS, "ou-missing", path, f"OU {code(path)} is declared but does not exist")
+
+
+def _accounts(spec: OrgSpec, inventory: Inventory, matching: Matching) -> Iterator[Change]:
+    seen: set[str] = set()
+    for account in inventory.accounts.values():
+        key = matching.accounts[account.id]
+        seen.add(key)
+        place = inventory.place(account.parent_id)
+        if key in spec.accounts:
+            declared = spec.accounts[key]
+            if not managed(account, inventory):
+                yield Change(ACCOUNTS, "account-not-active", key, f"account {code(key)} is {account.state}")
+            if account.name != declared.name:
+                yield Change(
+                    ACCOUNTS, "account-renamed", key, f"account {code(key)} is named {code(account.name)}, not {code(declared.name)}"
+                )
+            if account.email.lower() != declared.email.lower():
+                yield Change(ACCOUNTS, "account-email-changed", key, f"account {code(key)}'s email is {code(account.email)}")
+            if place != declared.ou:
+                yield Change(ACCOUNTS, "account-moved", key, f"account {code(key)} is in {code(place)}, not {code(declared.ou)}")
+            if account.tags != dict(declared.tags):
+                yield Change(
+                    ACCOUNTS, "account-retagged", key, f"account {code(key)}'s tags are {_tags(account.tags)}, not {_tags(declared.tags)}"
+                )
+        elif key in spec.unmanaged.accounts:
+            recorded = spec.unmanaged.accounts[key]
+            if account.state != recorded.state:
+                yield Change(
+                    ACCOUNTS, "account-state-changed", key, f"unmanaged account {code(key)} is {account.state}, not {recorded.state}"
+                )
+            if place != recorded.ou:
+                yield Change(ACCOUNTS, "account-moved", key, f"unmanaged account {code(key)} is in {code(place)}, not {code(recorded.ou)}")
+        else:
+            yield Change(
+                ACCOUNTS,
+                "account-undeclared",
+                key,
+                f"account {code(account.name)} ({account.id}, {account.state}) is in {code(place)}, undeclared",
+            )
+    for key in [*spec.accounts, *spec.unmanaged.accounts]:
+        if key not in seen and key not in spec.released_accounts:
+            yield Change(ACCOUNTS, "account-missing", key, f"account {code(key)} is declared but not in the organization")
+
+
+def _tags(tags: Any) -> str:
+    return code(json.dumps(dict(sorted(dict(tags).items())), separators=(",", ":"))) if tags else "none"
+
+
+def _policies(spec: OrgSpec, inventory: Inventory, matching: Matching) -> Iterator[Change]:
+    declared = spec.organization_policies
+    seen: set[str] = set()
+    for policy in inventory.policies.values():
+        if policy.aws_managed:
+            continue
+        key = matching.policies[policy.id]
+        seen.add(key)
+        if key in declared:
+            wanted = declared[key]
+            if policy.content != wanted.document.content:
+                details = statement_diff(wanted.document.content, policy.content)
+                yield Change(POLICIES, "policy-edited", key, f"policy {code(key)}'s content was edited in AWS", details)
+            if policy.description != wanted.description:
+                yield Change(POLICIES, "policy-described", key, f"policy {code(key)}'s description is {code(policy.description)}")
+            if policy.tags != dict(wanted.tags):
+                yield Change(POLICIES, "policy-retagged", key, f"policy {code(key)}'s tags are {_tags(policy.tags)}")
+            yield from _attachments(key, wanted.targets, [matching.target(t) for t in policy.targets], policy.type)
+        elif key in spec.unmanaged.policies:
+            recorded = spec.unmanaged.policies[key]
+            yield from _attachments(key, recorded.targets, [matching.target(t) for t in policy.targets], policy.type)
+        elif managed_policy(policy) or policy.type not in POLICY_TYPES:
+            targets = ", ".join(code(matching.target(t)) for t in policy.targets) or "nothing"
+            yield Change(
+                POLICIES,
+                "policy-undeclared",
+                key,
+                f"{policy.type} {code(policy.name)} ({policy.id}) exists, undeclared, attached to {targets}",
+            )
+    for key in [*declared, *spec.unmanaged.policies]:
+        if key not in seen:
+            yield Change(POLICIES, "policy-missing", key, f"policy {code(key)} is declared but does not exist")
+    yield from _full_access(spec, inventory, matching)
+
+
+def _attachments(key: str, declared: tuple[str, ...], live: list[str], policy_type: str) -> Iterator[Change]:
+    protective = policy_type in ("SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY")
+    for target in live:
+        if target not in declared:
+            yield Change(POLICIES, "policy-attached", f"{key}@{target}", f"{code(key)} is attached to {code(target)} out of band")
+    for target in declared:
+        if target not in live:
+            kind = "guardrail-detached" if protective else "policy-detached"
+            yield Change(POLICIES, kind, f"{key}@{target}", f"{code(key)} was detached from {code(target)} out of band")
+
+
+def _full_access(spec: OrgSpec, inventory: Inventory, matching: Matching) -> Iterator[Change]:
+    if "SERVICE_CONTROL_POLICY" not in inventory.policy_types:
+        return
+    attached = {matching.target(t) for p in inventory.policies.values() if p.aws_managed and p.name == FULL_AWS_ACCESS for t in p.targets}
+    detached = set(spec.organization.full_aws_access_detached)
+    targets = [ROOT, *(ou.path for ou in inventory.ous.values()), *(matching.accounts[a] for a in inventory.accounts)]
+    for target in targets:
+        if target in detached and target in attached:
+            yield Change(POLICIES, "full-access-reattached", target, f"{code(FULL_AWS_ACCESS)} is attached to {code(target)} again")
+        elif target not in detached and target not in attached:
+            yield Change(POLICIES, "full-access-detached", target, f"{code(FULL_AWS_ACCESS)} was detached from {code(target)}")
+
+
+def _baseline(spec: OrgSpec, inventory: Inventory) -> Iterator[Change]:
+    baseline = spec.management_baseline
+    if inventory.alias != baseline.account_alias and baseline.account_alias is not None:
+        yield Change(
+            BASELINE, "alias-changed", "account_alias", f"the account alias is {code(inventory.alias)}, not {code(baseline.account_alias)}"
+        )
+    wanted = baseline.password_policy
+    if wanted is None:
+        return
+    live = inventory.password_policy
+    if live is None:
+        yield Change(BASELINE, "password-policy-deleted", "password_policy", "the management account has no password policy")
+        return
+    for field, name in PASSWORD_POLICY_FIELDS:
+        if live.get(field) != (value := getattr(wanted, name)):
+            yield Change(
+                BASELINE, "password-policy-changed", field, f"password policy {code(field)} is {code(live.get(field))}, not {code(value)}"
+            )

@@ -1,0 +1,381 @@
+"""A live organization (state/inventory.py) as org.yaml: the spec writer of `orgboot import`, the
+matching of live resources to spec keys that import and drift share, and the resource mappings
+`cdk import --resource-mapping` reads.
+
+Keys come from names (Payments Prod -> payments-prod); two names with one key both get their ID
+appended, so a key never depends on which other accounts exist. With a spec given as a hint, its
+keys are kept for what it already declares (matched by account ID, then email; policies by name).
+"""
+
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from orgboot.aws.organizations import CLOUDTRAIL_SERVICE_PRINCIPAL, ROOT, STACKSETS_SERVICE_PRINCIPAL
+from orgboot.aws.policy_types import DEFAULT_POLICIES, POLICY_TYPES
+from orgboot.spec import layout, logical_ids
+from orgboot.spec.model import OrgSpec
+from orgboot.spec.unmanaged import MANAGEMENT_ACCOUNT, NOT_ACTIVE
+from orgboot.state.inventory import Inventory, LiveAccount, LivePolicy
+
+FULL_AWS_ACCESS = POLICY_TYPES["SERVICE_CONTROL_POLICY"].default_policy
+# Trusted access orgboot's own stacks turn on: never news in a drift report.
+ENABLED_BY_ORGBOOT = (CLOUDTRAIL_SERVICE_PRINCIPAL, STACKSETS_SERVICE_PRINCIPAL)
+
+
+class ImportRefused(Exception):
+    """The organization cannot be written as org.yaml; the message says what to change in AWS."""
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:48].strip("-")
+
+
+def _keys(items: Iterable[tuple[str, str]], fallback: str) -> dict[str, str]:
+    """(ID, name) -> key: the name's slug, or slug-ID where two names share one."""
+    items = list(items)
+    counts: dict[str, int] = {}
+    for _, name in items:
+        counts[slug(name) or fallback] = counts.get(slug(name) or fallback, 0) + 1
+    return {
+        item_id: (base if counts[base] == 1 else f"{base}-{item_id.lower()}")
+        for item_id, name in items
+        for base in [slug(name) or fallback]
+    }
+
+
+@dataclass
+class Matching:
+    """Live IDs -> spec names: accounts (managed or not) to keys, OUs to paths, policies to keys."""
+
+    accounts: dict[str, str] = field(default_factory=dict)  # account ID -> key
+    ous: dict[str, str] = field(default_factory=dict)  # OU ID -> path (and the root ID -> Root)
+    policies: dict[str, str] = field(default_factory=dict)  # policy ID -> key
+
+    def target(self, target_id: str) -> str:
+        return self.ous.get(target_id) or self.accounts.get(target_id) or target_id
+
+
+def match(inventory: Inventory, spec: OrgSpec | None = None) -> Matching:
+    """Each live account, OU and policy under its key in `spec` where it declares it, else a key
+    derived from its name."""
+    matching = Matching(ous={inventory.root_id: ROOT, **{ou.id: ou.path for ou in inventory.ous.values()}})
+    taken: set[str] = set()
+    if spec is not None:
+        by_id = {account_id: key for key, account_id in spec.known_account_ids.items()}
+        by_email = {a.email.lower(): key for key, a in spec.accounts.items()}
+        by_email |= {a.email.lower(): key for key, a in spec.unmanaged.accounts.items()}
+        for account in inventory.accounts.values():
+            if key := by_id.get(account.id) or by_email.get(account.email.lower()):
+                matching.accounts[account.id] = key
+        by_name: dict[tuple[str, str], str] = {(spec.policy_name(k), p.type): k for k, p in spec.organization_policies.items()}
+        by_name |= {(p.name, p.type): key for key, p in spec.unmanaged.policies.items()}
+        for policy in inventory.policies.values():
+            if key := by_name.get((policy.name, policy.type)):
+                matching.policies[policy.id] = key
+        taken = set(spec.accounts) | set(spec.unmanaged.accounts) | set(spec.organization_policies) | set(spec.unmanaged.policies)
+    rest = [(a.id, a.name) for a in inventory.accounts.values() if a.id not in matching.accounts]
+    matching.accounts |= {i: _untaken(k, i, taken) for i, k in _keys(rest, "account").items()}
+    own = [(p.id, p.name) for p in inventory.policies.values() if p.id not in matching.policies and not p.aws_managed]
+    matching.policies |= {i: _untaken(k, i, taken) for i, k in _keys(own, "policy").items()}
+    return matching
+
+
+def _untaken(key: str, item_id: str, taken: set[str]) -> str:
+    return key if key not in taken else f"{key}-{item_id.lower()}"
+
+
+def managed(account: LiveAccount, inventory: Inventory) -> bool:
+    """Whether orgboot can hold the account in a stack: not the management account (deleting an
+    AWS::Organizations::Account closes it), and ACTIVE (the Account provider's read gives
+    NotFound otherwise, so CloudFormation cannot import it)."""
+    return account.id != inventory.management_account_id and account.state == "ACTIVE"
+
+
+def managed_policy(policy: LivePolicy) -> bool:
+    return not policy.aws_managed and policy.type in POLICY_TYPES
+
+
+# The spec ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportedRepository:
+    org_yaml: str
+    policy_files: dict[str, str]  # path in the repository -> content
+    mappings: dict[str, dict[str, dict[str, str]]]  # stack -> logical ID -> identifier
+    notes: list[str]  # what the user should know: left alone, unread
+
+
+def import_organization(inventory: Inventory, hint: OrgSpec | None = None) -> ImportedRepository:
+    if inventory.feature_set != "ALL":
+        raise ImportRefused(
+            f"organization {inventory.organization_id} has only consolidated billing features; orgboot manages organization"
+            " policies, which need all features: enable them first (Organizations User Guide, 'Enabling all features')"
+        )
+    for ou in inventory.ous.values():
+        if "/" in ou.name:
+            raise ImportRefused(
+                f"OU '{ou.name}' ({ou.id}) has a '/' in its name, which org.yaml uses between the levels of a path:"
+                " rename it (aws organizations update-organizational-unit) and import again"
+            )
+    matching = match(inventory, hint)
+    writer = _Writer(inventory, matching)
+    org_yaml = writer.write()
+    spec_accounts = {matching.accounts[a.id]: a for a in inventory.accounts.values() if managed(a, inventory)}
+    return ImportedRepository(
+        org_yaml, writer.policy_files, _mappings(inventory, matching, spec_accounts, writer.account_stacks), writer.notes
+    )
+
+
+def _mappings(
+    inventory: Inventory, matching: Matching, accounts: Mapping[str, LiveAccount], account_stacks: int | None
+) -> dict[str, dict[str, dict[str, str]]]:
+    """The identifiers `cdk import --resource-mapping` takes, per stack (CloudFormation's
+    primaryIdentifier of each type: Organization and OU and Policy by Id, Account by AccountId)."""
+    organization_stack: dict[str, dict[str, str]] = {logical_ids.ORGANIZATION: {"Id": inventory.organization_id}}
+    for ou in inventory.ous.values():
+        organization_stack[logical_ids.ou(ou.path)] = {"Id": ou.id}
+    for policy in inventory.policies.values():
+        if managed_policy(policy):
+            organization_stack[logical_ids.policy(matching.policies[policy.id])] = {"Id": policy.id}
+    mappings = {layout.ORGANIZATION_STACK: organization_stack}
+    for key, account in sorted(accounts.items()):
+        stack = layout.account_stack(key, account_stacks)
+        mappings.setdefault(stack, {})[logical_ids.account(key)] = {"AccountId": account.id}
+    return mappings
+
+
+def mappings_for(spec: OrgSpec, inventory: Inventory) -> dict[str, dict[str, dict[str, str]]]:
+    """The mappings of what `spec` declares and AWS holds already: a failed first deploy's retained
+    organization and accounts, taken back under their stacks without rewriting org.yaml."""
+    matching = match(inventory, spec)
+    accounts = {
+        key: account
+        for account in inventory.accounts.values()
+        if managed(account, inventory) and (key := matching.accounts[account.id]) in spec.accounts
+    }
+    mappings = _mappings(inventory, matching, accounts, spec.organization.account_stacks)
+    declared = {logical_ids.ORGANIZATION, *map(logical_ids.ou, spec.ou_paths), *map(logical_ids.policy, spec.organization_policies)}
+    mappings[layout.ORGANIZATION_STACK] = {k: v for k, v in mappings[layout.ORGANIZATION_STACK].items() if k in declared}
+    return mappings
+
+
+# Writing -------------------------------------------------------------------------------------
+
+
+def _scalar(value: Any) -> str:
+    """A YAML scalar, quoted only where YAML needs it (a 12-digit ID would read as a number)."""
+    text: str = yaml.safe_dump(value, default_flow_style=True, width=math.inf, allow_unicode=True)
+    return text.removesuffix("\n...\n").strip()
+
+
+def _flow(values: Iterable[Any]) -> str:
+    return "[" + ", ".join(_scalar(v) for v in values) + "]"
+
+
+def _mapping(values: Mapping[str, Any]) -> str:
+    return "{" + ", ".join(f"{_scalar(k)}: {_scalar(v)}" for k, v in sorted(values.items())) + "}"
+
+
+PASSWORD_POLICY_FIELDS = (  # AWS's field -> org.yaml's
+    ("MinimumPasswordLength", "minimum_length"),
+    ("RequireUppercaseCharacters", "require_uppercase"),
+    ("RequireLowercaseCharacters", "require_lowercase"),
+    ("RequireNumbers", "require_numbers"),
+    ("RequireSymbols", "require_symbols"),
+    ("AllowUsersToChangePassword", "allow_users_to_change"),
+    ("MaxPasswordAge", "max_age_days"),
+    ("PasswordReusePrevention", "reuse_prevention"),
+    ("HardExpiry", "hard_expiry"),
+)
+
+
+class _Writer:
+    def __init__(self, inventory: Inventory, matching: Matching) -> None:
+        self.inventory, self.matching = inventory, matching
+        self.lines: list[str] = []
+        self.policy_files: dict[str, str] = {}
+        self.notes: list[str] = []
+        accounts = [a for a in inventory.accounts.values() if managed(a, inventory)]
+        policies = [p for p in inventory.policies.values() if managed_policy(p)]
+        in_one_stack = len(inventory.ous) + len(policies) + len(accounts)
+        # As validation advises (rules/stacks.py): half-full account stacks, room to grow.
+        self.account_stacks = (
+            math.ceil(len(accounts) / (layout.ACCOUNTS_PER_STACK_MAX // 2)) if in_one_stack > layout.ACCOUNTS_PER_STACK_MAX else None
+        )
+
+    def add(self, *lines: str) -> None:
+        self.lines.extend(lines)
+
+    def write(self) -> str:
+        inventory = self.inventory
+        self.add(
+            f"# The organization {inventory.organization_id}, as `orgboot import` read it. Adopt it step by step: docs/adopt.md.",
+            "# Keys (payments-prod) name CloudFormation resources: keep them. Validate with `orgboot validate`.",
+            "",
+        )
+        self._organization()
+        self._ous()
+        self._accounts()
+        self._policies()
+        self._baseline()
+        self._unmanaged()
+        return "\n".join(self.lines) + "\n"
+
+    def _organization(self) -> None:
+        managed_types = [t for t in self.inventory.policy_types if t in POLICY_TYPES]
+        self.add("organization:", "  feature_set: ALL", f"  policy_types: {_flow(managed_types)}")
+        if self.account_stacks:
+            self.add(
+                f"  account_stacks: {self.account_stacks}   # more accounts than one stack holds: docs/scale.md",
+            )
+        detached = self._detached()
+        if detached:
+            self.add(
+                "  # The AWS managed FullAWSAccess SCP is not attached here (an allow-list strategy): only the SCPs attached",
+                "  # there allow anything. orgboot never attaches or detaches it.",
+                f"  full_aws_access_detached: {_flow(detached)}",
+            )
+        self.add("")
+
+    def _detached(self) -> list[str]:
+        if "SERVICE_CONTROL_POLICY" not in self.inventory.policy_types:
+            return []
+        attached = {t for p in self.inventory.policies.values() if p.aws_managed and p.name == FULL_AWS_ACCESS for t in p.targets}
+        everywhere = [self.inventory.root_id, *self.inventory.ous, *self.inventory.accounts]
+        return [self.matching.target(t) for t in everywhere if t not in attached]
+
+    def _ous(self) -> None:
+        if not self.inventory.ous:
+            return
+        self.add("# OU paths, nested with '/'. Parents first.", "organizational_units:")
+        for ou in self.inventory.ous.values():
+            comment = f"   # {ou.id}" + (f"; tags (not managed by orgboot, left as they are): {_mapping(ou.tags)}" if ou.tags else "")
+            self.add(f"  - {_scalar(ou.path)}{comment}")
+        self.add("")
+
+    def _accounts(self) -> None:
+        inventory = self.inventory
+        accounts = sorted((a for a in inventory.accounts.values() if managed(a, inventory)), key=lambda a: self.matching.accounts[a.id])
+        if not accounts:
+            return
+        self.add(
+            "# The key is forever: it names the CloudFormation resource. Name and email only the account's root user can change.",
+            "accounts:",
+        )
+        for account in accounts:
+            self.add(
+                f"  {self.matching.accounts[account.id]}:",
+                f"    name: {_scalar(account.name)}",
+                f"    email: {_scalar(account.email)}",
+                f"    ou: {_scalar(inventory.place(account.parent_id))}",
+                f"    account_id: {_scalar(account.id)}",
+            )
+            if account.tags:
+                self.add(f"    tags: {_mapping(account.tags)}")
+            if account.joined_method == "INVITED":
+                self.add("    invited: true   # joined by invitation: it has OrganizationAccountAccessRole only if someone created it")
+        self.add("")
+
+    def _policies(self) -> None:
+        policies = sorted((p for p in self.inventory.policies.values() if managed_policy(p)), key=lambda p: self.matching.policies[p.id])
+        if not policies:
+            return
+        self.add("policies:")
+        for policy in policies:
+            key = self.matching.policies[policy.id]
+            path = f"policies/{key}.json"
+            self.policy_files[path] = json.dumps(policy.content, indent=2) + "\n"
+            self.add(f"  {key}:", f"    type: {policy.type}")
+            if policy.name != key:
+                self.add(f"    name: {_scalar(policy.name)}")
+            if policy.description:
+                self.add(f"    description: {_scalar(policy.description)}")
+            self.add(f"    document: {path}")
+            if policy.tags:
+                self.add(f"    tags: {_mapping(policy.tags)}")
+            targets = [self.matching.target(t) for t in policy.targets]
+            if targets:
+                self.add(f"    targets: {_flow(targets)}")
+            else:
+                self.add("    targets: []   # attached nowhere: orgboot needs a target; attach it or delete the policy in AWS")
+                self.notes.append(f"policy '{policy.name}' ({policy.id}) is attached nowhere: org.yaml needs a target for it")
+        self.add("")
+
+    def _baseline(self) -> None:
+        inventory = self.inventory
+        self.add("# The management account's own baseline (docs/management-baseline.md).", "management_baseline:")
+        if inventory.alias:
+            self.add(f"  account_alias: {_scalar(inventory.alias)}")
+        if inventory.password_policy is None:
+            self.add("  password_policy: null   # none is set: orgboot leaves it so until you declare one (CIS asks for one)")
+        else:
+            self.add("  password_policy:")
+            for aws_name, name in PASSWORD_POLICY_FIELDS:
+                value = inventory.password_policy.get(aws_name)
+                self.add(f"    {name}: {_scalar(value)}")
+        self.add("")
+
+    def _unmanaged(self) -> None:
+        inventory, matching = self.inventory, self.matching
+        self.add(
+            "# What exists and orgboot does not manage: written so that nothing is lost, never deployed, never touched.",
+            "unmanaged:",
+        )
+        accounts = [a for a in inventory.accounts.values() if not managed(a, inventory)]
+        if accounts:
+            self.add("  accounts:")
+            for account in sorted(accounts, key=lambda a: matching.accounts[a.id]):
+                why = MANAGEMENT_ACCOUNT if account.id == inventory.management_account_id else NOT_ACTIVE
+                reason = (
+                    "deleting an AWS::Organizations::Account would close it"
+                    if why == MANAGEMENT_ACCOUNT
+                    else f"{account.state}: CloudFormation cannot import an account that is not ACTIVE"
+                )
+                self.add(
+                    f"    {matching.accounts[account.id]}:   # {reason}",
+                    f"      id: {_scalar(account.id)}",
+                    f"      name: {_scalar(account.name)}",
+                    f"      email: {_scalar(account.email)}",
+                    f"      ou: {_scalar(inventory.place(account.parent_id))}",
+                    f"      state: {account.state}",
+                    f"      why: {why}",
+                )
+        others = [p for p in inventory.policies.values() if not managed_policy(p) and p.name not in DEFAULT_POLICIES]
+        if others:
+            self.add("  policies:")
+            for policy in sorted(others, key=lambda p: p.name):
+                why = "AWS managed" if policy.aws_managed else f"orgboot does not manage {policy.type} policies yet"
+                self.add(
+                    f"    {_scalar(slug(policy.name) + '-' + policy.id.lower())}:",
+                    f"      id: {policy.id}",
+                    f"      name: {_scalar(policy.name)}",
+                    f"      type: {policy.type}",
+                    f"      targets: {_flow(matching.target(t) for t in policy.targets)}",
+                    f"      why: {_scalar(why)}",
+                )
+        other_types = [t for t in inventory.policy_types if t not in POLICY_TYPES]
+        if other_types:
+            self.add(f"  policy_types: {_flow(other_types)}   # enabled; orgboot never enables or disables them")
+        if inventory.delegated_administrators:
+            self.add("  delegated_administrators:")
+            for account_id, service in inventory.delegated_administrators:
+                self.add(f"    - {{account: {_scalar(matching.accounts.get(account_id, account_id))}, service: {service}}}")
+        if inventory.trusted_services:
+            self.add(f"  trusted_services: {_flow(inventory.trusted_services)}")
+        names = {kind: found for kind, found in inventory.names.items() if found}
+        if names:
+            self.add("  management_account_names:   # taken already: orgboot refuses to create another by the same name")
+            for kind, found in names.items():
+                self.add(f"    {kind}: {_flow(found)}")
+        for unread in inventory.unread:
+            self.add(f"  # not read: {unread}")
+            self.notes.append(f"not read: {unread}")
+        if self.lines[-1] == "unmanaged:":
+            self.lines[-1] = "unmanaged: {}"

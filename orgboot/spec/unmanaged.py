@@ -1,0 +1,73 @@
+"""unmanaged in org.yaml: what exists in the organization that orgboot does not manage, written by
+`orgboot import` so that nothing is lost and nothing is touched. orgboot never deploys any of it;
+validation reads it (a policy may stay attached to an unmanaged account, a name orgboot would create
+must not be taken already) and `orgboot drift` compares it with what AWS holds."""
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, StringConstraints
+
+from orgboot.aws.policy_types import PolicyTypeName
+from orgboot.spec.fields import AccountId, Model, check_listed_once
+from orgboot.spec.references import OuRef, check_target
+
+# Why orgboot leaves an account alone.
+MANAGEMENT_ACCOUNT = "management account"
+NOT_ACTIVE = "not active"
+
+
+class UnmanagedAccount(Model):
+    """An account orgboot does not manage: the management account (CloudFormation cannot hold it:
+    deleting an AWS::Organizations::Account closes it), or one that is not ACTIVE (the Account
+    provider reads it as not found, so it cannot be imported)."""
+
+    id: AccountId
+    name: str
+    email: str
+    ou: OuRef
+    state: str = "ACTIVE"
+    why: Literal["management account", "not active"]
+
+
+class UnmanagedPolicy(Model):
+    """A policy of a type orgboot does not manage yet, or one AWS manages: left as it is."""
+
+    id: str
+    name: str
+    type: str
+    targets: tuple[Annotated[str, AfterValidator(check_target)], ...] = ()
+    why: str
+
+
+class DelegatedAdministrator(Model):
+    account: str = Field(description="An account key (accounts or unmanaged.accounts) or an account ID")
+    service: str
+
+
+ExistingNames = Annotated[tuple[str, ...], AfterValidator(check_listed_once)]
+
+
+class ManagementAccountNames(Model):
+    """Names already taken in the management account, of the kinds orgboot creates there: a
+    stack that creates one of them by the same name fails (AlreadyExists), so validation refuses it."""
+
+    iam_groups: ExistingNames = ()
+    iam_users: ExistingNames = ()
+    iam_roles: ExistingNames = ()
+    trails: ExistingNames = ()
+    budgets: ExistingNames = ()
+    stack_sets: ExistingNames = ()
+
+
+UnmanagedKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
+
+
+class Unmanaged(Model):
+    accounts: dict[UnmanagedKey, UnmanagedAccount] = Field(default_factory=dict)
+    policies: dict[str, UnmanagedPolicy] = Field(default_factory=dict)
+    policy_types: Annotated[tuple[PolicyTypeName | str, ...], AfterValidator(check_listed_once)] = Field(
+        (), description="Policy types enabled on the root that orgboot does not manage: it never enables or disables them"
+    )
+    delegated_administrators: tuple[DelegatedAdministrator, ...] = ()
+    trusted_services: Annotated[tuple[str, ...], AfterValidator(check_listed_once)] = ()
+    management_account_names: ManagementAccountNames = ManagementAccountNames()
