@@ -11,9 +11,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from orgboot.analysis.diff import ACCOUNTS, BASELINE, OUS, POLICIES, Change, code, statement_diff
-from orgboot.aws.policy_types import POLICY_TYPES
 from orgboot.spec import ROOT, OrgSpec
-from orgboot.spec.importing import ENABLED_BY_ORGBOOT, FULL_AWS_ACCESS, PASSWORD_POLICY_FIELDS, Matching, managed, managed_policy, match
+from orgboot.spec.importing import ENABLED_BY_ORGBOOT, FULL_AWS_ACCESS, Matching, managed, match, password_policy_values
 from orgboot.state.inventory import Inventory
 
 ORGANIZATION = "Organization"
@@ -100,7 +99,7 @@ def _accounts(spec: OrgSpec, inventory: Inventory, matching: Matching) -> Iterat
                 )
             if place != recorded.ou:
                 yield Change(ACCOUNTS, "account-moved", key, f"unmanaged account {code(key)} is in {code(place)}, not {code(recorded.ou)}")
-        else:
+        elif account.id != inventory.management_account_id:  # an organization orgboot created does not declare it
             yield Change(
                 ACCOUNTS,
                 "account-undeclared",
@@ -137,7 +136,7 @@ def _policies(spec: OrgSpec, inventory: Inventory, matching: Matching) -> Iterat
         elif key in spec.unmanaged.policies:
             recorded = spec.unmanaged.policies[key]
             yield from _attachments(key, recorded.targets, [matching.target(t) for t in policy.targets], policy.type)
-        elif managed_policy(policy) or policy.type not in POLICY_TYPES:
+        else:
             targets = ", ".join(code(matching.target(t)) for t in policy.targets) or "nothing"
             yield Change(
                 POLICIES,
@@ -188,8 +187,9 @@ def _baseline(spec: OrgSpec, inventory: Inventory) -> Iterator[Change]:
     if live is None:
         yield Change(BASELINE, "password-policy-deleted", "password_policy", "the management account has no password policy")
         return
-    for field, name in PASSWORD_POLICY_FIELDS:
-        if live.get(field) != (value := getattr(wanted, name)):
+    found = password_policy_values(live)
+    for name, value in wanted.model_dump().items():
+        if found.get(name) != value:
             yield Change(
-                BASELINE, "password-policy-changed", field, f"password policy {code(field)} is {code(live.get(field))}, not {code(value)}"
+                BASELINE, "password-policy-changed", name, f"password policy {code(name)} is {code(found.get(name))}, not {code(value)}"
             )

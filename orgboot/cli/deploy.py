@@ -155,8 +155,9 @@ def _deployed_spec(target: "_Target", args: argparse.Namespace, spec_file: Path,
     if packed is None:
         if target.has_stacks():
             raise _Refused(
-                f"{layout.ORGANIZATION_STACK} is deployed, with no record of the spec it was deployed from (stacks deployed before"
-                " orgboot 0.6, or not by orgboot deploy): name that spec with --base (a git revision or a file) so the change is checked"
+                f"{layout.ORGANIZATION_STACK} is deployed, with no record of the spec it was deployed from (adopted with cdk import,"
+                " deployed before orgboot 0.6, or not by orgboot deploy): name that spec with --base (a git revision or a file) so the"
+                " change is checked; right after an adoption, that is the spec you imported (--base org.yaml)"
             )
         return None
     applied = target.applied_digest()
@@ -271,8 +272,8 @@ class _Aws(_Target):
             # AWS::Organizations::Organization fails in an account that is in an organization already
             # (AlreadyInOrganizationException: the Organizations resource provider's CreateHandler).
             raise _Refused(
-                f"account {self.account} already manages {organization['Id']}, which orgboot did not create: orgboot cannot"
-                " adopt an existing organization yet (README, 'An existing organization')"
+                f"account {self.account} already manages {organization['Id']}, which no orgboot stack holds: adopt it first"
+                " (orgboot import, then cdk import: docs/adopt.md); a failed first deploy's organization is recovered the same way"
             )
 
     def _stack(self, name: str) -> dict[str, Any] | None:

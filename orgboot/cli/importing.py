@@ -12,6 +12,7 @@ from orgboot.cli.status import FINDINGS, USAGE
 
 HELP = "read an existing organization into a new repository: org.yaml, policies, and the mappings to adopt it"
 MAPPINGS = "cdk-import"
+ROOT_IDS = "_ids.json"  # stacks/adoption.py IDS_FILE: orgboot (not the CDK) cannot import the stacks package
 
 
 def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", common: argparse.ArgumentParser) -> None:
@@ -66,6 +67,8 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         err.print(f"orgboot import: {escape(str(error))}")
         return FINDINGS
     files |= {f"{MAPPINGS}/{stack}.json": init.dumps(mapping).encode() for stack, mapping in mappings.items() if mapping}
+    # The root's ID, which no mapping holds: accounts of account stacks at the root need it (stacks/adoption.py).
+    files[f"{MAPPINGS}/{ROOT_IDS}"] = init.dumps({"root": inventory.root_id}).encode()
     if target.exists() and not target.is_dir():
         err.print(f"orgboot import: {escape(str(target))} is a file, not a folder")
         return USAGE

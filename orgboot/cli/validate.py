@@ -59,13 +59,14 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     out.print(f"[green]{args.spec} is valid[/]: {counts}")
     if spec_budgets := budgets(spec):
         out.print(budget_table(spec_budgets))
-    out.print(BROWNFIELD, style="dim")
+    if not spec.known_account_ids:
+        out.print(BROWNFIELD, style="dim")
     return 0
 
 
 # AWS::Organizations::Organization creates an organization; in an account that already belongs to
 # one it fails (AlreadyInOrganizationException), and so do OUs named like existing ones.
 BROWNFIELD = (
-    "Deploys a new organization: run it from a management account that is in no organization yet."
-    " An existing organization cannot be adopted yet (see README, 'An existing organization')."
+    "Deploys a new organization from a management account that is in no organization yet;"
+    " an existing one is adopted first (orgboot import, docs/adopt.md)."
 )

@@ -18,6 +18,7 @@ import yaml
 
 from orgboot.aws.organizations import CLOUDTRAIL_SERVICE_PRINCIPAL, ROOT, STACKSETS_SERVICE_PRINCIPAL
 from orgboot.aws.policy_types import DEFAULT_POLICIES, POLICY_TYPES
+from orgboot.policy.guardrails.packing import PACK_PREFIX
 from orgboot.spec import layout, logical_ids
 from orgboot.spec.model import OrgSpec
 from orgboot.spec.unmanaged import MANAGEMENT_ACCOUNT, NOT_ACTIVE
@@ -86,6 +87,12 @@ def match(inventory: Inventory, spec: OrgSpec | None = None) -> Matching:
     return matching
 
 
+def _unreserved(key: str) -> str:
+    """Keys starting like orgboot's guardrail documents are orgboot's (rules/policies.py): a
+    guardrail document deployed before comes back as a policy of its own, under another key."""
+    return f"adopted-{key}" if key.startswith(PACK_PREFIX) else key
+
+
 def _untaken(key: str, item_id: str, taken: set[str]) -> str:
     return key if key not in taken else f"{key}-{item_id.lower()}"
 
@@ -98,7 +105,17 @@ def managed(account: LiveAccount, inventory: Inventory) -> bool:
 
 
 def managed_policy(policy: LivePolicy) -> bool:
-    return not policy.aws_managed and policy.type in POLICY_TYPES
+    """Whether org.yaml can declare the policy: one of ours, of a type orgboot manages, attached
+    somewhere (org.yaml declares a policy with its targets)."""
+    return not policy.aws_managed and policy.type in POLICY_TYPES and bool(policy.targets)
+
+
+def _why_unmanaged(policy: LivePolicy) -> str:
+    if policy.aws_managed:
+        return "AWS managed"
+    if policy.type not in POLICY_TYPES:
+        return f"orgboot does not manage {policy.type} policies yet"
+    return "attached nowhere: org.yaml declares a policy with its targets; attach it and import again, or delete it"
 
 
 # The spec ------------------------------------------------------------------------------------
@@ -113,6 +130,7 @@ class ImportedRepository:
 
 
 def import_organization(inventory: Inventory, hint: OrgSpec | None = None) -> ImportedRepository:
+    """org.yaml, policies and mappings for the organization; with `hint`, under its keys."""
     if inventory.feature_set != "ALL":
         raise ImportRefused(
             f"organization {inventory.organization_id} has only consolidated billing features; orgboot manages organization"
@@ -125,7 +143,8 @@ def import_organization(inventory: Inventory, hint: OrgSpec | None = None) -> Im
                 " rename it (aws organizations update-organizational-unit) and import again"
             )
     matching = match(inventory, hint)
-    writer = _Writer(inventory, matching)
+    matching.policies = {policy_id: _unreserved(key) for policy_id, key in matching.policies.items()}
+    writer = _Writer(inventory, matching, emulator_only=hint is not None and hint.emulator_only)
     org_yaml = writer.write()
     spec_accounts = {matching.accounts[a.id]: a for a in inventory.accounts.values() if managed(a, inventory)}
     return ImportedRepository(
@@ -196,9 +215,21 @@ PASSWORD_POLICY_FIELDS = (  # AWS's field -> org.yaml's
 )
 
 
+def password_policy_values(live: Mapping[str, Any]) -> dict[str, Any]:
+    """org.yaml's password_policy fields from what GetAccountPasswordPolicy returns. A maximum age
+    or reuse prevention of 0, or none, means none: passwords never expire, any may be reused
+    (IAM API Reference, UpdateAccountPasswordPolicy: "the default value of 0")."""
+    values = {name: live.get(aws_name) for aws_name, name in PASSWORD_POLICY_FIELDS}
+    for name in ("max_age_days", "reuse_prevention"):
+        values[name] = values[name] or None
+    for name in ("require_uppercase", "require_lowercase", "require_numbers", "require_symbols", "allow_users_to_change", "hard_expiry"):
+        values[name] = bool(values[name])
+    return values
+
+
 class _Writer:
-    def __init__(self, inventory: Inventory, matching: Matching) -> None:
-        self.inventory, self.matching = inventory, matching
+    def __init__(self, inventory: Inventory, matching: Matching, *, emulator_only: bool) -> None:
+        self.inventory, self.matching, self.emulator_only = inventory, matching, emulator_only
         self.lines: list[str] = []
         self.policy_files: dict[str, str] = {}
         self.notes: list[str] = []
@@ -220,6 +251,8 @@ class _Writer:
             "# Keys (payments-prod) name CloudFormation resources: keep them. Validate with `orgboot validate`.",
             "",
         )
+        if self.emulator_only:
+            self.add("emulator_only: true   # as the spec it was imported with says", "")
         self._organization()
         self._ous()
         self._accounts()
@@ -300,12 +333,7 @@ class _Writer:
             self.add(f"    document: {path}")
             if policy.tags:
                 self.add(f"    tags: {_mapping(policy.tags)}")
-            targets = [self.matching.target(t) for t in policy.targets]
-            if targets:
-                self.add(f"    targets: {_flow(targets)}")
-            else:
-                self.add("    targets: []   # attached nowhere: orgboot needs a target; attach it or delete the policy in AWS")
-                self.notes.append(f"policy '{policy.name}' ({policy.id}) is attached nowhere: org.yaml needs a target for it")
+            self.add(f"    targets: {_flow(self.matching.target(t) for t in policy.targets)}")
         self.add("")
 
     def _baseline(self) -> None:
@@ -317,8 +345,7 @@ class _Writer:
             self.add("  password_policy: null   # none is set: orgboot leaves it so until you declare one (CIS asks for one)")
         else:
             self.add("  password_policy:")
-            for aws_name, name in PASSWORD_POLICY_FIELDS:
-                value = inventory.password_policy.get(aws_name)
+            for name, value in password_policy_values(inventory.password_policy).items():
                 self.add(f"    {name}: {_scalar(value)}")
         self.add("")
 
@@ -351,9 +378,9 @@ class _Writer:
         if others:
             self.add("  policies:")
             for policy in sorted(others, key=lambda p: p.name):
-                why = "AWS managed" if policy.aws_managed else f"orgboot does not manage {policy.type} policies yet"
+                why = _why_unmanaged(policy)
                 self.add(
-                    f"    {_scalar(slug(policy.name) + '-' + policy.id.lower())}:",
+                    f"    {_scalar(self.matching.policies.get(policy.id) or slug(policy.name) + '-' + policy.id.lower())}:",
                     f"      id: {policy.id}",
                     f"      name: {_scalar(policy.name)}",
                     f"      type: {policy.type}",

@@ -215,4 +215,4 @@ def test_an_organization_orgboot_did_not_create_is_refused(first_deploy, monkeyp
     within(first_deploy, monkeypatch)
     Session.deployed, Session.organization = None, {"Id": "o-yearsold", "MasterAccountId": ACCOUNT}
     assert deploy("--yes") == 1
-    assert f"account {ACCOUNT} already manages o-yearsold, which orgboot did not create" in capsys.readouterr().err
+    assert f"account {ACCOUNT} already manages o-yearsold, which no orgboot stack holds" in capsys.readouterr().err

@@ -1,0 +1,132 @@
+"""orgboot drift against the emulator: an organization made with plain boto3 is imported, drift is
+then empty, and each kind of out-of-band change, made with boto3, is reported as exactly itself."""
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from orgboot.analysis.drift import drift
+from orgboot.emulator.aws import emulated_aws, management
+from orgboot.rules import load_spec
+from orgboot.spec.importing import import_organization
+from orgboot.state.inventory import read_inventory
+
+DENY_LEAVE = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "organizations:LeaveOrganization", "Resource": "*"}]}
+
+
+@dataclass
+class Org:
+    client: Any
+    root: str
+    workloads: str
+    prod: str
+    account: str
+    policy: str
+
+    def iam(self) -> Any:
+        return management().client("iam")
+
+
+@pytest.fixture
+def org(tmp_path: Path) -> Iterator[tuple[Org, Path]]:
+    with emulated_aws():
+        client = management().client("organizations")
+        client.create_organization(FeatureSet="ALL")
+        root = client.list_roots()["Roots"][0]["Id"]
+        client.enable_policy_type(RootId=root, PolicyType="SERVICE_CONTROL_POLICY")
+        workloads = client.create_organizational_unit(ParentId=root, Name="Workloads")["OrganizationalUnit"]["Id"]
+        prod = client.create_organizational_unit(ParentId=workloads, Name="Prod")["OrganizationalUnit"]["Id"]
+        account = client.create_account(
+            AccountName="Payments Prod", Email="aws+payments@acme-corp.io", Tags=[{"Key": "team", "Value": "pay"}]
+        )
+        account_id = account["CreateAccountStatus"]["AccountId"]
+        client.move_account(AccountId=account_id, SourceParentId=root, DestinationParentId=prod)
+        policy = client.create_policy(Name="deny-leave", Type="SERVICE_CONTROL_POLICY", Description="stay", Content=json.dumps(DENY_LEAVE))
+        policy_id = policy["Policy"]["PolicySummary"]["Id"]
+        client.attach_policy(PolicyId=policy_id, TargetId=workloads)
+        iam = management().client("iam")
+        iam.update_account_password_policy(MinimumPasswordLength=14)
+        iam.create_account_alias(AccountAlias="acme-management")
+
+        imported = import_organization(read_inventory(management().client))
+        (tmp_path / "org.yaml").write_text(imported.org_yaml)
+        for name, text in imported.policy_files.items():
+            (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / name).write_text(text)
+        yield Org(client, root, workloads, prod, account_id, policy_id), tmp_path / "org.yaml"
+
+
+def kinds(spec_file: Path) -> list[tuple[str, str]]:
+    return [(change.kind, change.subject) for change in drift(load_spec(spec_file), read_inventory(management().client))]
+
+
+def test_an_imported_organization_has_no_drift(org: tuple[Org, Path]) -> None:
+    assert kinds(org[1]) == []
+
+
+OUT_OF_BAND: dict[str, tuple[Callable[[Org], None], list[tuple[str, str]]]] = {
+    "an SCP detached": (
+        lambda o: o.client.detach_policy(PolicyId=o.policy, TargetId=o.workloads),
+        [("guardrail-detached", "deny-leave@Workloads")],
+    ),
+    "an SCP attached": (
+        lambda o: o.client.attach_policy(PolicyId=o.policy, TargetId=o.account),
+        [("policy-attached", "deny-leave@payments-prod")],
+    ),
+    "policy content edited": (
+        lambda o: o.client.update_policy(
+            PolicyId=o.policy, Content=json.dumps({**DENY_LEAVE, "Statement": [{**DENY_LEAVE["Statement"][0], "Action": "*"}]})
+        ),
+        [("policy-edited", "deny-leave")],
+    ),
+    "an account moved": (
+        lambda o: o.client.move_account(AccountId=o.account, SourceParentId=o.prod, DestinationParentId=o.workloads),
+        [("account-moved", "payments-prod")],
+    ),
+    "an account retagged": (
+        lambda o: o.client.tag_resource(ResourceId=o.account, Tags=[{"Key": "team", "Value": "checkout"}]),
+        [("account-retagged", "payments-prod")],
+    ),
+    "an account created": (
+        lambda o: o.client.create_account(AccountName="Shadow IT", Email="aws+shadow@acme-corp.io"),
+        [("account-undeclared", "shadow-it")],
+    ),
+    "an OU created": (
+        lambda o: o.client.create_organizational_unit(ParentId=o.root, Name="Rogue"),
+        [("ou-undeclared", "Rogue")],
+    ),
+    "a policy type enabled": (
+        lambda o: o.client.enable_policy_type(RootId=o.root, PolicyType="TAG_POLICY"),
+        [("policy-type-enabled", "TAG_POLICY")],
+    ),
+    "FullAWSAccess detached": (
+        lambda o: (
+            o.client.attach_policy(PolicyId=o.policy, TargetId=o.prod),
+            o.client.detach_policy(PolicyId=_full_aws_access(o), TargetId=o.prod),
+        ),
+        [("full-access-detached", "Workloads/Prod"), ("policy-attached", "deny-leave@Workloads/Prod")],
+    ),
+    "the password policy weakened": (
+        lambda o: o.iam().update_account_password_policy(MinimumPasswordLength=8),
+        [("password-policy-changed", "minimum_length")],
+    ),
+    "the alias changed": (
+        lambda o: (o.iam().delete_account_alias(AccountAlias="acme-management"), o.iam().create_account_alias(AccountAlias="acme-other")),
+        [("alias-changed", "account_alias")],
+    ),
+}
+
+
+def _full_aws_access(o: Org) -> str:
+    return next(p["Id"] for p in o.client.list_policies(Filter="SERVICE_CONTROL_POLICY")["Policies"] if p["Name"] == "FullAWSAccess")
+
+
+@pytest.mark.parametrize("change", OUT_OF_BAND)
+def test_each_out_of_band_change_is_reported_as_itself(org: tuple[Org, Path], change: str) -> None:
+    make, expected = OUT_OF_BAND[change]
+    make(org[0])
+    assert sorted(kinds(org[1])) == sorted(expected)
