@@ -30,8 +30,14 @@ def main() -> None:
     except SpecError as error:
         print(error, file=sys.stderr)
         sys.exit(1)
+    # `orgboot synth --adopt DIR/cdk-import`: only what `cdk import` adopts of an organization that exists.
+    adopt_folder = app.node.try_get_context(stacks.ADOPT_CONTEXT)
     try:
-        stacks.build(app, spec, pack(Path(spec_path), spec))
+        adopt = stacks.Adoption.read(Path(adopt_folder)) if adopt_folder else None
+        stacks.build(app, spec, pack(Path(spec_path), spec), adopt=adopt)
+    except stacks.NotAdoptable as error:
+        print(f"{spec_path}: cannot adopt: {error}", file=sys.stderr)
+        sys.exit(1)
     except TemplateTooLarge as error:
         print(f"{spec_path}: member_roles: {error}", file=sys.stderr)
         sys.exit(1)

@@ -13,6 +13,7 @@ from orgboot.aws.parameters import EMULATOR_ONLY, EMULATOR_ONLY_VALUE
 from orgboot.aws.regions import HOME_REGION
 from orgboot.spec import Account, OrgSpec, layout, logical_ids
 from stacks.accounts_stack import AccountsStack
+from stacks.adoption import ADOPT_CONTEXT, Adoption, NotAdoptable
 from stacks.management_baseline_stack import ManagementBaselineStack
 from stacks.member_roles_stack import MemberRolesStack
 from stacks.organization_stack import OrganizationStack
@@ -20,12 +21,15 @@ from stacks.organization_stack import OrganizationStack
 from constructs.deployed_spec import DeployedSpec
 
 
-def build(app: cdk.App, spec: OrgSpec, packed_spec: str | None = None) -> list[cdk.Stack]:
+def build(app: cdk.App, spec: OrgSpec, packed_spec: str | None = None, adopt: Adoption | None = None) -> list[cdk.Stack]:
     """Every orgboot stack for `spec`; `packed_spec` (orgboot/spec/record.py), when given, is
-    recorded in the stack deployed last, for the next `orgboot deploy` to read back."""
+    recorded in the stack deployed last, for the next `orgboot deploy` to read back. With `adopt`,
+    the adopt assembly instead: what `cdk import` imports of an organization that exists."""
     # cdk-nag's AwsSolutions pack checks every template at synth; what orgboot accepts is
     # acknowledged beside its code (constructs/acknowledgements.py), anything else fails the synth.
     cdk.Validations.of(app).add_plugins(cdk_nag.AwsSolutionsChecks(app))
+    if adopt is not None:
+        return _adopt(app, spec, adopt)
     env = cdk.Environment(region=HOME_REGION)
     organization = OrganizationStack(app, layout.ORGANIZATION_STACK, spec=spec, env=env)
     # Every stack that creates accounts waits for the one before: one account at a time.
@@ -63,6 +67,34 @@ def build(app: cdk.App, spec: OrgSpec, packed_spec: str | None = None) -> list[c
     return built
 
 
+def _adopt(app: cdk.App, spec: OrgSpec, adopt: Adoption) -> list[cdk.Stack]:
+    """The adopt assembly: OrganizationStack and the account stacks, each holding the resources its
+    mapping names (the Organization, OUs, accounts and policies that exist), with the logical IDs
+    and properties of the normal synth. An IMPORT change set may only import, and the importer
+    leaves out what the mapping does not name, so nothing else is there, nothing imported refers to
+    anything else (the policy types are enabled already; OU IDs are literal), and a stack with
+    nothing to import is left out. The normal deploy that follows creates the rest."""
+    env = cdk.Environment(region=HOME_REGION)
+    built: list[cdk.Stack] = [OrganizationStack(app, layout.ORGANIZATION_STACK, spec=spec, adopt=adopt, env=env)]
+    account_stacks = spec.organization.account_stacks
+    if account_stacks is not None:
+        for name in layout.account_stack_names(account_stacks):
+            accounts = {
+                key: account
+                for key, account in spec.accounts.items()
+                if layout.account_stack(key, account_stacks) == name and adopt.imports(name, logical_ids.account(key))
+            }
+            if accounts:
+                parent_ids = adopt.parent_ids({account.ou for account in accounts.values()})
+                shard = AccountsStack(app, name, accounts=accounts, parent_ids=parent_ids, env=env)
+                shard.add_stack_dependency(built[-1])
+                built.append(shard)
+    if spec.emulator_only:
+        for stack in built:
+            _emulator_only(stack)
+    return built
+
+
 def _emulator_only(stack: cdk.Stack) -> None:
     """An example's stacks need a value that only the emulator gives: a real `cdk deploy` stops
     before it creates anything (orgboot/aws/parameters.py)."""
@@ -92,3 +124,6 @@ def cli_context(cdk_json: Path) -> dict[str, Any]:
     in-process (tests, benchmarks) to synthesize exactly what `cdk synth` does."""
     context: dict[str, Any] = json.loads(cdk_json.read_text())["context"]
     return {key: value for key, value in context.items() if key != "spec"}
+
+
+__all__ = ["ADOPT_CONTEXT", "Adoption", "NotAdoptable", "build", "cli_context"]

@@ -33,12 +33,18 @@ def add_accounts(
 
 
 class AccountsStack(Stack):
-    def __init__(self, scope: Construct, id: str, *, accounts: Mapping[str, Account], **kwargs: Any) -> None:
+    def __init__(
+        self, scope: Construct, id: str, *, accounts: Mapping[str, Account], parent_ids: Mapping[str, str] | None = None, **kwargs: Any
+    ) -> None:
+        """`parent_ids`: the OUs' IDs by path, when they are known (adopting an organization);
+        otherwise the stack looks them up by path while it deploys."""
         super().__init__(scope, id, description="orgboot: member accounts of the organization (one shard)", **kwargs)
         if not accounts:
             # CloudFormation needs a resource in a stack; the shard keeps its place until it fills.
             CfnResource(self, "Empty", type="AWS::CloudFormation::WaitConditionHandle")
             return
-        paths = sorted({account.ou for account in accounts.values()})
-        ous = OuLookup(self, "OuIds", paths=paths)
-        add_accounts(self, accounts, {path: ous.ou_id(path) for path in paths}, after=None)
+        if parent_ids is None:
+            paths = sorted({account.ou for account in accounts.values()})
+            ous = OuLookup(self, "OuIds", paths=paths)
+            parent_ids = {path: ous.ou_id(path) for path in paths}
+        add_accounts(self, accounts, parent_ids, after=None)

@@ -1,7 +1,12 @@
 """OrganizationStack: the Organization, its OU tree, organization policies, and the member accounts
 unless organization.account_stacks spreads them over stacks of their own (stacks/accounts_stack.py).
-Deployed in the management account, us-east-1 (Organizations is a global service homed there)."""
+Deployed in the management account, us-east-1 (Organizations is a global service homed there).
 
+Adopting an organization that exists (`adopt`), the stack holds only what `cdk import` imports: the
+resources its mapping names, as the normal synth has them, and nothing they would wait for that is
+not imported (no policy-type enablers: the types are enabled already)."""
+
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from aws_cdk import Stack
@@ -9,6 +14,7 @@ from aws_cdk import Stack
 from orgboot.analysis.grants import org_paths
 from orgboot.spec import ROOT, OrgSpec, logical_ids, parent_of
 from stacks.accounts_stack import add_accounts
+from stacks.adoption import Adoption, NotAdoptable
 
 from constructs import Construct
 from constructs.organization_policy import OrganizationPolicy
@@ -17,13 +23,16 @@ from constructs.organizational_unit import OrganizationalUnit
 
 
 class OrganizationStack(Stack):
-    def __init__(self, scope: Construct, id: str, *, spec: OrgSpec, **kwargs: Any) -> None:
+    def __init__(self, scope: Construct, id: str, *, spec: OrgSpec, adopt: Adoption | None = None, **kwargs: Any) -> None:
         super().__init__(scope, id, description="orgboot: the AWS Organization, its OUs, accounts and policies", **kwargs)
+        wanted: Callable[[str], bool] = (lambda logical_id: True) if adopt is None else (lambda logical_id: adopt.imports(id, logical_id))
+        if not wanted(logical_ids.ORGANIZATION):
+            raise NotAdoptable(f"{id}'s mapping does not name the {logical_ids.ORGANIZATION}: every resource of the stack refers to it")
         self.root = OrganizationRoot(
             self,
             "Organization",
             logical_id=logical_ids.ORGANIZATION,
-            enabler_logical_ids={t: logical_ids.policy_type_enabler(t) for t in spec.organization.policy_types},
+            enabler_logical_ids={} if adopt else {t: logical_ids.policy_type_enabler(t) for t in spec.organization.policy_types},
         )
         # Organizations refuses concurrent changes (ConcurrentModificationException) and creates
         # one account at a time, and CloudFormation runs whatever is ready at once: every change
@@ -38,34 +47,56 @@ class OrganizationStack(Stack):
 
         self.ou_ids: dict[str, str] = {ROOT: self.root.root_id}
         for path in spec.ou_paths:  # parents first
+            if not wanted(logical_ids.ou(path)):
+                continue
             ou = OrganizationalUnit(
                 self,
                 f"Ou-{path}",
                 name=path.rpartition("/")[2],
-                parent_id=self.ou_ids[parent_of(path)],
+                parent_id=_known(self.ou_ids, parent_of(path), f"OU {path}", id),
                 logical_id=logical_ids.ou(path),
             )
             in_turn(ou)
             self.ou_ids[path] = ou.ou_id
-        self.org_paths = org_paths(f"{self.root.organization_id}/{self.root.root_id}/", self.ou_ids, spec.ou_paths)
+        paths = [path for path in spec.ou_paths if path in self.ou_ids]  # when adopting, those imported
+        self.org_paths = org_paths(f"{self.root.organization_id}/{self.root.root_id}/", self.ou_ids, paths)
 
         # Accounts live here unless spread over stacks of their own (stacks/accounts_stack.py).
-        target_ids = dict(self.ou_ids)
-        if spec.organization.account_stacks is None and spec.accounts:
-            accounts = add_accounts(self, spec.accounts, self.ou_ids, after=last_write)
-            last_write = accounts.last
-            target_ids |= {key: accounts.account_id(logical_ids.account(key)) for key in spec.accounts}
+        # An account whose ID the spec knows (unmanaged, or adopted and spread over account stacks)
+        # is a target by that ID; an account of this stack by its resource's.
+        target_ids = dict(self.ou_ids) | spec.known_account_ids
+        accounts = {key: account for key, account in spec.accounts.items() if wanted(logical_ids.account(key))}
+        if spec.organization.account_stacks is None and accounts:
+            for key, account in accounts.items():
+                _known(self.ou_ids, account.ou, f"account {key}", id)
+            added = add_accounts(self, accounts, self.ou_ids, after=last_write)
+            last_write = added.last
+            target_ids |= {key: added.account_id(logical_ids.account(key)) for key in accounts}
 
         for key in sorted(spec.organization_policies):
+            if not wanted(logical_ids.policy(key)):
+                continue
             policy = spec.organization_policies[key]
             organization_policy = OrganizationPolicy(
                 self,
                 f"Policy-{key}",
-                name=key,
+                name=spec.policy_name(key),
                 policy_type=policy.type,
                 content=policy.document.content,
                 description=policy.description,
-                target_ids=[target_ids[target] for target in policy.targets],
+                target_ids=[_known(target_ids, target, f"policy {key}", id) for target in policy.targets],
+                tags=policy.tags,
                 logical_id=logical_ids.policy(key),
             )
             in_turn(organization_policy)  # after the enablers, so its type is enabled
+
+
+def _known(ids: Mapping[str, str], key: str, user: str, stack: str) -> str:
+    """The ID of `key`; when adopting, what is not imported has none, and an imported resource
+    cannot refer to it (CloudFormation: "Unresolved resource dependencies")."""
+    if key not in ids:
+        raise NotAdoptable(
+            f"{user} refers to {key}, which {stack}'s mapping does not name: a resource imported can refer only to resources"
+            " imported with it. Adopt what exists as it is, then add the rest to org.yaml and deploy"
+        )
+    return ids[key]

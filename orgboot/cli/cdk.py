@@ -9,6 +9,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from orgboot.spec import LocatedProblem, SpecError
@@ -19,6 +20,11 @@ QUIET = {
     "CDK_DISABLE_CLI_TELEMETRY": "true",
     "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
 }
+
+
+# The context that makes the app synthesize the adopt assembly from a folder of resource mappings
+# (app.py reads it: stacks/adoption.py ADOPT_CONTEXT; orgboot never imports stacks).
+ADOPT_CONTEXT = "orgboot:adopt"
 
 
 class CdkUnavailable(Exception):
@@ -65,21 +71,25 @@ def environment() -> dict[str, str]:
     return {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}", **QUIET}
 
 
-def start_synth(spec: Path, out: Path, *, cwd: Path, app: str | None = None, cdk: Path | None = None) -> "subprocess.Popen[str]":
+def start_synth(
+    spec: Path, out: Path, *, cwd: Path, app: str | None = None, cdk: Path | None = None, context: Mapping[str, str] | None = None
+) -> "subprocess.Popen[str]":
     """Start `cdk synth` of `spec` into `out`, in `cwd` (whose cdk.json gives the app unless `app`
-    is given). Its errors come on stderr."""
+    is given), with more `context` when given. Its errors come on stderr."""
     command = [str(cdk or cli()), "synth", "--quiet", "--no-notices", "--context", f"spec={spec}", "--output", str(out)]
+    for key, value in (context or {}).items():
+        command += ["--context", f"{key}={value}"]
     if app is not None:
         command += ["--app", app]
     return subprocess.Popen(command, cwd=cwd, env=environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
-def synthesize(spec: Path, out: Path) -> None:
+def synthesize(spec: Path, out: Path, context: Mapping[str, str] | None = None) -> None:
     """`cdk synth` of `spec` with this orgboot's app into `out`, replacing what was there only when
     the new assembly is complete: a refused or failed synth leaves no assembly behind (an old one
     would be deployed as if it were this spec). Raises SpecError with the CDK's last words."""
     partial = discard(out)
-    process = start_synth(spec.resolve(), partial.resolve(), cwd=Path.cwd(), app=app_command())
+    process = start_synth(spec.resolve(), partial.resolve(), cwd=Path.cwd(), app=app_command(), context=context)
     _, stderr = process.communicate()
     if process.returncode != 0:
         shutil.rmtree(partial, ignore_errors=True)

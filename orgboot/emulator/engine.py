@@ -2,6 +2,7 @@
 dependency order, updates in place or by replacement, removed resources deleted unless retained.
 State is kept per stack, so deploying a changed assembly again behaves like a stack update."""
 
+import copy
 import hashlib
 import json
 import re
@@ -40,7 +41,7 @@ class Event:
     stack: str
     logical_id: str
     type: str
-    action: str  # CREATE, UPDATE, REPLACE, DELETE, RETAIN
+    action: str  # CREATE, UPDATE, REPLACE, DELETE, RETAIN; IMPORT (orgboot/emulator/importing.py)
     account_id: str
 
 
@@ -48,6 +49,10 @@ class Event:
 class StackState:
     resources: dict[str, DeployedResource] = field(default_factory=dict)
     outputs: dict[str, Any] = field(default_factory=dict)
+    # The template and parameter values of the last deploy or import, as GetTemplate and
+    # DescribeStacks give them: what the CDK CLI's importer builds an import on.
+    template: dict[str, Any] = field(default_factory=dict)
+    parameters: dict[str, Any] = field(default_factory=dict)
 
 
 class Engine:
@@ -81,27 +86,24 @@ class Engine:
                 self.policy_type_activations.settle()
                 self.account_emails = None  # the organization may change between deploys
 
-    def _deploy(self, stack_name: str, template: Mapping[str, Any], aws: AwsAccount, parameters: Mapping[str, Any]) -> StackState:
-        state = self.stacks.setdefault((aws.account_id, stack_name), StackState())
-        old = dict(state.resources)
-        resources = template.get("Resources", {})
-        resolver = Resolver(
-            pseudo={
-                "AWS::AccountId": aws.account_id,
-                "AWS::Region": aws.region,
-                "AWS::Partition": PARTITION,
-                "AWS::URLSuffix": "amazonaws.com",
-                "AWS::StackName": stack_name,
-                "AWS::StackId": f"arn:{PARTITION}:cloudformation:{aws.region}:{aws.account_id}:stack/{stack_name}/emulated",
-                "AWS::NotificationARNs": [],
-            },
-            parameters=self._parameters(stack_name, template, parameters),
+    def _resolver(self, state: StackState, stack_name: str, template: Mapping[str, Any], aws: AwsAccount) -> Resolver:
+        """Resolves the template's intrinsics against `state` as it is when they are resolved."""
+        return Resolver(
+            pseudo=pseudo_parameters(stack_name, aws),
+            parameters=state.parameters,
             ref=lambda lid: self._deployed(state, stack_name, lid).attributes["Ref"],
             get_att=lambda lid, attr: self._attribute(state, stack_name, lid, attr),
             import_value=self._import,
             stack_output=lambda stack, region, output: self._stack_output(aws.account_id, stack, output),
             conditions=template.get("Conditions"),
         )
+
+    def _deploy(self, stack_name: str, template: Mapping[str, Any], aws: AwsAccount, parameters: Mapping[str, Any]) -> StackState:
+        state = self.stacks.setdefault((aws.account_id, stack_name), StackState())
+        old = dict(state.resources)
+        resources = template.get("Resources", {})
+        state.parameters = self._parameters(stack_name, template, parameters)
+        resolver = self._resolver(state, stack_name, template, aws)
         order, graph = deployment_order(resources), dependencies(resources)
         if race := log_group_races(resources, graph):
             raise EmulationError(
@@ -139,7 +141,68 @@ class Engine:
             state.outputs[name] = value
             if "Export" in output:
                 self.exports[resolver.resolve(output["Export"]["Name"])] = value
+        state.template = dict(template)  # never changed here: current_template gives copies
         return state
+
+    def import_resources(
+        self, stack_name: str, template: Mapping[str, Any], aws: AwsAccount, identifiers: Mapping[str, str]
+    ) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
+        """Execute an IMPORT change set that importing.import_stack validated: read each resource
+        of `identifiers` (logical ID -> its primary identifier's value) through its handler and hold
+        it, as `template` describes it, in the stack. Returns, by logical ID, the resolved template
+        properties and the live resource. All or nothing: a resource not found, or held by a stack
+        already, fails the import and the stack stays as it was (IMPORT_ROLLBACK_COMPLETE)."""
+        key = (aws.account_id, stack_name)
+        current = self.stacks.get(key, StackState())
+        staged = StackState(dict(current.resources), dict(current.outputs), copy.deepcopy(dict(template)), dict(current.parameters))
+        resolver = self._resolver(staged, stack_name, template, aws)
+        resources = template.get("Resources", {})
+        imported: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+        for logical_id in [lid for lid in deployment_order(resources) if lid in identifiers]:
+            definition = resources[logical_id]
+            resource_type = definition["Type"]
+            with _failing(stack_name, logical_id, resource_type):
+                handler, facts = handler_for(resource_type), schemas.import_facts(resource_type)
+                assert handler is not None  # import_stack refuses types that cannot be imported
+                assert facts is not None
+                properties = resolver.resolve(definition.get("Properties", {}))
+                # "The properties and configuration values for each resource to import adhere to the
+                # resource type schema" (CloudFormation User Guide, "Resource import validation").
+                if problems := schemas.violations(resource_type, properties):
+                    raise EmulationError(f"Properties validation failed: {'; '.join(problems)}")
+                context = _Context(self, aws, stack_name, logical_id, resource_type)
+                live = handler.read(context, identifiers[logical_id])
+                physical_id = str(live[facts.identifier[0]])  # the Organization's is the caller's, whatever the mapping said
+                if holder := self._holder(resource_type, physical_id, staged, key):
+                    # "The resource to import does not belong to another stack" (ibid.), in CloudFormation's words.
+                    raise EmulationError(f"{physical_id} already exists in stack {stack_arn(holder, aws)}")
+                result = handler.result(context, physical_id)
+                staged.resources[logical_id] = DeployedResource(
+                    type=resource_type,
+                    physical_id=result.physical_id,
+                    attributes={"Ref": result.ref if result.ref is not None else result.physical_id, **result.attributes},
+                    properties=properties,
+                    deletion_policy=definition["DeletionPolicy"],
+                    update_replace_policy=definition.get("UpdateReplacePolicy", "Delete"),
+                    metadata=resolver.resolve(definition.get("Metadata", {})),
+                )
+                imported[logical_id] = (properties, live)
+        self.stacks[key] = staged
+        for logical_id in imported:
+            self._record(Event(stack_name, logical_id, resources[logical_id]["Type"], "IMPORT", aws.account_id))
+        return imported
+
+    def current_template(self, account_id: str, stack_name: str) -> dict[str, Any]:
+        """The stack's template as GetTemplate gives it; {} for a stack that does not exist."""
+        state = self.stacks.get((account_id, stack_name))
+        return copy.deepcopy(state.template) if state else {}
+
+    def _holder(self, resource_type: str, physical_id: str, staged: StackState, key: tuple[str, str]) -> str | None:
+        """The stack (or this import itself) that holds the resource already, by name."""
+        for (_, stack_name), state in [*((k, v) for k, v in self.stacks.items() if k != key), (key, staged)]:
+            if any(r.type == resource_type and r.physical_id == physical_id for r in state.resources.values()):
+                return stack_name
+        return None
 
     def _apply(
         self,
@@ -166,6 +229,10 @@ class Engine:
         if previous is None:
             result, action = handler.create(context, properties), "CREATE"
         elif previous.type == resource_type and _same(previous.properties, properties) and not handler.reconcile_every_deploy:
+            # The stack's template is the new one: its policies apply from now on (an imported
+            # resource's Retain gives way to what the deployed template says).
+            previous.deletion_policy = definition.get("DeletionPolicy", "Delete")
+            previous.update_replace_policy = definition.get("UpdateReplacePolicy", "Delete")
             # A change of the Metadata attribute alone is an update of the resource's record, with no
             # call to its provider (a change set's ResourceTargetDefinition: Attribute Metadata).
             if (metadata := resolver.resolve(definition.get("Metadata", {}))) != previous.metadata:
@@ -273,6 +340,23 @@ class Engine:
             if problem := parameter_problem(name, definition, values[name]):
                 raise EmulationError(f"{stack}: {problem}")
         return values
+
+
+def pseudo_parameters(stack_name: str, aws: AwsAccount) -> dict[str, Any]:
+    """CloudFormation's pseudo parameters in a stack of `aws`'s account and region."""
+    return {
+        "AWS::AccountId": aws.account_id,
+        "AWS::Region": aws.region,
+        "AWS::Partition": PARTITION,
+        "AWS::URLSuffix": "amazonaws.com",
+        "AWS::StackName": stack_name,
+        "AWS::StackId": stack_arn(stack_name, aws),
+        "AWS::NotificationARNs": [],
+    }
+
+
+def stack_arn(stack_name: str, aws: AwsAccount) -> str:
+    return f"arn:{PARTITION}:cloudformation:{aws.region}:{aws.account_id}:stack/{stack_name}/emulated"
 
 
 @contextmanager

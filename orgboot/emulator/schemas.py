@@ -6,6 +6,7 @@ stays in the handlers."""
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -121,3 +122,50 @@ def _at(properties: Mapping[str, Any], path: str) -> Any:
             return None
         value = value[part]
     return value
+
+
+@dataclass(frozen=True)
+class ImportFacts:
+    """What resource import reads of a type's schema, as top-level property names: the properties
+    that identify a resource (primaryIdentifier), the ones AWS sets (readOnlyProperties) and the
+    ones it never gives back (writeOnlyProperties); and, to compare a template with the resource
+    read, the arrays whose order means nothing (insertionOrder false), the JSON documents (typed
+    object or string: CloudFormation takes either) and the defaults of properties left out."""
+
+    identifier: tuple[str, ...]
+    read_only: frozenset[str]
+    write_only: frozenset[str]
+    unordered: frozenset[str]
+    json: frozenset[str]
+    defaults: Mapping[str, Any]
+
+
+@cache
+def import_facts(resource_type: str) -> ImportFacts | None:
+    """The type's import facts, or None when CloudFormation cannot import it: no provider schema
+    (custom resources, CDK metadata) or no read handler, which import calls to find the resource
+    (CloudFormation User Guide, "Resource type support": import works for the types whose provider
+    Cloud Control API serves)."""
+    if not resource_type.startswith("AWS::"):
+        return None
+    try:
+        schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema(HOME_REGION, resource_type).schema
+    except ResourceNotFoundError:
+        return None
+    if "read" not in schema.get("handlers", {}):
+        return None
+
+    def names(key: str) -> frozenset[str]:  # whole properties only: a nested path names part of one
+        return frozenset(name for path in schema.get(key, ()) if "/" not in (name := path.removeprefix("/properties/")))
+
+    properties: dict[str, Any] = schema.get("properties", {})
+    return ImportFacts(
+        identifier=tuple(path.removeprefix("/properties/") for path in schema.get("primaryIdentifier", ())),
+        read_only=names("readOnlyProperties"),
+        write_only=names("writeOnlyProperties"),
+        unordered=frozenset(name for name, p in properties.items() if p.get("type") == "array" and p.get("insertionOrder") is False),
+        json=frozenset(
+            name for name, p in properties.items() if isinstance(p.get("type"), list) and {"object", "string"} <= set(p["type"])
+        ),
+        defaults={name: p["default"] for name, p in properties.items() if "default" in p},
+    )

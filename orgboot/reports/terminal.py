@@ -91,7 +91,14 @@ _FRIENDLY_TYPES = {
     "AWS::IAM::Role": "roles",
     "Custom::AWS": "SDK calls",
 }
-_ACTIONS = {"CREATE": "created", "UPDATE": "updated", "REPLACE": "replaced", "DELETE": "deleted", "RETAIN": "retained"}
+_ACTIONS = {
+    "CREATE": "created",
+    "UPDATE": "updated",
+    "REPLACE": "replaced",
+    "DELETE": "deleted",
+    "RETAIN": "retained",
+    "IMPORT": "imported",
+}
 
 
 def _count(count: int, plural: str) -> str:
@@ -122,7 +129,7 @@ def deploy_summary(events: Iterable[ResourceEvent]) -> Text:
     return text
 
 
-_ACTION_STYLES = {"CREATE": "green", "UPDATE": "yellow", "REPLACE": "bold red", "DELETE": "bold red", "RETAIN": "cyan"}
+_ACTION_STYLES = {"CREATE": "green", "UPDATE": "yellow", "REPLACE": "bold red", "DELETE": "bold red", "RETAIN": "cyan", "IMPORT": "blue"}
 
 
 def deploy_changes(events: Iterable[ResourceEvent], management_account_id: str, failed: str | None = None) -> Text:

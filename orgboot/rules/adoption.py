@@ -80,7 +80,11 @@ def names_not_taken(spec: OrgSpec) -> Iterator[Problem]:
         if name in existing:
             yield Problem(
                 loc,
-                f"the management account has a {kind} named '{name}' already (unmanaged.management_account_names): orgboot would"
+                f"the management account has {_a(kind)} named '{name}' already (unmanaged.management_account_names): orgboot would"
                 f" create one by that name and the deploy would fail. Give orgboot's another name, or remove the existing {kind}"
                 " first if it is no longer used",
             )
+
+
+def _a(kind: str) -> str:
+    return f"an {kind}" if kind[0] in "AEIOU" else f"a {kind}"

@@ -15,7 +15,10 @@ from orgboot.rules import load_spec
 from orgboot.spec.importing import import_organization
 from orgboot.state.inventory import read_inventory
 
-DENY_LEAVE = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "organizations:LeaveOrganization", "Resource": "*"}]}
+DENY_LEAVE: dict[str, Any] = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Deny", "Action": "organizations:LeaveOrganization", "Resource": "*"}],
+}
 
 
 @dataclass
@@ -68,7 +71,7 @@ def test_an_imported_organization_has_no_drift(org: tuple[Org, Path]) -> None:
     assert kinds(org[1]) == []
 
 
-OUT_OF_BAND: dict[str, tuple[Callable[[Org], None], list[tuple[str, str]]]] = {
+OUT_OF_BAND: dict[str, tuple[Callable[[Org], object], list[tuple[str, str]]]] = {
     "an SCP detached": (
         lambda o: o.client.detach_policy(PolicyId=o.policy, TargetId=o.workloads),
         [("guardrail-detached", "deny-leave@Workloads")],

@@ -1,4 +1,5 @@
-"""What a resource handler is: create, update and delete one resource type in the emulated AWS."""
+"""What a resource handler is: create, update, delete (and, for import, read) one resource type in
+the emulated AWS."""
 
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -53,6 +54,25 @@ class Handler:
 
     def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
         return None
+
+    def read(self, ctx: Context, identifier: str) -> dict[str, Any]:
+        """The live resource its primary identifier names, properties and attributes, as the
+        provider's read handler gives them: what CloudFormation reads to import it. Raises
+        EmulationError when there is none (the read handler's NotFound)."""
+        raise EmulationError(f"the emulator cannot import {ctx.resource_type} yet; add a read to its handler in orgboot/emulator/handlers")
+
+    def result(self, ctx: Context, physical_id: str) -> Result:
+        """What an existing resource gives Ref and Fn::GetAtt: for a resource imported, the same as
+        for one this handler created."""
+        raise EmulationError(
+            f"the emulator cannot import {ctx.resource_type} yet; add a result to its handler in orgboot/emulator/handlers"
+        )
+
+
+def not_found(resource_type: str, identifier: str) -> EmulationError:
+    """A read handler's NotFound, in the words of the CloudFormation CLI's Java plugin
+    (cloudformation-cli-java-plugin, exceptions/ResourceNotFoundException)."""
+    return EmulationError(f"Resource of type '{resource_type}' with identifier '{identifier}' was not found.")
 
 
 class Inert(Handler):

@@ -1,10 +1,16 @@
-"""AWS::Organizations::* as CloudFormation's resource providers behave, against moto."""
+"""AWS::Organizations::* as CloudFormation's resource providers behave, against moto. The reads
+(resource import) follow the providers' ReadHandlers (aws-cloudformation-resource-providers-organizations,
+aws-organizations-*/src/main/java/software/amazon/organizations/*/ReadHandler.java)."""
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from orgboot.emulator.errors import EmulationError
-from orgboot.emulator.handlers.base import Context, Handler, Result
+from orgboot.emulator.handlers.base import Context, Handler, Result, not_found
 from orgboot.state.pages import all_items
 
 
@@ -14,6 +20,21 @@ def _client(ctx: Context) -> Any:
 
 def _tags(props: dict[str, Any]) -> list[dict[str, str]]:
     return [{"Key": t["Key"], "Value": t["Value"]} for t in props.get("Tags", [])]
+
+
+def _live_tags(client: Any, resource_id: str) -> list[dict[str, str]]:
+    return [{"Key": t["Key"], "Value": t["Value"]} for t in all_items(client, "list_tags_for_resource", "Tags", ResourceId=resource_id)]
+
+
+@contextmanager
+def _reading(ctx: Context, identifier: str, missing: str) -> Iterator[None]:
+    """The read handlers answer NotFound when Organizations says the resource does not exist."""
+    try:
+        yield
+    except ClientError as error:
+        if error.response["Error"]["Code"] == missing:
+            raise not_found(ctx.resource_type, identifier) from None
+        raise
 
 
 def _retag(client: Any, resource_id: str, old: dict[str, Any], new: dict[str, Any]) -> None:
@@ -27,6 +48,16 @@ def _retag(client: Any, resource_id: str, old: dict[str, Any], new: dict[str, An
 class Organization(Handler):
     def create(self, ctx: Context, props: dict[str, Any]) -> Result:
         _client(ctx).create_organization(FeatureSet=props.get("FeatureSet", "ALL"))
+        return self._result(_client(ctx))
+
+    def read(self, ctx: Context, identifier: str) -> dict[str, Any]:
+        # The provider's ReadHandler never looks at the Id it is given: it describes the caller's
+        # organization. So the organization imported is the caller's, whatever the mapping says.
+        with _reading(ctx, identifier, "AWSOrganizationsNotInUseException"):
+            organization = _client(ctx).describe_organization()["Organization"]
+        return {"FeatureSet": organization["FeatureSet"], **self._result(_client(ctx)).attributes}
+
+    def result(self, ctx: Context, physical_id: str) -> Result:
         return self._result(_client(ctx))
 
     def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
@@ -62,16 +93,24 @@ class OrganizationalUnit(Handler):
         siblings = all_items(client, "list_organizational_units_for_parent", "OrganizationalUnits", ParentId=parent_id)
         if any(ou["Name"] == name for ou in siblings):  # moto does not enforce this; AWS does
             raise EmulationError(f"an OU named '{name}' already exists under {parent_id} (DuplicateOrganizationalUnitException)")
-        ou = client.create_organizational_unit(ParentId=parent_id, Name=name, Tags=_tags(props))["OrganizationalUnit"]
-        return Result(ou["Id"], {"Id": ou["Id"], "Arn": ou["Arn"]})
+        return _ou_result(client.create_organizational_unit(ParentId=parent_id, Name=name, Tags=_tags(props))["OrganizationalUnit"])
 
     def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
         client = _client(ctx)
         if old["Name"] != new["Name"]:
             client.update_organizational_unit(OrganizationalUnitId=physical_id, Name=new["Name"])
         _retag(client, physical_id, old, new)
-        ou = client.describe_organizational_unit(OrganizationalUnitId=physical_id)["OrganizationalUnit"]
-        return Result(physical_id, {"Id": physical_id, "Arn": ou["Arn"]})
+        return self.result(ctx, physical_id)
+
+    def read(self, ctx: Context, identifier: str) -> dict[str, Any]:
+        client = _client(ctx)
+        with _reading(ctx, identifier, "OrganizationalUnitNotFoundException"):
+            ou = client.describe_organizational_unit(OrganizationalUnitId=identifier)["OrganizationalUnit"]
+        (parent,) = client.list_parents(ChildId=identifier)["Parents"]
+        return {"Id": ou["Id"], "Arn": ou["Arn"], "Name": ou["Name"], "ParentId": parent["Id"], "Tags": _live_tags(client, identifier)}
+
+    def result(self, ctx: Context, physical_id: str) -> Result:
+        return _ou_result(_client(ctx).describe_organizational_unit(OrganizationalUnitId=physical_id)["OrganizationalUnit"])
 
     def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
         client = _client(ctx)
@@ -80,6 +119,11 @@ class OrganizationalUnit(Handler):
         if children:  # moto would delete it anyway; AWS refuses
             raise EmulationError(f"OU {physical_id} is not empty (OrganizationalUnitNotEmptyException)")
         client.delete_organizational_unit(OrganizationalUnitId=physical_id)
+
+
+def _ou_result(ou: dict[str, Any]) -> Result:
+    """What an OU gives Ref and Fn::GetAtt, from its OrganizationalUnit (as created or described)."""
+    return Result(ou["Id"], {"Id": ou["Id"], "Arn": ou["Arn"]})
 
 
 class Account(Handler):
@@ -121,6 +165,30 @@ class Account(Handler):
         _client(ctx).close_account(AccountId=physical_id)
         ctx.engine.account_emails = None  # AWS frees a closed account's email only after 90 days; re-read
 
+    def read(self, ctx: Context, identifier: str) -> dict[str, Any]:
+        client = _client(ctx)
+        with _reading(ctx, identifier, "AccountNotFoundException"):
+            account = client.describe_account(AccountId=identifier)["Account"]
+        # The ReadHandler answers NotFound for an account that is not ACTIVE, so a suspended or
+        # closing account can never be imported. It reads the retiring Status; State replaces it.
+        state = account.get("State", account.get("Status"))
+        if state != "ACTIVE":
+            raise EmulationError(
+                f"Account [{identifier}] in state [{state}], suspended account will not be managed by CloudFormation, return NotFound."
+            )
+        (parent,) = client.list_parents(ChildId=identifier)["Parents"]
+        # RoleName is write-only: AWS never gives it back.
+        live = {
+            "AccountName": account["Name"],
+            "Email": account["Email"],
+            "ParentIds": [parent["Id"]],
+            "Tags": _live_tags(client, identifier),
+        }
+        return live | self._result(client, identifier).attributes
+
+    def result(self, ctx: Context, physical_id: str) -> Result:
+        return self._result(_client(ctx), physical_id)
+
     @staticmethod
     def _move(client: Any, account_id: str, parent_ids: list[str]) -> None:
         if len(parent_ids) != 1:
@@ -159,7 +227,7 @@ class Policy(Handler):
             raise EmulationError(f"moto cannot create {props['Type']} policies ({error}); AWS can") from None
         for target in props.get("TargetIds", []):
             _attach(ctx, policy["Id"], props["Type"], target)
-        return Result(policy["Id"], {"Id": policy["Id"], "Arn": policy["Arn"], "AwsManaged": False})
+        return _policy_result(policy)
 
     def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
         client = _client(ctx)
@@ -172,14 +240,43 @@ class Policy(Handler):
         for target in sorted(old_targets - new_targets):
             client.detach_policy(PolicyId=physical_id, TargetId=target)
         _retag(client, physical_id, old, new)
-        arn = client.describe_policy(PolicyId=physical_id)["Policy"]["PolicySummary"]["Arn"]
-        return Result(physical_id, {"Id": physical_id, "Arn": arn, "AwsManaged": False})
+        return self.result(ctx, physical_id)
 
     def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
         client = _client(ctx)
         for target in props.get("TargetIds", []):
             client.detach_policy(PolicyId=physical_id, TargetId=target)
         client.delete_policy(PolicyId=physical_id)
+
+    def read(self, ctx: Context, identifier: str) -> dict[str, Any]:
+        client = _client(ctx)
+        with _reading(ctx, identifier, "PolicyNotFoundException"):
+            policy = client.describe_policy(PolicyId=identifier)["Policy"]
+        summary = policy["PolicySummary"]
+        if summary["AwsManaged"]:
+            # The provider would read it, but no stack can hold it: Organizations refuses to update
+            # or delete an AWS managed policy, so the stack's updates and deletes would fail.
+            raise EmulationError(
+                f"policy {identifier} ({summary['Name']}) is AWS managed: AWS owns it, so no stack can update or delete it;"
+                " orgboot leaves it alone (unmanaged.policies)"
+            )
+        targets = all_items(client, "list_targets_for_policy", "Targets", PolicyId=identifier)
+        return {
+            "Name": summary["Name"],
+            "Type": summary["Type"],
+            "Content": json.loads(policy["Content"]),  # the ReadHandler gives Content as an object
+            "Description": summary.get("Description", ""),
+            "TargetIds": [target["TargetId"] for target in targets],
+            "Tags": _live_tags(client, identifier),
+        } | _policy_result(summary).attributes
+
+    def result(self, ctx: Context, physical_id: str) -> Result:
+        return _policy_result(_client(ctx).describe_policy(PolicyId=physical_id)["Policy"]["PolicySummary"])
+
+
+def _policy_result(summary: dict[str, Any]) -> Result:
+    """What a policy gives Ref and Fn::GetAtt, from its PolicySummary (as created or described)."""
+    return Result(summary["Id"], {"Id": summary["Id"], "Arn": summary["Arn"], "AwsManaged": summary["AwsManaged"]})
 
 
 def _attach(ctx: Context, policy_id: str, policy_type: str, target: str) -> None:
