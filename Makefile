@@ -57,6 +57,7 @@ test: lint
 bench: setup
 	$(PYTHON) bench/emulate_example.py
 	$(PYTHON) bench/scale.py
+	$(PYTHON) bench/adopt.py
 
 # Deliberate bugs the tests should catch (slow: minutes to an hour). TARGETS as FILE=TESTS pairs.
 mutants: setup

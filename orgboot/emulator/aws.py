@@ -1,4 +1,5 @@
-"""The emulated AWS: moto in-process, and boto3 sessions into its accounts."""
+"""The emulated AWS: moto in-process, and boto3 sessions into its accounts, in this process or in a
+served emulated AWS (`orgboot emulate --serve`) reached at its URL."""
 
 import os
 from collections.abc import Iterator
@@ -8,6 +9,7 @@ from functools import cache, partial
 from typing import Any
 
 import boto3
+from botocore.config import Config
 from moto import mock_aws
 
 from orgboot.aws.organizations import ACCESS_ROLE
@@ -25,21 +27,38 @@ _FAKE_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "t
 
 @dataclass(frozen=True)
 class AwsAccount:
-    """Clients for one account of the emulated AWS, in a default region."""
+    """Clients for one account of the emulated AWS, in a default region: moto in this process, or
+    the served emulated AWS at `endpoint_url`."""
 
     account_id: str
     region: str
     credentials: tuple[tuple[str, str], ...] = tuple(_FAKE_CREDENTIALS.items())
+    endpoint_url: str | None = None
 
     def client(self, service: str, region: str | None = None) -> Any:
-        return _client(service, region or self.region, self.credentials, self.account_id)
+        return _client(service, region or self.region, self.credentials, self.account_id, self.endpoint_url)
 
 
 @cache
-def _client(service: str, region: str, credentials: tuple[tuple[str, str], ...], account_id: str) -> Any:
-    client = _SHARED_SESSION.client(service, region_name=region, **dict(credentials))
+def _client(service: str, region: str, credentials: tuple[tuple[str, str], ...], account_id: str, endpoint_url: str | None) -> Any:
+    # A served emulated AWS is on this machine: never through a proxy the environment names.
+    config = None if endpoint_url is None else Config(proxies={})
+    client = _SHARED_SESSION.client(service, region_name=region, endpoint_url=endpoint_url, config=config, **dict(credentials))
     client.meta.events.register("before-sign", partial(route_to_account, account_id=account_id))
+    if endpoint_url is not None:
+        client.meta.events.register("after-call", _raise_not_implemented)
     return client
+
+
+# The header a served emulated AWS (server.py) marks its answer with when moto does not serve a call.
+NOT_IMPLEMENTED_HEADER = "x-orgboot-not-implemented"
+
+
+def _raise_not_implemented(http_response: Any, **_: Any) -> None:
+    """A call moto does not serve fails in a served emulated AWS as it does in this process, with
+    NotImplementedError (moto's word for it), which readers of the emulated AWS expect."""
+    if http_response.status_code == 501 and NOT_IMPLEMENTED_HEADER in http_response.headers:
+        raise NotImplementedError(http_response.text.strip())
 
 
 def route_to_account(request: Any, account_id: str, **_: Any) -> None:
@@ -49,15 +68,16 @@ def route_to_account(request: Any, account_id: str, **_: Any) -> None:
     request.headers["x-moto-account-id"] = account_id
 
 
-def management(region: str = HOME_REGION) -> AwsAccount:
-    return AwsAccount(MANAGEMENT_ACCOUNT_ID, region)
+def management(region: str = HOME_REGION, endpoint_url: str | None = None) -> AwsAccount:
+    return AwsAccount(MANAGEMENT_ACCOUNT_ID, region, endpoint_url=endpoint_url)
 
 
 @cache
-def assume(account_id: str, role_name: str = ACCESS_ROLE, region: str = HOME_REGION) -> AwsAccount:
-    """Credentials in a member account, as the management account gets them in AWS."""
+def assume(account_id: str, role_name: str = ACCESS_ROLE, region: str = HOME_REGION, endpoint_url: str | None = None) -> AwsAccount:
+    """Credentials in a member account, as the management account gets them in AWS (through the
+    served emulated AWS at `endpoint_url`, when given)."""
     credentials = (
-        management(region)
+        management(region, endpoint_url)
         .client("sts")
         .assume_role(RoleArn=f"arn:{PARTITION}:iam::{account_id}:role/{role_name}", RoleSessionName="orgboot-emulator")["Credentials"]
     )
@@ -69,6 +89,7 @@ def assume(account_id: str, role_name: str = ACCESS_ROLE, region: str = HOME_REG
             ("aws_secret_access_key", credentials["SecretAccessKey"]),
             ("aws_session_token", credentials["SessionToken"]),
         ),
+        endpoint_url,
     )
 
 

@@ -26,7 +26,7 @@ def test_validate_the_example():
     assert result.returncode == 0, result.stderr
     assert "is valid: 7 OUs, 6 accounts, 3 policies, 9 guardrails" in result.stdout
     assert "Workloads        SCP          4/10       2,100/10,240 characters" in result.stdout  # its budget
-    assert "Deploys a new organization: run it from a management account that is in no organization yet" in result.stdout
+    assert "Deploys a new organization from a management account that is in no organization yet" in result.stdout
 
 
 def test_validate_does_not_load_the_emulator():
@@ -66,6 +66,7 @@ def test_schema_is_json_schema_for_org_yaml():
         "guardrails",
         "management_baseline",
         "member_roles",
+        "unmanaged",
         "acknowledged_changes",
     }
     # A guardrail's parameters are its own: the schema tells them apart by guardrail.
