@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterable, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import cache
+from html import escape
 from typing import Any, Self, cast
 
 import moto.backend_index as backend_index
@@ -210,12 +211,17 @@ class EmulatorServer:
         with self.lock:
             try:
                 answer = botocore_stubber.process_request(prepared)
-            except NotImplementedError as error:  # moto's word for an API it does not serve: AwsAccount's clients raise it again
+            # moto's word for an API it does not serve (AwsAccount's clients raise it again); and moto's
+            # CloudFormation, which needs packages moto[s3] leaves out: the engine keeps StackSets itself.
+            except (NotImplementedError, ModuleNotFoundError) as error:
+                # An HTML body: botocore reads any 5xx whose body starts with <html> as a generic
+                # error (ClientError, code 501) whatever the service's protocol (botocore parsers.py,
+                # _is_generic_error_response), so every AWS client gets an error it can handle.
                 return Response(
-                    f"orgboot's emulated AWS (moto) does not emulate this call: {error}\n",
+                    f"<html><body>orgboot's emulated AWS (moto) does not emulate this call: {escape(str(error))}</body></html>\n",
                     501,
                     headers={NOT_IMPLEMENTED_HEADER: "true"},
-                    content_type="text/plain",
+                    content_type="text/html",
                 )
         if answer is None:
             return Response(f"orgboot's emulated AWS (moto) does not serve {base}{path}\n", 404, content_type="text/plain")

@@ -203,15 +203,12 @@ def baseline_report(baseline: Baseline, organization: Organization) -> Group:
             )
             if policy.get(key)
         ]
-        facts.add_row(
-            "Password policy",
-            (
-                f"at least {policy['MinimumPasswordLength']} characters ({', '.join(classes)}); "
-                f"expires after {policy.get('MaxPasswordAge', 'never')} days; "
-                f"last {policy.get('PasswordReusePrevention', 0)} not reusable; "
-                f"users {'may' if policy.get('AllowUsersToChangePassword') else 'may not'} change their own"
-            ),
-        )
+        # A maximum age or reuse prevention of 0, or none, is none: IAM's default (UpdateAccountPasswordPolicy).
+        expiry = f"expires after {policy['MaxPasswordAge']} days" if policy.get("MaxPasswordAge") else "never expires"
+        reuse = f"last {policy['PasswordReusePrevention']} not reusable" if policy.get("PasswordReusePrevention") else "any may be reused"
+        change = "may" if policy.get("AllowUsersToChangePassword") else "may not"
+        length = f"at least {policy['MinimumPasswordLength']} characters ({', '.join(classes)})"
+        facts.add_row("Password policy", f"{length}; {expiry}; {reuse}; users {change} change their own")
     else:
         facts.add_row("Password policy", "[red]none[/]")
     for alarm in baseline.alarms:

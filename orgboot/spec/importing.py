@@ -180,7 +180,12 @@ def mappings_for(spec: OrgSpec, inventory: Inventory) -> dict[str, dict[str, dic
         if managed(account, inventory) and (key := matching.accounts[account.id]) in spec.accounts
     }
     mappings = _mappings(inventory, matching, accounts, spec.organization.account_stacks)
-    declared = {logical_ids.ORGANIZATION, *map(logical_ids.ou, spec.ou_paths), *map(logical_ids.policy, spec.organization_policies)}
+    declared = {
+        logical_ids.ORGANIZATION,
+        *map(logical_ids.ou, spec.ou_paths),
+        *map(logical_ids.policy, spec.organization_policies),
+        *map(logical_ids.account, spec.accounts),
+    }
     mappings[layout.ORGANIZATION_STACK] = {k: v for k, v in mappings[layout.ORGANIZATION_STACK].items() if k in declared}
     return mappings
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from orgboot.state.pages import all_items
 
@@ -172,7 +172,7 @@ def _read_management_account(client: ClientFactory, inventory: Inventory, names:
         # A read-only role may lack some rights. moto lacks some reads (NotImplementedError), and its
         # CloudFormation needs packages moto[s3] leaves out (ModuleNotFoundError): the emulator keeps
         # StackSets in its own engine, not in moto.
-        except (ClientError, NotImplementedError, ModuleNotFoundError) as error:
+        except (ClientError, BotoCoreError, NotImplementedError, ModuleNotFoundError) as error:
             inventory.unread.append(f"{kind.replace('_', ' ')}: {_words(error)}")
     try:
         inventory.password_policy = iam.get_account_password_policy()["PasswordPolicy"]
@@ -188,8 +188,8 @@ def _read_management_account(client: ClientFactory, inventory: Inventory, names:
 
 
 def _words(error: Exception) -> str:
-    if isinstance(error, ModuleNotFoundError):
-        return "the emulator does not serve this API (moto without its CloudFormation extras)"
+    if isinstance(error, ModuleNotFoundError | NotImplementedError) or "501" in str(error):
+        return "the emulator does not serve this API (its StackSets live in orgboot's engine, not in moto)"
     if isinstance(error, ClientError):
         return f"{error.response['Error'].get('Code')}: {error.response['Error'].get('Message')}"
     return str(error) or type(error).__name__
