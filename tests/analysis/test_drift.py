@@ -133,3 +133,36 @@ def test_each_out_of_band_change_is_reported_as_itself(org: tuple[Org, Path], ch
     make, expected = OUT_OF_BAND[change]
     make(org[0])
     assert sorted(kinds(org[1])) == sorted(expected)
+
+
+def test_what_orgboot_leaves_alone_is_compared_too(org: tuple[Org, Path]) -> None:
+    """unmanaged: the suspended account, the policy attached nowhere, trusted access and delegated
+    administrators, and the policy types orgboot does not manage, as import recorded them."""
+    o, spec_file = org
+    spare = o.client.create_policy(Name="spare", Type="SERVICE_CONTROL_POLICY", Description="", Content=json.dumps(DENY_LEAVE))
+    spare_id = spare["Policy"]["PolicySummary"]["Id"]
+    closed = o.client.create_account(AccountName="Old Project", Email="aws+old@acme-corp.io")["CreateAccountStatus"]["AccountId"]
+    o.client.close_account(AccountId=closed)
+    o.client.enable_aws_service_access(ServicePrincipal="guardduty.amazonaws.com")
+    o.client.register_delegated_administrator(AccountId=o.account, ServicePrincipal="guardduty.amazonaws.com")
+    o.client.enable_policy_type(RootId=o.root, PolicyType="TAG_POLICY")
+    imported = import_organization(read_inventory(management().client))
+    spec_file.write_text(
+        imported.org_yaml.replace("  policy_types: [SERVICE_CONTROL_POLICY, TAG_POLICY]", "  policy_types: [SERVICE_CONTROL_POLICY]")
+    )
+    spec_file.write_text(spec_file.read_text().replace("unmanaged:\n", "unmanaged:\n  policy_types: [TAG_POLICY]\n", 1))
+    spec = load_spec(spec_file)
+    assert set(spec.unmanaged.policies) == {"spare"}
+    assert set(spec.unmanaged.accounts) >= {"old-project"}
+    assert kinds(spec_file) == []
+
+    o.client.attach_policy(PolicyId=spare_id, TargetId=o.prod)
+    o.client.move_account(AccountId=closed, SourceParentId=o.root, DestinationParentId=o.workloads)
+    o.client.deregister_delegated_administrator(AccountId=o.account, ServicePrincipal="guardduty.amazonaws.com")
+    o.client.disable_aws_service_access(ServicePrincipal="guardduty.amazonaws.com")
+    assert sorted(kinds(spec_file)) == [
+        ("account-moved", "old-project"),
+        ("delegated-admin-removed", "guardduty.amazonaws.com@payments-prod"),
+        ("policy-attached", "spare@Workloads/Prod"),
+        ("trusted-access-disabled", "guardduty.amazonaws.com"),
+    ]

@@ -77,6 +77,10 @@ def test_the_import_writes_a_repository_that_validates(adopted: tuple) -> None:
     assert spec.accounts[invited].account_id == existing.invited_account_id
     assert set(spec.organization.full_aws_access_detached) == set(existing.full_aws_access_detached)
     assert set(spec.ou_paths) == set(existing.ous)
+    taken = spec.unmanaged.management_account_names
+    assert set(taken.budgets) == set(existing.management.budgets)
+    assert set(taken.iam_groups) == set(existing.management.iam_groups)
+    assert set(taken.trails) == set(existing.management.trails)
     for file in (
         "cdk.json",
         "package.json",

@@ -22,12 +22,12 @@ def actual_placement(organization: Organization) -> dict[str, str]:
 
 
 def attachments(spec: OrgSpec) -> dict[str, set[str]]:
-    """Target (Root, OU path or account email) -> names of the policies attached to it."""
+    """Target (Root, OU path or account email) -> names (in AWS) of the policies attached to it."""
     result: dict[str, set[str]] = {}
     for key, policy in spec.organization_policies.items():
         for target in policy.targets:
             name = spec.accounts[target].email if target in spec.accounts else target
-            result.setdefault(name, set()).add(key)
+            result.setdefault(name, set()).add(spec.policy_name(key))
     return result
 
 

@@ -111,7 +111,7 @@ def test_policies_descriptions(deployed, all_options_spec):
     assert described == {
         "deny-outside-eu": ("SERVICE_CONTROL_POLICY", "Workloads and Carol's sandbox stay in the EU."),
         "require-tls": ("RESOURCE_CONTROL_POLICY", "Resources of the security tooling answer over TLS only."),
-        "owner-tag": ("TAG_POLICY", "The owner tag key is spelled one way."),
+        "Owner Tag Spelling": ("TAG_POLICY", "The owner tag key is spelled one way."),
         "ai-opt-out-sandbox": ("AISERVICES_OPT_OUT_POLICY", "Sandboxes opt out of AI service data use."),
         **{pack.key: (pack.policy_type, f"orgboot guardrails: {', '.join(pack.members)}") for pack in all_options_spec.guardrail_packs},
     }
@@ -125,8 +125,8 @@ def test_policies_are_attached_to_their_targets(organization, all_options_spec):
         "Security": {pack_key(scp, ["Security"])},
         "aws+sandbox-carol@all-options.example.com": {"deny-outside-eu", pack_key(scp, ["sandbox-carol"])},
         "aws+secops-tools@all-options.example.com": {"require-tls"},
-        "Workloads/Prod/Payments": {"owner-tag"},
-        "aws+shared-services@all-options.example.com": {"owner-tag"},
+        "Workloads/Prod/Payments": {"Owner Tag Spelling"},
+        "aws+shared-services@all-options.example.com": {"Owner Tag Spelling"},
         "Sandbox": {"ai-opt-out-sandbox"},
     }
 
@@ -140,7 +140,10 @@ def test_policy_content_is_the_document(deployed, all_options_spec):
         if not p["AwsManaged"]
     }
     assert stored == {
-        **{name: document(f"{name}.json") for name in ("deny-outside-eu", "require-tls", "owner-tag", "ai-opt-out-sandbox")},
+        **{
+            name.replace("owner-tag", "Owner Tag Spelling"): document(f"{name}.json")
+            for name in ("deny-outside-eu", "require-tls", "owner-tag", "ai-opt-out-sandbox")
+        },
         **{pack.key: pack.content for pack in all_options_spec.guardrail_packs},
     }
 

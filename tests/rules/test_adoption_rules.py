@@ -104,3 +104,18 @@ def test_an_invited_account_has_no_access_role_to_lock_out_of(tmp_path):
     assert load_spec(write(tmp_path, ADOPTED.replace("unmanaged:", quarantine + "unmanaged:"), files))
     created = ADOPTED.replace(", invited: true", "").replace("unmanaged:", quarantine + "unmanaged:")
     assert any("OrganizationAccountAccessRole can do nothing" in line for line in problems(tmp_path, created, files))
+
+
+def test_an_adopted_account_spread_over_stacks_is_a_target_by_its_id(tmp_path):
+    """With account_stacks, an account lives in a stack deployed after the policies: a policy can
+    name it only by the ID the spec gives (stacks/organization_stack.py takes it literally)."""
+    spread = ADOPTED.replace(
+        "  policy_types: [SERVICE_CONTROL_POLICY]\n", "  policy_types: [SERVICE_CONTROL_POLICY]\n  account_stacks: 2\n"
+    )
+    spread = spread.replace("targets: [Workloads, old]", "targets: [Workloads, payments]")
+    assert load_spec(write(tmp_path, spread)).known_account_ids["payments"] == "111111111111"
+    unknown = spread.replace(', account_id: "111111111111"', "")
+    assert problems(tmp_path, unknown) == [
+        "org.yaml:9: policies.deny.targets.1: account 'payments' cannot be a target while organization.account_stacks spreads"
+        " the accounts over stacks of their own, unless its account_id is given; target its OU, or an OU of its own"
+    ]

@@ -15,11 +15,12 @@ from pydantic.fields import FieldInfo
 from orgboot.policy.guardrails.packing import PACK_PREFIX, pack_key
 from orgboot.spec import OrgSpec
 from orgboot.spec.loading import unwrap
-from tests.cli import test_review_commands
+from tests.analysis import test_drift
+from tests.cli import test_adopt, test_review_commands
 from tests.conftest import ALL_OPTIONS, template
 from tests.conftest import all_options_document as document
-from tests.rules import test_change_rules
-from tests.templates import test_account_stacks
+from tests.rules import test_adoption_rules, test_change_rules
+from tests.templates import test_account_stacks, test_adopt_assembly
 
 
 def render(value: Any, outputs: dict[str, str]) -> Any:
@@ -183,7 +184,7 @@ def test_policy_keys_and_types(organization):
     assert {lid: (p["Name"], p["Type"]) for lid, p in policies.items()} == {
         "PolicyDenyOutsideEu": ("deny-outside-eu", "SERVICE_CONTROL_POLICY"),
         "PolicyRequireTls": ("require-tls", "RESOURCE_CONTROL_POLICY"),
-        "PolicyOwnerTag": ("owner-tag", "TAG_POLICY"),
+        "PolicyOwnerTag": ("Owner Tag Spelling", "TAG_POLICY"),
         "PolicyAiOptOutSandbox": ("ai-opt-out-sandbox", "AISERVICES_OPT_OUT_POLICY"),
     }
 
@@ -193,16 +194,26 @@ def test_policy_description(organization):
     assert {p["Name"]: p.get("Description") for p in policies.values()} == {
         "deny-outside-eu": "Workloads and Carol's sandbox stay in the EU.",
         "require-tls": "Resources of the security tooling answer over TLS only.",
-        "owner-tag": "The owner tag key is spelled one way.",
+        "Owner Tag Spelling": "The owner tag key is spelled one way.",
         "ai-opt-out-sandbox": "Sandboxes opt out of AI service data use.",
     }
 
 
-def test_policy_document(organization):
+def test_policy_document(organization, all_options_spec):
     policies = written_policies(organization)
     assert {p["Name"]: p["Content"] for p in policies.values()} == {
-        name: document(f"{name}.json") for name in ("deny-outside-eu", "require-tls", "owner-tag", "ai-opt-out-sandbox")
+        all_options_spec.policy_name(name): document(f"{name}.json")
+        for name in ("deny-outside-eu", "require-tls", "owner-tag", "ai-opt-out-sandbox")
     }
+
+
+def test_policy_name_and_tags(organization):
+    """A policy keeps its name in AWS (an adopted one) and carries its tags; the others are named by their key."""
+    policy = organization["PolicyOwnerTag"]["Properties"]
+    assert policy["Name"] == "Owner Tag Spelling"
+    assert policy["Tags"] == [{"Key": "owner", "Value": "platform"}]
+    assert organization["PolicyRequireTls"]["Properties"]["Name"] == "require-tls"
+    assert "Tags" not in organization["PolicyRequireTls"]["Properties"]
 
 
 def test_policy_targets(organization):
@@ -210,7 +221,7 @@ def test_policy_targets(organization):
     assert {p["Name"]: p["TargetIds"] for p in policies.values()} == {
         "deny-outside-eu": ["{OuWorkloads.Id}", "{AccountSandboxCarol.AccountId}"],  # an OU and an account key
         "require-tls": ["{AccountSecopsTools.AccountId}"],
-        "owner-tag": ["{OuWorkloadsProdPayments.Id}", "{AccountSharedServices.AccountId}"],
+        "Owner Tag Spelling": ["{OuWorkloadsProdPayments.Id}", "{AccountSharedServices.AccountId}"],
         "ai-opt-out-sandbox": ["{OuSandbox.Id}"],
     }
 
@@ -483,6 +494,29 @@ OPTION_TESTS = {
     "policies.*.description": test_policy_description,
     "policies.*.document": test_policy_document,
     "policies.*.targets": test_policy_targets,
+    "policies.*.name": test_policy_name_and_tags,
+    "policies.*.tags": test_policy_name_and_tags,
+    "accounts.*.account_id": test_adoption_rules.test_an_adopted_account_spread_over_stacks_is_a_target_by_its_id,
+    "accounts.*.invited": test_adoption_rules.test_an_invited_account_has_no_access_role_to_lock_out_of,
+    "organization.full_aws_access_detached": test_adoption_rules.test_where_full_aws_access_is_detached_only_the_allow_list_allows,
+    **{
+        f"unmanaged.accounts.*.{name}": test_drift.test_what_orgboot_leaves_alone_is_compared_too
+        for name in ("name", "email", "ou", "state", "why")
+    },
+    "unmanaged.accounts.*.id": test_adopt_assembly.test_each_resource_is_imported_as_the_normal_synth_has_it,
+    **{
+        f"unmanaged.policies.*.{name}": test_drift.test_what_orgboot_leaves_alone_is_compared_too
+        for name in ("id", "name", "type", "targets", "why")
+    },
+    "unmanaged.policy_types": test_drift.test_what_orgboot_leaves_alone_is_compared_too,
+    "unmanaged.delegated_administrators.*.account": test_drift.test_what_orgboot_leaves_alone_is_compared_too,
+    "unmanaged.delegated_administrators.*.service": test_drift.test_what_orgboot_leaves_alone_is_compared_too,
+    "unmanaged.trusted_services": test_drift.test_what_orgboot_leaves_alone_is_compared_too,
+    **{
+        f"unmanaged.management_account_names.{kind}": test_adoption_rules.test_a_name_taken_in_the_management_account_is_refused_with_the_existing_resource
+        for kind in ("iam_groups", "iam_users", "iam_roles", "trails", "stack_sets")
+    },
+    "unmanaged.management_account_names.budgets": test_adopt.test_the_import_writes_a_repository_that_validates,
     "management_baseline.account_alias": test_account_alias,
     **{f"management_baseline.password_policy.{row[0]}": test_password_policy for row in PASSWORD_POLICY},
     "management_baseline.billing.alarm_threshold_usd": test_billing_alarm_threshold,
