@@ -1,7 +1,5 @@
 """Billing alarm and monthly budget, e-mailing the same people."""
 
-import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -41,6 +39,7 @@ class BillingAlerts(Construct):
         actual_threshold_percent: float,
         forecast_threshold_percent: float,
         emails: Sequence[str],
+        budget_name: str,
         logical_ids: BillingLogicalIds,
     ) -> None:
         super().__init__(scope, id)
@@ -105,7 +104,7 @@ class BillingAlerts(Construct):
             self,
             "Budget",
             budget=budgets.CfnBudget.BudgetDataProperty(
-                budget_name=budget_name(actual_threshold_percent, forecast_threshold_percent, emails),
+                budget_name=budget_name,
                 budget_type="COST",
                 time_unit="MONTHLY",
                 budget_limit=budgets.CfnBudget.SpendProperty(amount=monthly_budget_usd, unit="USD"),
@@ -117,11 +116,3 @@ class BillingAlerts(Construct):
         pin_logical_id(self.alarm, logical_ids.alarm)
         pin_logical_id(self.budget, logical_ids.budget)
 
-
-def budget_name(actual_threshold_percent: float, forecast_threshold_percent: float, emails: Sequence[str]) -> str:
-    """The budget's name, changing whenever its notifications do. NotificationsWithSubscribers and
-    BudgetName are both create-only (AWS::Budgets::Budget schema): a change of notifications
-    replaces the budget, and CloudFormation refuses to replace a resource that keeps its custom
-    name. A name that follows the notifications makes that replacement possible."""
-    notifications = json.dumps([actual_threshold_percent, forecast_threshold_percent, list(emails)])
-    return f"monthly-cost-{hashlib.sha256(notifications.encode()).hexdigest()[:8]}"

@@ -10,6 +10,7 @@ from aws_cdk import aws_iam as iam
 from orgboot.analysis.grants import switch_policy
 from orgboot.policy import iam as iam_documents
 from orgboot.spec import Group, ManagementBaseline, logical_ids
+from orgboot.spec.baseline import REQUIRE_MFA_POLICY_NAME
 
 from constructs import Construct
 from constructs.account_alias import AccountAlias
@@ -49,6 +50,7 @@ class ManagementBaselineStack(Stack):
                 actual_threshold_percent=billing.actual_threshold_percent,
                 forecast_threshold_percent=billing.forecast_threshold_percent,
                 emails=billing.notify,
+                budget_name=billing.budget_name,
                 logical_ids=BillingLogicalIds(
                     topic=logical_ids.BILLING_TOPIC,
                     topic_policy=logical_ids.BILLING_TOPIC_POLICY,
@@ -60,7 +62,7 @@ class ManagementBaselineStack(Stack):
         require_mfa = iam.ManagedPolicy(
             self,
             "RequireMfa",
-            managed_policy_name="RequireMFA",
+            managed_policy_name=REQUIRE_MFA_POLICY_NAME,
             description="Deny everything but MFA self-service until signed in with MFA",
             document=iam.PolicyDocument.from_json(iam_documents.require_mfa()),
         )

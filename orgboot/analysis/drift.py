@@ -13,13 +13,13 @@ from typing import Any
 from orgboot.analysis.diff import ACCOUNTS, BASELINE, OUS, POLICIES, Change, code, statement_diff
 from orgboot.spec import ROOT, OrgSpec
 from orgboot.spec.importing import ENABLED_BY_ORGBOOT, FULL_AWS_ACCESS, Matching, managed, match, password_policy_values
-from orgboot.state.inventory import Inventory
+from orgboot.state.inventory import ALIAS, PASSWORD_POLICY, SERVICES, Inventory
 
 ORGANIZATION = "Organization"
 DRIFT_SECTIONS = (ORGANIZATION, ACCOUNTS, OUS, POLICIES, BASELINE)
 
 # What drift says the organization's out-of-band changes do: these reopen what a guardrail closed.
-DANGEROUS_DRIFT = ("guardrail-detached", "policy-type-disabled", "full-access-reattached")
+DANGEROUS_DRIFT = ("guardrail-detached", "guardrail-missing", "policy-type-disabled", "full-access-reattached")
 
 
 def drift(spec: OrgSpec, inventory: Inventory) -> list[Change]:
@@ -42,6 +42,8 @@ def _organization(spec: OrgSpec, inventory: Inventory, matching: Matching) -> It
             yield Change(ORGANIZATION, "policy-type-enabled", policy_type, f"policy type {code(policy_type)} is enabled, undeclared")
     for policy_type in sorted(declared - set(inventory.policy_types)):
         yield Change(ORGANIZATION, "policy-type-disabled", policy_type, f"policy type {code(policy_type)} is disabled in AWS")
+    if not inventory.was_read(SERVICES):
+        return
     trusted = {*spec.unmanaged.trusted_services, *ENABLED_BY_ORGBOOT}
     for service in inventory.trusted_services:
         if service not in trusted:
@@ -146,7 +148,9 @@ def _policies(spec: OrgSpec, inventory: Inventory, matching: Matching) -> Iterat
             )
     for key in [*declared, *spec.unmanaged.policies]:
         if key not in seen:
-            yield Change(POLICIES, "policy-missing", key, f"policy {code(key)} is declared but does not exist")
+            protective = key in declared and declared[key].type in ("SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY")
+            kind = "guardrail-missing" if protective else "policy-missing"
+            yield Change(POLICIES, kind, key, f"policy {code(key)} is declared but does not exist")
     yield from _full_access(spec, inventory, matching)
 
 
@@ -175,17 +179,26 @@ def _full_access(spec: OrgSpec, inventory: Inventory, matching: Matching) -> Ite
 
 
 def _baseline(spec: OrgSpec, inventory: Inventory) -> Iterator[Change]:
+    """The alias and password policy, where they were read. What org.yaml leaves alone (no alias,
+    password_policy: null) was imported as absent: one that appeared since is drift too."""
     baseline = spec.management_baseline
-    if inventory.alias != baseline.account_alias and baseline.account_alias is not None:
+    if inventory.was_read(ALIAS) and inventory.alias != baseline.account_alias:
         yield Change(
             BASELINE, "alias-changed", "account_alias", f"the account alias is {code(inventory.alias)}, not {code(baseline.account_alias)}"
         )
-    wanted = baseline.password_policy
-    if wanted is None:
+    if not inventory.was_read(PASSWORD_POLICY):
         return
-    live = inventory.password_policy
-    if live is None:
-        yield Change(BASELINE, "password-policy-deleted", "password_policy", "the management account has no password policy")
+    wanted, live = baseline.password_policy, inventory.password_policy
+    if wanted is None or live is None:
+        if wanted is not None:
+            yield Change(BASELINE, "password-policy-deleted", "password_policy", "the management account has no password policy")
+        elif live is not None:
+            yield Change(
+                BASELINE,
+                "password-policy-set",
+                "password_policy",
+                "the management account has a password policy org.yaml leaves alone (null)",
+            )
         return
     found = password_policy_values(live)
     for name, value in wanted.model_dump().items():

@@ -44,4 +44,6 @@ def failure(error: Exception, args: argparse.Namespace) -> str | None:
         return f"AWS refused{where}: {code}: {error.response['Error'].get('Message', '')}"
     if isinstance(error, BotoCoreError):
         return f"cannot reach AWS{where}: {error}"
+    if isinstance(error, ValueError) and args.endpoint_url and "endpoint" in str(error).lower():  # botocore's word for a bad URL
+        return f"--endpoint-url {args.endpoint_url} is not a URL: write it as http://127.0.0.1:4566"
     return None

@@ -62,6 +62,6 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         for change in changes:
             mark = "[red]![/] " if change.kind in DANGEROUS_DRIFT else "  "
             out.print(f"{mark}{escape(change.section)}: {escape(change.summary.replace('`', ''))}", soft_wrap=True)
-    for unread in inventory.unread:
-        err.print(f"[yellow]not read:[/] {escape(unread)}")
+    for what, why in inventory.unread.items():
+        err.print(f"[yellow]not read[/] (not compared): {escape(what)}: {escape(why)}")
     return FINDINGS if changes else 0

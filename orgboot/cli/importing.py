@@ -40,6 +40,13 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     from orgboot.state.inventory import NotAnOrganization, read_inventory
 
     target = Path(args.out)
+    if target.exists() and not target.is_dir():
+        err.print(f"orgboot import: {escape(str(target))} is a file, not a folder")
+        return USAGE
+    # What import writes is known by name before AWS is read, except the policy files: check early.
+    if taken := init.conflicts(target, ["org.yaml", f"{MAPPINGS}/{ROOT_IDS}"] if args.mappings_for is None else [f"{MAPPINGS}/{ROOT_IDS}"]):
+        err.print(f"orgboot import: {escape(str(target))} already has {escape(', '.join(taken))}; import never overwrites a file")
+        return USAGE
     hint = load_spec(args.mappings_for) if args.mappings_for else None
     try:
         inventory = read_inventory(aws_connection.client_factory(args), management_settings=hint is None)

@@ -3,6 +3,7 @@
 
 import argparse
 import gc
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -64,6 +65,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CdkUnavailable, NotAnAssembly) as error:
         print(error, file=sys.stderr)
         return USAGE
+    except BrokenPipeError:
+        # The reader went away (orgboot drift --json | head): nothing left to say. Python's flush at
+        # exit would fail on the closed pipe again (https://docs.python.org/3/library/signal.html#note-on-sigpipe).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return FINDINGS

@@ -3,8 +3,8 @@ the management account) must agree with what orgboot would create beside it."""
 
 from collections.abc import Iterator
 
-from orgboot.aws.stacksets import role_stack_set_name
 from orgboot.spec import OrgSpec, Problem
+from orgboot.spec.unmanaged import created_names
 
 
 def unmanaged_accounts_distinct(spec: OrgSpec) -> Iterator[Problem]:
@@ -63,21 +63,8 @@ def names_not_taken(spec: OrgSpec) -> Iterator[Problem]:
     create fails (EntityAlreadyExists, TrailAlreadyExists, NameAlreadyExists), and deleting the
     stack later would not touch the one that was there first."""
     taken = spec.unmanaged.management_account_names
-    baseline = spec.management_baseline
-    wanted: list[tuple[tuple[str | int, ...], str, str, tuple[str, ...]]] = [
-        *((("management_baseline", "groups", name), name, "IAM group", taken.iam_groups) for name in baseline.groups),
-        *((("management_baseline", "users", name), name, "IAM user", taken.iam_users) for name in baseline.users),
-        *(
-            (("member_roles", "catalogue", role), role_stack_set_name(role), "StackSet", taken.stack_sets)
-            for role in spec.member_roles.catalogue
-        ),
-    ]
-    if baseline.support_role:
-        wanted.append((("management_baseline", "support_role", "name"), baseline.support_role.name, "IAM role", taken.iam_roles))
-    if baseline.organization_trail:
-        wanted.append((("management_baseline", "organization_trail", "name"), baseline.organization_trail.name, "trail", taken.trails))
-    for loc, name, kind, existing in wanted:
-        if name in existing:
+    for loc, name, kind, field in created_names(spec.management_baseline, spec.member_roles.catalogue):
+        if name in getattr(taken, field):
             yield Problem(
                 loc,
                 f"the management account has {_a(kind)} named '{name}' already (unmanaged.management_account_names): orgboot would"

@@ -1,5 +1,7 @@
 """management_baseline in org.yaml: the management account's own security baseline."""
 
+import hashlib
+import json
 import re
 from typing import Annotated
 
@@ -36,6 +38,15 @@ class Billing(Model):
     notify: Annotated[tuple[Email, ...], AfterValidator(check_listed_once)] = Field(
         min_length=1, max_length=10, description="E-mail addresses (a budget notification takes at most 10)"
     )
+
+    @property
+    def budget_name(self) -> str:
+        """The budget's name, changing whenever its notifications do. NotificationsWithSubscribers and
+        BudgetName are both create-only (AWS::Budgets::Budget schema): a change of notifications
+        replaces the budget, and CloudFormation refuses to replace a resource that keeps its custom
+        name. A name that follows the notifications makes that replacement possible."""
+        notifications = json.dumps([self.actual_threshold_percent, self.forecast_threshold_percent, list(self.notify)])
+        return f"monthly-cost-{hashlib.sha256(notifications.encode()).hexdigest()[:8]}"
 
 
 class AssumeGrant(Model):
@@ -87,6 +98,10 @@ def _check_alias(alias: str) -> str:
             f" with a letter or digit ({quotas.ACCOUNT_ALIAS_PATTERN}, IAM CreateAccountAlias)"
         )
     return alias
+
+
+# The customer managed policy the baseline's groups share when they require MFA (ManagementBaselineStack).
+REQUIRE_MFA_POLICY_NAME = "RequireMFA"
 
 
 class ManagementBaseline(Model):

@@ -7,6 +7,7 @@ appended, so a key never depends on which other accounts exist. With a spec give
 keys are kept for what it already declares (matched by account ID, then email; policies by name).
 """
 
+import dataclasses
 import json
 import math
 import re
@@ -21,7 +22,7 @@ from orgboot.aws.policy_types import DEFAULT_POLICIES, POLICY_TYPES
 from orgboot.policy.guardrails.packing import PACK_PREFIX
 from orgboot.spec import layout, logical_ids
 from orgboot.spec.model import OrgSpec
-from orgboot.spec.unmanaged import MANAGEMENT_ACCOUNT, NOT_ACTIVE
+from orgboot.spec.unmanaged import MANAGEMENT_ACCOUNT, NOT_ACTIVE, created_names
 from orgboot.state.inventory import Inventory, LiveAccount, LivePolicy
 
 FULL_AWS_ACCESS = POLICY_TYPES["SERVICE_CONTROL_POLICY"].default_policy
@@ -136,20 +137,43 @@ def import_organization(inventory: Inventory, hint: OrgSpec | None = None) -> Im
             f"organization {inventory.organization_id} has only consolidated billing features; orgboot manages organization"
             " policies, which need all features: enable them first (Organizations User Guide, 'Enabling all features')"
         )
+    rename = "rename it in AWS (aws organizations update-organizational-unit) and import again"
     for ou in inventory.ous.values():
         if "/" in ou.name:
             raise ImportRefused(
-                f"OU '{ou.name}' ({ou.id}) has a '/' in its name, which org.yaml uses between the levels of a path:"
-                " rename it (aws organizations update-organizational-unit) and import again"
+                f"OU '{ou.name}' ({ou.id}) has a '/' in its name, which org.yaml uses between the levels of a path: {rename}"
             )
+        if ou.path == ROOT:
+            raise ImportRefused(f"OU '{ou.name}' ({ou.id}) is named like the organization root, which org.yaml calls {ROOT}: {rename}")
     matching = match(inventory, hint)
     matching.policies = {policy_id: _unreserved(key) for policy_id, key in matching.policies.items()}
+    _check_logical_ids(inventory, matching)
+    if hint is not None:  # what the spec's own stacks created is no name taken
+        own = {(field, name) for _, name, _, field in created_names(hint.management_baseline, hint.member_roles.catalogue)}
+        names = {field: [name for name in found if (field, name) not in own] for field, found in inventory.names.items()}
+        inventory = dataclasses.replace(inventory, names=names)
     writer = _Writer(inventory, matching, emulator_only=hint is not None and hint.emulator_only)
     org_yaml = writer.write()
     spec_accounts = {matching.accounts[a.id]: a for a in inventory.accounts.values() if managed(a, inventory)}
     return ImportedRepository(
         org_yaml, writer.policy_files, _mappings(inventory, matching, spec_accounts, writer.account_stacks), writer.notes
     )
+
+
+def _check_logical_ids(inventory: Inventory, matching: Matching) -> None:
+    """Two OUs whose paths give one logical ID (Prod and prod; names without ASCII letters or digits)
+    would share one resource, and the mapping could name only one of them."""
+    seen: dict[str, str] = {}
+    for ou in inventory.ous.values():
+        logical_id = logical_ids.ou(ou.path)
+        if logical_id in seen or logical_id == "Ou":
+            other = f" and '{seen[logical_id]}'" if logical_id in seen else ""
+            raise ImportRefused(
+                f"OU '{ou.path}' ({ou.id}){other} cannot each have a CloudFormation resource of its own: orgboot names an OU's"
+                f" resource from the ASCII letters and digits of its path ({logical_id}). Rename one in AWS"
+                " (aws organizations update-organizational-unit) and import again"
+            )
+        seen[logical_id] = ou.path
 
 
 def _mappings(
@@ -406,8 +430,8 @@ class _Writer:
             self.add("  management_account_names:   # taken already: orgboot refuses to create another by the same name")
             for kind, found in names.items():
                 self.add(f"    {kind}: {_flow(found)}")
-        for unread in inventory.unread:
-            self.add(f"  # not read: {unread}")
-            self.notes.append(f"not read: {unread}")
+        for what, why in inventory.unread.items():
+            self.add(f"  # not read: {what}: {why}")
+            self.notes.append(f"not read: {what}: {why}")
         if self.lines[-1] == "unmanaged:":
             self.lines[-1] = "unmanaged: {}"

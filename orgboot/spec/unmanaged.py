@@ -3,11 +3,14 @@
 validation reads it (a policy may stay attached to an unmanaged account, a name orgboot would create
 must not be taken already) and `orgboot drift` compares it with what AWS holds."""
 
+from collections.abc import Iterable
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints
 
 from orgboot.aws.policy_types import PolicyTypeName
+from orgboot.aws.stacksets import role_stack_set_name
+from orgboot.spec.baseline import REQUIRE_MFA_POLICY_NAME, ManagementBaseline
 from orgboot.spec.fields import AccountId, Model, check_listed_once
 from orgboot.spec.references import OuRef, check_target
 
@@ -54,6 +57,7 @@ class ManagementAccountNames(Model):
     iam_groups: ExistingNames = ()
     iam_users: ExistingNames = ()
     iam_roles: ExistingNames = ()
+    iam_policies: ExistingNames = Field((), description="Customer managed policies")
     trails: ExistingNames = ()
     budgets: ExistingNames = ()
     stack_sets: ExistingNames = ()
@@ -71,3 +75,26 @@ class Unmanaged(Model):
     delegated_administrators: tuple[DelegatedAdministrator, ...] = ()
     trusted_services: Annotated[tuple[str, ...], AfterValidator(check_listed_once)] = ()
     management_account_names: ManagementAccountNames = ManagementAccountNames()
+
+
+# (where org.yaml says it, the name, what it is, the field of ManagementAccountNames)
+CreatedName = tuple[tuple[str, ...], str, str, str]
+
+
+def created_names(baseline: ManagementBaseline, member_roles: Iterable[str]) -> list[CreatedName]:
+    """Every name orgboot's stacks create in the management account for this baseline and these
+    member roles (ManagementBaselineStack, MemberRolesStack)."""
+    names: list[CreatedName] = [
+        *((("management_baseline", "groups", group), group, "IAM group", "iam_groups") for group in baseline.groups),
+        *((("management_baseline", "users", user), user, "IAM user", "iam_users") for user in baseline.users),
+        *((("member_roles", "catalogue", role), role_stack_set_name(role), "StackSet", "stack_sets") for role in member_roles),
+        # ManagementBaselineStack always creates the groups' MFA policy.
+        (("management_baseline",), REQUIRE_MFA_POLICY_NAME, "IAM policy", "iam_policies"),
+    ]
+    if baseline.billing:
+        names.append((("management_baseline", "billing"), baseline.billing.budget_name, "budget", "budgets"))
+    if baseline.support_role:
+        names.append((("management_baseline", "support_role", "name"), baseline.support_role.name, "IAM role", "iam_roles"))
+    if baseline.organization_trail:
+        names.append((("management_baseline", "organization_trail", "name"), baseline.organization_trail.name, "trail", "trails"))
+    return names

@@ -16,6 +16,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 from orgboot.state.pages import all_items
 
 ClientFactory = Callable[[str], Any]  # service name -> a boto3 client of the management account
+# What a read may fail to get (Inventory.unread), besides the names of kinds of resources.
+SERVICES, PASSWORD_POLICY, ALIAS = "trusted services and delegated administrators", "password policy", "account alias"
 
 
 class NotAnOrganization(Exception):
@@ -69,7 +71,10 @@ class Inventory:
     password_policy: dict[str, Any] | None = None
     alias: str | None = None
     names: dict[str, list[str]] = field(default_factory=dict)  # kind -> names taken in the management account
-    unread: list[str] = field(default_factory=list)  # what could not be read, and why
+    unread: dict[str, str] = field(default_factory=dict)  # what could not be read -> why
+
+    def was_read(self, what: str) -> bool:
+        return what not in self.unread
 
     def place(self, parent_id: str) -> str:
         """Root or the OU path of a parent ID."""
@@ -84,6 +89,13 @@ def read_inventory(client: ClientFactory, *, management_settings: bool = True, n
     except ClientError as error:
         raise NotAnOrganization(_words(error)) from None
     management_id = description["MasterAccountId"]
+    # A delegated administrator may list the organization too, but its own alias and password
+    # policy are not the management account's: only the management account's credentials will do.
+    caller = client("sts").get_caller_identity()["Account"]
+    if caller != management_id:
+        raise NotAnOrganization(
+            f"account {caller} is a member of {description['Id']}; use the management account's credentials ({management_id})"
+        )
     root = all_items(organizations, "list_roots", "Roots")[0]
     enabled = tuple(t["Type"] for t in root.get("PolicyTypes", []) if t["Status"] == "ENABLED")
 
@@ -144,7 +156,7 @@ def _read_services(organizations: Any, inventory: Inventory) -> None:
             for service in all_items(organizations, "list_delegated_services_for_account", "DelegatedServices", AccountId=admin["Id"]):
                 inventory.delegated_administrators.append((admin["Id"], service["ServicePrincipal"]))
     except ClientError as error:
-        inventory.unread.append(f"trusted services and delegated administrators: {_words(error)}")
+        inventory.unread[SERVICES] = _words(error)
 
 
 # Roles AWS creates and manages: never orgboot's, never in its way.
@@ -158,6 +170,7 @@ def _read_management_account(client: ClientFactory, inventory: Inventory, names:
         "iam_groups": lambda: [g["GroupName"] for g in all_items(iam, "list_groups", "Groups")],
         "iam_users": lambda: [u["UserName"] for u in all_items(iam, "list_users", "Users")],
         "iam_roles": lambda: [r["RoleName"] for r in all_items(iam, "list_roles", "Roles") if not r["Path"].startswith(_AWS_ROLE_PATHS)],
+        "iam_policies": lambda: [p["PolicyName"] for p in all_items(iam, "list_policies", "Policies", Scope="Local")],
         "trails": lambda: [t["Name"] for t in client("cloudtrail").describe_trails(includeShadowTrails=False)["trailList"]],
         "budgets": lambda: [
             b["BudgetName"] for b in all_items(client("budgets"), "describe_budgets", "Budgets", AccountId=inventory.management_account_id)
@@ -173,22 +186,23 @@ def _read_management_account(client: ClientFactory, inventory: Inventory, names:
         # CloudFormation needs packages moto[s3] leaves out (ModuleNotFoundError): the emulator keeps
         # StackSets in its own engine, not in moto.
         except (ClientError, BotoCoreError, NotImplementedError, ModuleNotFoundError) as error:
-            inventory.unread.append(f"{kind.replace('_', ' ')}: {_words(error)}")
+            inventory.unread[kind.replace("_", " ")] = _words(error)
     try:
         inventory.password_policy = iam.get_account_password_policy()["PasswordPolicy"]
     except iam.exceptions.NoSuchEntityException:
         inventory.password_policy = None
     except ClientError as error:
-        inventory.unread.append(f"password policy: {_words(error)}")
+        inventory.unread[PASSWORD_POLICY] = _words(error)
     try:
         aliases = all_items(iam, "list_account_aliases", "AccountAliases")
         inventory.alias = aliases[0] if aliases else None
     except ClientError as error:
-        inventory.unread.append(f"account alias: {_words(error)}")
+        inventory.unread[ALIAS] = _words(error)
 
 
 def _words(error: Exception) -> str:
-    if isinstance(error, ModuleNotFoundError | NotImplementedError) or "501" in str(error):
+    served = isinstance(error, ClientError) and error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 501
+    if isinstance(error, ModuleNotFoundError | NotImplementedError) or served:
         return "the emulator does not serve this API (its StackSets live in orgboot's engine, not in moto)"
     if isinstance(error, ClientError):
         return f"{error.response['Error'].get('Code')}: {error.response['Error'].get('Message')}"

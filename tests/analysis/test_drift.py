@@ -76,6 +76,10 @@ OUT_OF_BAND: dict[str, tuple[Callable[[Org], object], list[tuple[str, str]]]] = 
         lambda o: o.client.detach_policy(PolicyId=o.policy, TargetId=o.workloads),
         [("guardrail-detached", "deny-leave@Workloads")],
     ),
+    "an SCP deleted": (
+        lambda o: (o.client.detach_policy(PolicyId=o.policy, TargetId=o.workloads), o.client.delete_policy(PolicyId=o.policy)),
+        [("guardrail-missing", "deny-leave")],
+    ),
     "an SCP attached": (
         lambda o: o.client.attach_policy(PolicyId=o.policy, TargetId=o.account),
         [("policy-attached", "deny-leave@payments-prod")],

@@ -60,18 +60,22 @@ def test_an_account_id_is_declared_once(tmp_path):
 
 
 def test_a_name_taken_in_the_management_account_is_refused_with_the_existing_resource(tmp_path):
+    budget = "monthly-cost-f3e4cfe3"  # the name orgboot gives the budget below (spec/baseline.py, Billing.budget_name)
     text = ADOPTED + (
-        "  management_account_names: {iam_groups: [Admins], trails: [org-trail]}\n"
+        f"  management_account_names: {{iam_groups: [Admins], trails: [org-trail], iam_policies: [RequireMFA], budgets: [{budget}]}}\n"
         "management_baseline:\n"
         "  groups: {Admins: {managed_policies: [AdministratorAccess]}}\n"
         "  organization_trail: {name: org-trail}\n"
+        "  billing: {alarm_threshold_usd: 100, monthly_budget_usd: 80, notify: [finance@acme-corp.io]}\n"
     )
     found = problems(tmp_path, text)
     assert [line.split(": the management account", 1)[0] for line in found] == [
+        "org.yaml:13: management_baseline",
         "org.yaml:14: management_baseline.groups.Admins",
         "org.yaml:15: management_baseline.organization_trail.name",
+        "org.yaml:16: management_baseline.billing",
     ]
-    assert "has an IAM group named 'Admins' already" in found[0]
+    assert "has an IAM group named 'Admins' already" in found[1]
 
 
 def test_full_aws_access_detached_needs_another_scp_there(tmp_path):

@@ -514,9 +514,8 @@ OPTION_TESTS = {
     "unmanaged.trusted_services": test_drift.test_what_orgboot_leaves_alone_is_compared_too,
     **{
         f"unmanaged.management_account_names.{kind}": test_adoption_rules.test_a_name_taken_in_the_management_account_is_refused_with_the_existing_resource
-        for kind in ("iam_groups", "iam_users", "iam_roles", "trails", "stack_sets")
+        for kind in ("iam_groups", "iam_users", "iam_roles", "iam_policies", "trails", "budgets", "stack_sets")
     },
-    "unmanaged.management_account_names.budgets": test_adopt.test_the_import_writes_a_repository_that_validates,
     "management_baseline.account_alias": test_account_alias,
     **{f"management_baseline.password_policy.{row[0]}": test_password_policy for row in PASSWORD_POLICY},
     "management_baseline.billing.alarm_threshold_usd": test_billing_alarm_threshold,
