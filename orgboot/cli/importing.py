@@ -106,7 +106,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     out.print(f"Wrote [bold]{escape(str(target))}[/]: org.yaml, {len(files)} files in all. Next: docs/adopt.md, or in short:")
     out.print(f"  cd {escape(str(target))} && orgboot validate && orgboot synth --adopt {MAPPINGS} --output cdk.adopt.out", soft_wrap=True)
     out.print(f"  npx cdk import --app cdk.adopt.out STACK --resource-mapping {MAPPINGS}/STACK.json   (each stack)", soft_wrap=True)
-    out.print("  orgboot deploy, then orgboot drift")
+    out.print("  orgboot deploy --base org.yaml (the first deploy after adopting), then orgboot drift")
     if problems:
         err.print(f"[yellow]org.yaml has {len(problems)} problems to settle before adopting (above).[/]")
         return FINDINGS
