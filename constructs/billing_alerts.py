@@ -115,4 +115,3 @@ class BillingAlerts(Construct):
         pin_logical_id(self.topic.node.find_child("Policy"), logical_ids.topic_policy)
         pin_logical_id(self.alarm, logical_ids.alarm)
         pin_logical_id(self.budget, logical_ids.budget)
-

@@ -74,6 +74,7 @@ def _adopt(app: cdk.App, spec: OrgSpec, adopt: Adoption) -> list[cdk.Stack]:
     leaves out what the mapping does not name, so nothing else is there, nothing imported refers to
     anything else (the policy types are enabled already; OU IDs are literal), and a stack with
     nothing to import is left out. The normal deploy that follows creates the rest."""
+    adopt.check(spec)  # what the mappings must be for this spec, every problem at once (orgboot synth checked it too)
     env = cdk.Environment(region=HOME_REGION)
     built: list[cdk.Stack] = [OrganizationStack(app, layout.ORGANIZATION_STACK, spec=spec, adopt=adopt, env=env)]
     account_stacks = spec.organization.account_stacks

@@ -1,6 +1,7 @@
 """Each target's budget of organization policies: how many of each type are attached (AWS's default
-policy included, as AWS counts it) against the per-target limit, and the largest attached document
-against the type's size limit. Written policies and guardrail documents alike."""
+policy included, as AWS counts it, where it is attached: not where org.yaml says FullAWSAccess was
+detached) against the per-target limit, and the largest attached document against the type's size
+limit. Written policies and guardrail documents alike."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -15,10 +16,21 @@ class Budget:
     policy_type: str
     attached: tuple[str, ...]  # ours, by key
     largest: int  # characters of the largest of ours, minified
+    default_detached: bool = False  # AWS's default policy of the type is not attached here (organization.full_aws_access_detached)
+
+    @property
+    def default_policy(self) -> str | None:
+        """AWS's policy of the type attached here beside ours (FullAWSAccess, RCPFullAWSAccess), if any."""
+        return None if self.default_detached else POLICY_TYPES[self.policy_type].default_policy
 
     @property
     def used(self) -> int:
-        return len(self.attached) + (1 if POLICY_TYPES[self.policy_type].default_policy else 0)
+        return len(self.attached) + (1 if self.default_policy else 0)
+
+    @property
+    def own_allowed(self) -> int:
+        """How many of ours fit here beside AWS's default policy, where it is attached."""
+        return self.allowed - (1 if self.default_policy else 0)
 
     @property
     def allowed(self) -> int:
@@ -37,7 +49,14 @@ def budgets(spec: OrgSpec) -> list[Budget]:
             attached[(target, policy.type)].append(key)
     order = {target: index for index, target in enumerate((ROOT, *spec.ou_paths, *spec.accounts))}
     types = list(POLICY_TYPES)
+    detached = set(spec.organization.full_aws_access_detached)  # FullAWSAccess: SCPs only
     return [
-        Budget(target, policy_type, tuple(keys), max(len(spec.organization_policies[k].document.minified) for k in keys))
+        Budget(
+            target,
+            policy_type,
+            tuple(keys),
+            max(len(spec.organization_policies[k].document.minified) for k in keys),
+            default_detached=policy_type == "SERVICE_CONTROL_POLICY" and target in detached,
+        )
         for (target, policy_type), keys in sorted(attached.items(), key=lambda item: (order.get(item[0][0], 0), types.index(item[0][1])))
     ]

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from orgboot.spec import LocatedProblem, SpecError
+from orgboot.spec.adoption import ADOPT_CONTEXT
 
 # No version checks, no telemetry, and no end-of-life banner for Node 20 from jsii.
 QUIET = {
@@ -20,11 +21,6 @@ QUIET = {
     "CDK_DISABLE_CLI_TELEMETRY": "true",
     "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
 }
-
-
-# The context that makes the app synthesize the adopt assembly from a folder of resource mappings
-# (app.py reads it: stacks/adoption.py ADOPT_CONTEXT; orgboot never imports stacks).
-ADOPT_CONTEXT = "orgboot:adopt"
 
 
 class CdkUnavailable(Exception):
@@ -84,11 +80,14 @@ def start_synth(
     return subprocess.Popen(command, cwd=cwd, env=environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
-def synthesize(spec: Path, out: Path, context: Mapping[str, str] | None = None) -> None:
+def synthesize(spec: Path, out: Path, *, adopt: Path | None = None) -> None:
     """`cdk synth` of `spec` with this orgboot's app into `out`, replacing what was there only when
     the new assembly is complete: a refused or failed synth leaves no assembly behind (an old one
-    would be deployed as if it were this spec). Raises SpecError with the CDK's last words."""
+    would be deployed as if it were this spec). With `adopt` (a folder of resource mappings, read
+    and checked already: orgboot/spec/adoption.py), the adopt assembly. Raises SpecError with the
+    CDK's last words."""
     partial = discard(out)
+    context = {ADOPT_CONTEXT: str(adopt.resolve())} if adopt is not None else None
     process = start_synth(spec.resolve(), partial.resolve(), cwd=Path.cwd(), app=app_command(), context=context)
     _, stderr = process.communicate()
     if process.returncode != 0:

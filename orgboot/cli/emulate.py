@@ -234,10 +234,15 @@ def _remote(args: argparse.Namespace, url: str, out: Console, err: Console) -> i
     where = f"the emulated AWS at {url}"
     if hasattr(args, "import_from"):
         from orgboot.emulator.assembly import read_assembly
-        from orgboot.emulator.importing import read_mappings
+        from orgboot.spec.adoption import Adoption, NotAdoptable
 
         stacks = read_assembly(paths[0])
-        mappings = read_mappings(Path(args.import_from))
+        try:
+            mappings = Adoption.read(Path(args.import_from)).mappings
+        except NotAdoptable as error:
+            problems = (f"  {problem}" for problem in error.problems)
+            print(f"orgboot emulate: cannot import with the resource mappings in {args.import_from}:", *problems, sep="\n", file=sys.stderr)
+            return FINDINGS
         if not mappings:
             print(f"orgboot emulate: --import {args.import_from}: no resource mapping (STACK.json) in it", file=sys.stderr)
             return USAGE

@@ -9,10 +9,10 @@ from rich.markup import escape
 
 from orgboot.cli import aws_connection, init
 from orgboot.cli.status import FINDINGS, USAGE
+from orgboot.spec.adoption import IDS_FILE
 
 HELP = "read an existing organization into a new repository: org.yaml, policies, and the mappings to adopt it"
 MAPPINGS = "cdk-import"
-ROOT_IDS = "_ids.json"  # stacks/adoption.py IDS_FILE: orgboot (not the CDK) cannot import the stacks package
 
 
 def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", common: argparse.ArgumentParser) -> None:
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         err.print(f"orgboot import: {escape(str(target))} is a file, not a folder")
         return USAGE
     # What import writes is known by name before AWS is read, except the policy files: check early.
-    if taken := init.conflicts(target, ["org.yaml", f"{MAPPINGS}/{ROOT_IDS}"] if args.mappings_for is None else [f"{MAPPINGS}/{ROOT_IDS}"]):
+    if taken := init.conflicts(target, ["org.yaml", f"{MAPPINGS}/{IDS_FILE}"] if args.mappings_for is None else [f"{MAPPINGS}/{IDS_FILE}"]):
         err.print(f"orgboot import: {escape(str(target))} already has {escape(', '.join(taken))}; import never overwrites a file")
         return USAGE
     hint = load_spec(args.mappings_for) if args.mappings_for else None
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         return FINDINGS
     files |= {f"{MAPPINGS}/{stack}.json": init.dumps(mapping).encode() for stack, mapping in mappings.items() if mapping}
     # The root's ID, which no mapping holds: accounts of account stacks at the root need it (stacks/adoption.py).
-    files[f"{MAPPINGS}/{ROOT_IDS}"] = init.dumps({"root": inventory.root_id}).encode()
+    files[f"{MAPPINGS}/{IDS_FILE}"] = init.dumps({"root": inventory.root_id}).encode()
     if target.exists() and not target.is_dir():
         err.print(f"orgboot import: {escape(str(target))} is a file, not a folder")
         return USAGE

@@ -5,11 +5,14 @@ import argparse
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
 
-from orgboot.cli.cdk import ADOPT_CONTEXT, discard, synthesize
-from orgboot.cli.status import USAGE
+from orgboot.cli.cdk import discard, synthesize
+from orgboot.cli.status import FINDINGS, USAGE
 from orgboot.rules import load_spec
 from orgboot.spec import layout
+from orgboot.spec.adoption import Adoption, NotAdoptable
 
 HELP = "validate the spec, then synthesize its CloudFormation templates with the CDK (into cdk.out)"
 
@@ -36,12 +39,23 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     discard(Path(args.output))  # a refused spec leaves no assembly either: an old one would pass for this spec's
     spec = load_spec(args.spec)
-    out.print(f"[green]{args.spec} is valid[/]: {len(spec.accounts)} accounts; synthesizing with the CDK…", style="dim")
     adopt = Path(args.adopt) if args.adopt else None
-    if adopt is not None and not adopt.is_dir():
-        err.print(f"orgboot synth: --adopt {adopt}: no such folder (the resource mappings `orgboot import` wrote in cdk-import/)")
-        return USAGE
-    synthesize(Path(args.spec), Path(args.output), {ADOPT_CONTEXT: str(adopt.resolve())} if adopt else None)
+    if adopt is not None:
+        if not adopt.is_dir():
+            err.print(
+                f"orgboot synth: --adopt {escape(str(adopt))}: no such folder (the resource mappings `orgboot import` wrote in cdk-import/)"
+            )
+            return USAGE
+        # Checked here, before the CDK runs, so that each problem is said once, naming its file and entry.
+        try:
+            Adoption.read(adopt).check(spec)
+        except NotAdoptable as error:
+            err.print(Text(f"orgboot synth: cannot adopt with the resource mappings in {adopt}:"))
+            for problem in error.problems:
+                err.print(Text(f"  {problem}"), soft_wrap=True)
+            return FINDINGS
+    out.print(f"[green]{escape(args.spec)} is valid[/]: {len(spec.accounts)} accounts; synthesizing with the CDK…", style="dim")
+    synthesize(Path(args.spec), Path(args.output), adopt=adopt)
     stacks = sorted(t.name.removesuffix(".template.json") for t in Path(args.output).glob("*.template.json"))
     out.print(f"Synthesized {len(stacks)} stacks into {args.output}/: {', '.join(stacks)}")
     if adopt:  # one `cdk import` per stack, each with its mapping

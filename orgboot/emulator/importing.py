@@ -11,15 +11,17 @@ plus those resources' definitions verbatim, each with DeletionPolicy Retain wher
 own rules refuse, reads each resource through its provider, and holds it in the stack.
 
 CloudFormation never compares the template with the resource it imports: a wrong value shows up
-later as drift, or as an update that fails. The emulator does compare, and returns every difference
-as a Drift.
+later as drift, or as an update that fails. The emulator does compare, as drift detection would
+right after the import, and returns every difference as a Drift.
+
+The mappings come read and checked (orgboot/spec/adoption.py reads the folder `orgboot import`
+writes; the served emulator's control endpoint checks those it is sent).
 """
 
 import contextlib
 import copy
 import json
 import logging
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,13 +34,8 @@ from orgboot.emulator.engine import Engine, pseudo_parameters
 from orgboot.emulator.errors import EmulationError
 from orgboot.emulator.template import references
 
-# A stack name (CloudFormation API Reference, CreateStack StackName): a file in the mapping folder
-# whose name is none (_ids.json, the root ID orgboot's adopt synth reads) is no mapping.
-_STACK_NAME = re.compile(r"[a-zA-Z][-a-zA-Z0-9]*")
 # The importer leaves CDK's version reporting out of what it imports.
 _CDK_METADATA = "CDKMetadata"
-
-ResourceMapping = dict[str, dict[str, str]]  # {"LogicalId": {"IdentifierProperty": "value"}}
 
 _log = logging.getLogger(__name__)
 
@@ -55,37 +52,19 @@ class Drift:
     live_value: Any
 
 
-def read_mappings(folder: Path) -> dict[str, ResourceMapping]:
-    """The resource mappings in `folder` by stack name (the file's stem), each as
-    `cdk import --resource-mapping FILE` reads it."""
-    if not folder.is_dir():
-        raise EmulationError(f"{folder}: no such folder of resource mappings")
-    mappings: dict[str, ResourceMapping] = {}
-    for file in sorted(folder.glob("*.json")):
-        if not _STACK_NAME.fullmatch(file.stem):
-            continue
-        try:
-            mapping = json.loads(file.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise EmulationError(f"{file}: Could not parse resource mapping as JSON ({error})") from None
-        if not isinstance(mapping, dict) or not all(
-            isinstance(ids, dict) and ids and all(isinstance(v, str) for v in ids.values()) for ids in mapping.values()
-        ):
-            raise EmulationError(f'{file}: a resource mapping is {{"LogicalId": {{"IdentifierProperty": "value"}}}}')
-        mappings[file.stem] = mapping
-    return mappings
-
-
 def import_assembly(
     engine: Engine,
     assembly: str | Path | list[AssemblyStack],
     mappings: Mapping[str, Mapping[str, Mapping[str, str]]],
     on_warning: Callable[[str], None] | None = None,
 ) -> list[Drift]:
-    """`cdk import STACK --resource-mapping FILE` for each stack of the assembly with a mapping,
-    in assembly order, into the management account. What the CDK CLI only warns about (mapping
-    entries that name no resource to add, resources skipped) goes to `on_warning` (default: this
-    module's logger), and the import goes on, as the CLI's does. Returns every drift found."""
+    """`cdk import STACK --resource-mapping FILE` for each stack of the assembly with a mapping
+    ({"LogicalId": {"IdentifierProperty": "value"}} by stack name), one after another in assembly
+    order, into the management account: what one imported stays when a later one fails. A mapping
+    for a stack the assembly does not have is refused before anything is imported. What the CDK
+    CLI only warns about (mapping entries that name no resource to add, resources skipped) goes to
+    `on_warning` (default: this module's logger), and the import goes on, as the CLI's does.
+    Returns every drift found."""
     warn = on_warning or _log.warning
     stacks = assembly if isinstance(assembly, list) else read_assembly(assembly)
     names = {stack.name for stack in stacks}
@@ -204,12 +183,16 @@ def _check_nothing_else_changes(
 
 def _drifts(stack: str, logical_id: str, resource_type: str, properties: Mapping[str, Any], live: Mapping[str, Any]) -> list[Drift]:
     """The properties whose template value is not the live one, compared as drift detection
-    compares them: what AWS sets (read-only) or never gives back (write-only) is not compared;
-    order means nothing in an array whose schema says so (insertionOrder false); a JSON document
-    is compared parsed; a property left out is its default, or empty."""
+    compares them. Only the properties the template sets: "Only resource properties explicitly
+    defined in the stack template are checked for drift" (CloudFormation API Reference,
+    DetectStackDrift; User Guide, "Detect unmanaged configuration changes to stacks and resources
+    with drift detection": default values are not checked unless the template sets them). Of
+    those, what AWS sets (read-only) or never gives back (write-only) is not compared; order means
+    nothing in an array whose schema says so (insertionOrder false); a JSON document is compared
+    parsed; a live value AWS leaves out is the property's default, or empty."""
     facts = schemas.import_facts(resource_type)
     assert facts is not None
-    names = sorted({*properties, *live} - facts.read_only - facts.write_only)
+    names = sorted(set(properties) - facts.read_only - facts.write_only)
 
     def comparable(name: str, value: Any) -> Any:
         value = facts.defaults.get(name) if value is None else value
@@ -221,7 +204,7 @@ def _drifts(stack: str, logical_id: str, resource_type: str, properties: Mapping
         return None if value in ("", [], {}) else value
 
     return [
-        Drift(stack, logical_id, resource_type, name, properties.get(name), live.get(name))
+        Drift(stack, logical_id, resource_type, name, properties[name], live.get(name))
         for name in names
-        if comparable(name, properties.get(name)) != comparable(name, live.get(name))
+        if comparable(name, properties[name]) != comparable(name, live.get(name))
     ]

@@ -164,17 +164,10 @@ class EmulatorServer:
     ) -> list[dict[str, Any]]:
         from orgboot.emulator.importing import import_assembly
 
-        names = [stack.name for stack in stacks]
-        if missing := sorted(name for name, mapping in mappings.items() if mapping and name not in names):
-            raise EmulationError(f"the assembly has no stack {', '.join(missing)} to import into (it has: {', '.join(sorted(names))})")
         if not any(mappings.values()):
             raise EmulationError("no resource mappings: nothing to import")
-        drift: list[dict[str, Any]] = []
-        for stack in stacks:  # one `cdk import` after another: what one imported stays when a later one fails
-            if mappings.get(stack.name):
-                found = import_assembly(self.engine, [stack], {stack.name: mappings[stack.name]}, on_warning=warnings.append)
-                drift += [dataclasses.asdict(item) for item in found]
-        return drift
+        # One `cdk import` after another (import_assembly): what one imported stays when a later one fails.
+        return [dataclasses.asdict(item) for item in import_assembly(self.engine, stacks, mappings, on_warning=warnings.append)]
 
     # WSGI
 
@@ -297,10 +290,11 @@ def _deploy_request(body: bytes) -> tuple[list[AssemblyStack], dict[str, str], d
     for key, value in parameters.items():
         _typed(value, str, f"parameter {key}")
     mappings = request.get("mappings")
-    if mappings is not None:
+    if mappings is not None:  # as orgboot/spec/adoption.py reads them: {"Stack": {"LogicalId": {"IdentifierProperty": "value"}}}
         for stack_name, resources in _typed(mappings, dict, "mappings").items():
             for logical_id, identifier in _typed(resources, dict, f"mappings of {stack_name}").items():
-                _typed(identifier, dict, f"the identifier of {stack_name}/{logical_id}")
+                for value in _typed(identifier, dict, f"the identifier of {stack_name}/{logical_id}").values():
+                    _typed(value, str, f"each value of the identifier of {stack_name}/{logical_id}")
     return stacks, parameters, mappings
 
 

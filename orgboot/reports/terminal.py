@@ -29,14 +29,40 @@ def _shown(name: str, descriptions: dict[str, str]) -> str:
     return name
 
 
-def _policies(node: Node, descriptions: dict[str, str]) -> Text:
-    """One line per policy type under the node: with guardrails, a level holds many."""
+def _type_order(policy_type: str) -> tuple[int, str]:
+    """The order of POLICY_TYPES; types orgboot does not manage (declarative, ...) after them."""
+    order = list(POLICY_TYPES)
+    return (order.index(policy_type) if policy_type in order else len(order), policy_type)
+
+
+def _defaults(organization: Organization) -> dict[str, str]:
+    """AWS's default policy of each enabled type that has one (FullAWSAccess, RCPFullAWSAccess), by type."""
+    return {
+        policy_type: default
+        for policy_type in organization.enabled_policy_types
+        if policy_type in POLICY_TYPES and (default := POLICY_TYPES[policy_type].default_policy)
+    }
+
+
+def _without_default(node: Node, organization: Organization) -> list[str]:
+    """AWS's default policies not attached to the node (FullAWSAccess detached: an allow-list)."""
+    return [default for policy_type, default in _defaults(organization).items() if default not in node.policies.get(policy_type, [])]
+
+
+def _policies(node: Node, organization: Organization) -> Text:
+    """One line per policy type under the node: with guardrails, a level holds many. AWS's default
+    policies are left out where attached; where one is not, the line says so."""
     text = Text()
-    for policy_type in sorted(node.policies, key=list(POLICY_TYPES).index):
-        own = [_shown(name, descriptions) for name in node.policies[policy_type] if name not in DEFAULT_POLICIES]
-        if own:
+    defaults = _defaults(organization)
+    for policy_type in sorted({*node.policies, *defaults}, key=_type_order):
+        names = node.policies.get(policy_type, [])
+        own = [_shown(name, organization.descriptions) for name in names if name not in DEFAULT_POLICIES]
+        detached = policy_type in defaults and defaults[policy_type] not in names
+        if own or detached:
             text.append(f"\n  {label(policy_type)}: ", style="dim")
             text.append(", ".join(own), style="magenta")
+            if detached:
+                text.append(f"{'  ' if own else ''}(no {defaults[policy_type]})", style="yellow")
     return text
 
 
@@ -51,7 +77,7 @@ def _label(node: Node, organization: Organization) -> Text:
         label = Text.assemble((f"{node.name}/", "bold blue"), "  ", (node.id, "dim"))
     else:
         label = Text.assemble(("Root", "bold"), "  ", (node.id, "dim"))
-    return label + _policies(node, organization.descriptions)
+    return label + _policies(node, organization)
 
 
 def organization_tree(organization: Organization) -> Group:
@@ -70,12 +96,31 @@ def organization_tree(organization: Organization) -> Group:
     add(tree, organization.root)
     accounts = len(organization.accounts())
     ous = len(organization.ous())
-    footer = Text(
-        f"{ous} OUs, {accounts} accounts (the management account included). "
-        f"{', '.join(sorted(DEFAULT_POLICIES))} stay attached everywhere and are not listed.",
-        style="dim",
-    )
+    footer = Text(f"{ous} OUs, {accounts} accounts (the management account included).{_defaults_said(organization)}", style="dim")
     return Group(header, tree, footer)
+
+
+def _defaults_said(organization: Organization, named: int = 5) -> str:
+    """Where AWS's default policies are attached, which the tree does not list: everywhere, or
+    everywhere but where the tree marks them absent (read from the organization, never assumed)."""
+    defaults = sorted(_defaults(organization).values())
+    if not defaults:
+        return ""
+    without: dict[str, list[str]] = {default: [] for default in defaults}
+    for node in organization.root.walk():
+        for default in _without_default(node, organization):
+            without[default].append(node.path if node.kind != "account" else node.name)
+    one = len(defaults) == 1
+    if not any(without.values()):
+        return f" {', '.join(defaults)} {'stays' if one else 'stay'} attached everywhere and {'is' if one else 'are'} not listed."
+    said = []
+    for default in defaults:
+        if where := without[default]:
+            shown = ", ".join(where[:named]) + (f" and {len(where) - named} more" if len(where) > named else "")
+            said.append(f"{default} is attached everywhere but at {shown} (marked: no {default})")
+        else:
+            said.append(f"{default} is attached everywhere")
+    return f" {'; '.join(said)}. Where attached, {'it is' if one else 'they are'} not listed."
 
 
 # Resource types people think in, in the order they read best; the rest (the custom-resource
@@ -264,17 +309,21 @@ def access_report(matrix: list[Access], member_account_count: int) -> Group:
 
 
 def budget_table(budgets: Iterable[Budget]) -> Table:
-    """Each target's use of AWS's per-target count and the largest document's size limit."""
+    """Each target's use of AWS's per-target count (AWS's default policy counted where it is
+    attached) and the largest document's size limit."""
     table = Table(title="Policy budget per target", title_justify="left", box=box.SIMPLE_HEAD)
     for column in ("target", "type", "attached", "largest document"):
         table.add_column(column)
     for budget in budgets:
         count_style = "red" if budget.used > budget.allowed else "yellow" if budget.used == budget.allowed else ""
         size_style = "red" if budget.largest > budget.max_chars else "yellow" if budget.largest > 0.9 * budget.max_chars else ""
+        used = Text(f"{budget.used}/{budget.allowed}", style=count_style)
+        if budget.default_detached:  # AWS's default policy counts only where it is attached
+            used.append(f" (no {POLICY_TYPES[budget.policy_type].default_policy})", style="dim")
         table.add_row(
             budget.target,
             label(budget.policy_type),
-            Text(f"{budget.used}/{budget.allowed}", style=count_style),
+            used,
             Text(f"{budget.largest:,}/{budget.max_chars:,} characters", style=size_style),
         )
     return table

@@ -22,18 +22,18 @@ def policies_fit(spec: OrgSpec) -> Iterator[Problem]:
 
 def attachments_per_target(spec: OrgSpec) -> Iterator[Problem]:
     for budget in budgets(spec):
-        kind, keys = POLICY_TYPES[budget.policy_type], budget.attached
+        keys = budget.attached
         if budget.used > budget.allowed:
-            default = f" besides {kind.default_policy}, which AWS keeps attached" if kind.default_policy else ""
+            default = f" besides {budget.default_policy}, which AWS keeps attached" if budget.default_policy else ""
             packed = (
                 "; guardrails with the same targets share a document, so giving them the same targets packs them tighter"
                 if any(key.startswith(PACK_PREFIX) for key in keys)
                 else ""
             )
             yield Problem(
-                (*spec.policy_loc(keys[kind.own_per_target]), "targets"),
+                (*spec.policy_loc(keys[budget.own_allowed]), "targets"),
                 f"{len(keys)} {budget.policy_type} policies target '{budget.target}' ({', '.join(keys)});"
-                f" at most {kind.own_per_target} may{default}{packed}",
+                f" at most {budget.own_allowed} may{default}{packed}",
             )
 
 

@@ -16,9 +16,10 @@ from orgboot.analysis.drift import drift
 from orgboot.cli.main import main
 from orgboot.emulator import Engine, deploy_assembly
 from orgboot.emulator.aws import emulated_aws, management
-from orgboot.emulator.importing import import_assembly, read_mappings
+from orgboot.emulator.importing import import_assembly
 from orgboot.rules import load_spec
 from orgboot.spec import OrgSpec
+from orgboot.spec.adoption import Adoption
 from orgboot.state.inventory import Inventory, read_inventory
 from tests.conftest import CDK_CONTEXT, synth
 from tests.support.existing_organization import ExistingOrganization, build_existing_organization
@@ -59,7 +60,7 @@ def adopted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Existing
         adopt_assembly = synth_adopt(spec, repository / "cdk-import", work / "cdk.adopt.out")
         assembly = synth(spec, work / "cdk.out", repository / "org.yaml")
         engine = Engine()
-        drifted = import_assembly(engine, adopt_assembly, read_mappings(repository / "cdk-import"))
+        drifted = import_assembly(engine, adopt_assembly, Adoption.read(repository / "cdk-import").mappings)
         imported = len(engine.events)
         deploy_assembly(engine, assembly)
         yield existing, repository, engine, drifted, before, {"imported": imported, "after": shape(live())}

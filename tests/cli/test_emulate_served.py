@@ -262,6 +262,25 @@ def test_an_import_adopts_what_exists_and_says_what_differs(tmp_path):
         assert again.returncode == 0, again.stderr
         assert "  nothing imported\n" in again.stdout
         assert "warning: OrganizationStack: no new resources compared to the currently deployed stack, skipping import." in again.stderr
+
+        # A malformed mapping is refused before anything reaches the emulator, naming the file and the entry.
+        bad = tmp_path / "bad-import"
+        bad.mkdir()
+        (bad / "OrganizationStack.json").write_text(json.dumps({"OUSecurity": ["x"]}))
+        refused = orgboot("emulate", "--endpoint-url", server.url, "--import", str(bad), str(assembly), cwd=tmp_path)
+        assert refused.returncode == 1
+        assert refused.stderr.splitlines() == [
+            f"orgboot emulate: cannot import with the resource mappings in {bad}:",
+            f'  {bad}/OrganizationStack.json: "OUSecurity": the resource\'s identifier is {{"IdentifierProperty": "value"}}, not ["x"]',
+        ]
+        # A mapping for a stack the assembly does not have: the emulator refuses it, once.
+        (bad / "OrganizationStack.json").unlink()
+        (bad / "Elsewhere.json").write_text(json.dumps({"OUSecurity": {"Id": security}}))
+        elsewhere = orgboot("emulate", "--endpoint-url", server.url, "--import", str(bad), str(assembly), cwd=tmp_path)
+        assert elsewhere.returncode == 1
+        assert elsewhere.stderr.splitlines() == [
+            "emulated import failed: the assembly has no stack Elsewhere to import into (it has: OrganizationStack)"
+        ]
         assert server.stop() == 0
 
 

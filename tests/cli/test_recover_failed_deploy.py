@@ -12,8 +12,9 @@ from orgboot.cli.main import main
 from orgboot.emulator import Engine, deploy_assembly
 from orgboot.emulator.assembly import read_assembly
 from orgboot.emulator.aws import emulated_aws, management
-from orgboot.emulator.importing import import_assembly, read_mappings
+from orgboot.emulator.importing import import_assembly
 from orgboot.spec import OrgSpec, logical_ids
+from orgboot.spec.adoption import Adoption
 from orgboot.state.inventory import read_inventory
 from tests.cli.test_adopt import shape, synth_adopt
 from tests.conftest import EXAMPLE, EXAMPLE_PARAMETERS
@@ -57,7 +58,7 @@ def test_a_failed_first_deploys_organization_is_taken_back_without_rewriting_org
 
         assert main(["import", "--mappings-for", str(EXAMPLE), "--out", str(tmp_path)]) == 0
         assert EXAMPLE.read_text() == spec_text
-        mappings = read_mappings(tmp_path / "cdk-import")
+        mappings = Adoption.read(tmp_path / "cdk-import").mappings
         assert {logical_id for logical_id in mappings["OrganizationStack"] if logical_id.startswith("Account")} == {
             logical_ids.account(key) for key in example_spec.accounts
         }

@@ -11,9 +11,10 @@ import pytest
 
 import stacks
 from orgboot.emulator import EmulationError, Engine, deploy_assembly, emulated_aws, management
-from orgboot.emulator.importing import Drift, import_assembly, import_stack, read_mappings
+from orgboot.emulator.importing import Drift, import_assembly, import_stack
 from orgboot.rules import load_spec
 from orgboot.spec import OrgSpec, layout, logical_ids
+from orgboot.spec.adoption import Adoption
 from tests.conftest import CDK_CONTEXT, synth
 
 SPEC = """
@@ -110,7 +111,13 @@ def assemblies(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     to no ID (the OUs' and the root's come from the imported resources): one serves every test."""
     folder = tmp_path_factory.mktemp("adopt")
     spec = write_spec(folder / "org", SPEC)
-    placeholder = Existing("o-placeholder", "r-0000", {"Workloads": "", "Workloads/Prod": ""}, {"shop-prod": "", "tools": ""}, "")
+    placeholder = Existing(
+        "o-placeholder",
+        "r-0000",
+        {"Workloads": "ou-0000-00000001", "Workloads/Prod": "ou-0000-00000002"},
+        {"shop-prod": "000000000001", "tools": "000000000002"},
+        "p-00000001",
+    )
     return synth(spec, folder / "cdk.out"), adopt_synth(spec, placeholder.mappings(), "r-0000", folder)
 
 
@@ -126,7 +133,7 @@ def test_an_adopted_organization_deploys_without_changing_what_was_adopted(assem
         for stack, mapping in mappings.items():
             (tmp_path / f"{stack}.json").write_text(json.dumps(mapping))
         engine = Engine()
-        assert import_assembly(engine, adopt, read_mappings(tmp_path)) == []  # no drift
+        assert import_assembly(engine, adopt, Adoption.read(tmp_path).mappings) == []  # no drift
         ids = {lid: next(iter(identifier.values())) for lid, identifier in mappings[ORG].items()}
         assert imported_ids(engine) == ids
         assert [(e.logical_id, e.action) for e in engine.events] == [
@@ -186,6 +193,19 @@ def test_a_property_changed_by_hand_is_drift(assemblies):
         deploy_assembly(engine, normal)
         assert [e for e in engine.events[imported:] if e.logical_id in (SHOP, POLICY)] == []
         assert client.list_tags_for_resource(ResourceId=existing.accounts["shop-prod"])["Tags"] == [{"Key": "cost-center", "Value": "9999"}]
+
+
+def test_a_property_the_template_leaves_out_is_not_drift(assemblies):
+    # orgboot leaves OU tags alone (docs/adopt.md): its OUs set no Tags, and drift detection checks
+    # only "resource properties explicitly defined in the stack template" (API Reference, DetectStackDrift).
+    _, adopt = assemblies
+    assert "Tags" not in json.loads((adopt / f"{ORG}.template.json").read_text())["Resources"][PROD]["Properties"]
+    with emulated_aws():
+        existing = make_organization()
+        client = management().client("organizations")
+        client.tag_resource(ResourceId=existing.ous["Workloads/Prod"], Tags=[{"Key": "owner", "Value": "shop-team"}])
+        client.tag_resource(ResourceId=existing.policy, Tags=[{"Key": "owner", "Value": "platform"}])
+        assert import_assembly(Engine(), adopt, existing.mappings()) == []
 
 
 def test_unknown_mapping_entries_and_skipped_resources_are_warned_about(assemblies):

@@ -69,3 +69,12 @@ def test_types_without_a_default_policy_count_only_ours(tmp_path):
     assert load_spec(write(tmp_path, SPEC + attached(10, "TAG_POLICY"), {"policies/deny.json": tag_policy}))
     found = problems(tmp_path, SPEC + attached(11, "TAG_POLICY"), {"policies/deny.json": tag_policy})
     assert found[0].endswith("11 TAG_POLICY policies target 'Security' (p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10); at most 10 may")
+
+
+def test_where_full_aws_access_is_detached_it_is_not_counted(tmp_path):
+    # An allow-list target (organization.full_aws_access_detached): AWS's default SCP is not attached there.
+    detached = SPEC.replace("organization:\n", "organization:\n  full_aws_access_detached: [Security]\n")
+    assert load_spec(write(tmp_path, detached + attached(10, "SERVICE_CONTROL_POLICY"), {"policies/rcp.json": RCP}))
+    found = problems(tmp_path, detached + attached(11, "SERVICE_CONTROL_POLICY"), {"policies/rcp.json": RCP})
+    names = ", ".join(f"p{i}" for i in range(11))
+    assert found == [f"org.yaml:19: policies.p10.targets: 11 SERVICE_CONTROL_POLICY policies target 'Security' ({names}); at most 10 may"]

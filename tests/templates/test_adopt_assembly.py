@@ -10,7 +10,7 @@ import aws_cdk as cdk
 import pytest
 
 import stacks
-from orgboot.cli.cdk import ADOPT_CONTEXT
+from orgboot.cli.main import main
 from orgboot.emulator.template import references
 from orgboot.rules import load_spec
 from orgboot.spec import OrgSpec, layout, logical_ids
@@ -174,5 +174,58 @@ def test_an_account_stack_needs_the_root_id_for_accounts_under_the_root(tmp_path
         adopt_synth(sharded, mappings, tmp_path / "cdk.adopt.out")
 
 
-def test_the_cli_and_the_app_agree_on_the_context_key():
-    assert ADOPT_CONTEXT == stacks.ADOPT_CONTEXT
+def test_orgboot_synth_adopt_writes_the_adopt_assembly(tmp_path, capsys):
+    """The CLI names the folder in the context the app reads (one key: orgboot/spec/adoption.py),
+    through the real CDK CLI."""
+    sharded = write_spec(tmp_path / "org", SHARDED)
+    mappings = write_mappings(tmp_path / "cdk-import", sharded)
+    out = tmp_path / "cdk.adopt.out"
+    assert main(["synth", str(tmp_path / "org" / "org.yaml"), "--adopt", str(mappings), "--output", str(out)]) == 0
+    shards = sorted({layout.account_stack(key, 2) for key in sharded.accounts})
+    assert stack_names(out) == {layout.ORGANIZATION_STACK, *shards}
+    # The CDK CLI reports its version in a CDKMetadata resource, which `cdk import` leaves out.
+    assert {r["Type"] for r in template(out, layout.ORGANIZATION_STACK)["Resources"].values()} - {"AWS::CDK::Metadata"} <= IMPORTABLE
+    printed = capsys.readouterr().out
+    for stack in (layout.ORGANIZATION_STACK, *shards):
+        assert f"npx cdk import --app {out} {stack} --resource-mapping {mappings / (stack + '.json')}" in printed
+
+
+@pytest.mark.parametrize(
+    ("files", "problems"),
+    [
+        (
+            {f"{layout.ORGANIZATION_STACK}.json": [1, 2]},
+            ['OrganizationStack.json: a resource mapping is {"LogicalId": {"IdentifierProperty": "value"}}, not [1, 2]'],
+        ),
+        (
+            {"OrganizationAccounts01.json": {"OuX": ["x"]}, "OrganizationAccounts02.json": {"AccountTools": {"AccountId": 321}}},
+            [
+                'OrganizationAccounts01.json: "OuX": the resource\'s identifier is {"IdentifierProperty": "value"}, not ["x"]',
+                'OrganizationAccounts02.json: "AccountTools": the resource\'s identifier is {"IdentifierProperty": "value"},'
+                ' not {"AccountId": 321}',
+            ],
+        ),
+        (
+            {"OrganizationAccounts03.json": {"AccountTools": {"AccountId": "321098765432"}}},
+            [
+                "OrganizationAccounts03.json: the adopt assembly has no stack OrganizationAccounts03 to import into"
+                " (it has OrganizationStack, OrganizationAccounts01, OrganizationAccounts02)"
+            ],
+        ),
+    ],
+    ids=["not-an-object", "entries-not-identifiers", "no-such-stack"],
+)
+def test_orgboot_synth_adopt_refuses_a_bad_mapping_before_the_cdk_runs(tmp_path, capsys, monkeypatch, files, problems):
+    sharded = write_spec(tmp_path / "org", SHARDED)
+    mappings = write_mappings(tmp_path / "cdk-import", sharded)
+    for name, content in files.items():
+        (mappings / name).write_text(json.dumps(content))
+    monkeypatch.setattr("orgboot.cli.synth.synthesize", lambda *args, **kwargs: pytest.fail("the CDK ran"))
+    out = tmp_path / "cdk.adopt.out"
+    assert main(["synth", str(tmp_path / "org" / "org.yaml"), "--adopt", str(mappings), "--output", str(out)]) == 1
+    stderr = capsys.readouterr().err
+    assert stderr.splitlines() == [
+        f"orgboot synth: cannot adopt with the resource mappings in {mappings}:",
+        *(f"  {mappings}/{problem}" for problem in problems),
+    ]
+    assert not out.exists()

@@ -16,7 +16,7 @@ from orgboot.policy.guardrails.packing import PACK_PREFIX, pack_key
 from orgboot.spec import OrgSpec
 from orgboot.spec.loading import unwrap
 from tests.analysis import test_drift
-from tests.cli import test_adopt, test_review_commands
+from tests.cli import test_review_commands
 from tests.conftest import ALL_OPTIONS, template
 from tests.conftest import all_options_document as document
 from tests.rules import test_adoption_rules, test_change_rules

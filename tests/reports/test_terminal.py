@@ -1,0 +1,78 @@
+"""The terminal's renderings (orgboot/reports/terminal.py) say where AWS's default policies are not
+attached, as the organization read back shows it, and count them only where they are."""
+
+from rich.console import Console
+
+from orgboot.analysis.budgets import Budget
+from orgboot.reports.terminal import budget_table, organization_tree
+from orgboot.state.organization import Node, Organization
+
+SCP, RCP = "SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"
+
+
+def rendered(renderable) -> str:
+    console = Console(width=400, record=True, no_color=True)
+    console.print(renderable)
+    return console.export_text()
+
+
+def organization(*, detached: bool) -> Organization:
+    """Root, an OU, and an account under it; FullAWSAccess detached from the OU and the account (an
+    allow-list), as state.organization reads it: Node.policies lists what is attached."""
+    full = [] if detached else ["FullAWSAccess"]
+    account = Node("210987654321", "Shop Prod", "account", {SCP: [*full, "allow-list"], RCP: ["RCPFullAWSAccess"]}, email="a@x.io")
+    prod = Node("ou-ab12-22222222", "Prod", "ou", {SCP: [*full, "allow-list"], RCP: ["RCPFullAWSAccess"]}, [account], path="Prod")
+    root = Node("r-ab12", "Root", "root", {SCP: ["FullAWSAccess"], RCP: ["RCPFullAWSAccess"]}, [prod], path="Root")
+    return Organization("o-ab12cd34ef", "123456789012", [SCP, RCP], root)
+
+
+def test_the_tree_says_where_full_aws_access_is_not_attached():
+    text = rendered(organization_tree(organization(detached=True)))
+    assert "SCP: allow-list  (no FullAWSAccess)" in text
+    assert text.count("(no FullAWSAccess)") == 2  # the OU and the account; the root keeps it
+    assert (
+        "1 OUs, 1 accounts (the management account included). FullAWSAccess is attached everywhere but at Prod, Shop Prod"
+        " (marked: no FullAWSAccess); RCPFullAWSAccess is attached everywhere. Where attached, they are not listed." in text
+    )
+    assert "stay attached everywhere" not in text
+
+
+def test_the_tree_says_the_default_policies_are_everywhere_when_they_are():
+    text = rendered(organization_tree(organization(detached=False)))
+    assert "FullAWSAccess, RCPFullAWSAccess stay attached everywhere and are not listed." in text
+    assert "no FullAWSAccess" not in text
+    assert "SCP: allow-list\n" in text
+
+
+def test_the_tree_claims_no_default_policy_of_a_type_not_enabled():
+    plain = organization(detached=False)
+    plain.enabled_policy_types = []
+    for node in plain.root.walk():
+        node.policies = {}
+    text = rendered(organization_tree(plain))
+    assert "FullAWSAccess" not in text
+    assert "1 OUs, 1 accounts (the management account included).\n" in text
+
+
+def test_the_budget_table_counts_full_aws_access_only_where_attached():
+    text = rendered(
+        budget_table([Budget("Prod", SCP, ("allow-list",), 100, default_detached=True), Budget("Workloads", SCP, ("deny",), 100)])
+    )
+    assert "1/10 (no FullAWSAccess)" in text
+    assert "2/10 " in text
+
+
+def test_a_long_list_of_targets_without_full_aws_access_is_cut_short():
+    many = organization(detached=True)
+    prod = many.root.children[0]
+    prod.children = [Node(f"2109876543{n:02d}", f"Account {n}", "account", {SCP: ["allow-list"]}, email="a@x.io") for n in range(7)]
+    text = rendered(organization_tree(many))
+    assert "FullAWSAccess is attached everywhere but at Prod, Account 0, Account 1, Account 2, Account 3 and 3 more (marked" in text
+
+
+def test_a_policy_type_orgboot_does_not_manage_is_shown_after_the_others():
+    declarative = organization(detached=False)
+    declarative.enabled_policy_types.append("DECLARATIVE_POLICY_EC2")
+    declarative.root.policies["DECLARATIVE_POLICY_EC2"] = ["ec2-baseline"]
+    text = rendered(organization_tree(declarative))
+    assert "  DECLARATIVE_POLICY_EC2: ec2-baseline" in text
