@@ -229,8 +229,10 @@ def test_workflow_keeps_orgboots_review_job(repo):
     workflow (tested in tests/ci): only the setup and the spec's path may differ."""
     ours = workflow(repo / ".github" / "workflows" / "orgboot.yml")
     theirs = workflow(REPO / ".github" / "workflows" / "orgboot.yml")
-    for key in (True, "permissions", "concurrency"):  # YAML 1.1 reads the key `on` as True
+    for key in ("permissions", "concurrency"):
         assert ours[key] == theirs[key], key
+    # YAML 1.1 reads the key `on` as True. The repository's workflow adds the drift job's triggers.
+    assert ours[True] == {**theirs[True], "schedule": [{"cron": "17 6 * * *"}], "workflow_dispatch": None}
     review, original = ours["jobs"]["review"], theirs["jobs"]["review"]
     assert {k: v for k, v in review.items() if k != "steps"} == {k: v for k, v in original.items() if k != "steps"}
     kept = ("Upload the review", "Write the comment", "Post or update the pull-request comment", "Fail unless the review passed")
@@ -240,7 +242,19 @@ def test_workflow_keeps_orgboots_review_job(repo):
     def actions(flow: dict[str, Any]) -> set[str]:
         return {step["uses"] for job in flow["jobs"].values() for step in job["steps"] if "uses" in step}
 
-    assert actions(ours) == actions(theirs)
+    assert actions(ours) == actions(theirs) | {"aws-actions/configure-aws-credentials@v6"}  # the drift job's credentials, by OIDC
+
+
+def test_workflow_checks_drift_daily_with_a_read_only_role_when_one_is_given(repo):
+    """The drift job runs on schedule (or by hand) only where a role is configured, assumes it by
+    OIDC, and fails when `orgboot drift` finds the organization differs from org.yaml."""
+    drift = workflow(repo / ".github" / "workflows" / "orgboot.yml")["jobs"]["drift"]
+    assert "vars.ORGBOOT_DRIFT_ROLE_ARN != ''" in drift["if"]
+    assert drift["permissions"] == {"contents": "read", "id-token": "write"}
+    script = next(step["run"] for step in drift["steps"] if "orgboot drift" in step.get("run", ""))
+    assert "orgboot drift org.yaml --markdown" in script
+    assert 'exit "$status"' in script
+    assert "drift" in orgboot_subcommands()
 
 
 def test_cdk_json_runs_installed_orgboot(repo):
