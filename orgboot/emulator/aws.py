@@ -94,6 +94,30 @@ def assume(account_id: str, role_name: str = ACCESS_ROLE, region: str = HOME_REG
 
 
 @contextmanager
+def _remembered_access_keys() -> Iterator[None]:
+    """moto finds the account of a request without an x-moto-account-id header (any AWS tool's: the
+    aws CLI, orgboot import and drift) by scanning every account's IAM backend for its access key,
+    on every request (moto/iam/models.py, get_account_id_from): 6 ms a call among 1,000 accounts.
+    A key belongs to one account for good, and moto draws new keys at random, so the answer is
+    remembered for the life of this emulated AWS."""
+    from moto.iam import models
+
+    scan = models.get_account_id_from
+    accounts: dict[str, str] = {}
+
+    def account_of(access_key: str) -> str:
+        if access_key not in accounts:
+            accounts[access_key] = scan(access_key)
+        return accounts[access_key]
+
+    models.get_account_id_from = account_of  # moto imports it anew on each request (core/responses.py)
+    try:
+        yield
+    finally:
+        models.get_account_id_from = scan
+
+
+@contextmanager
 def emulated_aws() -> Iterator[None]:
     """An in-memory AWS for the duration of the block. Fake credentials keep boto3 from looking
     for real ones. AWS managed policies are loaded on demand (see managed_policies.py)."""
@@ -107,7 +131,7 @@ def emulated_aws() -> Iterator[None]:
     saved = {key: os.environ.get(key) for key in fake}
     os.environ.update(fake)
     try:
-        with mock_aws():
+        with mock_aws(), _remembered_access_keys():
             yield
     finally:
         _client.cache_clear()  # clients belong to this emulated AWS only
