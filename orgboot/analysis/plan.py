@@ -2,9 +2,10 @@
 change set of `orgboot plan` (the head deployed over the base in the emulator) and of
 `orgboot emulate old.out new.out`."""
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 ACTIONS = ("CREATE", "UPDATE", "REPLACE", "DELETE", "RETAIN")
 
@@ -76,3 +77,32 @@ class Plan:
     def of(cls, events: Iterable[ResourceEvent], management_account_id: str, failure: str | None = None) -> "Plan":
         resources, instances = resource_changes(events, management_account_id)
         return cls(tuple(resources), tuple(instances), failure)
+
+
+def restated(base: Mapping[str, Mapping[str, Any]], head: Mapping[str, Mapping[str, Any]], plan: Plan) -> list[ResourceChange]:
+    """The resources whose properties the head's templates write otherwise (by stack name) but that
+    the plan does not change: their values come out as they were (an adopted account's parent named
+    by its ID, then looked up). CloudFormation's change set lists each as Modify all the same (its
+    properties changed in the template: "DirectModification", their values known only when it
+    runs; CloudFormation API Reference, ResourceChangeDetail), so the plan says so beside its
+    changes. Only a plan that ran to the end tells: a failed one never reached some resources."""
+    if plan.failure or plan.unavailable:
+        return []
+    changed = {(change.stack, change.logical_id) for change in plan.resources}
+    found = []
+    for stack, template in head.items():
+        before = base.get(stack, {}).get("Resources", {})
+        for logical_id, resource in template.get("Resources", {}).items():
+            old = before.get(logical_id)
+            if (
+                old is not None
+                and old.get("Type") == resource.get("Type")
+                and (stack, logical_id) not in changed
+                and _canonical(old.get("Properties", {})) != _canonical(resource.get("Properties", {}))
+            ):
+                found.append(ResourceChange(stack, logical_id, str(resource.get("Type")), "UPDATE"))
+    return found
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.markup import escape
 
-from orgboot.analysis.plan import Plan
+from orgboot.analysis.plan import Plan, ResourceChange, restated
 from orgboot.aws.parameters import DEPLOYED_SPEC_METADATA, DEPLOYED_SPEC_PARAMETER
 from orgboot.aws.regions import HOME_REGION
 from orgboot.cli import cdk, reviewing
@@ -311,7 +311,7 @@ class _Aws(_Target):
 
     def plan(self, head: "list[AssemblyStack]", parameters: Mapping[str, str]) -> Plan:
         """The templates deployed now (GetTemplate), deployed into the emulated AWS, then the head."""
-        from orgboot.cli.plan import emulated_plan
+        from orgboot.cli.plan import Deployed, emulated_plan, named_ids
         from orgboot.emulator.assembly import AssemblyStack, secret_parameters
 
         base, deployed_parameters = [], set()
@@ -334,7 +334,27 @@ class _Aws(_Target):
         # cdk deploy keeps a deployed stack's parameter values; a new one needs its value given.
         if missing := [key for key in secret_parameters(head) if key not in parameters and key not in deployed_parameters]:
             raise _Refused(f"no value for {', '.join(missing)}: give it with --parameters {missing[0]}=…")
-        return emulated_plan([base] if base else [], head, parameters)
+        # The templates name some resources by the IDs AWS gave them (after an adoption: the OUs an
+        # account stack's accounts are under, the accounts a spread organization's policies target,
+        # accounts orgboot leaves alone), which the emulated AWS the plan replays them into gives
+        # otherwise: CloudFormation's record of what each stack holds maps them (cli/plan.py, _Replay).
+        named = any(named_ids(stack.template) for stack in [*base, *head])
+        live = Deployed(self._physical_ids(base) if named else {}, self.account)
+        plan = emulated_plan([base] if base else [], head, parameters, live)
+        if same := restated({stack.name: stack.template for stack in base}, {stack.name: stack.template for stack in head}, plan):
+            self.plan_notes.append(_restated_note(same))
+        return plan
+
+    def _physical_ids(self, stacks: "list[AssemblyStack]") -> dict[tuple[str, str], str]:
+        """The ID AWS gave each Organizations resource of the deployed stacks, by stack and logical ID."""
+        from orgboot.state.pages import all_items
+
+        return {
+            (stack.name, summary["LogicalResourceId"]): summary["PhysicalResourceId"]
+            for stack in stacks
+            for summary in all_items(self.cloudformation, "list_stack_resources", "StackResourceSummaries", StackName=stack.name)
+            if summary["ResourceType"].startswith("AWS::Organizations::") and summary.get("PhysicalResourceId")
+        }
 
     def deploy(self, assembly: Path, parameters: Mapping[str, str], *, yes: bool, rollback: bool, out: Console) -> int:
         command = [str(cdk.cli()), "deploy", "--all", "--app", str(assembly), "--no-notices"]
@@ -406,6 +426,24 @@ class _Emulated(_Target):
         number = self.history.append(assembly, with_placeholders([read_assembly(assembly)], parameters)[0])
         out.print(f"Deployed into {self.name}: deploy {number}. `orgboot deploy --emulated` again applies the next change.")
         return 0
+
+
+def _restated_note(resources: list[ResourceChange], shown: int = 5) -> str:
+    """What `cdk deploy`'s change set will list that the plan does not: resources written otherwise
+    in the templates whose values come out as they are. After an adoption these are the accounts of
+    account stacks: `cdk import` took each under its parent's literal ID, and the normal synth looks
+    the parent up by path. The change set lists each as Modify (its ParentIds changed in the
+    template, their value known only when the lookup runs); the lookup gives the ID the account is
+    under, and the Account provider moves an account only when its parent differs ("Updated parent
+    id is the same for account [...]. Skip move account": aws-cloudformation-resource-providers-
+    organizations, aws-organizations-account UpdateHandler), so none moves, as the plan proves."""
+    names = ", ".join(f"{change.stack}/{change.logical_id}" for change in resources[:shown])
+    more = f" and {len(resources) - shown} more" if len(resources) > shown else ""
+    return (
+        f"{len(resources)} resource(s) change only in how the templates write them ({names}{more}): CloudFormation's"
+        " change set lists them as Modify, but their values come out as they are, so deploying them changes nothing"
+        " (proven in the plan above)"
+    )
 
 
 def session(profile: str | None) -> "boto3.Session":
