@@ -52,7 +52,7 @@ lint: setup
 	$(VENV)/bin/actionlint
 
 test: lint
-	$(PYTHON) -m pytest
+	$(PYTHON) -m pytest -n auto --dist loadfile
 
 bench: setup
 	$(PYTHON) bench/emulate_example.py
