@@ -58,8 +58,8 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     elif not changes:
         out.print(f"No drift: organization {inventory.organization_id} is as {escape(args.spec)} says.")
     else:
-        found = f"{len(changes)} difference{'s' if len(changes) > 1 else ''}"
-        out.print(f"[bold]{found}[/] between organization {inventory.organization_id} and {escape(args.spec)}:")
+        counted = f"{len(changes)} difference{'s' if len(changes) > 1 else ''}"
+        out.print(f"[bold]{counted}[/] between organization {inventory.organization_id} and {escape(args.spec)}:")
         for change in changes:
             mark = "[red]![/] " if change.kind in DANGEROUS_DRIFT else "  "
             out.print(f"{mark}{escape(change.section)}: {escape(change.summary.replace('`', ''))}", soft_wrap=True)
