@@ -37,16 +37,24 @@ _ENFORCED = {
 
 
 @cache
-def _validator(resource_type: str) -> tuple[StandardValidator, tuple[str, ...]] | None:
-    """The schema's validator and its create-only property paths; None for types without a
-    provider schema (custom resources, CDK metadata). cfn-lint has a schema for "Custom::" types
-    too, but that one is a linter's guess: CloudFormation passes a custom resource's properties
-    as they are (to the provider function, all values as strings)."""
+def _schema(resource_type: str) -> dict[str, Any] | None:
+    """The type's provider schema; None for types without one (custom resources, CDK metadata).
+    cfn-lint has a schema for "Custom::" types too, but that one is a linter's guess: CloudFormation
+    passes a custom resource's properties as they are (to the provider function, all values as strings)."""
     if not resource_type.startswith("AWS::"):
         return None
     try:
-        schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema(HOME_REGION, resource_type).schema
+        schema: dict[str, Any] = PROVIDER_SCHEMA_MANAGER.get_resource_schema(HOME_REGION, resource_type).schema
     except ResourceNotFoundError:
+        return None
+    return schema
+
+
+@cache
+def _validator(resource_type: str) -> tuple[StandardValidator, tuple[str, ...]] | None:
+    """The schema's validator and its create-only property paths."""
+    schema = _schema(resource_type)
+    if schema is None:
         return None
     return StandardValidator(schema=schema), tuple(schema.get("createOnlyProperties", ()))
 
@@ -146,13 +154,8 @@ def import_facts(resource_type: str) -> ImportFacts | None:
     (custom resources, CDK metadata) or no read handler, which import calls to find the resource
     (CloudFormation User Guide, "Resource type support": import works for the types whose provider
     Cloud Control API serves)."""
-    if not resource_type.startswith("AWS::"):
-        return None
-    try:
-        schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema(HOME_REGION, resource_type).schema
-    except ResourceNotFoundError:
-        return None
-    if "read" not in schema.get("handlers", {}):
+    schema = _schema(resource_type)
+    if schema is None or "read" not in schema.get("handlers", {}):
         return None
 
     def names(key: str) -> frozenset[str]:  # whole properties only: a nested path names part of one
