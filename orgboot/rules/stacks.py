@@ -2,7 +2,6 @@
 the layout of accounts over stacks (orgboot/spec/layout.py) allows."""
 
 import json
-import math
 from collections import Counter
 from collections.abc import Iterator
 
@@ -15,17 +14,23 @@ from orgboot.aws.quotas import (
     TEMPLATE_SIZE_MAX,
 )
 from orgboot.spec import ROOT, OrgSpec, Problem, logical_ids
-from orgboot.spec.layout import ACCOUNTS_PER_STACK_MAX, ORGANIZATION_STACK, account_stack, ou_lookup_group
-
-# Accounts per stack orgboot suggests for a new layout: half the maximum, room to grow.
-_SUGGESTED_PER_STACK = ACCOUNTS_PER_STACK_MAX // 2
+from orgboot.spec.layout import (
+    ACCOUNTS_PER_STACK_MAX,
+    ORGANIZATION_STACK,
+    account_stack,
+    needs_account_stacks,
+    organization_stack_resources,
+    ou_lookup_group,
+    suggested_account_stacks,
+)
 
 
 def stacks_fit(spec: OrgSpec) -> Iterator[Problem]:
     account_stacks = spec.organization.account_stacks
-    in_organization_stack = len(spec.ou_paths) + len(spec.organization_policies) + (len(spec.accounts) if account_stacks is None else 0)
-    if in_organization_stack > ACCOUNTS_PER_STACK_MAX:
-        suggestion = max(1, math.ceil(len(spec.accounts) / _SUGGESTED_PER_STACK))
+    accounts = len(spec.accounts) if account_stacks is None else 0
+    if needs_account_stacks(len(spec.ou_paths), len(spec.organization_policies), accounts):
+        in_organization_stack = organization_stack_resources(len(spec.ou_paths), len(spec.organization_policies), accounts)
+        suggestion = suggested_account_stacks(len(spec.accounts))
         advice = (
             f"spread the accounts over stacks of their own: organization.account_stacks: {suggestion} (docs/scale.md)"
             if account_stacks is None

@@ -264,11 +264,9 @@ class _Writer:
         self.notes: list[str] = []
         accounts = [a for a in inventory.accounts.values() if managed(a, inventory)]
         policies = [p for p in inventory.policies.values() if managed_policy(p)]
-        in_one_stack = len(inventory.ous) + len(policies) + len(accounts)
         # As validation advises (rules/stacks.py): half-full account stacks, room to grow.
-        self.account_stacks = (
-            math.ceil(len(accounts) / (layout.ACCOUNTS_PER_STACK_MAX // 2)) if in_one_stack > layout.ACCOUNTS_PER_STACK_MAX else None
-        )
+        spread = layout.needs_account_stacks(len(inventory.ous), len(policies), len(accounts))
+        self.account_stacks = layout.suggested_account_stacks(len(accounts)) if spread else None
 
     def add(self, *lines: str) -> None:
         self.lines.extend(lines)

@@ -14,6 +14,7 @@ stack's own resources.
 """
 
 import hashlib
+import math
 
 ORGANIZATION_STACK = "OrganizationStack"
 MEMBER_ROLES_STACK = "MemberRolesStack"
@@ -21,10 +22,25 @@ MEMBER_ROLES_STACK = "MemberRolesStack"
 # made from, updated only when everything before it succeeded (constructs/deployed_spec.py).
 RECORD_STACK = MEMBER_ROLES_STACK
 ACCOUNTS_PER_STACK_MAX = 400
+# Accounts per stack orgboot suggests for a new layout: half the maximum, room to grow.
+SUGGESTED_ACCOUNTS_PER_STACK = ACCOUNTS_PER_STACK_MAX // 2
 ACCOUNT_STACKS_MAX = 99
 # OU IDs reach the account stacks through lookups (constructs/ou_lookup.py), in this many groups
 # picked by a hash of the OU path: each answer must fit CloudFormation's 4,096 bytes.
 OU_LOOKUP_GROUPS = 16
+
+
+def organization_stack_resources(ous: int, policies: int, accounts: int) -> int:
+    """OUs, policies and accounts OrganizationStack holds (accounts: those not spread over stacks)."""
+    return ous + policies + accounts
+
+
+def needs_account_stacks(ous: int, policies: int, accounts: int) -> bool:
+    return organization_stack_resources(ous, policies, accounts) > ACCOUNTS_PER_STACK_MAX
+
+
+def suggested_account_stacks(accounts: int) -> int:
+    return max(1, math.ceil(accounts / SUGGESTED_ACCOUNTS_PER_STACK))
 
 
 def _bucket(text: str, buckets: int) -> int:
