@@ -491,3 +491,39 @@ def test_a_change_of_metadata_alone_is_an_update_of_the_record_only():
         assert record.metadata == {"orgboot:spec": "two"}
         assert management().client("ssm").get_parameter(Name="/orgboot/test")["Parameter"]["Version"] == 1  # no call to SSM
         assert engine.stack_resource("123456789012", "Stack", "Nothing") is None
+
+
+def test_the_last_scp_of_a_target_is_not_detached():
+    """Where FullAWSAccess was detached (an allow-list), the allow-list SCP is the target's last one:
+    AWS refuses to detach it (DetachPolicy, MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED), and so does
+    the emulator; with FullAWSAccess still attached, the same removal goes through."""
+    allow = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}]}
+    template: dict[str, Any] = {
+        "Parameters": {"Root": {"Type": "String"}},
+        "Resources": {
+            "Sandbox": {"Type": "AWS::Organizations::OrganizationalUnit", "Properties": {"Name": "Sandbox", "ParentId": {"Ref": "Root"}}},
+            "AllowList": {
+                "Type": "AWS::Organizations::Policy",
+                "Properties": {"Name": "allow-list", "Type": "SERVICE_CONTROL_POLICY", "Content": allow, "TargetIds": [{"Ref": "Sandbox"}]},
+            },
+        },
+    }
+    without = {**template, "Resources": {"Sandbox": template["Resources"]["Sandbox"]}}
+    for detached in (True, False):
+        with emulated_aws():
+            engine, client = Engine(), management().client("organizations")
+            client.create_organization(FeatureSet="ALL")
+            root = client.list_roots()["Roots"][0]["Id"]
+            client.enable_policy_type(RootId=root, PolicyType="SERVICE_CONTROL_POLICY")
+            engine.deploy("Org", template, management(), {"Root": root})
+            sandbox = engine.stack_resource(management().account_id, "Org", "Sandbox")
+            assert sandbox is not None
+            if detached:
+                full = next(
+                    p["Id"] for p in client.list_policies(Filter="SERVICE_CONTROL_POLICY")["Policies"] if p["Name"] == "FullAWSAccess"
+                )
+                client.detach_policy(PolicyId=full, TargetId=sandbox.physical_id)
+                with pytest.raises(EmulationError, match="MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED"):
+                    engine.deploy("Org", without, management(), {"Root": root})
+            else:
+                engine.deploy("Org", without, management(), {"Root": root})

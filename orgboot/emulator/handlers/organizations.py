@@ -238,14 +238,14 @@ class Policy(Handler):
         for target in sorted(new_targets - old_targets):
             _attach(ctx, physical_id, new["Type"], target)
         for target in sorted(old_targets - new_targets):
-            client.detach_policy(PolicyId=physical_id, TargetId=target)
+            _detach(client, physical_id, new["Type"], target)
         _retag(client, physical_id, old, new)
         return self.result(ctx, physical_id)
 
     def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
         client = _client(ctx)
         for target in props.get("TargetIds", []):
-            client.detach_policy(PolicyId=physical_id, TargetId=target)
+            _detach(client, physical_id, props["Type"], target)
         client.delete_policy(PolicyId=physical_id)
 
     def read(self, ctx: Context, identifier: str) -> dict[str, Any]:
@@ -290,6 +290,20 @@ def _attach(ctx: Context, policy_id: str, policy_type: str, target: str) -> None
     if problem := ctx.engine.policy_type_activations.attach_problem(policy_type, ctx.waits_for):
         raise EmulationError(problem)
     client.attach_policy(PolicyId=policy_id, TargetId=target)
+
+
+def _detach(client: Any, policy_id: str, policy_type: str, target: str) -> None:
+    """DetachPolicy, which AWS refuses when it would leave the target without any SCP (Organizations
+    API Reference, DetachPolicy: ConstraintViolationException, MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED):
+    where FullAWSAccess was detached, the allow-list SCP is the last one. moto detaches regardless."""
+    if policy_type == "SERVICE_CONTROL_POLICY":
+        attached = all_items(client, "list_policies_for_target", "Policies", TargetId=target, Filter=policy_type)
+        if [p["Id"] for p in attached] == [policy_id]:
+            raise EmulationError(
+                f"ConstraintViolationException (MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED): detaching {policy_id} would leave"
+                f" {target} without any service control policy"
+            )
+    client.detach_policy(PolicyId=policy_id, TargetId=target)
 
 
 def _content(content: Any) -> str:
