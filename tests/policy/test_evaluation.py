@@ -301,3 +301,228 @@ def test_everyone_includes_services():
     # "*" grants to all principals [70].
     topic = policy("resource", {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sns:Publish", "Resource": "*"})
     assert decide(CLOUDWATCH, "sns:Publish", "arn:aws:sns:us-east-1:1:t", identity=(), resource=topic, resource_account=MANAGEMENT).allowed
+
+
+# Issue 23, point 11: which same-account resource-policy grants a permissions boundary limits.
+# IAM User Guide, "How AWS enforcement code logic evaluates requests to allow or deny access",
+# Resource-based policies (facts 7-10), and "AWS JSON policy elements: Principal" (fact 70).
+READ_BUCKET = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+
+
+def bucket_granting(principal, **condition):
+    return policy("resource", {**READ_BUCKET, "Principal": principal, **condition}, name="bucket policy")
+
+
+@pytest.mark.parametrize(
+    "grant",
+    [
+        bucket_granting("*"),
+        bucket_granting({"AWS": "*"}),
+        bucket_granting({"AWS": "*"}, Condition={"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{MEMBER}:role/Ad*"}}),
+        bucket_granting("*", Condition={"ArnEquals": {"aws:PrincipalArn": ADMIN.arn}}),
+    ],
+    ids=["star", "aws-star", "aws-star-principal-arn-like", "star-principal-arn-equals"],
+)
+def test_a_grant_to_everyone_in_the_account_is_not_limited_by_the_roles_boundary(grant):
+    # [8]: "Permissions boundaries and session policies do not limit permissions granted using the
+    # aws:PrincipalArn condition key with a wildcard(*) in the Principal element, unless the
+    # identity-based policies contain an explicit deny." [70]: with "*", "For IAM users and role
+    # principals within your account, no other permissions are required."
+    assert decide(ADMIN, identity=(), boundary=BOUNDARY_EC2_ONLY, resource=grant).allowed
+    denied = decide(ADMIN, identity=(policy("identity", deny("s3:GetObject")),), boundary=BOUNDARY_EC2_ONLY, resource=grant)
+    assert denied.decision == "explicit_deny"
+
+
+def test_a_wildcard_grant_narrowed_by_principal_arn_grants_only_the_roles_it_names():
+    builder = Caller(f"arn:aws:iam::{MEMBER}:role/Builder", MEMBER, "role")
+    admins_only = bucket_granting({"AWS": "*"}, Condition={"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{MEMBER}:role/Ad*"}})
+    decision = decide(builder, identity=(), boundary=BOUNDARY_EC2_ONLY, resource=admins_only)
+    assert (decision.decision, decision.reason) == ("implicit_deny", "no identity policy allows it")
+
+
+def test_a_wildcard_grant_from_another_account_still_needs_the_callers_identity_policy():
+    # [70]: "For principals in other accounts, they must also have identity-based permissions in
+    # their account that allow them to access your resource."
+    outsider = Caller(f"arn:aws:iam::{OTHER}:role/Admin", OTHER, "role")
+    assert not decide(outsider, identity=(), resource=bucket_granting("*"), resource_account=MEMBER).allowed
+    assert decide(outsider, resource=bucket_granting("*"), resource_account=MEMBER).allowed
+
+
+def test_a_grant_to_the_role_session_is_not_limited_by_the_boundary_one_to_the_role_is():
+    # [9]: "resource-based policies that grant permissions to an IAM role session ARN grant
+    # permissions directly to the assumed role session. Permissions granted directly to a session
+    # are not limited by an implicit deny in an identity-based policy, a permissions boundary, or
+    # session policy." [7]: "Resource-based policies that grant permissions to an IAM role ARN are
+    # limited by an implicit deny in a permissions boundary".
+    alice_session = Caller(ADMIN.arn, MEMBER, "role", session="alice")
+    assert alice_session.session_arn == f"arn:aws:sts::{MEMBER}:assumed-role/Admin/alice"
+    to_session = bucket_granting({"AWS": alice_session.session_arn})
+    assert decide(alice_session, identity=(), boundary=BOUNDARY_EC2_ONLY, resource=to_session).allowed
+    bob_session = Caller(ADMIN.arn, MEMBER, "role", session="bob")
+    assert not decide(bob_session, identity=(), boundary=BOUNDARY_EC2_ONLY, resource=to_session).allowed
+    to_role = bucket_granting({"AWS": ADMIN.arn})
+    assert decide(alice_session, identity=(), resource=to_role).allowed
+    decision = decide(alice_session, identity=(), boundary=BOUNDARY_EC2_ONLY, resource=to_role)
+    assert (decision.decision, decision.reason) == ("implicit_deny", "no identity policy allows it")
+
+
+# Issue 23, point 12: a KMS key's key policy must allow for IAM policies to have any effect.
+KEY = f"arn:aws:kms:us-east-1:{MEMBER}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+# AWS KMS Developer Guide, "Default key policy": "Allows access to the AWS account and enables IAM policies".
+ENABLE_IAM_POLICIES = {
+    "Sid": "Enable IAM User Permissions",
+    "Effect": "Allow",
+    "Principal": {"AWS": f"arn:aws:iam::{MEMBER}:root"},
+    "Action": "kms:*",
+    "Resource": "*",
+}
+CLOUDTRAIL_ENCRYPTS = {
+    "Sid": "Allow CloudTrail to encrypt logs",
+    "Effect": "Allow",
+    "Principal": {"Service": "cloudtrail.amazonaws.com"},
+    "Action": "kms:GenerateDataKey*",
+    "Resource": "*",
+}
+
+
+def key_policy(*statements):
+    return policy("resource", *statements, name="key policy of trail-key")
+
+
+def test_without_a_key_policy_that_allows_iam_policies_grant_nothing():
+    # AWS KMS Developer Guide, "Key policies in AWS KMS": "Unless the key policy explicitly allows
+    # it, you cannot use IAM policies to allow access to a KMS key. Without permission from the key
+    # policy, IAM policies that allow permissions have no effect." And: "No AWS principal,
+    # including the account root user or key creator, has any permissions to a KMS key unless they
+    # are explicitly allowed, and never denied, in a key policy, IAM policy, or grant."
+    decision = decide(ADMIN, "kms:Decrypt", KEY, resource=key_policy(CLOUDTRAIL_ENCRYPTS))
+    assert decision.decision == "implicit_deny"
+    assert decision.reason == (
+        f"key policy of trail-key does not allow {ADMIN.arn}, itself or through its account, before IAM policies grant anything on a KMS key"
+    )
+    unknown = decide(ADMIN, "kms:Decrypt", KEY)  # no key policy given
+    assert (unknown.decision, unknown.reason) == (
+        "implicit_deny",
+        f"no key policy of {KEY} is known: it must allow {ADMIN.arn}, itself or through its account, before IAM policies grant"
+        " anything on a KMS key",
+    )
+    assert not decide(MEMBER_ROOT, "kms:Decrypt", KEY, identity=(), resource=key_policy(CLOUDTRAIL_ENCRYPTS)).allowed
+    # What is not a key (its alias, or kms:ListKeys on "*") is decided by IAM policies alone.
+    assert decide(ADMIN, "kms:ListKeys", "*").allowed
+    assert decide(ADMIN, "kms:CreateAlias", f"arn:aws:kms:us-east-1:{MEMBER}:alias/trail").allowed
+
+
+def test_a_key_policy_delegating_to_the_account_lets_its_iam_policies_grant():
+    # "Default key policy": the statement "gives the AWS account that owns the KMS key permission to
+    # use IAM policies to allow access" (fact 130): delegation, so the IAM policy must allow too.
+    enabled = key_policy(ENABLE_IAM_POLICIES, CLOUDTRAIL_ENCRYPTS)
+    assert decide(ADMIN, "kms:Decrypt", KEY, resource=enabled).allowed
+    decision = decide(ADMIN, "kms:Decrypt", KEY, identity=(), resource=enabled)
+    assert (decision.decision, decision.reason) == ("implicit_deny", "no identity policy allows it")
+    assert decide(MEMBER_ROOT, "kms:Decrypt", KEY, identity=(), resource=enabled).allowed
+    # Another account's IAM policies count only where the key policy names that account (fact 18).
+    outsider = Caller(f"arn:aws:iam::{OTHER}:role/Admin", OTHER, "role")
+    assert not decide(outsider, "kms:Decrypt", KEY, resource=enabled, resource_account=MEMBER).allowed
+    shared = key_policy(ENABLE_IAM_POLICIES, {**ENABLE_IAM_POLICIES, "Sid": "Other", "Principal": {"AWS": OTHER}})
+    assert decide(outsider, "kms:Decrypt", KEY, resource=shared, resource_account=MEMBER).allowed
+
+
+def test_a_key_policy_naming_the_principal_grants_by_itself():
+    # "Key policies in AWS KMS": "You can use the key policy alone to control access".
+    to_admin = key_policy({**ENABLE_IAM_POLICIES, "Principal": {"AWS": ADMIN.arn}, "Action": "kms:Decrypt"})
+    assert decide(ADMIN, "kms:Decrypt", KEY, identity=(), resource=to_admin).allowed
+    cloudtrail = Caller("cloudtrail.amazonaws.com", None, "service")
+    assert decide(cloudtrail, "kms:GenerateDataKey", KEY, identity=(), resource=key_policy(CLOUDTRAIL_ENCRYPTS)).allowed
+
+
+# Issue 23, point 13.
+def test_get_caller_identity_needs_no_permission_and_cannot_be_denied():
+    # STS API Reference, GetCallerIdentity: "No permissions are required to perform this operation.
+    # If an administrator attaches a policy to your identity that explicitly denies access to the
+    # sts:GetCallerIdentity action, you can still perform this operation."
+    deny_everything = (policy("identity", deny()),)
+    organization = org(scps=chain([policy("scp", deny())]))
+    assert decide(ADMIN, "sts:GetCallerIdentity", "*", identity=deny_everything, organization=organization).allowed
+    assert decide(ADMIN, "sts:getcalleridentity", "*", identity=()).allowed
+    assert decide(ADMIN, "sts:GetSessionToken", "*", identity=deny_everything).decision == "explicit_deny"
+
+
+# The conditions guardrails use against confused deputies (issue 23, point 8): AWS's data
+# perimeter examples (aws-samples/data-perimeter-policy-examples, resource_control_policies,
+# identity_perimeter_rcp.json), evaluated as an RCP of the member account.
+ORG_ID = "o-a1b2c3d4e5"
+PARTNER = "444444444444"
+
+
+def identity_perimeter(organization_id):
+    return policy(
+        "rcp",
+        {
+            "Sid": "EnforceOrgIdentities",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": "*",
+            "Condition": {
+                "StringNotEqualsIfExists": {"aws:PrincipalOrgID": organization_id},
+                "BoolIfExists": {"aws:PrincipalIsAWSService": "false"},
+            },
+        },
+        {
+            "Sid": "EnforceConfusedDeputyProtection",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": "*",
+            "Condition": {
+                "StringNotEqualsIfExists": {"aws:SourceOrgID": organization_id, "aws:SourceAccount": [PARTNER]},
+                "Null": {"aws:SourceAccount": "false"},
+                "Bool": {"aws:PrincipalIsAWSService": "true"},
+            },
+        },
+        name="identity-perimeter",
+    )
+
+
+SERVICE_WRITES = policy(
+    "resource", {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject", "Resource": "*"}
+)
+CLOUDTRAIL = Caller("cloudtrail.amazonaws.com", None, "service")
+
+
+@pytest.mark.parametrize(
+    ("caller", "context", "allowed"),
+    [
+        (ALICE, {"aws:PrincipalOrgID": ORG_ID}, True),
+        (Caller(f"arn:aws:iam::{OTHER}:user/eve", OTHER, "user"), {"aws:PrincipalOrgID": "o-zzzzzzzzzz"}, False),
+        (Caller(f"arn:aws:iam::{OTHER}:user/eve", OTHER, "user"), {}, False),  # in no organization: the key is absent
+        (CLOUDTRAIL, {"aws:SourceAccount": MEMBER, "aws:SourceOrgID": ORG_ID}, True),
+        (CLOUDTRAIL, {"aws:SourceAccount": PARTNER, "aws:SourceOrgID": "o-zzzzzzzzzz"}, True),  # a declared partner
+        (CLOUDTRAIL, {"aws:SourceAccount": PARTNER}, True),  # a partner in no organization
+        (CLOUDTRAIL, {"aws:SourceAccount": "999999999999", "aws:SourceOrgID": "o-zzzzzzzzzz"}, False),  # a confused deputy
+        (CLOUDTRAIL, {"aws:SourceAccount": "999999999999"}, False),
+        (CLOUDTRAIL, {}, True),  # a service acting for no account (aws:SourceAccount absent): Null spares it
+    ],
+)
+@pytest.mark.parametrize("organization_id", [ORG_ID, "${aws:ResourceOrgID}"])  # orgboot's guardrails use the variable
+def test_the_identity_perimeter_with_confused_deputy_protection(caller, context, allowed, organization_id):
+    # aws:PrincipalIsAWSService is in every request (fact 110); aws:SourceAccount only "when the call
+    # to your resource is being made directly by an AWS service principal" (fact 125); ...IfExists
+    # holds on a missing key, Null tests presence (facts 83, 84); aws:ResourceOrgID comes with the
+    # request when the resource's account is in an organization (fact 124).
+    organization = org(rcps=chain([identity_perimeter(organization_id)], default=RCP_FULL_AWS_ACCESS))
+    context = {"aws:ResourceOrgID": ORG_ID, **context}
+    outsider = caller.account not in (MEMBER, None)
+    decision = decide(
+        caller,
+        "s3:PutObject",
+        "arn:aws:s3:::trail-bucket/AWSLogs/x",
+        resource_account=MEMBER,
+        context=context,
+        organization=organization,
+        identity=ADMIN_IDENTITY if caller is not CLOUDTRAIL else (),
+        resource=bucket_granting({"AWS": OTHER}) if outsider else SERVICE_WRITES if caller is CLOUDTRAIL else None,
+    )
+    assert decision.allowed is allowed, decision.why
+    if not allowed:
+        assert decision.decision == "explicit_deny"

@@ -1,8 +1,13 @@
 """Policy lint: each finding from a document AWS would refuse, or one that matches nothing."""
 
+import json
+from pathlib import Path
+
 import pytest
 
-from orgboot.policy.lint import lint
+from orgboot.policy.lint import advise, lint
+
+REPO = Path(__file__).resolve().parents[2]
 
 V = "2012-10-17"
 
@@ -226,3 +231,65 @@ def test_findings_the_review_asked_for():
     assert lint(statement(Action="*:Describe*"), "scp") == []  # SCP wildcards anywhere (fact 33)
     assert [f.message for f in lint(statement(Action="zz*:Get"), "scp")] == ["'zz*' matches no service prefix"]
     assert lint(statement(Condition={"StringEquals": {"s3:ExistingObjectTag/classification": "x"}}), "scp") == []
+
+
+# Issue 23, point 10: an AI opt-out that child policies can override. Organizations User Guide,
+# "Inheritance operators": "By default, all operators (@@all) are allowed"; ["@@none"] "lock[s] in
+# the values that are defined in a parent policy". "AI services opt-out policy syntax and examples"
+# puts it beside the value: {"@@operators_allowed_for_child_policies": ["@@none"], "@@assign": "optOut"}.
+LOCK = {"@@operators_allowed_for_child_policies": ["@@none"]}
+
+
+@pytest.mark.parametrize(
+    ("document", "advice"),
+    [
+        (
+            {"services": {"default": {"opt_out_policy": {"@@assign": "optOut"}}}},
+            [
+                (
+                    ("services", "default", "opt_out_policy"),
+                    "policies attached to OUs or accounts below can override this opt-out (every operator is allowed by default):"
+                    ' add "@@operators_allowed_for_child_policies": ["@@none"] beside "@@assign": "optOut" to lock it in',
+                )
+            ],
+        ),
+        (
+            {
+                "services": {
+                    "comprehend": {"opt_out_policy": {"@@operators_allowed_for_child_policies": ["@@assign"], "@@assign": "optOut"}}
+                }
+            },
+            [
+                (
+                    ("services", "comprehend", "opt_out_policy"),
+                    'policies attached to OUs or accounts below can override this opt-out (child policies may still use ["@@assign"]):'
+                    ' add "@@operators_allowed_for_child_policies": ["@@none"] beside "@@assign": "optOut" to lock it in',
+                )
+            ],
+        ),
+        ({"services": {"default": {"opt_out_policy": {**LOCK, "@@assign": "optOut"}}}}, []),
+        # An opt-in left open to child policies is AWS's own example of an exemption.
+        (
+            {
+                "services": {
+                    "default": {"opt_out_policy": {**LOCK, "@@assign": "optOut"}},
+                    "rekognition": {"opt_out_policy": {"@@assign": "optIn"}},
+                }
+            },
+            [],
+        ),
+    ],
+)
+def test_an_ai_opt_out_child_policies_can_override_is_advised_on(document, advice):
+    assert lint(document, "aiservices_opt_out") == []  # AWS accepts it: advice, not an error
+    assert [(finding.path, finding.message) for finding in advise(document, "aiservices_opt_out")] == advice
+
+
+def test_the_shipped_ai_opt_out_policies_cannot_be_overridden():
+    shipped = [REPO / "policies" / "ai-opt-out.json", *REPO.glob("examples/*/policies/ai-opt-out.json")]
+    shipped += [path for path in (REPO / "orgboot" / "starter" / "policies").glob("*.json") if "services" in json.loads(path.read_text())]
+    assert len(shipped) >= 2
+    for path in shipped:
+        document = json.loads(path.read_text())
+        assert lint(document, "aiservices_opt_out") == [], path
+        assert advise(document, "aiservices_opt_out") == [], path
