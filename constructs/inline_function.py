@@ -2,6 +2,7 @@
 `cfnresponse`), and the custom resources it serves: for work CloudFormation and CDK's
 AwsCustomResource cannot do in one API call (waiting, walking the OU tree)."""
 
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ def inline_function(scope: Construct, id: str, *, source: Path, description: str
         description=description,
         runtime=lambda_.Runtime.PYTHON_3_14,
         handler="index.handler",
-        code=lambda_.Code.from_inline(source.read_text()),
+        code=lambda_.Code.from_inline(inline_code(source)),
         timeout=TIMEOUT,
     )
     actions = sorted({action for service, call in sdk_calls for action in required_actions(service, call)})
@@ -36,6 +37,24 @@ def inline_function(scope: Construct, id: str, *, source: Path, description: str
     acknowledge(function, "IAM5[Resource::*]", NO_RESOURCE_ARN)
     acknowledge(function, aws_managed_policy_finding("service-role/AWSLambdaBasicExecutionRole"), LAMBDA_LOGS_ONLY)
     return function
+
+
+# An import of a helper module that sits beside the functions (constructs/functions/retries.py).
+_HELPER_IMPORT = re.compile(r"^from constructs\.functions\.(\w+) import (?:\([^)]*\)|.+)$", re.MULTILINE)
+
+
+def inline_code(source: Path) -> str:
+    """The code of `source` as the one file Lambda makes of inline code (index.py): each helper it
+    imports from constructs/functions/ pasted in place of its import. The sources stay ordinary
+    modules, which ruff and mypy check and tests import."""
+
+    def paste(match: re.Match[str]) -> str:
+        helper = source.with_name(f"{match[1]}.py")
+        if _HELPER_IMPORT.search(helper.read_text()):
+            raise ValueError(f"{helper} imports another helper; inline_code pastes helpers one level deep only")
+        return helper.read_text().rstrip("\n")
+
+    return _HELPER_IMPORT.sub(paste, source.read_text())
 
 
 def function_resource(

@@ -7,6 +7,9 @@ reads them while it deploys: `Paths` maps an attribute name to an OU path ("Work
 "Root"), and the answer's Data gives each name its ID. OU names are unique under one parent
 (CreateOrganizationalUnit: DuplicateOrganizationalUnitException), so a path names one OU.
 
+Every call is retried while AWS may yet accept it (constructs/functions/retries.py): throttling, and
+the AccessDenied of a role whose new policy IAM has not propagated yet.
+
 Deployed inline (the template's ZipFile), where Lambda provides `cfnresponse` (CloudFormation
 User Guide, "cfn-response module")."""
 
@@ -16,6 +19,8 @@ import boto3
 import cfnresponse
 from botocore.config import Config
 
+from constructs.functions.retries import retrying
+
 ROOT = "Root"
 
 
@@ -23,23 +28,27 @@ def handler(event: dict[str, Any], context: Any) -> None:
     status, data, reason = cfnresponse.SUCCESS, {}, None
     try:
         if event["RequestType"] != "Delete":
-            data = look_up(event["ResourceProperties"]["Paths"])
+            data = look_up(event["ResourceProperties"]["Paths"], context)
     except Exception as error:  # any failure must still be answered
         status, reason = cfnresponse.FAILED, f"{type(error).__name__}: {error}"[:1000]
     cfnresponse.send(event, context, status, data, physicalResourceId="organizational-unit-ids", reason=reason)
 
 
-def look_up(paths: dict[str, str]) -> dict[str, str]:
-    # A stack's lookups run at once, and Organizations throttles (TooManyRequestsException): back
-    # off and retry, client-side rate limiting included (botocore's adaptive retry mode).
-    organizations = boto3.client("organizations", config=Config(retries={"mode": "adaptive", "max_attempts": 10}))
-    (root,) = organizations.list_roots()["Roots"]
+def look_up(paths: dict[str, str], context: Any) -> dict[str, str]:
+    # A stack's lookups run at once, and Organizations throttles (TooManyRequestsException):
+    # botocore's adaptive mode limits the rate client-side and retries a little; `retrying` owns the
+    # longer backoff, within the function's remaining time (botocore's own sleeps are not counted).
+    organizations = boto3.client("organizations", config=Config(retries={"mode": "adaptive", "max_attempts": 3}))
+    (root,) = retrying(lambda: organizations.list_roots()["Roots"], context)
     children: dict[str, dict[str, str]] = {}
+
+    def list_children(parent: str) -> dict[str, str]:
+        pages = organizations.get_paginator("list_organizational_units_for_parent").paginate(ParentId=parent)
+        return {ou["Name"]: ou["Id"] for page in pages for ou in page["OrganizationalUnits"]}
 
     def child_ids(parent: str) -> dict[str, str]:
         if parent not in children:
-            pages = organizations.get_paginator("list_organizational_units_for_parent").paginate(ParentId=parent)
-            children[parent] = {ou["Name"]: ou["Id"] for page in pages for ou in page["OrganizationalUnits"]}
+            children[parent] = retrying(lambda: list_children(parent), context)
         return children[parent]
 
     ids = {}

@@ -56,6 +56,15 @@ def policy_type_enabler(policy_type: str) -> str:
     return _first_release("Organization", "Enable" + _pascal(policy_type.lower()), "Resource", "Default")
 
 
+POLICY_TYPE_SETTLER_FUNCTION = "PolicyTypeSettlerFunction"  # the settlers' ServiceToken: fixed, as CloudFormation requires
+
+
+def policy_type_settler(policy_type: str) -> str:
+    """The resource that enables `policy_type` with retries and waits until it is ENABLED (and, on
+    delete, until it no longer changes): its delete runs only after the enabler's."""
+    return "PolicyTypeEnabled" + _pascal(policy_type.lower())
+
+
 # ManagementBaselineStack
 PASSWORD_POLICY = _first_release("PasswordPolicy", "Resource", "Resource")
 ACCOUNT_ALIAS = _first_release("AccountAlias", "Resource", "Resource")

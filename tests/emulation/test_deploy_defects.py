@@ -182,24 +182,19 @@ def test_organization_changes_nothing_orders(example_assembly, tmp_path):
         deploy(broken)
 
 
-def waiter(template: Template) -> tuple[str, dict[str, Any]]:
-    ((logical_id, resource),) = resources(template, "Custom::PolicyTypesEnabled").items()
-    return logical_id, resource
-
-
 def test_policies_attached_while_their_type_may_be_pending(example_assembly, tmp_path):
     """Issue 9, defect 5: EnablePolicyType is asynchronous. Without the resource that waits until
-    the types are ENABLED, the first policy attaches while its type may be PENDING_ENABLE."""
+    the last type is ENABLED (its settler), the first policy of it attaches while the type may be
+    PENDING_ENABLE."""
 
-    def without_the_waiter(template: Template) -> None:
-        logical_id, resource = waiter(template)
+    def without_the_last_settler(template: Template) -> None:
+        logical_id, settler = list(resources(template, "Custom::PolicyTypeEnabled").items())[-1]
         del template["Resources"][logical_id]
-        enablers = [d for d in resource["DependsOn"] if "Enable" in d]
         for other in template["Resources"].values():
             if logical_id in other.get("DependsOn", []):
-                other["DependsOn"] = [d for d in other["DependsOn"] if d != logical_id] + enablers
+                other["DependsOn"] = [d for d in other["DependsOn"] if d != logical_id] + settler["DependsOn"]
 
-    broken = edited(example_assembly, tmp_path, "OrganizationStack", without_the_waiter)
+    broken = edited(example_assembly, tmp_path, "OrganizationStack", without_the_last_settler)
     with pytest.raises(
         EmulationError,
         match=r"OrganizationStack/Policy\w+ \(AWS::Organizations::Policy\): PolicyTypeNotEnabledException: \w+ was enabled in this"
@@ -208,35 +203,19 @@ def test_policies_attached_while_their_type_may_be_pending(example_assembly, tmp
         deploy(broken)
 
 
-def test_the_waiter_reports_a_type_that_never_becomes_enabled(example_assembly, tmp_path):
-    """The waiter polls until its function's time is nearly up, then fails the resource and says
-    which types were not ENABLED (its code runs in the emulator, time fast-forwarded)."""
-
-    def wait_for_backup_policies_too(template: Template) -> None:
-        waiter(template)[1]["Properties"]["PolicyTypes"].append("BACKUP_POLICY")
-
-    broken = edited(example_assembly, tmp_path, "OrganizationStack", wait_for_backup_policies_too)
-    with pytest.raises(
-        EmulationError,
-        match=r"OrganizationStack/OrganizationPolicyTypesEnabled\w+ \(Custom::PolicyTypesEnabled\): Received response status"
-        r" \[FAILED\] from custom resource. Message returned: TimeoutError: policy types not ENABLED on r-\w+ in time:"
-        r" BACKUP_POLICY is not enabled$",
-    ):
-        deploy(broken)
-
-
-def test_the_waiter_may_only_do_what_its_role_allows(example_assembly, tmp_path):
+def test_the_settler_may_only_do_what_its_role_allows(example_assembly, tmp_path):
     def describe_instead_of_list_roots(template: Template) -> None:
         for policy in resources(template, "AWS::IAM::Policy").values():
             document = policy["Properties"]["PolicyDocument"]
             for statement in document["Statement"]:
-                if statement["Action"] == "organizations:ListRoots":
-                    statement["Action"] = "organizations:DescribeOrganization"
+                actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+                if "organizations:ListRoots" in actions:
+                    statement["Action"] = ["organizations:DescribeOrganization" if a == "organizations:ListRoots" else a for a in actions]
 
     broken = edited(example_assembly, tmp_path, "OrganizationStack", describe_instead_of_list_roots)
     with pytest.raises(
         EmulationError,
-        match=r"\(Custom::PolicyTypesEnabled\): Received response status \[FAILED\] .* ClientError: An error occurred"
+        match=r"\(Custom::PolicyTypeEnabled\): Received response status \[FAILED\] .* ClientError: An error occurred"
         r" \(AccessDeniedException\) when calling the ListRoots operation: AccessDenied: .* organizations:ListRoots",
     ):
         deploy(broken)

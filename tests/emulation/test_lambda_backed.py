@@ -128,3 +128,72 @@ def test_inline_code_is_index_py():
     elsewhere["Resources"]["Function"]["Properties"]["Handler"] = "app.handler"
     with pytest.raises(EmulationError, match=r"Handler 'app.handler' must be index.<function> for inline code"):
         deploy(elsewhere)
+
+
+LISTS_ALIASES_ONCE = """
+import boto3
+import cfnresponse
+def handler(event, context):
+    try:
+        boto3.client("iam").list_account_aliases()
+    except Exception as error:
+        cfnresponse.send(event, context, cfnresponse.FAILED, {}, "thing", reason=str(error))
+        return
+    cfnresponse.send(event, context, cfnresponse.SUCCESS, {}, "thing")
+"""
+
+LISTS_ALIASES_AGAIN_AFTER_A_WAIT = """
+import time
+import boto3
+import cfnresponse
+from botocore.exceptions import ClientError
+def handler(event, context):
+    iam = boto3.client("iam")
+    try:
+        iam.list_account_aliases()
+        first = "allowed"
+    except ClientError as error:
+        first = error.response["Error"]["Code"]
+        time.sleep(1)
+        iam.list_account_aliases()
+    cfnresponse.send(event, context, cfnresponse.SUCCESS, {"First": first}, "thing")
+"""
+
+
+def granted(code: str, **properties) -> dict:
+    """`template` whose role a policy of its own allows iam:ListAccountAliases, as CDK grants a
+    function (an AWS::IAM::Policy the function waits for)."""
+    granted = template(code, **properties)
+    document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:ListAccountAliases", "Resource": "*"}]}
+    granted["Resources"]["Grant"] = {
+        "Type": "AWS::IAM::Policy",
+        "Properties": {"PolicyName": "grant", "Roles": [{"Ref": "Role"}], "PolicyDocument": document},
+    }
+    granted["Resources"]["Function"]["DependsOn"] = ["Grant"]
+    return granted
+
+
+def test_a_role_made_by_this_deploy_is_refused_until_iam_propagates_it():
+    """IAM is eventually consistent (IAM User Guide, "Changes that I make are not always
+    immediately visible"): a function whose role and policy the deploy just created is refused
+    at first (orgboot/emulator/iam_propagation.py)."""
+    with pytest.raises(
+        EmulationError,
+        match=r"Stack/Thing \(Custom::Thing\): Received response status \[FAILED\] from custom resource. Message returned: An"
+        r" error occurred \(AccessDeniedException\) when calling the ListAccountAliases operation: AccessDenied:"
+        r" arn:aws:iam::123456789012:role/\S+ is not authorized to perform ListAccountAliases yet: IAM has not propagated what"
+        r" this deploy created for the role \(Grant, Role\)",
+    ):
+        deploy(granted(LISTS_ALIASES_ONCE, Value="one"))
+
+
+def test_a_retry_after_a_wait_finds_the_role_propagated_and_a_later_deploy_at_once():
+    """Refused on the first call of the deploy that created the role's policy, allowed after a
+    wait; time passes between deploys, so the function of a later deploy is allowed at once."""
+    first_calls = []
+    with emulated_aws():
+        engine = Engine()
+        for value in ("one", "two"):
+            state = engine.deploy("Stack", granted(LISTS_ALIASES_AGAIN_AFTER_A_WAIT, Value=value), management())
+            first_calls.append((engine.events[-1].action, state.resources["Thing"].attributes["First"]))
+    assert first_calls == [("CREATE", "AccessDeniedException"), ("UPDATE", "allowed")]

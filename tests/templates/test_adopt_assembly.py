@@ -120,7 +120,7 @@ def test_each_resource_is_imported_as_the_normal_synth_has_it(spec, normal, tmp_
         assert resource["Properties"] == importable[logical_id]["Properties"], logical_id
         assert resource.get("DeletionPolicy") == importable[logical_id].get("DeletionPolicy"), logical_id
     assert dangling(resources) == set()
-    assert {"Custom::AWS", "Custom::PolicyTypesEnabled"} <= {r["Type"] for r in normal.values()}  # what was left out
+    assert {"Custom::AWS", "Custom::PolicyTypeEnabled"} <= {r["Type"] for r in normal.values()}  # what was left out
     # The policy as AWS holds it: its own name, its tags, and still attached to an account orgboot leaves alone.
     policy = resources[logical_ids.policy("deny-leaving")]["Properties"]
     assert policy["Name"] == "Deny Leaving"

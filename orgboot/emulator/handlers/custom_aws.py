@@ -9,6 +9,7 @@ from typing import Any
 
 from botocore import xform_name
 from botocore.exceptions import ClientError
+from botocore.validate import validate_parameters
 
 from orgboot.aws.organizations import STACKSETS_SERVICE_PRINCIPAL
 from orgboot.emulator.errors import EmulationError
@@ -98,6 +99,9 @@ def call(ctx: Context, spec: str | dict[str, Any], service_token: str) -> dict[s
     if problems := constraint_problems(operation.input_shape, sdk_call.get("parameters", {})):
         raise EmulationError(f"{sdk_call['service']}.{sdk_call['action']} failed: ValidationError: {'; '.join(problems)}")
     try:
+        # The SDK checks the parameters before anything reaches the service.
+        validate_parameters(sdk_call.get("parameters", {}), operation.input_shape)
+        ctx.engine.policy_type_activations.refuse_change(operation.name, sdk_call.get("parameters", {}))
         response = getattr(client, action)(**sdk_call.get("parameters", {}))
     except ClientError as error:
         code = error.response["Error"]["Code"]
@@ -108,8 +112,7 @@ def call(ctx: Context, spec: str | dict[str, Any], service_token: str) -> dict[s
             f"{sdk_call['service']}.{sdk_call['action']} failed: {code}: {error.response['Error'].get('Message')}"
         ) from None
     response.pop("ResponseMetadata", None)
-    if (service, action) == ("organizations", "enable_policy_type"):
-        ctx.engine.policy_type_activations.started(sdk_call["parameters"]["PolicyType"])
+    ctx.engine.policy_type_activations.started(operation.name, sdk_call.get("parameters", {}))
     flat = flatten(response)
     if paths := sdk_call.get("outputPaths"):
         flat = {k: v for k, v in flat.items() if any(k.startswith(p) for p in paths)}

@@ -25,6 +25,7 @@ from botocore.exceptions import ClientError
 from orgboot.aws import quotas
 from orgboot.aws.regions import PARTITION
 from orgboot.emulator.aws import route_to_account
+from orgboot.emulator.clock import EmulatedClock
 from orgboot.emulator.errors import EmulationError
 from orgboot.emulator.handlers.authorization import AccessDenied, authorize, deployed_function
 from orgboot.emulator.handlers.base import Context, Handler, Result
@@ -44,11 +45,15 @@ class _TimedOut(BaseException):  # not an Exception: the function's own `except 
 
 
 class _Clock:
-    def __init__(self, timeout_seconds: int) -> None:
-        self.timeout_seconds, self.elapsed = timeout_seconds, 0.0
+    """The invocation's time, against its Timeout; each sleep also advances the Engine's clock
+    (orgboot/emulator/clock.py), on which what AWS does in the background completes."""
+
+    def __init__(self, timeout_seconds: int, emulated: EmulatedClock) -> None:
+        self.timeout_seconds, self.elapsed, self.emulated = timeout_seconds, 0.0, emulated
 
     def sleep(self, seconds: float) -> None:
         self.elapsed += seconds
+        self.emulated.advance(seconds)
         if self.elapsed >= self.timeout_seconds:
             raise _TimedOut
 
@@ -89,7 +94,7 @@ def invoke(
 
     cfnresponse = types.ModuleType("cfnresponse")
     cfnresponse.SUCCESS, cfnresponse.FAILED, cfnresponse.send = "SUCCESS", "FAILED", send  # type: ignore[attr-defined]
-    clock = _Clock(function.timeout_seconds)
+    clock = _Clock(function.timeout_seconds, ctx.engine.clock)
     context = types.SimpleNamespace(
         get_remaining_time_in_millis=clock.get_remaining_time_in_millis,
         function_name=function.arn.rsplit(":", 1)[-1],
@@ -174,25 +179,45 @@ def _entry_point(function: DeployedFunction) -> tuple[str, str]:
     return module, name
 
 
+_PARAMETERS = "orgboot_parameters"  # where a call's parameters wait in its botocore request context
+
+
 def _session(ctx: Context, function: DeployedFunction) -> Any:
     """The boto3 session the function's code gets from `boto3.client`: calls into moto as the
-    account, each first authorized against the function's role (moto enforces no IAM), and what
-    moto leaves out of ListRoots put back (policy_types.py). Code that makes a boto3.Session of its
-    own bypasses this: orgboot's functions do not."""
+    account, each first authorized against the function's role (moto enforces no IAM) and refused
+    while the role's new policy propagates (iam_propagation.py), and what moto leaves out of policy
+    types put back: their pending states, and the refusal of a change while one is pending
+    (policy_types.py). Code that makes a boto3.Session of its own bypasses this: orgboot's
+    functions do not."""
     session = boto3.Session(region_name=ctx.aws.region, **dict(ctx.aws.credentials))
 
-    def before_call(model: Any, **kwargs: Any) -> None:
-        try:
-            authorize(ctx, function.role_arn, model.service_model.signing_name, model.name)
-        except AccessDenied as denied:
-            raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": str(denied)}}, model.name) from None
+    def keep_parameters(params: dict[str, Any], context: dict[str, Any], **kwargs: Any) -> None:
+        context[_PARAMETERS] = dict(params)  # the call's own parameters, for the handlers below
 
-    def after_list_roots(parsed: dict[str, Any], **kwargs: Any) -> None:
-        ctx.engine.policy_type_activations.observe(parsed.get("Roots", []), ctx.logical_id)
+    def before_call(model: Any, context: dict[str, Any], **kwargs: Any) -> None:
+        propagation = ctx.engine.iam_propagation
+        denied = propagation.refusal(ctx.engine, ctx.aws.account_id, ctx.stack_name, function.role_arn, model.name)
+        if denied is None:
+            try:
+                authorize(ctx, function.role_arn, model.service_model.signing_name, model.name)
+            except AccessDenied as error:
+                denied = str(error)
+        if denied is not None:
+            raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": denied}}, model.name)
+        if model.service_model.service_name == "organizations":
+            ctx.engine.policy_type_activations.refuse_change(model.name, context[_PARAMETERS])
 
+    def after_call(model: Any, http_response: Any, parsed: dict[str, Any], context: dict[str, Any], **kwargs: Any) -> None:
+        if model.service_model.service_name != "organizations" or http_response.status_code >= 300:
+            return
+        if model.name == "ListRoots":
+            ctx.engine.policy_type_activations.observe(parsed.get("Roots", []), ctx.logical_id)
+        ctx.engine.policy_type_activations.started(model.name, context[_PARAMETERS])
+
+    session.events.register("before-parameter-build", keep_parameters)
     session.events.register("before-call", before_call)
     session.events.register("before-sign", partial(route_to_account, account_id=ctx.aws.account_id))
-    session.events.register("after-call.organizations.ListRoots", after_list_roots)
+    session.events.register("after-call", after_call)
     return session
 
 
