@@ -32,19 +32,13 @@ def build(app: cdk.App, spec: OrgSpec, packed_spec: str | None = None, adopt: Ad
         return _adopt(app, spec, adopt)
     env = cdk.Environment(region=HOME_REGION)
     organization = OrganizationStack(app, layout.ORGANIZATION_STACK, spec=spec, env=env)
-    # Every stack that creates accounts waits for the one before: one account at a time.
-    last: cdk.Stack = organization
     shards: list[cdk.Stack] = []
     account_stacks = spec.organization.account_stacks
     if account_stacks is not None:
         by_stack: dict[str, dict[str, Account]] = {name: {} for name in layout.account_stack_names(account_stacks)}
         for key, account in spec.accounts.items():
             by_stack[layout.account_stack(key, account_stacks)][key] = account
-        for name, accounts in by_stack.items():
-            shard = AccountsStack(app, name, accounts=accounts, env=env)
-            shard.add_stack_dependency(last)
-            shards.append(shard)
-            last = shard
+        shards = [AccountsStack(app, name, accounts=accounts, env=env) for name, accounts in by_stack.items()]
     baseline = ManagementBaselineStack(
         app,
         "ManagementBaselineStack",
@@ -55,9 +49,10 @@ def build(app: cdk.App, spec: OrgSpec, packed_spec: str | None = None, adopt: Ad
         env=env,
     )
     roles = MemberRolesStack(app, layout.MEMBER_ROLES_STACK, member_roles=spec.member_roles, ou_ids=organization.ou_ids, env=env)
-    roles.add_stack_dependency(last)  # the StackSets roll out to every account at once
-    roles.add_stack_dependency(baseline)  # last of all: it keeps the record of the deploy
+    # In this order, one stack at a time: the accounts before the StackSets that roll out to them,
+    # MemberRolesStack last of all (it keeps the record of the deploy).
     built = [organization, *shards, baseline, roles]
+    one_after_another(built)
     if packed_spec is not None:
         record = DeployedSpec(roles, "DeployedSpec", packed=packed_spec, version=__version__, logical_id=logical_ids.DEPLOYED_SPEC)
         record.after_everything_else()
@@ -87,13 +82,33 @@ def _adopt(app: cdk.App, spec: OrgSpec, adopt: Adoption) -> list[cdk.Stack]:
             }
             if accounts:
                 parent_ids = adopt.parent_ids({account.ou for account in accounts.values()})
-                shard = AccountsStack(app, name, accounts=accounts, parent_ids=parent_ids, env=env)
-                shard.add_stack_dependency(built[-1])
-                built.append(shard)
+                built.append(AccountsStack(app, name, accounts=accounts, parent_ids=parent_ids, env=env))
+    one_after_another(built)
     if spec.emulator_only:
         for stack in built:
             _emulator_only(stack)
     return built
+
+
+def one_after_another(stacks: list[cdk.Stack]) -> None:
+    """Each stack waits for every stack before it in `stacks`, directly.
+
+    orgboot's stacks write to Organizations (OrganizationStack its resources, the account stacks
+    CreateAccount, ManagementBaselineStack the organization trail's trusted access,
+    MemberRolesStack the StackSets'), which refuses concurrent changes
+    (ConcurrentModificationException) and creates one account at a time; every stack is ordered,
+    whether it writes today or not. `cdk deploy --concurrency N` deploys at once whatever stacks
+    have all their dependencies deployed (aws-cdk-cli, packages/@aws-cdk/toolkit-lib/lib/api/
+    work-graph/work-graph.ts: updateReadyPool takes a node only when every dependency is
+    COMPLETED, forAllArtifacts starts up to N of them): with one total order no two stacks are
+    ever ready together, whatever N. Direct dependencies on every earlier stack, not only on the
+    one before, because the CLI drops the dependencies on stacks it was not asked to deploy
+    (work-graph.ts: removeUnavailableDependencies; `cdk deploy --exclusively A B`): a chain
+    through a stack left out would no longer order A and B, a direct dependency still does.
+    Only the assembly's manifest changes (stack dependencies are no template content)."""
+    for index, stack in enumerate(stacks):
+        for earlier in stacks[:index]:
+            stack.add_stack_dependency(earlier)
 
 
 def _emulator_only(stack: cdk.Stack) -> None:
@@ -127,4 +142,4 @@ def cli_context(cdk_json: Path) -> dict[str, Any]:
     return {key: value for key, value in context.items() if key != "spec"}
 
 
-__all__ = ["ADOPT_CONTEXT", "Adoption", "NotAdoptable", "build", "cli_context"]
+__all__ = ["ADOPT_CONTEXT", "Adoption", "NotAdoptable", "build", "cli_context", "one_after_another"]

@@ -18,7 +18,7 @@ that name created afterwards fails (CreateLogGroup: ResourceAlreadyExistsExcepti
 invokes a function during the deploy (a custom resource's ServiceToken) must wait for its log group."""
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from orgboot.aws.sdk_permissions import UnknownPermissions, required_actions
@@ -45,20 +45,27 @@ def _sdk_calls(properties: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
             yield service.group(1), action.group(1)
 
 
-def writes_organization(resource: Mapping[str, Any]) -> bool:
+def organization_writes(resource: Mapping[str, Any]) -> list[str]:
+    """What a resource writes to the organization: its type for an Organizations resource, the
+    Organizations write actions its calls need for a Custom::AWS resource (ActivateOrganizationsAccess
+    of CloudFormation needs organizations:EnableAWSServiceAccess), nothing otherwise."""
     resource_type = str(resource.get("Type", ""))
     if resource_type.startswith("AWS::Organizations::"):
-        return True
+        return [resource_type]
     if resource_type != "Custom::AWS":
-        return False
+        return []
+    found: list[str] = []
     for service, action in _sdk_calls(resource.get("Properties", {})):
         try:
             needed = required_actions(service, action)
         except UnknownPermissions:
             continue
-        if any(a.startswith("organizations:") and not a.split(":")[1].startswith(("List", "Describe")) for a in needed):
-            return True
-    return False
+        found += [a for a in needed if a.startswith("organizations:") and not a.split(":")[1].startswith(("List", "Describe"))]
+    return sorted(set(found))
+
+
+def writes_organization(resource: Mapping[str, Any]) -> bool:
+    return bool(organization_writes(resource))
 
 
 def unordered_writes(resources: Mapping[str, Mapping[str, Any]], order: list[str], graph: Mapping[str, set[str]]) -> tuple[str, str] | None:
@@ -101,3 +108,29 @@ def log_group_races(resources: Mapping[str, Mapping[str, Any]], graph: Mapping[s
         if function in log_groups and not waits_for(logical_id, log_groups[function], graph):
             return logical_id, log_groups[function]
     return None
+
+
+def writes_of_stack(template: Mapping[str, Any]) -> dict[str, list[str]]:
+    """What each resource of a template that writes to the organization writes, by logical ID."""
+    resources = template.get("Resources", {})
+    return {logical_id: writes for logical_id, resource in resources.items() if (writes := organization_writes(resource))}
+
+
+def unordered_stack_writes(templates: Mapping[str, Mapping[str, Any]], dependencies: Mapping[str, Iterable[str]]) -> list[tuple[str, str]]:
+    """Pairs of stacks of an assembly (by name: template, and the stacks its manifest says it
+    depends on) that both write to the organization while neither depends directly on the other.
+
+    The CDK CLI deploys at once, up to `--concurrency N`, every stack whose dependencies are all
+    deployed (aws-cdk-cli, packages/@aws-cdk/toolkit-lib/lib/api/work-graph/work-graph.ts:
+    updateReadyPool, forAllArtifacts), and first drops the dependencies on stacks it was not asked
+    to deploy (removeUnavailableDependencies: `cdk deploy --exclusively A B`). Two writers are kept
+    apart under every concurrency and every selection only when one depends directly on the other;
+    otherwise Organizations may see both at once (ConcurrentModificationException)."""
+    writers = sorted(name for name, template in templates.items() if writes_of_stack(template))
+    direct = {name: set(dependencies.get(name, ())) for name in templates}
+    return [
+        (first, second)
+        for index, first in enumerate(writers)
+        for second in writers[index + 1 :]
+        if first not in direct[second] and second not in direct[first]
+    ]

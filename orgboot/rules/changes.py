@@ -2,10 +2,13 @@
 merges into). Only a comparison can see these: each spec alone is valid."""
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from orgboot.aws.organizations import ACCESS_ROLE
-from orgboot.spec import OrgSpec, Problem, parent_of
+from orgboot.spec import OrgSpec, Problem, layout, parent_of
 from orgboot.spec.layout import account_stack
+
+MANAGEMENT_BASELINE_STACK = "ManagementBaselineStack"
 
 
 def accounts_stay_in_their_stacks(base: OrgSpec, head: OrgSpec) -> Iterator[Problem]:
@@ -57,16 +60,17 @@ def ous_holding_something_stay(base: OrgSpec, head: OrgSpec) -> Iterator[Problem
     """An OU's identity is its path (its logical ID): renaming or moving one creates a new OU, moves
     what it held and deletes the old one. Meanwhile its accounts run under neither OU's policies
     until the update re-attaches them, and a nested OU is replaced in turn (ParentId is
-    create-only)."""
-    for path, accounts, ous in _gone_ous(base, head):
-        if accounts and head.organization.account_stacks is not None:
+    create-only). What the stacks deployed after OrganizationStack still target is said too
+    (ous_referenced_later_stay)."""
+    for gone in _gone_ous(base, head):
+        if gone.moved_accounts and head.organization.account_stacks is not None:
             continue  # ous_holding_spread_accounts_stay refuses it outright
-        if held := [f"account '{key}'" for key in accounts] + [f"OU '{child}'" for child in ous]:
+        if held := [f"account '{key}'" for key in gone.moved_accounts] + [f"OU '{child}'" for child in gone.ous]:
             yield Problem(
                 ("organizational_units",),
-                f"OU '{path}' is gone but held {_some(held)}: renaming or moving an OU makes CloudFormation create a new one,"
-                " move its accounts and OUs, and delete the old one; until the policies follow, those accounts run without"
-                " the OU's SCPs. Keep the OU; if you mean it, validate with --allow-ou-replacement",
+                f"OU '{gone.path}' is gone but held {_some(held)}: renaming or moving an OU makes CloudFormation create a new"
+                " one, move its accounts and OUs, and delete the old one; until the policies follow, those accounts run without"
+                f" the OU's SCPs.{_later_users(gone.path, base)} Keep the OU; if you mean it, validate with --allow-ou-replacement",
             )
 
 
@@ -77,23 +81,106 @@ def ous_holding_spread_accounts_stay(base: OrgSpec, head: OrgSpec) -> Iterator[P
     the whole deploy. Two deploys do it safely."""
     if head.organization.account_stacks is None:
         return
-    for path, accounts, _ in _gone_ous(base, head):
-        if accounts:
+    for gone in _gone_ous(base, head):
+        if accounts := gone.moved_accounts:
             yield Problem(
                 ("organizational_units",),
-                f"OU '{path}' is gone but holds {len(accounts)} accounts ({_some(accounts)}) that live in stacks deployed"
+                f"OU '{gone.path}' is gone but holds {len(accounts)} accounts ({_some(accounts)}) that live in stacks deployed"
                 " after the OU's: CloudFormation would try to delete the OU while they are still in it. First move the"
                 " accounts to an OU that stays and deploy, then remove or rename the OU",
             )
 
 
-def _gone_ous(base: OrgSpec, head: OrgSpec) -> Iterator[tuple[str, list[str], list[str]]]:
-    """Each OU of the base missing from the head, with the account keys and OU paths it held."""
+def ous_emptied_before_they_go(base: OrgSpec, head: OrgSpec) -> Iterator[Problem]:
+    """AWS deletes only an empty OU (DeleteOrganizationalUnit: OrganizationalUnitNotEmptyException,
+    Organizations API Reference; the emulator refuses it too). An account released in the same
+    change stays where it is (DeletionPolicy Retain), and an account orgboot does not manage is
+    not moved by anything: the OU that holds either cannot go. No option accepts it."""
+    for gone in _gone_ous(base, head):
+        staying = [f"account '{key}' (released: it stays where it is)" for key in gone.released_accounts]
+        staying += [f"account '{key}' (unmanaged: orgboot never moves it)" for key in gone.unmanaged_accounts]
+        if staying:
+            yield Problem(
+                ("organizational_units",),
+                f"OU '{gone.path}' is gone but still holds {_some(staying)} after this change: AWS deletes only an empty OU"
+                " (OrganizationalUnitNotEmptyException), so the deploy cannot remove it. First move the account to an OU"
+                " that stays (with its account key declared, or in AWS for an unmanaged one) and deploy, then remove the OU",
+            )
+
+
+def ous_referenced_later_stay(base: OrgSpec, head: OrgSpec) -> Iterator[Problem]:
+    """OrganizationStack deploys first and deletes an OU gone from org.yaml in its cleanup, before
+    the stacks deployed after it update. Those read the OU's ID from OrganizationStack's outputs
+    by weak reference (Fn::GetStackOutput: cdk.json sets @aws-cdk/core:defaultCrossStackReferences
+    weak), which nothing protects: "If the referenced stack or output is later deleted or modified,
+    the consuming stack is not automatically updated or notified" (CloudFormation Template
+    Reference, Fn::GetStackOutput); "infrastructure in consuming stacks [...] temporarily reference
+    a nonexistant resource until the consumers are updated as well" (aws-cdk-lib
+    ReferenceStrength.WEAK). So a member role's StackSet keeps targeting the deleted OU and a
+    group's grant keeps naming it until their stacks deploy. The head cannot refer to an OU it
+    does not declare (spec/references.py): what refers to a gone OU is the base, what is deployed.
+    An OU that held accounts or OUs is ous_holding_something_stay's, which says this too; here, the
+    OUs that held nothing."""
+    for gone in _gone_ous(base, head):
+        if gone.moved_accounts or gone.released_accounts or gone.unmanaged_accounts or gone.ous:
+            continue
+        if users := _later_users(gone.path, base):
+            yield Problem(
+                ("organizational_units",),
+                f"OU '{gone.path}' is gone while what is deployed still refers to it.{users} First remove those references"
+                " from org.yaml (or point them at the OU that replaces it) and deploy, then remove the OU; if you accept the"
+                " interval, validate with --allow-ou-replacement",
+            )
+
+
+def _later_users(path: str, base: OrgSpec) -> str:
+    """What the base targets at OU `path` from the stacks deployed after OrganizationStack, as a
+    sentence of the message (empty when nothing does). An account moved out of a StackSet's target
+    OU loses its instance meanwhile ("If an account is removed from a target organization or OU,
+    StackSets deletes stack instances from the account": AWS::CloudFormation::StackSet
+    AutoDeployment, unless member_roles.rollout.retain_stacks_on_account_removal)."""
+    roles = [f"member role '{name}'" for name, role in sorted(base.member_roles.catalogue.items()) if path in role.targets]
+    grants = [
+        f"group '{group}' may assume '{grant.role}' there"
+        for group, found in sorted(base.management_baseline.groups.items())
+        for grant in found.grants
+        if path in grant.ous
+    ]
+    if not roles and not grants:
+        return ""
+    where = [f"{_some(roles)} ({layout.MEMBER_ROLES_STACK}: its StackSet targets the OU)"] if roles else []
+    where += [f"{_some(grants)} ({MANAGEMENT_BASELINE_STACK})"] if grants else []
+    return (
+        f" Deployed after {layout.ORGANIZATION_STACK}, which deletes the OU first, {' and '.join(where)} keep using its ID"
+        " until they deploy in turn (a weak cross-stack reference: nothing stops the delete): a StackSet targeting a"
+        " deleted OU, accounts leaving a targeted OU losing the role (auto-deployment removes their instances), a grant"
+        " naming an OU that is gone."
+    )
+
+
+@dataclass(frozen=True)
+class _GoneOu:
+    """An OU of the base missing from the head, and what it held in the base, by where it goes."""
+
+    path: str
+    moved_accounts: list[str]  # account keys the head puts under another OU
+    released_accounts: list[str]  # account keys the head releases: they stay in the OU
+    unmanaged_accounts: list[str]  # the base's unmanaged accounts in it
+    ous: list[str]  # child OU paths
+
+
+def _gone_ous(base: OrgSpec, head: OrgSpec) -> Iterator[_GoneOu]:
     kept = set(head.ou_paths)
     for path in base.ou_paths:
         if path not in kept:
-            accounts = [key for key, account in sorted(base.accounts.items()) if account.ou == path]
-            yield path, accounts, [child for child in base.ou_paths if parent_of(child) == path]
+            held = [key for key, account in sorted(base.accounts.items()) if account.ou == path]
+            yield _GoneOu(
+                path,
+                moved_accounts=[key for key in held if key in head.accounts],
+                released_accounts=[key for key in held if key not in head.accounts and key in head.released_accounts],
+                unmanaged_accounts=[key for key, account in sorted(base.unmanaged.accounts.items()) if account.ou == path],
+                ous=[child for child in base.ou_paths if parent_of(child) == path],
+            )
 
 
 def _some(items: list[str], shown: int = 3) -> str:

@@ -60,7 +60,17 @@ class Group(Model):
     managed_policies: tuple[ManagedPolicyRef, ...] = ()
     inline_policies: tuple[DocumentFile, ...] = ()
     require_mfa: bool = Field(True, description="Deny everything but MFA self-service until signed in with MFA")
-    may_assume: tuple[AssumeGrant, ...] = ()
+    may_assume: tuple[AssumeGrant, ...] = Field((), description="Everyday grants: roles of member_roles.catalogue")
+    break_glass: tuple[AssumeGrant, ...] = Field(
+        (),
+        description="Break-glass grants: the access role (OrganizationAccountAccessRole, or an account's role_name), which some"
+        " guardrails exempt (docs/guardrails.md); for incidents, kept apart from everyday grants so reviewers see it",
+    )
+
+    @property
+    def grants(self) -> tuple[AssumeGrant, ...]:
+        """Every grant, everyday and break-glass: all the group's switch-roles policy names."""
+        return (*self.may_assume, *self.break_glass)
 
 
 class User(Model):
@@ -101,7 +111,26 @@ def _check_alias(alias: str) -> str:
 
 
 # The customer managed policy the baseline's groups share when they require MFA (ManagementBaselineStack).
-REQUIRE_MFA_POLICY_NAME = "RequireMFA"
+# Its description as every orgboot release so far has deployed it.
+_FIRST_REQUIRE_MFA_DESCRIPTION = "Deny everything but MFA self-service until signed in with MFA"
+REQUIRE_MFA_POLICY_DESCRIPTION = _FIRST_REQUIRE_MFA_DESCRIPTION
+
+
+def require_mfa_policy_name(description: str) -> str:
+    """The RequireMFA policy's name, which follows its description. ManagedPolicyName, Description
+    and Path are create-only (AWS::IAM::ManagedPolicy schema; IAM's policy description is
+    immutable), so a new description replaces the policy, and CloudFormation refuses to replace a
+    resource that keeps its custom name ("cannot update a stack when a custom-named resource
+    requires replacing"): a new description comes with a new name, and the replacement (created
+    first, the groups moved to it by ARN, the old one deleted) goes through. The document is not
+    in the name: a new document is a new policy version, in place. The description every release
+    has deployed keeps the name it has, RequireMFA, so existing deploys change nothing."""
+    if description == _FIRST_REQUIRE_MFA_DESCRIPTION:
+        return "RequireMFA"
+    return f"RequireMFA-{hashlib.sha256(description.encode()).hexdigest()[:8]}"
+
+
+REQUIRE_MFA_POLICY_NAME = require_mfa_policy_name(REQUIRE_MFA_POLICY_DESCRIPTION)
 
 
 class ManagementBaseline(Model):

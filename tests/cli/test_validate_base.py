@@ -87,3 +87,25 @@ def test_a_spec_new_at_the_revision(tmp_path):
     result = orgboot("validate", str(spec), "--base", "HEAD")
     assert result.returncode == 1
     assert "--base HEAD: there is no org/org.yaml at that revision (a new spec has no base)" in result.stderr
+
+
+def test_an_ou_removed_with_the_references_of_later_stacks_is_refused_until_acknowledged(tmp_path):
+    """Removing an OU and what targets it from MemberRolesStack in one change: OrganizationStack
+    deletes the OU before the StackSet lets go of it. In two changes it passes."""
+    base = generate(6, tmp_path / "base")
+    data = yaml.safe_load(base.read_text())
+    data["organizational_units"].append("Retired")
+    data["member_roles"]["catalogue"]["ReadOnly"]["targets"] = ["Retired", "Security"]
+    base.write_text(yaml.safe_dump(data, sort_keys=False))
+    head = generate(6, tmp_path / "head")  # neither the OU nor the target
+    refused = orgboot("validate", str(head), "--base", str(base))
+    assert refused.returncode == 1
+    assert "Traceback" not in refused.stderr
+    assert re.search(
+        re.escape(str(head)) + r":\d+: organizational_units: OU 'Retired' is gone while what is deployed still refers", refused.stderr
+    )
+    assert "member role 'ReadOnly' (MemberRolesStack: its StackSet targets the OU)" in " ".join(refused.stderr.split())
+    assert "First remove those references from org.yaml" in " ".join(refused.stderr.split())
+    accepted = orgboot("validate", str(head), "--base", str(base), "--allow-ou-replacement")
+    assert accepted.returncode == 0, accepted.stderr
+    assert "accepted: " in accepted.stdout

@@ -228,3 +228,16 @@ def test_a_template_over_cloudformation_quotas_is_refused(template, message):
     """What validate bounds (orgboot/rules/stacks.py), the emulator refuses as CloudFormation does."""
     with emulated_aws(), pytest.raises(EmulationError, match=rf"^Big: .*{message}"):
         deploy_assembly(Engine(), [AssemblyStack("Big", "us-east-1", template, ())])
+
+
+def test_stacks_that_both_change_the_organization_must_depend_on_each_other():
+    """The CDK CLI deploys stacks with no dependency between them at once (--concurrency), and
+    Organizations refuses concurrent changes (orgboot/emulator/ordering.py, unordered_stack_writes)."""
+    organization = {"Organization": {"Type": "AWS::Organizations::Organization", "DeletionPolicy": "Retain"}}
+    policy = {"Type": "AWS::Organizations::Policy", "Properties": {"Name": "p", "Type": "TAG_POLICY", "Content": {"tags": {}}}}
+    stacks = [
+        AssemblyStack("Org", "us-east-1", {"Resources": organization}, ()),
+        AssemblyStack("Tags", "us-east-1", {"Resources": {"Policy": policy}}, ()),
+    ]
+    with emulated_aws(), pytest.raises(EmulationError, match=r"^Org and Tags both change the organization .* Make Tags depend on Org$"):
+        deploy_assembly(Engine(), stacks)

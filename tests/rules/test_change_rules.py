@@ -189,3 +189,75 @@ def test_the_base_is_read_as_deployed_not_under_todays_rules(tmp_path):
     found = change(tmp_path, base, head, ["allow_account_moves"])
     assert found
     assert all(line.startswith("accepted: ") for line in found)
+
+
+# An empty OU that only the stacks deployed after OrganizationStack refer to: a role's StackSet
+# (MemberRolesStack) and a group's grant (ManagementBaselineStack).
+REFERENCED = HEAD.replace("[Workloads/Prod, Security]", "[Workloads/Prod, Security, Sandbox]") + (
+    "member_roles:\n"
+    "  catalogue:\n"
+    "    Admin: {managed_policies: [AdministratorAccess], targets: [Security, Sandbox]}\n"
+    "management_baseline:\n"
+    "  groups:\n"
+    "    Admins:\n"
+    "      may_assume: [{role: Admin, ous: [Sandbox]}]\n"
+)
+UNREFERENCED = (
+    HEAD
+    + "member_roles:\n  catalogue:\n    Admin: {managed_policies: [AdministratorAccess], targets: [Security]}\n"
+    + "management_baseline:\n  groups:\n    Admins:\n      may_assume: [{role: Admin, ous: [Security]}]\n"
+)
+
+
+def test_an_empty_ou_the_later_stacks_still_target_cannot_go_with_its_references(tmp_path):
+    """Removing the OU and its references in one change: OrganizationStack deletes the OU before
+    MemberRolesStack and ManagementBaselineStack let go of its ID (weak references)."""
+    (found,) = change(tmp_path, REFERENCED, UNREFERENCED)
+    assert found == (
+        "org.yaml:4: organizational_units: OU 'Sandbox' is gone while what is deployed still refers to it. Deployed after"
+        " OrganizationStack, which deletes the OU first, member role 'Admin' (MemberRolesStack: its StackSet targets the OU)"
+        " and group 'Admins' may assume 'Admin' there (ManagementBaselineStack) keep using its ID until they deploy in turn"
+        " (a weak cross-stack reference: nothing stops the delete): a StackSet targeting a deleted OU, accounts leaving a"
+        " targeted OU losing the role (auto-deployment removes their instances), a grant naming an OU that is gone. First"
+        " remove those references from org.yaml (or point them at the OU that replaces it) and deploy, then remove the OU;"
+        " if you accept the interval, validate with --allow-ou-replacement"
+    )
+    assert change(tmp_path / "again", REFERENCED, UNREFERENCED, ["allow_ou_replacement"])[0].startswith("accepted: ")
+    # In two changes, nothing to say: first the references go (the OU stays), then the OU.
+    references_gone = UNREFERENCED.replace("[Workloads/Prod, Security]", "[Workloads/Prod, Security, Sandbox]")
+    assert change(tmp_path / "first", REFERENCED, references_gone) == []
+    assert change(tmp_path / "then", references_gone, UNREFERENCED) == []
+
+
+def test_a_renamed_ou_says_what_still_targets_it(tmp_path):
+    """An OU that held accounts and that a role targets, renamed with all its references: the
+    replacement's finding names the later stacks too, once."""
+    base = HEAD + "member_roles:\n  catalogue:\n    Admin: {managed_policies: [AdministratorAccess], targets: [Workloads/Prod]}\n"
+    (found,) = change(tmp_path, base, base.replace("Workloads/Prod", "Workloads/Production"))
+    assert found.startswith("org.yaml:4: organizational_units: OU 'Workloads/Prod' is gone but held account 'shop-dev'")
+    assert "member role 'Admin' (MemberRolesStack: its StackSet targets the OU) keep using its ID" in found
+
+
+def test_an_ou_that_keeps_a_released_account_cannot_go(tmp_path):
+    """The account released in the same change stays in the OU (Retain): AWS refuses to delete an
+    OU that is not empty, and no option accepts it."""
+    base = HEAD.replace("[Workloads/Prod, Security]", "[Workloads/Prod, Security, Sandbox]").replace(
+        "ou: Workloads/Prod}\n", "ou: Sandbox}\n", 1
+    )
+    head = base.replace(", Sandbox]", "]").replace("  shop-prod: {name: Shop Prod, email: shop@example.com, ou: Sandbox}\n", "")
+    head += "released_accounts: [shop-prod]\n"
+    found = change(tmp_path, base, head, ["allow_ou_replacement"])
+    assert found == [
+        "org.yaml:4: organizational_units: OU 'Sandbox' is gone but still holds account 'shop-prod' (released: it stays where"
+        " it is) after this change: AWS deletes only an empty OU (OrganizationalUnitNotEmptyException), so the deploy cannot"
+        " remove it. First move the account to an OU that stays (with its account key declared, or in AWS for an unmanaged"
+        " one) and deploy, then remove the OU"
+    ]
+
+
+def test_an_ou_that_holds_an_unmanaged_account_cannot_go(tmp_path):
+    base = HEAD.replace("[Workloads/Prod, Security]", "[Workloads/Prod, Security, Sandbox]") + (
+        "unmanaged:\n  accounts:\n    legacy: {id: '123456789012', name: Legacy, email: legacy@example.com, ou: Sandbox, why: not active}\n"
+    )
+    (found,) = change(tmp_path, base, HEAD)
+    assert "OU 'Sandbox' is gone but still holds account 'legacy' (unmanaged: orgboot never moves it)" in found
