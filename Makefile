@@ -15,7 +15,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
 comma := ,
 
-.PHONY: setup synth demo validate wheel lint test bench mutants clean
+.PHONY: setup synth demo deploy validate wheel lint test bench mutants clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -39,6 +39,14 @@ synth: setup
 
 demo: synth
 	$(VENV)/bin/orgboot emulate $(OUT)
+
+# The real deploy, from the management account: `orgboot deploy` validates, checks the change against
+# what is deployed, proves it in the emulated AWS, asks, then runs `cdk deploy --all --no-rollback`, so
+# a failed create or update resumes on the next deploy instead of rolling back and leaving the
+# retained organization and accounts outside the stack (docs/deploy.md). ARGS adds options:
+# ARGS=--yes in CI, ARGS=--emulated for an emulator_only spec such as this repository's org.yaml.
+deploy: setup
+	$(VENV)/bin/orgboot deploy $(SPEC) $(ARGS)
 
 # orgboot as a wheel (dist/), CDK app included: what an organization's repository installs.
 wheel: setup

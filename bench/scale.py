@@ -37,11 +37,12 @@ import sys
 from orgboot.emulator import Engine, deploy_assembly, emulated_aws, management
 from orgboot.rules import load_spec
 from orgboot.state.organization import read_organization
+spec = load_spec(sys.argv[2])
 with emulated_aws():
-    engine = Engine()
+    # A quota raised for the organization's size, as its owner would have asked (Service Quotas L-E619E033).
+    engine = Engine(account_quota=len(spec.accounts) + 1)
     deploy_assembly(engine, sys.argv[1], {"MemberRolesStack:ExternalAuditExternalId": "bench"})
     organization = read_organization(management().client("organizations"), tags_wanted=False)
-spec = load_spec(sys.argv[2])
 accounts = {node.path: [] for node in organization.root.walk() if node.kind != "account"}
 for node in organization.root.walk():
     # StackSets never deploy to the management account

@@ -46,3 +46,15 @@ TEMPLATE_SIZE_MAX = 1_000_000
 # "The total combined size of the response body can't exceed 4096 bytes" (CloudFormation User
 # Guide, "Custom resource response objects").
 CUSTOM_RESOURCE_RESPONSE_MAX = 4096
+
+# Accounts in one organization, the management account included (AWS Organizations User Guide,
+# "Quotas and service limits for AWS Organizations": "Default maximum number of accounts", 10, "and
+# newly created accounts and organizations might have a quota lower than the default"; invitations
+# and closed accounts count until they leave). Adjustable on request from the management account,
+# in us-east-1: Service Quotas quota code L-E619E033 of service code organizations (the Service
+# Quotas console's "Default maximum number of accounts"; cloudposse/docs,
+# docs/layers/accounts/prepare-aws-organization.mdx). The quotas page warns that quota codes can
+# change: ListServiceQuotas --service-code organizations gives the current one.
+ACCOUNTS_PER_ORGANIZATION_DEFAULT = 10
+ACCOUNTS_QUOTA_CODE = "L-E619E033"
+ACCOUNTS_QUOTA_SERVICE_CODE = "organizations"

@@ -131,6 +131,18 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         out.print("Nothing to deploy: what is deployed already matches the spec.")
         return 0
     rollback = args.rollback or any(change.action == "REPLACE" for change in plan.resources)
+    if rollback and target.paused:
+        # The CDK CLI rolls a paused stack back before deploying it with rollback enabled, and its
+        # rollback deletes what the failed deploy created, retained resources included
+        # (RollbackStack with RetainExceptOnCreate: aws-cdk-cli, toolkit-lib deployments.ts,
+        # rollbackStack): the accounts that deploy created would be closed.
+        err.print(
+            f"[bold red]Not deployed[/]: {', '.join(target.paused)} stopped where a failed deploy left it, and deploying"
+            " with rollback would first roll it back, deleting what that deploy created: accounts would be closed."
+            ' Resume it first with `orgboot deploy` and no change that replaces resources (docs/deploy.md, "When a deploy'
+            ' fails"), then make this change'
+        )
+        return FINDINGS
     if rollback and not args.rollback:
         # CloudFormation replaces no resource while rollback is disabled, and the CDK CLI then asks
         # to deploy with rollback enabled (aws-cdk, cdk-toolkit: the "replacement" prompt).
@@ -196,6 +208,10 @@ class _Refused(Exception):
     """What stops a deploy before it starts, with why and what would be right."""
 
 
+# A failed create or update deployed with --no-rollback stops in these, holding what succeeded.
+PAUSED = ("CREATE_FAILED", "UPDATE_FAILED")
+
+
 class _Target:
     name: str
     may_skip = True  # a plan with no change means nothing to deploy
@@ -203,6 +219,7 @@ class _Target:
     def __init__(self) -> None:
         self.notes: list[str] = []  # about where the deploy goes, said before the change
         self.plan_notes: list[str] = []  # about what the plan could not see
+        self.paused: list[str] = []  # stacks a failed deploy left as they failed (--no-rollback), "Name (STATUS)"
 
     @contextmanager
     def opened(self) -> Iterator[None]:
@@ -322,6 +339,17 @@ class _Aws(_Target):
             status = deployed["StackStatus"]
             if status.endswith("_IN_PROGRESS"):
                 raise _Refused(f"{stack.name} is {status}: another deploy is running; wait for it to finish")
+            if status in PAUSED:
+                self.paused.append(f"{stack.name} ({status})")
+            if status in ("ROLLBACK_COMPLETE", "ROLLBACK_FAILED") and self._retains_organization(stack.name):
+                # Its first deploy rolled back and left the organization or accounts it created in AWS,
+                # outside the stack (DeletionPolicy Retain): creating them again fails
+                # (AlreadyInOrganizationException, an email that exists). They are adopted instead.
+                raise _Refused(
+                    f"{stack.name} is {status}: its first deploy failed and rolled back, leaving what it created and retains"
+                    " (the organization, accounts) in AWS outside the stack, so deploying it again would fail. Adopt them"
+                    ' first: docs/adopt.md, "Recovering a failed deploy"'
+                )
             if status.endswith("_FAILED") or status in ("ROLLBACK_COMPLETE", "REVIEW_IN_PROGRESS"):
                 # What such a stack holds is not what its template says: planned as if new.
                 self.plan_notes.append(f"{stack.name} is {status} (its last deploy failed): the plan deploys it as if it were new")
@@ -345,6 +373,11 @@ class _Aws(_Target):
             self.plan_notes.append(_restated_note(same))
         return plan
 
+    def _retains_organization(self, stack_name: str) -> bool:
+        body: Any = self.cloudformation.get_template(StackName=stack_name, TemplateStage="Original")["TemplateBody"]
+        resources = body.get("Resources", {}) if isinstance(body, dict) else {}
+        return any(r.get("Type", "").startswith("AWS::Organizations::") and r.get("DeletionPolicy") == "Retain" for r in resources.values())
+
     def _physical_ids(self, stacks: "list[AssemblyStack]") -> dict[tuple[str, str], str]:
         """The ID AWS gave each Organizations resource of the deployed stacks, by stack and logical ID."""
         from orgboot.state.pages import all_items
@@ -357,13 +390,29 @@ class _Aws(_Target):
         }
 
     def deploy(self, assembly: Path, parameters: Mapping[str, str], *, yes: bool, rollback: bool, out: Console) -> int:
+        # Every stack, at the CLI's default concurrency, and no --concurrency or --exclusively is
+        # taken from the user: the assembly orders the stacks one after another anyway (each depends
+        # directly on every stack before it: stacks/__init__.py, one_after_another), so any
+        # concurrency deploys one stack at a time and Organizations never sees two at once.
         command = [str(cdk.cli()), "deploy", "--all", "--app", str(assembly), "--no-notices"]
         command += [] if rollback else ["--no-rollback"]
-        command += ["--require-approval", "never"] if yes else []
+        command += ["--require-approval", "never"] if yes or self.paused else []
         command += [arg for key, value in parameters.items() for arg in ("--parameters", f"{key}={value}")]
         command += ["--profile", self.profile] if self.profile else []
         out.print(f"\n$ cdk deploy --all --app {assembly}{'' if rollback else ' --no-rollback'} …", style="dim")
-        return FINDINGS if subprocess.run(command, env=cdk.environment()).returncode else 0
+        if not self.paused:
+            return FINDINGS if subprocess.run(command, env=cdk.environment()).returncode else 0
+        # Resuming a paused stack whose change set replaces something, the CDK CLI offers to "Roll
+        # back first and then proceed", and its rollback deletes, so closes, the accounts the failed
+        # deploy created (RollbackStack with RetainExceptOnCreate: aws-cdk-cli, toolkit-lib
+        # deployments.ts). The plan cannot see that replacement (a paused stack is planned as new).
+        # The CLI asks only on a terminal (its IoHost: "TTY is not attached" otherwise), so its
+        # output goes through a pipe and the question becomes a refusal; the user confirmed above.
+        with subprocess.Popen(command, env=cdk.environment(), stdout=subprocess.PIPE, text=True) as process:
+            assert process.stdout is not None
+            for line in process.stdout:
+                sys.stdout.write(line)
+        return FINDINGS if process.returncode else 0
 
 
 class _Emulated(_Target):
@@ -381,7 +430,9 @@ class _Emulated(_Target):
         from orgboot.emulator import EmulationError, Engine, emulated_aws
 
         with emulated_aws():
-            self.engine = Engine()
+            # No account quota: the organization this rehearses may have its increase already, and
+            # validate warns about the default (as plans, cli/plan.py, enforce none).
+            self.engine = Engine(account_quota=None)
             try:
                 self.history.replay(self.engine)
             except EmulationError as error:

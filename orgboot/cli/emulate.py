@@ -19,6 +19,7 @@ from rich.live import Live
 from rich.markup import escape
 from rich.text import Text
 
+from orgboot.aws.quotas import ACCOUNTS_PER_ORGANIZATION_DEFAULT, ACCOUNTS_QUOTA_CODE
 from orgboot.cli.cdk import stack_parameter
 from orgboot.cli.status import FINDINGS, OK, USAGE
 
@@ -53,6 +54,15 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", 
         metavar="STACK:NAME=VALUE",
         help="a stack parameter, as cdk deploy --parameters takes it (repeatable)",
     )
+    parser.add_argument(
+        "--account-quota",
+        type=_account_quota,
+        default=argparse.SUPPRESS,
+        metavar="N",
+        help="the accounts the emulated organization may hold, the management account included: what its Service Quotas"
+        f" quota {ACCOUNTS_QUOTA_CODE} says once AWS raised it (default: AWS's default for a new organization,"
+        f" {ACCOUNTS_PER_ORGANIZATION_DEFAULT}); account creation beyond it fails as in AWS (ACCOUNT_LIMIT_EXCEEDED)",
+    )
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
         "--serve",
@@ -83,6 +93,16 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", 
         " in cdk-import/)",
     )
     parser.set_defaults(run=run)
+
+
+def _account_quota(text: str) -> int:
+    try:
+        quota = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of accounts") from None
+    if quota < 1:
+        raise argparse.ArgumentTypeError(f"{quota}: an organization holds at least its management account (1 or more)")
+    return quota
 
 
 def _port(text: str) -> int:
@@ -122,6 +142,8 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
 def _misused(args: argparse.Namespace) -> str | None:
     if hasattr(args, "port") and not getattr(args, "serve", False):
         return "--port is for --serve"
+    if hasattr(args, "account_quota") and hasattr(args, "endpoint_url"):
+        return "--account-quota is the served emulated AWS's: give it where it is served (orgboot emulate --serve --account-quota N)"
     if getattr(args, "serve", False) and hasattr(args, "parameter") and not getattr(args, "assemblies", None):
         return "--parameter is for the assemblies --serve deploys first: give them, or deploy with --endpoint-url"
     if hasattr(args, "import_from"):
@@ -157,7 +179,7 @@ def _emulate(args: argparse.Namespace, out: Console, err: Console) -> int:
     assemblies, parameters = _assemblies(paths, args, err)
     progress = _Progress(MANAGEMENT_ACCOUNT_ID)
     with emulated_aws(), _live(progress, out):
-        engine = Engine(on_event=progress)
+        engine = Engine(on_event=progress, account_quota=getattr(args, "account_quota", ACCOUNTS_PER_ORGANIZATION_DEFAULT))
 
         def apply(stacks: list["AssemblyStack"]) -> Outcome:
             first, previously_deployed = len(engine.events), bool(engine.stacks)
@@ -186,6 +208,7 @@ def _serve(args: argparse.Namespace, out: Console, err: Console) -> int:
     with _interrupted_by_sigterm(), ExitStack() as serving:
         try:
             server = serving.enter_context(EmulatorServer(port=port, on_event=progress, log=lambda line: err.print(Text(line))))
+            server.engine.account_quota = getattr(args, "account_quota", ACCOUNTS_PER_ORGANIZATION_DEFAULT)
         except OSError as error:
             why = os.strerror(error.errno) if error.errno else str(error)
             print(f"orgboot emulate: cannot serve on 127.0.0.1:{port}: {why} (--port 0 picks a free one)", file=sys.stderr)

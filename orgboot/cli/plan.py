@@ -120,7 +120,8 @@ def emulated_plan(
 
     parameters, _ = with_placeholders([*history, head], given or {})
     with emulated_aws():
-        engine = Engine()
+        # No account quota: a plan cannot know the organization's (validate warns about the default).
+        engine = Engine(account_quota=None)
         replay = _Replay(engine, deployed or Deployed(), parameters)
         try:
             for base in history:

@@ -5,10 +5,11 @@ import tempfile
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text
 
 from orgboot.analysis.budgets import budgets
 from orgboot.reports.terminal import budget_table
-from orgboot.rules import ACKNOWLEDGEMENTS, load_change, load_spec
+from orgboot.rules import ACKNOWLEDGEMENTS, load_change, load_spec, warnings
 from orgboot.spec.revisions import base_spec_path
 
 HELP = "check org.yaml and its policy files; deploy nothing"
@@ -57,6 +58,8 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
             out.print(f"[yellow]accepted[/]: {problem}")
     counts = f"{len(spec.ou_paths)} OUs, {len(spec.accounts)} accounts, {len(spec.policies)} policies, {len(spec.guardrails)} guardrails"
     out.print(f"[green]{args.spec} is valid[/]: {counts}")
+    for warning in warnings(args.spec, spec):
+        out.print(Text.assemble(("warning", "yellow"), f": {warning}"), soft_wrap=True)
     if spec_budgets := budgets(spec):
         out.print(budget_table(spec_budgets))
     if not spec.known_account_ids:

@@ -15,11 +15,20 @@ from orgboot.emulator.aws import AwsAccount, emulated_aws, management
 from orgboot.emulator.delivery import alarm_topic_problems, trail_problems
 from orgboot.emulator.engine import Engine, Event
 from orgboot.emulator.errors import EmulationError
+from orgboot.emulator.ordering import unordered_stack_writes
 
 
-def deploy_assembly(engine: Engine, assembly: str | Path | list[AssemblyStack], parameters: Mapping[str, str] | None = None) -> None:
-    """Deploy every stack of a cloud assembly into the management account, dependencies first.
-    `parameters` are given as `cdk deploy --parameters` takes them: {"Stack:Name": value}."""
+def deploy_assembly(
+    engine: Engine,
+    assembly: str | Path | list[AssemblyStack],
+    parameters: Mapping[str, str] | None = None,
+    *,
+    rollback: bool = False,
+) -> None:
+    """Deploy every stack of a cloud assembly into the management account, dependencies first, as
+    `cdk deploy --all` does: `parameters` as its --parameters takes them ({"Stack:Name": value});
+    `rollback` False as --no-rollback (what orgboot deploy runs), True as a plain `cdk deploy`. The
+    first stack that fails stops it, as it stops the CLI."""
     stacks = assembly if isinstance(assembly, list) else read_assembly(assembly)
     given = dict(parameters or {})
     names = {stack.name for stack in stacks}
@@ -27,6 +36,14 @@ def deploy_assembly(engine: Engine, assembly: str | Path | list[AssemblyStack], 
         stack_name = key.split(":", 1)[0]
         if stack_name not in names:
             raise EmulationError(f"parameter {key}: the assembly has no stack {stack_name} (it has: {', '.join(sorted(names))})")
+    templates = {stack.name: stack.template for stack in stacks}
+    if unordered := unordered_stack_writes(templates, {stack.name: stack.dependencies for stack in stacks}):
+        first, second = unordered[0]
+        raise EmulationError(
+            f"{first} and {second} both change the organization and neither depends on the other: `cdk deploy`"
+            " may deploy them at once (--concurrency), and Organizations refuses concurrent changes"
+            f" (ConcurrentModificationException). Make {second} depend on {first}"
+        )
     for stack in stacks:
         if not stack.template.get("Resources"):
             # Resources is the one required section of a template, with at least one resource
@@ -36,10 +53,39 @@ def deploy_assembly(engine: Engine, assembly: str | Path | list[AssemblyStack], 
         own = {key.split(":", 1)[1]: value for key, value in given.items() if key.startswith(stack.name + ":")}
         if EMULATOR_ONLY in stack.template.get("Parameters", {}):
             own[EMULATOR_ONLY] = EMULATOR_ONLY_VALUE  # what no real deploy gives (orgboot/aws/parameters.py)
-        engine.deploy(stack.name, stack.template, management(stack.region), own)
+        _prepare(engine, stack, rollback)
+        engine.deploy(stack.name, stack.template, management(stack.region), own, rollback=rollback)
     for region in sorted({stack.region for stack in stacks}):
         if problems := alarm_topic_problems(management(region)) + trail_problems(management(region)):
             raise EmulationError(f"deployed, but AWS services could not deliver: {'; '.join(problems)}")
+
+
+def _prepare(engine: Engine, stack: AssemblyStack, rollback: bool) -> None:
+    """What the CDK CLI does with a stack a failed deploy left behind, before deploying it
+    (aws-cdk-cli, packages/@aws-cdk/toolkit-lib/lib/api/deployments/deploy-stack.ts and
+    stack-events/stack-status.ts): one whose creation failed and rolled back (ROLLBACK_COMPLETE,
+    ROLLBACK_FAILED) is deleted first, then created again; one paused by --no-rollback
+    (CREATE_FAILED, UPDATE_FAILED) is deployed again as it is, unless rollback is asked for: then
+    the CLI asks to roll it back first, with RetainExceptOnCreate (deployments.ts, rollbackStack),
+    which deletes what the failed deploy created, Retain or not: accounts would be closed. The
+    emulator answers no to that question."""
+    aws = management(stack.region)
+    status = engine.stack_status(aws.account_id, stack.name)
+    if status in ("ROLLBACK_COMPLETE", "ROLLBACK_FAILED"):
+        try:
+            engine.delete_stack(stack.name, aws)
+        except EmulationError as error:
+            raise EmulationError(
+                f"Failed deleting stack {stack.name} that had previously failed creation (current state: DELETE_FAILED): {error}."
+                " Delete it retaining what cannot be deleted (aws cloudformation delete-stack --retain-resources), then adopt"
+                " what it leaves with orgboot import (docs/adopt.md)"
+            ) from None
+    elif rollback and status in ("CREATE_FAILED", "UPDATE_FAILED"):
+        raise EmulationError(
+            f'{stack.name}: Stack is in a paused fail state ({status}) and command line arguments do not include "--no-rollback":'
+            " the CDK CLI would roll it back first, deleting what the failed deploy created, its accounts included (closed)."
+            " Deploy with --no-rollback to resume"
+        )
 
 
 def _check_quotas(stack: AssemblyStack) -> None:

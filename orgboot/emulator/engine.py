@@ -1,24 +1,36 @@
 """Applies CloudFormation templates to the emulated AWS the way CloudFormation would: resources in
 dependency order, updates in place or by replacement, removed resources deleted unless retained.
-State is kept per stack, so deploying a changed assembly again behaves like a stack update."""
+State is kept per stack, so deploying a changed assembly again behaves like a stack update.
+
+A deploy that fails ends as CloudFormation's would (User Guide, "View CloudFormation stack events":
+stack status codes). With rollback (CloudFormation's default, a plain `cdk deploy`) a failed
+create deletes what it created, except what is retained (DeletionPolicy Retain), which leaves the
+stack and stays in AWS (ROLLBACK_COMPLETE; ROLLBACK_FAILED when a delete fails); a failed update
+returns to the previous template (UPDATE_ROLLBACK_COMPLETE; UPDATE_ROLLBACK_FAILED when that fails).
+Without rollback (DisableRollback, `cdk deploy --no-rollback`, what `orgboot deploy` runs: User
+Guide, "Choose how to handle failures when provisioning resources") the stack stays CREATE_FAILED or
+UPDATE_FAILED, holding what succeeded, and the next deploy resumes from there."""
 
 import copy
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from botocore.exceptions import ClientError, ParamValidationError
 
+from orgboot.aws.quotas import ACCOUNTS_PER_ORGANIZATION_DEFAULT
 from orgboot.aws.regions import PARTITION
 from orgboot.emulator import schemas
 from orgboot.emulator.aws import AwsAccount
+from orgboot.emulator.clock import EmulatedClock
 from orgboot.emulator.errors import EmulationError
 from orgboot.emulator.handlers import handler_for
 from orgboot.emulator.handlers.lambda_function import DeployedFunction
+from orgboot.emulator.iam_propagation import IamPropagation
 from orgboot.emulator.ordering import log_group_races, unordered_writes, waits_for
 from orgboot.emulator.policy_types import PolicyTypeActivations
 from orgboot.emulator.template import Resolver, dependencies, deployment_order
@@ -53,21 +65,71 @@ class StackState:
     # DescribeStacks give them: what the CDK CLI's importer builds an import on.
     template: dict[str, Any] = field(default_factory=dict)
     parameters: dict[str, Any] = field(default_factory=dict)
+    status: str = ""  # CloudFormation's stack status after the last operation: CREATE_COMPLETE, ROLLBACK_COMPLETE, ...
+    exports: tuple[str, ...] = ()  # the names its outputs export
+
+
+# Stack statuses a stack cannot be updated from, with what to do instead. CloudFormation refuses
+# ("Stack:ARN is in ROLLBACK_COMPLETE state and can not be updated"): a stack whose creation rolled
+# back can only be deleted; one whose update rollback failed must have its rollback continued
+# (User Guide, "Continue rolling back an update": "You can't update a stack that is in the
+# UPDATE_ROLLBACK_FAILED state"); one whose deletion failed, deleted again.
+NOT_UPDATABLE = {
+    "ROLLBACK_COMPLETE": "delete it, then deploy again (the CDK CLI does so itself)",
+    "ROLLBACK_FAILED": "delete it, then deploy again (the CDK CLI does so itself)",
+    "UPDATE_ROLLBACK_FAILED": "continue its rollback (aws cloudformation continue-update-rollback, skipping with"
+    " --resources-to-skip what cannot roll back), then deploy again",
+    "DELETE_FAILED": "delete it again, retaining what cannot be deleted (--retain-resources)",
+}
+
+
+@dataclass(frozen=True)
+class _Before:
+    """A stack as it was before an operation: what a rollback returns it to."""
+
+    resources: dict[str, DeployedResource]
+    outputs: dict[str, Any]
+    template: dict[str, Any]
+    parameters: dict[str, Any]
+    status: str
+
+    @classmethod
+    def of(cls, state: StackState) -> "_Before":
+        # Copies: an operation changes some records in place (a new DeletionPolicy, new Metadata).
+        resources = {logical_id: replace(resource) for logical_id, resource in state.resources.items()}
+        return cls(resources, dict(state.outputs), state.template, dict(state.parameters), state.status)
 
 
 class Engine:
     """Deploys templates; one Engine is one emulated CloudFormation, in every account it touches."""
 
-    def __init__(self, on_event: Callable[[Event], None] | None = None) -> None:
+    def __init__(
+        self,
+        on_event: Callable[[Event], None] | None = None,
+        *,
+        account_quota: int | None = ACCOUNTS_PER_ORGANIZATION_DEFAULT,
+        finalizing_new_organization: bool = False,
+    ) -> None:
+        """`account_quota`: the accounts the organization may hold, the management account included
+        (Service Quotas L-E619E033: orgboot/aws/quotas.py); AWS's default unless the quota was raised;
+        None enforces none (a plan that cannot know the organization's quota). With
+        `finalizing_new_organization`, CreateAccount fails with FinalizingOrganizationException within
+        the stack deploy that created the organization, as it may for up to an hour in AWS."""
         self.stacks: dict[tuple[str, str], StackState] = {}  # (account, stack name)
         self.exports: dict[str, Any] = {}
         self.events: list[Event] = []
         self.stack_sets_trusted_access = False  # set by the emulated ActivateOrganizationsAccess
         self.instances: dict[str, set[tuple[str, str]]] = {}  # StackSet name -> (account, region)
         self.functions: dict[str, DeployedFunction] = {}  # by ARN
-        self.policy_type_activations = PolicyTypeActivations()
+        self.clock = EmulatedClock()  # advanced by the sleeps of inline functions (clock.py)
+        self.policy_type_activations = PolicyTypeActivations(self.clock)
+        self.iam_propagation = IamPropagation(self.clock)
         self.account_emails: dict[str, str] | None = None  # lower-case email -> account ID, read once per deploy
         self._depth = 0  # stacks being deployed: StackSet instances deploy within their StackSet's stack
+        self.account_quota = account_quota
+        self.finalizing_new_organization = finalizing_new_organization
+        self._deploys = 0  # stack deploys started (StackSet instances deploy within their StackSet's)
+        self._organization_created_in: int | None = None  # the stack deploy that created the organization
         self._on_event = on_event or (lambda event: None)
 
     def deploy(
@@ -76,14 +138,22 @@ class Engine:
         template: Mapping[str, Any],
         aws: AwsAccount,
         parameters: Mapping[str, Any] | None = None,
+        *,
+        rollback: bool = False,
     ) -> StackState:
+        """Create or update the stack with `template`. `rollback`: a failure rolls the stack back, as
+        a plain `cdk deploy` has CloudFormation do; without it the stack keeps what succeeded, as
+        `cdk deploy --no-rollback` (orgboot deploy) has it. The error says how the stack ended."""
+        if not self._depth:
+            self._deploys += 1
         self._depth += 1
         try:
-            return self._deploy(stack_name, template, aws, parameters or {})
+            return self._deploy(stack_name, template, aws, parameters or {}, rollback)
         finally:
             self._depth -= 1
             if not self._depth:  # time passes between stack deploys: asynchronous changes are done
                 self.policy_type_activations.settle()
+                self.iam_propagation.settle()
                 self.account_emails = None  # the organization may change between deploys
 
     def _resolver(self, state: StackState, stack_name: str, template: Mapping[str, Any], aws: AwsAccount) -> Resolver:
@@ -98,12 +168,18 @@ class Engine:
             conditions=template.get("Conditions"),
         )
 
-    def _deploy(self, stack_name: str, template: Mapping[str, Any], aws: AwsAccount, parameters: Mapping[str, Any]) -> StackState:
-        state = self.stacks.setdefault((aws.account_id, stack_name), StackState())
-        old = dict(state.resources)
+    def _deploy(
+        self, stack_name: str, template: Mapping[str, Any], aws: AwsAccount, parameters: Mapping[str, Any], rollback: bool
+    ) -> StackState:
+        key = (aws.account_id, stack_name)
+        existing = self.stacks.get(key)
+        if existing is not None and existing.status in NOT_UPDATABLE:
+            raise EmulationError(
+                f"Stack:{stack_arn(stack_name, aws)} is in {existing.status} state and can not be updated: {NOT_UPDATABLE[existing.status]}"
+            )
+        state = existing or StackState()
         resources = template.get("Resources", {})
-        state.parameters = self._parameters(stack_name, template, parameters)
-        resolver = self._resolver(state, stack_name, template, aws)
+        values = self._parameters(stack_name, template, parameters)
         order, graph = deployment_order(resources), dependencies(resources)
         if race := log_group_races(resources, graph):
             raise EmulationError(
@@ -116,17 +192,48 @@ class Engine:
                 " CloudFormation may run them at once, and Organizations refuses concurrent changes"
                 f" (ConcurrentModificationException). Make {unordered[1]} depend on {unordered[0]}"
             )
+        before = _Before.of(state)
+        state.parameters = values
+        self.stacks[key] = state
+        resolver = self._resolver(state, stack_name, template, aws)
         replaced: list[tuple[str, DeployedResource]] = []
-        for logical_id in order:
-            definition = resources[logical_id]
-            if "Condition" in definition and not resolver.condition(definition["Condition"]):
-                continue
-            with _failing(stack_name, logical_id, definition.get("Type")):
-                replaced += self._apply(stack_name, state, logical_id, definition, resolver, aws, graph)
+        applied: list[str] = []  # in the order they were applied; the last one may have failed
+        updating: dict[str, dict[str, Any]] = {}  # the properties each resource's update was called with
+        try:
+            for logical_id in order:
+                definition = resources[logical_id]
+                if "Condition" in definition and not resolver.condition(definition["Condition"]):
+                    continue
+                applied.append(logical_id)
+                with _failing(stack_name, logical_id, definition.get("Type")):
+                    replaced += self._apply(stack_name, state, logical_id, definition, resolver, aws, graph, updating)
+            declared = template.get("Outputs", {})
+            outputs = {name: resolver.resolve(output["Value"]) for name, output in declared.items()}
+            exports = {resolver.resolve(output["Export"]["Name"]): outputs[name] for name, output in declared.items() if "Export" in output}
+        except EmulationError as failure:
+            if not rollback:
+                # "Preserve successfully provisioned resources": the stack keeps what succeeded, and
+                # the next deploy resumes from the point where the problem occurred (User Guide,
+                # "Choose how to handle failures when provisioning resources").
+                state.status, state.template = "CREATE_FAILED" if existing is None else "UPDATE_FAILED", dict(template)
+                raise
+            outcome = self._roll_back(stack_name, state, before, applied, updating, graph, aws, created=existing is None)
+            state.template = dict(template) if existing is None else before.template
+            raise EmulationError(f"{failure} ({outcome})") from None
 
-        # Cleanup, as CloudFormation does after a successful update: removed resources in
-        # reverse order, then the old halves of replacements.
-        removed = [(lid, res) for lid, res in reversed(list(old.items())) if lid not in resources]
+        state.status = "CREATE_COMPLETE" if existing is None else "UPDATE_COMPLETE"
+        state.outputs, state.exports = outputs, tuple(exports)
+        self.exports.update(exports)
+        state.template = dict(template)  # never changed here: current_template gives copies
+
+        # Cleanup, as CloudFormation does after a successful update (UPDATE_COMPLETE_CLEANUP_IN_PROGRESS:
+        # past rolling back): removed resources in reverse order, then the old halves of replacements.
+        # A resource is deleted before what it depends on ("Resource A is deleted before resource B",
+        # Template Reference, "DependsOn attribute"), and a removed resource's dependencies are those
+        # of the template it was deployed with, whatever the order the resources were created in.
+        deployed = [lid for lid in deployment_order(before.template.get("Resources", {})) if lid in before.resources]
+        deployed += [lid for lid in before.resources if lid not in deployed]
+        removed = [(lid, before.resources[lid]) for lid in reversed(deployed) if lid not in resources]
         for logical_id, resource in removed:
             with _failing(stack_name, logical_id, resource.type):
                 self._remove(stack_name, logical_id, resource, resource.deletion_policy, aws)
@@ -134,15 +241,122 @@ class Engine:
         for logical_id, resource in replaced:
             with _failing(stack_name, logical_id, resource.type):
                 self._remove(stack_name, logical_id, resource, resource.update_replace_policy, aws)
-
-        state.outputs = {}
-        for name, output in template.get("Outputs", {}).items():
-            value = resolver.resolve(output["Value"])
-            state.outputs[name] = value
-            if "Export" in output:
-                self.exports[resolver.resolve(output["Export"]["Name"])] = value
-        state.template = dict(template)  # never changed here: current_template gives copies
         return state
+
+    def _roll_back(
+        self,
+        stack_name: str,
+        state: StackState,
+        before: _Before,
+        applied: list[str],
+        updating: Mapping[str, dict[str, Any]],
+        graph: Mapping[str, set[str]],
+        aws: AwsAccount,
+        *,
+        created: bool,
+    ) -> str:
+        """Return the stack to what it was, undoing what this deploy did, last first, as CloudFormation
+        rolls back: a resource it created is deleted, unless retained (DeletionPolicy Retain: "keeps
+        the resource ... when its stack is deleted", and RetainExceptOnCreate exists because Retain
+        keeps resources created by the operation that rolls back: CloudFormation Template
+        Reference, "DeletionPolicy attribute"), when it leaves the stack and stays in AWS; the new
+        half of a replacement is deleted and the old one kept; an update, the failed one included,
+        is updated back. What cannot be undone stays as it is, with what it depends on, and the
+        rollback fails. Says how the stack ended."""
+        kept: set[str] = set()
+        problems: list[str] = []
+        retained: list[str] = []
+        for logical_id in reversed(applied):
+            now, then = state.resources.get(logical_id), before.resources.get(logical_id)
+            if logical_id in kept or now is None:
+                continue  # kept for what depends on it, or nothing was created
+            try:
+                with _failing(stack_name, logical_id, now.type):
+                    if then is None or now.physical_id != then.physical_id:
+                        policy = "Delete" if now.deletion_policy == "RetainExceptOnCreate" else now.deletion_policy
+                        self._remove(stack_name, logical_id, now, policy, aws)
+                        retained += [logical_id] if policy == "Retain" else []
+                    elif logical_id in updating:
+                        handler = handler_for(now.type)
+                        assert handler is not None  # it updated the resource
+                        context = _Context(self, aws, stack_name, logical_id, now.type, then.generation, graph)
+                        handler.update(context, then.physical_id, updating[logical_id], then.properties)
+                        self._record(Event(stack_name, logical_id, now.type, "UPDATE", aws.account_id))
+            except EmulationError as error:
+                problems.append(str(error))
+                kept |= _with_dependencies(logical_id, graph)
+                continue
+            if then is None:
+                del state.resources[logical_id]
+            else:
+                state.resources[logical_id] = then
+        if created:
+            state.outputs, state.exports = {}, ()
+            state.status = "ROLLBACK_FAILED" if problems else "ROLLBACK_COMPLETE"
+        else:
+            state.outputs, state.parameters = dict(before.outputs), dict(before.parameters)
+            state.status = "UPDATE_ROLLBACK_FAILED" if problems else "UPDATE_ROLLBACK_COMPLETE"
+        outcome = f"rolled back: {stack_name} is {state.status}"
+        if retained:
+            outcome += f"; retained, now outside the stack: {', '.join(retained)}"
+        if problems:
+            outcome += f"; the rollback failed: {'; '.join(problems)}"
+        return outcome
+
+    def organization_created(self) -> None:
+        """The Organization handler created the organization, in the stack deploy under way."""
+        self._organization_created_in = self._deploys
+
+    def organization_finalizing(self) -> bool:
+        """Whether Organizations still finalizes the organization (FinalizingOrganizationException),
+        when the emulator was asked to model it: within the stack deploy that created it."""
+        return self.finalizing_new_organization and self._organization_created_in == self._deploys
+
+    def stack_status(self, account_id: str, stack_name: str) -> str | None:
+        """The stack's status, as DescribeStacks gives it; None for a stack that does not exist."""
+        state = self.stacks.get((account_id, stack_name))
+        return state.status if state else None
+
+    def delete_stack(self, stack_name: str, aws: AwsAccount, retain_resources: Iterable[str] = ()) -> None:
+        """DeleteStack: the stack's resources deleted, last first, each as its DeletionPolicy says. A
+        resource that cannot be deleted stays, with what it depends on, and the stack is DELETE_FAILED;
+        `retain_resources` (logical IDs) then leave the stack as they are, "for stacks in the
+        DELETE_FAILED state" only (CloudFormation API Reference, DeleteStack RetainResources). A stack
+        that does not exist: nothing to do."""
+        key = (aws.account_id, stack_name)
+        if (state := self.stacks.get(key)) is None:
+            return
+        retain = set(retain_resources)
+        if retain and state.status != "DELETE_FAILED":
+            raise EmulationError(
+                f"{stack_name} is {state.status}: RetainResources is only for a stack in DELETE_FAILED; delete it without first"
+            )
+        if unknown := sorted(retain - state.resources.keys()):
+            raise EmulationError(f"{stack_name} holds no resource {', '.join(unknown)} to retain (it holds: {', '.join(state.resources)})")
+        template = state.template.get("Resources", {})
+        graph = dependencies(template)
+        order = [lid for lid in deployment_order(template) if lid in state.resources]
+        order += [lid for lid in state.resources if lid not in order]
+        kept: set[str] = set()
+        problems: list[str] = []
+        for logical_id in reversed(order):
+            resource = state.resources[logical_id]
+            if logical_id in kept:
+                continue
+            try:
+                with _failing(stack_name, logical_id, resource.type):
+                    self._remove(stack_name, logical_id, resource, "Retain" if logical_id in retain else resource.deletion_policy, aws)
+            except EmulationError as error:
+                problems.append(str(error))
+                kept |= _with_dependencies(logical_id, graph)
+                continue
+            del state.resources[logical_id]
+        if problems:
+            state.status = "DELETE_FAILED"
+            raise EmulationError(f"{stack_name} is DELETE_FAILED: {'; '.join(problems)}")
+        del self.stacks[key]
+        for name in state.exports:
+            self.exports.pop(name, None)
 
     def import_resources(
         self, stack_name: str, template: Mapping[str, Any], aws: AwsAccount, identifiers: Mapping[str, str]
@@ -187,6 +401,7 @@ class Engine:
                     metadata=resolver.resolve(definition.get("Metadata", {})),
                 )
                 imported[logical_id] = (properties, live)
+        staged.status = "IMPORT_COMPLETE"
         self.stacks[key] = staged
         for logical_id in imported:
             self._record(Event(stack_name, logical_id, resources[logical_id]["Type"], "IMPORT", aws.account_id))
@@ -213,7 +428,10 @@ class Engine:
         resolver: Resolver,
         aws: AwsAccount,
         graph: Mapping[str, set[str]],
+        updating: dict[str, dict[str, Any]],
     ) -> list[tuple[str, DeployedResource]]:
+        """Create, update or replace one resource. `updating` gets the properties an update is
+        called with, before it is: what a rollback updates the resource back from."""
         resource_type = definition.get("Type", "")
         handler = handler_for(resource_type)
         if handler is None:
@@ -254,6 +472,7 @@ class Engine:
             result, action = handler.create(context, properties), "REPLACE"
             replaced.append((logical_id, previous))
         else:
+            updating[logical_id] = properties
             result, action = handler.update(context, previous.physical_id, previous.properties, properties), "UPDATE"
         if not result.changed:
             return replaced
@@ -274,7 +493,10 @@ class Engine:
         return replaced
 
     def _remove(self, stack: str, logical_id: str, resource: DeployedResource, policy: str, aws: AwsAccount) -> None:
-        if policy == "Retain":
+        # RetainExceptOnCreate "behaves like Retain for stack operations, except for the stack
+        # operation that initially created the resource" (DeletionPolicy attribute): _roll_back
+        # gives Delete for that one.
+        if policy in ("Retain", "RetainExceptOnCreate"):
             self._record(Event(stack, logical_id, resource.type, "RETAIN", aws.account_id))
             return
         handler = handler_for(resource.type)
@@ -315,9 +537,24 @@ class Engine:
         return self.exports[name]
 
     def _stack_output(self, account_id: str, stack: str, output: str) -> Any:
+        """Fn::GetStackOutput, CDK's weak cross-stack reference: the producer's output as its last
+        deploy left it, read when the consumer is created or updated ("The referenced value is
+        resolved at stack create or update time. If the referenced stack or output is later deleted
+        or modified, the consuming stack is not automatically updated or notified": CloudFormation
+        Template Reference, Fn::GetStackOutput). An output the producer dropped cannot be read: the
+        consumer's create or update fails ("if you delete the producer stack or remove the output,
+        your consumer stack will fail on the next update": opscanary.com's digest of the AWS DevOps
+        blog's Fn::GetStackOutput launch post). A consumer not deployed again keeps the values it read
+        before, whatever the producer has deleted since: the engine leaves its resources as they are."""
         state = self.stacks.get((account_id, stack))
-        if state is None or output not in state.outputs:
-            raise EmulationError(f"stack {stack} has no output {output}: deploy it first")
+        if state is None:
+            raise EmulationError(f"Fn::GetStackOutput: stack {stack} does not exist: deploy it first")
+        if output not in state.outputs:
+            raise EmulationError(
+                f"Fn::GetStackOutput: stack {stack} has no output {output} (its last deploy dropped it, or never had it):"
+                f" CloudFormation fails the update of a stack that reads it. Deploy this stack without the reference before"
+                f" {stack} drops what the output named"
+            )
         return state.outputs[output]
 
     @staticmethod
@@ -424,6 +661,16 @@ class _Context:
         never collides with the resource it replaces. Repeatable from run to run."""
         suffix = hashlib.sha256(f"{self.aws.account_id}/{self.stack_name}/{self.logical_id}/{self.generation}".encode())
         return f"{self.stack_name}-{self.logical_id}"[: limit - 14] + "-" + suffix.hexdigest()[:13].upper()
+
+
+def _with_dependencies(logical_id: str, graph: Mapping[str, set[str]]) -> set[str]:
+    """The resource and everything it depends on, directly or not: what stays while it stays."""
+    found, pending = set(), [logical_id]
+    while pending:
+        if (current := pending.pop()) not in found:
+            found.add(current)
+            pending += graph.get(current, set())
+    return found
 
 
 def _same(old: Any, new: Any) -> bool:

@@ -1,8 +1,10 @@
-"""Accounts: what AWS requires to be unique across the organization."""
+"""Accounts: what AWS requires to be unique across the organization, and how many it holds."""
 
 from collections.abc import Iterator
 
+from orgboot.aws.quotas import ACCOUNTS_PER_ORGANIZATION_DEFAULT, ACCOUNTS_QUOTA_CODE, ACCOUNTS_QUOTA_SERVICE_CODE
 from orgboot.spec import OrgSpec, Problem
+from orgboot.spec.unmanaged import MANAGEMENT_ACCOUNT
 
 
 def account_emails_unique(spec: OrgSpec) -> Iterator[Problem]:
@@ -68,3 +70,24 @@ def released_accounts_undeclared(spec: OrgSpec) -> Iterator[Problem]:
                 ("released_accounts", index),
                 f"account '{key}' is both declared under accounts and released; keep it in one place (released: no longer managed)",
             )
+
+
+def accounts_within_default_quota(spec: OrgSpec) -> Iterator[Problem]:
+    """A warning (WARNING_RULES), not an error: the organization's quota may be raised already.
+    Every account in the organization counts (AWS Organizations quotas page, "Default maximum
+    number of accounts"): the management account, the accounts orgboot manages, the ones it
+    released (retained: still there) and the ones it leaves alone (unmanaged)."""
+    management = 0 if any(account.why == MANAGEMENT_ACCOUNT for account in spec.unmanaged.accounts.values()) else 1
+    needed = management + len(spec.accounts) + len(spec.released_accounts) + len(spec.unmanaged.accounts)
+    if needed <= ACCOUNTS_PER_ORGANIZATION_DEFAULT:
+        return
+    yield Problem(
+        ("accounts",),
+        f"the organization will hold {needed} accounts (the management account included), more than the"
+        f' {ACCOUNTS_PER_ORGANIZATION_DEFAULT} a new organization may hold (AWS Organizations quotas, "Default maximum number of'
+        ' accounts"; sometimes fewer for a new organization): beyond the quota, account creation fails'
+        f" (ACCOUNT_LIMIT_EXCEEDED). Unless the quota is raised already, ask for {needed} or more before deploying, from the"
+        f" management account in us-east-1: the Service Quotas console (AWS Organizations, quota {ACCOUNTS_QUOTA_CODE}), or"
+        f" `aws service-quotas request-service-quota-increase --region us-east-1 --service-code {ACCOUNTS_QUOTA_SERVICE_CODE}"
+        f" --quota-code {ACCOUNTS_QUOTA_CODE} --desired-value {needed}`",
+    )

@@ -100,7 +100,11 @@ def first_deploy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     cdk = root / "node_modules" / ".bin" / "cdk"
     cdk.parent.mkdir(parents=True)
     real = REPO / "node_modules" / ".bin" / "cdk"
-    cdk.write_text(f'#!/bin/sh\nif [ "$1" = deploy ]; then echo "$@" > deployed; exit 0; fi\nexec "{real}" "$@"\n')
+    # The recorder notes when its output is a pipe: the CDK CLI then asks nothing (no terminal).
+    cdk.write_text(
+        f'#!/bin/sh\nif [ "$1" = deploy ]; then echo "$@" > deployed; [ -p /dev/stdout ] && echo piped >> deployed; exit 0; fi\n'
+        f'exec "{real}" "$@"\n'
+    )
     cdk.chmod(0o755)
     with pytest.MonkeyPatch.context() as monkeypatch:
         within(root, monkeypatch)
@@ -216,3 +220,32 @@ def test_an_organization_orgboot_did_not_create_is_refused(first_deploy, monkeyp
     Session.deployed, Session.organization = None, {"Id": "o-yearsold", "MasterAccountId": ACCOUNT}
     assert deploy("--yes") == 1
     assert f"account {ACCOUNT} already manages o-yearsold, which no orgboot stack holds" in capsys.readouterr().err
+
+
+def test_a_stack_paused_by_a_failed_deploy_is_resumed_never_rolled_back(repository, capsys):
+    # The CDK CLI would roll the paused stack back first (RollbackStack, RetainExceptOnCreate),
+    # deleting, so closing, the accounts its failed deploy created.
+    Session.statuses = {"ManagementBaselineStack": "UPDATE_FAILED"}
+    assert deploy("--yes", "--rollback") == 1
+    assert "ManagementBaselineStack (UPDATE_FAILED) stopped where a failed deploy left it" in capsys.readouterr().err
+    assert not (repository / "deployed").exists()
+    assert deploy("--yes") == 0
+    recorded = (repository / "deployed").read_text().split()
+    # Resumed without rollback, and never asked to "roll back first" (its output is not a terminal).
+    assert "--no-rollback" in recorded
+    assert recorded[-1] == "piped"
+
+
+def test_an_organization_with_no_paused_stack_deploys_with_the_cli_on_the_terminal(repository):
+    assert deploy("--yes") == 0
+    assert "piped" not in (repository / "deployed").read_text().split()
+
+
+def test_a_first_deploy_that_rolled_back_is_adopted_not_deployed_again(repository, capsys):
+    # The rollback left the organization and the accounts in AWS, outside the stack (Retain).
+    Session.statuses = {layout.ORGANIZATION_STACK: "ROLLBACK_COMPLETE"}
+    assert deploy("--yes") == 1
+    error = capsys.readouterr().err
+    assert f"{layout.ORGANIZATION_STACK} is ROLLBACK_COMPLETE: its first deploy failed and rolled back" in error
+    assert 'docs/adopt.md, "Recovering a failed deploy"' in " ".join(error.split())
+    assert not (repository / "deployed").exists()

@@ -10,11 +10,15 @@ from orgboot.state.organization import read_organization
 from tests.conftest import EXAMPLE_PARAMETERS, edited
 from tests.emulation.expected import actual_placement, placement
 
+# The spread organization's 45 accounts and the management account, and one more: a raised quota
+# (a new organization holds 10 accounts, Service Quotas L-E619E033).
+QUOTA = 47
+
 
 def test_every_account_lands_in_its_ou_with_its_roles(spread):
     spec, assembly = spread
     with emulated_aws():
-        engine = Engine()
+        engine = Engine(account_quota=QUOTA)
         deploy_assembly(engine, assembly, EXAMPLE_PARAMETERS)
         organization = read_organization(management().client("organizations"))
     assert actual_placement(organization) == placement(spec)
@@ -34,7 +38,7 @@ def test_a_lookup_answer_beyond_4096_bytes_fails(spread, tmp_path):
     broken = edited(assembly, tmp_path, "OrganizationAccounts01", one_big_lookup)
     too_long = r"\(Custom::OrganizationalUnitIds\): Response object is too long \(\d+ bytes, at most 4096\)"
     with pytest.raises(EmulationError, match=too_long), emulated_aws():
-        deploy_assembly(Engine(), broken, EXAMPLE_PARAMETERS)
+        deploy_assembly(Engine(account_quota=QUOTA), broken, EXAMPLE_PARAMETERS)
 
 
 def test_a_path_that_names_no_ou_fails_the_lookup(spread, tmp_path):
@@ -52,7 +56,7 @@ def test_a_path_that_names_no_ou_fails_the_lookup(spread, tmp_path):
         ),
         emulated_aws(),
     ):
-        deploy_assembly(Engine(), broken, EXAMPLE_PARAMETERS)
+        deploy_assembly(Engine(account_quota=QUOTA), broken, EXAMPLE_PARAMETERS)
 
 
 def test_an_added_account_is_created_in_its_stack_alone(spread, tmp_path):
@@ -68,7 +72,7 @@ def test_an_added_account_is_created_in_its_stack_alone(spread, tmp_path):
 
     changed = edited(assembly, tmp_path, "OrganizationAccounts02", join)
     with emulated_aws():
-        engine = Engine()
+        engine = Engine(account_quota=QUOTA)
         deploy_assembly(engine, assembly, EXAMPLE_PARAMETERS)
         engine.events.clear()
         deploy_assembly(engine, changed, EXAMPLE_PARAMETERS)

@@ -14,7 +14,7 @@ def test_an_ou_with_more_accounts_than_a_page(tmp_path):
     spec = load_spec(generate(25, tmp_path / "org"))
     assembly = synth(spec, tmp_path / "cdk.out")
     with emulated_aws():
-        deploy_assembly(Engine(), assembly, EXAMPLE_PARAMETERS)
+        deploy_assembly(Engine(account_quota=26), assembly, EXAMPLE_PARAMETERS)  # 25 accounts: the quota raised
         organization = read_organization(management().client("organizations"))
         roles = read_member_roles(organization, assume)
     team = organization.ous()["Workloads/Prod/Team0000"]

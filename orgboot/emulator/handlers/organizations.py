@@ -9,9 +9,13 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from orgboot.aws.quotas import ACCOUNTS_QUOTA_CODE
 from orgboot.emulator.errors import EmulationError
 from orgboot.emulator.handlers.base import Context, Handler, Result, not_found
 from orgboot.state.pages import all_items
+
+# What the failed CreateAccount request's ID would be: AWS gives one (car-...), moto none for a request it never saw.
+_REQUEST_ID = "car-emulated"
 
 
 def _client(ctx: Context) -> Any:
@@ -47,7 +51,11 @@ def _retag(client: Any, resource_id: str, old: dict[str, Any], new: dict[str, An
 
 class Organization(Handler):
     def create(self, ctx: Context, props: dict[str, Any]) -> Result:
+        # In an account that belongs to an organization already, CreateOrganization fails with
+        # AlreadyInOrganizationException (Organizations API Reference, CreateOrganization), as moto's
+        # does: a retained organization left outside a rolled-back stack makes the next create fail.
         _client(ctx).create_organization(FeatureSet=props.get("FeatureSet", "ALL"))
+        ctx.engine.organization_created()
         return self._result(_client(ctx))
 
     def read(self, ctx: Context, identifier: str) -> dict[str, Any]:
@@ -136,7 +144,25 @@ class Account(Handler):
         if emails is None:
             emails = ctx.engine.account_emails = {a["Email"].lower(): a["Id"] for a in all_items(client, "list_accounts", "Accounts")}
         if props["Email"].lower() in emails:
-            raise EmulationError(f"email {props['Email']} is already used by account {emails[props['Email'].lower()]}")
+            # The provider's CreateHandler looks for the email among the organization's accounts
+            # first (checkIfAccountExists): an account retained outside a rolled-back stack is found.
+            raise EmulationError(f"Account with email [{props['Email']}] already exists (account {emails[props['Email'].lower()]}).")
+        if ctx.engine.organization_finalizing():
+            # CreateAccount lists FinalizingOrganizationException (Organizations API Reference), which
+            # the provider's CreateHandler does not retry: it fails the resource (InvalidRequest).
+            raise EmulationError(
+                "FinalizingOrganizationException: Organizations couldn't perform the operation because your organization hasn't"
+                " finished initializing. This can take up to an hour. Try again later. (The Account resource does not retry it:"
+                " deploy again with --no-rollback once the organization is ready, and the deploy resumes.)"
+            )
+        if ctx.engine.account_quota is not None and len(emails) >= ctx.engine.account_quota:
+            # CreateAccount is asynchronous: beyond the organization's account quota its status
+            # ends FAILED with ACCOUNT_LIMIT_EXCEEDED (Organizations API Reference, CreateAccountStatus),
+            # which the provider reports in these words (CreateHandler, handleAccountCreationError).
+            raise EmulationError(
+                f"Account creation failed with reason [ACCOUNT_LIMIT_EXCEEDED] for request id: {_REQUEST_ID}"
+                f" (the organization holds {len(emails)} accounts, its quota; ask for more: Service Quotas {ACCOUNTS_QUOTA_CODE})"
+            )
         request = {"AccountName": props["AccountName"], "Email": props["Email"], "Tags": _tags(props)}
         if "RoleName" in props:
             request["RoleName"] = props["RoleName"]
