@@ -10,7 +10,7 @@ from aws_cdk import aws_iam as iam
 from orgboot.analysis.grants import switch_policy
 from orgboot.policy import iam as iam_documents
 from orgboot.spec import Group, ManagementBaseline, logical_ids
-from orgboot.spec.baseline import REQUIRE_MFA_POLICY_NAME
+from orgboot.spec.baseline import REQUIRE_MFA_POLICY_DESCRIPTION, require_mfa_policy_name
 
 from constructs import Construct
 from constructs.account_alias import AccountAlias
@@ -59,11 +59,13 @@ class ManagementBaselineStack(Stack):
                 ),
             )
 
+        # Its name follows its description (both create-only): an edit of either replaces it under
+        # a new name, which CloudFormation can do; its document changes in place.
         require_mfa = iam.ManagedPolicy(
             self,
             "RequireMfa",
-            managed_policy_name=REQUIRE_MFA_POLICY_NAME,
-            description="Deny everything but MFA self-service until signed in with MFA",
+            managed_policy_name=require_mfa_policy_name(REQUIRE_MFA_POLICY_DESCRIPTION),
+            description=REQUIRE_MFA_POLICY_DESCRIPTION,
             document=iam.PolicyDocument.from_json(iam_documents.require_mfa()),
         )
         pin_logical_id(require_mfa, logical_ids.REQUIRE_MFA_POLICY)

@@ -4,15 +4,25 @@ Computed twice, the same way: from a spec, offline (what the organization will a
 deployed), and from state read from AWS (what it allows now). A group member is taken as signed
 in with MFA; each member account's SCP and RCP chain applies; a role appears where the group's
 policies and the role's trust both let the member in.
+
+Each row also says what the role may do beyond everyone else: break-glass (a grant of the access
+role, kept apart from everyday grants) and the guardrails (or written policies) whose denies
+exempt the role by aws:PrincipalArn in the accounts reached, read from the very statements that
+apply there.
 """
 
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from orgboot.analysis.offline import SIGNED_IN_WITH_MFA, Account, OfflineOrganization, organization_context
-from orgboot.policy.evaluation import Applicable, ContextValue, Request, evaluate
+from orgboot.policy.conditions import OPERATORS, condition_holds, split_operator
+from orgboot.policy.evaluation import Applicable, ContextValue, OrganizationPolicies, Request, evaluate
+from orgboot.policy.guardrails import guardrail_of_sid
+from orgboot.policy.guardrails.packing import PACK_PREFIX
+from orgboot.policy.iam import BREAK_GLASS_SID
 from orgboot.policy.matching import Caller
-from orgboot.policy.statements import Policy, PolicyRef, parse
+from orgboot.policy.statements import Policy, PolicyRef, Statement, parse
 from orgboot.spec import OrgSpec
 from orgboot.state.baseline import Baseline
 from orgboot.state.member_roles import RoleView
@@ -20,20 +30,82 @@ from orgboot.state.organization import Organization
 
 
 @dataclass(frozen=True)
+class Exemption:
+    """A policy whose deny lets the role through (a condition on aws:PrincipalArn)."""
+
+    source: str  # "guardrail", or the written policy's type: "SCP", "RCP"
+    name: str  # the library guardrail's name, or the written policy's
+    accounts: tuple[str, ...]  # names of the accounts reached where it exempts the role
+
+    @property
+    def label(self) -> str:
+        return f"{self.source} {self.name}"
+
+
+@dataclass(frozen=True)
 class Access:
     group: str
     role: str
     accounts: tuple[str, ...]  # names of the accounts where the group can become the role
+    break_glass: bool = False  # granted as break-glass (the access role), not as an everyday grant
+    exempt_from: tuple[Exemption, ...] = ()
 
 
-def _rows(group: str, reached: dict[str, list[str]]) -> list[Access]:
-    return [Access(group, role, tuple(sorted(reached[role]))) for role in sorted(reached)]
+def _rows(group: str, reached: Mapping[str, Mapping[str, tuple[tuple[str, str], ...]]], break_glass: set[str]) -> list[Access]:
+    """`reached`: role -> account name -> the (source, name) of the policies exempting it there."""
+    rows = []
+    for role in sorted(reached):
+        where: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for account, exemptions in reached[role].items():
+            for exemption in exemptions:
+                where[exemption].append(account)
+        exempt = tuple(Exemption(source, name, tuple(sorted(where[(source, name)]))) for source, name in sorted(where))
+        rows.append(Access(group, role, tuple(sorted(reached[role])), role in break_glass, exempt))
+    return rows
 
 
 def _context(organization_id: str, caller_path: str, resource_path: str) -> dict[str, ContextValue]:
     """A group member's request from the management account, signed in with MFA, on a resource of
     a member account."""
     return organization_context(organization_id, caller_path, resource_path) | SIGNED_IN_WITH_MFA
+
+
+def exemptions(
+    policies: OrganizationPolicies, account_id: str, role_arn: str, names: Mapping[str, str] | None = None
+) -> tuple[tuple[str, str], ...]:
+    """The (source, name) of each organization policy over the account whose deny exempts the role
+    by aws:PrincipalArn. A guardrail document's statements name their guardrail by their Sids;
+    `names` gives a written policy's name in AWS by the name the policies carry (its key offline)."""
+    found: dict[tuple[str, str], None] = {}
+    for level in (*policies.scps.get(account_id, ()), *policies.rcps.get(account_id, ())):
+        for policy in level.policies:
+            for statement in policy.statements:
+                if statement.effect == "Deny" and _exempts(statement, role_arn):
+                    found[_source(policy, statement, names or {})] = None
+    return tuple(found)
+
+
+def _exempts(statement: Statement, role_arn: str) -> bool:
+    """Whether a negated condition on aws:PrincipalArn (ArnNotLike, StringNotEquals, ...) keeps the
+    statement off the role's sessions: aws:PrincipalArn is the role's ARN for them (IAM User
+    Guide, "AWS global condition context keys")."""
+    for operator, keys in statement.condition.items():
+        _, base, _ = split_operator(operator)
+        if base not in OPERATORS or not OPERATORS[base][1] or not isinstance(keys, Mapping):
+            continue
+        for key, values in keys.items():
+            if key.lower() == "aws:principalarn" and not condition_holds(
+                {operator: {key: values}}, {"aws:principalarn": role_arn}, statement.variables
+            ):
+                return True
+    return False
+
+
+def _source(policy: Policy, statement: Statement, names: Mapping[str, str]) -> tuple[str, str]:
+    guardrail = guardrail_of_sid(statement.sid or "") if policy.ref.name.startswith(PACK_PREFIX) else None
+    if guardrail:
+        return "guardrail", guardrail
+    return policy.ref.kind.upper(), names.get(policy.ref.name, policy.ref.name)
 
 
 def spec_access(spec: OrgSpec) -> list[Access]:
@@ -44,25 +116,30 @@ def spec_access(spec: OrgSpec) -> list[Access]:
     distinct = {account.key for account in offline.distinct}
     stand_in = {account.ou: account for account in offline.placeholders}
     organization = offline.organization_policies([*offline.placeholders, *offline.distinct])
+    names = {key: spec.policy_name(key) for key in spec.organization_policies}
     matrix = []
     for group in spec.management_baseline.groups:
         policies = offline.group_policies(group)
 
-        def roles_reached(account: Account, policies: tuple[Policy, ...] = policies, group: str = group) -> list[str]:
+        def roles_reached(
+            account: Account, policies: tuple[Policy, ...] = policies, group: str = group
+        ) -> dict[str, tuple[tuple[str, str], ...]]:
             caller, context = offline.group_member(group), offline.context(None, account) | SIGNED_IN_WITH_MFA
-            reached = []
+            reached = {}
             for role_name, role in account.roles.items():
-                request = Request(caller, "sts:AssumeRole", f"arn:aws:iam::{account.id}:role/{role_name}", account.id, context)
+                role_arn = f"arn:aws:iam::{account.id}:role/{role_name}"
+                request = Request(caller, "sts:AssumeRole", role_arn, account.id, context)
                 if evaluate(request, Applicable(identity=policies, trust=role.trust), organization).allowed:
-                    reached.append(role_name)
+                    reached[role_name] = exemptions(organization, account.id, role_arn, names)
             return reached
 
         by_ou = {ou: roles_reached(account) for ou, account in stand_in.items()}
-        reached: dict[str, list[str]] = {}
+        reached: dict[str, dict[str, tuple[tuple[str, str], ...]]] = defaultdict(dict)
         for account in offline.accounts:
-            for role_name in roles_reached(account) if account.key in distinct else by_ou[account.ou]:
-                reached.setdefault(role_name, []).append(account.name)
-        matrix += _rows(group, reached)
+            for role_name, exempt in (roles_reached(account) if account.key in distinct else by_ou[account.ou]).items():
+                reached[role_name][account.name] = exempt
+        break_glass = {grant.role for grant in spec.management_baseline.groups[group].break_glass}
+        matrix += _rows(group, reached, break_glass)
     return matrix
 
 
@@ -77,13 +154,26 @@ def state_access(baseline: Baseline, organization: Organization, member_roles: M
     for group_name, group in baseline.groups.items():
         identity = tuple(parse(document, PolicyRef(name, "identity")) for name, document in group.documents)
         caller = Caller(f"arn:aws:iam::{management}:user/member-of-{group_name}", management, "user")
-        reached: dict[str, list[str]] = {}
+        reached: dict[str, dict[str, tuple[tuple[str, str], ...]]] = defaultdict(dict)
         for account_id, roles in member_roles.items():
             for role_name, role in roles.items():
                 trust = parse(role.trust, PolicyRef(f"trust policy of {role_name}", "resource"))
                 context = _context(organization.id, management_path, paths[account_id])
-                request = Request(caller, "sts:AssumeRole", f"arn:aws:iam::{account_id}:role/{role_name}", account_id, context)
+                role_arn = f"arn:aws:iam::{account_id}:role/{role_name}"
+                request = Request(caller, "sts:AssumeRole", role_arn, account_id, context)
                 if evaluate(request, Applicable(identity=identity, trust=trust), policies).allowed:
-                    reached.setdefault(role_name, []).append(names[account_id])
-        matrix += _rows(group_name, reached)
+                    reached[role_name][names[account_id]] = exemptions(policies, account_id, role_arn)
+        matrix += _rows(group_name, reached, _break_glass_roles(identity))
     return matrix
+
+
+def _break_glass_roles(policies: Iterable[Policy]) -> set[str]:
+    """The roles a group's policies grant as break-glass: orgboot writes those grants with their
+    own Sid (policy/iam.py), on arn:aws:iam::*:role/<name>."""
+    return {
+        str(resource).rsplit("/", 1)[-1]
+        for policy in policies
+        for statement in policy.statements
+        if statement.effect == "Allow" and (statement.sid or "").startswith(BREAK_GLASS_SID)
+        for resource in statement.resources or ()
+    }

@@ -1,5 +1,9 @@
 """Which roles a group may switch into, where: the grants of org.yaml in the terms of the policy
-the group gets (role name -> organization paths), for the stack and the offline analysis alike."""
+the group gets (role name -> organization paths), for the stack and the offline analysis alike.
+
+Everyday grants (`may_assume`) and break-glass grants (`break_glass`, the access role) become
+statements of one policy, told apart by their Sids (Assume<Role>, BreakGlass<Role>: policy/iam.py),
+so a grant stays visibly break-glass in IAM and in the state read back from it."""
 
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -10,6 +14,7 @@ from orgboot.policy import iam as iam_documents
 from orgboot.policy.matching import any_action_matches
 from orgboot.policy.statements import PolicyRef, parse
 from orgboot.spec import Group, ManagementBaseline, OrgSpec, parent_of
+from orgboot.spec.baseline import AssumeGrant
 
 
 def org_paths(root_path: str, ou_ids: Mapping[str, str], ou_paths: Iterable[str]) -> dict[str, str]:
@@ -31,7 +36,8 @@ def switch_policy(
     group = baseline.groups[name]
     support = baseline.support_role
     extra = [iam_documents.assume_support_role(support_role_arn)] if support and support_role_arn and name in support.assumable_by else []
-    return iam_documents.switch_roles(group_grants(group, paths), guarded if assumes_on_its_own(group) else (), extra)
+    fence = guarded if assumes_on_its_own(group) else ()
+    return iam_documents.switch_roles(group_grants(group, paths), fence, extra, break_glass_grants(group, paths))
 
 
 def assumes_on_its_own(group: Group) -> bool:
@@ -60,16 +66,31 @@ def assumes_on_its_own(group: Group) -> bool:
 
 
 def group_grants(group: Group, org_paths: Mapping[str, str]) -> dict[str, list[str]]:
-    """Role name -> the organization paths ("o-id/r-id/ou-id/") of the OUs it is granted in."""
-    grants: dict[str, list[str]] = {}
-    for grant in group.may_assume:
-        paths = grants.setdefault(grant.role, [])
+    """Everyday grants: role name -> the organization paths ("o-id/r-id/ou-id/") of the OUs it is
+    granted in."""
+    return _paths(group.may_assume, org_paths)
+
+
+def break_glass_grants(group: Group, org_paths: Mapping[str, str]) -> dict[str, list[str]]:
+    """Break-glass grants (the access role), as group_grants gives the everyday ones."""
+    return _paths(group.break_glass, org_paths)
+
+
+def _paths(grants: Iterable[AssumeGrant], org_paths: Mapping[str, str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for grant in grants:
+        paths = found.setdefault(grant.role, [])
         paths += [org_paths[ou] for ou in grant.ous if org_paths[ou] not in paths]
-    return grants
+    return found
+
+
+def access_roles(spec: OrgSpec) -> list[str]:
+    """The access roles AWS created in the accounts: OrganizationAccountAccessRole, and each
+    account's role_name. Only break-glass grants reach them."""
+    return sorted({ACCESS_ROLE} | {account.role_name for account in spec.accounts.values() if account.role_name})
 
 
 def guarded_roles(spec: OrgSpec) -> list[str]:
     """The roles no group may assume beyond its grants: those orgboot deploys, and the access
     roles AWS created in the accounts."""
-    access_roles = {ACCESS_ROLE} | {account.role_name for account in spec.accounts.values() if account.role_name}
-    return sorted(set(spec.member_roles.catalogue) | access_roles)
+    return sorted(set(spec.member_roles.catalogue) | set(access_roles(spec)))

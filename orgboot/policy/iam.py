@@ -98,12 +98,27 @@ def deny_assume_outside(role_name: str, org_paths: Sequence[str], sid: str) -> d
     return statement
 
 
-def switch_roles(grants: Mapping[str, Sequence[str]], guarded_roles: Sequence[str], extra: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+BREAK_GLASS_SID = "BreakGlass"  # the Sid of a break-glass grant's statement, before the role's name
+
+
+def switch_roles(
+    grants: Mapping[str, Sequence[str]],
+    guarded_roles: Sequence[str],
+    extra: Sequence[dict[str, Any]] = (),
+    break_glass: Mapping[str, Sequence[str]] | None = None,
+) -> dict[str, Any]:
     """A group's policy for switching into member accounts: `grants` (role name -> organization
     paths) allowed, and every role of `guarded_roles` (the roles orgboot deploys and the access
-    role) denied outside the group's grants, so that the group reaches exactly what it is granted."""
+    role) denied outside the group's grants, so that the group reaches exactly what it is granted.
+    `break_glass` grants (the access role) are allowed alike, under a Sid of their own, so that
+    they read as break-glass wherever the policy is read."""
+    break_glass = break_glass or {}
     statements = [assume_role_in_org_paths(role, paths, _sid("Assume", role)) for role, paths in grants.items()]
-    statements += [deny_assume_outside(role, grants.get(role, ()), _sid("DenyAssumeOutsideGrants", role)) for role in guarded_roles]
+    statements += [assume_role_in_org_paths(role, paths, _sid(BREAK_GLASS_SID, role)) for role, paths in break_glass.items()]
+    statements += [
+        deny_assume_outside(role, [*grants.get(role, ()), *break_glass.get(role, ())], _sid("DenyAssumeOutsideGrants", role))
+        for role in guarded_roles
+    ]
     return {"Version": "2012-10-17", "Statement": [*statements, *extra]}
 
 

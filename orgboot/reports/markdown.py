@@ -265,13 +265,32 @@ def _reached(spec: OrgSpec, names: Iterable[str]) -> str:
 
 
 def _access(spec: OrgSpec, access: Sequence[Access]) -> str:
-    rows = [(code(row.group), code(row.role), _reached(spec, row.accounts)) for row in access]
+    rows = [
+        (
+            code(row.group),
+            code(row.role) + (" **break-glass**" if row.break_glass else ""),
+            _reached(spec, row.accounts),
+            _exempt(spec, row) or "-",
+        )
+        for row in access
+    ]
     intro = (
         "Who can become what, where, as the policy evaluator finds it offline (a group member signed in with MFA;"
-        " SCPs, RCPs and trust policies applied):\n\n"
+        " SCPs, RCPs and trust policies applied). **break-glass** marks a grant of the access role (`break_glass`),"
+        " apart from everyday grants; *exempt from* names the guardrails and policies whose denies let the role"
+        " through in those accounts:\n\n"
     )
-    body = intro + _table(("group", "role", "accounts"), rows) if rows else "No group reaches a role in a member account."
+    body = intro + _table(("group", "role", "accounts", "exempt from"), rows) if rows else "No group reaches a role in a member account."
     return _details(f"<b>Access</b> ({_plural(len(rows), 'grant')})", body)
+
+
+def _exempt(spec: OrgSpec, row: Access) -> str:
+    """`guardrail quarantine`, and where, when not in every account the row reaches."""
+    parts = []
+    for exemption in row.exempt_from:
+        where = "" if exemption.accounts == row.accounts else f" (in {_reached(spec, exemption.accounts)})"
+        parts.append(f"{exemption.source} {code(exemption.name)}{where}")
+    return "; ".join(parts)
 
 
 def plan_report(plan: Plan, base: str, head: str) -> str:

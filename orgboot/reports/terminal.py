@@ -298,13 +298,21 @@ def baseline_report(baseline: Baseline, organization: Organization) -> Group:
 
 def access_report(matrix: list[Access], member_account_count: int) -> Group:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for column in ("group", "can become", "in accounts"):
+    for column in ("group", "can become", "in accounts", "exempt from"):
         table.add_column(column, style="bold" if column == "group" else None)
     for access in matrix:
         reach = "all member accounts" if len(access.accounts) == member_account_count else ", ".join(access.accounts) or "[red]none[/]"
-        table.add_row(access.group, access.role, reach)
+        role = Text(access.role)
+        if access.break_glass:
+            role.append(" (break-glass)", style="bold red")
+        exempt = [
+            exemption.label + ("" if exemption.accounts == access.accounts else f" (in {', '.join(exemption.accounts)})")
+            for exemption in access.exempt_from
+        ]
+        table.add_row(access.group, role, reach, Text("\n".join(exempt) or "-", style="yellow" if exempt else "dim"))
     return Group(
-        Text("Access matrix (who can switch into which role, where: decided by the policies, signed in with MFA)", style="bold"), table
+        Text("Access matrix (who can switch into which role, where: decided by the policies, signed in with MFA)", style="bold"),
+        table,
     )
 
 

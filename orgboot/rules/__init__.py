@@ -9,6 +9,7 @@ from orgboot.rules.accounts import (
     account_emails_deliverable,
     account_emails_unique,
     account_names_unique,
+    accounts_within_default_quota,
     released_accounts_undeclared,
 )
 from orgboot.rules.adoption import (
@@ -23,11 +24,18 @@ from orgboot.rules.changes import (
     accounts_leave_only_when_released,
     accounts_stay_in_their_stacks,
     emails_and_keys_not_reused,
+    ous_emptied_before_they_go,
     ous_holding_something_stay,
     ous_holding_spread_accounts_stay,
+    ous_referenced_later_stay,
 )
-from orgboot.rules.documents import documents_are_valid_policies, inline_policy_names_distinct
-from orgboot.rules.groups import group_inline_policies_fit, group_managed_policies_fit, users_keep_every_grant
+from orgboot.rules.documents import documents_are_valid_policies, inline_policy_names_distinct, organization_policies_follow_advice
+from orgboot.rules.groups import (
+    access_role_only_by_break_glass,
+    group_inline_policies_fit,
+    group_managed_policies_fit,
+    users_keep_every_grant,
+)
 from orgboot.rules.lockout import no_lockout
 from orgboot.rules.logical_ids import logical_ids_distinct
 from orgboot.rules.member_roles import grants_within_role_targets, role_inline_policies_fit, role_managed_policies_fit
@@ -57,6 +65,7 @@ RULES: tuple[Rule, ...] = (
     group_inline_policies_fit,
     group_managed_policies_fit,
     users_keep_every_grant,
+    access_role_only_by_break_glass,
     documents_are_valid_policies,
     inline_policy_names_distinct,
     no_lockout,
@@ -70,6 +79,11 @@ RULES: tuple[Rule, ...] = (
     detached_full_access_replaced,
     names_not_taken,
 )
+
+
+# Rules whose findings are warnings: what AWS refuses or accepts depending on what the spec cannot
+# know (a quota raised on request). validate prints them and passes.
+WARNING_RULES: tuple[Rule, ...] = (accounts_within_default_quota, organization_policies_follow_advice)
 
 
 def check(spec: OrgSpec) -> list[Problem]:
@@ -92,6 +106,15 @@ def findings(path: str | Path) -> tuple[ReadSpec, list[LocatedProblem]]:
     return read, located
 
 
+def warnings(path: str | Path, spec: OrgSpec) -> list[LocatedProblem]:
+    """What WARNING_RULES find in `spec`, read from `path` (a valid spec), each at its place in the file."""
+    found = [problem for rule in WARNING_RULES for problem in rule(spec)]
+    if not found:
+        return []
+    read = read_spec(path)  # where each is written: read again only when there is something to say
+    return [read.locate(problem) for problem in found]
+
+
 def _checked(path: str | Path) -> tuple[OrgSpec, ReadSpec]:
     read, located = findings(path)
     if located:
@@ -108,9 +131,11 @@ CHANGE_RULES: tuple[tuple[ChangeRule, str | None], ...] = (
     (emails_and_keys_not_reused, "allow_imports"),
     (accounts_stay_in_their_stacks, "allow_account_moves"),
     (ous_holding_something_stay, "allow_ou_replacement"),
+    (ous_referenced_later_stay, "allow_ou_replacement"),
     (ous_holding_spread_accounts_stay, None),
+    (ous_emptied_before_they_go, None),
 )
-ACKNOWLEDGEMENTS = tuple(option for _, option in CHANGE_RULES if option)
+ACKNOWLEDGEMENTS = tuple(dict.fromkeys(option for _, option in CHANGE_RULES if option))  # one option may accept several rules
 
 
 def load_change(path: str | Path, base: str | Path, acknowledged: Iterable[str] = ()) -> tuple[OrgSpec, list[LocatedProblem]]:

@@ -3,7 +3,7 @@
 from collections import defaultdict
 from collections.abc import Iterator
 
-from orgboot.analysis.grants import assumes_on_its_own, guarded_roles, org_paths, switch_policy
+from orgboot.analysis.grants import access_roles, assumes_on_its_own, guarded_roles, org_paths, switch_policy
 from orgboot.aws import quotas
 from orgboot.aws.regions import PARTITION
 from orgboot.policy import iam as iam_documents
@@ -42,7 +42,7 @@ def group_inline_policies_fit(spec: OrgSpec) -> Iterator[Problem]:
             yield Problem(
                 ("management_baseline", "groups", name),
                 f"up to {size} characters of inline policies (its files, and the switch-roles policy for"
-                f" {len(group.may_assume)} grants{denied}); IAM allows {quotas.GROUP_INLINE_POLICIES_MAX}"
+                f" {len(group.grants)} grants{denied}); IAM allows {quotas.GROUP_INLINE_POLICIES_MAX}"
                 " per group: move files into managed policies, or grant whole parent OUs",
             )
 
@@ -56,9 +56,9 @@ def users_keep_every_grant(spec: OrgSpec) -> Iterator[Problem]:
     denied = {name for name, group in groups.items() if assumes_on_its_own(group)}  # once, not once per member
     for user_name, user in spec.management_baseline.users.items():
         for fenced in (name for name in user.groups if name in denied):
-            fence = groups[fenced].may_assume
+            fence = groups[fenced].grants
             for other in (name for name in user.groups if name != fenced):
-                for grant in groups[other].may_assume:
+                for grant in groups[other].grants:
                     within = [g_ou for g in fence if g.role == grant.role for g_ou in g.ous]
                     lost = [ou for ou in grant.ous if not any(covers(allowed, ou) for allowed in within)]
                     if lost:
@@ -70,3 +70,25 @@ def users_keep_every_grant(spec: OrgSpec) -> Iterator[Problem]:
                             f" and that deny holds for {user_name} too; grant {grant.role} in {', '.join(lost)} to {fenced}"
                             f" as well, or keep {user_name} in only one of {fenced} and {other}",
                         )
+
+
+def access_role_only_by_break_glass(spec: OrgSpec) -> Iterator[Problem]:
+    """The access role is reached by break-glass grants only, and break-glass grants reach nothing
+    else: some guardrails exempt the access role (docs/guardrails.md), so a grant of it must read
+    as break-glass where reviewers look, never as a daily way in."""
+    access = set(access_roles(spec))
+    for name, group in spec.management_baseline.groups.items():
+        for index, grant in enumerate(group.may_assume):
+            if grant.role in access:
+                yield Problem(
+                    ("management_baseline", "groups", name, "may_assume", index, "role"),
+                    f"{grant.role} is the access role, which guardrails exempt for break-glass; grant it under"
+                    " break_glass (the same role and ous), not as an everyday grant, or grant a role of member_roles.catalogue",
+                )
+        for index, grant in enumerate(group.break_glass):
+            if grant.role not in access:
+                yield Problem(
+                    ("management_baseline", "groups", name, "break_glass", index, "role"),
+                    f"{grant.role} is not an access role: break_glass grants only {', '.join(sorted(access))};"
+                    " grant a role of member_roles.catalogue under may_assume",
+                )

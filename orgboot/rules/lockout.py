@@ -3,9 +3,11 @@
 Checked with the policy evaluator on the organization the spec deploys (analysis/offline.py), for
 every member account and for an account joining any OU later, with each account's SCP and RCP
 chain from the root down:
-- the management account can assume the account's access role, and the role can act;
-- the StackSets execution role can deploy each member role where its StackSet targets;
-- every may_assume grant works where it says;
+- break-glass reaches the account: the management account can assume the account's access role,
+  and the role can act (guardrails exempt it where break-glass needs it, docs/guardrails.md);
+- orgboot can deploy the account: the StackSets execution role can deploy each member role where
+  its StackSet targets (guardrails exempt it where it deploys);
+- every grant works where it says, the everyday ones (may_assume) and break-glass (break_glass);
 - the global services (IAM, Organizations, STS, Support) keep working under a region deny.
 A failure names the accounts, the policy that denies, where it is attached, its statement, and
 what would fix it.
@@ -31,7 +33,8 @@ NO_MFA: dict[str, ContextValue] = {"aws:MultiFactorAuthPresent": "false"}
 STACKSET_ACTIONS = stacksets.STACK_ACTIONS + stacksets.ROLE_HANDLER_ACTIONS
 # Global services whose endpoints live in us-east-1 (Organizations User Guide, "Deny access to AWS
 # based on the requested AWS Region", Considerations; docs/sources/policy-evaluation.md, fact 137).
-GLOBAL_ACTIONS = ("iam:ListRoles", "organizations:DescribeOrganization", "sts:GetCallerIdentity", "support:DescribeCases")
+# (Not sts:GetCallerIdentity: it needs no permission and no policy can deny it, STS API Reference.)
+GLOBAL_ACTIONS = ("iam:ListRoles", "organizations:DescribeOrganization", "sts:GetSessionToken", "support:DescribeCases")
 ADMINISTRATOR = Caller(f"arn:aws:iam::{MANAGEMENT_ACCOUNT}:user/orgboot-deployer", MANAGEMENT_ACCOUNT, "user")
 
 
@@ -135,10 +138,12 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
                 )
                 break
 
-    # Every grant works where it says.
+    # Every grant works where it says, everyday and break-glass alike.
     for group_name, group in spec.management_baseline.groups.items():
         policies = offline.group_policies(group_name)
-        for index, grant in enumerate(group.may_assume):
+        grants = [("may_assume", "", index, grant) for index, grant in enumerate(group.may_assume)]
+        grants += [("break_glass", " for break-glass", index, grant) for index, grant in enumerate(group.break_glass)]
+        for section, kind, index, grant in grants:
             role = grant.role  # an account whose access role has another name simply has no such role
             covered = any(covers(ou, account.ou) for ou in grant.ous)
             if not covered or role not in account.roles:
@@ -152,8 +157,8 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
                 yield _failure(
                     decision,
                     spec,
-                    ("management_baseline", "groups", group_name, "may_assume", index, "role"),
-                    f"{group_name} cannot assume {role} as granted",
+                    ("management_baseline", "groups", group_name, section, index, "role"),
+                    f"{group_name} cannot assume {role} as granted{kind}",
                     "fix the trust or the denying policy, or drop the grant",
                     at_policy=False,
                 )
@@ -186,7 +191,8 @@ def _access_path(
     session: dict[str, ContextValue],
     account_loc: Loc,
 ) -> Iterator[_Failure]:
-    """The management account reaches the account through its access role, and the role can act."""
+    """Break-glass reaches the account: the management account (its administrators, and the groups
+    it grants break_glass) assumes the account's access role, and the role can act there."""
     spec = offline.spec
     role_arn = f"arn:aws:iam::{account.id}:role/{access_role}"
     region: dict[str, ContextValue] = {"aws:RequestedRegion": HOME_REGION}
@@ -201,7 +207,7 @@ def _access_path(
             assume,
             spec,
             account_loc,
-            f"the management account cannot assume {access_role}",
+            f"break-glass is cut off: the management account cannot assume {access_role}",
             f"exempt arn:aws:iam::*:role/{access_role} (a condition on aws:PrincipalArn) or move the deny elsewhere",
         )
     # ...and the role can act there.
@@ -214,8 +220,9 @@ def _access_path(
             act,
             spec,
             account_loc,
-            f"{access_role} can do nothing",
-            f"exempt arn:aws:iam::*:role/{access_role} with ArnNotLike on aws:PrincipalArn, as a quarantine SCP should",
+            f"break-glass is cut off: {access_role} can do nothing",
+            f"exempt arn:aws:iam::*:role/{access_role} with ArnNotLike on aws:PrincipalArn, as the quarantine guardrail does"
+            " for break-glass",
         )
 
     # Nor may principals of this account be denied the access path: SCPs never restrict the

@@ -129,7 +129,7 @@ def ous_read_by_other_stacks(spec: OrgSpec) -> set[str]:
     paths in the groups' switch-roles policies)."""
     ous = {target for role in spec.member_roles.catalogue.values() for target in role.targets if target in spec.ou_paths}
     for group in spec.management_baseline.groups.values():
-        for grant in group.may_assume:
+        for grant in group.grants:
             for ou in grant.ous:
                 names = ou.split("/")
                 ous |= {"/".join(names[: depth + 1]) for depth in range(len(names))}

@@ -86,10 +86,11 @@ Guardrails = Annotated[dict[GuardrailKey, GuardrailUse], BeforeValidator(_name_e
 
 
 def orgboot_roles(accounts: Mapping[str, Any], member_roles: MemberRoles) -> OrgbootRoles:
-    """The roles orgboot itself goes through, which guardrails exempt or protect."""
+    """The roles orgboot itself goes through (its StackSets, break-glass), which guardrails exempt
+    or protect, and where the StackSets deploy."""
     renamed = sorted({account.role_name for account in accounts.values() if account.role_name})
     third_parties = sorted({r.trust.third_party_account for r in member_roles.catalogue.values() if r.trust.third_party_account})
-    return OrgbootRoles((ACCESS_ROLE, *renamed), tuple(member_roles.catalogue), tuple(third_parties))
+    return OrgbootRoles((ACCESS_ROLE, *renamed), tuple(member_roles.catalogue), tuple(third_parties), member_roles.rollout.region)
 
 
 def pack_guardrails(uses: Mapping[str, _Use], roles: OrgbootRoles) -> list[Pack]:

@@ -219,10 +219,11 @@ def _dangling(spec: OrgSpec) -> list[Loc]:
     for key, policy in spec.policies.items():
         found += [("policies", key, "targets", index) for index, target in enumerate(policy.targets) if target not in targets]
     for name, group in spec.management_baseline.groups.items():
-        for index, grant in enumerate(group.may_assume):
-            found += [
-                ("management_baseline", "groups", name, "may_assume", index, "ous", i) for i, ou in enumerate(grant.ous) if ou not in ous
-            ]
+        for section in ("may_assume", "break_glass"):
+            for index, grant in enumerate(getattr(group, section)):
+                found += [
+                    ("management_baseline", "groups", name, section, index, "ous", i) for i, ou in enumerate(grant.ous) if ou not in ous
+                ]
     for name, role in spec.member_roles.catalogue.items():
         found += [("member_roles", "catalogue", name, "targets", index) for index, target in enumerate(role.targets) if target not in ous]
     for key, use in spec.guardrails.items():

@@ -5,11 +5,12 @@ import shutil
 
 import yaml
 
-from orgboot.analysis.access import Access, spec_access, state_access
+from orgboot.analysis.access import Access, Exemption, spec_access, state_access
 from orgboot.analysis.offline import OfflineOrganization
 from orgboot.emulator import Engine, deploy_assembly, emulated_aws, management
 from orgboot.emulator.aws import assume
 from orgboot.policy.evaluation import Applicable, Request, evaluate
+from orgboot.rules import load_spec
 from orgboot.spec.loading import read_spec
 from orgboot.state.baseline import Baseline, GroupView, read_baseline
 from orgboot.state.member_roles import read_member_roles
@@ -22,11 +23,54 @@ EVERY_ACCOUNT = ("Audit", "Log Archive", "Network", "Sandbox Alice", "Shop Dev",
 def test_the_example_grants_exactly_what_org_yaml_says(example_spec):
     assert spec_access(example_spec) == [
         Access("Admins", "Admin", ("Sandbox Alice", "Shop Dev", "Shop Prod")),  # Workloads and Sandbox only
-        Access("Admins", "OrganizationAccountAccessRole", EVERY_ACCOUNT),
         Access("Admins", "ReadOnly", EVERY_ACCOUNT),
+        # Break-glass, a group of its own apart from the everyday grants, and what it may do that
+        # they may not: repair orgboot's roles (protect-orgboot-roles exempts it, on Root).
+        Access(
+            "BreakGlass",
+            "OrganizationAccountAccessRole",
+            EVERY_ACCOUNT,
+            break_glass=True,
+            exempt_from=(Exemption("guardrail", "protect-orgboot-roles", EVERY_ACCOUNT),),
+        ),
         Access("Auditors", "ReadOnly", EVERY_ACCOUNT),
     ]
     assert len(set(spec_access(example_spec))) == 4  # rows are values: hashable, comparable
+    # Admins hold AdministratorAccess, yet the access role is no longer theirs: only BreakGlass's.
+    assert [row.group for row in spec_access(example_spec) if row.role == "OrganizationAccountAccessRole"] == ["BreakGlass"]
+
+
+def test_each_row_names_what_exempts_its_role_and_where(tmp_path):
+    """A guardrail's exemption (its own, or `exempt_roles`) and a written policy's, each with the
+    accounts where it applies among those the row reaches."""
+    data = yaml.safe_load(EXAMPLE.read_text())
+    data["accounts"]["old-shop"] = {"name": "Old Shop", "email": "aws+old-shop@example.com", "ou": "Suspended"}  # quarantined
+    data["guardrails"]["region-deny"]["exempt_roles"] = ["Admin"]  # on Workloads: not on Sandbox Alice
+    data["policies"]["no-buckets"] = {"type": "SERVICE_CONTROL_POLICY", "document": "policies/no-buckets.json", "targets": ["shop-dev"]}
+    no_buckets = {"Version": "2012-10-17", "Statement": [{
+        "Sid": "NoBuckets", "Effect": "Deny", "Action": "s3:CreateBucket", "Resource": "*",
+        "Condition": {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/ReadOnly"}}}]}  # fmt: skip
+    shutil.copytree(EXAMPLE.parent / "policies", tmp_path / "policies")
+    (tmp_path / "policies" / "no-buckets.json").write_text(json.dumps(no_buckets))
+    (tmp_path / "org.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    every = tuple(sorted((*EVERY_ACCOUNT, "Old Shop")))
+    assert spec_access(load_spec(tmp_path / "org.yaml")) == [
+        Access(
+            "Admins",
+            "Admin",
+            ("Sandbox Alice", "Shop Dev", "Shop Prod"),
+            exempt_from=(Exemption("guardrail", "region-deny", ("Shop Dev", "Shop Prod")),),
+        ),
+        Access("Admins", "ReadOnly", every, exempt_from=(Exemption("SCP", "no-buckets", ("Shop Dev",)),)),
+        Access(
+            "BreakGlass",
+            "OrganizationAccountAccessRole",
+            every,
+            break_glass=True,
+            exempt_from=(Exemption("guardrail", "protect-orgboot-roles", every), Exemption("guardrail", "quarantine", ("Old Shop",))),
+        ),
+        Access("Auditors", "ReadOnly", every, exempt_from=(Exemption("SCP", "no-buckets", ("Shop Dev",)),)),
+    ]
 
 
 def test_the_matrix_applies_each_accounts_rcp_chain(tmp_path):

@@ -25,7 +25,7 @@ def test_validate_the_example():
     result = orgboot("validate", str(EXAMPLE))
     assert result.returncode == 0, result.stderr
     assert "is valid: 7 OUs, 6 accounts, 3 policies, 9 guardrails" in result.stdout
-    assert "Workloads        SCP          4/10       2,100/10,240 characters" in result.stdout  # its budget
+    assert "Workloads        SCP          4/10       1,973/10,240 characters" in result.stdout  # its budget
     assert "Deploys a new organization from a management account that is in no organization yet" in result.stdout
 
 
@@ -137,13 +137,18 @@ def test_emulate_prints_the_organization_tree(example_assembly):
         "StackSet-orgboot-role-ExternalAudit: created 3 roles in 3 accounts",
     ):
         assert expected in out
+    # The access role is granted to BreakGlass, a group nobody is in until an incident.
+    groups = out[out.index("Management account baseline") : out.index("Access matrix")]
+    break_glass = next(" ".join(line.split()) for line in groups.splitlines() if line.startswith("BreakGlass "))
+    assert break_glass.startswith("BreakGlass - AdministratorAccess, RequireMFA,")
+    assert break_glass.endswith("OrganizationAccountAccessRole in every member account")
     matrix = out[out.index("Access matrix") :]
     rows = [" ".join(line.split()) for line in matrix.splitlines()[3:] if line.strip()]
     assert rows == [
-        "Admins Admin Sandbox Alice, Shop Dev, Shop Prod",
-        "Admins OrganizationAccountAccessRole all member accounts",
-        "Admins ReadOnly all member accounts",
-        "Auditors ReadOnly all member accounts",
+        "Admins Admin Sandbox Alice, Shop Dev, Shop Prod -",
+        "Admins ReadOnly all member accounts -",
+        "BreakGlass OrganizationAccountAccessRole (break-glass) all member accounts guardrail protect-orgboot-roles",
+        "Auditors ReadOnly all member accounts -",
     ]
     assert result.stderr == (
         "warning: MemberRolesStack:ExternalAuditExternalId not given (--parameter MemberRolesStack:ExternalAuditExternalId=...):"

@@ -78,6 +78,7 @@ def test_budget_subscribers(deployed):
 def test_groups_policies_and_members(baseline):
     assert {name: (g.managed_policies, g.members) for name, g in baseline.groups.items()} == {
         "Admins": (["AdministratorAccess", "RequireMFA"], ["alice"]),
+        "BreakGlass": (["AdministratorAccess", "RequireMFA"], []),  # nobody until an incident
         "Billing": (["Billing", "RequireMFA"], ["bob"]),
         "Auditors": (["RequireMFA", "SecurityAudit", "ViewOnlyAccess"], ["bob"]),
     }
@@ -85,11 +86,14 @@ def test_groups_policies_and_members(baseline):
     assert sorted(inline["Statement"][0]["Action"]) == ["ce:Describe*", "ce:Get*", "ce:List*"]
 
 
-def test_admins_may_switch_into_every_member_account_and_the_support_role(deployed):
+def test_break_glass_may_switch_into_every_member_account_and_admins_into_the_support_role(deployed):
     baseline, organization = deployed
-    grants = dict(baseline.groups["Admins"].assumable_roles)
     root_path = f"{organization.id}/{organization.root.id}/*"
-    assert grants["arn:aws:iam::*:role/OrganizationAccountAccessRole"] == [root_path]
+    assert dict(baseline.groups["BreakGlass"].assumable_roles) == {"arn:aws:iam::*:role/OrganizationAccountAccessRole": [root_path]}
+    # Admins keep their everyday roles and the support role, and no longer the access role.
+    grants = dict(baseline.groups["Admins"].assumable_roles)
+    assert "arn:aws:iam::*:role/OrganizationAccountAccessRole" not in grants
+    assert grants["arn:aws:iam::*:role/ReadOnly"] == [root_path]
     assert grants["arn:aws:iam::123456789012:role/AWSSupport"] == []
     support = baseline.roles["AWSSupport"]
     assert support["managed_policies"] == ["AWSSupportAccess"]

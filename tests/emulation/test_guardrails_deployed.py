@@ -1,14 +1,20 @@
 """Every guardrail of the library on one OU at once, deployed: orgboot packs them into few enough
 documents for AWS's per-target limits, the account under them still gets its member roles (the
-StackSets' execution role is exempt where it must be), and the documents hold every guardrail."""
+StackSets' execution role is exempt where it must be: region-deny leaves it the StackSets' region,
+us-east-1, which it does not allow to anyone else), the documents hold every guardrail, and the
+access matrix read back from AWS names what exempts each role, as the spec says."""
 
 from typing import Any
 
 import pytest
 
+from orgboot.analysis.access import spec_access, state_access
 from orgboot.aws.policy_types import POLICY_TYPES
 from orgboot.emulator import Engine, deploy_assembly, emulated_aws, management
+from orgboot.emulator.aws import assume
 from orgboot.policy.guardrails import REGISTRY
+from orgboot.state.baseline import read_baseline
+from orgboot.state.member_roles import read_member_roles
 from orgboot.state.organization import read_organization
 from tests.conftest import EXAMPLE_PARAMETERS, example_variant, synth
 from tests.emulation.expected import roles_by_account_name
@@ -28,11 +34,12 @@ def deployed(tmp_path_factory):
     with emulated_aws():
         deploy_assembly(Engine(), assembly, EXAMPLE_PARAMETERS)
         organization = read_organization(management().client("organizations"))
-        yield spec, organization, roles_by_account_name()
+        matrix = state_access(read_baseline(management()), organization, read_member_roles(organization, assume))
+        yield spec, organization, roles_by_account_name(), matrix
 
 
 def test_every_guardrail_fits_on_one_ou(deployed):
-    spec, organization, _ = deployed
+    spec, organization, _, _ = deployed
     sandbox = organization.ous()["Sandbox"]
     for policy_type, names in sandbox.policies.items():
         assert len(names) <= POLICY_TYPES[policy_type].max_per_target
@@ -51,12 +58,33 @@ def test_every_guardrail_fits_on_one_ou(deployed):
 
 
 def test_the_documents_hold_every_guardrail(deployed):
-    spec, organization, _ = deployed
+    spec, organization, _, _ = deployed
     stored = {name: organization.documents[name] for name in organization.ous()["Sandbox"].policies["SERVICE_CONTROL_POLICY"][1:]}
     sids = {statement["Sid"] for document in stored.values() for statement in document["Statement"]}
     assert {"DenyLeavingAndClosing", "DenyRootUser", "DenyOutsideAllowedRegions", "Quarantine", "ProtectOrgbootRoles"} <= sids
+    assert {"DenyStackSetsRegionToOthers", "ProtectMemberRoles"} <= sids  # the StackSets' region; the member roles
+    (rcps,) = organization.ous()["Sandbox"].policies["RESOURCE_CONTROL_POLICY"][1:]
+    rcp_sids = [statement["Sid"] for statement in organization.documents[rcps]["Statement"]]
+    assert rcp_sids == ["EnforceSecureTransport", "EnforceOrganizationIdentities", "EnforceConfusedDeputyProtection"]
+
+
+def test_the_deployed_access_matrix_names_the_guardrails_that_exempt_break_glass(deployed):
+    """Read back from the documents AWS holds (every guardrail packed into one SCP on Sandbox):
+    break-glass (the access role) is exempt from quarantine and protect-orgboot-roles in the
+    account under them, the everyday roles from nothing; the offline matrix says the same."""
+    spec, _, _, matrix = deployed
+    rows = {(row.group, row.role): row for row in matrix}
+    break_glass = rows[("BreakGlass", "OrganizationAccountAccessRole")]
+    assert ("Admins", "OrganizationAccountAccessRole") not in rows  # break-glass is a group of its own
+    assert break_glass.break_glass
+    assert [(e.label, e.accounts) for e in break_glass.exempt_from] == [
+        ("guardrail protect-orgboot-roles", ("Sandbox Alice",)),
+        ("guardrail quarantine", ("Sandbox Alice",)),
+    ]
+    assert rows[("Admins", "Admin")].exempt_from == ()
+    assert matrix == spec_access(spec)
 
 
 def test_the_account_under_them_still_gets_its_roles(deployed):
-    _, _, roles = deployed
+    _, _, roles, _ = deployed
     assert roles["Sandbox Alice"] == {"Admin", "ReadOnly"}

@@ -196,10 +196,7 @@ def change_baseline(data: dict) -> None:
     groups["Billing"]["may_assume"] = [{"role": "ReadOnly"}]  # its first grant
     groups["Auditors"]["managed_policies"] = ["SecurityAudit", "ReadOnlyAccess"]  # ViewOnlyAccess out, ReadOnlyAccess in
     del groups["Auditors"]["may_assume"]  # its only grant
-    groups["Admins"]["may_assume"] = [  # OrganizationAccountAccessRole no longer
-        {"role": "Admin", "ous": ["Workloads", "Sandbox"]},
-        {"role": "ReadOnly"},
-    ]
+    del groups["BreakGlass"]["break_glass"]  # OrganizationAccountAccessRole no longer, AdministratorAccess still
     baseline["users"]["alice"]["groups"] = ["Admins", "Auditors"]
     baseline["users"]["bob"]["groups"] = ["Billing"]
     baseline["password_policy"]["minimum_length"] = 16
@@ -497,7 +494,7 @@ def test_stack_sets_targeting_a_new_ou_are_updated(ou_paths_update):
 
 def test_baseline_update_touches_exactly_the_changed_resources(baseline_update):
     assert baseline_update.actions() == {
-        ("ManagementBaselineStack", "GroupAdmins", "UPDATE"),
+        ("ManagementBaselineStack", "GroupBreakGlass", "UPDATE"),
         ("ManagementBaselineStack", "GroupAuditors", "UPDATE"),
         ("ManagementBaselineStack", "GroupBilling", "UPDATE"),
         ("ManagementBaselineStack", "UserAlice", "UPDATE"),
@@ -552,12 +549,14 @@ def test_may_assume_grants_added_and_removed(baseline_update):
     any_account = "arn:aws:iam::*:role/"
     support = f"arn:aws:iam::{MANAGEMENT_ACCOUNT_ID}:role/AWSSupport"
     assert allowed(baseline_update.before) == {
-        "Admins": sorted([f"{any_account}OrganizationAccountAccessRole", f"{any_account}Admin", f"{any_account}ReadOnly", support]),
+        "Admins": sorted([f"{any_account}Admin", f"{any_account}ReadOnly", support]),
+        "BreakGlass": [f"{any_account}OrganizationAccountAccessRole"],
         "Billing": [],
         "Auditors": [f"{any_account}ReadOnly"],
     }
     assert allowed(baseline_update.after) == {
         "Admins": sorted([f"{any_account}Admin", f"{any_account}ReadOnly", support]),
+        "BreakGlass": [],
         "Billing": [f"{any_account}ReadOnly"],
         "Auditors": [],
     }
@@ -570,8 +569,8 @@ def test_users_added_to_and_removed_from_groups(baseline_update):
     def members(state: State) -> dict[str, list[str]]:
         return {name: group.members for name, group in state.baseline.groups.items()}
 
-    assert members(baseline_update.before) == {"Admins": ["alice"], "Billing": ["bob"], "Auditors": ["bob"]}
-    assert members(baseline_update.after) == {"Admins": ["alice"], "Billing": ["bob"], "Auditors": ["alice"]}
+    assert members(baseline_update.before) == {"Admins": ["alice"], "BreakGlass": [], "Billing": ["bob"], "Auditors": ["bob"]}
+    assert members(baseline_update.after) == {"Admins": ["alice"], "BreakGlass": [], "Billing": ["bob"], "Auditors": ["alice"]}
 
 
 def test_password_policy_updated(baseline_update):
@@ -699,9 +698,10 @@ def test_catalogue_update_touches_exactly_the_stack_sets_and_groups_concerned(ca
     assert catalogue_update.actions() == {
         ("MemberRolesStack", "RoleStackSetExternalAudit", "DELETE"),
         ("MemberRolesStack", "RoleStackSetDeveloper", "CREATE"),
-        # The roles Admins' switch-roles policy guards changed (Auditors and Billing have no guard);
-        # Billing lost a file.
+        # The roles Admins' and BreakGlass's switch-roles policies guard changed (Auditors and
+        # Billing have no guard); Billing lost a file.
         ("ManagementBaselineStack", "GroupAdmins", "UPDATE"),
+        ("ManagementBaselineStack", "GroupBreakGlass", "UPDATE"),
         ("ManagementBaselineStack", "GroupBilling", "UPDATE"),
         # Guardrails that name orgboot's roles: protect-orgboot-roles protects Developer instead of
         # ExternalAudit, and data-perimeter-identities no longer admits ExternalAudit's partner.
@@ -721,10 +721,16 @@ def test_switch_roles_guards_follow_the_catalogue(catalogue_update):
     others = {f"arn:aws:iam::*:role/{role}" for role in ("Admin", "ReadOnly", "OrganizationAccountAccessRole")}
     assert denied(catalogue_update.before) == {
         "Admins": others | {"arn:aws:iam::*:role/ExternalAudit"},
+        "BreakGlass": others | {"arn:aws:iam::*:role/ExternalAudit"},
         "Billing": set(),
         "Auditors": set(),
     }
-    assert denied(catalogue_update.after) == {"Admins": others | {"arn:aws:iam::*:role/Developer"}, "Billing": set(), "Auditors": set()}
+    assert denied(catalogue_update.after) == {
+        "Admins": others | {"arn:aws:iam::*:role/Developer"},
+        "BreakGlass": others | {"arn:aws:iam::*:role/Developer"},
+        "Billing": set(),
+        "Auditors": set(),
+    }
 
 
 def test_role_removed_from_the_catalogue(catalogue_update):

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from orgboot.analysis.access import Access, spec_access, state_access
-from orgboot.emulator import Engine, deploy_assembly, emulated_aws, management
+from orgboot.analysis.access import Access, Exemption, spec_access, state_access
+from orgboot.emulator import EmulationError, Engine, deploy_assembly, emulated_aws, management
 from orgboot.emulator.aws import assume
-from orgboot.rules import findings
+from orgboot.rules import findings, warnings
 from orgboot.spec import OrgSpec
 from orgboot.state.baseline import read_baseline
 from orgboot.state.member_roles import read_member_roles
@@ -24,6 +24,9 @@ from tests.templates.test_cfn_lint import findings as cfn_lint_findings
 
 WHITEPAPER = REPO / "examples" / "whitepaper" / "org.yaml"
 PARAMETERS = {"MemberRolesStack:SecurityVendorExternalId": "test-external-id"}
+# 120 member accounts and the management account: far beyond the 10 a new organization holds, so
+# its owner asks for a raised quota first (Service Quotas L-E619E033), as validate says.
+APPROVED_QUOTA = 125
 
 # The whitepaper's recommended top-level OUs, as the example names them.
 TOP_LEVEL_OUS = {
@@ -60,7 +63,7 @@ def assembly(spec: OrgSpec, tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def deployed(assembly: Path):
     with emulated_aws():
-        engine = Engine()
+        engine = Engine(account_quota=APPROVED_QUOTA)
         deploy_assembly(engine, assembly, PARAMETERS)
         organization = read_organization(management().client("organizations"))
         member_roles = read_member_roles(organization, assume)
@@ -71,6 +74,19 @@ def deployed(assembly: Path):
 @pytest.fixture(scope="module")
 def organization(deployed) -> Organization:
     return deployed[1]
+
+
+def test_validate_says_a_new_organization_cannot_hold_it(spec):
+    (warning,) = warnings(WHITEPAPER, spec)
+    assert warning.key == "accounts"
+    assert "will hold 121 accounts" in warning.message
+    assert "--quota-code L-E619E033 --desired-value 121" in warning.message
+    assert APPROVED_QUOTA >= 121
+
+
+def test_it_cannot_deploy_into_a_new_organization(assembly):
+    with emulated_aws(), pytest.raises(EmulationError, match=r"ACCOUNT_LIMIT_EXCEEDED.*the organization holds 10 accounts"):
+        deploy_assembly(Engine(), assembly, PARAMETERS)
 
 
 def test_the_spec_has_the_whitepapers_shape(spec):
@@ -174,12 +190,19 @@ def test_each_group_reaches_exactly_its_grants(deployed, spec):
         "Infrastructure", "Workloads", "Deployments", "Sandbox", "Policy Staging", "Individual Business Users", "Exceptions", "Transitional"
     )
     assert len(platform_admin) == 114  # every member account but the 4 of Security and the 2 Suspended
+    quarantined = (Exemption("guardrail", "quarantine", in_ous("Suspended")),)  # ReadOnly is among its exempt_roles
     assert matrix == [
         Access("Platform", "Admin", platform_admin),
-        Access("Platform", "ReadOnly", tuple(names)),
-        Access("Security", "ReadOnly", tuple(names)),
+        Access("Platform", "ReadOnly", tuple(names), exempt_from=quarantined),
+        Access("Security", "ReadOnly", tuple(names), exempt_from=quarantined),
         Access("Security", "SecurityAdmin", ("Log Archive", "Security Break-Glass", "Security Read-Only", "Security Tooling")),
-        Access("BreakGlass", "OrganizationAccountAccessRole", tuple(names)),
+        Access(
+            "BreakGlass",
+            "OrganizationAccountAccessRole",
+            tuple(names),
+            break_glass=True,
+            exempt_from=(Exemption("guardrail", "protect-orgboot-roles", tuple(names)), *quarantined),
+        ),
     ]  # FinanceReadOnly reaches nothing, and no group reaches the vendor's role
     assert matrix == spec_access(spec)  # what the offline evaluator says the spec grants
 

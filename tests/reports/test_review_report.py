@@ -72,9 +72,19 @@ def test_the_tables_hold_the_accounts_policies_budgets_and_access(example_report
     ]
     assert {row[0] for row in policies[1:]} == {f"`{key}`" for key in [*example_spec.policies, *example_spec.guardrails]}
     assert {row[0] for row in packs[1:]} == {f"`{pack.key}`" for pack in example_spec.guardrail_packs}
-    assert ["`Workloads`", "SCP", "4 of 10", "2,100 of 10,240"] in budgets
-    assert ["`Admins`", "`Admin`", "`Sandbox`: Sandbox Alice; `Workloads/Dev`: Shop Dev; `Workloads/Prod`: Shop Prod"] in access
-    assert ["`Auditors`", "`ReadOnly`", "every member account (6)"] in access
+    assert ["`Workloads`", "SCP", "4 of 10", "1,973 of 10,240"] in budgets
+    assert access[0] == ["group", "role", "accounts", "exempt from"]
+    assert ["`Admins`", "`Admin`", "`Sandbox`: Sandbox Alice; `Workloads/Dev`: Shop Dev; `Workloads/Prod`: Shop Prod", "-"] in access
+    assert ["`Auditors`", "`ReadOnly`", "every member account (6)", "-"] in access
+    # Break-glass stands out, with what it is exempt from, on its own group's row and no other.
+    assert [row for row in access if "OrganizationAccountAccessRole" in row[1]] == [
+        [
+            "`BreakGlass`",
+            "`OrganizationAccountAccessRole` **break-glass**",
+            "every member account (6)",
+            "guardrail `protect-orgboot-roles`",
+        ]
+    ]
 
 
 def test_the_example_diagram_is_valid_mermaid_with_every_account(example_report, example_spec):

@@ -3,8 +3,9 @@ attached, as the organization read back shows it, and count them only where they
 
 from rich.console import Console
 
+from orgboot.analysis.access import Access, Exemption
 from orgboot.analysis.budgets import Budget
-from orgboot.reports.terminal import budget_table, organization_tree
+from orgboot.reports.terminal import access_report, budget_table, organization_tree
 from orgboot.state.organization import Node, Organization
 
 SCP, RCP = "SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"
@@ -76,3 +77,25 @@ def test_a_policy_type_orgboot_does_not_manage_is_shown_after_the_others():
     declarative.root.policies["DECLARATIVE_POLICY_EC2"] = ["ec2-baseline"]
     text = rendered(organization_tree(declarative))
     assert "  DECLARATIVE_POLICY_EC2: ec2-baseline" in text
+
+
+def test_the_access_matrix_marks_break_glass_and_says_what_exempts_each_role_where():
+    every = ("Audit", "Shop Dev", "Shop Prod")
+    matrix = [
+        Access("Admins", "Admin", ("Shop Dev", "Shop Prod"), exempt_from=(Exemption("guardrail", "region-deny", ("Shop Prod",)),)),
+        Access(
+            "Admins",
+            "OrganizationAccountAccessRole",
+            every,
+            break_glass=True,
+            exempt_from=(Exemption("guardrail", "protect-orgboot-roles", every), Exemption("guardrail", "quarantine", ("Audit",))),
+        ),
+        Access("Auditors", "ReadOnly", every),
+    ]
+    lines = [line.rstrip() for line in rendered(access_report(matrix, member_account_count=3)).splitlines()]
+    assert [line.split() for line in lines if line.startswith(("Admins", "Auditors"))] == [
+        ["Admins", "Admin", "Shop", "Dev,", "Shop", "Prod", "guardrail", "region-deny", "(in", "Shop", "Prod)"],
+        ["Admins", "OrganizationAccountAccessRole", "(break-glass)", "all", "member", "accounts", "guardrail", "protect-orgboot-roles"],
+        ["Auditors", "ReadOnly", "all", "member", "accounts", "-"],
+    ]
+    assert any(line.split() == ["guardrail", "quarantine", "(in", "Audit)"] for line in lines)

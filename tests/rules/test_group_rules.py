@@ -119,3 +119,49 @@ def test_the_size_of_a_groups_deny_counts_the_managed_roles(tmp_path):
     )
     (found,) = problems(tmp_path, text, {"policies/data.json": _file_of(5_000)})
     assert "the switch-roles policy for 0 grants and 2 managed roles);" in found
+
+
+def test_the_access_role_is_granted_only_as_break_glass(tmp_path):
+    """Guardrails exempt the access role for break-glass: an everyday grant of it, under any of its
+    names, would turn that exemption into the daily way in."""
+    renamed = BASE.replace("ou: Workloads/Prod}", "ou: Workloads/Prod, role_name: OrgAccess}")
+    text = (
+        renamed
+        + ROLES
+        + (
+            "management_baseline:\n  groups:\n"
+            "    Ops: {may_assume: [{role: OrganizationAccountAccessRole}, {role: OrgAccess, ous: [Workloads]}]}\n"
+            "    Auditors: {break_glass: [{role: ReadOnly}]}\n"
+        )
+    )
+    assert problems(tmp_path, text) == [
+        "org.yaml:12: management_baseline.groups.Ops.may_assume.0.role: OrganizationAccountAccessRole is the access role, which"
+        " guardrails exempt for break-glass; grant it under break_glass (the same role and ous), not as an everyday grant, or grant"
+        " a role of member_roles.catalogue",
+        "org.yaml:12: management_baseline.groups.Ops.may_assume.1.role: OrgAccess is the access role, which guardrails exempt for"
+        " break-glass; grant it under break_glass (the same role and ous), not as an everyday grant, or grant a role of"
+        " member_roles.catalogue",
+        "org.yaml:13: management_baseline.groups.Auditors.break_glass.0.role: ReadOnly is not an access role: break_glass grants"
+        " only OrgAccess, OrganizationAccountAccessRole; grant a role of member_roles.catalogue under may_assume",
+    ]
+    fixed = text.replace(
+        "may_assume: [{role: OrganizationAccountAccessRole}, {role: OrgAccess, ous: [Workloads]}]",
+        "break_glass: [{role: OrganizationAccountAccessRole}, {role: OrgAccess, ous: [Workloads]}]",
+    )
+    spec = load_spec(write(tmp_path, fixed.replace("break_glass: [{role: ReadOnly}]", "may_assume: [{role: ReadOnly}]")))
+    assert [grant.role for grant in spec.management_baseline.groups["Ops"].break_glass] == ["OrganizationAccountAccessRole", "OrgAccess"]
+
+
+def test_a_user_keeps_a_break_glass_grant_another_group_gives(tmp_path):
+    """Ops could assume roles on its own, so it is denied every managed role outside its grants,
+    the access role included: a break-glass grant of another group counts like any grant."""
+    text = groups(
+        "{managed_policies: [AdministratorAccess], may_assume: [{role: ReadOnly}]}",
+        auditors="{break_glass: [{role: OrganizationAccountAccessRole}]}",
+    )
+    assert problems(tmp_path, text) == [
+        "org.yaml:15: management_baseline.users.carol.groups: carol would not get OrganizationAccountAccessRole in Root, which"
+        " Auditors grants: the policies of Ops allow sts:AssumeRole, so orgboot denies Ops every managed role outside its grants,"
+        " and that deny holds for carol too; grant OrganizationAccountAccessRole in Root to Ops as well, or keep carol in only one"
+        " of Ops and Auditors"
+    ]

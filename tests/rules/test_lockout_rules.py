@@ -53,6 +53,15 @@ def test_a_region_deny_without_the_global_service_exemptions_is_a_lockout(tmp_pa
     assert "exempt them with NotAction" in found
 
 
+def test_a_region_deny_that_forgets_sts_is_a_lockout(tmp_path):
+    # STS stands for itself with an action a policy can deny: sts:GetCallerIdentity never can.
+    forgets_sts = {**REGION_DENY_WITHOUT_EXEMPTIONS, "NotAction": ["iam:*", "organizations:*", "support:*"]}
+    del forgets_sts["Action"]
+    found = [p for p in check(tmp_path, scp("regions", "Root", forgets_sts)) if "global services" in p]
+    assert found
+    assert "sts:" in found[0]
+
+
 def test_a_region_deny_with_the_exemptions_is_fine(tmp_path):
     exempt = {**REGION_DENY_WITHOUT_EXEMPTIONS, "Action": None, "NotAction": ["iam:*", "organizations:*", "sts:*", "support:*"]}
     del exempt["Action"]
@@ -81,7 +90,8 @@ def test_an_rcp_denying_assume_role_locks_the_management_account_out(tmp_path):
     deny = {"Sid": "NoAssume", "Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole", "Resource": "*"}
     found = check(tmp_path, scp("no-assume", "Workloads", deny, kind="RESOURCE_CONTROL_POLICY"))
     assert found == [
-        "policies/no-assume.json:4: Statement.0: in account shop, the management account cannot assume OrganizationAccountAccessRole:"
+        "policies/no-assume.json:4: Statement.0: in account shop, break-glass is cut off: the management account cannot assume"
+        " OrganizationAccountAccessRole:"
         " RCP no-assume attached to OU Workloads: statement 'NoAssume' denies it; exempt arn:aws:iam::*:role/OrganizationAccountAccessRole"
         " (a condition on aws:PrincipalArn) or move the deny elsewhere"
     ]
@@ -96,7 +106,9 @@ def test_a_deny_all_under_a_stack_set_target_is_refused_even_before_an_account_l
         )
         for p in found
     ), found
-    assert any("in any account that joins Suspended, OrganizationAccountAccessRole can do nothing" in p for p in found), found
+    assert any(
+        "in any account that joins Suspended, break-glass is cut off: OrganizationAccountAccessRole can do nothing" in p for p in found
+    ), found
 
 
 def test_a_quarantine_exempting_the_organizations_roles_is_fine(tmp_path):
@@ -165,3 +177,39 @@ def test_a_group_policys_deny_is_reported_at_the_grant_even_beside_a_namesake_or
         "org.yaml:13: management_baseline.groups.Auditors.may_assume.0.role: in account shop, Auditors cannot assume Audit as granted:"
         " policy Auditors-no-audit: statement 'NoAudit' denies it; fix the trust or the denying policy, or drop the grant"
     ]
+
+
+BREAK_GLASS = "management_baseline:\n  groups:\n    Responders: {break_glass: [{role: OrganizationAccountAccessRole}]}\n"
+
+
+def test_a_break_glass_grant_a_policy_refuses_is_reported_at_the_denying_statement(tmp_path):
+    # Only orgboot's deployer may assume the access role: the management account still reaches the
+    # account, but the responders granted break-glass do not.
+    only_the_deployer = {
+        "Sid": "OnlyTheDeployer", "Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole",
+        "Resource": "arn:aws:iam::*:role/OrganizationAccountAccessRole",
+        "Condition": {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:user/orgboot-deployer"}},
+    }  # fmt: skip
+    found = check(tmp_path, scp("only-deployer", "Workloads", only_the_deployer, kind="RESOURCE_CONTROL_POLICY"), extra=BREAK_GLASS)
+    assert found == [
+        "policies/only-deployer.json:4: Statement.0: in account shop, Responders cannot assume"
+        " OrganizationAccountAccessRole as granted for break-glass: RCP only-deployer attached to OU Workloads: statement"
+        " 'OnlyTheDeployer' denies it; fix the trust or the denying policy, or drop the grant"
+    ]
+
+
+def test_every_guardrail_of_the_library_lets_orgboot_deploy_and_break_glass_reach_every_account(tmp_path):
+    """Each guardrail exempts only what it must, and that is enough: the StackSets deploy the member
+    roles everywhere (their region too, which region-deny does not allow), break-glass is granted
+    and acts in every account, quarantined ones included, and the everyday grants work."""
+    from orgboot.policy.guardrails import REGISTRY
+
+    targets = {"quarantine": "Suspended"}
+    guardrails = "".join(
+        f"  {name}: {{targets: [{targets.get(name, 'Root')}]" + (", allowed_regions: [eu-west-1]" if name == "region-deny" else "") + "}\n"
+        for name in REGISTRY
+    )
+    grants = BREAK_GLASS.replace("Responders: {", "Responders: {may_assume: [{role: ReadOnly}], ")
+    spec = load_spec(write(tmp_path, SPEC + ROLES + grants + "guardrails:\n" + guardrails))
+    assert set(spec.guardrails) == set(REGISTRY)
+    assert spec.member_roles.rollout.region not in spec.guardrails["region-deny"].allowed_regions  # type: ignore[attr-defined]

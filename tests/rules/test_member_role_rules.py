@@ -46,7 +46,7 @@ def test_a_group_whose_inline_policies_cannot_fit_is_refused(tmp_path):
     ous = [f"Team{i:02d}/Sub/Deep" for i in range(12)]
     text = BASE.replace("[Workloads/Prod, Security]", "[" + ", ".join(["Workloads/Prod", "Security", *ous]) + "]")
     text += (
-        "management_baseline:\n  groups:\n    Ops: {managed_policies: [AdministratorAccess], may_assume: [{role: OrganizationAccountAccessRole, ous: ["
+        "management_baseline:\n  groups:\n    Ops: {managed_policies: [AdministratorAccess], break_glass: [{role: OrganizationAccountAccessRole, ous: ["
         + ", ".join(ous)
         + "]}]}\n"
     )

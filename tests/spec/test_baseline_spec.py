@@ -75,9 +75,9 @@ def test_users_and_support_role_reference_declared_groups(tmp_path):
 
 
 def test_grants_point_at_declared_ous(tmp_path):
-    found = problems(tmp_path, baseline("groups:\n  Admins:\n    may_assume: [{role: OrganizationAccountAccessRole, ous: [Workload]}]"))
+    found = problems(tmp_path, baseline("groups:\n  Admins:\n    break_glass: [{role: OrganizationAccountAccessRole, ous: [Workload]}]"))
     assert found == [
-        "org.yaml:10: management_baseline.groups.Admins.may_assume.0.ous.0: OU 'Workload' is not declared"
+        "org.yaml:10: management_baseline.groups.Admins.break_glass.0.ous.0: OU 'Workload' is not declared"
         " (did you mean 'Workloads'?); add it to organizational_units or use Root"
     ]
 
@@ -94,8 +94,14 @@ def test_billing_needs_valid_recipients(tmp_path):
 
 def test_example_baseline(example_spec):
     baseline = example_spec.management_baseline
-    assert set(baseline.groups) == {"Admins", "Billing", "Auditors"}
+    assert set(baseline.groups) == {"Admins", "BreakGlass", "Billing", "Auditors"}
     assert baseline.groups["Auditors"].managed_policies == ("SecurityAudit", "job-function/ViewOnlyAccess")
+    # Break-glass is a group of its own, nobody in it until an incident; Admins keep everyday grants.
+    break_glass = baseline.groups["BreakGlass"]
+    assert [(g.role, g.ous) for g in break_glass.break_glass] == [("OrganizationAccountAccessRole", ("Root",))]
+    assert break_glass.may_assume == ()
+    assert baseline.groups["Admins"].break_glass == ()
+    assert not any("BreakGlass" in user.groups for user in baseline.users.values())
     assert all(group.require_mfa for group in baseline.groups.values())
 
 

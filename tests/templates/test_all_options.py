@@ -227,36 +227,33 @@ def test_policy_targets(organization):
 
 
 def test_guardrails(organization):
-    """Each guardrail's parameters land in its document, with orgboot's own roles exempted: the
-    renamed access role OrgBreakGlass and the Vendor role's partner among them."""
+    """Each guardrail's parameters land in its document, exempting only what it must: the StackSets
+    roll out in eu-west-1, an allowed region, so the region deny lets through only the role
+    exempt_roles names; the perimeter admits the declared partner and the Vendor role's, and AWS
+    services only when they act for the organization or one of them."""
     policies = {p["Name"]: p for p in of_type(organization, "AWS::Organizations::Policy").values()}
     scp, rcp = "SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"
 
-    def statement(key: str) -> dict[str, Any]:
-        (only,) = policies[key]["Content"]["Statement"]
-        return dict(only)
+    def statements(key: str) -> list[dict[str, Any]]:
+        return list(policies[key]["Content"]["Statement"])
 
     workloads, carol = pack_key(scp, ["Workloads"]), pack_key(scp, ["sandbox-carol"])
     assert policies[workloads]["TargetIds"] == ["{OuWorkloads.Id}"]
-    assert statement(workloads)["Condition"] == {
+    (region_deny,) = statements(workloads)
+    assert region_deny["Condition"] == {
         "StringNotEquals": {"aws:RequestedRegion": ["eu-central-1", "eu-west-1"]},
-        "ArnNotLike": {
-            "aws:PrincipalArn": [
-                "arn:aws:iam::*:role/OrganizationAccountAccessRole",
-                "arn:aws:iam::*:role/OrgBreakGlass",
-                "arn:aws:iam::*:role/stacksets-exec-*",
-                "arn:aws:iam::*:role/Operator",
-            ]
-        },
+        "ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/Operator"]},
     }
     assert policies[carol]["TargetIds"] == ["{AccountSandboxCarol.AccountId}"]
-    assert statement(carol)["Condition"]["StringNotEquals"] == {"aws:RequestedRegion": ["eu-west-1"]}
+    (sandbox_region,) = statements(carol)
+    assert sandbox_region["Condition"] == {"StringNotEquals": {"aws:RequestedRegion": ["eu-west-1"]}}  # exempts nobody
     assert policies[carol]["Description"] == "orgboot guardrails: sandbox-region"
-    security = statement(pack_key(scp, ["Security"]))
+    (security,) = statements(pack_key(scp, ["Security"]))
     assert {action.split(":")[0] for action in security["Action"]} == {"cloudtrail", "guardduty"}
-    perimeter = statement(pack_key(rcp, ["Workloads"]))
-    assert perimeter["Action"] == ["s3:*", "kms:*"]
-    assert perimeter["Condition"]["StringNotEqualsIfExists"]["aws:PrincipalAccount"] == ["111122223333", "444455556666"]
+    identities, confused_deputy = statements(pack_key(rcp, ["Workloads"]))
+    assert identities["Action"] == confused_deputy["Action"] == ["s3:*", "kms:*"]
+    assert identities["Condition"]["StringNotEqualsIfExists"]["aws:PrincipalAccount"] == ["111122223333", "444455556666"]
+    assert confused_deputy["Condition"]["StringNotEqualsIfExists"]["aws:SourceAccount"] == ["111122223333", "444455556666"]
 
 
 # ManagementBaselineStack
@@ -339,7 +336,7 @@ def test_group_may_assume_role(baseline):
     allowed = {sid: s["Resource"] for sid, s in switch_statements(baseline, "Operators").items() if s["Effect"] == "Allow"}
     assert allowed == {
         "AssumeOperator": "arn:aws:iam::*:role/Operator",
-        "AssumeOrganizationAccountAccessRole": "arn:aws:iam::*:role/OrganizationAccountAccessRole",
+        "BreakGlassOrganizationAccountAccessRole": "arn:aws:iam::*:role/OrganizationAccountAccessRole",
     }
     # Operators cannot assume roles on their own (ReadOnlyAccess, NetworkAdministrator): no deny,
     # which would also hold for carol and take away the Operator role SecOps grants her in Sandbox.
@@ -353,8 +350,19 @@ def test_group_may_assume_ous(baseline):
         return paths
 
     assert paths("Operators", "AssumeOperator") == [org_path("OuWorkloads", "OuWorkloadsProd")]
-    assert paths("Operators", "AssumeOrganizationAccountAccessRole") == [org_path("OuSandbox"), org_path("OuSecurity")]
     assert paths("SecOps", "AssumeOperator") == [org_path("OuSandbox")]
+
+
+def test_group_break_glass(baseline):
+    """The break-glass grant is its own statement, told apart by its Sid, on the access role and in
+    the OUs it names."""
+    grant = switch_statements(baseline, "Operators")["BreakGlassOrganizationAccountAccessRole"]
+    assert (grant["Effect"], grant["Action"], grant["Resource"]) == (
+        "Allow",
+        "sts:AssumeRole",
+        "arn:aws:iam::*:role/OrganizationAccountAccessRole",
+    )
+    assert grant["Condition"]["ForAnyValue:StringLike"]["aws:ResourceOrgPaths"] == [org_path("OuSandbox"), org_path("OuSecurity")]
 
 
 def test_users_groups(baseline):
@@ -528,6 +536,8 @@ OPTION_TESTS = {
     "management_baseline.groups.*.require_mfa": test_group_require_mfa,
     "management_baseline.groups.*.may_assume.*.role": test_group_may_assume_role,
     "management_baseline.groups.*.may_assume.*.ous": test_group_may_assume_ous,
+    "management_baseline.groups.*.break_glass.*.role": test_group_break_glass,
+    "management_baseline.groups.*.break_glass.*.ous": test_group_break_glass,
     "management_baseline.users.*.groups": test_users_groups,
     "management_baseline.support_role.name": test_support_role_name,
     "management_baseline.support_role.assumable_by": test_support_role_assumable_by,

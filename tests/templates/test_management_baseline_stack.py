@@ -62,7 +62,7 @@ def test_mfa_policy_is_pinned(baseline):
 def test_every_group_requires_mfa(resources):
     mfa = next(lid for lid, r in resources.items() if r["Type"] == "AWS::IAM::ManagedPolicy")
     groups = {r["Properties"]["GroupName"]: r["Properties"] for r in resources.values() if r["Type"] == "AWS::IAM::Group"}
-    assert set(groups) == {"Admins", "Billing", "Auditors"}
+    assert set(groups) == {"Admins", "BreakGlass", "Billing", "Auditors"}
     for properties in groups.values():
         assert {"Ref": mfa} in properties["ManagedPolicyArns"]
 
@@ -150,12 +150,25 @@ def test_support_role(baseline):
 
 
 def test_switching_into_member_accounts_is_one_statement_per_grant(resources):
-    policies = {p["PolicyName"]: p for p in resources["GroupAdmins"]["Properties"]["Policies"]}
-    statements = {s["Sid"]: s for s in policies["Admins-switch-roles"]["PolicyDocument"]["Statement"]}
-    grant = statements["AssumeOrganizationAccountAccessRole"]
+    def statements(group):
+        policies = {p["PolicyName"]: p for p in resources[f"Group{group}"]["Properties"]["Policies"]}
+        return {s["Sid"]: s for s in policies[f"{group}-switch-roles"]["PolicyDocument"]["Statement"]}
+
+    grant = statements("BreakGlass")["BreakGlassOrganizationAccountAccessRole"]  # a break-glass grant, told apart by its Sid
     assert grant["Resource"] == "arn:aws:iam::*:role/OrganizationAccountAccessRole"
     assert list(grant["Condition"]) == ["ForAnyValue:StringLike"]
     assert len(grant["Condition"]["ForAnyValue:StringLike"]["aws:ResourceOrgPaths"]) == 1
+    # Nobody is in BreakGlass until an incident; Admins, for all their AdministratorAccess, are
+    # granted no break-glass and denied the access role everywhere.
+    assert not [u for u in resources.values() if u["Type"] == "AWS::IAM::User" and {"Ref": "GroupBreakGlass"} in u["Properties"]["Groups"]]
+    admins = statements("Admins")
+    assert not [sid for sid in admins if sid.startswith("BreakGlass")]
+    assert admins["DenyAssumeOutsideGrantsOrganizationAccountAccessRole"] == {
+        "Sid": "DenyAssumeOutsideGrantsOrganizationAccountAccessRole",
+        "Effect": "Deny",
+        "Action": "sts:AssumeRole",
+        "Resource": "arn:aws:iam::*:role/OrganizationAccountAccessRole",
+    }
 
 
 def test_organization_trail_and_its_bucket(baseline, resources):
@@ -206,7 +219,7 @@ def test_logical_ids_of_account_wide_resources_are_pinned(resources):
     for logical_id, resource in resources.items():
         by_type.setdefault(resource["Type"], set()).add(logical_id)
     assert by_type["Custom::AWS"] == {"PasswordPolicyD0C37AC0", "AccountAlias0E02C47E", "CloudTrailTrustedAccess"}  # first release's
-    assert by_type["AWS::IAM::Group"] == {"GroupAdmins", "GroupBilling", "GroupAuditors"}
+    assert by_type["AWS::IAM::Group"] == {"GroupAdmins", "GroupBreakGlass", "GroupBilling", "GroupAuditors"}
     assert by_type["AWS::IAM::User"] == {"UserAlice", "UserBob"}
     assert by_type["AWS::IAM::ManagedPolicy"] == {"RequireMfaPolicy"}
     assert "SupportRole" in by_type["AWS::IAM::Role"]

@@ -51,11 +51,11 @@ def test_a_billing_recipient_listed_twice(tmp_path):
     ]
 
 
-@pytest.mark.parametrize("role", ["OrganizationAccountAccessRole", "Admin"])
-def test_two_grants_of_one_role_in_a_group(tmp_path, role):
+@pytest.mark.parametrize(("grants", "role"), [("break_glass", "OrganizationAccountAccessRole"), ("may_assume", "Admin")])
+def test_two_grants_of_one_role_in_a_group(tmp_path, grants, role):
     text = BASE + (
         "member_roles:\n  catalogue:\n    Admin: {targets: [Root]}\n"
-        f"management_baseline:\n  groups:\n    Ops:\n      may_assume: [{{role: {role}, ous: [Security]}}, {{role: {role}, ous: [Workloads]}}]\n"
+        f"management_baseline:\n  groups:\n    Ops:\n      {grants}: [{{role: {role}, ous: [Security]}}, {{role: {role}, ous: [Workloads]}}]\n"
     )
     spec = load(tmp_path, text)
     assert isinstance(spec, OrgSpec), spec  # two grants of one role are fine: both OUs land

@@ -67,6 +67,15 @@ def test_logical_ids_are_pinned_to_spec_keys(resources):
         "OrganizationEnableTagPolicy8ACDA810",
         "OrganizationEnableAiservicesOptOutPolicy298EEFC7",
     }
+    # Each settler stands before its enabler in the chain (constructs/organization_root.py), and
+    # the function they run is their ServiceToken, which an update may not change.
+    assert set(of_type(resources, "Custom::PolicyTypeEnabled")) == {
+        "PolicyTypeEnabledServiceControlPolicy",
+        "PolicyTypeEnabledResourceControlPolicy",
+        "PolicyTypeEnabledTagPolicy",
+        "PolicyTypeEnabledAiservicesOptOutPolicy",
+    }
+    assert resources["PolicyTypeSettlerFunction"]["Type"] == "AWS::Lambda::Function"
 
 
 def test_every_account_is_retained_on_delete_and_replace(stack_template, resources):
@@ -80,22 +89,25 @@ def test_every_account_is_retained_on_delete_and_replace(stack_template, resourc
 
 def test_every_change_to_the_organization_waits_for_the_one_before(resources, example_spec):
     """Organizations refuses concurrent changes and creates one account at a time: the
-    organization, the policy type enablers, the resource that waits until the types are ENABLED,
-    the OUs (parents first), the accounts and the policies and guardrail documents (by key) form one chain, each waiting
-    directly for the one before."""
-    enablers = [logical_ids.policy_type_enabler(t) for t in example_spec.organization.policy_types]
-    (waiter,) = [lid for lid, r in resources.items() if r["Type"] == "Custom::PolicyTypesEnabled"]
-    assert resources[waiter]["Properties"]["PolicyTypes"] == sorted(example_spec.organization.policy_types)
+    organization, each policy type's settler (enables it, retrying, until it is ENABLED) and then
+    its enabler, the OUs (parents first), the accounts and the policies and guardrail documents (by
+    key) form one chain, each waiting directly for the one before. Deleted, CloudFormation runs the
+    chain backwards: a type's enabler disables it, its settler waits until it is gone, then the next."""
+    types = example_spec.organization.policy_types
+    enablers = [logical_ids.policy_type_enabler(t) for t in types]
+    settlers = [logical_ids.policy_type_settler(t) for t in types]
+    for settler, policy_type in zip(settlers, types, strict=True):
+        assert resources[settler]["Properties"]["PolicyType"] == policy_type
+        assert resources[settler]["Properties"]["RootId"] == {"Fn::GetAtt": [logical_ids.ORGANIZATION, "RootId"]}
     chain = [
         logical_ids.ORGANIZATION,
-        *enablers,
-        waiter,
+        *(lid for pair in zip(settlers, enablers, strict=True) for lid in pair),
         *(logical_ids.ou(path) for path in example_spec.ou_paths),
         *(logical_ids.account(key) for key in sorted(example_spec.accounts)),
         *(logical_ids.policy(key) for key in sorted(example_spec.organization_policies)),
     ]
     writes = {lid for lid, r in resources.items() if r["Type"].startswith("AWS::Organizations::")} | set(enablers)
-    assert set(chain) == writes | {waiter}
+    assert set(chain) == writes | set(settlers)
     for earlier, later in zip(chain, chain[1:], strict=False):
         assert earlier in resources[later].get("DependsOn", []), f"{later} does not wait for {earlier}"
 
@@ -148,6 +160,7 @@ def test_policy_content_is_the_document(resources, example_spec):
         "DenyLeavingAndClosing",
         "DenyRootAccessKeys",
         "ProtectOrgbootRoles",
+        "ProtectMemberRoles",
         "ProtectSecurityServices",
     ]
 
@@ -182,18 +195,30 @@ def test_adding_an_account_keeps_every_existing_logical_id(tmp_path, resources):
             assert grown[logical_id]["Properties"] == resource["Properties"]
 
 
-def test_the_policy_type_waiter_runs_for_5_minutes_and_cloudformation_waits_one_more(resources):
-    """The function polls for up to 5 minutes (its Timeout); CloudFormation's ServiceTimeout for
-    the custom resource ("the maximum time, in seconds, that can elapse before a custom resource
-    operation times out", 1 to 3600) is a minute longer, so a function that never answers fails
-    the deploy after 6 minutes instead of CloudFormation's default of an hour."""
-    (waiter,) = [r for r in resources.values() if r["Type"] == "Custom::PolicyTypesEnabled"]
-    (function,) = [
-        r for r in resources.values() if r["Type"] == "AWS::Lambda::Function" and "policy types" in r["Properties"].get("Description", "")
-    ]
-    assert function["Properties"]["Description"] == "orgboot: completes once the organization's policy types are ENABLED"
-    assert function["Properties"]["Timeout"] == 300
-    assert waiter["Properties"]["ServiceTimeout"] == "360"  # CDK writes numbers of custom resources as strings
+def test_the_policy_type_settlers_run_for_5_minutes_and_cloudformation_waits_one_more(resources):
+    """The function retries and polls for up to 5 minutes (its Timeout); CloudFormation's
+    ServiceTimeout for the custom resource ("the maximum time, in seconds, that can elapse before a
+    custom resource operation times out", 1 to 3600) is a minute longer, so a function that never
+    answers fails the deploy after 6 minutes instead of CloudFormation's default of an hour."""
+    function = resources[logical_ids.POLICY_TYPE_SETTLER_FUNCTION]["Properties"]
+    assert function["Description"] == "orgboot: enables a policy type on the root and completes once it is ENABLED"
+    assert function["Timeout"] == 300
+    for settler in of_type(resources, "Custom::PolicyTypeEnabled").values():
+        assert settler["Properties"]["ServiceToken"] == {"Fn::GetAtt": [logical_ids.POLICY_TYPE_SETTLER_FUNCTION, "Arn"]}
+        assert settler["Properties"]["ServiceTimeout"] == "360"  # CDK writes numbers of custom resources as strings
+
+
+def test_the_settlers_may_enable_but_never_disable_a_type(resources):
+    """A settler's delete only waits: CloudFormation also deletes it when rolling back the update
+    that created it, and disabling a type detaches its policies everywhere (settle_policy_type.py)."""
+    role = resources[logical_ids.POLICY_TYPE_SETTLER_FUNCTION]["Properties"]["Role"]["Fn::GetAtt"][0]
+    (grant,) = [r for r in of_type(resources, "AWS::IAM::Policy").values() if r["Properties"]["Roles"] == [{"Ref": role}]]
+    actions = {
+        a
+        for s in grant["Properties"]["PolicyDocument"]["Statement"]
+        for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
+    }
+    assert actions == {"organizations:EnablePolicyType", "organizations:ListRoots"}
 
 
 def test_each_policy_type_is_enabled_and_disabled_idempotently(resources, example_spec):

@@ -38,4 +38,23 @@ REGISTRY: dict[str, Guardrail] = {
     )
 }
 
-__all__ = ["REGISTRY", "Guardrail", "OrgbootRoles", "Parameters"]
+# Sid -> the guardrail whose statement carries it: Sids are unique in the library (a test checks it).
+_GUARDRAIL_OF_SID = {sid: guardrail.name for guardrail in REGISTRY.values() for sid in guardrail.sids}
+
+
+def guardrail_of_sid(sid: str) -> str | None:
+    """The library guardrail a statement of a guardrail document belongs to, read from its Sid:
+    packing.py keeps a statement's Sid, or puts the entry's key before it (and X after it) when two
+    entries of one document would share it."""
+    candidate = sid
+    while candidate:
+        for own in sorted(_GUARDRAIL_OF_SID, key=len, reverse=True):
+            if candidate.endswith(own):
+                return _GUARDRAIL_OF_SID[own]
+        if not candidate.endswith("X"):
+            return None
+        candidate = candidate[:-1]
+    return None
+
+
+__all__ = ["REGISTRY", "Guardrail", "OrgbootRoles", "Parameters", "guardrail_of_sid"]

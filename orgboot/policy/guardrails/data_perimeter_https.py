@@ -3,6 +3,8 @@
 Written from AWS's RCP example "EnforceSecureTransport" (aws-samples/resource-control-policy-examples)
 and the aws:SecureTransport entry of "AWS global condition context keys"; BoolIfExists keeps requests
 that carry no such key (service-to-service calls) working.
+
+Exempt: no role. orgboot and break-glass call over TLS like every SDK and the console.
 """
 
 from orgboot.policy.guardrails.guardrail import Guardrail, OrgbootRoles, Statement
@@ -29,4 +31,5 @@ GUARDRAIL = Guardrail(
     "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-securetransport",
     _statements,
     PerimeterServices,
+    ("EnforceSecureTransport",),
 )

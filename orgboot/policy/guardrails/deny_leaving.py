@@ -5,6 +5,10 @@ Organizations created through the API get no such protection (AWS Organizations 
 account:CloseAccount is the permission to close an account from inside it, in the console
 (Account Management Reference Guide, "Close an AWS account"); the management account, which SCPs
 do not restrict, can still close member accounts through Organizations' CloseAccount.
+
+Exempt: nobody. orgboot never leaves or closes from inside an account, and neither does
+break-glass: removing or closing a member account is the management account's call
+(Organizations RemoveAccountFromOrganization and CloseAccount), which no SCP restricts.
 """
 
 from typing import Any
@@ -22,4 +26,5 @@ GUARDRAIL = Guardrail(
     "a member account cannot leave the organization or close itself",
     "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_general.html",
     _statements,
+    sids=("DenyLeavingAndClosing",),
 )

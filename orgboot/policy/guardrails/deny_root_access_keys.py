@@ -1,5 +1,7 @@
 """The root user cannot create access keys (AWS Control Tower, AWS-GR_RESTRICT_ROOT_USER_ACCESS_KEYS,
-"Disallow creation of access keys for the root user")."""
+"Disallow creation of access keys for the root user").
+
+Exempt: no role; the statement is about the root user alone."""
 
 from typing import Any
 
@@ -24,4 +26,5 @@ GUARDRAIL = Guardrail(
     "the root user cannot create access keys",
     "https://docs.aws.amazon.com/controltower/latest/controlreference/strongly-recommended-controls.html",
     _statements,
+    sids=("DenyRootAccessKeys",),
 )

@@ -4,6 +4,9 @@ The root user's ARN is arn:aws:iam::ACCOUNT:root (aws:PrincipalArn). A session t
 account opens with sts:AssumeRoot carries aws:AssumedRoot, so `Null: true` on it exempts
 centralized root access (IAM User Guide, "Centrally manage root access for member accounts" and
 the aws:AssumedRoot entry of "AWS global condition context keys").
+
+Exempt: no role; the statement is about the root user alone, so roles (orgboot's and break-glass
+included) never meet it.
 """
 
 from typing import Any
@@ -29,4 +32,5 @@ GUARDRAIL = Guardrail(
     "the root user of a member account cannot act (centralized root access still works)",
     "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-assumedroot",
     _statements,
+    sids=("DenyRootUser",),
 )

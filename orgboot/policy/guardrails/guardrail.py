@@ -1,5 +1,16 @@
 """What a guardrail is: a named, parameterised organization policy orgboot writes, with the AWS page
-it is written from, and the roles orgboot itself depends on, which guardrails exempt or protect."""
+it is written from, and the roles orgboot itself depends on, which guardrails exempt or protect.
+
+Each guardrail exempts only what orgboot needs for that guardrail, and says why in its module:
+- the StackSets execution roles (stacksets-exec-*), where a deny would stop them deploying the
+  member roles (CloudFormation User Guide, "Activate trusted access for StackSets with AWS
+  Organizations": service-managed StackSets deploy through that role, which SCPs restrict, unlike
+  the service-linked role that creates it);
+- the access role (OrganizationAccountAccessRole or an account's role_name), only where
+  break-glass needs it: the access role is reached only through break-glass grants
+  (management_baseline.groups.*.break_glass), never through everyday ones, so what it is exempt
+  from is what an incident may need, not what daily administration may do.
+"""
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -8,7 +19,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from orgboot.aws import quotas, stacksets
-from orgboot.aws.regions import PARTITION
+from orgboot.aws.regions import HOME_REGION, PARTITION
 
 Statement = dict[str, Any]
 ROOT_USER_ARNS = f"arn:{PARTITION}:iam::*:root"  # aws:PrincipalArn of any account's root user
@@ -22,22 +33,27 @@ class Parameters(BaseModel):
 
 
 class Exemptable(Parameters):
-    exempt_roles: tuple[RoleName, ...] = ()  # more roles (a break-glass role, say) the guardrail lets through
+    exempt_roles: tuple[RoleName, ...] = ()  # more roles (a security team's, say) the guardrail lets through
 
 
 @dataclass(frozen=True)
 class OrgbootRoles:
-    """The roles in member accounts that orgboot's own deploys and access go through."""
+    """The roles in member accounts that orgboot's own deploys and break-glass go through."""
 
     access_roles: tuple[str, ...]  # OrganizationAccountAccessRole, and any account's role_name
     member_roles: tuple[str, ...]  # member_roles.catalogue, rolled out by StackSets
     trusted_accounts: tuple[str, ...] = ()  # third parties the member roles trust
+    stacksets_region: str = HOME_REGION  # where the StackSets deploy the member roles (member_roles.rollout.region)
 
     @property
-    def deployers(self) -> tuple[str, ...]:
-        """The management account's way in (the access roles) and the StackSets execution roles
-        that deploy the member roles: a guardrail that stopped them would lock orgboot out."""
-        return (*self.access_roles, stacksets.EXECUTION_ROLE_PATTERN)
+    def stacksets_execution(self) -> tuple[str, ...]:
+        """The roles service-managed StackSets deploy the member roles through, in every account."""
+        return (stacksets.EXECUTION_ROLE_PATTERN,)
+
+    @property
+    def break_glass(self) -> tuple[str, ...]:
+        """The roles break-glass grants reach: the access roles."""
+        return self.access_roles
 
 
 def role_arns(names: Iterable[str]) -> list[str]:
@@ -72,3 +88,6 @@ class Guardrail:
     source: str  # the AWS page the statements follow
     statements: Callable[[Any, OrgbootRoles], list[Statement]]
     parameters: type[Parameters] = Parameters
+    # The Sids its statements may carry, unique in the library: a statement of a deployed document
+    # tells which guardrail it belongs to (the access matrix's "exempt from" reads them back).
+    sids: tuple[str, ...] = ()

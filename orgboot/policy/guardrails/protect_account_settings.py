@@ -1,10 +1,17 @@
 """An account's alternate contacts, contact information and billing settings cannot be changed from
 inside it: AWS writes to these contacts about security and billing (Account Management Reference
 Guide, "Update the alternate contacts for your AWS account"; Billing User Guide, "Using
-identity-based policies (IAM policies) for AWS Billing", the fine-grained billing actions)."""
+identity-based policies (IAM policies) for AWS Billing", the fine-grained billing actions).
+
+Exempt: nobody but `exempt_roles`. orgboot sets no contact from inside an account, and break-glass
+need not: the management account updates a member account's alternate contacts and contact
+information with the AccountId parameter (Account Management API Reference, PutAlternateContact
+and PutContactInformation), and it pays for every member account (consolidated billing).
+"""
 
 from orgboot.policy.guardrails.guardrail import Exemptable, Guardrail, OrgbootRoles, Statement, deny
 
+SID = "ProtectAccountSettings"
 SETTINGS_CHANGES = (
     "account:PutAlternateContact",
     "account:DeleteAlternateContact",
@@ -18,8 +25,8 @@ SETTINGS_CHANGES = (
 )
 
 
-def _statements(parameters: Exemptable, roles: OrgbootRoles) -> list[Statement]:
-    return [deny("ProtectAccountSettings", SETTINGS_CHANGES, unless=(*roles.access_roles, *parameters.exempt_roles))]
+def _statements(parameters: Exemptable, _: OrgbootRoles) -> list[Statement]:
+    return [deny(SID, SETTINGS_CHANGES, unless=parameters.exempt_roles)]
 
 
 GUARDRAIL = Guardrail(
@@ -29,4 +36,5 @@ GUARDRAIL = Guardrail(
     "https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-update-contact-alternate.html",
     _statements,
     Exemptable,
+    (SID,),
 )

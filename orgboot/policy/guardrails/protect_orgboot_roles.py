@@ -1,16 +1,24 @@
-"""The roles orgboot depends on cannot be changed or deleted by anyone but orgboot: the access
-role the management account reaches each account through, the StackSets execution roles, and
-the member roles of the catalogue.
+"""The roles orgboot depends on cannot be changed or deleted behind its back: the access role the
+management account reaches each account through, the StackSets execution roles, and the member
+roles of the catalogue.
 
 Written from AWS Control Tower's AWS-GR_IAM_ROLE_CHANGE_PROHIBITED ("Disallow changes to IAM roles
 set up by AWS Control Tower and AWS CloudFormation"), which lists the IAM actions that change a
-role. The access roles and the execution roles themselves stay exempt: they are how orgboot
-deploys and updates these very roles (the lockout check proves it for every account).
+role.
+
+Exempt, each only where it needs to be:
+- the StackSets execution roles, on the member roles: they create, update and delete them
+  (orgboot/aws/stacksets.py lists the calls). Not on the access role or on themselves: the
+  service-linked role StackSets creates them with is no subject of SCPs, and nothing of orgboot's
+  changes the access role;
+- the access role, on all of them, for break-glass: a member role or an execution role that
+  drifted or broke is repaired from inside the account, and only break-glass reaches the access
+  role.
 """
 
-from orgboot.aws import stacksets
 from orgboot.policy.guardrails.guardrail import Exemptable, Guardrail, OrgbootRoles, Statement, deny, role_arns
 
+OWN_ROLES, MEMBER_ROLES = "ProtectOrgbootRoles", "ProtectMemberRoles"
 ROLE_CHANGES = (
     "iam:AttachRolePolicy",
     "iam:CreateRole",
@@ -27,8 +35,24 @@ ROLE_CHANGES = (
 
 
 def _statements(parameters: Exemptable, roles: OrgbootRoles) -> list[Statement]:
-    protected = role_arns((*roles.access_roles, stacksets.EXECUTION_ROLE_PATTERN, *roles.member_roles))
-    return [deny("ProtectOrgbootRoles", ROLE_CHANGES, resources=protected, unless=(*roles.deployers, *parameters.exempt_roles))]
+    statements = [
+        deny(
+            OWN_ROLES,
+            ROLE_CHANGES,
+            resources=role_arns((*roles.access_roles, *roles.stacksets_execution)),
+            unless=(*roles.break_glass, *parameters.exempt_roles),
+        )
+    ]
+    if roles.member_roles:
+        statements.append(
+            deny(
+                MEMBER_ROLES,
+                ROLE_CHANGES,
+                resources=role_arns(roles.member_roles),
+                unless=(*roles.stacksets_execution, *roles.break_glass, *parameters.exempt_roles),
+            )
+        )
+    return statements
 
 
 GUARDRAIL = Guardrail(
@@ -38,4 +62,5 @@ GUARDRAIL = Guardrail(
     "https://docs.aws.amazon.com/controltower/latest/controlreference/mandatory-controls.html",
     _statements,
     Exemptable,
+    (OWN_ROLES, MEMBER_ROLES),
 )

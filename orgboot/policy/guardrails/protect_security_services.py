@@ -5,7 +5,12 @@ Written from the AWS Organizations SCP examples "Prevent users from disabling AW
 "... AWS Config or changing its rules", "... Amazon GuardDuty or modifying its configuration" and
 AWS Control Tower's AWS-GR_CLOUDTRAIL_CHANGE_PROHIBITED and AWS-GR_CONFIG_CHANGE_PROHIBITED; the
 Security Hub and Access Analyzer actions are those that turn them off (Service Authorization
-Reference). The roles orgboot deploys through stay exempt, and any the security team names.
+Reference).
+
+Exempt: nobody but `exempt_roles` (the security team's own roles, say). orgboot deploys none of
+these services into member accounts (the organization trail lives in the management account), and
+break-glass must not be able to stop the recorders that watch it: that is the point of the
+guardrail.
 """
 
 from typing import Literal, get_args
@@ -50,9 +55,12 @@ class ProtectSecurityServices(Exemptable):
     services: tuple[Service, ...] = get_args(Service)
 
 
-def _statements(parameters: ProtectSecurityServices, roles: OrgbootRoles) -> list[Statement]:
+SID = "ProtectSecurityServices"
+
+
+def _statements(parameters: ProtectSecurityServices, _: OrgbootRoles) -> list[Statement]:
     actions = [action for service in dict.fromkeys(parameters.services) for action in PROTECTED_ACTIONS[service]]
-    return [deny("ProtectSecurityServices", actions, unless=(*roles.deployers, *parameters.exempt_roles))]
+    return [deny(SID, actions, unless=parameters.exempt_roles)]
 
 
 GUARDRAIL = Guardrail(
@@ -62,4 +70,5 @@ GUARDRAIL = Guardrail(
     "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_general.html",
     _statements,
     ProtectSecurityServices,
+    (SID,),
 )

@@ -1,22 +1,33 @@
-"""Accounts under quarantine can do nothing; only the roles orgboot reaches and deploys through
-still work, so the organization can investigate, clean up and move the account out again.
+"""Accounts under quarantine can do nothing; only orgboot's StackSets and break-glass still work,
+so the organization can investigate, clean up and move the account out again.
 
 Written from the AWS Organizations SCP example "Deny all actions except for specified roles" (an
 explicit deny with an aws:PrincipalArn exception). Attach it to an OU such as Suspended.
+
+Exempt:
+- the StackSets execution roles: a StackSet rolls its member roles out to every account under its
+  target OUs (a role targeted at Root reaches Suspended too), and one instance it may not deploy
+  fails the operation for the whole organization;
+- the access role, for break-glass: investigating and cleaning up a quarantined account from the
+  inside is what break-glass is for, and only break-glass grants reach the access role.
+Nobody else, including the member roles' everyday users.
 """
 
 from orgboot.policy.guardrails.guardrail import Exemptable, Guardrail, OrgbootRoles, Statement, deny
 
+SID = "Quarantine"
+
 
 def _statements(parameters: Exemptable, roles: OrgbootRoles) -> list[Statement]:
-    return [deny("Quarantine", "*", unless=(*roles.deployers, *parameters.exempt_roles))]
+    return [deny(SID, "*", unless=(*roles.stacksets_execution, *roles.break_glass, *parameters.exempt_roles))]
 
 
 GUARDRAIL = Guardrail(
     "quarantine",
     "SERVICE_CONTROL_POLICY",
-    "accounts in a quarantine OU can do nothing; the organization's own roles still reach them",
+    "accounts in a quarantine OU can do nothing; the organization's own roles still reach them (orgboot's StackSets and break-glass)",
     "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_general.html",
     _statements,
     Exemptable,
+    (SID,),
 )
