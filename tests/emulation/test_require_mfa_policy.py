@@ -20,7 +20,7 @@ from tests.conftest import EXAMPLE, EXAMPLE_PARAMETERS, edited, synth
 
 STACK = "ManagementBaselineStack"
 NEW_DESCRIPTION = "Deny everything but MFA self-service (own password, own MFA device) until signed in with MFA"
-MFA_GROUPS = {"Admins", "Billing", "Auditors"}  # the example's groups, each with require_mfa
+MFA_GROUPS = {"Admins", "BreakGlass", "Billing", "Auditors"}  # the example's groups, each with require_mfa
 
 
 def local_policies(iam: Any) -> dict[str, dict[str, Any]]:
