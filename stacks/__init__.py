@@ -41,7 +41,7 @@ def build(app: cdk.App, spec: OrgSpec, packed_spec: str | None = None, adopt: Ad
         shards = [AccountsStack(app, name, accounts=accounts, env=env) for name, accounts in by_stack.items()]
     baseline = ManagementBaselineStack(
         app,
-        "ManagementBaselineStack",
+        layout.MANAGEMENT_BASELINE_STACK,
         baseline=spec.management_baseline,
         organization_id=organization.root.organization_id,
         org_paths=organization.org_paths,

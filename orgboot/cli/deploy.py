@@ -406,9 +406,10 @@ class _Aws(_Target):
         # back first and then proceed", and its rollback deletes, so closes, the accounts the failed
         # deploy created (RollbackStack with RetainExceptOnCreate: aws-cdk-cli, toolkit-lib
         # deployments.ts). The plan cannot see that replacement (a paused stack is planned as new).
-        # The CLI asks only on a terminal (its IoHost: "TTY is not attached" otherwise), so its
-        # output goes through a pipe and the question becomes a refusal; the user confirmed above.
-        with subprocess.Popen(command, env=cdk.environment(), stdout=subprocess.PIPE, text=True) as process:
+        # The CLI asks only on a terminal (its IoHost reads stdout's isTTY: "TTY is not attached"
+        # otherwise; older CLIs read stdin's), so both are anything but one and the question becomes
+        # a refusal; the user confirmed above.
+        with subprocess.Popen(command, env=cdk.environment(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True) as process:
             assert process.stdout is not None
             for line in process.stdout:
                 sys.stdout.write(line)

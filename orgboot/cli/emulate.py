@@ -207,8 +207,10 @@ def _serve(args: argparse.Namespace, out: Console, err: Console) -> int:
     progress = _Progress(MANAGEMENT_ACCOUNT_ID)
     with _interrupted_by_sigterm(), ExitStack() as serving:
         try:
-            server = serving.enter_context(EmulatorServer(port=port, on_event=progress, log=lambda line: err.print(Text(line))))
-            server.engine.account_quota = getattr(args, "account_quota", ACCOUNTS_PER_ORGANIZATION_DEFAULT)
+            quota = getattr(args, "account_quota", ACCOUNTS_PER_ORGANIZATION_DEFAULT)
+            server = serving.enter_context(
+                EmulatorServer(port=port, on_event=progress, log=lambda line: err.print(Text(line)), account_quota=quota)
+            )
         except OSError as error:
             why = os.strerror(error.errno) if error.errno else str(error)
             print(f"orgboot emulate: cannot serve on 127.0.0.1:{port}: {why} (--port 0 picks a free one)", file=sys.stderr)

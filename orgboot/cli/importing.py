@@ -76,9 +76,6 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     files |= {f"{MAPPINGS}/{stack}.json": init.dumps(mapping).encode() for stack, mapping in mappings.items() if mapping}
     # The root's ID, which no mapping holds: accounts of account stacks at the root need it (stacks/adoption.py).
     files[f"{MAPPINGS}/{IDS_FILE}"] = init.dumps({"root": inventory.root_id}).encode()
-    if target.exists() and not target.is_dir():
-        err.print(f"orgboot import: {escape(str(target))} is a file, not a folder")
-        return USAGE
     if taken := init.conflicts(target, files):
         err.print(f"orgboot import: {escape(str(target))} already has {escape(', '.join(taken))}; import never overwrites a file")
         return USAGE

@@ -50,6 +50,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from orgboot import __version__
+from orgboot.aws.quotas import ACCOUNTS_PER_ORGANIZATION_DEFAULT
 from orgboot.emulator import deploy_assembly
 from orgboot.emulator.assembly import AssemblyStack
 from orgboot.emulator.aws import MANAGEMENT_ACCOUNT_ID, NOT_IMPLEMENTED_HEADER, emulated_aws
@@ -100,12 +101,13 @@ class EmulatorServer:
         host: str = LOCALHOST,
         on_event: Callable[[Event], None] | None = None,
         log: Callable[[str], None] = lambda line: None,
+        account_quota: int | None = ACCOUNTS_PER_ORGANIZATION_DEFAULT,
     ) -> None:
         self.host, self.port = host, port
         self.on_event = on_event  # the engine's progress callback, for whoever deploys in this process
         self.log = log  # a line for whoever serves: each deploy or import through the control endpoint, each bug
         self.lock = threading.RLock()  # held by each AWS request, deploy and import
-        self.engine = Engine(on_event=lambda event: self.on_event(event) if self.on_event else None)
+        self.engine = Engine(on_event=lambda event: self.on_event(event) if self.on_event else None, account_quota=account_quota)
         self._exit = ExitStack()
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None

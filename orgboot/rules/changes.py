@@ -8,8 +8,6 @@ from orgboot.aws.organizations import ACCESS_ROLE
 from orgboot.spec import OrgSpec, Problem, layout, parent_of
 from orgboot.spec.layout import account_stack
 
-MANAGEMENT_BASELINE_STACK = "ManagementBaselineStack"
-
 
 def accounts_stay_in_their_stacks(base: OrgSpec, head: OrgSpec) -> Iterator[Problem]:
     """A resource cannot move between stacks: the old stack lets the account go (retained, no
@@ -149,7 +147,7 @@ def _later_users(path: str, base: OrgSpec) -> str:
     if not roles and not grants:
         return ""
     where = [f"{_some(roles)} ({layout.MEMBER_ROLES_STACK}: its StackSet targets the OU)"] if roles else []
-    where += [f"{_some(grants)} ({MANAGEMENT_BASELINE_STACK})"] if grants else []
+    where += [f"{_some(grants)} ({layout.MANAGEMENT_BASELINE_STACK})"] if grants else []
     return (
         f" Deployed after {layout.ORGANIZATION_STACK}, which deletes the OU first, {' and '.join(where)} keep using its ID"
         " until they deploy in turn (a weak cross-stack reference: nothing stops the delete): a StackSet targeting a"

@@ -13,12 +13,11 @@ from orgboot.aws.quotas import (
     STACK_RESOURCES_MAX,
     TEMPLATE_SIZE_MAX,
 )
-from orgboot.spec import ROOT, OrgSpec, Problem, logical_ids
+from orgboot.spec import ROOT, OrgSpec, Problem, layout, logical_ids
 from orgboot.spec.layout import (
     ACCOUNTS_PER_STACK_MAX,
     ORGANIZATION_STACK,
     account_stack,
-    needs_account_stacks,
     organization_stack_resources,
     ou_lookup_group,
     suggested_account_stacks,
@@ -28,8 +27,8 @@ from orgboot.spec.layout import (
 def stacks_fit(spec: OrgSpec) -> Iterator[Problem]:
     account_stacks = spec.organization.account_stacks
     accounts = len(spec.accounts) if account_stacks is None else 0
-    if needs_account_stacks(len(spec.ou_paths), len(spec.organization_policies), accounts):
-        in_organization_stack = organization_stack_resources(len(spec.ou_paths), len(spec.organization_policies), accounts)
+    in_organization_stack = organization_stack_resources(len(spec.ou_paths), len(spec.organization_policies), accounts)
+    if in_organization_stack > ACCOUNTS_PER_STACK_MAX:
         suggestion = suggested_account_stacks(len(spec.accounts))
         advice = (
             f"spread the accounts over stacks of their own: organization.account_stacks: {suggestion} (docs/scale.md)"
@@ -156,7 +155,7 @@ def templates_fit(spec: OrgSpec) -> Iterator[Problem]:
     if resources > STACK_RESOURCES_MAX:
         yield Problem(
             ("management_baseline", "users"),
-            f"ManagementBaselineStack would hold up to {resources} resources for {len(baseline.groups)} groups and"
+            f"{layout.MANAGEMENT_BASELINE_STACK} would hold up to {resources} resources for {len(baseline.groups)} groups and"
             f" {len(baseline.users)} users; CloudFormation allows {STACK_RESOURCES_MAX}: people belong in IAM Identity Center",
         )
     catalogue = spec.member_roles.catalogue

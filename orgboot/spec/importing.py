@@ -147,7 +147,7 @@ def import_organization(inventory: Inventory, hint: OrgSpec | None = None) -> Im
             raise ImportRefused(f"OU '{ou.name}' ({ou.id}) is named like the organization root, which org.yaml calls {ROOT}: {rename}")
     matching = match(inventory, hint)
     matching.policies = {policy_id: _unreserved(key) for policy_id, key in matching.policies.items()}
-    _check_logical_ids(inventory, matching)
+    _check_logical_ids(inventory)
     if hint is not None:  # what the spec's own stacks created is no name taken
         own = {(field, name) for _, name, _, field in created_names(hint.management_baseline, hint.member_roles.catalogue)}
         names = {field: [name for name in found if (field, name) not in own] for field, found in inventory.names.items()}
@@ -160,13 +160,13 @@ def import_organization(inventory: Inventory, hint: OrgSpec | None = None) -> Im
     )
 
 
-def _check_logical_ids(inventory: Inventory, matching: Matching) -> None:
+def _check_logical_ids(inventory: Inventory) -> None:
     """Two OUs whose paths give one logical ID (Prod and prod; names without ASCII letters or digits)
     would share one resource, and the mapping could name only one of them."""
     seen: dict[str, str] = {}
     for ou in inventory.ous.values():
         logical_id = logical_ids.ou(ou.path)
-        if logical_id in seen or logical_id == "Ou":
+        if logical_id in seen or logical_id == logical_ids.ou(""):
             other = f" and '{seen[logical_id]}'" if logical_id in seen else ""
             raise ImportRefused(
                 f"OU '{ou.path}' ({ou.id}){other} cannot each have a CloudFormation resource of its own: orgboot names an OU's"

@@ -18,6 +18,7 @@ import math
 
 ORGANIZATION_STACK = "OrganizationStack"
 MEMBER_ROLES_STACK = "MemberRolesStack"
+MANAGEMENT_BASELINE_STACK = "ManagementBaselineStack"
 # The stack deployed last (it depends on every other one) keeps the record of the spec a deploy was
 # made from, updated only when everything before it succeeded (constructs/deployed_spec.py).
 RECORD_STACK = MEMBER_ROLES_STACK

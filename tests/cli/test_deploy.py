@@ -20,15 +20,12 @@ from orgboot.cli import deploy as deploy_command
 from orgboot.cli.main import main
 from orgboot.spec import layout, logical_ids
 from tests.conftest import EXAMPLE, REPO
+from tests.support.cloudformation_standin import CloudFormationStandIn
 
 ACCOUNT = "111122223333"
 
 
-def validation_error(message: str) -> ClientError:
-    return ClientError({"Error": {"Code": "ValidationError", "Message": message}}, "Call")
-
-
-class AwsAccount:
+class AwsAccount(CloudFormationStandIn):
     """The management account, answering as AWS does: its organization, and CloudFormation holding
     the stacks of `deployed` (an assembly; None: nothing deployed) with `statuses`."""
 
@@ -49,23 +46,9 @@ class AwsAccount:
         return {"Organization": self.organization}
 
     # CloudFormation
-    def _template(self, stack: str) -> dict:
-        if stack not in self.templates:
-            raise validation_error(f"Stack with id {stack} does not exist")
-        return self.templates[stack]
-
     def describe_stacks(self, StackName: str) -> dict:
         parameters = [{"ParameterKey": name} for name in self._template(StackName).get("Parameters", {})]  # values left out
         return {"Stacks": [{"StackStatus": self.statuses.get(StackName, "UPDATE_COMPLETE"), "Parameters": parameters}]}
-
-    def describe_stack_resource(self, StackName: str, LogicalResourceId: str) -> dict:
-        resources = self._template(StackName)["Resources"]
-        if LogicalResourceId not in resources:
-            raise validation_error(f"Resource {LogicalResourceId} does not exist for stack {StackName}")
-        return {"StackResourceDetail": {"Metadata": json.dumps(resources[LogicalResourceId].get("Metadata", {}))}}
-
-    def get_template(self, StackName: str, TemplateStage: str) -> dict:
-        return {"TemplateBody": self._template(StackName)}
 
     # SSM: the record's value, as CloudFormation last applied it
     def get_parameter(self, Name: str) -> dict:

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 
 import stacks
 from orgboot.analysis.plan import Plan
@@ -28,6 +27,7 @@ from orgboot.cli.main import main
 from orgboot.rules import load_spec
 from orgboot.spec import OrgSpec, layout, logical_ids
 from tests.conftest import REPO
+from tests.support.cloudformation_standin import CloudFormationStandIn
 
 MANAGEMENT = "999988887777"  # the caller: the management account
 ORGANIZATION_ID = "o-ab12cd34ef"
@@ -75,11 +75,7 @@ DENY_LEAVING = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Actio
 COST_CENTER_TAG = {"tags": {"cost-center": {"tag_key": {"@@assign": "cost-center"}}}}
 
 
-def validation_error(message: str) -> ClientError:
-    return ClientError({"Error": {"Code": "ValidationError", "Message": message}}, "Call")
-
-
-class ImportedAws:
+class ImportedAws(CloudFormationStandIn):
     """The management account right after `cdk import` of each stack of the adopt assembly with its
     mapping: CloudFormation holds the stack, IMPORT_COMPLETE, its template as the CDK CLI's importer
     makes it (the assembly's without CDKMetadata and Outputs, DeletionPolicy Retain added where
@@ -114,23 +110,9 @@ class ImportedAws:
         return {"Organization": {"Id": ORGANIZATION_ID, "MasterAccountId": MANAGEMENT}}
 
     # CloudFormation
-    def _template(self, stack: str) -> dict:
-        if stack not in self.templates:
-            raise validation_error(f"Stack with id {stack} does not exist")
-        return self.templates[stack]
-
     def describe_stacks(self, StackName: str) -> dict:
         self._template(StackName)
         return {"Stacks": [{"StackStatus": self.status, "Parameters": []}]}
-
-    def describe_stack_resource(self, StackName: str, LogicalResourceId: str) -> dict:
-        resources = self._template(StackName)["Resources"]
-        if LogicalResourceId not in resources:
-            raise validation_error(f"Resource {LogicalResourceId} does not exist for stack {StackName}")
-        return {"StackResourceDetail": {"Metadata": json.dumps(resources[LogicalResourceId].get("Metadata", {}))}}
-
-    def get_template(self, StackName: str, TemplateStage: str) -> dict:
-        return {"TemplateBody": self._template(StackName)}
 
     def get_paginator(self, operation: str) -> "ImportedAws":
         assert operation == "list_stack_resources"

@@ -27,6 +27,20 @@ def drop_tag_and_ai_opt_out(data):
     del data["policies"]["cost-center-tag"]
 
 
+@pytest.fixture(scope="module")
+def without_ai_opt_out(tmp_path_factory):
+    """The example without the AI opt-out type and its policy, synthesized once for the module."""
+    directory = tmp_path_factory.mktemp("without-ai-opt-out")
+    return synth(example_variant(directory, drop_ai_opt_out), directory / "cdk.out")
+
+
+@pytest.fixture(scope="module")
+def without_two_types(tmp_path_factory):
+    """The example without the tag and AI opt-out types and their policies."""
+    directory = tmp_path_factory.mktemp("without-two-types")
+    return synth(example_variant(directory, drop_tag_and_ai_opt_out), directory / "cdk.out")
+
+
 def deploy(engine, *assemblies):
     for assembly in assemblies:
         deploy_assembly(engine, assembly, EXAMPLE_PARAMETERS)
@@ -53,8 +67,8 @@ def back_to_back(template):
                 other["DependsOn"] = kept + [d for d in settler["DependsOn"] if d not in kept]
 
 
-def test_removing_a_policy_type_disables_it(tmp_path, example_assembly):
-    changed = synth(example_variant(tmp_path, drop_ai_opt_out), tmp_path / "cdk.out")
+def test_removing_a_policy_type_disables_it(example_assembly, without_ai_opt_out):
+    changed = without_ai_opt_out
     with emulated_aws():
         engine = Engine()
         deploy(engine, example_assembly, changed)
@@ -68,8 +82,8 @@ def test_removing_a_policy_type_disables_it(tmp_path, example_assembly):
     ]
 
 
-def test_removing_two_types_in_one_change_disables_one_after_the_other(tmp_path, example_assembly):
-    changed = synth(example_variant(tmp_path, drop_tag_and_ai_opt_out), tmp_path / "cdk.out")
+def test_removing_two_types_in_one_change_disables_one_after_the_other(example_assembly, without_two_types):
+    changed = without_two_types
     removed = {logical_ids.policy_type_enabler(t) for t in ("TAG_POLICY", "AISERVICES_OPT_OUT_POLICY")} | {
         logical_ids.policy_type_settler(t) for t in ("TAG_POLICY", "AISERVICES_OPT_OUT_POLICY")
     }
@@ -88,13 +102,13 @@ def test_removing_two_types_in_one_change_disables_one_after_the_other(tmp_path,
     ]
 
 
-def test_an_upgraded_organization_removes_two_types_one_after_the_other(tmp_path, example_assembly):
+def test_an_upgraded_organization_removes_two_types_one_after_the_other(tmp_path, example_assembly, without_two_types):
     """A stack whose enablers were deployed back to back, before the settlers, gains the settlers
     on upgrade, after them. A later change that removes two types still disables them one at a
     time: CloudFormation deletes removed resources in the reverse order of the dependencies of the
     template they were deployed with, whatever the order they were created in."""
     old_chain = edited(example_assembly, tmp_path / "old", STACK, back_to_back)
-    without_two = synth(example_variant(tmp_path / "spec", drop_tag_and_ai_opt_out), tmp_path / "spec" / "cdk.out")
+    without_two = without_two_types
     removed = [
         f(t)
         for t in ("AISERVICES_OPT_OUT_POLICY", "TAG_POLICY")
@@ -127,11 +141,11 @@ def test_enablers_back_to_back_are_refused_while_the_first_type_is_pending(tmp_p
         deploy(Engine(), old_chain)
 
 
-def test_disablers_back_to_back_are_refused_while_the_first_type_is_pending(tmp_path, example_assembly):
+def test_disablers_back_to_back_are_refused_while_the_first_type_is_pending(tmp_path, example_assembly, without_two_types):
     """Removing two types from a stack whose enablers are back to back: the second
     DisablePolicyType runs while the first type is PENDING_DISABLE."""
     old_chain = edited(example_assembly, tmp_path / "old", STACK, back_to_back)
-    without_two = synth(example_variant(tmp_path / "spec", drop_tag_and_ai_opt_out), tmp_path / "spec" / "cdk.out")
+    without_two = without_two_types
     old_chain_without_two = edited(without_two, tmp_path / "old-without-two", STACK, back_to_back)
     with (
         emulated_aws(),
@@ -146,8 +160,8 @@ def test_disablers_back_to_back_are_refused_while_the_first_type_is_pending(tmp_
         deploy(Engine(), example_assembly, old_chain, old_chain_without_two)
 
 
-def test_a_type_added_with_its_policy_is_enabled_before_the_policy_attaches(tmp_path, example_assembly):
-    without = synth(example_variant(tmp_path, drop_ai_opt_out), tmp_path / "cdk.out")
+def test_a_type_added_with_its_policy_is_enabled_before_the_policy_attaches(example_assembly, without_ai_opt_out):
+    without = without_ai_opt_out
     with emulated_aws():
         engine = Engine()
         deploy(engine, without)

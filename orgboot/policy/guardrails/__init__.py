@@ -40,6 +40,7 @@ REGISTRY: dict[str, Guardrail] = {
 
 # Sid -> the guardrail whose statement carries it: Sids are unique in the library (a test checks it).
 _GUARDRAIL_OF_SID = {sid: guardrail.name for guardrail in REGISTRY.values() for sid in guardrail.sids}
+_SIDS_LONGEST_FIRST = tuple(sorted(_GUARDRAIL_OF_SID, key=len, reverse=True))  # a Sid that ends another wins only after it
 
 
 def guardrail_of_sid(sid: str) -> str | None:
@@ -48,7 +49,7 @@ def guardrail_of_sid(sid: str) -> str | None:
     entries of one document would share it."""
     candidate = sid
     while candidate:
-        for own in sorted(_GUARDRAIL_OF_SID, key=len, reverse=True):
+        for own in _SIDS_LONGEST_FIRST:
             if candidate.endswith(own):
                 return _GUARDRAIL_OF_SID[own]
         if not candidate.endswith("X"):
