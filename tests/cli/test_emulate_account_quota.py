@@ -14,7 +14,8 @@ def test_creating_more_accounts_than_the_quota_fails_as_in_aws(example_assembly,
     assert "Traceback" not in result.stderr
     assert (
         "Account creation failed with reason [ACCOUNT_LIMIT_EXCEEDED] for request id: car-emulated (the organization holds 5 accounts,"
-        " its quota; ask for more: Service Quotas L-E619E033)"
+        " its quota; ask for more: Service Quotas L-E619E033;"
+        " an emulated organization with a raised quota: orgboot emulate --account-quota N)"
     ) in result.stderr
 
 

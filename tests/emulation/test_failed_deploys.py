@@ -42,7 +42,8 @@ RESOURCES = {
 }
 QUOTA_EXCEEDED = (
     "Org/Second (AWS::Organizations::Account): Account creation failed with reason [ACCOUNT_LIMIT_EXCEEDED] for request id:"
-    " car-emulated (the organization holds 2 accounts, its quota; ask for more: Service Quotas L-E619E033)"
+    " car-emulated (the organization holds 2 accounts, its quota; ask for more: Service Quotas L-E619E033;"
+    " an emulated organization with a raised quota: orgboot emulate --account-quota N)"
 )
 ALREADY_IN_ORGANIZATION = (
     "Org/Organization (AWS::Organizations::Organization): An error occurred (AlreadyInOrganizationException) when calling the"

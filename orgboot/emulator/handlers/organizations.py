@@ -161,7 +161,8 @@ class Account(Handler):
             # which the provider reports in these words (CreateHandler, handleAccountCreationError).
             raise EmulationError(
                 f"Account creation failed with reason [ACCOUNT_LIMIT_EXCEEDED] for request id: {_REQUEST_ID}"
-                f" (the organization holds {len(emails)} accounts, its quota; ask for more: Service Quotas {ACCOUNTS_QUOTA_CODE})"
+                f" (the organization holds {len(emails)} accounts, its quota; ask for more: Service Quotas {ACCOUNTS_QUOTA_CODE};"
+                " an emulated organization with a raised quota: orgboot emulate --account-quota N)"
             )
         request = {"AccountName": props["AccountName"], "Email": props["Email"], "Tags": _tags(props)}
         if "RoleName" in props:
