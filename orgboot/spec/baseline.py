@@ -105,7 +105,7 @@ def _check_alias(alias: str) -> str:
     if not re.fullmatch(quotas.ACCOUNT_ALIAS_PATTERN, alias):
         raise ValueError(
             f"'{alias}' is not an account alias: 3-63 lowercase letters, digits and single hyphens, starting and ending"
-            f" with a letter or digit ({quotas.ACCOUNT_ALIAS_PATTERN}, IAM CreateAccountAlias)"
+            " with a letter or digit (IAM CreateAccountAlias)"
         )
     return alias
 

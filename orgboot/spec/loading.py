@@ -6,20 +6,20 @@ rules relating entries still run on everything else and each mistake is reported
 """
 
 import copy
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from orgboot.aws.organizations import ROOT
-from orgboot.spec.guardrails import USE_MODELS
+from orgboot.spec.indentation import dedented_keys
+from orgboot.spec.messages import known_keys, schema_problem
 from orgboot.spec.model import OrgSpec
 from orgboot.spec.problems import Loc, LocatedProblem, Problem, SpecError
 from orgboot.spec.references import declared_names
 from orgboot.spec.yaml_source import YamlSource, parse_yaml
-from orgboot.suggest import closest, did_you_mean
+from orgboot.suggest import closest
 
 
 @dataclass
@@ -68,8 +68,12 @@ def read_spec(path: str | Path) -> ReadSpec:
     if not errors:
         return ReadSpec(file, source, spec)
     partial, marked = _partial_spec(data, errors, context)
-    misspelt = _misspelt_keys(errors)
-    return ReadSpec(file, source, partial, [_problem(loc, error) for loc, error in errors if loc not in misspelt], marked)
+    dedented = dedented_keys(errors, source)
+    # Each mistake once: a misspelt key or a dedented one is the problem, not the key its entry misses.
+    explained = _misspelt_keys(errors) | {key.meant for key in dedented} | {key.loc for key in dedented}
+    problems = [Problem(key.loc, key.message) for key in dedented]
+    problems += [schema_problem(loc, error, source.written.get(loc)) for loc, error in errors if loc not in explained]
+    return ReadSpec(file, source, partial, problems, marked)
 
 
 def _misspelt_keys(errors: list[tuple[Loc, dict[str, Any]]]) -> set[Loc]:
@@ -80,7 +84,7 @@ def _misspelt_keys(errors: list[tuple[Loc, dict[str, Any]]]) -> set[Loc]:
     return {
         loc[:-1] + (match,)
         for loc in unknown
-        if (known := _known_keys(loc[:-1])) and (match := closest(str(loc[-1]), known)) and loc[:-1] + (match,) in missing
+        if (known := known_keys(loc[:-1])) and (match := closest(str(loc[-1]), known)) and loc[:-1] + (match,) in missing
     }
 
 
@@ -122,71 +126,6 @@ def _loc(loc: Loc) -> Loc:
     entry was validated by (its name, after the entry's key)."""
     parts = tuple(p for p in loc if not str(p).startswith("function-") and p != "[key]")
     return parts[:2] + parts[3:] if parts[:1] == ("guardrails",) and len(parts) > 2 else parts
-
-
-def _problem(loc: Loc, error: dict[str, Any]) -> Problem:
-    kind, ctx = error["type"], error.get("ctx") or {}
-    if kind == "union_tag_invalid" and loc[:1] == ("guardrails",):
-        tag = str(ctx.get("tag"))
-        named = " (an entry's key names its guardrail unless it says `guardrail:`)" if tag == loc[-1] else ""
-        return Problem(
-            loc, f"'{tag}' is not a guardrail of orgboot's library{did_you_mean(tag, USE_MODELS)}{named}; it has: {', '.join(USE_MODELS)}"
-        )
-    if kind == "extra_forbidden":
-        key = str(loc[-1])
-        # A guardrail entry's keys are those of its guardrail's model, named in pydantic's own loc.
-        known = set(USE_MODELS[str(error["loc"][2])].model_fields) if loc[:1] == ("guardrails",) else _known_keys(loc[:-1])
-        if known is None:
-            return Problem(loc, f"unknown key '{key}'")
-        return Problem(loc, f"unknown key '{key}'{did_you_mean(key, known)}; expected one of: {', '.join(sorted(known))}")
-    if kind == "missing":
-        return Problem(loc, "required key is missing")
-    if kind == "literal_error":
-        return Problem(loc, f"{error['input']!r} is not allowed; expected one of {ctx.get('expected')}")
-    if kind == "string_too_long":
-        return Problem(loc, f"{len(str(error['input']))} characters; AWS allows at most {ctx.get('max_length')}")
-    if kind == "string_pattern_mismatch":
-        return Problem(loc, f"{error['input']!r} does not match {ctx.get('pattern')}")
-    if kind in ("model_type", "model_attributes_type"):  # a value where an entry of keys belongs
-        model = USE_MODELS.get(str(loc[-1])) if loc[:1] == ("guardrails",) else None
-        known = set(model.model_fields) if model else _known_keys(loc)
-        keys = f" ({', '.join(sorted(known))})" if known else ""
-        return Problem(loc, f"{error['input']!r} is not an entry: write a mapping of its keys{keys}, like `{loc[-1]}: {{...}}`")
-    if kind == "value_error":
-        return Problem(loc, str(ctx.get("error", error["msg"])))
-    return Problem(loc, f"{error['msg']} (got {error['input']!r})")
-
-
-def _known_keys(loc: Loc) -> set[str] | None:
-    """The keys the model accepts at `loc`, for a did-you-mean on an unknown key."""
-    annotation: Any = OrgSpec
-    for part in loc:
-        annotation = unwrap(annotation)
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            if part not in annotation.model_fields:
-                return None
-            annotation = annotation.model_fields[str(part)].annotation
-        elif typing.get_origin(annotation) is dict:
-            annotation = typing.get_args(annotation)[1]
-        elif typing.get_origin(annotation) in (tuple, list):
-            annotation = typing.get_args(annotation)[0]
-        else:
-            return None
-    annotation = unwrap(annotation)
-    return set(annotation.model_fields) if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
-
-
-def unwrap(annotation: Any) -> Any:
-    """Annotated[X, ...] and X | None, down to X."""
-    while True:
-        if typing.get_origin(annotation) is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-            continue
-        arguments = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if type(None) in typing.get_args(annotation) and len(arguments) == 1:
-            annotation = arguments[0]
-            continue
-        return annotation
 
 
 _REMOVED = object()  # a part of the data left out of the partial spec

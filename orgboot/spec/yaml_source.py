@@ -25,6 +25,11 @@ class YamlSource:
     data: Any
     lines: dict[Loc, int] = field(default_factory=lambda: {(): 1})
     duplicates: list[tuple[Loc, int]] = field(default_factory=list)
+    # Values YAML read as something other than text (070000000001 as the number 7516192769, yes as
+    # true), as written: what a message shows, since the value no longer says it.
+    written: dict[Loc, str] = field(default_factory=dict)
+    columns: dict[Loc, int] = field(default_factory=dict)  # of each mapping key, from 0
+    flow: set[Loc] = field(default_factory=set)  # mappings written in braces
 
     def line_of(self, loc: Loc) -> int:
         while loc not in self.lines:
@@ -88,6 +93,13 @@ def _syntax_problem(error: yaml.YAMLError, file: str, text: str) -> LocatedProbl
     problem = getattr(error, "problem", None) or str(error)
     problem_mark, context_mark = getattr(error, "problem_mark", None), getattr(error, "context_mark", None)
     context = getattr(error, "context", None) or ""
+    if problem_mark is not None and (opened_at := _quote_left_open(text, problem_mark)) is not None:
+        quote, start, end = opened_at
+        message = (
+            f"YAML syntax error: the quote ({quote}) opened on this line is closed only on line {end}, so what lies between is"
+            f" read as one value; close it on this line"
+        )
+        return LocatedProblem(file, start, "", message)
     opened = "flow" in context or "quoted" in context
     if opened and context_mark is not None and problem_mark is not None and context_mark.line < problem_mark.line:
         message = f"YAML syntax error {context} that starts here: {problem} (line {problem_mark.line + 1})"
@@ -98,10 +110,27 @@ def _syntax_problem(error: yaml.YAMLError, file: str, text: str) -> LocatedProbl
     return LocatedProblem(file, line, "", f"YAML syntax error: {problem}{_hint(problem, line, text.splitlines())}")
 
 
+def _quote_left_open(text: str, problem_mark: Any) -> tuple[str, int, int] | None:
+    """(quote, line, closing line) of a quoted value that runs on past its line and closes where the
+    parser gave up: a quote left open on its line closes at the next quote, further down, and the
+    parser stumbles over what follows that one, far from the mistake."""
+    scanner = _Loader(text)
+    found = None
+    try:
+        while (token := scanner.get_token()) is not None and token.start_mark.index < problem_mark.index:
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") and token.start_mark.line < token.end_mark.line:
+                found = (token.style, token.start_mark.line + 1, token.end_mark.line + 1)
+    except yaml.YAMLError:
+        pass  # the scanner may stumble too: the quoted values before that are what counts
+    finally:
+        scanner.dispose()
+    return found if found is not None and found[2] == problem_mark.line + 1 else None
+
+
 def _hint(problem: str, line: int, lines: list[str]) -> str:
     """The usual causes of libyaml's two block-structure errors, pointed at their lines."""
-    if "did not find expected key" in problem:
-        return f"; check the indentation of line {line}"
+    if "did not find expected key" in problem or "did not find expected '-' indicator" in problem:
+        return _indentation_hint(line, lines)
     if "mapping values are not allowed" in problem and 0 < line <= len(lines):
         key, _, value = lines[line - 1].strip().partition(": ")
         if ": " in value:
@@ -111,6 +140,41 @@ def _hint(problem: str, line: int, lines: list[str]) -> str:
             return f"; is a ':' missing on line {previous}, or is line {line} indented too far?"
         return f"; is line {line} indented too far?"
     return ""
+
+
+def _indentation_hint(line: int, lines: list[str]) -> str:
+    """A line indented to no level open above it: the levels it could mean, each with a line at it."""
+    if not 0 < line <= len(lines) or not lines[line - 1].strip():
+        return f"; check the indentation of line {line}"
+    indent = _indent(lines[line - 1])
+    levels: dict[int, int] = {}  # indentation -> the nearest line above at it, of the blocks still open there
+    innermost = None
+    for number in range(line - 1, 0, -1):
+        text = lines[number - 1]
+        if not text.strip() or text.lstrip().startswith("#"):
+            continue
+        own = _indent(text)
+        if innermost is None or own < innermost:
+            innermost = own
+            levels.setdefault(own, number)
+            if text.lstrip().startswith("- "):  # a list item's keys line up after its dash
+                levels.setdefault(own + len(text.lstrip()) - len(text.lstrip()[1:].lstrip()), number)
+        if own == 0:
+            break
+    if indent in levels or not levels:
+        return f"; check the indentation of line {line}"
+    deeper = min((level for level in levels if level > indent), default=None)
+    shallower = max((level for level in levels if level < indent), default=None)
+    choices = [f"{_spaces(level)}, like line {levels[level]}" for level in (deeper, shallower) if level is not None]
+    return f"; line {line} is indented {_spaces(indent)}, in line with no key above it: indent it {', or '.join(choices)}"
+
+
+def _spaces(count: int) -> str:
+    return f"{count} space{'' if count == 1 else 's'}"
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" "))
 
 
 def _refuse_alias_bombs(root: yaml.Node, file: str) -> None:
@@ -144,22 +208,24 @@ def _refuse_alias_bombs(root: yaml.Node, file: str) -> None:
             pending.append((child, False))
     if sizes[id(root)] <= MAX_EXPANDED_VALUES:
         return
-    node = root
+    node, loc = root, []
     while True:  # the deepest value that alone expands past the bound: where the aliases pile up
-        bigger = next((child for child in _children(node) if sizes[id(child)] > MAX_EXPANDED_VALUES), None)
+        bigger = next(((part, child) for part, child in _parts(node) if sizes[id(child)] > MAX_EXPANDED_VALUES), None)
         if bigger is None:
             break
-        node = bigger
-    raise SpecError(
-        [
-            LocatedProblem(
-                file,
-                node.start_mark.line + 1,
-                "",
-                f"YAML aliases here expand to {sizes[id(node)]:,} values (more than {MAX_EXPANDED_VALUES:,}); write the values out",
-            )
-        ]
-    )
+        part, node = bigger
+        loc.append(part)
+    message = f"YAML aliases here expand to {sizes[id(node)]:,} values (more than {MAX_EXPANDED_VALUES:,}); write the values out"
+    raise SpecError([LocatedProblem(file, node.start_mark.line + 1, ".".join(str(part) for part in loc), message)])
+
+
+def _parts(node: yaml.Node) -> list[tuple[str | int, yaml.Node]]:
+    """A node's children, each with the part of a loc that leads to it (a key, for the key's own node too)."""
+    if isinstance(node, yaml.MappingNode):
+        return [(key.value, part) for key, value in node.value for part in (key, value)]
+    if isinstance(node, yaml.SequenceNode):
+        return list(enumerate(node.value))
+    return []
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -175,6 +241,8 @@ def _map_lines(node: yaml.Node, loc: Loc, source: YamlSource, file: str) -> None
         raise SpecError([LocatedProblem(file, node.start_mark.line + 1, "", f"values nested more than {MAX_DEPTH} levels deep")])
     source.lines.setdefault(loc, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
+        if node.flow_style:
+            source.flow.add(loc)
         seen: set[Any] = set()
         for key_node, value_node in node.value:
             key = key_node.value
@@ -184,7 +252,13 @@ def _map_lines(node: yaml.Node, loc: Loc, source: YamlSource, file: str) -> None
                 continue
             seen.add(key)
             source.lines[child] = key_node.start_mark.line + 1
+            source.columns[child] = key_node.start_mark.column
             _map_lines(value_node, child, source, file)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _map_lines(item, loc + (index,), source, file)
+    elif isinstance(node, yaml.ScalarNode) and node.tag != _TEXT and not node.style:  # a plain scalar YAML read as no text
+        source.written[loc] = node.value
+
+
+_TEXT = "tag:yaml.org,2002:str"

@@ -14,7 +14,7 @@ from pydantic.fields import FieldInfo
 
 from orgboot.policy.guardrails.packing import PACK_PREFIX, pack_key
 from orgboot.spec import OrgSpec
-from orgboot.spec.loading import unwrap
+from orgboot.spec.messages import unwrap
 from tests.analysis import test_drift
 from tests.cli import test_review_commands
 from tests.conftest import ALL_OPTIONS, template
