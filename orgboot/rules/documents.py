@@ -4,7 +4,8 @@ accepts it but a scanner would flag it (a warning, not an error)."""
 
 from collections.abc import Iterator
 
-from orgboot.policy.lint import KIND_OF_POLICY_TYPE, DocumentKind, Finding, advise, lint
+from orgboot.policy.findings import Finding
+from orgboot.policy.lint import KIND_OF_POLICY_TYPE, DocumentKind, advise, lint
 from orgboot.spec import OrgSpec, PolicyDocument, Problem
 from orgboot.spec.problems import Loc
 

@@ -145,7 +145,7 @@ CASES = [
         "unknown operator '@@asign' (did you mean '@@assign'?)",
     ),
     ("tag", {"tags": {"cost-center": {"tag_value": {"@@assign": ["1"]}}}}, ("tags", "cost-center"), "a tag policy entry needs tag_key"),
-    ("tag", {"tag": {}}, ("tag",), "unknown key 'tag' (did you mean 'tags'?); a tag policy has 'tags'"),
+    ("tag", {"tag": {}}, ("tag",), "unknown key 'tag' (did you mean 'tags'?); a tag policy has tags"),
     (
         "aiservices_opt_out",
         {"services": {"default": {"opt_out_policy": {"@@assign": "off"}}}},
