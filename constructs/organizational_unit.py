@@ -6,8 +6,12 @@ from constructs import Construct
 
 
 class OrganizationalUnit(Construct):
-    """An OU under `parent_id` (the root or another OU). ParentId is create-only in CloudFormation:
-    moving an OU means replacing it, which AWS allows only while it is empty."""
+    """An OU under `parent_id` (the root or another OU). Name updates in place (the provider's
+    UpdateHandler calls UpdateOrganizationalUnit); ParentId is create-only (createOnlyProperties of
+    the provider schema, aws-organizations-organizationalunit.json as cfn-lint ships it;
+    aws-cloudformation-resource-providers-organizations, organizationalunit/): moving an OU means
+    replacing it, which AWS allows only while it is empty. `logical_id` names the resource: keep it
+    through a rename (the OU's identity), and the rename is an update."""
 
     def __init__(self, scope: Construct, id: str, *, name: str, parent_id: str, logical_id: str) -> None:
         super().__init__(scope, id)

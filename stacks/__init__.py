@@ -81,7 +81,7 @@ def _adopt(app: cdk.App, spec: OrgSpec, adopt: Adoption) -> list[cdk.Stack]:
                 if layout.account_stack(key, account_stacks) == name and adopt.imports(name, logical_ids.account(key))
             }
             if accounts:
-                parent_ids = adopt.parent_ids({account.ou for account in accounts.values()})
+                parent_ids = adopt.parent_ids({account.ou for account in accounts.values()}, spec.ou_logical_id)
                 built.append(AccountsStack(app, name, accounts=accounts, parent_ids=parent_ids, env=env))
     one_after_another(built)
     if spec.emulator_only:

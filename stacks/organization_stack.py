@@ -45,16 +45,18 @@ class OrganizationStack(Stack):
             construct.node.add_dependency(last_write)
             last_write = construct
 
+        # An OU is named by its identity (its path unless it or a parent has a key): renaming it
+        # keeps its resource and updates its Name in place (spec/fields.py ou_identities).
         self.ou_ids: dict[str, str] = {ROOT: self.root.root_id}
         for path in spec.ou_paths:  # parents first
-            if not wanted(logical_ids.ou(path)):
+            if not wanted(spec.ou_logical_id(path)):
                 continue
             ou = OrganizationalUnit(
                 self,
-                f"Ou-{path}",
+                f"Ou-{spec.ou_identities[path]}",
                 name=path.rpartition("/")[2],
                 parent_id=_known(self.ou_ids, parent_of(path), f"OU {path}", id),
-                logical_id=logical_ids.ou(path),
+                logical_id=spec.ou_logical_id(path),
             )
             in_turn(ou)
             self.ou_ids[path] = ou.ou_id

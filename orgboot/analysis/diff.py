@@ -21,7 +21,7 @@ from orgboot.aws.policy_types import POLICY_TYPES
 from orgboot.policy.guardrails import REGISTRY
 from orgboot.spec import OrgSpec, PolicyDocument, parent_of
 from orgboot.spec.acknowledgements import DANGEROUS
-from orgboot.spec.guardrails import orgboot_roles
+from orgboot.spec.guardrails import orgboot_roles, with_exempted
 
 # Sections of the report, in order.
 ACCOUNTS, OUS, POLICIES, GUARDRAILS, BASELINE, MEMBER_ROLES, ACCESS = (
@@ -169,13 +169,23 @@ def _direct_accounts(spec: OrgSpec) -> dict[str, frozenset[str]]:
     return {ou: frozenset(keys) for ou, keys in held.items()}
 
 
+def _renamed_in_place(base: OrgSpec, head: OrgSpec) -> dict[str, str]:
+    """Old path -> new path for OUs that keep their identity under another path: the same resource,
+    its Name updated in place (a key keeps the identity: spec/fields.py ou_identities), or carried
+    along by a parent renamed so."""
+    new_path = {identity: path for path, identity in head.ou_identities.items()}
+    return {old: new_path[identity] for old, identity in base.ou_identities.items() if identity in new_path and new_path[identity] != old}
+
+
 def _renamed_ous(base: OrgSpec, head: OrgSpec) -> dict[str, str]:
-    """Old path -> new path for OUs renamed or moved: the parent's renaming carried down, else the
-    same accounts directly under the new path, else the only new OU with the same name."""
-    gone = [path for path in base.ou_paths if path not in set(head.ou_paths)]
-    new = [path for path in head.ou_paths if path not in set(base.ou_paths)]
+    """Old path -> new path for OUs renamed or moved: those renamed in place (by identity); then,
+    among the OUs replaced (a new identity), the parent's change carried down, else the same
+    accounts directly under the new path, else the only new OU with the same name."""
+    renamed = _renamed_in_place(base, head)
+    kept = set(head.ou_identities.values())
+    gone = [path for path in base.ou_paths if base.ou_identities[path] not in kept]
+    new = [path for path in head.ou_paths if head.ou_identities[path] not in set(base.ou_identities.values())]
     held_before, held_after = _direct_accounts(base), _direct_accounts(head)
-    renamed: dict[str, str] = {}
     for old in gone:  # parents first
         name, parent = old.rpartition("/")[2], parent_of(old)
         candidates = [path for path in new if path not in renamed.values()]
@@ -192,32 +202,45 @@ def _renamed_ous(base: OrgSpec, head: OrgSpec) -> dict[str, str]:
 
 
 def _ous(base: OrgSpec, head: OrgSpec, renamed: Mapping[str, str]) -> Iterator[Change]:
-    before, after = set(base.ou_paths), set(head.ou_paths)
+    in_place = _renamed_in_place(base, head)
     for old, new in renamed.items():
         if parent_of(old) in renamed and renamed[parent_of(old)] == parent_of(new):
             continue  # carried by its parent's change
-        how = "renamed" if parent_of(old) == parent_of(new) else "moved"
         below = [path for path in renamed if path.startswith(f"{old}/")]
         with_children = f" (with {_listing(below)})" if below else ""
-        yield Change(OUS, f"ou-{how}", old, f"`{old}` is {how} to `{new}`{with_children}")
+        if old in in_place:
+            yield Change(
+                OUS, "ou-renamed", old, f"`{old}` is renamed to `{new}`{with_children}: the same OU, its accounts and policies stay"
+            )
+        elif parent_of(old) == parent_of(new):
+            key = base.ou_identities[old].rpartition("/")[2]
+            yield Change(
+                OUS,
+                "ou-replaced",
+                old,
+                f"`{old}` is replaced by a new OU `{new}`{with_children} (to rename it in place, write `- {new}: {{key: {key}}}`)",
+            )
+        else:
+            yield Change(OUS, "ou-moved", old, f"`{old}` is moved to `{new}`{with_children}: a new OU replaces it")
     for path in head.ou_paths:
-        if path not in before and path not in renamed.values():
+        if head.ou_identities[path] not in set(base.ou_identities.values()) and path not in renamed.values():
             yield Change(OUS, "ou-added", path, f"`{path}` is added")
     for path in base.ou_paths:
-        if path not in after and path not in renamed:
+        if base.ou_identities[path] not in set(head.ou_identities.values()) and path not in renamed:
             yield Change(OUS, "ou-removed", path, f"`{path}` is removed")
 
 
 def _marks(base: OrgSpec, head: OrgSpec, renamed: Mapping[str, str]) -> TreeMarks:
     added = {key for key in head.accounts if key not in base.accounts}
-    added |= {path for path in head.ou_paths if path not in set(base.ou_paths) and path not in renamed.values()}
+    kept, known = set(head.ou_identities.values()), set(base.ou_identities.values())
+    added |= {path for path in head.ou_paths if head.ou_identities[path] not in known and path not in renamed.values()}
     moved = {
         key
         for key, a in head.accounts.items()
         if key in base.accounts and renamed.get(base.accounts[key].ou, base.accounts[key].ou) != a.ou
     }
     moved |= set(renamed.values())
-    removed_ous = tuple(path for path in base.ou_paths if path not in set(head.ou_paths) and path not in renamed)
+    removed_ous = tuple(path for path in base.ou_paths if base.ou_identities[path] not in kept and path not in renamed)
     removed_accounts = {key: (a.ou, a.name) for key, a in base.accounts.items() if key not in head.accounts}
     return TreeMarks(frozenset(added), frozenset(moved), removed_ous, removed_accounts)
 
@@ -251,12 +274,18 @@ def _statements(document: Any) -> dict[str, Any]:
     }
 
 
-def _targets(kind: str, key: str, before: tuple[str, ...], after: tuple[str, ...], protective: bool, section: str) -> Iterator[Change]:
+def _targets(
+    kind: str, key: str, before: tuple[str, ...], after: tuple[str, ...], protective: bool, section: str, base: OrgSpec, head: OrgSpec
+) -> Iterator[Change]:
+    """Targets attached and detached, compared by identity: a policy that follows an OU renamed in
+    place stays attached to the same OU (its target IDs do not change), whatever its path now."""
+    identities_before = {base.target_identity(target) for target in before}
+    identities_after = {head.target_identity(target) for target in after}
     for target in after:
-        if target not in before:
+        if head.target_identity(target) not in identities_before:
             yield Change(section, f"{kind}-attached", f"{key}@{target}", f"{code(key)} is attached to `{target}`")
     for target in before:
-        if target not in after:
+        if base.target_identity(target) not in identities_after:
             danger = "guardrail-detached" if protective else f"{kind}-detached"
             yield Change(section, danger, f"{key}@{target}", f"{code(key)} no longer applies to `{target}`")
 
@@ -289,19 +318,19 @@ def _policies(base: OrgSpec, head: OrgSpec) -> Iterator[Change]:
                 POLICIES, "policy-changed", f"{key}.description", f"{code(key)}: description {old.description!r} → {policy.description!r}"
             )
         if old.type == policy.type:
-            yield from _targets("policy", key, old.targets, policy.targets, old.type in _PROTECTIVE, POLICIES)
+            yield from _targets("policy", key, old.targets, policy.targets, old.type in _PROTECTIVE, POLICIES, base, head)
         else:  # another type is another policy: the old one leaves every target, and its protection with it
-            yield from _targets("policy", key, old.targets, (), old.type in _PROTECTIVE, POLICIES)
-            yield from _targets("policy", key, (), policy.targets, False, POLICIES)
+            yield from _targets("policy", key, old.targets, (), old.type in _PROTECTIVE, POLICIES, base, head)
+            yield from _targets("policy", key, (), policy.targets, False, POLICIES, base, head)
     for key, old in base.policies.items():
         if key not in head.policies:
             yield Change(POLICIES, "policy-removed", key, f"{POLICY_TYPES[old.type].label} {code(key)} is removed")
-            yield from _targets("policy", key, old.targets, (), old.type in _PROTECTIVE, POLICIES)
+            yield from _targets("policy", key, old.targets, (), old.type in _PROTECTIVE, POLICIES, base, head)
 
 
 def _guardrail_statements(spec: OrgSpec, key: str) -> list[Any]:
     use = spec.guardrails[key]
-    return list(REGISTRY[use.guardrail].statements(use, orgboot_roles(spec.accounts, spec.member_roles)))
+    return list(REGISTRY[use.guardrail].statements(use, with_exempted(orgboot_roles(spec.accounts, spec.member_roles), spec.guardrails)))
 
 
 def _parameters(use: BaseModel) -> dict[str, Any]:
@@ -322,11 +351,11 @@ def _guardrails(base: OrgSpec, head: OrgSpec) -> Iterator[Change]:
         if changed or statements_before != statements_after:
             why = "; ".join(changed) or "its exemptions follow the spec's roles"
             yield Change(GUARDRAILS, "guardrail-changed", key, f"{code(key)}: {why}", statement_diff(statements_before, statements_after))
-        yield from _targets("guardrail", key, old.targets, use.targets, True, GUARDRAILS)
+        yield from _targets("guardrail", key, old.targets, use.targets, True, GUARDRAILS, base, head)
     for key, old in base.guardrails.items():
         if key not in head.guardrails:
             yield Change(GUARDRAILS, "guardrail-removed", key, f"{code(key)} is no longer enabled")
-            yield from _targets("guardrail", key, old.targets, (), True, GUARDRAILS)
+            yield from _targets("guardrail", key, old.targets, (), True, GUARDRAILS, base, head)
 
 
 # Baseline and member roles --------------------------------------------------------------------

@@ -7,8 +7,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from orgboot.analysis.budgets import budgets
-from orgboot.reports.terminal import budget_table
+from orgboot.analysis.budgets import Budget, budgets
+from orgboot.reports.terminal import budget_summary, budget_table
 from orgboot.rules import ACKNOWLEDGEMENTS, load_change, load_spec, warnings
 from orgboot.spec.revisions import base_spec_path
 
@@ -21,9 +21,13 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", 
         help=HELP,
         description=HELP[0].upper() + HELP[1:] + ". Lists every problem with file, line and key.",
         parents=[common],
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("spec", nargs="?", default="org.yaml", help="the organization spec")
+    parser.add_argument(
+        "--budgets",
+        action="store_true",
+        help="show the policy budget of every target, not only of those near AWS's limits",
+    )
     parser.add_argument(
         "--base",
         metavar="BASE",
@@ -32,17 +36,20 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", 
     parser.add_argument(
         "--allow-account-moves",
         action="store_true",
-        help="accept accounts moving between stacks (a changed organization.account_stacks), once migrated: docs/scale.md",
+        help="for this run, accept accounts moving between stacks (a changed organization.account_stacks), once migrated:"
+        " docs/scale.md. A pull request acknowledges it in org.yaml instead (acknowledged_changes: account-stacks-changed:...)",
     )
     parser.add_argument(
         "--allow-imports",
         action="store_true",
-        help="accept accounts declared again (released before, or under a new key) that you bring in with cdk import",
+        help="for this run, accept accounts declared again (released before, or under a new key) that you bring in with cdk"
+        " import. A pull request acknowledges it in org.yaml instead (acknowledged_changes: account-imported:KEY)",
     )
     parser.add_argument(
         "--allow-ou-replacement",
         action="store_true",
-        help="accept renaming or moving OUs that hold accounts or OUs (CloudFormation replaces them)",
+        help="for this run, accept moving OUs that hold accounts or OUs, or renaming them without a key (CloudFormation"
+        " replaces them). A pull request acknowledges it in org.yaml instead (acknowledged_changes: ou-replaced:PATH)",
     )
     parser.set_defaults(run=run)
 
@@ -61,10 +68,20 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     for warning in warnings(args.spec, spec):
         out.print(Text.assemble(("warning", "yellow"), f": {warning}"), soft_wrap=True)
     if spec_budgets := budgets(spec):
-        out.print(budget_table(spec_budgets))
-    if not spec.known_account_ids:
+        _print_budgets(out, spec_budgets, every=args.budgets)
+    if args.base is None and not spec.known_account_ids:  # said only of a first deploy
         out.print(BROWNFIELD, style="dim")
     return 0
+
+
+def _print_budgets(out: Console, spec_budgets: list[Budget], *, every: bool) -> None:
+    """A line for the organization and the targets near a limit; every target with --budgets (a
+    table of thousands of rows at 5,000 accounts)."""
+    out.print(budget_summary(spec_budgets), soft_wrap=True)
+    if every:
+        out.print(budget_table(spec_budgets))
+    elif near := [budget for budget in spec_budgets if budget.near_limit]:
+        out.print(budget_table(near, title="Targets near a limit"))
 
 
 # AWS::Organizations::Organization creates an organization; in an account that already belongs to

@@ -4,7 +4,9 @@ right; RULES lists them all. `load_spec` is the whole check: the schema, then ev
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import NamedTuple
 
+from orgboot.rules.access import grants_leave_something
 from orgboot.rules.accounts import (
     account_emails_deliverable,
     account_emails_unique,
@@ -20,16 +22,19 @@ from orgboot.rules.adoption import (
     unmanaged_policy_types_left_alone,
 )
 from orgboot.rules.changes import (
+    Refused,
     account_identities_unchanged,
     accounts_leave_only_when_released,
     accounts_stay_in_their_stacks,
     emails_and_keys_not_reused,
+    ou_identities_kept,
     ous_emptied_before_they_go,
     ous_holding_something_stay,
     ous_holding_spread_accounts_stay,
     ous_referenced_later_stay,
 )
 from orgboot.rules.documents import documents_are_valid_policies, inline_policy_names_distinct, organization_policies_follow_advice
+from orgboot.rules.exemptions import exempted_roles_protected, exemptions_name_known_roles
 from orgboot.rules.groups import (
     access_role_only_by_break_glass,
     group_inline_policies_fit,
@@ -39,7 +44,7 @@ from orgboot.rules.groups import (
 from orgboot.rules.lockout import no_lockout
 from orgboot.rules.logical_ids import logical_ids_distinct
 from orgboot.rules.member_roles import grants_within_role_targets, role_inline_policies_fit, role_managed_policies_fit
-from orgboot.rules.organizational_units import ous_listed_once, sibling_names_differ_beyond_case
+from orgboot.rules.organizational_units import ou_identities_distinct, ous_listed_once, sibling_names_differ_beyond_case
 from orgboot.rules.policies import attachments_per_target, policies_fit, policy_keys_not_reserved
 from orgboot.rules.stacks import ou_lookups_fit, policies_target_ous_when_accounts_are_spread, stacks_fit, templates_fit
 from orgboot.spec import LocatedProblem, OrgSpec, Problem, SpecError
@@ -55,6 +60,7 @@ RULES: tuple[Rule, ...] = (
     released_accounts_undeclared,
     ous_listed_once,
     sibling_names_differ_beyond_case,
+    ou_identities_distinct,
     policies_fit,
     attachments_per_target,
     policy_keys_not_reserved,
@@ -69,6 +75,7 @@ RULES: tuple[Rule, ...] = (
     documents_are_valid_policies,
     inline_policy_names_distinct,
     no_lockout,
+    exempted_roles_protected,
     stacks_fit,
     ou_lookups_fit,
     templates_fit,
@@ -83,7 +90,12 @@ RULES: tuple[Rule, ...] = (
 
 # Rules whose findings are warnings: what AWS refuses or accepts depending on what the spec cannot
 # know (a quota raised on request). validate prints them and passes.
-WARNING_RULES: tuple[Rule, ...] = (accounts_within_default_quota, organization_policies_follow_advice)
+WARNING_RULES: tuple[Rule, ...] = (
+    accounts_within_default_quota,
+    organization_policies_follow_advice,
+    grants_leave_something,  # a grant the organization policies leave (next to) nothing of
+    exemptions_name_known_roles,
+)
 
 
 def check(spec: OrgSpec) -> list[Problem]:
@@ -123,8 +135,9 @@ def _checked(path: str | Path) -> tuple[OrgSpec, ReadSpec]:
     return read.spec, read
 
 
-# Rules on a change, (base, head) -> problems, each with the option that acknowledges it (None: no
-# option can; AWS itself would refuse the change).
+# Rules on a change, (base, head) -> problems, each with the option that accepts it for one run
+# (None: nothing can; AWS itself would refuse the change). What an option accepts, org.yaml's
+# acknowledged_changes accepts too, change by change (rules/changes.py Refused, acknowledgements.REFUSED).
 CHANGE_RULES: tuple[tuple[ChangeRule, str | None], ...] = (
     (accounts_leave_only_when_released, None),  # released_accounts says it, in the spec
     (account_identities_unchanged, None),
@@ -134,25 +147,34 @@ CHANGE_RULES: tuple[tuple[ChangeRule, str | None], ...] = (
     (ous_referenced_later_stay, "allow_ou_replacement"),
     (ous_holding_spread_accounts_stay, None),
     (ous_emptied_before_they_go, None),
+    (ou_identities_kept, None),
 )
 ACKNOWLEDGEMENTS = tuple(dict.fromkeys(option for _, option in CHANGE_RULES if option))  # one option may accept several rules
 
 
+class ChangeProblem(NamedTuple):
+    """What a change rule found: the problem, the option that accepted it or would (None: none can,
+    or org.yaml accepted it), whether it is accepted, and the ID that acknowledges it in org.yaml."""
+
+    problem: LocatedProblem
+    option: str | None
+    accepted: bool
+    change_id: str | None
+
+
 def load_change(path: str | Path, base: str | Path, acknowledged: Iterable[str] = ()) -> tuple[OrgSpec, list[LocatedProblem]]:
     """The spec at `path`, checked whole and as a change from the spec at `base` (a valid spec).
-    Returns the spec and the problems acknowledged; raises SpecError with the others."""
+    `acknowledged` are the options given (allow_ou_replacement...); the spec's acknowledged_changes
+    count too. Returns the spec and the problems acknowledged; raises SpecError with the others."""
     spec, read = _checked(path)
     try:
         base_spec = read_base(base)
     except SpecError as error:
         raise SpecError([LocatedProblem(str(path), 1, "", f"--base: {error.problems[0].message}")]) from None
-    refused: list[LocatedProblem] = []
-    accepted: list[LocatedProblem] = []
-    for problem, option in change_problems(base_spec, spec, read):
-        (accepted if option is not None and option in set(acknowledged) else refused).append(problem)
-    if refused:
+    found = change_problems(base_spec, spec, read, acknowledged)
+    if refused := [each.problem for each in found if not each.accepted]:
         raise SpecError(refused)
-    return spec, accepted
+    return spec, [each.problem for each in found if each.accepted]
 
 
 def read_base(base: str | Path) -> OrgSpec:
@@ -173,7 +195,21 @@ def read_base(base: str | Path) -> OrgSpec:
         raise SpecError([LocatedProblem(str(base), first.line, first.key, message)]) from None
 
 
-def change_problems(base: OrgSpec, head: OrgSpec, read: ReadSpec) -> list[tuple[LocatedProblem, str | None]]:
-    """What the change rules refuse in the change from `base` to `head` (read from `read`), each
-    with the option that accepts it (None: nothing can)."""
-    return [(read.locate(problem), option) for rule, option in CHANGE_RULES for problem in rule(base, head)]
+def change_problems(base: OrgSpec, head: OrgSpec, read: ReadSpec, options: Iterable[str] = ()) -> list[ChangeProblem]:
+    """What the change rules find in the change from `base` to `head` (read from `read`): each
+    refused unless its option is among `options` or its ID is in head's acknowledged_changes."""
+    given = set(options)
+    found: list[ChangeProblem] = []
+    for rule, option in CHANGE_RULES:
+        for problem in rule(base, head):
+            if not isinstance(problem, Refused):
+                found.append(ChangeProblem(read.locate(problem), option, option is not None and option in given, None))
+            elif problem.change_id in head.acknowledged_changes:
+                reason = head.acknowledged_changes[problem.change_id]
+                found.append(ChangeProblem(read.locate(problem.acknowledged(reason)), None, True, problem.change_id))
+            else:
+                accepted = problem.option in given
+                found.append(
+                    ChangeProblem(read.locate(problem if accepted else problem.refused()), problem.option, accepted, problem.change_id)
+                )
+    return found

@@ -6,7 +6,33 @@ from dataclasses import dataclass
 
 from orgboot.aws.organizations import ACCESS_ROLE
 from orgboot.spec import OrgSpec, Problem, layout, parent_of
+from orgboot.spec.acknowledgements import REFUSED, change_id
 from orgboot.spec.layout import account_stack
+
+
+@dataclass(frozen=True)
+class Refused(Problem):
+    """A change refused unless acknowledged: by its ID in org.yaml's acknowledged_changes (a pull
+    request carries it, with the reason), or for one run by the command-line option of its kind
+    (acknowledgements.REFUSED). The message says what is wrong; `refused` and `acknowledged` end it."""
+
+    change_id: str = ""
+
+    @property
+    def option(self) -> str:
+        return REFUSED[self.change_id.partition(":")[0]][1]
+
+    def refused(self) -> Problem:
+        """The problem as refused: ending with the exact entry that acknowledges it."""
+        flag = "--" + self.option.replace("_", "-")
+        return Problem(
+            self.loc,
+            f"{self.message} If you mean it, acknowledge it in org.yaml with the reason:"
+            f" `acknowledged_changes: {{{self.change_id}: <why>}}` (or for one run: {flag})",
+        )
+
+    def acknowledged(self, reason: str) -> Problem:
+        return Problem(self.loc, f"{self.message} Acknowledged in org.yaml ({self.change_id}): {reason or 'no reason given'}")
 
 
 def accounts_stay_in_their_stacks(base: OrgSpec, head: OrgSpec) -> Iterator[Problem]:
@@ -17,11 +43,13 @@ def accounts_stay_in_their_stacks(base: OrgSpec, head: OrgSpec) -> Iterator[Prob
     moved = sorted(key for key in base.accounts.keys() & head.accounts.keys() if account_stack(key, before) != account_stack(key, after))
     if moved:
         shown = _some([f"{key} ({account_stack(key, before)} -> {account_stack(key, after)})" for key in moved], 5)
-        yield Problem(
+        subject = f"{before or 'none'}->{after or 'none'}"
+        yield Refused(
             ("organization", "account_stacks"),
             f"changing account_stacks from {before or 'none'} to {after or 'none'} moves {len(moved)} accounts to another stack:"
             f" {shown}. CloudFormation would leave them unmanaged in the old stack and fail to create them in the new"
-            " one (the email is taken). Migrate them as docs/scale.md says, then validate with --allow-account-moves",
+            f" one (the email is taken). Migrate them as docs/scale.md says.",
+            change_id=change_id("account-stacks-changed", subject),
         )
 
 
@@ -55,21 +83,46 @@ def account_identities_unchanged(base: OrgSpec, head: OrgSpec) -> Iterator[Probl
 
 
 def ous_holding_something_stay(base: OrgSpec, head: OrgSpec) -> Iterator[Problem]:
-    """An OU's identity is its path (its logical ID): renaming or moving one creates a new OU, moves
-    what it held and deletes the old one. Meanwhile its accounts run under neither OU's policies
-    until the update re-attaches them, and a nested OU is replaced in turn (ParentId is
-    create-only). What the stacks deployed after OrganizationStack still target is said too
-    (ous_referenced_later_stay)."""
+    """An OU's identity (its path, unless it has a key: spec/fields.py ou_identities) names its
+    resource. Renaming it keeps the identity when the key keeps it: an update of its Name in place.
+    Moving it to another parent, or renaming it without a key, makes a new identity: CloudFormation
+    creates a new OU, moves what it held and deletes the old one (ParentId is create-only: the
+    provider schema's createOnlyProperties, aws-organizations-organizationalunit.json as cfn-lint
+    ships it). Meanwhile its accounts run under neither OU's policies until the update re-attaches
+    them, and a nested OU is replaced in turn. What the stacks deployed after OrganizationStack
+    still target is said too (ous_referenced_later_stay)."""
     for gone in _gone_ous(base, head):
         if gone.moved_accounts and head.organization.account_stacks is not None:
             continue  # ous_holding_spread_accounts_stay refuses it outright
         if held := [f"account '{key}'" for key in gone.moved_accounts] + [f"OU '{child}'" for child in gone.ous]:
-            yield Problem(
+            yield Refused(
                 ("organizational_units",),
-                f"OU '{gone.path}' is gone but held {_some(held)}: renaming or moving an OU makes CloudFormation create a new"
-                " one, move its accounts and OUs, and delete the old one; until the policies follow, those accounts run without"
-                f" the OU's SCPs.{_later_users(gone.path, base)} Keep the OU; if you mean it, validate with --allow-ou-replacement",
+                f"OU '{gone.path}' is gone but held {_some(held)}: moving an OU to another parent, or renaming it without a key,"
+                " makes CloudFormation create a new one, move its accounts and OUs, and delete the old one; until the policies"
+                f" follow, those accounts run without the OU's SCPs.{_later_users(gone.path, base)}{_rename_in_place(gone, base, head)}"
+                " To avoid the interval, first move its accounts to an OU that stays and deploy, then move or remove the OU.",
+                change_id=change_id("ou-replaced", gone.path),
             )
+
+
+def _rename_in_place(gone: "_GoneOu", base: OrgSpec, head: OrgSpec) -> str:
+    """When the change looks like a rename (a new OU under the same parent, the one the gone OU's
+    accounts went to or the only one), the entry that renames it in place instead."""
+    parent_identity = base.ou_identities[gone.path].rpartition("/")[0]
+    new = [
+        path
+        for path in head.ou_paths
+        if head.ou_identities[path] not in base.ou_identities.values() and head.ou_identities[path].rpartition("/")[0] == parent_identity
+    ]
+    went = {head.accounts[key].ou for key in gone.moved_accounts}
+    candidates = [path for path in new if path in went] if len(went) == 1 else new
+    if len(candidates) != 1:
+        return ""
+    key = base.ou_identities[gone.path].rpartition("/")[2]
+    return (
+        f" To rename it in place instead (the same OU, its policies and accounts staying), give the new entry the old"
+        f" identity as its key: `- {candidates[0]}: {{key: {key}}}`."
+    )
 
 
 def ous_holding_spread_accounts_stay(base: OrgSpec, head: OrgSpec) -> Iterator[Problem]:
@@ -85,7 +138,7 @@ def ous_holding_spread_accounts_stay(base: OrgSpec, head: OrgSpec) -> Iterator[P
                 ("organizational_units",),
                 f"OU '{gone.path}' is gone but holds {len(accounts)} accounts ({_some(accounts)}) that live in stacks deployed"
                 " after the OU's: CloudFormation would try to delete the OU while they are still in it. First move the"
-                " accounts to an OU that stays and deploy, then remove or rename the OU",
+                " accounts to an OU that stays and deploy, then remove or move the OU (renaming it with a key keeps it)",
             )
 
 
@@ -118,17 +171,51 @@ def ous_referenced_later_stay(base: OrgSpec, head: OrgSpec) -> Iterator[Problem]
     group's grant keeps naming it until their stacks deploy. The head cannot refer to an OU it
     does not declare (spec/references.py): what refers to a gone OU is the base, what is deployed.
     An OU that held accounts or OUs is ous_holding_something_stay's, which says this too; here, the
-    OUs that held nothing."""
+    OUs that held nothing. An OU renamed in place keeps its ID: nothing to say."""
     for gone in _gone_ous(base, head):
         if gone.moved_accounts or gone.released_accounts or gone.unmanaged_accounts or gone.ous:
             continue
         if users := _later_users(gone.path, base):
-            yield Problem(
+            yield Refused(
                 ("organizational_units",),
                 f"OU '{gone.path}' is gone while what is deployed still refers to it.{users} First remove those references"
-                " from org.yaml (or point them at the OU that replaces it) and deploy, then remove the OU; if you accept the"
-                " interval, validate with --allow-ou-replacement",
+                " from org.yaml (or point them at the OU that replaces it) and deploy, then remove the OU.",
+                change_id=change_id("ou-replaced", gone.path),
             )
+
+
+def ou_identities_kept(base: OrgSpec, head: OrgSpec) -> Iterator[Problem]:
+    """An OU path of the base that the head gives another identity. Either an OU is renamed in place
+    onto it (its identity is another OU's of the base): UpdateOrganizationalUnit runs while the OU
+    holding the name is still there (deleted in the cleanup, or renamed in turn), and AWS refuses a
+    taken name (DuplicateOrganizationalUnitException). Or a key was added, changed or dropped: a new
+    resource named like the old one under the same parent, which CloudFormation creates before it
+    deletes the old one, and AWS refuses (CreateOrganizationalUnit:
+    DuplicateOrganizationalUnitException). Nothing can accept either."""
+    base_path = {identity: path for path, identity in base.ou_identities.items()}
+    for path in head.ou_paths:
+        before, after = base.ou_identities.get(path), head.ou_identities[path]
+        if before is None or before == after:
+            continue
+        if parent_of(path) in base.ou_identities and base.ou_identities[parent_of(path)] != head.ou_identities[parent_of(path)]:
+            continue  # its parent's identity changes, and the parent's own finding says it
+        loc = ("organizational_units", head.ou_entry_index(path))
+        if (renamed := base_path.get(after)) is not None:
+            yield Problem(
+                loc,
+                f"OU '{renamed}' is renamed to '{path}', a name OU '{path}' holds until this deploy deletes or renames it: AWS"
+                " refuses the rename while the name is taken (DuplicateOrganizationalUnitException). Rename in two deploys:"
+                " first free the name, then take it",
+            )
+            continue
+        key = before.rpartition("/")[2]
+        keep = f"`- {path}: {{key: {key}}}`" if key != path.rpartition("/")[2] else f"`- {path}` (without a key)"
+        yield Problem(
+            loc,
+            f"OU '{path}' keeps its path but its identity changes from '{before}' to '{after}': CloudFormation would create a"
+            " second OU of the same name under the same parent, which AWS refuses (DuplicateOrganizationalUnitException)."
+            f" An OU's identity is for good: write {keep}",
+        )
 
 
 def _later_users(path: str, base: OrgSpec) -> str:
@@ -158,7 +245,7 @@ def _later_users(path: str, base: OrgSpec) -> str:
 
 @dataclass(frozen=True)
 class _GoneOu:
-    """An OU of the base missing from the head, and what it held in the base, by where it goes."""
+    """An OU of the base whose identity is missing from the head, and what it held in the base, by where it goes."""
 
     path: str
     moved_accounts: list[str]  # account keys the head puts under another OU
@@ -168,9 +255,11 @@ class _GoneOu:
 
 
 def _gone_ous(base: OrgSpec, head: OrgSpec) -> Iterator[_GoneOu]:
-    kept = set(head.ou_paths)
+    """The OUs of the base whose identity the head does not have: deleted by the deploy. A rename in
+    place keeps the identity (and the accounts in it stay: their OU is the same resource)."""
+    kept = set(head.ou_identities.values())
     for path in base.ou_paths:
-        if path not in kept:
+        if base.ou_identities[path] not in kept:
             held = [key for key, account in sorted(base.accounts.items()) if account.ou == path]
             yield _GoneOu(
                 path,
@@ -194,15 +283,16 @@ def emails_and_keys_not_reused(base: OrgSpec, head: OrgSpec) -> Iterator[Problem
         if key in base.accounts:
             continue
         if key in base.released_accounts:
-            yield Problem(
+            yield Refused(
                 ("accounts", key),
                 f"account '{key}' was released; declaring it again would create a new account. Bring the existing one back"
-                " with cdk import (its account ID as identifier), and validate with --allow-imports",
+                f" with cdk import (its account ID as identifier).",
+                change_id=change_id("account-imported", key),
             )
         elif (owner := base_emails.get(account.email.lower())) is not None:
-            yield Problem(
+            yield Refused(
                 ("accounts", key, "email"),
                 f"'{account.email}' belongs to account '{owner}' of the base: CreateAccount refuses an email that is taken."
-                " To manage that account under a new key, release the old key, cdk import the account, and validate with"
-                " --allow-imports",
+                " To manage that account under a new key, release the old key and cdk import the account.",
+                change_id=change_id("account-imported", key),
             )

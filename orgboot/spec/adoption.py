@@ -13,7 +13,7 @@ Pure Python: no CDK, no moto."""
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -119,17 +119,18 @@ class Adoption:
                     if layout.account_stack(key, account_stacks) == stack and self.imports(stack, logical_ids.account(key))
                 }
                 try:
-                    self.parent_ids(parents)
+                    self.parent_ids(parents, spec.ou_logical_id)
                 except NotAdoptable as problem:
                     problems += [f"{self._file(stack)}: {line}" for line in problem.problems]
         if problems:
             raise NotAdoptable(*problems)
 
-    def parent_ids(self, paths: set[str]) -> dict[str, str]:
+    def parent_ids(self, paths: set[str], ou_logical_id: Callable[[str], str] = logical_ids.ou) -> dict[str, str]:
         """The IDs of the root and OUs at `paths`, literal: an account stack imports its accounts
-        under OUs that exist already, with no lookup (a custom resource cannot be imported)."""
+        under OUs that exist already, with no lookup (a custom resource cannot be imported). An OU's
+        resource is named by its identity: `ou_logical_id` is the spec's (OrgSpec.ou_logical_id)."""
         ous = self.mappings.get(layout.ORGANIZATION_STACK, {})
-        ids = {path: ous[logical_ids.ou(path)]["Id"] for path in paths if "Id" in ous.get(logical_ids.ou(path), {})}
+        ids = {path: ous[ou_logical_id(path)]["Id"] for path in paths if "Id" in ous.get(ou_logical_id(path), {})}
         if ROOT in paths and self.root_id:
             ids[ROOT] = self.root_id
         if missing := sorted(paths - set(ids)):
@@ -149,7 +150,7 @@ def _importable(spec: OrgSpec) -> dict[str, set[str]]:
     stacks: dict[str, set[str]] = {
         layout.ORGANIZATION_STACK: {
             logical_ids.ORGANIZATION,
-            *map(logical_ids.ou, spec.ou_paths),
+            *map(spec.ou_logical_id, spec.ou_paths),
             *map(logical_ids.policy, spec.organization_policies),
         }
     }

@@ -3,9 +3,10 @@ whose messages say what AWS accepts."""
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, PlainSerializer, PlainValidator, StringConstraints, WithJsonSchema
 
 from orgboot.aws import managed_policies, quotas
 from orgboot.aws.organizations import ROOT
@@ -20,6 +21,12 @@ def check_ou_path(path: str) -> str:
     names = path.split("/")
     if path == ROOT:
         raise ValueError(f"'{ROOT}' is the organization root, not an OU: it exists already")
+    if (repaired := repaired_ou_path(path)) != path and repaired is not None and _valid_ou_path(repaired):
+        # One message at the entry says what to write; references to the repaired path are taken
+        # as meant (declared_ou_paths), so nothing else is reported for it.
+        raise ValueError(
+            f"'{path}' is not an OU path: {_slip(path)}; write '{repaired}' (names separated by '/', the first one under the root)"
+        )
     for name in names:
         if not name or name != name.strip():
             raise ValueError(
@@ -35,7 +42,131 @@ def check_ou_path(path: str) -> str:
     return path
 
 
+def repaired_ou_path(path: str) -> str | None:
+    """The path a slip of the pen most likely meant: without slashes around it or doubled, and
+    without spaces around its names. None when no name is left."""
+    names = [name.strip() for name in path.split("/") if name.strip()]
+    return "/".join(names) or None
+
+
+def _slip(path: str) -> str:
+    if path.startswith("/") and path.endswith("/"):
+        return "it starts and ends with '/'"
+    if path.startswith("/"):
+        return "it starts with '/'"
+    if path.endswith("/"):
+        return "it ends with '/'"
+    return "it has an empty name or spaces around a name"
+
+
+def _valid_ou_path(path: str) -> bool:
+    try:
+        check_ou_path(path)
+    except ValueError:
+        return False
+    return True
+
+
 OuPath = Annotated[str, AfterValidator(check_ou_path)]
+
+
+@dataclass(frozen=True)
+class DeclaredOu:
+    """An entry of organizational_units: an OU's path and, when given, its key. The key replaces the
+    OU's own name in its identity, so that the name can change while the identity stays."""
+
+    path: str
+    key: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path.rpartition("/")[2]
+
+
+_OU_ENTRY_EXAMPLE = "`- Workloads/Production: {key: Prod}`"
+
+
+def check_ou_key(key: Any, path: str) -> str:
+    """An OU's key is one name of its identity: what an OU name may be (no '/', no surrounding spaces)."""
+    if not isinstance(key, str) or not key or key != key.strip() or "/" in key or len(key) > quotas.OU_NAME_MAX:
+        raise ValueError(
+            f"OU '{path}': key {key!r} is not a key; a key is a name like an OU's (no '/', no spaces around it, up to"
+            f" {quotas.OU_NAME_MAX} characters), like {_OU_ENTRY_EXAMPLE}"
+        )
+    return key
+
+
+def parse_ou_entry(value: Any) -> DeclaredOu:
+    """`Workloads/Prod`, or `Workloads/Production: {key: Prod}`: a path, or a path with its key."""
+    if isinstance(value, DeclaredOu):
+        return value
+    if isinstance(value, str):
+        return DeclaredOu(check_ou_path(value))
+    if not isinstance(value, dict) or len(value) != 1:
+        what = f"a mapping of {len(value)} entries" if isinstance(value, dict) else f"{value!r}"
+        raise ValueError(
+            f"an entry of organizational_units is an OU path ('Workloads/Prod') or one path with its key ({_OU_ENTRY_EXAMPLE}),"
+            f" not {what}: one entry per OU"
+        )
+    ((path, options),) = value.items()
+    if not isinstance(path, str):
+        raise ValueError(f"{path!r} is not an OU path: write names separated by '/', like {_OU_ENTRY_EXAMPLE}")
+    check_ou_path(path)
+    if not isinstance(options, dict):
+        raise ValueError(f"OU '{path}': write its key as a mapping, like {_OU_ENTRY_EXAMPLE} (or the path alone, without ':')")
+    if unknown := sorted(str(option) for option in options if option != "key"):
+        raise ValueError(
+            f"OU '{path}': unknown key '{unknown[0]}'{did_you_mean(unknown[0], ['key'])}; an OU entry takes only its key,"
+            f" like {_OU_ENTRY_EXAMPLE}"
+        )
+    if "key" not in options:
+        raise ValueError(f"OU '{path}': write its key, like {_OU_ENTRY_EXAMPLE} (or the path alone, without ':')")
+    return DeclaredOu(path, check_ou_key(options["key"], path))
+
+
+def _ou_entry_form(entry: DeclaredOu) -> str | dict[str, dict[str, str]]:
+    return entry.path if entry.key is None else {entry.path: {"key": entry.key}}
+
+
+# What the JSON schema says of an entry (`orgboot schema`): the validator above is a function.
+_OU_ENTRY_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "string", "description": "An OU path, nested with '/', like Workloads/Prod; parents are implied"},
+        {
+            "type": "object",
+            "description": "An OU path with its key, like `Workloads/Production: {key: Prod}`: the key stands for the OU's name in"
+            " its identity, so a rename keeps the OU (see docs/organization.md)",
+            "minProperties": 1,
+            "maxProperties": 1,
+            "additionalProperties": {
+                "type": "object",
+                "properties": {"key": {"type": "string", "minLength": 1, "maxLength": quotas.OU_NAME_MAX, "pattern": "^[^/]+$"}},
+                "required": ["key"],
+                "additionalProperties": False,
+            },
+        },
+    ]
+}
+
+OuEntry = Annotated[
+    DeclaredOu,
+    PlainValidator(parse_ou_entry),
+    PlainSerializer(_ou_entry_form),
+    WithJsonSchema(_OU_ENTRY_SCHEMA),
+]
+
+
+def declared_ou_paths(entries: Any, *, valid_only: bool = False) -> frozenset[str]:
+    """The OU paths the raw organizational_units declare, with their parents, as references to them
+    are checked: a slipped path ('/Workloads') counts as what it meant, since its entry reports it.
+    `valid_only`: only paths validate accepts, the ones a suggestion may propose."""
+    paths = []
+    for entry in entries if isinstance(entries, list) else []:
+        raw = next(iter(entry), None) if isinstance(entry, dict) and len(entry) == 1 else entry
+        repaired = repaired_ou_path(raw) if isinstance(raw, str) and raw != ROOT else None
+        if repaired is not None and (not valid_only or _valid_ou_path(repaired)):
+            paths.append(repaired)
+    return frozenset(implied_ou_paths(paths))
 
 
 def implied_ou_paths(paths: Iterable[str]) -> tuple[str, ...]:
@@ -46,6 +177,20 @@ def implied_ou_paths(paths: Iterable[str]) -> tuple[str, ...]:
         for depth in range(1, len(names) + 1):
             found.setdefault("/".join(names[:depth]))
     return tuple(sorted(found, key=lambda p: (p.count("/"), p)))
+
+
+def ou_identities(entries: Iterable[DeclaredOu]) -> dict[str, str]:
+    """Each OU's path (declared or implied) -> its identity: its parent's identity, '/', and its key,
+    or its own name when it has none. Without keys an identity is the path; with one, renaming the
+    OU (or a parent) keeps it, and so the OU's CloudFormation resource (logical_ids.ou)."""
+    entries = tuple(entries)
+    keys = {entry.path: entry.key for entry in entries if entry.key is not None}
+    identities: dict[str, str] = {}
+    for path in implied_ou_paths(entry.path for entry in entries):  # parents first
+        parent, _, name = path.rpartition("/")
+        own = keys.get(path, name)
+        identities[path] = f"{identities[parent]}/{own}" if parent else own
+    return identities
 
 
 def covers(target: str, ou: str) -> bool:

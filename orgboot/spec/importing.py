@@ -11,7 +11,7 @@ import dataclasses
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -177,13 +177,17 @@ def _check_logical_ids(inventory: Inventory) -> None:
 
 
 def _mappings(
-    inventory: Inventory, matching: Matching, accounts: Mapping[str, LiveAccount], account_stacks: int | None
+    inventory: Inventory,
+    matching: Matching,
+    accounts: Mapping[str, LiveAccount],
+    account_stacks: int | None,
+    ou_logical_id: Callable[[str], str] = logical_ids.ou,
 ) -> dict[str, dict[str, dict[str, str]]]:
     """The identifiers `cdk import --resource-mapping` takes, per stack (CloudFormation's
     primaryIdentifier of each type: Organization and OU and Policy by Id, Account by AccountId)."""
     organization_stack: dict[str, dict[str, str]] = {logical_ids.ORGANIZATION: {"Id": inventory.organization_id}}
     for ou in inventory.ous.values():
-        organization_stack[logical_ids.ou(ou.path)] = {"Id": ou.id}
+        organization_stack[ou_logical_id(ou.path)] = {"Id": ou.id}
     for policy in inventory.policies.values():
         if managed_policy(policy):
             organization_stack[logical_ids.policy(matching.policies[policy.id])] = {"Id": policy.id}
@@ -203,10 +207,15 @@ def mappings_for(spec: OrgSpec, inventory: Inventory) -> dict[str, dict[str, dic
         for account in inventory.accounts.values()
         if managed(account, inventory) and (key := matching.accounts[account.id]) in spec.accounts
     }
-    mappings = _mappings(inventory, matching, accounts, spec.organization.account_stacks)
+
+    # An OU's resource is named by its identity in the spec (a key keeps it through a rename).
+    def ou_logical_id(path: str) -> str:
+        return spec.ou_logical_id(path) if path in spec.ou_identities else logical_ids.ou(path)
+
+    mappings = _mappings(inventory, matching, accounts, spec.organization.account_stacks, ou_logical_id)
     declared = {
         logical_ids.ORGANIZATION,
-        *map(logical_ids.ou, spec.ou_paths),
+        *map(spec.ou_logical_id, spec.ou_paths),
         *map(logical_ids.policy, spec.organization_policies),
         *map(logical_ids.account, spec.accounts),
     }

@@ -6,6 +6,7 @@ counts, sizes) are the rules (orgboot/rules). Sections: the organization here, m
 in baseline.py, member_roles in roles.py, shared building blocks in fields.py and references.py.
 """
 
+import dataclasses
 from functools import cached_property
 from typing import Annotated, Literal
 
@@ -14,11 +15,22 @@ from pydantic import AfterValidator, Field, StringConstraints
 from orgboot.aws import quotas
 from orgboot.aws.organizations import ACCESS_ROLE, ROOT
 from orgboot.aws.policy_types import PolicyTypeName
-from orgboot.policy.guardrails.packing import Pack
+from orgboot.policy.guardrails.packing import Pack, pack_key
+from orgboot.spec import logical_ids
 from orgboot.spec.acknowledgements import ChangeId
 from orgboot.spec.baseline import ManagementBaseline
 from orgboot.spec.documents import DocumentFile, PolicyDocument
-from orgboot.spec.fields import AccountId, Email, Model, OuPath, Tags, check_account_name, check_listed_once, implied_ou_paths
+from orgboot.spec.fields import (
+    AccountId,
+    Email,
+    Model,
+    OuEntry,
+    Tags,
+    check_account_name,
+    check_listed_once,
+    implied_ou_paths,
+    ou_identities,
+)
 from orgboot.spec.guardrails import Guardrails, orgboot_roles, pack_guardrails
 from orgboot.spec.layout import ACCOUNT_STACKS_MAX
 from orgboot.spec.problems import Loc
@@ -91,7 +103,11 @@ class OrgSpec(Model):
         " and neither `orgboot deploy` nor its templates reach a real AWS account",
     )
     organization: Organization = Organization()
-    organizational_units: tuple[OuPath, ...] = Field((), description="OU paths, nested with '/', up to 5 levels; parents are implied")
+    organizational_units: tuple[OuEntry, ...] = Field(
+        (),
+        description="OU paths, nested with '/', up to 5 levels; parents are implied. An entry may give the OU a key"
+        " (`Workloads/Production: {key: Prod}`) that stands for its name in its identity, so renaming it keeps the OU",
+    )
     accounts: dict[AccountKey, Account] = Field(default_factory=dict)
     released_accounts: tuple[AccountKey, ...] = Field(
         (),
@@ -116,11 +132,43 @@ class OrgSpec(Model):
     @cached_property
     def ou_paths(self) -> tuple[str, ...]:
         """Every OU, declared or implied as a parent, parents before children."""
-        return implied_ou_paths(self.organizational_units)
+        return implied_ou_paths(entry.path for entry in self.organizational_units)
+
+    @cached_property
+    def ou_identities(self) -> dict[str, str]:
+        """OU path -> the OU's identity, which names its CloudFormation resource: the path itself,
+        unless the OU or a parent has a key (fields.ou_identities)."""
+        return ou_identities(self.organizational_units)
+
+    def ou_logical_id(self, path: str) -> str:
+        """The logical ID of the OU at `path`, from its identity (a path the spec does not declare, as itself)."""
+        return logical_ids.ou(self.ou_identities.get(path, path))
+
+    def target_identity(self, target: str) -> str:
+        """A policy target as a change compares it: an OU by its identity; Root and accounts as written."""
+        return self.ou_identities.get(target, target)
+
+    def ou_entry_index(self, path: str) -> int:
+        """The index of the organizational_units entry that declares the OU at `path`, or else the first
+        that implies it (a parent is implied by its children's entries): where a problem with it is shown."""
+        entries = [entry.path for entry in self.organizational_units]
+        if path in entries:
+            return entries.index(path)
+        return next(index for index, entry in enumerate(entries) if entry.startswith(path + "/"))
 
     @cached_property
     def guardrail_packs(self) -> tuple[Pack, ...]:
-        return tuple(pack_guardrails(self.guardrails, orgboot_roles(self.accounts, self.member_roles)))
+        """The guardrails packed into documents. A document's key (its resource and its name in AWS)
+        comes from its targets' identities, so renaming an OU it targets keeps the document."""
+        packs = pack_guardrails(self.guardrails, orgboot_roles(self.accounts, self.member_roles))
+        numbers: dict[tuple[str, tuple[str, ...]], int] = {}
+        keyed = []
+        for found in packs:  # numbered as packing numbers them: in order, per type and target set
+            number = numbers[(found.policy_type, found.targets)] = numbers.get((found.policy_type, found.targets), 0) + 1
+            key = pack_key(found.policy_type, map(self.target_identity, found.targets), number)
+            # in the order of their identities too: a reordered TargetIds would be an update
+            keyed.append(dataclasses.replace(found, key=key, targets=tuple(sorted(found.targets, key=self.target_identity))))
+        return tuple(keyed)
 
     @cached_property
     def organization_policies(self) -> dict[str, Policy]:

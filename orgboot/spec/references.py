@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, ValidationInfo
 
 from orgboot.aws.organizations import ACCESS_ROLE, ROOT
-from orgboot.spec.fields import implied_ou_paths
+from orgboot.spec.fields import declared_ou_paths
 from orgboot.suggest import closest, did_you_mean
 
 
@@ -32,7 +32,8 @@ def declared_names(data: dict[str, Any]) -> dict[str, frozenset[str]]:
     return {
         "group_names": keys(section("management_baseline", "groups")),
         "role_names": keys(section("member_roles", "catalogue")) | _access_role_names(section("accounts")),
-        "ou_paths": frozenset(implied_ou_paths(p for p in keys(section("organizational_units")) if p != ROOT)),
+        "ou_paths": declared_ou_paths(section("organizational_units")),
+        "valid_ou_paths": declared_ou_paths(section("organizational_units"), valid_only=True),  # what suggestions may propose
         "account_keys": keys(section("accounts")),
         "unmanaged_account_keys": keys(section("unmanaged", "accounts")),
         "policy_types": keys(section("organization", "policy_types")),
@@ -54,7 +55,8 @@ def declared(info: ValidationInfo, kind: str) -> frozenset[str] | None:
 def check_ou_reference(ou: str, info: ValidationInfo) -> str:
     ous = declared(info, "ou_paths")
     if ous is not None and ou != ROOT and ou not in ous:
-        raise ValueError(f"OU '{ou}' is not declared{did_you_mean(ou, ous | {ROOT})}; add it to organizational_units or use {ROOT}")
+        hint = did_you_mean(ou, (declared(info, "valid_ou_paths") or ous) | {ROOT})
+        raise ValueError(f"OU '{ou}' is not declared{hint}; add it to organizational_units or use {ROOT}")
     return ou
 
 
@@ -70,7 +72,7 @@ def check_target(target: str, info: ValidationInfo) -> str:
     if target in ous and target in accounts:
         raise ValueError(f"'{target}' is both an OU path and an account key; rename one of them")
     if target not in ous | accounts:
-        hint = did_you_mean(target, ous | accounts | {ROOT})
+        hint = did_you_mean(target, (declared(info, "valid_ou_paths") or ous) | accounts | {ROOT})
         raise ValueError(f"target '{target}' is neither {ROOT}, a declared OU path nor an account key{hint}")
     return target
 

@@ -15,6 +15,22 @@ def _admins(data):
     return data["management_baseline"]["groups"]["Admins"]
 
 
+def _rename_sandbox(data, entry):
+    """Sandbox, its account and what refers to it renamed to Playground; `entry` is its new entry."""
+    data["organizational_units"][4] = entry
+    data["accounts"]["sandbox-alice"].update(ou="Playground")
+    _admins(data)["may_assume"][1].update(ous=["Workloads", "Playground"])
+    data["member_roles"]["catalogue"]["Admin"].update(targets=["Security", "Infrastructure", "Workloads", "Playground"])
+    for use in (data["policies"]["require-imdsv2"], data["guardrails"]["deny-root-user"]):
+        use["targets"] = [("Playground" if target == "Sandbox" else target) for target in use["targets"]]
+
+
+def _sandbox_guarded(data):
+    """The example with a written SCP and a guardrail on Sandbox too."""
+    for use in (data["policies"]["require-imdsv2"], data["guardrails"]["deny-root-user"]):
+        use["targets"] = [*use["targets"], "Sandbox"]
+
+
 CASES = {
     "account added": (lambda d: _account(d, "shop-qa", "Workloads/Dev"), {"account-added:shop-qa"}, set()),
     "account released": (
@@ -30,13 +46,13 @@ CASES = {
         {"ou-removed:Suspended"},
         {"guardrail-detached:quarantine@Suspended"},
     ),
-    "OU renamed with its account": (
-        lambda d: (
-            d["organizational_units"].__setitem__(4, "Playground"),
-            d["accounts"]["sandbox-alice"].update(ou="Playground"),
-            d["management_baseline"]["groups"]["Admins"]["may_assume"][1].update(ous=["Workloads", "Playground"]),
-            d["member_roles"]["catalogue"]["Admin"].update(targets=["Security", "Infrastructure", "Workloads", "Playground"]),
-        ),
+    "OU renamed without a key, with its account": (  # a new identity: a new OU replaces it
+        lambda d: _rename_sandbox(d, "Playground"),
+        {"ou-replaced:Sandbox"},
+        set(),
+    ),
+    "OU renamed with a key, with its account": (  # the same identity: the same OU, renamed in place
+        lambda d: _rename_sandbox(d, {"Playground": {"key": "Sandbox"}}),
         {"ou-renamed:Sandbox"},
         set(),
     ),
@@ -248,3 +264,36 @@ def test_statement_diff_pairs_statements_by_sid():
     assert '-  "Action": "ec2:*"\n' in text
     assert '+  "Action": "ec2:RunInstances"' in text
     assert "Version" not in text
+
+
+@pytest.fixture(scope="module")
+def guarded_base(tmp_path_factory):
+    return example_variant(tmp_path_factory.mktemp("guarded"), _sandbox_guarded)
+
+
+def test_policies_that_follow_an_ou_renamed_in_place_stay_attached(guarded_base, tmp_path):
+    """The OU keeps its identity (its key): its policies' targets are the same OU, whatever its
+    path now, and its account is where it was."""
+    head = example_variant(tmp_path, lambda d: (_sandbox_guarded(d), _rename_sandbox(d, {"Playground": {"key": "Sandbox"}})))
+    found = diff(guarded_base, head)
+    ous = [change for change in found.changes if change.section == "Organizational units"]
+    assert [(change.id, change.summary) for change in ous] == [
+        ("ou-renamed:Sandbox", "`Sandbox` is renamed to `Playground`: the same OU, its accounts and policies stay")
+    ]
+    ids = {change.id for change in found.changes}
+    assert not {i for i in ids if "-attached:" in i or "-detached:" in i or i.startswith("account-moved")}, ids
+    assert found.dangerous == ()
+    assert found.marks.moved == {"Playground"}
+
+
+def test_policies_on_an_ou_renamed_without_a_key_are_detached_from_the_old_one(guarded_base, tmp_path):
+    head = example_variant(tmp_path, lambda d: (_sandbox_guarded(d), _rename_sandbox(d, "Playground")))
+    found = diff(guarded_base, head)
+    assert {change.id for change in found.dangerous} == {
+        "guardrail-detached:require-imdsv2@Sandbox",
+        "guardrail-detached:deny-root-user@Sandbox",
+    }
+    (replaced,) = [change for change in found.changes if change.kind == "ou-replaced"]
+    assert (
+        replaced.summary == "`Sandbox` is replaced by a new OU `Playground` (to rename it in place, write `- Playground: {key: Sandbox}`)"
+    )

@@ -76,7 +76,7 @@ def test_an_acknowledgement_of_no_such_kind_is_a_finding(tmp_path):
     head = spec_folder(tmp_path, lambda data: data.update(acknowledged_changes={"guardrail-detatched:quarantine@Suspended": "x"}))
     result = orgboot("review", str(head))
     assert result.returncode == 1
-    assert "'guardrail-detatched' is not a kind of dangerous change (did you mean 'guardrail-detached'?)" in result.stdout
+    assert "'guardrail-detatched' is not a kind of change to acknowledge (did you mean 'guardrail-detached'?)" in result.stdout
 
 
 def test_a_refused_change_fails_unless_its_option_accepts_it(tmp_path):
@@ -90,7 +90,7 @@ def test_a_refused_change_fails_unless_its_option_accepts_it(tmp_path):
     refused = orgboot("diff", str(base), str(head))
     assert refused.returncode == 1
     assert "⛔ **1 refused change**" in refused.stdout
-    assert "`Sandbox` is renamed to `Playground`" in refused.stdout
+    assert "`Sandbox` is replaced by a new OU `Playground`" in refused.stdout
     accepted = orgboot("diff", str(base), str(head), "--allow-ou-replacement")
     assert accepted.returncode == 0, accepted.stdout
     assert "(accepted with `--allow-ou-replacement`)" in accepted.stdout

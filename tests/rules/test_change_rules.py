@@ -219,8 +219,9 @@ def test_an_empty_ou_the_later_stacks_still_target_cannot_go_with_its_references
         " and group 'Admins' may assume 'Admin' there (ManagementBaselineStack) keep using its ID until they deploy in turn"
         " (a weak cross-stack reference: nothing stops the delete): a StackSet targeting a deleted OU, accounts leaving a"
         " targeted OU losing the role (auto-deployment removes their instances), a grant naming an OU that is gone. First"
-        " remove those references from org.yaml (or point them at the OU that replaces it) and deploy, then remove the OU;"
-        " if you accept the interval, validate with --allow-ou-replacement"
+        " remove those references from org.yaml (or point them at the OU that replaces it) and deploy, then remove the OU."
+        " If you mean it, acknowledge it in org.yaml with the reason: `acknowledged_changes: {ou-replaced:Sandbox: <why>}`"
+        " (or for one run: --allow-ou-replacement)"
     )
     assert change(tmp_path / "again", REFERENCED, UNREFERENCED, ["allow_ou_replacement"])[0].startswith("accepted: ")
     # In two changes, nothing to say: first the references go (the OU stays), then the OU.
@@ -261,3 +262,32 @@ def test_an_ou_that_holds_an_unmanaged_account_cannot_go(tmp_path):
     )
     (found,) = change(tmp_path, base, HEAD)
     assert "OU 'Sandbox' is gone but still holds account 'legacy' (unmanaged: orgboot never moves it)" in found
+
+
+def test_an_ou_renamed_with_its_key_is_no_replacement(tmp_path):
+    head = HEAD.replace("[Workloads/Prod, Security]", "[{Workloads/Production: {key: Prod}}, Security]").replace(
+        "ou: Workloads/Prod}", "ou: Workloads/Production}"
+    )
+    assert change(tmp_path, HEAD, head) == []
+
+
+def test_a_key_that_changes_the_identity_of_an_ou_whose_path_stays_is_refused(tmp_path):
+    head = HEAD.replace("[Workloads/Prod, Security]", "[{Workloads/Prod: {key: Production}}, Security]")
+    found = change(tmp_path, HEAD, head, ["allow_ou_replacement"])
+    assert (
+        "org.yaml:4: organizational_units.0: OU 'Workloads/Prod' keeps its path but its identity changes from 'Workloads/Prod' to"
+        " 'Workloads/Production': CloudFormation would create a second OU of the same name under the same parent, which AWS"
+        " refuses (DuplicateOrganizationalUnitException). An OU's identity is for good: write `- Workloads/Prod` (without a key)"
+    ) in found
+
+
+def test_a_rename_to_a_name_freed_in_the_same_deploy_is_refused(tmp_path):
+    base = HEAD.replace("[Workloads/Prod, Security]", "[Workloads/Prod, Workloads/Old, Security]")
+    head = HEAD.replace("[Workloads/Prod, Security]", "[{Workloads/Old: {key: Prod}}, Security]").replace(
+        "ou: Workloads/Prod}", "ou: Workloads/Old}"
+    )
+    (found,) = change(tmp_path, base, head)
+    assert found.startswith(
+        "org.yaml:4: organizational_units.0: OU 'Workloads/Prod' is renamed to 'Workloads/Old', a name OU 'Workloads/Old' holds"
+        " until this deploy deletes or renames it"
+    )

@@ -50,7 +50,7 @@ def test_a_group_with_ten_managed_policies_and_require_mfa(tmp_path):
 def test_sibling_ous_that_differ_only_in_case(tmp_path):
     yaml_text = BASE.replace("[Workloads/Prod, Security]", "[Workloads/Prod, Workloads/PROD, Security]")
     assert problems(tmp_path, yaml_text) == [
-        "org.yaml:4: organizational_units: OUs 'Workloads/PROD' and 'Workloads/Prod' differ only in case under one parent;"
+        "org.yaml:4: organizational_units.1: OUs 'Workloads/PROD' and 'Workloads/Prod' differ only in case under one parent;"
         " AWS may take them for one name: keep one spelling"
     ]
     cousins = BASE.replace("[Workloads/Prod, Security]", "[Workloads/Prod, Security/prod]")

@@ -104,8 +104,21 @@ class OrganizationalUnit(Handler):
         return _ou_result(client.create_organizational_unit(ParentId=parent_id, Name=name, Tags=_tags(props))["OrganizationalUnit"])
 
     def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
+        """Name changes in place: the provider's UpdateHandler calls UpdateOrganizationalUnit
+        (aws-cloudformation-resource-providers-organizations, organizationalunit/src/main/java/
+        software/amazon/organizations/organizationalunit/UpdateHandler.java; the schema lists
+        organizations:UpdateOrganizationalUnit among its update permissions). A new ParentId never
+        reaches here: it is create-only, and the engine replaces the OU (schemas.changed_create_only)."""
         client = _client(ctx)
         if old["Name"] != new["Name"]:
+            siblings = all_items(client, "list_organizational_units_for_parent", "OrganizationalUnits", ParentId=new["ParentId"])
+            if any(ou["Name"] == new["Name"] and ou["Id"] != physical_id for ou in siblings):  # moto renames anyway; AWS refuses
+                # UpdateOrganizationalUnit: DuplicateOrganizationalUnitException, "An OU with the same
+                # name already exists" (Organizations API Reference).
+                raise EmulationError(
+                    f"OU {physical_id} cannot be renamed to '{new['Name']}': an OU of that name exists under {new['ParentId']}"
+                    " (DuplicateOrganizationalUnitException)"
+                )
             client.update_organizational_unit(OrganizationalUnitId=physical_id, Name=new["Name"])
         _retag(client, physical_id, old, new)
         return self.result(ctx, physical_id)
