@@ -8,14 +8,16 @@ policies and the role's trust both let the member in.
 Each row also says what the role may do beyond everyone else: break-glass (a grant of the access
 role, kept apart from everyday grants) and the guardrails (or written policies) whose denies
 exempt the role by aws:PrincipalArn in the accounts reached, read from the very statements that
-apply there.
+apply there; and what the organization policies leave of it there (residual.py): a role a change
+freeze denies everything is reached, and gives nothing.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from orgboot.analysis.offline import SIGNED_IN_WITH_MFA, Account, OfflineOrganization, organization_context
+from orgboot.analysis.residual import Residual, RoleSession, residual
 from orgboot.policy.conditions import OPERATORS, condition_holds, split_operator
 from orgboot.policy.evaluation import Applicable, ContextValue, OrganizationPolicies, Request, evaluate
 from orgboot.policy.guardrails import guardrail_of_sid
@@ -43,24 +45,61 @@ class Exemption:
 
 
 @dataclass(frozen=True)
+class Denial:
+    """What the organization policies take of a grant in some of the accounts it reaches: `denied`
+    of the `probed` actions the role's own policies allow (residual.py), and what denies them."""
+
+    by: tuple[str, ...]  # "SCP prod-freeze", "guardrail quarantine", "no SCP attached to OU X allows it"
+    denied: int
+    probed: int
+    accounts: tuple[str, ...]  # names of the accounts where it is so
+
+    @property
+    def everything(self) -> bool:
+        return self.denied == self.probed
+
+    @property
+    def label(self) -> str:
+        """Says it as the matrix shows it: "denied by SCP prod-freeze", "partly denied by guardrail
+        region-deny (3 of 12 probed actions)"."""
+        by = " and ".join(self.by)
+        if self.everything:
+            return f"denied by {by}"
+        return f"partly denied by {by} ({self.denied} of {self.probed} probed actions)"
+
+
+@dataclass(frozen=True)
 class Access:
     group: str
     role: str
     accounts: tuple[str, ...]  # names of the accounts where the group can become the role
     break_glass: bool = False  # granted as break-glass (the access role), not as an everyday grant
     exempt_from: tuple[Exemption, ...] = ()
+    denied: tuple[Denial, ...] = ()  # what the organization policies take of it, by account
 
 
-def _rows(group: str, reached: Mapping[str, Mapping[str, tuple[tuple[str, str], ...]]], break_glass: set[str]) -> list[Access]:
-    """`reached`: role -> account name -> the (source, name) of the policies exempting it there."""
+@dataclass(frozen=True)
+class _Reach:
+    """A role reached in one account: the policies exempting it there, and what is left of it."""
+
+    exemptions: tuple[tuple[str, str], ...]
+    left: Residual
+
+
+def _rows(group: str, reached: Mapping[str, Mapping[str, _Reach]], break_glass: set[str]) -> list[Access]:
+    """`reached`: role -> account name -> what exempts the role there and what is left of it."""
     rows = []
     for role in sorted(reached):
         where: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for account, exemptions in reached[role].items():
-            for exemption in exemptions:
+        taken: dict[tuple[tuple[str, ...], int, int], list[str]] = defaultdict(list)
+        for account, reach in reached[role].items():
+            for exemption in reach.exemptions:
                 where[exemption].append(account)
+            if reach.left.denied:
+                taken[(reach.left.by, reach.left.denied, reach.left.probed)].append(account)
         exempt = tuple(Exemption(source, name, tuple(sorted(where[(source, name)]))) for source, name in sorted(where))
-        rows.append(Access(group, role, tuple(sorted(reached[role])), role in break_glass, exempt))
+        denied = tuple(Denial(by, d, p, tuple(sorted(taken[(by, d, p)]))) for by, d, p in sorted(taken, key=lambda k: (-k[1] / k[2], k)))
+        rows.append(Access(group, role, tuple(sorted(reached[role])), role in break_glass, exempt, denied))
     return rows
 
 
@@ -81,7 +120,7 @@ def exemptions(
         for policy in level.policies:
             for statement in policy.statements:
                 if statement.effect == "Deny" and _exempts(statement, role_arn):
-                    found[_source(policy, statement, names or {})] = None
+                    found[_source(statement, names or {})] = None
     return tuple(found)
 
 
@@ -101,11 +140,42 @@ def _exempts(statement: Statement, role_arn: str) -> bool:
     return False
 
 
-def _source(policy: Policy, statement: Statement, names: Mapping[str, str]) -> tuple[str, str]:
-    guardrail = guardrail_of_sid(statement.sid or "") if policy.ref.name.startswith(PACK_PREFIX) else None
+def _source(statement: Statement, names: Mapping[str, str]) -> tuple[str, str]:
+    ref = statement.policy
+    guardrail = guardrail_of_sid(statement.sid or "") if ref.name.startswith(PACK_PREFIX) else None
     if guardrail:
         return "guardrail", guardrail
-    return policy.ref.kind.upper(), names.get(policy.ref.name, policy.ref.name)
+    return ref.kind.upper(), names.get(ref.name, ref.name)
+
+
+def policy_label(names: Mapping[str, str]) -> Callable[[Statement], str]:
+    """Names an organization policy's statement as a reader knows it: "guardrail quarantine", "SCP prod-freeze"."""
+
+    def label(statement: Statement) -> str:
+        return " ".join(_source(statement, names))
+
+    return label
+
+
+class Residuals:
+    """What the organization policies leave of each role in each account, each decided once however
+    many groups reach it."""
+
+    def __init__(self, organization: OrganizationPolicies, names: Mapping[str, str] | None = None) -> None:
+        self.organization = organization
+        self._label = policy_label(names or {})
+        self._found: dict[tuple[str, str], Residual] = {}
+
+    def of(self, role: RoleSession, context: Mapping[str, ContextValue]) -> Residual:
+        key = (role.account, role.name)
+        if key not in self._found:
+            self._found[key] = residual(role, self.organization, context, self._label)
+        return self._found[key]
+
+
+def offline_session(account: Account, role_name: str) -> RoleSession:
+    role = account.roles[role_name]
+    return RoleSession(account.id, role_name, role.identity, role.boundary)
 
 
 def spec_access(spec: OrgSpec) -> list[Access]:
@@ -115,29 +185,30 @@ def spec_access(spec: OrgSpec) -> list[Access]:
     offline = OfflineOrganization(spec)
     distinct = {account.key for account in offline.distinct}
     stand_in = {account.ou: account for account in offline.placeholders}
-    organization = offline.organization_policies([*offline.placeholders, *offline.distinct])
+    organization = offline.organization_policies(offline.evaluated)
     names = {key: spec.policy_name(key) for key in spec.organization_policies}
+    residuals = Residuals(organization, names)
     matrix = []
     for group in spec.management_baseline.groups:
         policies = offline.group_policies(group)
 
-        def roles_reached(
-            account: Account, policies: tuple[Policy, ...] = policies, group: str = group
-        ) -> dict[str, tuple[tuple[str, str], ...]]:
+        def roles_reached(account: Account, policies: tuple[Policy, ...] = policies, group: str = group) -> dict[str, _Reach]:
             caller, context = offline.group_member(group), offline.context(None, account) | SIGNED_IN_WITH_MFA
+            session = offline.context(account, account) | SIGNED_IN_WITH_MFA
             reached = {}
             for role_name, role in account.roles.items():
                 role_arn = f"arn:aws:iam::{account.id}:role/{role_name}"
                 request = Request(caller, "sts:AssumeRole", role_arn, account.id, context)
                 if evaluate(request, Applicable(identity=policies, trust=role.trust), organization).allowed:
-                    reached[role_name] = exemptions(organization, account.id, role_arn, names)
+                    left = residuals.of(offline_session(account, role_name), session)
+                    reached[role_name] = _Reach(exemptions(organization, account.id, role_arn, names), left)
             return reached
 
         by_ou = {ou: roles_reached(account) for ou, account in stand_in.items()}
-        reached: dict[str, dict[str, tuple[tuple[str, str], ...]]] = defaultdict(dict)
+        reached: dict[str, dict[str, _Reach]] = defaultdict(dict)
         for account in offline.accounts:
-            for role_name, exempt in (roles_reached(account) if account.key in distinct else by_ou[account.ou]).items():
-                reached[role_name][account.name] = exempt
+            for role_name, reach in (roles_reached(account) if account.key in distinct else by_ou[account.ou]).items():
+                reached[role_name][account.name] = reach
         break_glass = {grant.role for grant in spec.management_baseline.groups[group].break_glass}
         matrix += _rows(group, reached, break_glass)
     return matrix
@@ -150,11 +221,12 @@ def state_access(baseline: Baseline, organization: Organization, member_roles: M
     management_path = paths.get(management, f"{organization.id}/{organization.root.id}/{management}/")
     names = {account_id: node.name for account_id, node in organization.accounts().items()}
     policies = organization.policies_for(list(member_roles))
+    residuals = Residuals(policies)
     matrix = []
     for group_name, group in baseline.groups.items():
         identity = tuple(parse(document, PolicyRef(name, "identity")) for name, document in group.documents)
         caller = Caller(f"arn:aws:iam::{management}:user/member-of-{group_name}", management, "user")
-        reached: dict[str, dict[str, tuple[tuple[str, str], ...]]] = defaultdict(dict)
+        reached: dict[str, dict[str, _Reach]] = defaultdict(dict)
         for account_id, roles in member_roles.items():
             for role_name, role in roles.items():
                 trust = parse(role.trust, PolicyRef(f"trust policy of {role_name}", "resource"))
@@ -162,9 +234,17 @@ def state_access(baseline: Baseline, organization: Organization, member_roles: M
                 role_arn = f"arn:aws:iam::{account_id}:role/{role_name}"
                 request = Request(caller, "sts:AssumeRole", role_arn, account_id, context)
                 if evaluate(request, Applicable(identity=identity, trust=trust), policies).allowed:
-                    reached[role_name][names[account_id]] = exemptions(policies, account_id, role_arn)
+                    session = _context(organization.id, paths[account_id], paths[account_id])
+                    left = residuals.of(_state_session(account_id, role_name, role), session)
+                    reached[role_name][names[account_id]] = _Reach(exemptions(policies, account_id, role_arn), left)
         matrix += _rows(group_name, reached, _break_glass_roles(identity))
     return matrix
+
+
+def _state_session(account_id: str, role_name: str, role: RoleView) -> RoleSession:
+    identity = tuple(parse(document, PolicyRef(name, "identity")) for name, document in role.policies)
+    boundary = parse(role.boundary, PolicyRef(f"boundary of {role_name}", "boundary")) if role.boundary else None
+    return RoleSession(account_id, role_name, identity, boundary)
 
 
 def _break_glass_roles(policies: Iterable[Policy]) -> set[str]:

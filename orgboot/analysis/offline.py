@@ -108,6 +108,25 @@ class OfflineOrganization:
             self._account(None, f"any account in {ou}", f"9{index:011d}", ou, None) for index, ou in enumerate((ROOT, *self.spec.ou_paths))
         ]
 
+    @cached_property
+    def evaluated(self) -> list[Account]:
+        """The accounts a check evaluates: each OU's stand-in and the accounts that differ from it."""
+        return [*self.placeholders, *self.distinct]
+
+    @cached_property
+    def _alike(self) -> dict[str, list[Account]]:
+        """OU -> its accounts that its stand-in decides for."""
+        distinct = {account.key for account in self.distinct}
+        alike: dict[str, list[Account]] = {}
+        for account in self.accounts:
+            if account.key not in distinct:
+                alike.setdefault(account.ou, []).append(account)
+        return alike
+
+    def decided_by(self, account: Account) -> list[Account]:
+        """The accounts an evaluated account decides for: itself, and for a stand-in its OU's alike accounts."""
+        return [account, *(self._alike.get(account.ou, []) if account.key is None else [])]
+
     def _account(self, key: str | None, name: str, account_id: str, ou: str, access_role: str | None, invited: bool = False) -> Account:
         # An account that joined by invitation has the access role only if someone created it.
         roles = {} if invited else {(access_role or ACCESS_ROLE): self._access_role(access_role or ACCESS_ROLE)}

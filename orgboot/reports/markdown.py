@@ -106,9 +106,9 @@ def _counts(review: Review) -> str:
     return " · ".join(parts)
 
 
-def _title(review: Review) -> str:
+def _title(review: Review, command: str) -> str:
     against = f" against {code(review.base)}" if review.base else ""
-    return f"### orgboot review of {code(review.spec_path)}{against}"
+    return f"### orgboot {command} of {code(review.spec_path)}{against}"
 
 
 # Sections --------------------------------------------------------------------------------------
@@ -271,6 +271,7 @@ def _access(spec: OrgSpec, access: Sequence[Access]) -> str:
             code(row.role) + (" **break-glass**" if row.break_glass else ""),
             _reached(spec, row.accounts),
             _exempt(spec, row) or "-",
+            _denied(spec, row) or "-",
         )
         for row in access
     ]
@@ -278,10 +279,31 @@ def _access(spec: OrgSpec, access: Sequence[Access]) -> str:
         "Who can become what, where, as the policy evaluator finds it offline (a group member signed in with MFA;"
         " SCPs, RCPs and trust policies applied). **break-glass** marks a grant of the access role (`break_glass`),"
         " apart from everyday grants; *exempt from* names the guardrails and policies whose denies let the role"
-        " through in those accounts:\n\n"
+        " through in those accounts; *denied by* what the SCPs and RCPs take of the role there, on probe actions"
+        " its own policies allow (docs/management-baseline.md):\n\n"
     )
-    body = intro + _table(("group", "role", "accounts", "exempt from"), rows) if rows else "No group reaches a role in a member account."
+    header = ("group", "role", "accounts", "exempt from", "denied by")
+    body = intro + _table(header, rows) if rows else "No group reaches a role in a member account."
     return _details(f"<b>Access</b> ({_plural(len(rows), 'grant')})", body)
+
+
+def _denied(spec: OrgSpec, row: Access) -> str:
+    """**denied** by SCP `prod-freeze` (in `Workloads/Prod`: Prod); partly denied by ... (3 of 20 probed actions)."""
+    parts = []
+    for denial in row.denied:
+        where = "" if denial.accounts == row.accounts else f" (in {_reached(spec, denial.accounts)})"
+        by = " and ".join(_policy_label(label) for label in denial.by)
+        if denial.everything:
+            parts.append(f"**denied** by {by}{where}")
+        else:
+            parts.append(f"partly denied by {by}, {denial.denied} of {denial.probed} probed actions{where}")
+    return "; ".join(parts)
+
+
+def _policy_label(label: str) -> str:
+    """A policy named in code (SCP `prod-freeze`); a reason ("no SCP attached to OU X allows it") as text."""
+    source, _, name = label.partition(" ")
+    return f"{source} {code(name)}" if source in ("SCP", "RCP", "guardrail") and " " not in name else md(label)
 
 
 def _exempt(spec: OrgSpec, row: Access) -> str:
@@ -303,10 +325,10 @@ def plan_report(plan: Plan, base: str, head: str) -> str:
     return f"{title}\n\n{_plan(plan, folded=False)}\n"
 
 
-def render(review: Review, *, inventory: bool = True) -> str:
+def render(review: Review, *, inventory: bool = True, command: str = "review") -> str:
     """The whole review; `inventory` False leaves out the diagram and the folded inventory
-    (accounts, policies, access), for `orgboot diff`."""
-    parts = [MARKER, _title(review), _counts(review)]
+    (accounts, policies, access), for `orgboot diff`, whose title names it (`command`)."""
+    parts = [MARKER, _title(review, command), _counts(review)]
     if review.findings:
         parts.append(_findings(review.findings))
     if review.refusals:

@@ -56,17 +56,11 @@ def _administrator_access() -> tuple[Policy, ...]:
 def no_lockout(spec: OrgSpec) -> Iterator[Problem]:
     offline = OfflineOrganization(spec)
     # Only the stand-ins and the accounts that differ from them are evaluated.
-    distinct = offline.distinct
-    alike: dict[str, list[Account]] = defaultdict(list)
-    for account in offline.accounts:
-        if account not in distinct:
-            alike[account.ou].append(account)
-    evaluated = [*offline.placeholders, *distinct]
-    organization = offline.organization_policies(evaluated)
+    organization = offline.organization_policies(offline.evaluated)
     failures: dict[_Failure, list[Account]] = defaultdict(list)
-    for account in evaluated:
+    for account in offline.evaluated:
         for failure in _check_account(offline, organization, account):
-            failures[failure] += [account, *(alike[account.ou] if account.key is None else [])]
+            failures[failure] += offline.decided_by(account)
     for failure, affected in failures.items():
         yield Problem(failure.loc, f"{_who(affected)} {failure.what}: {failure.why}; {failure.fix}", at=failure.at)
 

@@ -11,9 +11,21 @@ Each entry is validated by its guardrail's own model, so a parameter is checked 
 """
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, cast
 
-from pydantic import AfterValidator, BeforeValidator, Discriminator, Field, StringConstraints, ValidationInfo, create_model
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Discriminator,
+    Field,
+    GetJsonSchemaHandler,
+    StringConstraints,
+    ValidationInfo,
+    create_model,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from orgboot.aws.organizations import ACCESS_ROLE, ROOT
 from orgboot.policy.guardrails import REGISTRY, Guardrail, OrgbootRoles
@@ -67,7 +79,8 @@ def _name_each_entry(entries: Any) -> Any:
     }
 
 
-GuardrailKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
+GUARDRAIL_KEY_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+GuardrailKey = Annotated[str, StringConstraints(pattern=GUARDRAIL_KEY_PATTERN, max_length=64)]
 
 if TYPE_CHECKING:
     GuardrailUse = _Use
@@ -82,7 +95,43 @@ def _keys_name_their_guardrail(entries: dict[str, _Use]) -> dict[str, _Use]:
     return entries
 
 
-Guardrails = Annotated[dict[GuardrailKey, GuardrailUse], BeforeValidator(_name_each_entry), AfterValidator(_keys_name_their_guardrail)]
+class _GuardrailsJsonSchema:
+    """The section's JSON Schema (orgboot schema), as the validator reads it. Pydantic's own would
+    be a oneOf told apart by `guardrail`, which an entry may leave out: `{targets: [Root]}` then
+    matches every guardrail without parameters, and a JSON Schema validator (an editor's) calls
+    valid entries invalid. Instead the key chooses the model, as _name_each_entry does: a key of the
+    library is that guardrail's entry; any other key must say `guardrail:`, which chooses it."""
+
+    def __get_pydantic_json_schema__(self, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        generated = handler(core_schema)
+        # pydantic's entry, a oneOf of every guardrail's model with the mapping from name to model: under
+        # patternProperties, or under additionalProperties where orgboot schema moved the key pattern out
+        entry = generated.pop("additionalProperties", None) or next(iter(generated.pop("patternProperties").values()))
+        model_of = {name: {"$ref": ref} for name, ref in entry["discriminator"]["mapping"].items()}
+        names = sorted(model_of)
+        return {
+            **generated,
+            "propertyNames": {**generated.get("propertyNames", {}), "pattern": GUARDRAIL_KEY_PATTERN},
+            "properties": model_of,
+            "additionalProperties": {
+                "type": "object",
+                "required": ["guardrail"],
+                "properties": {"guardrail": {"enum": names, "description": "The library guardrail this entry enables"}},
+                # if/then rather than oneOf: a mistake is reported against the chosen guardrail only
+                "allOf": [
+                    {"if": {"properties": {"guardrail": {"const": name}}, "required": ["guardrail"]}, "then": model_of[name]}
+                    for name in names
+                ],
+            },
+        }
+
+
+Guardrails = Annotated[
+    dict[GuardrailKey, GuardrailUse],
+    BeforeValidator(_name_each_entry),
+    AfterValidator(_keys_name_their_guardrail),
+    _GuardrailsJsonSchema(),
+]
 
 
 def orgboot_roles(accounts: Mapping[str, Any], member_roles: MemberRoles) -> OrgbootRoles:
@@ -93,7 +142,15 @@ def orgboot_roles(accounts: Mapping[str, Any], member_roles: MemberRoles) -> Org
     return OrgbootRoles((ACCESS_ROLE, *renamed), tuple(member_roles.catalogue), tuple(third_parties), member_roles.rollout.region)
 
 
+def with_exempted(roles: OrgbootRoles, uses: Mapping[str, _Use]) -> OrgbootRoles:
+    """`roles` with the roles the guardrails' `exempt_roles` name: protect-orgboot-roles protects
+    them too, since an exemption by name is a way around a guardrail for whoever creates the name."""
+    exempted = dict.fromkeys(name for use in uses.values() for name in getattr(use, "exempt_roles", ()))
+    return replace(roles, exempted=tuple(exempted))
+
+
 def pack_guardrails(uses: Mapping[str, _Use], roles: OrgbootRoles) -> list[Pack]:
+    roles = with_exempted(roles, uses)
     enabled = []
     for key, use in uses.items():
         guardrail = REGISTRY[use.guardrail]

@@ -5,7 +5,7 @@ import shutil
 
 import yaml
 
-from orgboot.analysis.access import Access, Exemption, spec_access, state_access
+from orgboot.analysis.access import Access, Denial, Exemption, spec_access, state_access
 from orgboot.analysis.offline import OfflineOrganization
 from orgboot.emulator import Engine, deploy_assembly, emulated_aws, management
 from orgboot.emulator.aws import assume
@@ -54,6 +54,7 @@ def test_each_row_names_what_exempts_its_role_and_where(tmp_path):
     (tmp_path / "policies" / "no-buckets.json").write_text(json.dumps(no_buckets))
     (tmp_path / "org.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
     every = tuple(sorted((*EVERY_ACCOUNT, "Old Shop")))
+    quarantined = (Denial(("guardrail quarantine",), 10, 10, ("Old Shop",)),)
     assert spec_access(load_spec(tmp_path / "org.yaml")) == [
         Access(
             "Admins",
@@ -61,7 +62,8 @@ def test_each_row_names_what_exempts_its_role_and_where(tmp_path):
             ("Sandbox Alice", "Shop Dev", "Shop Prod"),
             exempt_from=(Exemption("guardrail", "region-deny", ("Shop Dev", "Shop Prod")),),
         ),
-        Access("Admins", "ReadOnly", every, exempt_from=(Exemption("SCP", "no-buckets", ("Shop Dev",)),)),
+        # The quarantine takes everything from ReadOnly in the quarantined account (the 10 reads it allows).
+        Access("Admins", "ReadOnly", every, exempt_from=(Exemption("SCP", "no-buckets", ("Shop Dev",)),), denied=quarantined),
         Access(
             "BreakGlass",
             "OrganizationAccountAccessRole",
@@ -69,7 +71,7 @@ def test_each_row_names_what_exempts_its_role_and_where(tmp_path):
             break_glass=True,
             exempt_from=(Exemption("guardrail", "protect-orgboot-roles", every), Exemption("guardrail", "quarantine", ("Old Shop",))),
         ),
-        Access("Auditors", "ReadOnly", every, exempt_from=(Exemption("SCP", "no-buckets", ("Shop Dev",)),)),
+        Access("Auditors", "ReadOnly", every, exempt_from=(Exemption("SCP", "no-buckets", ("Shop Dev",)),), denied=quarantined),
     ]
 
 

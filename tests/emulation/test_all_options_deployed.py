@@ -121,6 +121,7 @@ def test_policies_are_attached_to_their_targets(organization, all_options_spec):
     assert actual_attachments(organization) == attachments(all_options_spec)
     scp, rcp = "SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"
     assert actual_attachments(organization) == {
+        "Root": {pack_key(scp, ["Root"])},
         "Workloads": {"deny-outside-eu", pack_key(scp, ["Workloads"]), pack_key(rcp, ["Workloads"])},
         "Security": {pack_key(scp, ["Security"])},
         "aws+sandbox-carol@all-options.example.com": {"deny-outside-eu", pack_key(scp, ["sandbox-carol"])},

@@ -73,9 +73,9 @@ def test_the_tables_hold_the_accounts_policies_budgets_and_access(example_report
     assert {row[0] for row in policies[1:]} == {f"`{key}`" for key in [*example_spec.policies, *example_spec.guardrails]}
     assert {row[0] for row in packs[1:]} == {f"`{pack.key}`" for pack in example_spec.guardrail_packs}
     assert ["`Workloads`", "SCP", "4 of 10", "1,973 of 10,240"] in budgets
-    assert access[0] == ["group", "role", "accounts", "exempt from"]
-    assert ["`Admins`", "`Admin`", "`Sandbox`: Sandbox Alice; `Workloads/Dev`: Shop Dev; `Workloads/Prod`: Shop Prod", "-"] in access
-    assert ["`Auditors`", "`ReadOnly`", "every member account (6)", "-"] in access
+    assert access[0] == ["group", "role", "accounts", "exempt from", "denied by"]
+    assert ["`Admins`", "`Admin`", "`Sandbox`: Sandbox Alice; `Workloads/Dev`: Shop Dev; `Workloads/Prod`: Shop Prod", "-", "-"] in access
+    assert ["`Auditors`", "`ReadOnly`", "every member account (6)", "-", "-"] in access
     # Break-glass stands out, with what it is exempt from, on its own group's row and no other.
     assert [row for row in access if "OrganizationAccountAccessRole" in row[1]] == [
         [
@@ -83,6 +83,7 @@ def test_the_tables_hold_the_accounts_policies_budgets_and_access(example_report
             "`OrganizationAccountAccessRole` **break-glass**",
             "every member account (6)",
             "guardrail `protect-orgboot-roles`",
+            "-",
         ]
     ]
 

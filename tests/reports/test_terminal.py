@@ -94,8 +94,18 @@ def test_the_access_matrix_marks_break_glass_and_says_what_exempts_each_role_whe
     ]
     lines = [line.rstrip() for line in rendered(access_report(matrix, member_account_count=3)).splitlines()]
     assert [line.split() for line in lines if line.startswith(("Admins", "Auditors"))] == [
-        ["Admins", "Admin", "Shop", "Dev,", "Shop", "Prod", "guardrail", "region-deny", "(in", "Shop", "Prod)"],
-        ["Admins", "OrganizationAccountAccessRole", "(break-glass)", "all", "member", "accounts", "guardrail", "protect-orgboot-roles"],
-        ["Auditors", "ReadOnly", "all", "member", "accounts", "-"],
+        ["Admins", "Admin", "Shop", "Dev,", "Shop", "Prod", "guardrail", "region-deny", "(in", "Shop", "Prod)", "-"],
+        [
+            "Admins",
+            "OrganizationAccountAccessRole",
+            "(break-glass)",
+            "all",
+            "member",
+            "accounts",
+            "guardrail",
+            "protect-orgboot-roles",
+            "-",
+        ],
+        ["Auditors", "ReadOnly", "all", "member", "accounts", "-", "-"],
     ]
     assert any(line.split() == ["guardrail", "quarantine", "(in", "Audit)"] for line in lines)

@@ -17,6 +17,7 @@ def test_guardrails_by_name_with_parameters_and_targets(tmp_path):
             RCP_TOO
             + "guardrails:\n"
             + "  deny-leave-organization: {targets: [Root]}\n"
+            + "  protect-orgboot-roles: {targets: [Root]}\n"  # the region denies exempt stacksets-exec-* (us-east-1 is not allowed)
             + "  region-deny: {allowed_regions: [eu-west-1], targets: [Workloads, shop-prod]}\n"
             + "  prod-regions: {guardrail: region-deny, allowed_regions: [eu-central-1], targets: [Workloads/Prod]}\n"
             + "  data-perimeter-https: {targets: [Root]}\n",
@@ -103,11 +104,15 @@ def test_too_many_policies_on_a_target_names_the_guardrails_and_how_to_pack_them
     written = "".join(f"  p{n}: {{type: SERVICE_CONTROL_POLICY, document: policies/deny.json, targets: [Workloads]}}\n" for n in range(8))
     guardrails = "guardrails:\n  quarantine: {targets: [Workloads]}\n  deny-iam-users: {targets: [Workloads, Security]}\n"
     found = problems(tmp_path, BASE + "policies:\n" + written + guardrails)
-    assert found == [
-        f"org.yaml:17: guardrails.quarantine.targets: 10 SERVICE_CONTROL_POLICY policies target 'Workloads' (p0, p1, p2, p3, p4, p5, p6, p7,"
-        f" {pack_key('SERVICE_CONTROL_POLICY', ['Security', 'Workloads'])}, {pack_key('SERVICE_CONTROL_POLICY', ['Workloads'])});"
-        " at most 9 may besides FullAWSAccess, which AWS keeps attached; guardrails with the same targets share a document,"
+    # Reported at every entry targeting Workloads, guardrails by their own keys (not their documents').
+    message = (
+        "10 SCPs target 'Workloads' (p0, p1, p2, p3, p4, p5, p6, p7, guardrail deny-iam-users, guardrail quarantine);"
+        " at most 9 may, besides FullAWSAccess, which AWS keeps attached; guardrails with the same targets share a document,"
         " so giving them the same targets packs them tighter"
+    )
+    assert found == [f"org.yaml:{8 + n}: policies.p{n}.targets.0: {message}" for n in range(8)] + [
+        f"org.yaml:17: guardrails.quarantine.targets.0: {message}",
+        f"org.yaml:18: guardrails.deny-iam-users.targets.0: {message}",
     ]
 
 

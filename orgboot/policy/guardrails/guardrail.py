@@ -44,6 +44,7 @@ class OrgbootRoles:
     member_roles: tuple[str, ...]  # member_roles.catalogue, rolled out by StackSets
     trusted_accounts: tuple[str, ...] = ()  # third parties the member roles trust
     stacksets_region: str = HOME_REGION  # where the StackSets deploy the member roles (member_roles.rollout.region)
+    exempted: tuple[str, ...] = ()  # the roles the guardrails' exempt_roles name, which protect-orgboot-roles protects too
 
     @property
     def stacksets_execution(self) -> tuple[str, ...]:
