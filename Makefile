@@ -37,7 +37,9 @@ validate: setup
 synth: setup
 	$(VENV)/bin/orgboot synth $(SPEC) --output $(OUT)
 
+# The access assertions are the example organization's: checked when SPEC is the example.
 demo: synth
+	@if [ "$(SPEC)" = org.yaml ]; then $(VENV)/bin/orgboot simulate $(SPEC) --assertions access-assertions.yaml; fi
 	$(VENV)/bin/orgboot emulate $(OUT)
 
 # The real deploy, from the management account: `orgboot deploy` validates, checks the change against

@@ -1,25 +1,176 @@
-"""May this principal do this here? One request against the organization a spec deploys."""
+"""May this principal do this here? One question against the organization a spec deploys, offline.
 
+Who asks (`principal`):
+- a group of the management baseline (one of its members) or a user it declares (its groups'
+  policies together). In the management account they make the request themselves; in a member
+  account they work through the roles they may assume there, so the question is asked once per
+  role: sts:AssumeRole from the management account, then the request as that role (a route);
+- a role orgboot deploys in the account (a member role, the access role), or the support role in
+  the management account;
+- any ARN, taken as allowed by its own identity policies, so that only the organization's and the
+  resource's policies decide. Its account field says where it is (`in_arn`).
+
+Nothing is assumed silently: every context key the answer fills in that the question did not give
+(the region, TLS, the organization keys, MFA, an external ID) is in `Answer.assumed`, with why.
+"""
+
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-from orgboot.analysis.offline import MANAGEMENT_ACCOUNT, Account, OfflineOrganization, managed_policy
-from orgboot.policy.evaluation import Applicable, ContextValue, Decision, Request, evaluate
+from orgboot.analysis.offline import MANAGEMENT_ACCOUNT, SIGNED_IN_WITH_MFA, Account, OfflineOrganization, Role, managed_policy
+from orgboot.aws.regions import HOME_REGION
+from orgboot.policy.evaluation import Applicable, ContextValue, Decision, OrganizationPolicies, Request, evaluate, request_context
+from orgboot.policy.guardrails import guardrail_of_sid
+from orgboot.policy.guardrails.packing import PACK_PREFIX
 from orgboot.policy.lint import lint
 from orgboot.policy.matching import Caller
-from orgboot.policy.statements import PolicyRef, parse
+from orgboot.policy.statements import PolicyRef, Statement, parse
 from orgboot.spec import OrgSpec
+from orgboot.spec.fields import covers
+from orgboot.suggest import did_you_mean
 
 MANAGEMENT = "management"
+THIS_ACCOUNT = "ACCOUNT"  # in an ARN: the account the question names (--account, --resource-account)
 # A principal orgboot does not deploy is taken as allowed by its own identity policies, so that
 # only the organization's and the resource's policies decide.
 _ALLOWED_BY_ITSELF = parse(
     {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]},
     PolicyRef("its own identity policies (assumed to allow)", "identity"),
 )
+# A principal no exemption names: the same request made by it shows the denies an exemption let
+# the real principal through.
+_NOT_EXEMPT = "orgboot-simulate-anyone-else"
+# Offline, a third party's trust policy compares sts:ExternalId with the deploy-time parameter
+# (`${ExternalId}`, iam.trust_third_party). The evaluator reads it as a policy variable, so a value
+# for that name stands for the parameter's deployed value.
+_EXTERNAL_ID_PARAMETER, _AGREED_EXTERNAL_ID = "ExternalId", "the-external-id-given-at-deploy"
 
 
 class SimulationError(ValueError):
-    """A question that names what the spec does not have."""
+    """A question that names what the spec does not have; `key` is the part of the question."""
+
+    def __init__(self, message: str, key: str = "") -> None:
+        super().__init__(message)
+        self.key = key
+
+
+@dataclass(frozen=True)
+class Assumed:
+    """A context key the answer filled in because the question did not give it."""
+
+    key: str
+    value: ContextValue
+    why: str
+
+
+@dataclass(frozen=True)
+class Escaped:
+    """A deny of an organization policy the request escaped only because it exempts the principal."""
+
+    policy: str  # the library guardrail's name, or "SCP <key>" / "RCP <key>" for a written policy
+    exempt: str  # who is exempt: the role's name
+
+    @property
+    def label(self) -> str:
+        return f"{self.policy} would deny; {self.exempt} is exempt"
+
+
+@dataclass(frozen=True)
+class Route:
+    """One way the principal makes the request: directly (role None), or as a role it assumes."""
+
+    role: str | None
+    assume: Decision | None  # sts:AssumeRole of the role from the management account
+    decision: Decision | None  # the request itself; None when the role cannot be assumed
+    escaped: tuple[Escaped, ...] = ()
+
+    @property
+    def allowed(self) -> bool:
+        return self.decision is not None and self.decision.allowed
+
+
+@dataclass(frozen=True)
+class Answer:
+    principal: str  # how the question's principal was read: "group Admins (one of its members)", ...
+    routes: tuple[Route, ...]
+    assumed: tuple[Assumed, ...]
+    through_roles: bool = False  # a group or user asked about a member account: one route per role
+    notes: tuple[str, ...] = ()
+
+    @property
+    def allowed(self) -> bool:
+        return any(route.allowed for route in self.routes)
+
+    @property
+    def reached(self) -> tuple[Route, ...]:
+        return tuple(route for route in self.routes if route.decision is not None)
+
+    @property
+    def decision(self) -> str:
+        """allow, explicit_deny or implicit_deny: for routes, allow if any allows, explicit_deny
+        only if every role reached is explicitly denied."""
+        if self.allowed:
+            return "allow"
+        reached = self.reached
+        every_explicit = reached and all(r.decision and r.decision.decision == "explicit_deny" for r in reached)
+        return "explicit_deny" if every_explicit else "implicit_deny"
+
+    @property
+    def why(self) -> str:
+        """The summary, with the statements that decided a direct request."""
+        decision = self.routes[0].decision
+        return decision.why if decision and not self.through_roles else self.summary
+
+    @property
+    def summary(self) -> str:
+        """ "allowed as Admin; denied as ReadOnly", or "the group can assume no role there"; for
+        a direct request, the decision's reason."""
+        if not self.through_roles:
+            decision = self.routes[0].decision
+            return decision.reason if decision else ""
+        if not self.reached:
+            return f"the {self.principal.split()[0]} can assume no role there"
+        return "; ".join(f"{'allowed' if route.allowed else 'denied'} as {route.role}" for route in self.reached)
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where a principal or a resource is: a member account of the spec, the management account,
+    or an account outside the organization (a third party's, kept as given)."""
+
+    account: Account | None
+    id: str
+    inside: bool = True
+
+    @property
+    def label(self) -> str:
+        return f"account {self.account.key}" if self.account else "the management account" if self.inside else f"account {self.id}"
+
+
+@dataclass(frozen=True)
+class _Principal:
+    label: str
+    caller: Caller
+    place: _Place
+    applicable: Applicable
+    person: bool = False  # a group member or user of the management baseline: signed in with MFA
+    through_roles: bool = False
+
+
+@dataclass
+class _Assumptions:
+    """The context keys filled in, and the question's own keys (case-insensitive, fact 74)."""
+
+    given: Mapping[str, ContextValue]
+    filled: dict[tuple[str, str], Assumed] = field(default_factory=dict)
+    notes: dict[str, None] = field(default_factory=dict)  # keys a deciding statement tests that no one gave
+
+    def fill(self, key: str, value: ContextValue, why: str) -> dict[str, ContextValue]:
+        if key.lower() in {k.lower() for k in self.given}:
+            return {}
+        self.filled.setdefault((key, str(value)), Assumed(key, value, why))
+        return {key: value}
 
 
 def simulate(
@@ -30,73 +181,287 @@ def simulate(
     action: str,
     resource: str = "*",
     resource_account: str | None = None,
+    region: str | None = None,
     context: Mapping[str, ContextValue] | None = None,
-) -> Decision:
+) -> Answer:
     _check_action(action)
+    given = dict(context or {})
+    if region is not None:
+        named = next((v for k, v in given.items() if k.lower() == "aws:requestedregion"), region)
+        if named != region:
+            raise SimulationError(f"--region {region} and --context aws:RequestedRegion={named} disagree: give one", "region")
+        given["aws:RequestedRegion"] = region
     offline = OfflineOrganization(spec)
-    accounts = {a.key: a for a in offline.accounts if a.key}
-    where = _account(accounts, account)
-    owner = _account(accounts, resource_account) if resource_account else where
-    caller, applicable = _principal(offline, where, principal)
-    owner_id = owner.id if owner else MANAGEMENT_ACCOUNT
-    resource = in_account(resource, owner_id)
-    role_arn_prefix = f"arn:aws:iam::{owner_id}:role/"
-    if (
-        action.lower() == "sts:assumerole"
-        and resource.startswith(role_arn_prefix)
-        and owner
-        and resource[len(role_arn_prefix) :] in owner.roles
-    ):
-        applicable = Applicable(applicable.identity, applicable.boundary, trust=owner.roles[resource[len(role_arn_prefix) :]].trust)
-    full_context = offline.context(where, owner) | dict(context or {})
-    request = Request(caller, action, resource, owner_id, full_context)
-    return evaluate(request, applicable, offline.organization_policies(offline.accounts))
+    accounts = {str(a.key): a for a in offline.accounts if a.key}
+    by_id = {str(spec.accounts[a.key].account_id): a for a in accounts.values() if a.key and spec.accounts[a.key].account_id}
+    where = _place(accounts, account, "account")
+    who = _principal(offline, where, principal, by_id)
+    # A third party's principal is outside the organization: --account names where its request goes.
+    owner = _place(accounts, resource_account, "resource_account") if resource_account else where
+    owner, resource = _resource(resource, owner, resource_account is not None, by_id)
+    assumptions = _Assumptions(given)
+    organization = offline.organization_policies(offline.accounts)
+    if who.through_roles and where.account is not None:
+        routes = tuple(_through(offline, who, where.account, action, resource, owner, assumptions, organization))
+    else:
+        decision = _decide(offline, who, action, resource, owner, assumptions, organization)
+        routes = (Route(None, None, decision, _escaped(decision, who, action, resource, owner, assumptions, offline, organization)),)
+    through_roles = who.through_roles and where.account is not None
+    return Answer(who.label, routes, tuple(assumptions.filled.values()), through_roles, tuple(assumptions.notes))
+
+
+def _through(
+    offline: OfflineOrganization,
+    who: _Principal,
+    account: Account,
+    action: str,
+    resource: str,
+    owner: _Place,
+    assumptions: _Assumptions,
+    organization: OrganizationPolicies,
+) -> list[Route]:
+    """A person of the management baseline in a member account: each role there, assumed from the
+    management account (as the access matrix decides a grant), then the request as that role."""
+    routes = []
+    for name, role in sorted(account.roles.items()):
+        arn = f"arn:aws:iam::{account.id}:role/{name}"
+        assume = _decide(offline, who, "sts:AssumeRole", arn, _Place(account, account.id), assumptions, organization)
+        if not assume.allowed:
+            routes.append(Route(name, assume, None))
+            continue
+        # The session carries the MFA its user signed in with, passed on in AssumeRole (facts 115, 118).
+        as_role = _Principal(f"role {name}", Caller(arn, account.id, "role"), _Place(account, account.id),
+                             Applicable(identity=role.identity, boundary=role.boundary), person=True)  # fmt: skip
+        decision = _decide(offline, as_role, action, resource, owner, assumptions, organization)
+        routes.append(
+            Route(name, assume, decision, _escaped(decision, as_role, action, resource, owner, assumptions, offline, organization))
+        )
+    return routes
+
+
+def _decide(
+    offline: OfflineOrganization,
+    who: _Principal,
+    action: str,
+    resource: str,
+    owner: _Place,
+    assumptions: _Assumptions,
+    organization: OrganizationPolicies,
+) -> Decision:
+    context = _context(offline, who, action, resource, owner, assumptions)
+    applicable = who.applicable
+    role = _role_assumed(action, resource, owner)
+    if role:
+        applicable = Applicable(applicable.identity, applicable.boundary, trust=role.trust)
+    request = Request(who.caller, action, resource, owner.id, context)
+    decision = evaluate(request, applicable, organization)
+    present = request_context(request, owner.id)
+    for statement in decision.statements:
+        for block in statement.condition.values():
+            for key in block:
+                if key.lower() not in present:
+                    assumptions.notes[
+                        f"{key} is not in the request, and {statement.label} of {statement.policy.name} tests it:"
+                        f" give --context {key}=VALUE if the request carries it"
+                    ] = None
+    return decision
+
+
+def _context(
+    offline: OfflineOrganization, who: _Principal, action: str, resource: str, owner: _Place, assumptions: _Assumptions
+) -> dict[str, ContextValue]:
+    fill = assumptions.fill
+    context = dict(assumptions.given)
+    context |= fill("aws:RequestedRegion", *_default_region(offline.spec, who.place, owner))
+    # "This key is always included in the request context" (fact 120); the people and tools the
+    # question speaks for call through the SDKs or the console, over TLS.
+    context |= fill("aws:SecureTransport", "true", "requests go over TLS (the SDKs and the console use HTTPS)")
+    organization = offline.context(who.place.account, owner.account)
+    stand_in = " (offline, stand-in IDs for those AWS gives at deploy)"
+    if who.place.inside:  # a third party's principal is in no organization of ours (facts 107, 108)
+        context |= fill("aws:PrincipalOrgID", organization["aws:PrincipalOrgID"], f"the principal is in the organization{stand_in}")
+        context |= fill("aws:PrincipalOrgPaths", organization["aws:PrincipalOrgPaths"], f"the principal is in {who.place.label}{stand_in}")
+    if owner.inside:
+        context |= fill("aws:ResourceOrgID", organization["aws:ResourceOrgID"], f"the resource is in the organization{stand_in}")
+        context |= fill("aws:ResourceOrgPaths", organization["aws:ResourceOrgPaths"], f"the resource is in {owner.label}{stand_in}")
+    if who.person:
+        why = "a person of the management baseline, signed in with MFA just now (and passing it on when assuming a role)"
+        for key, value in SIGNED_IN_WITH_MFA.items():
+            context |= fill(key, value, why)
+    role = _role_assumed(action, resource, owner)
+    if role and not who.person and _tests_external_id(role):  # a person of ours is no third party
+        why = f"the external ID {role.name}'s trust policy requires (a deploy-time parameter, unknown offline: any other value is wrong)"
+        context |= fill("sts:ExternalId", _AGREED_EXTERNAL_ID, why)
+        context[_EXTERNAL_ID_PARAMETER] = _AGREED_EXTERNAL_ID
+    return context
+
+
+def _tests_external_id(role: Role) -> bool:
+    return any(key.lower() == "sts:externalid" for st in role.trust.statements for block in st.condition.values() for key in block)
+
+
+def _default_region(spec: OrgSpec, *places: _Place) -> tuple[str, str]:
+    """The first region the organization allows where the request happens: the region-deny
+    guardrails over the principal's and the resource's accounts (in the order org.yaml writes
+    them), else orgboot's home region."""
+    allowed: list[tuple[str, ...]] = []
+    over: list[str] = []
+    for place in places:
+        if place.account is None:
+            continue
+        for key, use in spec.guardrails.items():
+            regions = getattr(use, "allowed_regions", None)
+            if use.guardrail == "region-deny" and regions and any(_targets(t, place.account) for t in use.targets):
+                allowed.append(tuple(regions))
+                over.append(f"{key} over {place.label}")
+    if not allowed:
+        return HOME_REGION, "no region-deny applies here: orgboot's home region (--region to ask about another)"
+    common = [region for region in allowed[0] if all(region in regions for regions in allowed)] or list(allowed[0])
+    return common[0], f"the first region {' and '.join(dict.fromkeys(over))} allows (--region to ask about another)"
+
+
+def _targets(target: str, account: Account) -> bool:
+    return target == account.key or covers(target, account.ou)
+
+
+def _role_assumed(action: str, resource: str, owner: _Place) -> Role | None:
+    """The role an sts:AssumeRole request names, if orgboot deploys it in the resource's account."""
+    prefix = f"arn:aws:iam::{owner.id}:role/"
+    if action.lower() != "sts:assumerole" or owner.account is None or not resource.startswith(prefix):
+        return None
+    return owner.account.roles.get(resource[len(prefix) :].rsplit("/", 1)[-1])
+
+
+def _escaped(
+    decision: Decision,
+    who: _Principal,
+    action: str,
+    resource: str,
+    owner: _Place,
+    assumptions: _Assumptions,
+    offline: OfflineOrganization,
+    organization: OrganizationPolicies,
+) -> tuple[Escaped, ...]:
+    """The organization policies' denies an allowed request escaped through an exemption: those
+    that deny the same request made by a principal no exemption names (a deny exempts by
+    aws:PrincipalArn, the role's ARN for its sessions too: IAM User Guide, "AWS global condition
+    context keys")."""
+    caller = who.caller
+    if not decision.allowed or caller.kind not in ("role", "user") or caller.account is None:
+        return ()
+    other = caller.arn.rsplit("/", 1)[0] + "/" + _NOT_EXEMPT
+    anyone_else = _Principal(who.label, Caller(other, caller.account, caller.kind), who.place, who.applicable, who.person)
+    denied = _decide(offline, anyone_else, action, resource, owner, assumptions, organization)
+    if denied.decision != "explicit_deny":
+        return ()
+    name = caller.arn.rsplit("/", 1)[-1]
+    found = {_policy_name(st): None for st in denied.statements if st.policy.kind in ("scp", "rcp")}
+    return tuple(Escaped(policy, name) for policy in found)
+
+
+def _policy_name(statement: Statement) -> str:
+    """The library guardrail a statement of a guardrail document belongs to (its Sid names it), or
+    the written policy's type and key."""
+    policy = statement.policy
+    guardrail = guardrail_of_sid(statement.sid or "") if policy.name.startswith(PACK_PREFIX) else None
+    return guardrail or f"{policy.kind.upper()} {policy.name}"
 
 
 def _check_action(action: str) -> None:
     """A request is one action AWS knows: the lint's action check (the Service Authorization
     Reference), so a typo is not answered with a confident implicit deny."""
     if "*" in action or "?" in action:
-        raise SimulationError(f"'{action}': a request is one action, without wildcards")
+        raise SimulationError(f"'{action}': a request is one action, without wildcards", "action")
     document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": action, "Resource": "*"}]}
     for finding in lint(document, "identity"):
         if finding.path[:3] == ("Statement", 0, "Action"):
-            raise SimulationError(finding.message)
+            raise SimulationError(finding.message, "action")
 
 
-def in_account(arn: str, account_id: str) -> str:
-    """`arn` with its account field set to `account_id`: offline, accounts have stand-in IDs, and
-    a principal or resource is where the question says it is."""
+_ACCOUNT_ID = re.compile(r"\d{12}")
+
+
+def in_arn(arn: str, key: str, here: _Place, by_id: Mapping[str, Account]) -> tuple[str, _Place]:
+    """An ARN's account field read as the question means it: ACCOUNT (or nothing) is `here`, the
+    account the question names; an account ID the spec gives an account (`account_id`) is that
+    account; any other 12-digit ID is an account outside the organization, a third party's, kept
+    as given. Offline the spec's accounts have stand-in IDs: the ARN is returned with its account's."""
     parts = arn.split(":", 5)
-    if len(parts) == 6 and parts[4]:
-        parts[4] = account_id
-    return ":".join(parts)
+    if len(parts) != 6:
+        raise SimulationError(f"'{arn}' is not an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)", key)
+    written = parts[4]
+    if written in ("", THIS_ACCOUNT):
+        place = here
+    elif written in by_id:
+        place = _Place(by_id[written], by_id[written].id)
+    elif _ACCOUNT_ID.fullmatch(written):
+        return arn, _Place(None, written, inside=False)
+    else:
+        raise SimulationError(
+            f"'{arn}': the account field '{written}' is neither {THIS_ACCOUNT} (the account --{key.replace('_', '-')} names)"
+            " nor an account ID of 12 digits",
+            key,
+        )
+    if written:
+        parts[4] = place.id
+    return ":".join(parts), place
 
 
-def _account(accounts: Mapping[str, Account], key: str) -> Account | None:
+def _resource(resource: str, owner: _Place, owner_given: bool, by_id: Mapping[str, Account]) -> tuple[_Place, str]:
+    if resource == "*" or not resource.startswith("arn:"):
+        return owner, resource
+    arn, place = in_arn(resource, "resource", owner, by_id)
+    if owner_given and place != owner:
+        raise SimulationError(f"--resource {resource} is in {place.label}, but --resource-account says {owner.label}", "resource")
+    return place, arn
+
+
+def _place(accounts: Mapping[str, Account], key: str, part: str) -> _Place:
     if key == MANAGEMENT:
-        return None
+        return _Place(None, MANAGEMENT_ACCOUNT)
     if key not in accounts:
         known = ", ".join(sorted(accounts)) or "none"
-        raise SimulationError(f"no account '{key}' in the spec (accounts: {known}; or '{MANAGEMENT}')")
-    return accounts[key]
+        raise SimulationError(
+            f"no account '{key}' in the spec{did_you_mean(key, [*accounts, MANAGEMENT])} (accounts: {known}; or '{MANAGEMENT}')", part
+        )
+    return _Place(accounts[key], accounts[key].id)
 
 
-def _principal(offline: OfflineOrganization, account: Account | None, principal: str) -> tuple[Caller, Applicable]:
-    account_id = account.id if account else MANAGEMENT_ACCOUNT
+def _principal(offline: OfflineOrganization, where: _Place, principal: str, by_id: Mapping[str, Account]) -> _Principal:
+    baseline = offline.spec.management_baseline
     if principal.startswith("arn:"):
-        kind = "user" if ":user/" in principal else "root" if principal.endswith(":root") else "role"
-        if ":role/aws-service-role/" in principal:  # the path IAM gives every service-linked role (IAM User Guide,
+        arn, place = in_arn(principal, "principal", where, by_id)
+        if place.inside and place != where:
+            raise SimulationError(f"--principal {principal} is in {place.label}, but --account says {where.label}", "principal")
+        kind = "user" if ":user/" in arn else "root" if arn.endswith(":root") else "role"
+        if ":role/aws-service-role/" in arn:  # the path IAM gives every service-linked role (IAM User Guide,
             kind = "service-linked-role"  # "Using service-linked roles"); SCPs and RCPs do not restrict them (facts 29, 50)
-        return Caller(in_account(principal, account_id), account_id, kind), Applicable(identity=(_ALLOWED_BY_ITSELF,))  # type: ignore[arg-type]
-    arn = f"arn:aws:iam::{account_id}:role/{principal}"
-    if account and principal in account.roles:
-        role = account.roles[principal]
-        return Caller(arn, account_id, "role"), Applicable(identity=role.identity, boundary=role.boundary)
-    if account is None and principal in offline.spec.management_baseline.groups:
-        return offline.group_member(principal), Applicable(identity=offline.group_policies(principal))
-    support = offline.spec.management_baseline.support_role
-    if account is None and support and principal == support.name:
-        return Caller(arn, account_id, "role"), Applicable(identity=(managed_policy("AWSSupportAccess"),))
-    known = sorted(account.roles) if account else sorted(offline.spec.management_baseline.groups)
-    raise SimulationError(f"'{principal}' is not a role orgboot deploys there (known: {', '.join(known) or 'none'}); give an ARN instead")
+        label = arn if place.inside else f"{arn} (outside the organization)"
+        return _Principal(label, Caller(arn, place.id, kind), place, Applicable(identity=(_ALLOWED_BY_ITSELF,)))  # type: ignore[arg-type]
+    arn = f"arn:aws:iam::{where.id}:role/{principal}"
+    if where.account and principal in where.account.roles:
+        role = where.account.roles[principal]
+        return _Principal(
+            f"role {principal} in {where.label}", Caller(arn, where.id, "role"), where, Applicable(role.identity, role.boundary)
+        )
+    management = _Place(None, MANAGEMENT_ACCOUNT)
+    if principal in baseline.groups:
+        identity = offline.group_policies(principal)
+        return _Principal(f"group {principal} (one of its members)", offline.group_member(principal), management,
+                          Applicable(identity=identity), person=True, through_roles=True)  # fmt: skip
+    if principal in baseline.users:
+        groups = baseline.users[principal].groups
+        identity = tuple({id(p): p for group in groups for p in offline.group_policies(group)}.values())
+        caller = Caller(f"arn:aws:iam::{MANAGEMENT_ACCOUNT}:user/{principal}", MANAGEMENT_ACCOUNT, "user")
+        return _Principal(f"user {principal} (in {', '.join(groups)})", caller, management, Applicable(identity=identity), True, True)
+    support = baseline.support_role
+    if where.account is None and support and principal == support.name:
+        return _Principal(f"role {principal} in {MANAGEMENT}", Caller(arn, where.id, "role"), where,
+                          Applicable(identity=(managed_policy("AWSSupportAccess"),)))  # fmt: skip
+    roles = sorted(where.account.roles) if where.account else [support.name] if support else []
+    known = [*roles, *baseline.groups, *baseline.users]
+    raise SimulationError(
+        f"'{principal}' is no role orgboot deploys in {where.label}, nor a group or user of the management baseline"
+        f"{did_you_mean(principal, known)} (known: {', '.join(known) or 'none'}); give an ARN instead",
+        "principal",
+    )

@@ -209,6 +209,11 @@ def test_workflow_is_for_this_layout(repo):
     assert run_lines(check) == [
         *setup,
         ".venv/bin/orgboot validate org.yaml",
+        "if [ -f access-assertions.yaml ]; then",
+        ".venv/bin/orgboot simulate org.yaml --assertions access-assertions.yaml",
+        "else",
+        'echo "No access-assertions.yaml: no access expectations to check"',
+        "fi",
         ".venv/bin/orgboot synth org.yaml",
         ".venv/bin/cfn-lint --ignore-checks W3005 -- cdk.out/*.template.json",
     ]

@@ -1,0 +1,154 @@
+"""orgboot simulate's answers to the questions people ask (issue 24, points 4 to 7), on the example
+organization: a group through the roles it may assume, a third party's own account, the region and
+every other key the answer fills in, and the denies an allow escaped through an exemption."""
+
+from typing import Any
+
+import pytest
+
+from orgboot.analysis.simulate import SimulationError, simulate
+from tests.conftest import example_variant
+
+EXTERNAL_AUDITOR = "arn:aws:iam::999988887777:role/Auditor"  # the account org.yaml's ExternalAudit trusts
+EXTERNAL_AUDIT_ROLE = "arn:aws:iam::ACCOUNT:role/ExternalAudit"
+
+
+def test_a_group_in_a_member_account_answers_through_each_role_it_may_assume(example_spec):
+    admins = simulate(example_spec, account="shop-prod", principal="Admins", action="iam:CreateUser")
+    assert (admins.allowed, admins.summary) == (True, "allowed as Admin; denied as ReadOnly")
+    assert admins.principal == "group Admins (one of its members)"
+    # the path: every role of the account, assumed from the management account or not, then the request
+    paths = {route.role: (route.assume and route.assume.decision, route.decision and route.decision.decision) for route in admins.routes}
+    assert paths == {
+        "Admin": ("allow", "allow"),
+        "ReadOnly": ("allow", "implicit_deny"),
+        "ExternalAudit": ("explicit_deny", None),  # the switch-roles policy's guard: not granted
+        "OrganizationAccountAccessRole": ("explicit_deny", None),
+    }
+    auditors = simulate(example_spec, account="shop-prod", principal="Auditors", action="iam:CreateUser")
+    assert (auditors.allowed, auditors.summary) == (False, "denied as ReadOnly")
+    billing = simulate(example_spec, account="shop-prod", principal="Billing", action="iam:CreateUser")
+    assert (billing.allowed, billing.decision, billing.summary) == (False, "implicit_deny", "the group can assume no role there")
+
+
+def test_a_user_of_the_baseline_asks_with_all_its_groups(example_spec):
+    bob = simulate(example_spec, account="shop-prod", principal="bob", action="s3:GetObject", resource="arn:aws:s3:::shop/key")
+    assert (bob.principal, bob.summary) == ("user bob (in Billing, Auditors)", "allowed as ReadOnly")  # through Auditors
+    at_home = simulate(example_spec, account="management", principal="bob", action="ce:GetCostAndUsage")  # through Billing
+    assert at_home.allowed
+    assert not at_home.through_roles
+
+
+def test_a_group_in_the_management_account_makes_the_request_itself(example_spec):
+    """Admins may not assume Admin in audit (not granted there), and may in shop-dev: the question is
+    the member's own sts:AssumeRole, signed in with MFA (listed as assumed)."""
+    ask: dict[str, Any] = {
+        "account": "management",
+        "principal": "Admins",
+        "action": "sts:AssumeRole",
+        "resource": "arn:aws:iam::ACCOUNT:role/Admin",
+    }
+    audit = simulate(example_spec, **ask, resource_account="audit")
+    assert audit.routes[0].decision is not None
+    assert [s.sid for s in audit.routes[0].decision.statements] == ["DenyAssumeOutsideGrantsAdmin"]
+    shop = simulate(example_spec, **ask, resource_account="shop-dev")
+    assert shop.allowed
+    assert {a.key: a.value for a in shop.assumed}["aws:MultiFactorAuthPresent"] == "true"
+    without_mfa = simulate(example_spec, **ask, resource_account="shop-dev", context={"aws:MultiFactorAuthPresent": "false"})
+    assert not without_mfa.allowed
+    assert "aws:MultiFactorAuthPresent" not in {a.key for a in without_mfa.assumed}
+
+
+def test_a_third_party_keeps_its_own_account(example_spec):
+    """The external auditor's account is not rewritten into the organization: its trust holds."""
+    in_prod = simulate(example_spec, account="shop-prod", principal=EXTERNAL_AUDITOR, action="sts:AssumeRole", resource=EXTERNAL_AUDIT_ROLE)
+    assert in_prod.allowed, in_prod.summary
+    assert in_prod.principal == f"{EXTERNAL_AUDITOR} (outside the organization)"
+    assumed = {a.key: a for a in in_prod.assumed}
+    assert "aws:PrincipalOrgID" not in assumed  # a third party is in no organization of ours
+    assert "deploy-time parameter" in assumed["sts:ExternalId"].why
+    wrong_id = simulate(example_spec, account="shop-prod", principal=EXTERNAL_AUDITOR, action="sts:AssumeRole",
+                        resource=EXTERNAL_AUDIT_ROLE, context={"sts:ExternalId": "guessed"})  # fmt: skip
+    assert not wrong_id.allowed
+    # shop-dev has no ExternalAudit role (it targets Security and Workloads/Prod)
+    assert not simulate(
+        example_spec, account="shop-dev", principal=EXTERNAL_AUDITOR, action="sts:AssumeRole", resource=EXTERNAL_AUDIT_ROLE
+    ).allowed
+
+
+def test_account_or_a_known_account_id_stands_for_the_account_and_nothing_else(tmp_path):
+    spec = example_variant(tmp_path, lambda data: data["accounts"]["shop-dev"].update(account_id="210987654321"))
+    ask: dict[str, Any] = {"account": "shop-dev", "action": "ec2:RunInstances", "region": "ap-south-1"}
+    for principal in ("arn:aws:iam::ACCOUNT:role/app", "arn:aws:iam::210987654321:role/app"):
+        answer = simulate(spec, principal=principal, **ask)
+        assert answer.decision == "explicit_deny"  # the region deny over Workloads holds the account's principals
+        assert answer.principal.startswith("arn:aws:iam::1")  # the account's stand-in ID
+    outside = simulate(spec, principal="arn:aws:iam::123456789012:role/app", **ask)
+    assert outside.principal == "arn:aws:iam::123456789012:role/app (outside the organization)"
+    with pytest.raises(SimulationError, match="is in account shop-dev, but --account says account shop-prod"):
+        simulate(spec, account="shop-prod", principal="arn:aws:iam::210987654321:role/app", action="ec2:RunInstances")
+    with pytest.raises(SimulationError, match="the account field '1' is neither ACCOUNT"):
+        simulate(spec, account="shop-dev", principal="arn:aws:iam::1:role/app", action="ec2:RunInstances")
+
+
+def test_the_region_defaults_to_one_the_organization_allows_and_says_so(example_spec):
+    app: dict[str, Any] = {"principal": "arn:aws:iam::ACCOUNT:role/app", "action": "ec2:RunInstances"}
+    shop = simulate(example_spec, account="shop-dev", **app)
+    assert shop.allowed
+    region = {a.key: a for a in shop.assumed}["aws:RequestedRegion"]
+    assert (region.value, region.why) == (
+        "eu-west-1",
+        "the first region region-deny over account shop-dev allows (--region to ask about another)",
+    )
+    assert simulate(example_spec, account="shop-dev", region="ap-south-1", **app).decision == "explicit_deny"
+    sandbox = {a.key: a.value for a in simulate(example_spec, account="sandbox-alice", **app).assumed}
+    assert sandbox["aws:RequestedRegion"] == "us-east-1"  # no region-deny over Sandbox: the home region
+    with pytest.raises(SimulationError, match="disagree"):
+        simulate(example_spec, account="shop-dev", region="eu-west-1", context={"aws:requestedregion": "us-east-1"}, **app)
+
+
+def test_every_key_the_answer_fills_in_is_listed(example_spec):
+    answer = simulate(example_spec, account="shop-prod", principal="Admins", action="s3:GetObject", resource="arn:aws:s3:::b/k",
+                      context={"AWS:SecureTransport": "true"})  # fmt: skip
+    assert {a.key for a in answer.assumed} == {
+        "aws:RequestedRegion",
+        "aws:PrincipalOrgID",
+        "aws:PrincipalOrgPaths",  # twice: the group member's, then the role's (in shop-prod)
+        "aws:ResourceOrgID",
+        "aws:ResourceOrgPaths",
+        "aws:MultiFactorAuthPresent",
+        "aws:MultiFactorAuthAge",
+    }
+    assert answer.summary == "allowed as Admin; allowed as ReadOnly"  # SecureTransport given (any case): not assumed
+    assert [a.value for a in answer.assumed if a.key == "aws:PrincipalOrgPaths"] == [
+        ("o-orgboot/r-orgboot/000000000000/",),
+        (f"o-orgboot/r-orgboot/{_ou(example_spec, 'Workloads')}/{_ou(example_spec, 'Workloads/Prod')}/100000000005/",),
+    ]
+
+
+def _ou(spec, path):
+    return f"ou-{spec.ou_paths.index(path):04d}"
+
+
+def test_an_allow_shows_the_denies_it_escaped_through_an_exemption(example_spec):
+    delete: dict[str, Any] = {"action": "iam:DeleteRole", "resource": "arn:aws:iam::ACCOUNT:role/Admin"}
+    access = simulate(example_spec, account="shop-prod", principal="OrganizationAccountAccessRole", **delete)
+    assert access.allowed
+    assert [e.label for e in access.routes[0].escaped] == ["protect-orgboot-roles would deny; OrganizationAccountAccessRole is exempt"]
+    assert simulate(example_spec, account="shop-prod", principal="Admin", **delete).decision == "explicit_deny"
+    plain = simulate(example_spec, account="shop-prod", principal="Admin", action="iam:CreateUser")
+    assert plain.allowed
+    assert plain.routes[0].escaped == ()
+    break_glass = simulate(example_spec, account="shop-prod", principal="BreakGlass", **delete)
+    assert break_glass.summary == "allowed as OrganizationAccountAccessRole"
+    (route,) = break_glass.reached
+    assert [e.label for e in route.escaped] == ["protect-orgboot-roles would deny; OrganizationAccountAccessRole is exempt"]
+
+
+def test_an_unknown_principal_is_refused_with_what_is_known(example_spec):
+    with pytest.raises(SimulationError) as refused:
+        simulate(example_spec, account="shop-prod", principal="Admis", action="iam:CreateUser")
+    assert "(did you mean 'Admins'?)" in str(refused.value)
+    assert refused.value.key == "principal"
+    with pytest.raises(SimulationError, match=r"no account 'shop-prd' in the spec \(did you mean 'shop-prod'\?\)"):
+        simulate(example_spec, account="shop-prd", principal="Admins", action="iam:CreateUser")
