@@ -1,13 +1,16 @@
 """Each target's budget of organization policies: how many of each type are attached (AWS's default
 policy included, as AWS counts it, where it is attached: not where org.yaml says FullAWSAccess was
 detached) against the per-target limit, and the largest attached document against the type's size
-limit. Written policies and guardrail documents alike."""
+limit. Written policies and guardrail documents alike. A budget is near its limit from NEAR of
+either: the share where one more policy, or a longer statement, starts to need a plan."""
 
 from collections import defaultdict
 from dataclasses import dataclass
 
 from orgboot.aws.policy_types import POLICY_TYPES
 from orgboot.spec import ROOT, OrgSpec
+
+NEAR = 0.8  # of AWS's count per target or of the type's document size
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,18 @@ class Budget:
     def max_chars(self) -> int:
         return POLICY_TYPES[self.policy_type].max_chars
 
+    @property
+    def count_share(self) -> float:
+        return self.used / self.allowed
+
+    @property
+    def size_share(self) -> float:
+        return self.largest / self.max_chars
+
+    @property
+    def near_limit(self) -> bool:
+        return self.count_share >= NEAR or self.size_share >= NEAR
+
 
 def budgets(spec: OrgSpec) -> list[Budget]:
     """Every target with a policy of ours, in the order of the tree (root, OUs, accounts)."""
@@ -60,3 +75,13 @@ def budgets(spec: OrgSpec) -> list[Budget]:
         )
         for (target, policy_type), keys in sorted(attached.items(), key=lambda item: (order.get(item[0][0], 0), types.index(item[0][1])))
     ]
+
+
+def fullest(budgets: list[Budget]) -> Budget | None:
+    """The budget that uses most of its count per target (the first in the tree on a tie)."""
+    return max(budgets, key=lambda budget: budget.count_share, default=None)
+
+
+def largest_document(budgets: list[Budget]) -> Budget | None:
+    """The budget whose largest document comes nearest its type's size limit."""
+    return max(budgets, key=lambda budget: budget.size_share, default=None)

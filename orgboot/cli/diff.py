@@ -21,7 +21,6 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", 
         description=HELP[0].upper() + HELP[1:] + ", as Markdown. Dangerous changes come first and are marked; exit status 1"
         " while one is not acknowledged, or the change is refused, or HEAD has findings.",
         parents=[common],
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("base", metavar="BASE", help="the spec before: a file, or a git revision (main, HEAD~1)")
     parser.add_argument("head", metavar="HEAD", help="the spec after: a file, or a git revision")
@@ -31,8 +30,9 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     with tempfile.TemporaryDirectory(prefix="orgboot-diff-") as workdir:
-        base = reviewing.spec_path(args.base, args.spec, Path(workdir), "base")
-        head = reviewing.spec_path(args.head, args.spec, Path(workdir), "head")
+        spec = reviewing.repository_spec(args.spec, args.head)
+        base = reviewing.spec_path(args.base, spec, Path(workdir), "base")
+        head = reviewing.spec_path(args.head, spec, Path(workdir), "head")
         review = reviewing.change_review(base, head, args, args.base, args.head)
-    reviewing.write(args, out, render(review, inventory=False))
+    reviewing.write(args, out, render(review, inventory=False, command="diff"))
     return 0 if review.passes else FINDINGS

@@ -19,6 +19,30 @@ from orgboot.spec import SpecError
 EPILOG = "exit status: 0 ok, 1 findings (problems in the spec, a failed emulated deploy), 2 usage, 3 internal error"
 
 
+class _Help(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows an option's default where it says something: not "(default: None)" on an option
+    that has none, nor False on a flag, nor [] on a repeatable option, nor a second time where the
+    help says it in words."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default in (None, False, []) or "(default:" in (action.help or ""):
+            return action.help
+        return super()._get_help_string(action)
+
+
+class _RawHelp(argparse.RawDescriptionHelpFormatter, _Help):
+    """_Help for a command whose description or epilog is laid out by hand (examples)."""
+
+
+class _Console(Console):
+    """rich exits with status 1 when the reader of its output goes away (Console.on_broken_pipe):
+    here that is no error, and main() ends quietly with 0."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def _common(*, subcommand: bool) -> argparse.ArgumentParser:
     """Options taken before or after the subcommand. On the subcommand they default to SUPPRESS,
     so a value given before it is not reset."""
@@ -41,6 +65,11 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in (init, importing, validate, synth, review, diff, plan, deploy, drift, simulate, schema, emulate, app):
         command.add_parser(commands, _common(subcommand=True))
+    for subcommand in commands.choices.values():  # one way of showing defaults, whatever each module asked for
+        raw = isinstance(kind := subcommand.formatter_class, type) and issubclass(
+            kind, argparse.RawDescriptionHelpFormatter
+        )  # keeps its examples' lines
+        subcommand.formatter_class = _RawHelp if raw else _Help
     return root
 
 
@@ -54,10 +83,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     gc.set_threshold(100_000, 50, 100)
     # Piped output (CI logs, make) gets a wide page instead of rich's 80-column default.
     width = None if sys.stdout.isatty() else 132
-    out = Console(width=width, no_color=args.no_color, highlight=False)
-    err = Console(stderr=True, width=width, no_color=args.no_color, highlight=False, soft_wrap=True)
+    out = _Console(width=width, no_color=args.no_color, highlight=False)
+    err = _Console(stderr=True, width=width, no_color=args.no_color, highlight=False, soft_wrap=True)
     try:
         code: int = args.run(args, out, err)
+        sys.stdout.flush()  # here, where a closed pipe is caught, rather than at exit, where it is not
         return code
     except SpecError as error:
         print(error, file=sys.stderr)
@@ -66,8 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return USAGE
     except BrokenPipeError:
-        # The reader went away (orgboot drift --json | head): nothing left to say. Python's flush at
-        # exit would fail on the closed pipe again (https://docs.python.org/3/library/signal.html#note-on-sigpipe).
+        # The reader went away (orgboot validate | head): it has read all it wanted, so this is no
+        # error. Python's flush at exit would fail on the closed pipe again: what is left goes to
+        # devnull (https://docs.python.org/3/library/signal.html#note-on-sigpipe).
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:

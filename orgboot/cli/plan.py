@@ -47,7 +47,7 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     with tempfile.TemporaryDirectory(prefix="orgboot-plan-") as workdir:
-        plan = offline_plan(args.base, args.head, args.spec, Path(workdir))
+        plan = offline_plan(args.base, args.head, reviewing.repository_spec(args.spec, args.head), Path(workdir))
     reviewing.write(args, out, plan_report(plan, args.base, args.head))
     return FINDINGS if plan.failure else 0
 

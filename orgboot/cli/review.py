@@ -26,7 +26,6 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", 
         " reviews HEAD and its change from BASE (each a spec file or a git revision), with the offline plan. Exit status 1 when"
         " there are findings, refused or unacknowledged dangerous changes, or the plan fails.",
         parents=[common],
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("specs", nargs="*", default=["org.yaml"], metavar="SPEC | BASE HEAD", help="one spec, or BASE and HEAD")
     parser.add_argument("--no-plan", action="store_true", help="leave out the plan (it synthesizes both sides: seconds to minutes)")
@@ -43,10 +42,11 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         review = reviewing.spec_review(Path(spec), spec)
     else:
         base, head = args.specs
+        in_repository = reviewing.repository_spec(args.spec, head)
         with tempfile.TemporaryDirectory(prefix="orgboot-review-") as workdir:
-            head_file = reviewing.spec_path(head, args.spec, Path(workdir), "head")
+            head_file = reviewing.spec_path(head, in_repository, Path(workdir), "head")
             try:
-                base_file = reviewing.spec_path(base, args.spec, Path(workdir), "base")
+                base_file = reviewing.spec_path(base, in_repository, Path(workdir), "base")
             except NoSpecAtRevision as error:
                 # The base revision has no spec (a new one): the head's review still goes out, saying
                 # why there is no change and no plan. A revision that does not exist stays an error.
@@ -57,6 +57,6 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
             if not args.no_plan and review.diff is not None:
                 from orgboot.cli.plan import offline_plan
 
-                review = reviewing.with_plan(review, offline_plan(base, head, args.spec, Path(workdir) / "plan"))
+                review = reviewing.with_plan(review, offline_plan(base, head, in_repository, Path(workdir) / "plan"))
     reviewing.write(args, out, render(review))
     return 0 if review.passes else FINDINGS

@@ -25,14 +25,21 @@ from orgboot.spec.revisions import base_spec_path
 
 T = TypeVar("T")
 
+DEFAULT_SPEC = "org.yaml"
+
 
 def add_change_arguments(parser: argparse.ArgumentParser, *, acknowledgements: bool = True) -> None:
     parser.add_argument(
         "--spec",
-        default="org.yaml",
-        help="the spec's path in the repository, for BASE or HEAD given as a git revision",
+        help="the spec's path in its repository, for BASE or HEAD given as a git revision"
+        f" (default: HEAD when it is a file, else {DEFAULT_SPEC})",
     )
-    parser.add_argument("-o", "--output", metavar="FILE", help="write the Markdown here instead of to stdout")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write the Markdown here; without it a pipe gets the Markdown, a terminal a rendering of it",
+    )
     if acknowledgements:
         add_acknowledgements(parser)
 
@@ -52,17 +59,43 @@ def add_acknowledgements(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(flag, action="store_true", help=f"accept what {flag} accepts in `orgboot validate --base`")
 
 
+def repository_spec(spec: str | None, head: str) -> str:
+    """The spec a git revision is read from: --spec, else HEAD when it is a file (`diff main
+    /abs/path/org.yaml` reads main in that file's repository, as `validate --base main` does), else
+    org.yaml here."""
+    if spec is not None:
+        return spec
+    return head if Path(head).is_file() else DEFAULT_SPEC
+
+
 def spec_path(ref: str, spec: str, workdir: Path, side: str) -> Path:
     """BASE or HEAD: a spec file, or `spec` at a git revision (extracted under `workdir`)."""
     return base_spec_path(ref, spec, workdir / side, what=f"{side.upper()} {{}}")
 
 
 def write(args: argparse.Namespace, out: Console, markdown: str) -> None:
+    """The Markdown to --output, or to a pipe as it is (CI posts it); a person at a terminal reads
+    it rendered, with a word on where the Markdown itself is had."""
     if args.output:
         Path(args.output).write_text(markdown, encoding="utf-8")
         out.print(f"wrote {args.output}", style="dim")
+    elif _at_a_terminal(out):
+        from orgboot.reports.markdown_terminal import for_terminal  # rich's Markdown: 70 ms to import, for people only
+
+        out.print(for_terminal(markdown))
+        out.print(AT_A_TERMINAL, style="dim")
     else:
         sys.stdout.write(markdown)
+
+
+AT_A_TERMINAL = "This is the Markdown report rendered for a terminal: -o FILE writes the Markdown itself, and so does a pipe."
+
+
+def _at_a_terminal(out: Console) -> bool:
+    """Whether the output goes to a terminal itself: not rich's is_terminal, which FORCE_COLOR
+    turns on in CI, where the Markdown must stay Markdown."""
+    isatty = getattr(out.file, "isatty", None)
+    return bool(isatty and isatty())
 
 
 def spec_review(path: Path, shown_as: str) -> Review:
@@ -99,11 +132,12 @@ def change_review(base: Path, head: Path, args: argparse.Namespace, base_label: 
     if review.spec is None or read is None or review.findings:
         return _with(review, base_label)
     options = {option for option in ACKNOWLEDGEMENTS if getattr(args, option, False)}
-    refusals = [Refusal(problem, option, option in options) for problem, option in change_problems(base_spec, review.spec, read)]
+    found = change_problems(base_spec, review.spec, read, options)  # org.yaml's acknowledged_changes accept some
+    refusals = [Refusal(each.problem, each.option, each.accepted) for each in found]
     change = diff(base_spec, review.spec, head_access=review.access, base_access=base_access)
     given = {**review.spec.acknowledged_changes, **dict.fromkeys(args.acknowledge, "")}
     accepted = acknowledged(change.changes, given)
-    ids = {c.id for c in change.dangerous} | {c.kind for c in change.dangerous}
+    ids = {c.id for c in change.dangerous} | {c.kind for c in change.dangerous} | {each.change_id for each in found if each.change_id}
     stale = [ack for ack in review.spec.acknowledged_changes if ack not in ids]
     return Review(
         head_label,

@@ -12,8 +12,8 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from orgboot.analysis.access import Access
-from orgboot.analysis.budgets import Budget
+from orgboot.analysis.access import Access, Denial
+from orgboot.analysis.budgets import NEAR, Budget, fullest, largest_document
 from orgboot.analysis.plan import Plan, ResourceEvent
 from orgboot.aws.policy_types import DEFAULT_POLICIES, POLICY_TYPES, label
 from orgboot.policy.guardrails.packing import PACK_DESCRIPTION, PACK_PREFIX
@@ -298,7 +298,7 @@ def baseline_report(baseline: Baseline, organization: Organization) -> Group:
 
 def access_report(matrix: list[Access], member_account_count: int) -> Group:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for column in ("group", "can become", "in accounts", "exempt from"):
+    for column in ("group", "can become", "in accounts", "exempt from", "denied by"):
         table.add_column(column, style="bold" if column == "group" else None)
     for access in matrix:
         reach = "all member accounts" if len(access.accounts) == member_account_count else ", ".join(access.accounts) or "[red]none[/]"
@@ -309,17 +309,53 @@ def access_report(matrix: list[Access], member_account_count: int) -> Group:
             exemption.label + ("" if exemption.accounts == access.accounts else f" (in {', '.join(exemption.accounts)})")
             for exemption in access.exempt_from
         ]
-        table.add_row(access.group, role, reach, Text("\n".join(exempt) or "-", style="yellow" if exempt else "dim"))
+        # What the organization policies take of the role where the group reaches it (analysis/residual.py).
+        denied = Text("\n".join(_denial(access, denial) for denial in access.denied) or "-", style="red" if access.denied else "dim")
+        table.add_row(access.group, role, reach, Text("\n".join(exempt) or "-", style="yellow" if exempt else "dim"), denied)
     return Group(
         Text("Access matrix (who can switch into which role, where: decided by the policies, signed in with MFA)", style="bold"),
         table,
     )
 
 
-def budget_table(budgets: Iterable[Budget]) -> Table:
+def _denial(access: Access, denial: Denial) -> str:
+    where = "" if denial.accounts == access.accounts else f" (in {', '.join(denial.accounts)})"
+    return denial.label + where
+
+
+def budget_summary(budgets: list[Budget]) -> str:
+    """One line for a whole organization: how many targets, the fullest, the largest document, and
+    how many come near a limit (followed by their table, when any do)."""
+    targets = len({budget.target for budget in budgets})
+    parts = [f"policy budget: {targets:,} target{'' if targets == 1 else 's'}"]
+    if (most := fullest(budgets)) is not None:
+        parts.append(f"the fullest {most.target}, {most.used} of {most.allowed} {_policies_of(most.policy_type)}")
+    if (largest := largest_document(budgets)) is not None:
+        document = _a_policy_of(largest.policy_type)
+        parts.append(f"the largest document {largest.largest:,} of {largest.max_chars:,} characters ({document} on {largest.target})")
+    near = sum(1 for budget in budgets if budget.near_limit)
+    limit = f"({NEAR:.0%} of AWS's count per target or of its document size)"
+    parts.append(f"{near:,} near a limit {limit}:" if near else f"none near a limit {limit}; --budgets lists every target")
+    return "; ".join(parts)
+
+
+def _policies_of(policy_type: str) -> str:
+    """The type's label in the plural: "SCPs", "tag policies"."""
+    name = label(policy_type)
+    return f"{name}s" if name.isupper() else f"{name} policies"
+
+
+def _a_policy_of(policy_type: str) -> str:
+    """One policy of the type: "an SCP", "a tag policy" (an acronym reads by its letters: S is "ess")."""
+    name = label(policy_type)
+    vowel_sound = name[0] in ("AEFHILMNORSX" if name.split()[0].isupper() else "AEIOU")
+    return f"{'an' if vowel_sound else 'a'} {name if name.isupper() else name + ' policy'}"
+
+
+def budget_table(budgets: Iterable[Budget], title: str = "Policy budget per target") -> Table:
     """Each target's use of AWS's per-target count (AWS's default policy counted where it is
     attached) and the largest document's size limit."""
-    table = Table(title="Policy budget per target", title_justify="left", box=box.SIMPLE_HEAD)
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
     for column in ("target", "type", "attached", "largest document"):
         table.add_column(column)
     for budget in budgets:
