@@ -38,7 +38,9 @@ def build(app: cdk.App, spec: OrgSpec, packed_spec: str | None = None, adopt: Ad
         by_stack: dict[str, dict[str, Account]] = {name: {} for name in layout.account_stack_names(account_stacks)}
         for key, account in spec.accounts.items():
             by_stack[layout.account_stack(key, account_stacks)][key] = account
-        shards = [AccountsStack(app, name, accounts=accounts, env=env) for name, accounts in by_stack.items()]
+        shards = [
+            AccountsStack(app, name, accounts=accounts, ou_identities=spec.ou_identities, env=env) for name, accounts in by_stack.items()
+        ]
     baseline = ManagementBaselineStack(
         app,
         layout.MANAGEMENT_BASELINE_STACK,

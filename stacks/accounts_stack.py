@@ -34,10 +34,19 @@ def add_accounts(
 
 class AccountsStack(Stack):
     def __init__(
-        self, scope: Construct, id: str, *, accounts: Mapping[str, Account], parent_ids: Mapping[str, str] | None = None, **kwargs: Any
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        accounts: Mapping[str, Account],
+        parent_ids: Mapping[str, str] | None = None,
+        ou_identities: Mapping[str, str] | None = None,
+        **kwargs: Any,
     ) -> None:
         """`parent_ids`: the OUs' IDs by path, when they are known (adopting an organization);
-        otherwise the stack looks them up by path while it deploys."""
+        otherwise the stack looks them up by path while it deploys, each lookup named by the OU's
+        identity (`ou_identities`, path -> identity; the path itself when missing), so a rename in
+        place keeps it."""
         super().__init__(scope, id, description="orgboot: member accounts of the organization (one shard)", **kwargs)
         if not accounts:
             # CloudFormation needs a resource in a stack; the shard keeps its place until it fills.
@@ -45,6 +54,7 @@ class AccountsStack(Stack):
             return
         if parent_ids is None:
             paths = sorted({account.ou for account in accounts.values()})
-            ous = OuLookup(self, "OuIds", paths=paths)
+            known = ou_identities or {}
+            ous = OuLookup(self, "OuIds", identities={path: known.get(path, path) for path in paths})
             parent_ids = {path: ous.ou_id(path) for path in paths}
         add_accounts(self, accounts, parent_ids, after=None)

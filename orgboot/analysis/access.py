@@ -13,18 +13,17 @@ freeze denies everything is reached, and gives nothing.
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from orgboot.analysis.labels import Labeller
 from orgboot.analysis.offline import SIGNED_IN_WITH_MFA, Account, OfflineOrganization, organization_context
 from orgboot.analysis.residual import Residual, RoleSession, residual
-from orgboot.policy.conditions import OPERATORS, condition_holds, split_operator
 from orgboot.policy.evaluation import Applicable, ContextValue, OrganizationPolicies, Request, evaluate
-from orgboot.policy.guardrails import guardrail_of_sid
-from orgboot.policy.guardrails.packing import PACK_PREFIX
 from orgboot.policy.iam import BREAK_GLASS_SID
 from orgboot.policy.matching import Caller
-from orgboot.policy.statements import Policy, PolicyRef, Statement, parse
+from orgboot.policy.principal_exemptions import principal_exemptions
+from orgboot.policy.statements import Policy, PolicyRef, parse
 from orgboot.spec import OrgSpec
 from orgboot.state.baseline import Baseline
 from orgboot.state.member_roles import RoleView
@@ -115,46 +114,14 @@ def exemptions(
     """The (source, name) of each organization policy over the account whose deny exempts the role
     by aws:PrincipalArn. A guardrail document's statements name their guardrail by their Sids;
     `names` gives a written policy's name in AWS by the name the policies carry (its key offline)."""
+    labeller = Labeller(names or {})
     found: dict[tuple[str, str], None] = {}
     for level in (*policies.scps.get(account_id, ()), *policies.rcps.get(account_id, ())):
         for policy in level.policies:
             for statement in policy.statements:
-                if statement.effect == "Deny" and _exempts(statement, role_arn):
-                    found[_source(statement, names or {})] = None
+                if any(exemption.exempts(role_arn) for exemption in principal_exemptions(statement)):
+                    found[labeller.source(statement)] = None
     return tuple(found)
-
-
-def _exempts(statement: Statement, role_arn: str) -> bool:
-    """Whether a negated condition on aws:PrincipalArn (ArnNotLike, StringNotEquals, ...) keeps the
-    statement off the role's sessions: aws:PrincipalArn is the role's ARN for them (IAM User
-    Guide, "AWS global condition context keys")."""
-    for operator, keys in statement.condition.items():
-        _, base, _ = split_operator(operator)
-        if base not in OPERATORS or not OPERATORS[base][1] or not isinstance(keys, Mapping):
-            continue
-        for key, values in keys.items():
-            if key.lower() == "aws:principalarn" and not condition_holds(
-                {operator: {key: values}}, {"aws:principalarn": role_arn}, statement.variables
-            ):
-                return True
-    return False
-
-
-def _source(statement: Statement, names: Mapping[str, str]) -> tuple[str, str]:
-    ref = statement.policy
-    guardrail = guardrail_of_sid(statement.sid or "") if ref.name.startswith(PACK_PREFIX) else None
-    if guardrail:
-        return "guardrail", guardrail
-    return ref.kind.upper(), names.get(ref.name, ref.name)
-
-
-def policy_label(names: Mapping[str, str]) -> Callable[[Statement], str]:
-    """Names an organization policy's statement as a reader knows it: "guardrail quarantine", "SCP prod-freeze"."""
-
-    def label(statement: Statement) -> str:
-        return " ".join(_source(statement, names))
-
-    return label
 
 
 class Residuals:
@@ -163,13 +130,13 @@ class Residuals:
 
     def __init__(self, organization: OrganizationPolicies, names: Mapping[str, str] | None = None) -> None:
         self.organization = organization
-        self._label = policy_label(names or {})
+        self._labeller = Labeller(names or {})
         self._found: dict[tuple[str, str], Residual] = {}
 
     def of(self, role: RoleSession, context: Mapping[str, ContextValue]) -> Residual:
         key = (role.account, role.name)
         if key not in self._found:
-            self._found[key] = residual(role, self.organization, context, self._label)
+            self._found[key] = residual(role, self.organization, context, self._labeller)
         return self._found[key]
 
 

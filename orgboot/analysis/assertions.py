@@ -130,7 +130,13 @@ def _entry(file: str, text: str, source: YamlSource, index: int, entry: Any, pro
     for key in (*REQUIRED, *OPTIONAL[:3]):
         value = entry.get(key)
         if key in entry and not isinstance(value, str):
-            problem(key, f"'{key}' is {_kind(value)}, not text{_quote_hint(value, _written(text, source.line_of((index, key))))}")
+            written = _written(text, source.line_of((index, key)))
+            if key == "expected" and isinstance(value, bool | int | float):
+                # Quoted, 'true' would be text and still no answer: only allow and deny are.
+                shown = written or (str(value).lower() if isinstance(value, bool) else str(value))
+                problem(key, f"'expected' is {shown}, which YAML reads as {_kind(value)}, not an answer: write allow or deny")
+            else:
+                problem(key, f"'{key}' is {_kind(value)}, not text{_quote_hint(value, written)}")
         values[key] = value
     expected = values["expected"]
     if isinstance(expected, str) and expected not in EXPECTED:

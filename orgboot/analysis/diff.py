@@ -212,6 +212,14 @@ def _ous(base: OrgSpec, head: OrgSpec, renamed: Mapping[str, str]) -> Iterator[C
             yield Change(
                 OUS, "ou-renamed", old, f"`{old}` is renamed to `{new}`{with_children}: the same OU, its accounts and policies stay"
             )
+        elif old == new:  # a key added, changed or dropped: nothing was renamed (rules/changes.py ou_identities_kept)
+            yield Change(
+                OUS,
+                "ou-replaced",
+                old,
+                f"`{old}` keeps its path but its identity changes to `{head.ou_identities[new]}`: a second OU of the same name,"
+                " which AWS refuses (see the refused changes)",
+            )
         elif parent_of(old) == parent_of(new):
             key = base.ou_identities[old].rpartition("/")[2]
             yield Change(
@@ -372,16 +380,26 @@ def _flatten(value: Any, prefix: str) -> dict[str, Any]:
     return {prefix: value}
 
 
-def _changed_values(before: Any, after: Any, prefix: str) -> Iterator[tuple[str, Any, Any]]:
+def _changed_values(before: Any, after: Any, prefix: str, base: OrgSpec, head: OrgSpec) -> Iterator[tuple[str, Any, Any]]:
     old, new = _flatten(before, prefix), _flatten(after, prefix)
     for key in dict.fromkeys([*old, *new]):
-        if _comparable(old.get(key, _ABSENT)) != _comparable(new.get(key, _ABSENT)):
+        if _comparable(key, old.get(key, _ABSENT), base) != _comparable(key, new.get(key, _ABSENT), head):
             yield key, old.get(key, _ABSENT), new.get(key, _ABSENT)
 
 
-def _comparable(value: Any) -> Any:
-    """A policy file by what it says and where it is written, not where it was read from."""
-    return (value.path, value.content) if isinstance(value, PolicyDocument) else value
+# Leaves that list OUs by path: a member role's StackSet targets, a group's grants (`ous`).
+_OU_LISTS = (".targets", ".ous")
+
+
+def _comparable(key: str, value: Any, spec: OrgSpec) -> Any:
+    """A policy file by what it says and where it is written, not where it was read from; a list of
+    OUs by their identities, as policy targets are (_targets): after a rename in place it names the
+    same OUs, which keep their IDs, so the StackSet or grant built from it does not change."""
+    if isinstance(value, PolicyDocument):
+        return (value.path, value.content)
+    if key.endswith(_OU_LISTS) and isinstance(value, tuple):
+        return tuple(spec.target_identity(item) for item in value)
+    return value
 
 
 class _Absent:
@@ -409,7 +427,7 @@ def _weakens_password_policy(name: str, before: Any, after: Any) -> bool:
 
 
 def _baseline(base: OrgSpec, head: OrgSpec) -> Iterator[Change]:
-    for key, before, after in _changed_values(base.management_baseline, head.management_baseline, "management_baseline"):
+    for key, before, after in _changed_values(base.management_baseline, head.management_baseline, "management_baseline", base, head):
         summary = f"`{key}`: {_value(before)} → {_value(after)}"
         details = ""
         if isinstance(before, PolicyDocument) and isinstance(after, PolicyDocument):
@@ -443,7 +461,7 @@ def _member_roles(base: OrgSpec, head: OrgSpec) -> Iterator[Change]:
     shared = {name: head.member_roles.catalogue[name] for name in head.member_roles.catalogue if name in base.member_roles.catalogue}
     before = base.member_roles.model_copy(update={"catalogue": {n: base.member_roles.catalogue[n] for n in shared}})
     after = head.member_roles.model_copy(update={"catalogue": shared})
-    for key, old, new in _changed_values(before, after, "member_roles"):
+    for key, old, new in _changed_values(before, after, "member_roles", base, head):
         details = statement_diff(old.content, new.content) if isinstance(old, PolicyDocument) and isinstance(new, PolicyDocument) else ""
         yield Change(MEMBER_ROLES, "role-changed", key.removeprefix("member_roles."), f"`{key}`: {_value(old)} → {_value(new)}", details)
 

@@ -13,9 +13,10 @@ The session is a person's, signed in with MFA, in the role's own account, over T
 organization keys are the account's own (analysis/offline.py).
 """
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from orgboot.analysis.labels import Labeller
 from orgboot.aws.regions import HOME_REGION, PARTITION
 from orgboot.policy.evaluation import Applicable, ContextValue, Decision, OrganizationPolicies, Request, evaluate
 from orgboot.policy.matching import Caller
@@ -90,10 +91,10 @@ def residual(
     role: RoleSession,
     organization: OrganizationPolicies,
     context: Mapping[str, ContextValue],
-    label: Callable[[Statement], str],
+    labeller: Labeller,
 ) -> Residual:
     """What `organization` leaves of `role`'s own permissions in its account. `context` is the
-    session's (organization keys, MFA); `label(statement)` names a denying policy."""
+    session's (organization keys, MFA); `labeller` names a denying policy as every answer does."""
     applicable = Applicable(identity=role.identity, boundary=role.boundary)
     regions = _regions(organization, role.account)
     probed = denied = 0
@@ -108,7 +109,7 @@ def residual(
             continue
         denied += 1
         for decision in decisions:
-            by.update(dict.fromkeys(_deniers(decision, label)))
+            by.update(dict.fromkeys(_deniers(decision, labeller)))
     return Residual(denied, probed, tuple(sorted(by)))
 
 
@@ -164,10 +165,10 @@ def _named_regions(statement: Statement) -> Iterator[str]:
                         yield value
 
 
-def _deniers(decision: Decision, label: Callable[[Statement], str]) -> Iterator[str]:
+def _deniers(decision: Decision, labeller: Labeller) -> Iterator[str]:
     if decision.decision == "explicit_deny":
         for statement in decision.statements:
             if statement.policy.kind in ("scp", "rcp"):
-                yield label(statement)
+                yield labeller.policy(statement)
     elif decision.decision == "implicit_deny":
-        yield decision.reason
+        yield labeller.text(decision.reason)

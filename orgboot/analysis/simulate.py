@@ -11,21 +11,24 @@ Who asks (`principal`):
   resource's policies decide. Its account field says where it is (`in_arn`).
 
 Nothing is assumed silently: every context key the answer fills in that the question did not give
-(the region, TLS, the organization keys, MFA, an external ID) is in `Answer.assumed`, with why.
+(the region, TLS, the organization keys, MFA, an external ID), and the resource `*` when none is
+given, is in `Answer.assumed`, with why and, for a group's routes, the step it is filled in for.
+Policies and accounts are named as every answer names them (labels.py): "guardrail region-deny",
+"account shop-prod", never a guardrail document's key or an offline stand-in ID.
 """
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from orgboot.analysis.labels import Labeller
 from orgboot.analysis.offline import MANAGEMENT_ACCOUNT, SIGNED_IN_WITH_MFA, Account, OfflineOrganization, Role, managed_policy
-from orgboot.aws.regions import HOME_REGION
+from orgboot.aws import iam_catalog
+from orgboot.aws.regions import HOME_REGION, PARTITION, commercial_regions
 from orgboot.policy.evaluation import Applicable, ContextValue, Decision, OrganizationPolicies, Request, evaluate, request_context
-from orgboot.policy.guardrails import guardrail_of_sid
-from orgboot.policy.guardrails.packing import PACK_PREFIX
 from orgboot.policy.lint import lint
 from orgboot.policy.matching import Caller
-from orgboot.policy.statements import PolicyRef, Statement, parse
+from orgboot.policy.statements import PolicyRef, parse
 from orgboot.spec import OrgSpec
 from orgboot.spec.fields import covers
 from orgboot.suggest import did_you_mean
@@ -36,8 +39,11 @@ THIS_ACCOUNT = "ACCOUNT"  # in an ARN: the account the question names (--account
 # only the organization's and the resource's policies decide.
 _ALLOWED_BY_ITSELF = parse(
     {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]},
-    PolicyRef("its own identity policies (assumed to allow)", "identity"),
+    PolicyRef("its own identity policies, assumed to allow", "identity"),
 )
+ANY_RESOURCE = "*"
+# The steps of a group's or user's route in a member account, for the keys each is answered with.
+ASSUMING, AS_THE_ROLE = "sts:AssumeRole from the management account", "the request as the role"
 # A principal no exemption names: the same request made by it shows the denies an exemption let
 # the real principal through.
 _NOT_EXEMPT = "orgboot-simulate-anyone-else"
@@ -59,21 +65,23 @@ class SimulationError(ValueError):
 class Assumed:
     """A context key the answer filled in because the question did not give it."""
 
-    key: str
+    key: str  # a context key, or "resource" for the resource `*` of a question that names none
     value: ContextValue
     why: str
+    step: str = ""  # ASSUMING or AS_THE_ROLE when a group's two steps fill the key differently; "" for every step
 
 
 @dataclass(frozen=True)
 class Escaped:
     """A deny of an organization policy the request escaped only because it exempts the principal."""
 
-    policy: str  # the library guardrail's name, or "SCP <key>" / "RCP <key>" for a written policy
+    policy: str  # the library guardrail's name, or a written policy's name in AWS
     exempt: str  # who is exempt: the role's name
+    source: str = "guardrail"  # or the written policy's type: "SCP", "RCP" (labels.py)
 
     @property
     def label(self) -> str:
-        return f"{self.policy} would deny; {self.exempt} is exempt"
+        return f"{self.source} {self.policy} would deny; {self.exempt} is exempt"
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,7 @@ class Answer:
     assumed: tuple[Assumed, ...]
     through_roles: bool = False  # a group or user asked about a member account: one route per role
     notes: tuple[str, ...] = ()
+    labels: Labeller = field(default_factory=Labeller)  # how its texts name policies and accounts
 
     @property
     def allowed(self) -> bool:
@@ -120,7 +129,7 @@ class Answer:
     def why(self) -> str:
         """The summary, with the statements that decided a direct request."""
         decision = self.routes[0].decision
-        return decision.why if decision and not self.through_roles else self.summary
+        return self.labels.why(decision) if decision and not self.through_roles else self.summary
 
     @property
     def summary(self) -> str:
@@ -128,7 +137,7 @@ class Answer:
         a direct request, the decision's reason."""
         if not self.through_roles:
             decision = self.routes[0].decision
-            return decision.reason if decision else ""
+            return self.labels.text(decision.reason) if decision else ""
         if not self.reached:
             return f"the {self.principal.split()[0]} can assume no role there"
         return "; ".join(f"{'allowed' if route.allowed else 'denied'} as {route.role}" for route in self.reached)
@@ -160,17 +169,32 @@ class _Principal:
 
 @dataclass
 class _Assumptions:
-    """The context keys filled in, and the question's own keys (case-insensitive, fact 74)."""
+    """The context keys filled in (by step), and the question's own keys (case-insensitive, fact
+    74); the notes the answer adds, naming policies and accounts with `labels`."""
 
     given: Mapping[str, ContextValue]
-    filled: dict[tuple[str, str], Assumed] = field(default_factory=dict)
-    notes: dict[str, None] = field(default_factory=dict)  # keys a deciding statement tests that no one gave
+    labels: Labeller
+    step: str = ""  # the step of a route being decided: ASSUMING, AS_THE_ROLE, or "" for a direct request
+    filled: dict[tuple[str, str, str], Assumed] = field(default_factory=dict)
+    notes: dict[str, None] = field(default_factory=dict)
 
     def fill(self, key: str, value: ContextValue, why: str) -> dict[str, ContextValue]:
         if key.lower() in {k.lower() for k in self.given}:
             return {}
-        self.filled.setdefault((key, str(value)), Assumed(key, value, why))
+        self.filled.setdefault((self.step, key, str(value)), Assumed(key, value, why, self.step))
         return {key: value}
+
+    def listed(self) -> tuple[Assumed, ...]:
+        """Each key once per step: once for all when every step filled it alike, else with its step."""
+        by_key: dict[str, list[Assumed]] = {}
+        for assumed in self.filled.values():
+            by_key.setdefault(assumed.key, []).append(assumed)
+        steps = {assumed.step for assumed in self.filled.values() if assumed.step}  # "": the question's own (its resource)
+        listed: list[Assumed] = []
+        for entries in by_key.values():
+            alike = len({str(e.value) for e in entries}) == 1 and {e.step for e in entries} == steps
+            listed += [replace(entries[0], step="")] if alike else entries
+        return tuple(listed)
 
 
 def simulate(
@@ -179,7 +203,7 @@ def simulate(
     account: str,
     principal: str,
     action: str,
-    resource: str = "*",
+    resource: str = ANY_RESOURCE,
     resource_account: str | None = None,
     region: str | None = None,
     context: Mapping[str, ContextValue] | None = None,
@@ -187,27 +211,34 @@ def simulate(
     _check_action(action)
     given = dict(context or {})
     if region is not None:
+        _check_region(region)
         named = next((v for k, v in given.items() if k.lower() == "aws:requestedregion"), region)
         if named != region:
             raise SimulationError(f"--region {region} and --context aws:RequestedRegion={named} disagree: give one", "region")
         given["aws:RequestedRegion"] = region
     offline = OfflineOrganization(spec)
     accounts = {str(a.key): a for a in offline.accounts if a.key}
+    stand_ins = {a.id: key for key, a in accounts.items()} | {MANAGEMENT_ACCOUNT: MANAGEMENT}
+    labels = Labeller({key: spec.policy_name(key) for key in spec.organization_policies}, stand_ins)
     by_id = {str(spec.accounts[a.key].account_id): a for a in accounts.values() if a.key and spec.accounts[a.key].account_id}
     where = _place(accounts, account, "account")
-    who = _principal(offline, where, principal, by_id)
+    who = _principal(offline, where, principal, by_id, labels)
     # A third party's principal is outside the organization: --account names where its request goes.
     owner = _place(accounts, resource_account, "resource_account") if resource_account else where
     owner, resource = _resource(resource, owner, resource_account is not None, by_id)
-    assumptions = _Assumptions(given)
+    assumptions = _Assumptions(given, labels)
+    if resource == ANY_RESOURCE:
+        why = "no --resource given: any resource; a statement scoped to specific resources may decide otherwise"
+        assumptions.filled[("", "resource", ANY_RESOURCE)] = Assumed("resource", ANY_RESOURCE, why)
     organization = offline.organization_policies(offline.accounts)
     if who.through_roles and where.account is not None:
         routes = tuple(_through(offline, who, where.account, action, resource, owner, assumptions, organization))
     else:
         decision = _decide(offline, who, action, resource, owner, assumptions, organization)
+        _scoped_denies(offline, who, action, resource, owner, assumptions, organization, decision)
         routes = (Route(None, None, decision, _escaped(decision, who, action, resource, owner, assumptions, offline, organization)),)
     through_roles = who.through_roles and where.account is not None
-    return Answer(who.label, routes, tuple(assumptions.filled.values()), through_roles, tuple(assumptions.notes))
+    return Answer(who.label, routes, assumptions.listed(), through_roles, tuple(assumptions.notes), labels)
 
 
 def _through(
@@ -225,6 +256,7 @@ def _through(
     routes = []
     for name, role in sorted(account.roles.items()):
         arn = f"arn:aws:iam::{account.id}:role/{name}"
+        assumptions.step = ASSUMING
         assume = _decide(offline, who, "sts:AssumeRole", arn, _Place(account, account.id), assumptions, organization)
         if not assume.allowed:
             routes.append(Route(name, assume, None))
@@ -232,7 +264,9 @@ def _through(
         # The session carries the MFA its user signed in with, passed on in AssumeRole (facts 115, 118).
         as_role = _Principal(f"role {name}", Caller(arn, account.id, "role"), _Place(account, account.id),
                              Applicable(identity=role.identity, boundary=role.boundary), person=True)  # fmt: skip
+        assumptions.step = AS_THE_ROLE
         decision = _decide(offline, as_role, action, resource, owner, assumptions, organization)
+        _scoped_denies(offline, as_role, action, resource, owner, assumptions, organization, decision)
         routes.append(
             Route(name, assume, decision, _escaped(decision, as_role, action, resource, owner, assumptions, offline, organization))
         )
@@ -261,7 +295,7 @@ def _decide(
             for key in block:
                 if key.lower() not in present:
                     assumptions.notes[
-                        f"{key} is not in the request, and {statement.label} of {statement.policy.name} tests it:"
+                        f"{key} is not in the request, and {assumptions.labels.statement(statement)} tests it:"
                         f" give --context {key}=VALUE if the request carries it"
                     ] = None
     return decision
@@ -355,16 +389,54 @@ def _escaped(
     if denied.decision != "explicit_deny":
         return ()
     name = caller.arn.rsplit("/", 1)[-1]
-    found = {_policy_name(st): None for st in denied.statements if st.policy.kind in ("scp", "rcp")}
-    return tuple(Escaped(policy, name) for policy in found)
+    found = {assumptions.labels.source(st): None for st in denied.statements if st.policy.kind in ("scp", "rcp")}
+    return tuple(Escaped(policy, name, source) for source, policy in found)
 
 
-def _policy_name(statement: Statement) -> str:
-    """The library guardrail a statement of a guardrail document belongs to (its Sid names it), or
-    the written policy's type and key."""
-    policy = statement.policy
-    guardrail = guardrail_of_sid(statement.sid or "") if policy.name.startswith(PACK_PREFIX) else None
-    return guardrail or f"{policy.kind.upper()} {policy.name}"
+def _scoped_denies(
+    offline: OfflineOrganization,
+    who: _Principal,
+    action: str,
+    resource: str,
+    owner: _Place,
+    assumptions: _Assumptions,
+    organization: OrganizationPolicies,
+    decision: Decision,
+) -> None:
+    """A question on the resource `*` meets no statement scoped to specific resources (require-imdsv2
+    denies ec2:RunInstances on instance/*, not on *). Asks again on a resource of each type the
+    action acts on (Service Authorization Reference), and notes each deny the answer would then
+    meet: the question should give --resource."""
+    if resource != ANY_RESOURCE or decision.decision == "explicit_deny":
+        return
+    service, _, name = action.partition(":")
+    context = _context(offline, who, action, resource, owner, assumptions)
+    region = next((str(v) for k, v in context.items() if k.lower() == "aws:requestedregion"), HOME_REGION)
+    for kind, arn_format in iam_catalog.resource_arns(service, name):
+        concrete = _resource_of(arn_format, region, owner.id)
+        denied = evaluate(Request(who.caller, action, concrete, owner.id, context), who.applicable, organization)
+        if denied.decision == "explicit_deny":
+            like = _resource_of(arn_format, region, THIS_ACCOUNT if owner.inside else owner.id)
+            by = " and ".join(assumptions.labels.statement(st) for st in denied.statements)
+            assumptions.notes[f"on {kind} resources (like {like}), {by} would deny it: give --resource"] = None
+
+
+_PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
+
+
+def _resource_of(arn_format: str, region: str, account: str) -> str:
+    """An ARN of the format the Service Authorization Reference gives, in `region` and `account`."""
+    filled = {"Partition": PARTITION, "Region": region, "Account": account}
+    return _PLACEHOLDER.sub(lambda found: filled.get(found.group(1), "example"), arn_format)
+
+
+def _check_region(region: str) -> None:
+    """A region AWS has (botocore's endpoint data), so that a typo is not answered as a region
+    every region deny refuses."""
+    known = commercial_regions()
+    if region not in known:
+        suggestion = did_you_mean(region, known) or f" (regions look like {HOME_REGION}: {', '.join(sorted(known)[:4])}, ...)"
+        raise SimulationError(f"--region {region}: AWS has no such region{suggestion}", "region")
 
 
 def _check_action(action: str) -> None:
@@ -397,9 +469,9 @@ def in_arn(arn: str, key: str, here: _Place, by_id: Mapping[str, Account]) -> tu
     elif _ACCOUNT_ID.fullmatch(written):
         return arn, _Place(None, written, inside=False)
     else:
+        names = "--account" if key == "principal" else "--resource-account, else --account,"
         raise SimulationError(
-            f"'{arn}': the account field '{written}' is neither {THIS_ACCOUNT} (the account --{key.replace('_', '-')} names)"
-            " nor an account ID of 12 digits",
+            f"'{arn}': the account field '{written}' is neither {THIS_ACCOUNT} (the account {names} names) nor an account ID of 12 digits",
             key,
         )
     if written:
@@ -427,7 +499,7 @@ def _place(accounts: Mapping[str, Account], key: str, part: str) -> _Place:
     return _Place(accounts[key], accounts[key].id)
 
 
-def _principal(offline: OfflineOrganization, where: _Place, principal: str, by_id: Mapping[str, Account]) -> _Principal:
+def _principal(offline: OfflineOrganization, where: _Place, principal: str, by_id: Mapping[str, Account], labels: Labeller) -> _Principal:
     baseline = offline.spec.management_baseline
     if principal.startswith("arn:"):
         arn, place = in_arn(principal, "principal", where, by_id)
@@ -436,7 +508,7 @@ def _principal(offline: OfflineOrganization, where: _Place, principal: str, by_i
         kind = "user" if ":user/" in arn else "root" if arn.endswith(":root") else "role"
         if ":role/aws-service-role/" in arn:  # the path IAM gives every service-linked role (IAM User Guide,
             kind = "service-linked-role"  # "Using service-linked roles"); SCPs and RCPs do not restrict them (facts 29, 50)
-        label = arn if place.inside else f"{arn} (outside the organization)"
+        label = labels.text(arn) if place.inside else f"{arn} (outside the organization)"
         return _Principal(label, Caller(arn, place.id, kind), place, Applicable(identity=(_ALLOWED_BY_ITSELF,)))  # type: ignore[arg-type]
     arn = f"arn:aws:iam::{where.id}:role/{principal}"
     if where.account and principal in where.account.roles:

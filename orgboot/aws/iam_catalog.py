@@ -72,3 +72,15 @@ def condition_keys(service: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
 def condition_key_exists(key: str) -> bool:
     service = key.split(":", 1)[0].lower()
     return any(pattern.fullmatch(key) for _, pattern in condition_keys(service))
+
+
+@cache
+def resource_arns(service: str, action: str) -> tuple[tuple[str, str], ...]:
+    """(resource type, ARN format) for each resource type `service:action` acts on, as the Service
+    Authorization Reference lists them ("Resource types defined by ..."): formats keep their
+    placeholders, like arn:${Partition}:ec2:${Region}:${Account}:instance/${InstanceId}."""
+    if action.lower() not in actions(service):
+        return ()
+    types = load_json("actions", f"{service.lower()}.json")[action.lower()].get("resourceTypes", [])
+    formats = load_json("resourceTypes", f"{service.lower()}.json")
+    return tuple((str(t["name"]), str(formats[t["name"]]["arn"])) for t in types if t["name"] in formats)

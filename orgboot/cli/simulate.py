@@ -11,7 +11,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from orgboot.analysis.assertions import EXPECTED, AssertionsError, Outcome, check, read_assertions
-from orgboot.analysis.simulate import MANAGEMENT, Answer, Route, SimulationError, simulate
+from orgboot.analysis.labels import Labeller
+from orgboot.analysis.simulate import MANAGEMENT, Answer, Assumed, Route, SimulationError, simulate
 from orgboot.cli.status import FINDINGS, OK, USAGE
 from orgboot.policy.evaluation import Decision
 from orgboot.policy.statements import Statement
@@ -34,7 +35,8 @@ role in {MANAGEMENT}), or an ARN, taken as allowed by its own identity policies 
 organization's and the resource's policies decide. In an ARN, ACCOUNT stands for the account
 --account (or --resource-account) names, and so does that account's account_id; any other 12-digit
 ID is outside the organization (a third party), kept as given: --account then says where its request
-goes. Every context key the answer fills in (region, TLS, organization keys, MFA) is listed.
+goes. Every context key the answer fills in (region, TLS, organization keys, MFA) is listed, and so
+is the resource * when --resource is not given (a note says when a specific one would be denied).
 Exit status: 0 answered (and as expected), 1 an expectation failed, 2 a question the spec cannot answer."""
 
 
@@ -47,9 +49,9 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", 
     )
     parser.add_argument("--principal", metavar="PRINCIPAL", help="who makes the request: a group, a user, a role, or an ARN")
     parser.add_argument("--action", help="the action, like s3:GetObject")
-    parser.add_argument("--resource", default="*", metavar="ARN", help="the resource (default: *)")
+    parser.add_argument("--resource", default="*", metavar="ARN", help="the resource (default: *, listed as assumed)")
     parser.add_argument("--resource-account", metavar="KEY", help="the resource's account, if not the principal's")
-    parser.add_argument("--region", help="the region the request goes to (default: the first one the organization allows there)")
+    parser.add_argument("--region", help="a region AWS has, where the request goes (default: the first one the organization allows)")
     parser.add_argument("--context", action="append", default=[], type=_context, metavar="KEY=VALUE",
                         help="a request context key (repeat a key for several values)")  # fmt: skip
     parser.add_argument("--expect", choices=EXPECTED, help="exit with status 1 unless the answer is this")
@@ -156,12 +158,12 @@ def answer_lines(answer: Answer) -> list[str]:
         route = answer.routes[0]
         decision = route.decision
         assert decision is not None  # a direct request is always decided
-        lines.append(f"[bold {colour}]{decision.decision.replace('_', ' ')}[/]: {escape(decision.reason)}")
-        lines += _decision_lines(decision, "  ")
+        lines.append(f"[bold {colour}]{decision.decision.replace('_', ' ')}[/]: {escape(answer.labels.text(decision.reason))}")
+        lines += _decision_lines(answer, decision, "  ")
         lines += [f"  escaped: {escape(e.label)}" for e in route.escaped]
     if answer.assumed:
-        lines.append("assumed (not given in the question; --context or --region to say otherwise):")
-        lines += [f"  {escape(a.key)} = {escape(_value(a.value))}: {escape(a.why)}" for a in answer.assumed]
+        lines.append("assumed (not given in the question; --context, --region or --resource to say otherwise):")
+        lines += [f"  {escape(a.key)} = {escape(_value(a.value))}{_step(a)}: {escape(a.why)}" for a in answer.assumed]
     lines += [f"note: {escape(note)}" for note in answer.notes]
     return lines
 
@@ -170,20 +172,30 @@ def _route_lines(answer: Answer, route: Route) -> list[str]:
     who = answer.principal.split(" (")[0]
     assume = route.assume
     if route.decision is None:
-        reason = assume.why if assume else ""
-        return [f"  {escape(who)} -> {route.role}: cannot assume it ({escape(reason)})"]
+        reason = answer.labels.why(assume) if assume else ""
+        return [f"  {escape(who)} -> {route.role}: cannot assume it: {escape(reason)}"]
     decision = route.decision
-    lines = [f"  {escape(who)} -> {route.role} -> {decision.decision.replace('_', ' ')}: {escape(decision.reason)}"]
-    lines += _decision_lines(decision, "      ")
+    lines = [f"  {escape(who)} -> {route.role} -> {decision.decision.replace('_', ' ')}: {escape(answer.labels.text(decision.reason))}"]
+    lines += _decision_lines(answer, decision, "      ")
     lines += [f"      escaped: {escape(e.label)}" for e in route.escaped]
     return lines
 
 
-def _decision_lines(decision: Decision, indent: str) -> list[str]:
-    lines = [f"{indent}{escape(step.label)}: " + escape("; ".join(s.label for s in step.statements)) for step in decision.steps]
+def _decision_lines(answer: Answer, decision: Decision, indent: str) -> list[str]:
+    """Each step's statements (the step names the level), then the denying statements."""
+    labels = answer.labels
+    lines = [
+        f"{indent}{escape(labels.text(step.label))}: " + escape("; ".join(labels.statement(s, where=False) for s in step.statements))
+        for step in decision.steps
+    ]
     if decision.decision == "explicit_deny":
-        lines += [f"{indent}denied by {escape(statement.label)}" for statement in decision.statements]
+        lines += [f"{indent}denied by {escape(labels.statement(statement))}" for statement in decision.statements]
     return lines
+
+
+def _step(assumed: Assumed) -> str:
+    """ " (in sts:AssumeRole from the management account)" for a key a group's two steps fill differently."""
+    return f" (in {escape(assumed.step)})" if assumed.step else ""
 
 
 def _value(value: str | tuple[str, ...]) -> str:
@@ -191,35 +203,39 @@ def _value(value: str | tuple[str, ...]) -> str:
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
-    routes = [_route_json(route) for route in answer.routes]
+    routes = [_route_json(answer, route) for route in answer.routes]
     found: dict[str, Any] = {"decision": answer.decision, "answer": answer.summary, "principal": answer.principal}
     if not answer.through_roles:  # one request: its decision at the top, as before routes existed
         found |= {key: routes[0]["decision"][key] for key in ("reason", "statements", "steps")} | {"escaped": routes[0]["escaped"]}
     return found | {
         "routes": routes,
-        "assumed": [{"key": a.key, "value": a.value, "why": a.why} for a in answer.assumed],
+        "assumed": [{"key": a.key, "value": a.value, "why": a.why, "step": a.step or None} for a in answer.assumed],
         "notes": list(answer.notes),
     }
 
 
-def _route_json(route: Route) -> dict[str, Any]:
+def _route_json(answer: Answer, route: Route) -> dict[str, Any]:
     return {
         "role": route.role,
-        "assume": _decision_json(route.assume) if route.assume else None,
-        "decision": _decision_json(route.decision) if route.decision else None,
-        "escaped": [{"policy": e.policy, "exempt": e.exempt, "label": e.label} for e in route.escaped],
+        "assume": _decision_json(answer.labels, route.assume) if route.assume else None,
+        "decision": _decision_json(answer.labels, route.decision) if route.decision else None,
+        "escaped": [{"policy": e.policy, "source": e.source, "exempt": e.exempt, "label": e.label} for e in route.escaped],
     }
 
 
-def _decision_json(decision: Decision) -> dict[str, Any]:
+def _decision_json(labels: Labeller, decision: Decision) -> dict[str, Any]:
+    """`policy` is the name the evaluated policy has (a guardrail document's key); `label` names it
+    as a reader knows it ("guardrail region-deny (on OU Workloads, statement ...)")."""
     return {
         "decision": decision.decision,
-        "reason": decision.reason,
-        "statements": [_statement(s) for s in decision.statements],
-        "steps": [{"step": step.label, "statements": [_statement(s) for s in step.statements]} for step in decision.steps],
+        "reason": labels.text(decision.reason),
+        "statements": [_statement(labels, s) for s in decision.statements],
+        "steps": [
+            {"step": labels.text(step.label), "statements": [_statement(labels, s) for s in step.statements]} for step in decision.steps
+        ],
     }
 
 
-def _statement(statement: Statement) -> dict[str, str | None]:
+def _statement(labels: Labeller, statement: Statement) -> dict[str, str | None]:
     return {"policy": statement.policy.name, "kind": statement.policy.kind, "attached_at": statement.policy.attached_at or None,
-            "sid": statement.sid, "statement": str(statement.index + 1)}  # fmt: skip
+            "sid": statement.sid, "statement": str(statement.index + 1), "label": labels.statement(statement)}  # fmt: skip

@@ -10,9 +10,11 @@ Organizations User Guide, "Tag policy syntax and examples"
   with", is one string: {"@@assign": "CostCenter"}.
 - tag_value, "a list of one or more acceptable tag values": {"@@assign": ["100", "200"]}. "You can
   use only one wildcard for each tag value. For example, *@example.com is allowed, but *@*.com is not."
-- enforced_for, a list of service:resource-type: the page's example is "secretsmanager:*" in one
-  edition and "secretsmanager:ALL_SUPPORTED" in the current one (docs.amazonaws.cn mirror); "you
-  cannot use a wildcard to specify all services".
+- enforced_for, a list of service:resource-type. For all of a service's types the page's example
+  writes "secretsmanager:*" on docs.aws.amazon.com and "secretsmanager:ALL_SUPPORTED" on the
+  docs.amazonaws.cn edition; neither says the other form is refused, so both are taken (checked
+  again for issue 24: the docs do not settle it). "You cannot use a wildcard to specify all
+  services": the service is never a wildcard.
 Resource Groups Tagging API Reference, "RequiredTag"
 (https://docs.aws.amazon.com/resourcegrouptagging/latest/APIReference/API_RequiredTag.html): tag keys
 "marked as required in the report_required_tag_for block of the effective tag policy", per resource type.

@@ -88,6 +88,8 @@ def _counts(review: Review) -> str:
         parts.append(_plural(len(review.diff.changes), "change"))
     if refused := [r for r in review.refusals if not r.accepted]:
         parts.append(f"⛔ **{_plural(len(refused), 'refused change')}**")
+    if accepted := [r for r in review.refusals if r.accepted]:
+        parts.append(f"🟡 {_plural(len(accepted), 'refusal')} acknowledged")
     if review.plan is not None:
         actions = Counter(change.action for change in review.plan.resources)
         planned = ", ".join(f"{actions[a]} {a.lower()}" for a in ACTIONS if actions[a]) or "no resource changes"
@@ -135,13 +137,28 @@ def _dangerous(review: Review) -> str:
     return text
 
 
+def _refusal_item(refusal: Refusal, mark: str) -> str:
+    p = refusal.problem
+    how = f" (accepted with `--{refusal.option.replace('_', '-')}`)" if refusal.accepted and refusal.option else ""
+    return f"- {mark} {code(f'{p.file}:{p.line}')} {code(p.key)}: {md(p.message)}{how}"
+
+
 def _refusals(refusals: Sequence[Refusal]) -> str:
-    items = []
-    for refusal in refusals:
-        p = refusal.problem
-        how = f" (accepted with `--{refusal.option.replace('_', '-')}`)" if refusal.accepted and refusal.option else ""
-        items.append(f"- {'🟡' if refusal.accepted else '⛔'} {code(f'{p.file}:{p.line}')} {code(p.key)}: {md(p.message)}{how}")
+    items = [_refusal_item(refusal, "⛔") for refusal in refusals]
     return "#### ⛔ Refused changes\n\nAWS would fail these, or an account would be lost.\n\n" + "\n".join(items)
+
+
+def _acknowledged_refusals(refusals: Sequence[Refusal]) -> str:
+    """Refusals accepted: an OU moved or replaced, accounts moving between stacks, an account
+    imported, each acknowledged in org.yaml (its message ends with the reason) or by an option. With
+    acknowledgements in org.yaml this is how such a change is normally made: a reviewer checks the
+    reasons, apart from what cannot deploy at all."""
+    items = [_refusal_item(refusal, "🟡") for refusal in refusals]
+    intro = (
+        "Refused unless acknowledged (docs/review.md), and acknowledged: in org.yaml with the reason given, or for this"
+        " run by an option. Each still needs a reviewer's yes to its reason."
+    )
+    return f"#### 🟡 Acknowledged refusals\n\n{intro}\n\n" + "\n".join(items)
 
 
 def _diagram(review: Review) -> str:
@@ -331,8 +348,10 @@ def render(review: Review, *, inventory: bool = True, command: str = "review") -
     parts = [MARKER, _title(review, command), _counts(review)]
     if review.findings:
         parts.append(_findings(review.findings))
-    if review.refusals:
-        parts.append(_refusals(review.refusals))
+    if refused := [r for r in review.refusals if not r.accepted]:
+        parts.append(_refusals(refused))
+    if accepted := [r for r in review.refusals if r.accepted]:
+        parts.append(_acknowledged_refusals(accepted))
     if review.diff is not None and review.diff.dangerous:
         parts.append(_dangerous(review))
     if review.spec is not None and inventory:

@@ -226,7 +226,7 @@ def _later_users(path: str, base: OrgSpec) -> str:
     AutoDeployment, unless member_roles.rollout.retain_stacks_on_account_removal)."""
     roles = [f"member role '{name}'" for name, role in sorted(base.member_roles.catalogue.items()) if path in role.targets]
     grants = [
-        f"group '{group}' may assume '{grant.role}' there"
+        f"the grant of '{grant.role}' to group '{group}'"
         for group, found in sorted(base.management_baseline.groups.items())
         for grant in found.grants
         if path in grant.ous
@@ -235,12 +235,18 @@ def _later_users(path: str, base: OrgSpec) -> str:
         return ""
     where = [f"{_some(roles)} ({layout.MEMBER_ROLES_STACK}: its StackSet targets the OU)"] if roles else []
     where += [f"{_some(grants)} ({layout.MANAGEMENT_BASELINE_STACK})"] if grants else []
+    stacks = [layout.MEMBER_ROLES_STACK] * bool(roles) + [layout.MANAGEMENT_BASELINE_STACK] * bool(grants)
+    meanwhile = [_ROLE_MEANWHILE] * bool(roles) + ["a grant names an OU that is gone"] * bool(grants)
+    one = len(stacks) == 1
+    weak = "its reference to it is weak and does" if one else "their references to it are weak and do"
     return (
-        f" Deployed after {layout.ORGANIZATION_STACK}, which deletes the OU first, {' and '.join(where)} keep using its ID"
-        " until they deploy in turn (a weak cross-stack reference: nothing stops the delete): a StackSet targeting a"
-        " deleted OU, accounts leaving a targeted OU losing the role (auto-deployment removes their instances), a grant"
-        " naming an OU that is gone."
+        f" Still using its ID: {' and '.join(where)}. {' and '.join(stacks)} deploy{'s' if one else ''} after"
+        f" {layout.ORGANIZATION_STACK}, which deletes the OU first ({weak} not stop the delete), so until"
+        f" {'it deploys' if one else 'they deploy'} in turn {', and '.join(meanwhile)}."
     )
+
+
+_ROLE_MEANWHILE = "a StackSet targets a deleted OU, accounts moved out of it lose the role (auto-deployment removes their instances)"
 
 
 @dataclass(frozen=True)
@@ -256,10 +262,12 @@ class _GoneOu:
 
 def _gone_ous(base: OrgSpec, head: OrgSpec) -> Iterator[_GoneOu]:
     """The OUs of the base whose identity the head does not have: deleted by the deploy. A rename in
-    place keeps the identity (and the accounts in it stay: their OU is the same resource)."""
+    place keeps the identity (and the accounts in it stay: their OU is the same resource). A path the
+    head still declares under another identity is not gone: that deploy cannot happen at all, and
+    ou_identities_kept refuses it (whatever it held, the OU stays where it is)."""
     kept = set(head.ou_identities.values())
     for path in base.ou_paths:
-        if base.ou_identities[path] not in kept:
+        if base.ou_identities[path] not in kept and path not in head.ou_identities:
             held = [key for key, account in sorted(base.accounts.items()) if account.ou == path]
             yield _GoneOu(
                 path,

@@ -14,18 +14,17 @@ a role that exists, and nobody else may be able to create one of that name.
   the fix is the user's to write.
 """
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import Any
 
 from orgboot.analysis.offline import SIGNED_IN_WITH_MFA, Account, OfflineOrganization, managed_policy
 from orgboot.aws import stacksets
 from orgboot.aws.organizations import ROOT
 from orgboot.aws.regions import HOME_REGION, PARTITION
-from orgboot.policy.conditions import OPERATORS, split_operator
 from orgboot.policy.evaluation import Applicable, OrganizationPolicies, Request, evaluate
 from orgboot.policy.guardrails import REGISTRY
 from orgboot.policy.matching import Caller, arn_like
+from orgboot.policy.principal_exemptions import PrincipalExemption, principal_exemptions
 from orgboot.policy.statements import PolicyRef, Statement, as_tuple, parse
 from orgboot.spec import OrgSpec, Problem
 from orgboot.spec.fields import parent_of
@@ -43,12 +42,6 @@ AWS_ROLE_PATHS = ("aws-reserved/sso.amazonaws.com/", "aws-service-role/")
 _ANY_ACCOUNT = "111111111111"
 
 
-@dataclass(frozen=True)
-class _Exempt:
-    pattern: str  # the aws:PrincipalArn value, as written
-    statement: Statement
-
-
 def _role_part(pattern: str) -> str | None:
     """The role name (with its path) an aws:PrincipalArn value names, or None for a user, a root,
     a session or a policy variable."""
@@ -57,18 +50,10 @@ def _role_part(pattern: str) -> str | None:
     return pattern.split(":role/", 1)[1]
 
 
-def exempt_patterns(statement: Statement) -> Iterator[_Exempt]:
+def exempt_patterns(statement: Statement) -> Iterator[PrincipalExemption]:
     """The aws:PrincipalArn values a Deny statement lets through (a negated operator: ArnNotLike,
-    StringNotEquals, ...)."""
-    if statement.effect != "Deny":
-        return
-    for operator, keys in statement.condition.items():
-        _, base, _ = split_operator(operator)
-        if base not in OPERATORS or not OPERATORS[base][1] or not isinstance(keys, Mapping):
-            continue
-        for key, values in keys.items():
-            if key.lower() == "aws:principalarn":
-                yield from (_Exempt(value, statement) for value in as_tuple(values) or () if isinstance(value, str))
+    StringNotEquals, ...): the enumeration the access matrix uses too."""
+    return principal_exemptions(statement)
 
 
 def known_roles(spec: OrgSpec, offline: OfflineOrganization) -> list[str]:
@@ -97,7 +82,7 @@ def exemptions_name_known_roles(spec: OrgSpec) -> Iterator[Problem]:
     role some account has."""
     offline = OfflineOrganization(spec)
     known = known_roles(spec, offline)
-    deploys = f"orgboot deploys {', '.join(known)} (and AWS its service-linked and IAM Identity Center roles)"
+    deploys = f"orgboot deploys {', '.join(known)}, and AWS creates service-linked and IAM Identity Center roles besides"
     for key, policy in spec.policies.items():
         if policy.type not in ("SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"):
             continue
@@ -125,13 +110,16 @@ def exemptions_name_known_roles(spec: OrgSpec) -> Iterator[Problem]:
 
 
 def _condition_path(document: Any, index: int, value: str) -> tuple[str | int, ...]:
-    """Where in the document the exempt value is written: Statement.i.Condition.<operator>.<key>."""
+    """Where in the document the exempt value is written: Statement.i.Condition.<operator>.<key>, and
+    the value's index when the key holds a list (its own line, where the role is named)."""
     statements = document.get("Statement") if isinstance(document, dict) else None
     statement = statements[index] if isinstance(statements, list) and index < len(statements) else statements
     base: tuple[str | int, ...] = ("Statement", index) if isinstance(statements, list) else ("Statement",)
     condition = statement.get("Condition") if isinstance(statement, dict) else None
     for operator, keys in (condition or {}).items():
         for key, values in keys.items() if isinstance(keys, dict) else ():
+            if isinstance(values, list) and value in values:
+                return (*base, "Condition", operator, key, values.index(value))
             if value in (as_tuple(values) or ()):
                 return (*base, "Condition", operator, key)
     return (*base, "Condition")

@@ -79,15 +79,17 @@ _ANSWER_OVERHEAD = 700
 
 def ou_lookups_fit(spec: OrgSpec) -> Iterator[Problem]:
     """Each accounts stack reads its OUs' IDs in lookups whose answers CloudFormation caps at 4,096
-    bytes; an answer gives, per OU, its attribute name and an ID of up to 68 characters."""
+    bytes; an answer gives, per OU, its attribute name and an ID of up to 68 characters. OUs are
+    grouped and named by their identity, as constructs/ou_lookup.py does."""
     account_stacks = spec.organization.account_stacks
     if account_stacks is None:
         return
     paths: dict[tuple[str, int], set[str]] = {}
     for key, account in spec.accounts.items():
-        paths.setdefault((account_stack(key, account_stacks), ou_lookup_group(account.ou)), set()).add(account.ou)
+        identity = spec.target_identity(account.ou)
+        paths.setdefault((account_stack(key, account_stacks), ou_lookup_group(identity)), set()).add(identity)
     for (stack, group), group_paths in sorted(paths.items()):
-        size = _ANSWER_OVERHEAD + sum(len(f'"{logical_ids.ou(path)}":"{LONGEST_OU_ID}",') for path in group_paths)
+        size = _ANSWER_OVERHEAD + sum(len(f'"{logical_ids.ou(identity)}":"{LONGEST_OU_ID}",') for identity in group_paths)
         if size > CUSTOM_RESOURCE_RESPONSE_MAX:
             yield Problem(
                 ("organization", "account_stacks"),

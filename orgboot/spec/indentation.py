@@ -29,17 +29,33 @@ class DedentedKey:
 
 
 def dedented_keys(errors: list[tuple[Loc, dict[str, Any]]], source: YamlSource) -> list[DedentedKey]:
-    found = []
+    """The keys written too far out; every error at or under one of them (`loc`) is this mistake."""
+    found: dict[Loc, DedentedKey] = {}
     written = _last_written(source)
     for loc, error in errors:
-        if error.get("type") not in _OUT_OF_PLACE or not loc or not isinstance(loc[-1], str) or loc not in source.lines:
+        if error.get("type") in _OUT_OF_PLACE and loc and isinstance(loc[-1], str) and loc in source.lines:
+            if error["type"] != "extra_forbidden" and isinstance(_value(source.data, loc), dict):
+                continue  # a mapping where an entry belongs: an entry, unless it is a key's mapping (below)
+            candidate = loc
+        elif error.get("type") in ("missing", "extra_forbidden") and _is_keys_mapping(loc[:-1], source):
+            candidate = loc[:-1]  # `tags: {...}` read as an entry of accounts: the entry lacks its keys, has the tags'
+        else:
             continue
-        if error["type"] != "extra_forbidden" and isinstance(_value(source.data, loc), dict):
-            continue  # a mapping where an entry belongs is an entry, whatever its name
-        owner = _owner(loc, source, written)
-        if owner is not None:
-            found.append(DedentedKey(loc, owner, _message(loc, owner, source)))
-    return found
+        owner = _owner(candidate, source, written)
+        if owner is not None and candidate not in found:
+            found[candidate] = DedentedKey(candidate, owner, _message(candidate, owner, source))
+    return list(found.values())
+
+
+def _is_keys_mapping(loc: Loc, source: YamlSource) -> bool:
+    """Whether the mapping at `loc`, written where an entry belongs (an account), holds none of an
+    entry's keys: then it is no entry but the value of a key named like it (tags: {cost-center: ...})."""
+    value = _value(source.data, loc)
+    if not loc or not isinstance(loc[-1], str) or loc not in source.lines or not isinstance(value, dict):
+        return False
+    container = loc[:-1]
+    entry_keys = known_keys(loc, _guardrail(loc, value))
+    return known_keys(container) is None and entry_keys is not None and not entry_keys & set(value)
 
 
 def _last_written(source: YamlSource) -> tuple[list[int], list[Loc]]:
@@ -83,7 +99,22 @@ def _message(loc: Loc, owner: Loc, source: YamlSource) -> str:
         )
     columns = [column for place, column in source.columns.items() if place[:-1] == owner and len(place) == len(owner) + 1]
     indent = f"indent it {min(columns)} spaces, as" if columns else "indent it as"
-    return f"'{key}' is indented as {where}, but it is a key of {_dotted(owner)} above it: {indent} the other keys of {_dotted(owner)} are"
+    message = (
+        f"'{key}' is indented as {where}, but it is a key of {_dotted(owner)} above it: {indent} the other keys of {_dotted(owner)} are"
+    )
+    return message + (_lines_under(loc, source, min(columns) - source.columns[loc]) if columns and loc in source.columns else "")
+
+
+def _lines_under(loc: Loc, source: YamlSource, shift: int) -> str:
+    """The block the key holds (its mapping or list on the lines below it), which moves with it."""
+    if loc in source.flow:
+        return ""
+    below = [line for place, line in source.lines.items() if place[: len(loc)] == loc and line > source.lines[loc]]
+    if not below or shift <= 0:
+        return ""
+    first, last = min(below), max(below)
+    lines = f"line {first}" if first == last else f"lines {first}-{last}"
+    return f", and the {'line' if first == last else 'lines'} under it ({lines}) {shift} spaces more, with it"
 
 
 def _dotted(loc: Loc) -> str:

@@ -70,9 +70,13 @@ def read_spec(path: str | Path) -> ReadSpec:
     partial, marked = _partial_spec(data, errors, context)
     dedented = dedented_keys(errors, source)
     # Each mistake once: a misspelt key or a dedented one is the problem, not the key its entry misses.
-    explained = _misspelt_keys(errors) | {key.meant for key in dedented} | {key.loc for key in dedented}
+    explained = _misspelt_keys(errors) | {key.meant for key in dedented}
     problems = [Problem(key.loc, key.message) for key in dedented]
-    problems += [schema_problem(loc, error, source.written.get(loc)) for loc, error in errors if loc not in explained]
+    problems += [
+        schema_problem(loc, error, source.written.get(loc))
+        for loc, error in errors
+        if loc not in explained and not any(loc[: len(key.loc)] == key.loc for key in dedented)  # at or under a dedented key
+    ]
     return ReadSpec(file, source, partial, problems, marked)
 
 

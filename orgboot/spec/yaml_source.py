@@ -100,6 +100,13 @@ def _syntax_problem(error: yaml.YAMLError, file: str, text: str) -> LocatedProbl
             f" read as one value; close it on this line"
         )
         return LocatedProblem(file, start, "", message)
+    if "quoted scalar" in context and "end of stream" in problem and context_mark is not None:  # no closing quote anywhere
+        quote = text[context_mark.index] if context_mark.index < len(text) else "'"
+        message = (
+            f"YAML syntax error: the quote ({quote}) opened on this line is never closed, so the rest of the file is read as"
+            " one value; close it on this line"
+        )
+        return LocatedProblem(file, context_mark.line + 1, "", message)
     opened = "flow" in context or "quoted" in context
     if opened and context_mark is not None and problem_mark is not None and context_mark.line < problem_mark.line:
         message = f"YAML syntax error {context} that starts here: {problem} (line {problem_mark.line + 1})"
@@ -107,7 +114,41 @@ def _syntax_problem(error: yaml.YAMLError, file: str, text: str) -> LocatedProbl
     if "simple key" in context and context_mark is not None:  # a key whose ':' never came: the key's line
         return LocatedProblem(file, context_mark.line + 1, "", f"YAML syntax error: {problem}; is a ':' missing on this line?")
     line = problem_mark.line + 1 if problem_mark is not None else 1
+    if ("mapping values are not allowed" in problem or "did not find expected key" in problem) and (
+        dedented := _dedented_line(line, text.splitlines())
+    ):
+        return LocatedProblem(file, dedented[0], "", dedented[1])
     return LocatedProblem(file, line, "", f"YAML syntax error: {problem}{_hint(problem, line, text.splitlines())}")
+
+
+def _dedented_line(line: int, lines: list[str]) -> tuple[int, str] | None:
+    """A key indented less than the keys around it, in the middle of an entry: it ends the entry, so
+    YAML reads the next key, indented as it should be, as a continuation of its value, and stumbles
+    there. The line and the message when the line above `line` is that key: written further out
+    than `line`, whose indentation is the one of the keys before it in the same entry."""
+    if not 1 < line <= len(lines):
+        return None
+    indent = _indent(lines[line - 1])
+    previous = next((n for n in range(line - 1, 0, -1) if _is_content(lines[n - 1])), None)
+    if previous is None or ":" not in lines[previous - 1].split("#")[0] or _indent(lines[previous - 1]) >= indent:
+        return None
+    before = next((n for n in range(previous - 1, 0, -1) if _is_content(lines[n - 1]) and _indent(lines[n - 1]) <= indent), None)
+    if before is None or _key_column(lines[before - 1]) != indent:
+        return None
+    return previous, (
+        f"YAML syntax error: line {previous} is indented {_spaces(_indent(lines[previous - 1]))}, out of the entry it is written"
+        f" in: the keys around it (lines {before} and {line}) are indented {_spaces(indent)}; indent it {_spaces(indent)}, as they are"
+    )
+
+
+def _is_content(text: str) -> bool:
+    return bool(text.strip()) and not text.lstrip().startswith("#")
+
+
+def _key_column(text: str) -> int:
+    """Where the keys of a line start: after the dash of a list item."""
+    stripped = text.lstrip(" ")
+    return _indent(text) + (len(stripped) - len(stripped[1:].lstrip(" ")) if stripped.startswith("- ") else 0)
 
 
 def _quote_left_open(text: str, problem_mark: Any) -> tuple[str, int, int] | None:

@@ -297,3 +297,75 @@ def test_policies_on_an_ou_renamed_without_a_key_are_detached_from_the_old_one(g
     assert (
         replaced.summary == "`Sandbox` is replaced by a new OU `Playground` (to rename it in place, write `- Playground: {key: Sandbox}`)"
     )
+
+
+def _rename_workloads(data, entry=None):
+    """Workloads renamed to Apps in place (its key keeps it), with everything that names it or its children."""
+    data["organizational_units"] = [entry or {"Apps": {"key": "Workloads"}}] + [
+        path.replace("Workloads", "Apps") for path in data["organizational_units"]
+    ]
+
+    def renamed(paths):
+        return [path.replace("Workloads", "Apps") for path in paths]
+
+    for account in data["accounts"].values():
+        account["ou"] = account["ou"].replace("Workloads", "Apps")
+    for use in (*data["policies"].values(), *data["guardrails"].values(), *data["member_roles"]["catalogue"].values()):
+        use["targets"] = renamed(use["targets"])
+    for group in data["management_baseline"]["groups"].values():
+        for grant in (*group.get("may_assume", ()), *group.get("break_glass", ())):
+            if "ous" in grant:
+                grant["ous"] = renamed(grant["ous"])
+
+
+def _break_glass_in_workloads(data):
+    data["management_baseline"]["groups"]["BreakGlass"]["break_glass"][0]["ous"] = ["Workloads/Prod"]
+
+
+@pytest.fixture(scope="module")
+def keyed_base(tmp_path_factory):
+    """The example with Workloads keyed by its name (the same identity) and a break-glass grant naming Workloads/Prod."""
+    return example_variant(
+        tmp_path_factory.mktemp("keyed"),
+        lambda d: (d["organizational_units"].insert(0, {"Workloads": {"key": "Workloads"}}), _break_glass_in_workloads(d)),
+    )
+
+
+def test_lists_that_name_an_ou_renamed_in_place_do_not_change(keyed_base, tmp_path):
+    """Member roles' targets and groups' may_assume and break_glass OUs name the OU by path: after a
+    rename in place they name the same OUs, and the only change is the rename."""
+    head = example_variant(tmp_path, lambda d: (_break_glass_in_workloads(d), _rename_workloads(d)))
+    found = diff(keyed_base, head)
+    assert [change.id for change in found.changes] == ["ou-renamed:Workloads"]
+
+
+def test_a_real_change_to_those_lists_in_a_rename_is_still_reported(keyed_base, tmp_path):
+    def edit(data):
+        _break_glass_in_workloads(data)
+        _rename_workloads(data)
+        data["member_roles"]["catalogue"]["ExternalAudit"]["targets"] = ["Security"]
+        _admins(data)["may_assume"][1]["ous"] = ["Apps/Prod", "Sandbox"]
+        data["management_baseline"]["groups"]["BreakGlass"]["break_glass"][0]["ous"] = ["Apps/Dev"]
+
+    found = diff(keyed_base, example_variant(tmp_path, edit))
+    summaries = {change.id: change.summary for change in found.changes}
+    assert summaries["role-changed:catalogue.ExternalAudit.targets"] == (
+        "`member_roles.catalogue.ExternalAudit.targets`: [Security, Workloads/Prod] → [Security]"
+    )
+    assert summaries["baseline-changed:groups.Admins.may_assume[1].ous"] == (
+        "`management_baseline.groups.Admins.may_assume[1].ous`: [Workloads, Sandbox] → [Apps/Prod, Sandbox]"
+    )
+    assert summaries["baseline-changed:groups.BreakGlass.break_glass[0].ous"] == (
+        "`management_baseline.groups.BreakGlass.break_glass[0].ous`: [Workloads/Prod] → [Apps/Dev]"
+    )
+
+
+def test_a_key_added_to_an_ou_that_keeps_its_path_suggests_no_key(base, tmp_path):
+    """The path stays and the identity changes: no rename to suggest a key for (the change rules refuse it)."""
+    head = example_variant(tmp_path, lambda d: d["organizational_units"].__setitem__(3, {"Workloads/Dev": {"key": "Development"}}))
+    (change,) = diff(base, head).changes
+    assert (change.id, change.summary) == (
+        "ou-replaced:Workloads/Dev",
+        "`Workloads/Dev` keeps its path but its identity changes to `Workloads/Development`: a second OU of the same name,"
+        " which AWS refuses (see the refused changes)",
+    )

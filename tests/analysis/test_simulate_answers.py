@@ -82,7 +82,7 @@ def test_account_or_a_known_account_id_stands_for_the_account_and_nothing_else(t
     for principal in ("arn:aws:iam::ACCOUNT:role/app", "arn:aws:iam::210987654321:role/app"):
         answer = simulate(spec, principal=principal, **ask)
         assert answer.decision == "explicit_deny"  # the region deny over Workloads holds the account's principals
-        assert answer.principal.startswith("arn:aws:iam::1")  # the account's stand-in ID
+        assert answer.principal == "arn:aws:iam::shop-dev:role/app"  # the account's key, not its offline stand-in ID
     outside = simulate(spec, principal="arn:aws:iam::123456789012:role/app", **ask)
     assert outside.principal == "arn:aws:iam::123456789012:role/app (outside the organization)"
     with pytest.raises(SimulationError, match="is in account shop-dev, but --account says account shop-prod"):
@@ -134,7 +134,9 @@ def test_an_allow_shows_the_denies_it_escaped_through_an_exemption(example_spec)
     delete: dict[str, Any] = {"action": "iam:DeleteRole", "resource": "arn:aws:iam::ACCOUNT:role/Admin"}
     access = simulate(example_spec, account="shop-prod", principal="OrganizationAccountAccessRole", **delete)
     assert access.allowed
-    assert [e.label for e in access.routes[0].escaped] == ["protect-orgboot-roles would deny; OrganizationAccountAccessRole is exempt"]
+    assert [e.label for e in access.routes[0].escaped] == [
+        "guardrail protect-orgboot-roles would deny; OrganizationAccountAccessRole is exempt"
+    ]
     assert simulate(example_spec, account="shop-prod", principal="Admin", **delete).decision == "explicit_deny"
     plain = simulate(example_spec, account="shop-prod", principal="Admin", action="iam:CreateUser")
     assert plain.allowed
@@ -142,7 +144,7 @@ def test_an_allow_shows_the_denies_it_escaped_through_an_exemption(example_spec)
     break_glass = simulate(example_spec, account="shop-prod", principal="BreakGlass", **delete)
     assert break_glass.summary == "allowed as OrganizationAccountAccessRole"
     (route,) = break_glass.reached
-    assert [e.label for e in route.escaped] == ["protect-orgboot-roles would deny; OrganizationAccountAccessRole is exempt"]
+    assert [e.label for e in route.escaped] == ["guardrail protect-orgboot-roles would deny; OrganizationAccountAccessRole is exempt"]
 
 
 def test_an_unknown_principal_is_refused_with_what_is_known(example_spec):
@@ -152,3 +154,93 @@ def test_an_unknown_principal_is_refused_with_what_is_known(example_spec):
     assert refused.value.key == "principal"
     with pytest.raises(SimulationError, match=r"no account 'shop-prd' in the spec \(did you mean 'shop-prod'\?\)"):
         simulate(example_spec, account="shop-prd", principal="Admins", action="iam:CreateUser")
+
+
+# Review of issue 24: one labeller, no silent resource, no unknown region, steps named, no stand-ins.
+
+FREEZE = {  # a written SCP whose name in AWS is not its key; the access role is exempt
+    "Version": "2012-10-17",
+    "Statement": [{"Sid": "Freeze", "Effect": "Deny", "Action": "iam:CreateUser", "Resource": "*",
+                   "Condition": {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/OrganizationAccountAccessRole"}}}],
+}  # fmt: skip
+
+
+def _with_freeze(tmp_path):
+    import json
+
+    (tmp_path / "extra").mkdir(parents=True)
+    (tmp_path / "extra" / "freeze.json").write_text(json.dumps(FREEZE))
+    freeze = {"type": "SERVICE_CONTROL_POLICY", "name": "ProdChangeFreeze", "description": "No new users in prod.",
+              "document": "extra/freeze.json", "targets": ["shop-prod"]}  # fmt: skip
+    return example_variant(tmp_path, lambda data: data["policies"].update(freeze=freeze))
+
+
+def test_denies_name_policies_as_org_yaml_and_aws_do_and_as_the_access_matrix_does(tmp_path):
+    from orgboot.analysis.access import spec_access
+
+    spec = _with_freeze(tmp_path)
+    region = simulate(spec, account="shop-dev", principal="Admin", action="ec2:RunInstances", region="ap-south-1")
+    assert region.why == "explicitly denied by guardrail region-deny (on OU Workloads, statement DenyOutsideAllowedRegions)"
+    frozen = simulate(spec, account="shop-prod", principal="Admin", action="iam:CreateUser")
+    assert frozen.why == "explicitly denied by SCP ProdChangeFreeze (on account shop-prod, statement Freeze)"
+    escaped = simulate(spec, account="shop-prod", principal="OrganizationAccountAccessRole", action="iam:CreateUser")
+    assert [e.label for e in escaped.routes[0].escaped] == ["SCP ProdChangeFreeze would deny; OrganizationAccountAccessRole is exempt"]
+    # the access matrix names the same exemption the same way
+    (break_glass,) = [row for row in spec_access(spec) if row.role == "OrganizationAccountAccessRole"]
+    assert "SCP ProdChangeFreeze" in [e.label for e in break_glass.exempt_from]
+    guarded = simulate(spec, account="shop-prod", principal="OrganizationAccountAccessRole", action="iam:DeleteRole",
+                       resource="arn:aws:iam::ACCOUNT:role/Admin")  # fmt: skip
+    assert [e.label for e in guarded.routes[0].escaped] == [
+        "guardrail protect-orgboot-roles would deny; OrganizationAccountAccessRole is exempt"
+    ]
+
+
+def test_an_answer_names_accounts_by_key_never_by_stand_in_id(example_spec):
+    app = simulate(example_spec, account="shop-dev", principal="arn:aws:iam::ACCOUNT:role/app", action="s3:GetObject",
+                   resource="arn:aws:s3:::orders/key", resource_account="shop-prod")  # fmt: skip
+    assert app.why == "no resource policy in account shop-prod allows arn:aws:iam::shop-dev:role/app"
+    assert app.principal == "arn:aws:iam::shop-dev:role/app"
+    with pytest.raises(SimulationError, match=r"neither ACCOUNT \(the account --account names\)"):
+        simulate(example_spec, account="shop-dev", principal="arn:aws:iam::1:role/app", action="ec2:RunInstances")
+    with pytest.raises(SimulationError, match=r"neither ACCOUNT \(the account --resource-account, else --account, names\)"):
+        simulate(example_spec, account="shop-dev", principal="Admin", action="s3:GetObject", resource="arn:aws:s3::x:orders/key")
+
+
+def test_the_resource_star_is_assumed_and_a_resource_scoped_deny_asks_for_one(example_spec):
+    """require-imdsv2 denies ec2:RunInstances on instance/*: asked on `*`, no statement applies."""
+    launch = simulate(example_spec, account="shop-dev", principal="Admins", action="ec2:RunInstances")
+    assert launch.allowed  # on *, as AWS would decide a request on no resource
+    resource = {a.key: a for a in launch.assumed}["resource"]
+    assert resource.value == "*"
+    assert "a statement scoped to specific resources may decide otherwise" in resource.why
+    assert (
+        "on instance resources (like arn:aws:ec2:eu-west-1:ACCOUNT:instance/example), SCP require-imdsv2 (on OU Workloads,"
+        " statement RequireImdsV2) would deny it: give --resource" in launch.notes
+    )
+    given = simulate(example_spec, account="shop-dev", principal="Admins", action="ec2:RunInstances",
+                     resource="arn:aws:ec2:eu-west-1:ACCOUNT:instance/i-1")  # fmt: skip
+    assert not given.allowed
+    assert "resource" not in {a.key for a in given.assumed}
+    plain = simulate(example_spec, account="shop-dev", principal="Admins", action="iam:ListRoles")
+    assert not [note for note in plain.notes if "give --resource" in note]
+
+
+def test_a_region_aws_does_not_know_is_refused(example_spec):
+    with pytest.raises(SimulationError, match=r"--region eu-wset-1: AWS has no such region \(did you mean 'eu-west-1'\?\)") as refused:
+        simulate(example_spec, account="shop-dev", principal="Admin", action="ec2:RunInstances", region="eu-wset-1")
+    assert refused.value.key == "region"
+
+
+def test_a_group_lists_each_assumed_key_once_per_step(example_spec):
+    answer = simulate(example_spec, account="shop-prod", principal="Admins", action="s3:GetObject", resource="arn:aws:s3:::b/k")
+    paths = [(a.step, a.value) for a in answer.assumed if a.key == "aws:PrincipalOrgPaths"]
+    assert paths == [
+        ("sts:AssumeRole from the management account", ("o-orgboot/r-orgboot/000000000000/",)),
+        (
+            "the request as the role",
+            (f"o-orgboot/r-orgboot/{_ou(example_spec, 'Workloads')}/{_ou(example_spec, 'Workloads/Prod')}/100000000005/",),
+        ),
+    ]
+    keys = [(a.step, a.key) for a in answer.assumed]
+    assert len(keys) == len(set(keys))
+    assert {a.step for a in answer.assumed if a.key != "aws:PrincipalOrgPaths"} == {""}  # the same in every step: once

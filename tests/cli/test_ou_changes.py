@@ -12,6 +12,7 @@ from orgboot.spec.acknowledgements import check_change_id
 from tests.cli.test_commands import orgboot
 from tests.cli.test_review_commands import spec_folder
 from tests.conftest import REPO
+from tests.emulation.test_update_paths import rename_ou
 
 
 def rename_sandbox(data, entry):
@@ -44,6 +45,22 @@ def test_an_ou_renamed_with_its_key_passes_with_nothing_to_acknowledge(tmp_path)
     assert "`Sandbox` is renamed to `Playground`: the same OU, its accounts and policies stay" in diffed.stdout
     assert "refused" not in diffed.stdout
     assert "account-moved" not in diffed.stdout
+
+
+def test_an_ou_renamed_with_its_key_is_one_change_however_many_entries_name_it(tmp_path):
+    """Workloads renamed to Apps: member roles' targets and groups' grants that name it (or an OU
+    under it) name the same OUs after the rename; the rename is the only change."""
+    base = spec_folder(tmp_path / "base", lambda d: d["organizational_units"].insert(0, {"Workloads": {"key": "Workloads"}}))
+
+    def renamed(data):
+        rename_ou(data, "Workloads", "Apps")
+        data["organizational_units"].insert(0, {"Apps": {"key": "Workloads"}})
+
+    head = spec_folder(tmp_path / "head", renamed)
+    diffed = orgboot("diff", str(base), str(head))
+    assert diffed.returncode == 0, diffed.stdout
+    assert "\n1 change · ✅ valid ·" in diffed.stdout
+    assert "`Workloads` is renamed to `Apps`" in diffed.stdout
 
 
 def test_an_ou_renamed_without_a_key_is_told_the_key_that_keeps_it(tmp_path):
@@ -79,6 +96,11 @@ def test_an_ou_moved_is_accepted_when_acknowledged_in_org_yaml(tmp_path):
     diffed = orgboot("diff", str(base), str(head))
     assert diffed.returncode == 0, diffed.stdout
     assert "sandboxes belong under Workloads (PR 12)" in diffed.stdout
+    # the normal way to move an OU: under its own heading and count, not among the changes AWS would fail
+    assert "🟡 1 refusal acknowledged" in diffed.stdout
+    assert "#### 🟡 Acknowledged refusals" in diffed.stdout
+    assert "Refused changes" not in diffed.stdout
+    assert "⛔" not in diffed.stdout
     assert "not in this change" not in diffed.stdout  # the acknowledgement matched: it is not listed as stale
 
 

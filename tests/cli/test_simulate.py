@@ -6,6 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from orgboot.analysis.assertions import AssertionsError, read_assertions
+from orgboot.analysis.simulate import AS_THE_ROLE, ASSUMING
 from orgboot.policy.guardrails.packing import pack_key
 from tests.conftest import EXAMPLE, REPO
 
@@ -30,7 +34,7 @@ def test_simulate_decides_from_the_spec_alone():
     allowed = simulate("--account", "shop-prod", "--principal", "Admin", "--action", "iam:CreateUser")
     assert allowed.returncode == 0, allowed.stderr
     assert allowed.stdout.splitlines()[0] == "allow: allowed"
-    assert "  SCP at OU Workloads/Prod: FullAWSAccess: statement 1" in allowed.stdout
+    assert "  SCP at OU Workloads/Prod: FullAWSAccess (statement 1)" in allowed.stdout
     denied = simulate("--account", "shop-dev", "--principal", "arn:aws:iam::ACCOUNT:role/app",
                       "--action", "ec2:RunInstances", "--region", "ap-south-1", "--json")  # fmt: skip
     decision = json.loads(denied.stdout)
@@ -42,6 +46,7 @@ def test_simulate_decides_from_the_spec_alone():
             "attached_at": "OU Workloads",
             "sid": "DenyOutsideAllowedRegions",
             "statement": "1",
+            "label": "guardrail region-deny (on OU Workloads, statement DenyOutsideAllowedRegions)",
         }
     ]
 
@@ -59,11 +64,11 @@ def test_simulate_the_guard_on_a_grant():
     audit = simulate(*args, "--resource-account", "audit", "--resource", "arn:aws:iam::ACCOUNT:role/Admin")
     assert audit.stdout.splitlines()[:2] == [
         "explicit deny: explicitly denied",
-        "  denied by Admins-switch-roles: statement 'DenyAssumeOutsideGrantsAdmin'",
+        "  denied by Admins-switch-roles (statement DenyAssumeOutsideGrantsAdmin)",
     ]
     shop = simulate(*args, "--resource-account", "shop-dev", "--resource", "arn:aws:iam::ACCOUNT:role/Admin")
     assert shop.stdout.splitlines()[0] == "allow: allowed"
-    assert "trust policy of Admin: statement 1" in shop.stdout
+    assert "trust policy of Admin (statement 1)" in shop.stdout
 
 
 def test_simulate_asks_for_one_action_aws_knows():
@@ -95,8 +100,8 @@ def test_a_group_is_answered_through_the_roles_it_may_assume():
     assert "  group Admins -> Admin -> allow: allowed" in lines
     assert "  group Admins -> ReadOnly -> implicit deny: no identity policy allows it" in lines
     assert (
-        "  group Admins -> ExternalAudit: cannot assume it (explicitly denied (Admins-switch-roles: statement"
-        " 'DenyAssumeOutsideGrantsExternalAudit'))" in lines
+        "  group Admins -> ExternalAudit: cannot assume it: explicitly denied by Admins-switch-roles (statement"
+        " DenyAssumeOutsideGrantsExternalAudit)" in lines
     )
     nothing = json.loads(simulate("--account", "shop-prod", "--principal", "Billing", "--action", "iam:CreateUser", "--json").stdout)
     assert (nothing["decision"], nothing["answer"]) == ("implicit_deny", "the group can assume no role there")
@@ -108,8 +113,8 @@ def test_the_answer_lists_what_it_assumed_and_what_it_escaped():
     args = ["--account", "shop-prod", "--principal", "OrganizationAccountAccessRole", "--action", "iam:DeleteRole",
             "--resource", "arn:aws:iam::ACCOUNT:role/Admin"]  # fmt: skip
     lines = simulate(*args).stdout.splitlines()
-    assert "  escaped: protect-orgboot-roles would deny; OrganizationAccountAccessRole is exempt" in lines
-    assumed = lines[lines.index("assumed (not given in the question; --context or --region to say otherwise):") + 1 :]
+    assert "  escaped: guardrail protect-orgboot-roles would deny; OrganizationAccountAccessRole is exempt" in lines
+    assumed = lines[lines.index("assumed (not given in the question; --context, --region or --resource to say otherwise):") + 1 :]
     assert assumed[:2] == [
         "  aws:RequestedRegion = eu-west-1: the first region region-deny over account shop-prod allows (--region to ask about another)",
         "  aws:SecureTransport = true: requests go over TLS (the SDKs and the console use HTTPS)",
@@ -121,12 +126,72 @@ def test_the_answer_lists_what_it_assumed_and_what_it_escaped():
     assert as_json["escaped"] == [
         {
             "policy": "protect-orgboot-roles",
+            "source": "guardrail",
             "exempt": "OrganizationAccountAccessRole",
-            "label": "protect-orgboot-roles would deny; OrganizationAccountAccessRole is exempt",
+            "label": "guardrail protect-orgboot-roles would deny; OrganizationAccountAccessRole is exempt",
         }
     ]
     assert "aws:SecureTransport" not in {a["key"] for a in as_json["assumed"]}
     assert {a["key"]: a["value"] for a in as_json["assumed"]}["aws:RequestedRegion"] == "eu-west-1"
+
+
+def test_denies_name_the_guardrail_the_user_wrote_in_text_json_and_assertions():
+    args = [
+        "--account",
+        "shop-dev",
+        "--principal",
+        "arn:aws:iam::ACCOUNT:role/app",
+        "--action",
+        "ec2:RunInstances",
+        "--region",
+        "ap-south-1",
+    ]
+    lines = simulate(*args).stdout.splitlines()
+    assert lines[:2] == [
+        "explicit deny: explicitly denied",
+        "  denied by guardrail region-deny (on OU Workloads, statement DenyOutsideAllowedRegions)",
+    ]
+    (statement,) = json.loads(simulate(*args, "--json").stdout)["statements"]
+    assert statement["label"] == "guardrail region-deny (on OU Workloads, statement DenyOutsideAllowedRegions)"
+    assert statement["policy"] == pack_key("SERVICE_CONTROL_POLICY", ["Workloads"])  # kept: the document's name in AWS
+    checked = orgboot("simulate", "--assertions", ASSERTIONS.name).stdout
+    assert "guardrails-scp-" not in checked
+    assert "guardrails-rcp-" not in checked
+    assert (
+        "ec2:RunInstances in shop-dev: deny (explicitly denied by guardrail region-deny (on OU Workloads, statement"
+        " DenyOutsideAllowedRegions))" in checked
+    )
+
+
+def test_the_answer_names_the_resource_it_assumed_and_each_step_of_a_route():
+    lines = simulate("--account", "shop-dev", "--principal", "Admins", "--action", "ec2:RunInstances").stdout.splitlines()
+    assumed = lines[lines.index("assumed (not given in the question; --context, --region or --resource to say otherwise):") + 1 :]
+    assert "  resource = *: no --resource given: any resource; a statement scoped to specific resources may decide otherwise" in assumed
+    assert "  aws:PrincipalOrgPaths = o-orgboot/r-orgboot/000000000000/ (in sts:AssumeRole from the management account): the principal" \
+        " is in the management account (offline, stand-in IDs for those AWS gives at deploy)" in assumed  # fmt: skip
+    assert len([line for line in assumed if line.startswith("  aws:PrincipalOrgPaths")]) == 2
+    assert "  aws:SecureTransport = true: requests go over TLS (the SDKs and the console use HTTPS)" in assumed  # alike in both: once
+    keys = [line.split(" = ")[0] for line in assumed if line.startswith("  ")]
+    assert len(keys) == len(set(keys)) + 1  # only aws:PrincipalOrgPaths differs by step
+    assert (
+        "note: on instance resources (like arn:aws:ec2:eu-west-1:ACCOUNT:instance/example), SCP require-imdsv2 (on OU Workloads,"
+        " statement RequireImdsV2) would deny it: give --resource" in lines
+    )
+    as_json = json.loads(simulate("--account", "shop-dev", "--principal", "Admins", "--action", "ec2:RunInstances", "--json").stdout)
+    steps = [(a["key"], a["step"]) for a in as_json["assumed"] if a["key"] in ("resource", "aws:PrincipalOrgPaths")]
+    assert steps == [("resource", None), ("aws:PrincipalOrgPaths", ASSUMING), ("aws:PrincipalOrgPaths", AS_THE_ROLE)]
+
+
+def test_simulate_refuses_a_region_aws_does_not_have_and_names_accounts_by_key():
+    args = ["--account", "shop-dev", "--principal", "Admin", "--action", "ec2:RunInstances"]
+    mars = simulate(*args, "--region", "mars-1")
+    assert (mars.returncode, mars.stderr.startswith("orgboot simulate: --region mars-1: AWS has no such region")) == (2, True), mars.stderr
+    typo = simulate(*args, "--region", "eu-wset-1")
+    assert "(did you mean 'eu-west-1'?)" in typo.stderr
+    cross = simulate("--account", "shop-dev", "--principal", "arn:aws:iam::ACCOUNT:role/app", "--action", "s3:GetObject",
+                     "--resource", "arn:aws:s3:::orders/key", "--resource-account", "shop-prod")  # fmt: skip
+    assert cross.stdout.splitlines()[0] == "implicit deny: no resource policy in account shop-prod allows arn:aws:iam::shop-dev:role/app"
+    assert "10000000000" not in cross.stdout.split("assumed")[0]  # stand-in IDs only in the listed organization paths
 
 
 def test_expect_fails_the_command_when_the_answer_differs():
@@ -214,3 +279,26 @@ def test_a_bad_assertions_file_is_refused_with_each_problem_at_its_line(tmp_path
         2,
         "orgboot simulate: no assertions file nothing.yaml (a YAML list of principal, account, action, expected)",
     )
+
+
+@pytest.mark.parametrize(("written", "read_as"), [("true", "true or false"), ("yes", "true or false"), ("1", "a number")])
+def test_an_expected_answer_yaml_reads_as_no_text_asks_for_allow_or_deny(tmp_path, written, read_as):
+    """Quoting it ('true') would be text, and still no answer: allow or deny is what belongs there."""
+    path = tmp_path / "expect.yaml"
+    path.write_text(f"- principal: Admins\n  account: shop-prod\n  action: iam:CreateUser\n  expected: {written}\n")
+    with pytest.raises(AssertionsError) as refused:
+        read_assertions(path)
+    assert [str(problem).replace(f"{tmp_path}/", "") for problem in refused.value.problems] == [
+        f"expect.yaml:4: [0].expected: 'expected' is {written}, which YAML reads as {read_as}, not an answer: write allow or deny"
+    ]
+
+
+def test_a_quote_never_closed_in_the_assertions_file_is_reported_as_in_org_yaml(tmp_path):
+    path = tmp_path / "expect.yaml"
+    path.write_text("- principal: Admins\n  account: shop-prod\n  action: 'iam:CreateUser\n  expected: deny\n")
+    with pytest.raises(AssertionsError) as refused:
+        read_assertions(path)
+    assert [str(problem).replace(f"{tmp_path}/", "") for problem in refused.value.problems] == [
+        "expect.yaml:3: YAML syntax error: the quote (') opened on this line is never closed, so the rest of the file is read"
+        " as one value; close it on this line"
+    ]

@@ -79,3 +79,46 @@ def test_renaming_an_ou_to_a_siblings_name_fails_as_in_aws(example_assembly, tmp
         sandbox = read_state(engine).organization.ous()["Sandbox"].id
         with pytest.raises(EmulationError, match=f"OU {sandbox} cannot be renamed to 'Security': an OU of that name exists"):
             deploy_assembly(engine, changed, EXAMPLE_PARAMETERS)
+
+
+# --- Accounts spread over stacks: their OUs' IDs are looked up (constructs/ou_lookup.py) ----------
+
+
+def spread_over_two_stacks(data: dict) -> None:
+    data["organization"]["account_stacks"] = 2
+
+
+def spread_and_renamed(data: dict) -> None:
+    spread_over_two_stacks(data)
+    rename_workloads(data)
+
+
+@pytest.fixture(scope="module")
+def spread_rename(tmp_path_factory) -> Redeploy:
+    """The example with its accounts in two stacks, then Workloads renamed to Apps (key: Workloads)."""
+    assemblies = []
+    for name, change in (("spread", spread_over_two_stacks), ("spread-renamed", spread_and_renamed)):
+        directory = tmp_path_factory.mktemp(name)
+        assemblies.append(synth(example_variant(directory, change), directory / "cdk.out", directory / "org.yaml"))
+    base, head = assemblies
+    return redeploy(base, head)
+
+
+def test_with_spread_accounts_the_renamed_ous_keep_their_ids_and_accounts(spread_rename):
+    before, after = spread_rename.before.organization, spread_rename.after.organization
+    ous_before, ous_after = before.ous(), after.ous()
+    for old, new in (("Workloads", "Apps"), ("Workloads/Prod", "Apps/Prod"), ("Workloads/Dev", "Apps/Dev")):
+        assert ous_after[new].id == ous_before[old].id
+    # every account where it was: the same parent ID
+    assert {account: after.chain(account)[-2].id for account in after.accounts()} == {
+        account: before.chain(account)[-2].id for account in before.accounts()
+    }
+
+
+def test_with_spread_accounts_the_rename_replaces_creates_and_deletes_nothing(spread_rename):
+    """The OU's name is updated in place; the account stacks look its ID up again (by its identity:
+    the same lookup, under its new path) and find the same ID, so no account is touched."""
+    actions = spread_rename.actions()
+    assert {action for action in actions if action[2] != "UPDATE"} == set()
+    assert not {action for action in actions if action[1].startswith("Account")}, actions
+    assert ("OrganizationStack", "OuWorkloads", "UPDATE") in actions

@@ -10,9 +10,10 @@ from markdown_it import MarkdownIt
 from bench.generate import generate
 from orgboot.analysis.diff import diff
 from orgboot.cli.reviewing import spec_review
-from orgboot.reports.markdown import MARKER, render
+from orgboot.reports.markdown import MARKER, Refusal, Review, render
 from orgboot.reports.mermaid import MAX_EDGES, diagram
 from orgboot.rules import load_spec
+from orgboot.spec import LocatedProblem
 from tests.conftest import EXAMPLE, REPO, example_variant
 from tests.support.mermaid import mermaid_errors
 
@@ -174,3 +175,52 @@ def test_a_spec_with_problems_lists_each_with_its_line(tmp_path):
     assert len(items) == 2
     assert any("`accounts.shop-dev.email`" in item for item in items)
     assert any("`accounts.audit.ou`" in item for item in items)
+
+
+def _counts_line(markdown: str) -> str:
+    return [line for line in markdown.splitlines() if line][2]
+
+
+def _headings(markdown: str) -> list[str]:
+    tokens = PARSER.parse(markdown)
+    return [tokens[i + 1].content for i, token in enumerate(tokens) if token.type == "heading_open" and token.tag == "h4"]
+
+
+def test_acknowledged_refusals_are_apart_from_the_refused_ones():
+    """An OU move acknowledged in org.yaml is the normal way to make one: it is not under "refused",
+    and the counts tell the two apart."""
+    moved = LocatedProblem(
+        "org.yaml",
+        12,
+        "organizational_units",
+        "OU 'Sandbox' is gone but held account 'sandbox-alice'. Acknowledged in org.yaml (ou-replaced:Sandbox): sandboxes"
+        " belong under Workloads (PR 12)",
+    )
+    by_option = LocatedProblem("org.yaml", 14, "organizational_units", "OU 'Suspended' is gone but held account 'old'.")
+    refused = LocatedProblem("org.yaml", 20, "accounts", "account 'shop-dev' (Shop Dev) is no longer declared.")
+    review = Review(
+        "org.yaml",
+        None,
+        (),
+        refusals=[Refusal(moved, None, True), Refusal(by_option, "allow_ou_replacement", True), Refusal(refused, None, False)],
+    )
+    report = render(review)
+    assert _counts_line(report) == "⛔ **1 refused change** · 🟡 2 refusals acknowledged · ✅ valid"
+    assert _headings(report) == ["⛔ Refused changes", "🟡 Acknowledged refusals"]
+    refused_part, acknowledged_part = report.split("#### 🟡 Acknowledged refusals")
+    assert "shop-dev" in refused_part
+    assert "Sandbox" not in refused_part
+    assert "Suspended" not in refused_part
+    assert "sandboxes belong under Workloads (PR 12)" in acknowledged_part
+    assert "(accepted with `--allow-ou-replacement`)" in acknowledged_part
+    assert "shop-dev" not in acknowledged_part
+
+
+def test_only_acknowledged_refusals_show_no_refused_heading():
+    moved = LocatedProblem(
+        "org.yaml", 12, "organizational_units", "OU 'Sandbox' is gone. Acknowledged in org.yaml (ou-replaced:Sandbox): x"
+    )
+    report = render(Review("org.yaml", None, (), refusals=[Refusal(moved, None, True)]))
+    assert _counts_line(report) == "🟡 1 refusal acknowledged · ✅ valid"
+    assert _headings(report) == ["🟡 Acknowledged refusals"]
+    assert "⛔" not in report

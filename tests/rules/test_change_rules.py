@@ -214,12 +214,13 @@ def test_an_empty_ou_the_later_stacks_still_target_cannot_go_with_its_references
     MemberRolesStack and ManagementBaselineStack let go of its ID (weak references)."""
     (found,) = change(tmp_path, REFERENCED, UNREFERENCED)
     assert found == (
-        "org.yaml:4: organizational_units: OU 'Sandbox' is gone while what is deployed still refers to it. Deployed after"
-        " OrganizationStack, which deletes the OU first, member role 'Admin' (MemberRolesStack: its StackSet targets the OU)"
-        " and group 'Admins' may assume 'Admin' there (ManagementBaselineStack) keep using its ID until they deploy in turn"
-        " (a weak cross-stack reference: nothing stops the delete): a StackSet targeting a deleted OU, accounts leaving a"
-        " targeted OU losing the role (auto-deployment removes their instances), a grant naming an OU that is gone. First"
-        " remove those references from org.yaml (or point them at the OU that replaces it) and deploy, then remove the OU."
+        "org.yaml:4: organizational_units: OU 'Sandbox' is gone while what is deployed still refers to it. Still using its"
+        " ID: member role 'Admin' (MemberRolesStack: its StackSet targets the OU) and the grant of 'Admin' to group 'Admins'"
+        " (ManagementBaselineStack). MemberRolesStack and ManagementBaselineStack deploy after OrganizationStack, which"
+        " deletes the OU first (their references to it are weak and do not stop the delete), so until they deploy in turn a"
+        " StackSet targets a deleted OU, accounts moved out of it lose the role (auto-deployment removes their instances), and"
+        " a grant names an OU that is gone. First remove those references from org.yaml (or point them at the OU that"
+        " replaces it) and deploy, then remove the OU."
         " If you mean it, acknowledge it in org.yaml with the reason: `acknowledged_changes: {ou-replaced:Sandbox: <why>}`"
         " (or for one run: --allow-ou-replacement)"
     )
@@ -236,7 +237,7 @@ def test_a_renamed_ou_says_what_still_targets_it(tmp_path):
     base = HEAD + "member_roles:\n  catalogue:\n    Admin: {managed_policies: [AdministratorAccess], targets: [Workloads/Prod]}\n"
     (found,) = change(tmp_path, base, base.replace("Workloads/Prod", "Workloads/Production"))
     assert found.startswith("org.yaml:4: organizational_units: OU 'Workloads/Prod' is gone but held account 'shop-dev'")
-    assert "member role 'Admin' (MemberRolesStack: its StackSet targets the OU) keep using its ID" in found
+    assert "Still using its ID: member role 'Admin' (MemberRolesStack: its StackSet targets the OU). MemberRolesStack deploys" in found
 
 
 def test_an_ou_that_keeps_a_released_account_cannot_go(tmp_path):
@@ -291,3 +292,15 @@ def test_a_rename_to_a_name_freed_in_the_same_deploy_is_refused(tmp_path):
         "org.yaml:4: organizational_units.0: OU 'Workloads/Prod' is renamed to 'Workloads/Old', a name OU 'Workloads/Old' holds"
         " until this deploy deletes or renames it"
     )
+
+
+@pytest.mark.parametrize("options", [(), ("allow_ou_replacement",)])
+def test_a_key_added_to_an_ou_that_stays_is_refused_once_not_as_gone(tmp_path, options):
+    """The path is still declared: the OU is not gone, so nothing says it is (nor suggests a key);
+    only the change of identity is refused, and no option accepts it."""
+    head = HEAD.replace("[Workloads/Prod, Security]", "[{Workloads/Prod: {key: Production}}, Security]")
+    assert change(tmp_path, HEAD, head, options) == [
+        "org.yaml:4: organizational_units.0: OU 'Workloads/Prod' keeps its path but its identity changes from 'Workloads/Prod' to"
+        " 'Workloads/Production': CloudFormation would create a second OU of the same name under the same parent, which AWS"
+        " refuses (DuplicateOrganizationalUnitException). An OU's identity is for good: write `- Workloads/Prod` (without a key)"
+    ]

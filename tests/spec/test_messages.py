@@ -250,6 +250,55 @@ def test_a_key_written_after_an_entry_in_braces_belongs_inside_them(tmp_path):
     ]
 
 
+ENTRY = "emulator_only: true\norganizational_units: [Security]\naccounts:\n  a:\n    name: A\n"
+
+
+@pytest.mark.parametrize("value", ["a@example.com", "'a@example.com'", "[a@example.com]"])
+def test_a_key_dedented_in_the_middle_of_an_entry_is_reported_at_its_own_line(tmp_path, value):
+    """YAML notices only on the next key, indented as it should be: that line is not the mistake."""
+    text = ENTRY + f"  email: {value}\n    ou: Security\n"
+    assert problems(tmp_path, text) == [
+        "org.yaml:6: YAML syntax error: line 6 is indented 2 spaces, out of the entry it is written in: the keys around it"
+        " (lines 5 and 7) are indented 4 spaces; indent it 4 spaces, as they are"
+    ]
+    fixed = text.replace("\n  email:", "\n    email:").replace("[a@example.com]", "a@example.com")
+    assert load_spec(_write(tmp_path, fixed)).accounts["a"].email == "a@example.com"
+
+
+@pytest.mark.parametrize(
+    ("dedented", "fixed"),
+    [
+        ('  tags: {cost-center: "1000"}\n', '    tags: {cost-center: "1000"}\n'),
+        ('  tags:\n    cost-center: "1000"\n', '    tags:\n      cost-center: "1000"\n'),
+    ],
+    ids=["in braces", "block"],
+)
+def test_a_dedented_key_whose_value_is_a_mapping_is_one_message_at_the_key(tmp_path, dedented, fixed):
+    """To YAML, a mapping at an account's indentation is an account named by its key: an account
+    without its keys. A key the entry above takes, holding none of an account's keys, is dedented."""
+    text = ENTRY + "    email: a@example.com\n    ou: Security\n" + dedented
+    under = ", and the line under it (line 9) 2 spaces more, with it" if "\n    cost" in dedented else ""
+    assert problems(tmp_path, text) == [
+        "org.yaml:8: accounts.tags: 'tags' is indented as an entry of accounts, but it is a key of accounts.a above it:"
+        f" indent it 4 spaces, as the other keys of accounts.a are{under}"
+    ]
+    assert load_spec(_write(tmp_path, text.replace(dedented, fixed))).accounts["a"].tags == {"cost-center": "1000"}
+
+
+def test_an_account_named_like_a_key_is_still_an_account(tmp_path):
+    """An entry holding an account's keys is an account, whatever its name: its own mistakes are reported."""
+    text = ENTRY + "    email: a@example.com\n    ou: Security\n  tags: {name: T, email: t@example.com}\n"
+    assert problems(tmp_path, text) == ["org.yaml:8: accounts.tags.ou: required key is missing"]
+
+
+def test_a_quote_never_closed_is_reported_where_it_opens(tmp_path):
+    text = "emulator_only: true\norganizational_units: [Security]\naccounts:\n  a:\n    name: 'A\n    ou: Security\n"
+    assert problems(tmp_path, text) == [
+        "org.yaml:5: YAML syntax error: the quote (') opened on this line is never closed, so the rest of the file is read"
+        " as one value; close it on this line"
+    ]
+
+
 def _write(tmp_path: Path, text: str) -> Path:
     (tmp_path / "org.yaml").write_text(text)
     return tmp_path / "org.yaml"

@@ -7,14 +7,17 @@ stay validate's."""
 import contextlib
 import io
 import json
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
+from packaging.requirements import Requirement
 
 from orgboot.cli import main
 from orgboot.spec import SpecError
+from orgboot.spec.fields import check_ou_path
 from orgboot.spec.loading import read_spec
 from orgboot.spec.yaml_source import parse_yaml
 from tests.conftest import REPO
@@ -121,6 +124,23 @@ INVALID = {
         "shop-prod: {name: Shop Prod, email: aws+shop-prod@example.com, ou: Workloads}",
         "shop-prod: {name: Shop Prod, ou: Workloads}",
     ),
+    # OU paths: what validate refuses of a path, wherever one is written.
+    "OU path starting with '/'": ("organizational_units: [Workloads, Sandbox]", "organizational_units: [/Workloads, Sandbox]"),
+    "OU path with slashes around it": ("organizational_units: [Workloads, Sandbox]", "organizational_units: [Workloads, /Sandbox/]"),
+    "OU path with an empty name": ("organizational_units: [Workloads, Sandbox]", "organizational_units: [Workloads, Sandbox//Dev]"),
+    "OU name with a space around it": ("organizational_units: [Workloads, Sandbox]", "organizational_units: [Workloads, 'Sandbox ']"),
+    "OU nested 6 levels": ("organizational_units: [Workloads, Sandbox]", "organizational_units: [Workloads, Sandbox, A/B/C/D/E/F]"),
+    "Root declared as an OU": ("organizational_units: [Workloads, Sandbox]", "organizational_units: [Workloads, Sandbox, Root]"),
+    "OU name too long": ("organizational_units: [Workloads, Sandbox]", f"organizational_units: [Workloads, Sandbox, {'S' * 129}]"),
+    "keyed OU path with slashes around it": (
+        "organizational_units: [Workloads, Sandbox]",
+        "organizational_units: [Workloads, {/Sandbox/: {key: Sb}}]",
+    ),
+    "account's OU with slashes around it": ("ou: Workloads}", "ou: /Workloads/}"),
+    "target with a trailing '/'": (
+        "region-deny: {allowed_regions: [eu-west-1], targets: [Workloads]}",
+        "region-deny: {allowed_regions: [eu-west-1], targets: [Workloads/]}",
+    ),
 }
 
 
@@ -140,3 +160,39 @@ def test_typical_mistakes_are_invalid_under_the_schema(validator, tmp_path, mist
     spec.write_text(text)
     assert _model_problems(spec) != []  # validate refuses it: the schema must not be stricter than orgboot
     assert _problems(validator, parse_yaml(text, str(spec)).data) != []
+
+
+# Paths validate accepts and refuses, each as an OU entry: the schema's pattern agrees on every one.
+OU_PATHS = [
+    "Workloads", "Workloads/Prod", "A/B/C/D/E", "Sand box", "Ünïcode/Ω", "x" * 128, "a/" + "y" * 128, "Root/Child", "Rooted",
+    "/Workloads", "Workloads/", "/", "", "A//B", " A", "A ", "A/ B", "A\tB/C ", "A/B/C/D/E/F", "Root", "x" * 129,
+    "A\n", "A\u3000", "A\x1f", "\u2028A",
+]  # fmt: skip
+
+
+def _valid_ou_path(path: str) -> bool:
+    try:
+        check_ou_path(path)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("path", OU_PATHS, ids=[repr(path)[:30] for path in OU_PATHS])
+def test_the_schema_takes_an_ou_path_exactly_when_validate_does(validator, path):
+    accepted = _valid_ou_path(path)
+    for entry in (path, {path: {"key": "K"}}):
+        assert (_problems(validator, {"organizational_units": [entry]}) == []) == accepted, entry
+    # A reference (an account's OU, a target) is a declared path or Root: the same form, Root allowed.
+    account = {"name": "A", "email": "a@example.com", "ou": path}
+    assert (_problems(validator, {"accounts": {"a": account}}) == []) == (accepted or path == "Root")
+
+
+def test_jsonschema_and_what_it_needs_are_pinned_at_the_installed_versions():
+    """The validator this file relies on, pinned like every test tool (requirements-dev.txt)."""
+    pinned = {}
+    for line in (REPO / "requirements-dev.txt").read_text().splitlines():
+        name, _, version = line.split("#")[0].strip().partition("==")
+        pinned[name.lower()] = version
+    needed = ["jsonschema", *(Requirement(r).name.lower() for r in metadata.requires("jsonschema") or () if ";" not in r)]
+    assert {name: pinned.get(name) for name in needed} == {name: metadata.version(name) for name in needed}
