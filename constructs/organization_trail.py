@@ -1,6 +1,7 @@
 """An organization CloudTrail trail and the bucket it writes to."""
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from aws_cdk import RemovalPolicy, Stack
 from aws_cdk import aws_cloudtrail as cloudtrail
@@ -23,11 +24,28 @@ class TrailLogicalIds:
     trusted_access: str
 
 
+class CloudWatchLogsDelivery(NamedTuple):
+    """Where the trail also delivers: a CloudWatch Logs group (its ARN) and the role CloudTrail
+    assumes to write there (CreateTrail's CloudWatchLogsLogGroupArn and CloudWatchLogsRoleArn)."""
+
+    log_group_arn: str
+    role_arn: str
+
+
 class OrganizationTrail(Construct):
     """Logs every account of the organization, in all regions, with log file validation, into a
     versioned, TLS-only, non-public bucket that is retained if the stack ever lets go of it."""
 
-    def __init__(self, scope: Construct, id: str, *, trail_name: str, organization_id: str, logical_ids: TrailLogicalIds) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        trail_name: str,
+        organization_id: str,
+        logical_ids: TrailLogicalIds,
+        cloud_watch_logs: CloudWatchLogsDelivery | None = None,
+    ) -> None:
         super().__init__(scope, id)
         self.bucket = s3.Bucket(
             self,
@@ -102,6 +120,8 @@ class OrganizationTrail(Construct):
             is_multi_region_trail=True,
             include_global_service_events=True,
             enable_log_file_validation=True,
+            cloud_watch_logs_log_group_arn=cloud_watch_logs.log_group_arn if cloud_watch_logs else None,
+            cloud_watch_logs_role_arn=cloud_watch_logs.role_arn if cloud_watch_logs else None,
         )
         assert self.bucket.policy is not None  # the statements above give the bucket its policy
         # CreateTrail refuses a bucket whose policy does not let CloudTrail write yet

@@ -8,6 +8,7 @@ from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 
 from orgboot.analysis.grants import switch_policy
+from orgboot.aws.cis_monitoring import CONTROLS
 from orgboot.policy import iam as iam_documents
 from orgboot.spec import Group, ManagementBaseline, logical_ids
 from orgboot.spec.baseline import REQUIRE_MFA_POLICY_DESCRIPTION, require_mfa_policy_name
@@ -18,7 +19,8 @@ from constructs.account_password_policy import AccountPasswordPolicy
 from constructs.acknowledgements import acknowledge, aws_managed_policy_finding, wildcard_findings
 from constructs.baseline_group import BaselineGroup
 from constructs.billing_alerts import BillingAlerts, BillingLogicalIds
-from constructs.organization_trail import OrganizationTrail, TrailLogicalIds
+from constructs.cis_monitoring import CisMonitoring, CisMonitoringLogicalIds
+from constructs.organization_trail import CloudWatchLogsDelivery, OrganizationTrail, TrailLogicalIds
 from constructs.sdk_call import pin_logical_id
 
 
@@ -108,6 +110,22 @@ class ManagementBaselineStack(Stack):
             pin_logical_id(iam_user, logical_ids.user(user_name))
 
         if baseline.organization_trail:
+            delivery = None
+            if cis := baseline.organization_trail.cis_monitoring:
+                monitoring = CisMonitoring(
+                    self,
+                    "CisMonitoring",
+                    emails=cis.notify,
+                    logical_ids=CisMonitoringLogicalIds(
+                        log_group=logical_ids.TRAIL_LOG_GROUP,
+                        role=logical_ids.TRAIL_LOGS_ROLE,
+                        topic=logical_ids.SECURITY_TOPIC,
+                        topic_policy=logical_ids.SECURITY_TOPIC_POLICY,
+                        metric_filter={c.metric: logical_ids.cis_metric_filter(c.metric) for c in CONTROLS},
+                        alarm={c.metric: logical_ids.cis_alarm(c.metric) for c in CONTROLS},
+                    ),
+                )
+                delivery = CloudWatchLogsDelivery(monitoring.log_group.log_group_arn, monitoring.role.role_arn)
             OrganizationTrail(
                 self,
                 "OrganizationTrail",
@@ -119,6 +137,7 @@ class ManagementBaselineStack(Stack):
                     bucket_policy=logical_ids.TRAIL_BUCKET_POLICY,
                     trusted_access=logical_ids.CLOUDTRAIL_TRUSTED_ACCESS,
                 ),
+                cloud_watch_logs=delivery,
             )
 
     def _managed_policy(self, name_or_arn: str) -> iam.IManagedPolicy:

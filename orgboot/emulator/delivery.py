@@ -97,4 +97,62 @@ def trail_problems(aws: AwsAccount) -> list[str]:
         if trail.get("IsOrganizationTrail"):
             organization_id = aws.client("organizations").describe_organization()["Organization"]["Id"]
         problems += trail_bucket_problems(aws, trail["TrailARN"], trail["S3BucketName"], organization_id)
+        if trail.get("CloudWatchLogsLogGroupArn") and trail.get("CloudWatchLogsRoleArn"):
+            problems += trail_log_group_problems(aws, trail["CloudWatchLogsLogGroupArn"], trail["CloudWatchLogsRoleArn"], organization_id)
+    return problems
+
+
+def _role_identity_policies(aws: AwsAccount, role_name: str) -> tuple[Any, ...]:
+    iam = aws.client("iam")
+    policies = []
+    for name in iam.list_role_policies(RoleName=role_name)["PolicyNames"]:
+        document = iam.get_role_policy(RoleName=role_name, PolicyName=name)["PolicyDocument"]
+        policies.append(
+            parse(json.loads(document) if isinstance(document, str) else document, PolicyRef(f"{role_name}/{name}", "identity"))
+        )
+    for attached in iam.list_attached_role_policies(RoleName=role_name)["AttachedPolicies"]:
+        version = iam.get_policy(PolicyArn=attached["PolicyArn"])["Policy"]["DefaultVersionId"]
+        document = iam.get_policy_version(PolicyArn=attached["PolicyArn"], VersionId=version)["PolicyVersion"]["Document"]
+        policies.append(
+            parse(json.loads(document) if isinstance(document, str) else document, PolicyRef(attached["PolicyName"], "identity"))
+        )
+    return tuple(policies)
+
+
+def trail_log_group_problems(aws: AwsAccount, log_group_arn: str, role_arn: str, organization_id: str | None) -> list[str]:
+    """Why CloudTrail could not deliver a trail's events to the CloudWatch Logs group `log_group_arn`
+    through `role_arn`. CloudTrail User Guide, "Sending events to CloudWatch Logs" and "Role policy
+    document for CloudTrail to use CloudWatch Logs for monitoring": CloudTrail assumes the role
+    (its trust policy must allow cloudtrail.amazonaws.com) and, as the role, creates log streams and
+    puts log events in the group: <account>_CloudTrail_<region>... for the trail's own account and
+    <organization ID>_... for an organization trail's members. CreateTrail and UpdateTrail refuse
+    a role that cannot (InvalidCloudWatchLogsRoleArnException, CloudTrail API Reference)."""
+    iam = aws.client("iam")
+    role_name = role_arn.rsplit("/", 1)[1]
+    try:
+        trust = iam.get_role(RoleName=role_name)["Role"]["AssumeRolePolicyDocument"]
+    except iam.exceptions.NoSuchEntityException:
+        return [f"InvalidCloudWatchLogsRoleArnException: the role {role_arn} does not exist"]
+    trust_document = json.loads(trust) if isinstance(trust, str) else trust
+    assume = evaluate(
+        Request(CLOUDTRAIL, "sts:AssumeRole", role_arn, aws.account_id),
+        Applicable(trust=parse(trust_document, PolicyRef(f"trust policy of {role_name}", "resource"))),
+    )
+    if not assume.allowed:
+        return [f"InvalidCloudWatchLogsRoleArnException: CloudTrail may not assume {role_arn}: {assume.why}"]
+    group = log_group_arn.removesuffix(":*")
+    prefixes = [f"{aws.account_id}_CloudTrail_{aws.region}"] + (
+        [f"{organization_id}_111122223333_CloudTrail_{aws.region}"] if organization_id else []
+    )
+    session = Caller(role_arn, aws.account_id, "role", "cloudtrail")
+    identity = _role_identity_policies(aws, role_name)
+    problems = []
+    for prefix in prefixes:
+        for action in ("logs:CreateLogStream", "logs:PutLogEvents"):
+            resource = f"{group}:log-stream:{prefix}"
+            decision = evaluate(Request(session, action, resource, aws.account_id), Applicable(identity=identity))
+            if not decision.allowed:
+                problems.append(
+                    f"InvalidCloudWatchLogsRoleArnException: CloudTrail, as {role_arn}, may not {action} on {resource}: {decision.why}"
+                )
     return problems

@@ -4,7 +4,7 @@ management baseline, the access matrix, and what a deploy did."""
 import dataclasses
 from collections import Counter
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from rich import box
 from rich.console import Group
@@ -15,6 +15,8 @@ from rich.tree import Tree
 from orgboot.analysis.access import Access, Denial
 from orgboot.analysis.budgets import NEAR, Budget, fullest, largest_document
 from orgboot.analysis.plan import Plan, ResourceEvent
+from orgboot.aws.cis_monitoring import CONTROLS as CIS_CONTROLS
+from orgboot.aws.cis_monitoring import NAMESPACE as CIS_NAMESPACE
 from orgboot.aws.policy_types import DEFAULT_POLICIES, POLICY_TYPES, label
 from orgboot.policy.guardrails.packing import PACK_DESCRIPTION, PACK_PREFIX
 from orgboot.state.baseline import Baseline
@@ -256,10 +258,22 @@ def baseline_report(baseline: Baseline, organization: Organization) -> Group:
         facts.add_row("Password policy", f"{length}; {expiry}; {reuse}; users {change} change their own")
     else:
         facts.add_row("Password policy", "[red]none[/]")
+
+    def notified(alarm: dict[str, Any]) -> list[str]:
+        return [e for arn in alarm.get("AlarmActions", []) for e in baseline.subscriptions.get(arn, [])]
+
     for alarm in baseline.alarms:
-        emails = [e for arn in alarm.get("AlarmActions", []) for e in baseline.subscriptions.get(arn, [])]
+        if alarm["Namespace"] != CIS_NAMESPACE:
+            facts.add_row(
+                "Billing alarm",
+                f"{alarm['Namespace']} {alarm['MetricName']} > {alarm['Threshold']:g} USD -> {', '.join(notified(alarm)) or 'nobody'}",
+            )
+    if cis := [alarm for alarm in baseline.alarms if alarm["Namespace"] == CIS_NAMESPACE]:
+        emails = sorted({email for alarm in cis for email in notified(alarm)})
         facts.add_row(
-            "Billing alarm", f"{alarm['Namespace']} {alarm['MetricName']} > {alarm['Threshold']:g} USD -> {', '.join(emails) or 'nobody'}"
+            "CIS alarms",
+            f"{len(cis)} of the {len(CIS_CONTROLS)} alarms of CIS {CIS_CONTROLS[0].number}-{CIS_CONTROLS[-1].number}"
+            f" -> {', '.join(emails) or 'nobody'}",
         )
     for budget in baseline.budgets:
         alerts = ", ".join(f"{n['NotificationType'].lower()} > {n['Threshold']:g}%" for n, _ in budget["Notifications"])
@@ -279,7 +293,9 @@ def baseline_report(baseline: Baseline, organization: Organization) -> Group:
             )
             if trail.get(key)
         ]
-        facts.add_row("CloudTrail", f"{trail['Name']}: {', '.join(traits)} -> s3://{trail['S3BucketName']}")
+        group = trail.get("CloudWatchLogsLogGroupArn", "").partition(":log-group:")[2].split(":")[0]  # arn:...:log-group:NAME:*
+        logs = f", CloudWatch Logs {group}" if group else ""
+        facts.add_row("CloudTrail", f"{trail['Name']}: {', '.join(traits)} -> s3://{trail['S3BucketName']}{logs}")
 
     nodes = {node.id: node for node in organization.root.walk()}
     path_names = {path: nodes[node_id].path for node_id, path in organization.org_paths().items() if nodes[node_id].kind != "account"}

@@ -5,6 +5,7 @@ import json
 from collections import Counter
 from collections.abc import Iterator
 
+from orgboot.aws.cis_monitoring import CONTROLS as CIS_CONTROLS
 from orgboot.aws.quotas import (
     CUSTOM_RESOURCE_RESPONSE_MAX,
     LONGEST_OU_ID,
@@ -13,7 +14,7 @@ from orgboot.aws.quotas import (
     STACK_RESOURCES_MAX,
     TEMPLATE_SIZE_MAX,
 )
-from orgboot.spec import ROOT, OrgSpec, Problem, layout, logical_ids
+from orgboot.spec import ROOT, ManagementBaseline, OrgSpec, Problem, layout, logical_ids
 from orgboot.spec.layout import (
     ACCOUNTS_PER_STACK_MAX,
     ORGANIZATION_STACK,
@@ -102,9 +103,27 @@ def ou_lookups_fit(spec: OrgSpec) -> Iterator[Problem]:
 # refuses what `cdk synth` or CloudFormation would, with a line (tests/rules/test_stack_bounds.py
 # holds each bound above the synthesized templates of specs of many sizes).
 _BASELINE_RESOURCES = 32  # the alias, password policy, billing, trail, support role and their helpers
+# CIS monitoring (management_baseline.organization_trail.cis_monitoring): the trail's log group, the
+# role CloudTrail writes there with, the security topic and its policy, and a metric filter and an
+# alarm per control, beside one subscription per notify address.
+_CIS_MONITORING_RESOURCES = 4 + 2 * len(CIS_CONTROLS)
 _MEMBER_ROLES_RESOURCES = 9  # trusted access and its helpers, the deployed spec's record, beside one StackSet per role
 _TEMPLATE_BASE, _PER_OU, _PER_ACCOUNT = 40_000, 1_500, 1_200  # bytes, as the CDK writes templates
 _PER_POLICY, _PER_TARGET = 600, 120
+
+
+def baseline_resources(baseline: ManagementBaseline) -> int:
+    """At most how many resources ManagementBaselineStack holds."""
+    resources = _BASELINE_RESOURCES + 2 * len(baseline.groups) + len(baseline.users)
+    cis_monitoring = baseline.organization_trail.cis_monitoring if baseline.organization_trail else None
+    if cis_monitoring:
+        resources += _CIS_MONITORING_RESOURCES + len(cis_monitoring.notify)
+    return resources
+
+
+def _with_cis_monitoring(baseline: ManagementBaseline) -> str:
+    trail = baseline.organization_trail
+    return f" and CIS monitoring's {_CIS_MONITORING_RESOURCES} resources" if trail and trail.cis_monitoring else ""
 
 
 def organization_template_bytes(spec: OrgSpec) -> int:
@@ -153,12 +172,13 @@ def templates_fit(spec: OrgSpec) -> Iterator[Problem]:
             f" as {outputs} outputs; CloudFormation allows {STACK_OUTPUTS_MAX} per stack: target parent OUs instead",
         )
     baseline = spec.management_baseline
-    resources = _BASELINE_RESOURCES + 2 * len(baseline.groups) + len(baseline.users)
+    resources = baseline_resources(baseline)
     if resources > STACK_RESOURCES_MAX:
         yield Problem(
             ("management_baseline", "users"),
             f"{layout.MANAGEMENT_BASELINE_STACK} would hold up to {resources} resources for {len(baseline.groups)} groups and"
-            f" {len(baseline.users)} users; CloudFormation allows {STACK_RESOURCES_MAX}: people belong in IAM Identity Center",
+            f" {len(baseline.users)} users{_with_cis_monitoring(baseline)}; CloudFormation allows {STACK_RESOURCES_MAX}:"
+            " people belong in IAM Identity Center",
         )
     catalogue = spec.member_roles.catalogue
     if _MEMBER_ROLES_RESOURCES + len(catalogue) > STACK_RESOURCES_MAX:

@@ -95,10 +95,22 @@ def _check_trail_name(name: str) -> str:
     return name
 
 
+class CisMonitoring(Model):
+    """CIS AWS Foundations 5.0 section 4: the trail also delivers to a CloudWatch Logs group, with a
+    metric filter and an alarm for each of 4.1-4.15 (orgboot/aws/cis_monitoring.py), e-mailing `notify`."""
+
+    notify: Annotated[tuple[Email, ...], AfterValidator(check_listed_once)] = Field(
+        min_length=1, description="E-mail addresses subscribed to the security topic the CIS alarms notify"
+    )
+
+
 class OrganizationTrail(Model):
     """An organization CloudTrail trail: all regions, log file validation, its own S3 bucket."""
 
     name: Annotated[str, AfterValidator(_check_trail_name)] = "organization-trail"
+    cis_monitoring: CisMonitoring | None = Field(
+        None, description="Deliver the trail to CloudWatch Logs too, with the CIS 4.1-4.15 metric filters and alarms"
+    )
 
 
 def _check_alias(alias: str) -> str:

@@ -94,3 +94,18 @@ STACKSETS_TRUSTED_ACCESS = "StackSetsTrustedAccess"
 
 def role_stack_set(role: str) -> str:
     return "RoleStackSet" + _pascal(role)
+
+
+# ManagementBaselineStack, CIS monitoring (management_baseline.organization_trail.cis_monitoring)
+TRAIL_LOG_GROUP = "OrganizationTrailLogGroup"
+TRAIL_LOGS_ROLE = "OrganizationTrailLogsRole"
+SECURITY_TOPIC = "SecurityTopic"
+SECURITY_TOPIC_POLICY = "SecurityTopicPolicy"
+
+
+def cis_metric_filter(metric: str) -> str:
+    return "CisMetricFilter" + _pascal(metric)
+
+
+def cis_alarm(metric: str) -> str:
+    return "CisAlarm" + _pascal(metric)

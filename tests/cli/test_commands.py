@@ -132,11 +132,15 @@ def test_emulate_prints_the_organization_tree(example_assembly):
         "acme-management",
         "at least 14 characters",
         "EstimatedCharges > 1000 USD -> finance@example.com, platform@example.com",
+        "CIS alarms",  # cis_monitoring: all 15 deployed, each notifying the security topic
+        "15 of the 15 alarms of CIS 4.1-4.15 -> security@example.com",
         "OrganizationAccountAccessRole in every member account",
         "organization-trail: whole organization",
         "StackSet-orgboot-role-ExternalAudit: created 3 roles in 3 accounts",
     ):
         assert expected in out
+    # The trail also delivers to CIS monitoring's log group (the row wraps: compare the words).
+    assert ", CloudWatch Logs /emulated/ManagementBaselineStack/OrganizationTrailLogGroup" in " ".join(out.split())
     # The access role is granted to BreakGlass, a group nobody is in until an incident.
     groups = out[out.index("Management account baseline") : out.index("Access matrix")]
     break_glass = next(" ".join(line.split()) for line in groups.splitlines() if line.startswith("BreakGlass "))

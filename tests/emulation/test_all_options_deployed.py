@@ -172,7 +172,7 @@ def test_account_alias(baseline):
 
 
 def test_billing_alarm_threshold_and_recipients(baseline):
-    (alarm,) = baseline.alarms
+    (alarm,) = [a for a in baseline.alarms if a["Namespace"] == "AWS/Billing"]  # the CIS alarms are in CISBenchmark
     assert alarm["Threshold"] == 2500.5
     (topic,) = alarm["AlarmActions"]
     assert baseline.subscriptions[topic] == ["cfo@all-options.example.com"]
@@ -238,6 +238,15 @@ def test_support_role(baseline):
 
 def test_organization_trail_name(baseline):
     assert [trail["Name"] for trail in baseline.trails] == ["acme-all-options-trail"]
+
+
+def test_cis_alarms_notify_cis_monitoring_recipients(baseline):
+    cis = [a for a in baseline.alarms if a["Namespace"] == "CISBenchmark"]
+    assert len(cis) == 15
+    (topic,) = {arn for alarm in cis for arn in alarm["AlarmActions"]}
+    assert sorted(baseline.subscriptions[topic]) == ["secops@all-options.example.com", "soc@all-options.example.com"]
+    (trail,) = baseline.trails
+    assert trail["CloudWatchLogsLogGroupArn"].startswith("arn:aws:logs:")
 
 
 # Member roles

@@ -11,6 +11,7 @@ import pytest
 
 from orgboot.emulator import EmulationError, Engine, deploy_assembly, emulated_aws
 from orgboot.policy.guardrails.packing import pack_key
+from orgboot.spec import logical_ids
 from tests.conftest import EXAMPLE_PARAMETERS, edited
 
 Template = dict[str, Any]
@@ -104,7 +105,8 @@ def test_topic_policy_without_cloudwatch(example_assembly, tmp_path):
     CloudWatch the billing alarm can never notify anyone."""
 
     def tls_only(template: Template) -> None:
-        (policy,) = resources(template, "AWS::SNS::TopicPolicy").values()
+        # The billing topic's policy by its logical ID: the example's CIS monitoring has a topic policy too.
+        policy = resources(template, "AWS::SNS::TopicPolicy")[logical_ids.BILLING_TOPIC_POLICY]
         statements = policy["Properties"]["PolicyDocument"]["Statement"]
         policy["Properties"]["PolicyDocument"]["Statement"] = [s for s in statements if s["Effect"] == "Deny"]
 

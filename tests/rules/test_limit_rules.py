@@ -101,6 +101,20 @@ def test_more_users_than_the_baseline_stack_holds(tmp_path):
     ]
 
 
+def test_cis_monitoring_counts_towards_the_baseline_stack(tmp_path):
+    """CIS monitoring adds 34 resources (log group, role, topic, topic policy, 15 filters, 15 alarms)
+    and a subscription per address: 440 users fit without it (476 resources), not with it (511)."""
+    users = "".join(f"    user{n:03d}: {{groups: [Developers]}}\n" for n in range(440))
+    groups = "  groups:\n    Developers: {}\n    Admins: {}\n"
+    trail = "  organization_trail:\n    cis_monitoring: {notify: [security@example.com]}\n"
+    baseline = BASE + "management_baseline:\n" + groups + "  users:\n" + users
+    load_spec(write(tmp_path / "without", baseline))  # no SpecError
+    assert problems(tmp_path / "with", baseline + trail) == [
+        "org.yaml:11: management_baseline.users: ManagementBaselineStack would hold up to 511 resources for 2 groups and 440 users"
+        " and CIS monitoring's 34 resources; CloudFormation allows 500: people belong in IAM Identity Center"
+    ]
+
+
 def third_party_roles(count: int) -> str:
     return "member_roles:\n  catalogue:\n" + "".join(
         f"    Vendor{n:03d}: {{managed_policies: [ReadOnlyAccess], trust: {{third_party_account: '{100000000000 + n}'}}, targets: [Workloads]}}\n"

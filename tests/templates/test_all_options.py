@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from orgboot.policy.guardrails.packing import PACK_PREFIX, pack_key
-from orgboot.spec import OrgSpec
+from orgboot.spec import OrgSpec, logical_ids
 from orgboot.spec.messages import unwrap
 from tests.analysis import test_drift
 from tests.cli import test_review_commands
@@ -285,7 +285,7 @@ def test_password_policy(baseline, option, parameter, value):
 
 
 def test_billing_alarm_threshold(baseline):
-    (alarm,) = of_type(baseline, "AWS::CloudWatch::Alarm").values()
+    alarm = of_type(baseline, "AWS::CloudWatch::Alarm")[logical_ids.BILLING_ALARM]
     assert alarm["Threshold"] == 2500.5
     assert alarm["AlarmDescription"] == "Estimated charges this month exceed 2500.5 USD"
 
@@ -302,8 +302,14 @@ def test_budget_threshold_percent(baseline, kind, percent):
     assert thresholds[kind] == percent
 
 
+def topic_emails(baseline: dict[str, dict[str, Any]], topic: str) -> list[str]:
+    """The e-mail addresses subscribed to the topic with logical ID `topic`."""
+    subscriptions = of_type(baseline, "AWS::SNS::Subscription").values()
+    return [p["Endpoint"] for p in subscriptions if p["TopicArn"] == "{" + topic + "}"]
+
+
 def test_billing_notify(baseline):
-    assert [p["Endpoint"] for p in of_type(baseline, "AWS::SNS::Subscription").values()] == ["cfo@all-options.example.com"]
+    assert topic_emails(baseline, logical_ids.BILLING_TOPIC) == ["cfo@all-options.example.com"]
     (budget,) = of_type(baseline, "AWS::Budgets::Budget").values()
     for notification in budget["NotificationsWithSubscribers"]:
         assert notification["Subscribers"] == [{"Address": "cfo@all-options.example.com", "SubscriptionType": "EMAIL"}]
@@ -385,6 +391,18 @@ def test_support_role_assumable_by(baseline):
 def test_organization_trail_name(baseline):
     (trail,) = of_type(baseline, "AWS::CloudTrail::Trail").values()
     assert trail["TrailName"] == "acme-all-options-trail"
+
+
+def test_cis_monitoring_notify(baseline):
+    """The CIS alarms notify the security topic, which e-mails cis_monitoring.notify (and nobody of
+    billing.notify); the trail delivers to the CIS log group."""
+    assert topic_emails(baseline, logical_ids.SECURITY_TOPIC) == ["soc@all-options.example.com", "secops@all-options.example.com"]
+    alarms = of_type(baseline, "AWS::CloudWatch::Alarm")
+    cis_alarms = [p for lid, p in alarms.items() if lid != logical_ids.BILLING_ALARM]
+    assert len(cis_alarms) == 15
+    assert all(p["AlarmActions"] == ["{" + logical_ids.SECURITY_TOPIC + "}"] for p in cis_alarms)
+    (trail,) = of_type(baseline, "AWS::CloudTrail::Trail").values()
+    assert trail["CloudWatchLogsLogGroupArn"] == "{" + logical_ids.TRAIL_LOG_GROUP + ".Arn}"
 
 
 # MemberRolesStack
@@ -542,6 +560,7 @@ OPTION_TESTS = {
     "management_baseline.support_role.name": test_support_role_name,
     "management_baseline.support_role.assumable_by": test_support_role_assumable_by,
     "management_baseline.organization_trail.name": test_organization_trail_name,
+    "management_baseline.organization_trail.cis_monitoring.notify": test_cis_monitoring_notify,
     "member_roles.rollout.region": test_rollout_region,
     "member_roles.rollout.max_concurrent_percentage": test_rollout_max_concurrent_percentage,
     "member_roles.rollout.failure_tolerance_percentage": test_rollout_failure_tolerance_percentage,

@@ -126,7 +126,9 @@ def test_billing_alarm_and_budget(baseline, resources):
             "TreatMissingData": "missing",
         },
     )
-    emails = sorted(r["Properties"]["Endpoint"] for r in resources.values() if r["Type"] == "AWS::SNS::Subscription")
+    # The billing topic's subscriptions (the example's CIS monitoring subscribes security@ to its own topic).
+    subscriptions = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::SNS::Subscription"]
+    emails = sorted(p["Endpoint"] for p in subscriptions if p["TopicArn"] == {"Ref": "BillingTopic"})
     assert emails == ["finance@example.com", "platform@example.com"]
     (budget,) = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::Budgets::Budget"]
     assert budget["Budget"]["TimeUnit"] == "MONTHLY"
@@ -223,13 +225,24 @@ def test_logical_ids_of_account_wide_resources_are_pinned(resources):
     assert by_type["AWS::IAM::User"] == {"UserAlice", "UserBob"}
     assert by_type["AWS::IAM::ManagedPolicy"] == {"RequireMfaPolicy"}
     assert "SupportRole" in by_type["AWS::IAM::Role"]
-    assert by_type["AWS::SNS::Topic"] == {"BillingTopic"}
-    assert by_type["AWS::SNS::TopicPolicy"] == {"BillingTopicPolicy"}
-    assert by_type["AWS::CloudWatch::Alarm"] == {"BillingAlarm"}
+    assert by_type["AWS::SNS::Topic"] == {"BillingTopic", "SecurityTopic"}
+    assert by_type["AWS::SNS::TopicPolicy"] == {"BillingTopicPolicy", "SecurityTopicPolicy"}
     assert by_type["AWS::Budgets::Budget"] == {"MonthlyBudget"}
     assert by_type["AWS::CloudTrail::Trail"] == {"OrganizationTrail"}
     assert by_type["AWS::S3::Bucket"] == {"OrganizationTrailBucket"}
     assert by_type["AWS::S3::BucketPolicy"] == {"OrganizationTrailBucketPolicy"}
+    # CIS monitoring (the example turns it on): a new log group would lose the trail's events so
+    # far, new filters and alarms would be created before the old ones are deleted.
+    assert "OrganizationTrailLogsRole" in by_type["AWS::IAM::Role"]
+    custom_resource_log_group = "AWS679f53fac002430cb0da5b7982bd2287LogGroup449FB7C2"  # the AwsCustomResource provider's
+    assert by_type["AWS::Logs::LogGroup"] == {"OrganizationTrailLogGroup", custom_resource_log_group}
+    cis_metrics = [
+        "UnauthorizedApiCalls", "ConsoleSignInWithoutMfa", "RootUsage", "IamPolicyChanges", "CloudTrailChanges",
+        "ConsoleAuthenticationFailures", "CmkDisableOrDeletion", "S3BucketPolicyChanges", "ConfigChanges",
+        "SecurityGroupChanges", "NaclChanges", "NetworkGatewayChanges", "RouteTableChanges", "VpcChanges", "OrganizationsChanges",
+    ]  # fmt: skip
+    assert by_type["AWS::Logs::MetricFilter"] == {f"CisMetricFilter{metric}" for metric in cis_metrics}
+    assert by_type["AWS::CloudWatch::Alarm"] == {"BillingAlarm"} | {f"CisAlarm{metric}" for metric in cis_metrics}
     # Group policies are the groups' own property; the only AWS::IAM::Policy resources are those CDK
     # gives each custom resource's provider role (generated names: replacing them is harmless).
     assert all("CustomResourcePolicy" in logical_id for logical_id in by_type["AWS::IAM::Policy"])

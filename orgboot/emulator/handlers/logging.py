@@ -5,7 +5,7 @@ import json
 from typing import Any
 
 from orgboot.aws.regions import PARTITION
-from orgboot.emulator.delivery import trail_bucket_problems
+from orgboot.emulator.delivery import trail_bucket_problems, trail_log_group_problems
 from orgboot.emulator.errors import EmulationError
 from orgboot.emulator.handlers.base import Context, Handler, Result
 
@@ -92,9 +92,10 @@ class Trail(Handler):
 
     def _apply(self, ctx: Context, call: Any, name: str, props: dict[str, Any]) -> Result:
         cloudtrail = ctx.aws.client("cloudtrail")
-        self._check_bucket(ctx, name, props)
+        self._check_delivery(ctx, name, props)
         flags = {key: _flag(props.get(key, default)) for key, default in self.FLAGS.items()}
-        trail = call(Name=name, S3BucketName=props["S3BucketName"], **flags)
+        logs = {key: props[key] for key in ("CloudWatchLogsLogGroupArn", "CloudWatchLogsRoleArn") if key in props}
+        trail = call(Name=name, S3BucketName=props["S3BucketName"], **flags, **logs)
         (cloudtrail.start_logging if _flag(props.get("IsLogging")) else cloudtrail.stop_logging)(Name=name)
         return Result(name, {"Arn": trail["TrailARN"]})
 
@@ -102,15 +103,26 @@ class Trail(Handler):
         ctx.aws.client("cloudtrail").delete_trail(Name=physical_id)
 
     @staticmethod
-    def _check_bucket(ctx: Context, name: str, props: dict[str, Any]) -> None:
+    def _check_delivery(ctx: Context, name: str, props: dict[str, Any]) -> None:
         """CreateTrail and UpdateTrail refuse a bucket whose policy does not let CloudTrail deliver
         (InsufficientS3BucketPolicyException, CloudTrail API Reference); moto does not check.
-        orgboot also refuses a policy that lets another account's trail deliver to the bucket."""
+        orgboot also refuses a policy that lets another account's trail deliver to the bucket. With
+        CloudWatch Logs delivery, the role must let CloudTrail write to the group (delivery.py)."""
         organization_id = None
         if _flag(props.get("IsOrganizationTrail")):
             organization_id = ctx.aws.client("organizations").describe_organization()["Organization"]["Id"]
         trail_arn = f"arn:{PARTITION}:cloudtrail:{ctx.aws.region}:{ctx.aws.account_id}:trail/{name}"
-        if problems := trail_bucket_problems(ctx.aws, trail_arn, props["S3BucketName"], organization_id):
+        problems = trail_bucket_problems(ctx.aws, trail_arn, props["S3BucketName"], organization_id)
+        if "CloudWatchLogsLogGroupArn" in props or "CloudWatchLogsRoleArn" in props:
+            if not ("CloudWatchLogsLogGroupArn" in props and "CloudWatchLogsRoleArn" in props):
+                # CloudTrail API Reference, CreateTrail: "Not required unless you specify
+                # CloudWatchLogsRoleArn" and the reverse (InvalidCloudWatchLogsLogGroupArnException).
+                problems.append("a trail that delivers to CloudWatch Logs needs both CloudWatchLogsLogGroupArn and CloudWatchLogsRoleArn")
+            else:
+                problems += trail_log_group_problems(
+                    ctx.aws, props["CloudWatchLogsLogGroupArn"], props["CloudWatchLogsRoleArn"], organization_id
+                )
+        if problems:
             raise EmulationError("; ".join(problems))
 
 
@@ -133,9 +145,31 @@ class LogGroup(Handler):
         ctx.aws.client("logs").delete_log_group(logGroupName=physical_id)
 
 
+class MetricFilter(Handler):
+    """PutMetricFilter: one filter name per log group; FilterName, LogGroupName are create-only."""
+
+    def create(self, ctx: Context, props: dict[str, Any]) -> Result:
+        name = props.get("FilterName") or ctx.generated_name(512)
+        transformations = [
+            {key: value for key, value in transformation.items() if key in ("metricName", "metricNamespace", "metricValue", "defaultValue")}
+            for transformation in ({key[0].lower() + key[1:]: value for key, value in t.items()} for t in props["MetricTransformations"])
+        ]
+        ctx.aws.client("logs").put_metric_filter(
+            logGroupName=props["LogGroupName"], filterName=name, filterPattern=props["FilterPattern"], metricTransformations=transformations
+        )
+        return Result(name)
+
+    def update(self, ctx: Context, physical_id: str, old: dict[str, Any], new: dict[str, Any]) -> Result:
+        return self.create(ctx, {**new, "FilterName": physical_id})  # PutMetricFilter overwrites a filter of the same name
+
+    def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
+        ctx.aws.client("logs").delete_metric_filter(logGroupName=props["LogGroupName"], filterName=physical_id)
+
+
 HANDLERS: dict[str, Handler] = {
     "AWS::S3::Bucket": Bucket(),
     "AWS::S3::BucketPolicy": BucketPolicy(),
     "AWS::CloudTrail::Trail": Trail(),
     "AWS::Logs::LogGroup": LogGroup(),
+    "AWS::Logs::MetricFilter": MetricFilter(),
 }

@@ -1,0 +1,128 @@
+"""CIS AWS Foundations 5.0 section 4 (Monitoring): the organization trail's CloudWatch Logs group,
+the role CloudTrail writes to it with, and a metric filter and alarm for each of 4.1-4.15,
+notifying a security topic."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as actions
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
+
+from orgboot.aws.cis_monitoring import CONTROLS, NAMESPACE
+from orgboot.aws.organizations import CLOUDTRAIL_SERVICE_PRINCIPAL
+
+from constructs import Construct
+from constructs.acknowledgements import acknowledge
+from constructs.sdk_call import pin_logical_id
+
+
+@dataclass(frozen=True)
+class CisMonitoringLogicalIds:
+    log_group: str
+    role: str
+    topic: str
+    topic_policy: str
+    metric_filter: dict[str, str]  # by CisControl.metric
+    alarm: dict[str, str]
+
+
+class CisMonitoring(Construct):
+    """The log group the organization trail also delivers to (kept a year, as Security Hub's
+    CloudWatch.16 asks), its CloudTrail role, and the CIS 4.1-4.15 filters and alarms."""
+
+    def __init__(self, scope: Construct, id: str, *, emails: Sequence[str], logical_ids: CisMonitoringLogicalIds) -> None:
+        super().__init__(scope, id)
+        stack = Stack.of(self)
+        self.log_group = logs.LogGroup(self, "LogGroup", retention=logs.RetentionDays.ONE_YEAR, removal_policy=RemovalPolicy.RETAIN)
+        # CloudTrail User Guide, "Sending events to CloudWatch Logs" and "Role policy document for
+        # CloudTrail to use CloudWatch Logs for monitoring": CloudTrail assumes a role whose policy
+        # lets it logs:CreateLogStream and logs:PutLogEvents on the group's log streams. CloudTrail
+        # names the streams itself (<account>_CloudTrail_<region>... for the management account,
+        # <organization ID>_... for the members of an organization trail, same pages), so the
+        # policy names every stream of this one group, which holds nothing but the trail's events.
+        streams = stack.format_arn(
+            service="logs",
+            resource="log-group",
+            resource_name=f"{self.log_group.log_group_name}:log-stream:*",
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
+        self.role = iam.Role(
+            self,
+            "Role",
+            description="CloudTrail delivers the organization trail to its CloudWatch Logs group",
+            assumed_by=iam.ServicePrincipal(CLOUDTRAIL_SERVICE_PRINCIPAL),
+            inline_policies={
+                "deliver-to-log-group": iam.PolicyDocument(
+                    statements=[
+                        iam.PolicyStatement(sid="CloudTrailCreateLogStream", actions=["logs:CreateLogStream"], resources=[streams]),
+                        iam.PolicyStatement(sid="CloudTrailPutLogEvents", actions=["logs:PutLogEvents"], resources=[streams]),
+                    ]
+                )
+            },
+        )
+        acknowledge(
+            self.role,
+            f"IAM5[Resource::arn:{stack.partition}:logs:{stack.region}:<AWS::AccountId>:log-group:<{logical_ids.log_group}>:log-stream:*]",
+            "the log streams of the trail's own log group, which CloudTrail names itself (CloudTrail User Guide)",
+        )
+
+        # The same topic settings as the billing alerts: TLS only, and a policy that lets this
+        # account's CloudWatch alarms publish (SNS Developer Guide, "Example cases for Amazon SNS
+        # access control"; aws:SourceArn and aws:SourceAccount against the confused deputy).
+        self.topic = sns.Topic(self, "Topic", display_name="AWS security alerts (CIS monitoring)", enforce_ssl=True)
+        self.topic.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CloudWatchAlarmsPublish",
+                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+                actions=["sns:Publish"],
+                resources=[self.topic.topic_arn],
+                conditions={
+                    "ArnLike": {
+                        "aws:SourceArn": stack.format_arn(
+                            service="cloudwatch", resource="alarm", resource_name="*", arn_format=ArnFormat.COLON_RESOURCE_NAME
+                        )
+                    },
+                    "StringEquals": {"aws:SourceAccount": stack.account},
+                },
+            )
+        )
+        for email in emails:
+            self.topic.add_subscription(subscriptions.EmailSubscription(email))
+
+        self.filters: dict[str, logs.MetricFilter] = {}
+        self.alarms: dict[str, cloudwatch.Alarm] = {}
+        for control in CONTROLS:
+            metric_filter = logs.MetricFilter(
+                self,
+                f"Filter{control.metric}",
+                log_group=self.log_group,
+                filter_pattern=logs.FilterPattern.literal(control.pattern),
+                metric_namespace=NAMESPACE,
+                metric_name=control.metric,
+                metric_value="1",
+            )
+            # The alarm of each control's remediation (Security Hub User Guide, CloudWatch.1-14):
+            # the metric's sum over 5 minutes at or above 1, once.
+            alarm = cloudwatch.Alarm(
+                self,
+                f"Alarm{control.metric}",
+                alarm_description=f"CIS AWS Foundations {control.number}: {control.title}",
+                metric=cloudwatch.Metric(namespace=NAMESPACE, metric_name=control.metric, statistic="Sum", period=Duration.minutes(5)),
+                threshold=1,
+                evaluation_periods=1,
+                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,  # no matching event: nothing to report
+            )
+            alarm.add_alarm_action(actions.SnsAction(self.topic))
+            pin_logical_id(metric_filter, logical_ids.metric_filter[control.metric])
+            pin_logical_id(alarm, logical_ids.alarm[control.metric])
+            self.filters[control.metric], self.alarms[control.metric] = metric_filter, alarm
+        pin_logical_id(self.log_group, logical_ids.log_group)
+        pin_logical_id(self.role, logical_ids.role)
+        pin_logical_id(self.topic, logical_ids.topic)
+        pin_logical_id(self.topic.node.find_child("Policy"), logical_ids.topic_policy)
