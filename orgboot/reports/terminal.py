@@ -136,6 +136,8 @@ _FRIENDLY_TYPES = {
     "AWS::IAM::Group": "groups",
     "AWS::IAM::User": "users",
     "AWS::IAM::Role": "roles",
+    "AWS::CloudWatch::Alarm": "alarms",
+    "AWS::Logs::MetricFilter": "metric filters",
     "Custom::AWS": "SDK calls",
 }
 _ACTIONS = {
