@@ -3,15 +3,13 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from aws_cdk import ArnFormat, Duration, Stack
+from aws_cdk import Duration
 from aws_cdk import aws_budgets as budgets
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as actions
-from aws_cdk import aws_iam as iam
-from aws_cdk import aws_sns as sns
-from aws_cdk import aws_sns_subscriptions as subscriptions
 
 from constructs import Construct
+from constructs.alarm_topic import alarm_topic
 from constructs.sdk_call import pin_logical_id
 
 
@@ -43,30 +41,7 @@ class BillingAlerts(Construct):
         logical_ids: BillingLogicalIds,
     ) -> None:
         super().__init__(scope, id)
-        self.topic = sns.Topic(self, "Topic", display_name="AWS billing alerts", enforce_ssl=True)
-        # A topic policy replaces the topic's default one, which lets the account's own principals
-        # publish; CloudWatch publishes as its service principal, so it must be named here (SNS
-        # Developer Guide, "Example cases for Amazon SNS access control"), limited to this
-        # account's alarms (aws:SourceArn, aws:SourceAccount: the confused-deputy guard).
-        stack = Stack.of(self)
-        self.topic.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="CloudWatchAlarmsPublish",
-                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
-                actions=["sns:Publish"],
-                resources=[self.topic.topic_arn],
-                conditions={
-                    "ArnLike": {
-                        "aws:SourceArn": stack.format_arn(
-                            service="cloudwatch", resource="alarm", resource_name="*", arn_format=ArnFormat.COLON_RESOURCE_NAME
-                        )
-                    },
-                    "StringEquals": {"aws:SourceAccount": stack.account},
-                },
-            )
-        )
-        for email in emails:
-            self.topic.add_subscription(subscriptions.EmailSubscription(email))
+        self.topic = alarm_topic(self, "AWS billing alerts", emails)
 
         estimated_charges = cloudwatch.Metric(
             namespace="AWS/Billing",

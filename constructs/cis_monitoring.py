@@ -10,14 +10,13 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as actions
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
-from aws_cdk import aws_sns as sns
-from aws_cdk import aws_sns_subscriptions as subscriptions
 
 from orgboot.aws.cis_monitoring import CONTROLS, NAMESPACE
 from orgboot.aws.organizations import CLOUDTRAIL_SERVICE_PRINCIPAL
 
 from constructs import Construct
 from constructs.acknowledgements import acknowledge
+from constructs.alarm_topic import alarm_topic
 from constructs.sdk_call import pin_logical_id
 
 
@@ -71,28 +70,7 @@ class CisMonitoring(Construct):
             "the log streams of the trail's own log group, which CloudTrail names itself (CloudTrail User Guide)",
         )
 
-        # The same topic settings as the billing alerts: TLS only, and a policy that lets this
-        # account's CloudWatch alarms publish (SNS Developer Guide, "Example cases for Amazon SNS
-        # access control"; aws:SourceArn and aws:SourceAccount against the confused deputy).
-        self.topic = sns.Topic(self, "Topic", display_name="AWS security alerts (CIS monitoring)", enforce_ssl=True)
-        self.topic.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="CloudWatchAlarmsPublish",
-                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
-                actions=["sns:Publish"],
-                resources=[self.topic.topic_arn],
-                conditions={
-                    "ArnLike": {
-                        "aws:SourceArn": stack.format_arn(
-                            service="cloudwatch", resource="alarm", resource_name="*", arn_format=ArnFormat.COLON_RESOURCE_NAME
-                        )
-                    },
-                    "StringEquals": {"aws:SourceAccount": stack.account},
-                },
-            )
-        )
-        for email in emails:
-            self.topic.add_subscription(subscriptions.EmailSubscription(email))
+        self.topic = alarm_topic(self, "AWS security alerts (CIS monitoring)", emails)
 
         self.filters: dict[str, logs.MetricFilter] = {}
         self.alarms: dict[str, cloudwatch.Alarm] = {}
