@@ -21,7 +21,6 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", 
         help=HELP,
         description=HELP[0].upper() + HELP[1:] + ". Exit status 1 when AWS differs from the spec. Never writes to AWS.",
         parents=[common],
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("spec", nargs="?", default="org.yaml", help="the organization spec")
     form = parser.add_mutually_exclusive_group()

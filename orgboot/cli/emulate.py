@@ -36,7 +36,6 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", 
         help=HELP,
         description=HELP[0].upper() + HELP[1:] + ". Nothing leaves this machine.",
         parents=[common],
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument(
         "assemblies",

@@ -21,7 +21,6 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", 
         help=HELP,
         description=HELP[0].upper() + HELP[1:] + ". Never writes to AWS, never overwrites a file. See docs/adopt.md.",
         parents=[common],
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("--out", required=True, metavar="DIR", help="the new repository (created if missing; no file is overwritten)")
     parser.add_argument(

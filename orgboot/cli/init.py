@@ -36,7 +36,6 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", 
         help=HELP,
         description=HELP[0].upper() + HELP[1:] + ". Never overwrites a file; commits nothing.",
         parents=[common],
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("dir", nargs="?", default=".", metavar="DIR", help="where the repository goes (created if missing)")
     parser.set_defaults(run=run)

@@ -37,7 +37,6 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", 
         description=HELP[0].upper() + HELP[1:] + ". BASE and HEAD are spec files, git revisions or synthesized assemblies"
         " (a cdk.out folder). Needs no AWS credentials.",
         parents=[common],
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("base", metavar="BASE", help="what is deployed: a spec file, a git revision (main, HEAD~1), or a cdk.out")
     parser.add_argument("head", metavar="HEAD", help="the change: a spec file, a git revision, or a cdk.out")

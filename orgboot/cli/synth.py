@@ -23,7 +23,6 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", 
         help=HELP,
         description=HELP[0].upper() + HELP[1:] + ". A refused or failed synth leaves no assembly behind.",
         parents=[common],
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("spec", nargs="?", default="org.yaml", help="the organization spec")
     parser.add_argument("-o", "--output", default="cdk.out", metavar="DIR", help="where the cloud assembly goes")
