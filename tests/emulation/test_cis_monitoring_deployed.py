@@ -10,14 +10,14 @@ from orgboot.aws.cis_monitoring import CONTROLS, NAMESPACE
 from orgboot.emulator import Engine, deploy_assembly, emulated_aws, management
 from orgboot.emulator.delivery import trail_log_group_problems
 from orgboot.emulator.errors import EmulationError
-from tests.conftest import EXAMPLE_PARAMETERS, edited, example_variant, synth
-from tests.templates.test_cis_monitoring import with_cis_monitoring
+from tests.conftest import EXAMPLE_PARAMETERS, edited
+from tests.templates.test_cis_monitoring import NOTIFY
 
 
 @pytest.fixture(scope="module")
-def cis_assembly(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("cis-deployed")
-    return synth(example_variant(directory / "org", with_cis_monitoring), directory / "cdk.out")
+def cis_assembly(example_assembly: Path) -> Path:
+    """The example turns CIS monitoring on."""
+    return example_assembly
 
 
 def test_filters_alarms_and_the_trail_exist_after_deploy(cis_assembly):
@@ -35,7 +35,7 @@ def test_filters_alarms_and_the_trail_exist_after_deploy(cis_assembly):
         topics = {a["AlarmActions"][0] for a in alarms}
         (topic,) = topics
         endpoints = [s["Endpoint"] for s in aws.client("sns").list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]]
-        assert sorted(endpoints) == ["security@example.com", "soc@example.com"]
+        assert sorted(endpoints) == NOTIFY
         assert trail_log_group_problems(aws, trail["CloudWatchLogsLogGroupArn"], trail["CloudWatchLogsRoleArn"], "o-example") == []
 
 
