@@ -19,6 +19,12 @@ CLOUDWATCH = Caller("cloudwatch.amazonaws.com", None, "service")
 FOREIGN_ACCOUNT = "999999999999"
 
 
+# A member account's place in an organization trail's log names (AWSLogs/<org>/<account>/ in S3,
+# <org>_<account>_CloudTrail_<region> in CloudWatch Logs): the policies written for the trail name
+# no member, so any ID shows whether members' logs may be delivered.
+ANY_MEMBER = "111122223333"
+
+
 def _decide(caller: Caller, action: str, resource: str, account: str, policy: Any, name: str, **context: ContextValue) -> Decision:
     document = parse(json.loads(policy), PolicyRef(name, "resource")) if policy else None
     # Assumed, not documented: AWS services deliver over HTTPS. AWS's own TLS-only guidance (S3 User
@@ -41,7 +47,7 @@ def trail_bucket_problems(aws: AwsAccount, trail_arn: str, bucket: str, organiza
         policy = None
     name = f"bucket policy of {bucket}"
     bucket_arn = f"arn:{PARTITION}:s3:::{bucket}"
-    prefixes = [f"AWSLogs/{aws.account_id}/"] + ([f"AWSLogs/{organization_id}/111122223333/"] if organization_id else [])
+    prefixes = [f"AWSLogs/{aws.account_id}/"] + ([f"AWSLogs/{organization_id}/{ANY_MEMBER}/"] if organization_id else [])
     requests: list[tuple[str, str, dict[str, ContextValue]]] = [("s3:GetBucketAcl", bucket_arn, {})] + [
         ("s3:PutObject", f"{bucket_arn}/{prefix}CloudTrail/us-east-1/2026/01/01/log.json.gz", {"s3:x-amz-acl": "bucket-owner-full-control"})
         for prefix in prefixes
@@ -142,7 +148,7 @@ def trail_log_group_problems(aws: AwsAccount, log_group_arn: str, role_arn: str,
         return [f"InvalidCloudWatchLogsRoleArnException: CloudTrail may not assume {role_arn}: {assume.why}"]
     group = log_group_arn.removesuffix(":*")
     prefixes = [f"{aws.account_id}_CloudTrail_{aws.region}"] + (
-        [f"{organization_id}_111122223333_CloudTrail_{aws.region}"] if organization_id else []
+        [f"{organization_id}_{ANY_MEMBER}_CloudTrail_{aws.region}"] if organization_id else []
     )
     session = Caller(role_arn, aws.account_id, "role", "cloudtrail")
     identity = _role_identity_policies(aws, role_name)
