@@ -527,3 +527,45 @@ def test_the_last_scp_of_a_target_is_not_detached():
                     engine.deploy("Org", without, management(), {"Root": root})
             else:
                 engine.deploy("Org", without, management(), {"Root": root})
+
+
+def test_stack_set_account_filters_narrow_or_widen_the_ous_accounts():
+    """AccountFilterType as the CloudFormation API Reference's DeploymentTargets gives it:
+    INTERSECTION only the listed accounts of the OUs, DIFFERENCE all but them; a create that names
+    Accounts and OUs without a filter type, or with UNION, is refused."""
+    topic = {"Resources": {"Alerts": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "alerts"}}}}
+
+    def template(targets):
+        properties = {"StackSetName": "alerts", "PermissionModel": "SERVICE_MANAGED", "TemplateBody": json.dumps(topic),
+                      "AutoDeployment": {"Enabled": True, "RetainStacksOnAccountRemoval": False},
+                      "StackInstancesGroup": [{"DeploymentTargets": targets, "Regions": ["eu-west-1"]}]}  # fmt: skip
+        return {"Resources": {"Alerts": {"Type": "AWS::CloudFormation::StackSet", "Properties": properties}}}
+
+    with emulated_aws():
+        organizations = management().client("organizations")
+        organizations.create_organization(FeatureSet="ALL")
+        root = organizations.list_roots()["Roots"][0]["Id"]
+        ou = organizations.create_organizational_unit(ParentId=root, Name="Security")["OrganizationalUnit"]["Id"]
+        audit, logs = (
+            organizations.create_account(AccountName=name, Email=f"{name}@example.com")["CreateAccountStatus"]["AccountId"]
+            for name in ("audit", "logs")
+        )
+        for account in (audit, logs):
+            organizations.move_account(AccountId=account, SourceParentId=root, DestinationParentId=ou)
+        engine = Engine()
+        engine.stack_sets_trusted_access = True
+
+        def deployed():
+            return {a for a in (audit, logs) if assume(a, region="eu-west-1").client("sns").list_topics()["Topics"]}
+
+        for refused, message in (({}, "without AccountFilterType"), ({"AccountFilterType": "UNION"}, "UNION is not supported")):
+            with pytest.raises(EmulationError, match=message):
+                engine.deploy("Refused", template({"OrganizationalUnitIds": [ou], "Accounts": [audit], **refused}), management())
+        engine.deploy(
+            "Stack", template({"OrganizationalUnitIds": [ou], "Accounts": [audit], "AccountFilterType": "INTERSECTION"}), management()
+        )
+        assert deployed() == {audit}
+        engine.deploy(
+            "Stack", template({"OrganizationalUnitIds": [ou], "Accounts": [audit], "AccountFilterType": "DIFFERENCE"}), management()
+        )
+        assert deployed() == {logs}

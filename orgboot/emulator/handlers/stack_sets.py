@@ -64,6 +64,26 @@ def _authorize(ctx: Context, stack_set: str, template: dict[str, Any], operation
                     )
 
 
+def _filtered(stack_set: str, deployment: dict[str, Any], under_ous: set[str], *, creating: bool) -> set[str]:
+    """The accounts a group of DeploymentTargets reaches: those under its OUs, narrowed or widened
+    by Accounts as AccountFilterType says ("DeploymentTargets", CloudFormation API Reference:
+    INTERSECTION only the listed accounts in the OUs, DIFFERENCE the OUs' accounts but those,
+    UNION both, NONE the OUs'). On create, Accounts with OUs needs a filter type, and the
+    StackSet resource refuses UNION (AWS::CloudFormation::StackSet DeploymentTargets)."""
+    accounts, kind = set(deployment.get("Accounts", [])), deployment.get("AccountFilterType", "NONE")
+    if creating and accounts and deployment.get("OrganizationalUnitIds") and "AccountFilterType" not in deployment:
+        raise EmulationError(f"StackSet {stack_set}: DeploymentTargets gives OrganizationalUnitIds and Accounts without AccountFilterType")
+    if creating and kind == "UNION":
+        raise EmulationError(f"StackSet {stack_set}: AccountFilterType UNION is not supported when a StackSet resource is created")
+    if kind == "INTERSECTION":
+        return under_ous & accounts
+    if kind == "DIFFERENCE":
+        return under_ous - accounts
+    if kind == "UNION":
+        return under_ous | accounts
+    return under_ous
+
+
 def instance_stack_name(stack_set_name: str) -> str:
     return f"StackSet-{stack_set_name}"
 
@@ -96,14 +116,14 @@ class StackSet(Handler):
             ctx.engine.deploy(instance_stack_name(props["StackSetName"]), {"Resources": {}}, assume(account_id, region=region))
             ctx.engine.forget(account_id, instance_stack_name(props["StackSetName"]))
 
-    def _targets(self, ctx: Context, props: dict[str, Any]) -> set[tuple[str, str]]:
+    def _targets(self, ctx: Context, props: dict[str, Any], *, creating: bool) -> set[tuple[str, str]]:
         organizations = ctx.aws.client("organizations")
         targets = set()
         for group in props.get("StackInstancesGroup", []):
-            for parent in group["DeploymentTargets"].get("OrganizationalUnitIds", []):
-                for account_id in _accounts_under(organizations, parent):
-                    if account_id != MANAGEMENT_ACCOUNT_ID:
-                        targets |= {(account_id, region) for region in group["Regions"]}
+            deployment = group["DeploymentTargets"]
+            under_ous = {a for parent in deployment.get("OrganizationalUnitIds", []) for a in _accounts_under(organizations, parent)}
+            accounts = _filtered(props["StackSetName"], deployment, under_ous, creating=creating) - {MANAGEMENT_ACCOUNT_ID}
+            targets |= {(account_id, region) for account_id in accounts for region in group["Regions"]}
         return targets
 
     @staticmethod
@@ -120,7 +140,7 @@ class StackSet(Handler):
             raise EmulationError(f"StackSet {name}: TemplateBody is not a JSON template ({error})") from None
         parameters = {p["ParameterKey"]: p["ParameterValue"] for p in props.get("Parameters", [])}
         current = self._instances(ctx, name)
-        wanted = self._targets(ctx, props)
+        wanted = self._targets(ctx, props, creating=previous is None)
         if previous is not None and not props.get("AutoDeployment", {}).get("Enabled") and props == previous:
             wanted = current  # without auto-deployment, AWS leaves new accounts alone
         template_changed = (
