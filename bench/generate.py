@@ -32,6 +32,27 @@ def generate(accounts: int, directory: Path, account_stacks: int | None = None) 
         }
         for i in range(accounts)
     }
+    # The example's own accounts are gone, and with them its accounts' alternate contacts.
+    example.get("security_baseline", {}).get("alternate_contacts", {}).pop("accounts", None)
+    security = example.get("security_baseline", {})
+    if accounts:
+        # The first generated account administers the security services in place of the example's audit.
+        if security.get("delegated_administrator"):
+            security["delegated_administrator"] = "account-00000"
+        # AWS Config delivers to the first generated account's bucket in place of the example's log-archive.
+        if config := security.get("config"):
+            config["bucket_account"] = "account-00000"
+    else:
+        # With no member account, nothing can administer the security services or hold Config's bucket.
+        for key in ("delegated_administrator", "guardduty", "security_hub", "access_analyzer", "config"):
+            security.pop(key, None)
+    # The trail's logs go to the first generated account in place of the example's log-archive (with
+    # no account, they stay in the management account).
+    if (trail := example["management_baseline"].get("organization_trail", {})).get("log_archive"):
+        if accounts:
+            trail["log_archive"]["account"] = "account-00000"
+        else:
+            del trail["log_archive"]
     directory.mkdir(parents=True, exist_ok=True)
     shutil.copytree(REPO / "policies", directory / "policies", dirs_exist_ok=True)
     spec = directory / "org.yaml"

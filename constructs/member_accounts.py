@@ -65,7 +65,13 @@ class MemberAccounts(Construct):
         if after is not None:
             included.get_resource(accounts[0].logical_id).node.add_dependency(after)
         self.last = included.get_resource(accounts[-1].logical_id)
+        self._fragment = included
 
     @staticmethod
     def account_id(logical_id: str) -> str:
         return Fn.get_att(logical_id, "AccountId").to_string()
+
+    def account_id_reference(self, logical_id: str) -> str:
+        """The account's ID for another stack: a reference to the resource itself, which CDK turns
+        into an output of this stack and a reference to it (cdk.json: weak cross-stack references)."""
+        return self._fragment.get_resource(logical_id).get_att("AccountId").to_string()

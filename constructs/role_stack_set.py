@@ -1,23 +1,42 @@
-"""A service-managed StackSet that rolls one template out to whole OUs."""
+"""A service-managed StackSet that rolls one template out to whole OUs (or some accounts of them),
+and the trusted access in Organizations that such StackSets need."""
 
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from aws_cdk import aws_cloudformation as cloudformation
+from aws_cdk import custom_resources as cr
 
 from orgboot.aws.quotas import STACKSET_TEMPLATE_BODY_MAX
 
 from constructs import Construct
+from constructs.sdk_call import sdk_call_resource
 
 
 class TemplateTooLarge(ValueError):
     pass
 
 
+def stack_sets_trusted_access(scope: Construct, id: str, *, logical_id: str) -> cr.AwsCustomResource:
+    """Service-managed StackSets need CloudFormation's trusted access in Organizations
+    (ActivateOrganizationsAccess); activating it again changes nothing."""
+    return sdk_call_resource(
+        scope,
+        id,
+        logical_id=logical_id,
+        on_create=cr.AwsSdkCall(
+            service="CloudFormation",
+            action="activateOrganizationsAccess",
+            physical_resource_id=cr.PhysicalResourceId.of("stacksets-trusted-access"),
+        ),
+    )
+
+
 class RoleStackSet(Construct):
     """Deploys `template` to every account under `organizational_unit_ids` (nested OUs included,
-    never the management account), and to accounts that join them later (auto-deployment)."""
+    never the management account), in each of `regions`, and to accounts that join them later
+    (auto-deployment); with `accounts`, only to those of them (AccountFilterType INTERSECTION)."""
 
     def __init__(
         self,
@@ -28,7 +47,8 @@ class RoleStackSet(Construct):
         logical_id: str,
         template: Mapping[str, Any],
         organizational_unit_ids: Sequence[str],
-        region: str,
+        regions: Sequence[str],
+        accounts: Sequence[str] = (),
         parameters: Mapping[str, str] = {},
         max_concurrent_percentage: int,
         failure_tolerance_percentage: int,
@@ -64,9 +84,11 @@ class RoleStackSet(Construct):
             stack_instances_group=[
                 cloudformation.CfnStackSet.StackInstancesProperty(
                     deployment_targets=cloudformation.CfnStackSet.DeploymentTargetsProperty(
-                        organizational_unit_ids=list(organizational_unit_ids)
+                        organizational_unit_ids=list(organizational_unit_ids),
+                        accounts=list(accounts) or None,
+                        account_filter_type="INTERSECTION" if accounts else None,
                     ),
-                    regions=[region],
+                    regions=list(regions),
                 )
             ],
             template_body=body,

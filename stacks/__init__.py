@@ -12,11 +12,14 @@ from orgboot.analysis.grants import guarded_roles
 from orgboot.aws.parameters import EMULATOR_ONLY, EMULATOR_ONLY_VALUE
 from orgboot.aws.regions import HOME_REGION
 from orgboot.spec import Account, OrgSpec, layout, logical_ids
+from stacks.account_settings_stack import account_settings_stack
 from stacks.accounts_stack import AccountsStack
 from stacks.adoption import ADOPT_CONTEXT, Adoption, NotAdoptable
 from stacks.management_baseline_stack import ManagementBaselineStack
 from stacks.member_roles_stack import MemberRolesStack
 from stacks.organization_stack import OrganizationStack
+from stacks.organization_trail import log_archive_target
+from stacks.security_services_stack import security_services_stack
 
 from constructs.deployed_spec import DeployedSpec
 
@@ -39,7 +42,15 @@ def build(app: cdk.App, spec: OrgSpec, packed_spec: str | None = None, adopt: Ad
         for key, account in spec.accounts.items():
             by_stack[layout.account_stack(key, account_stacks)][key] = account
         shards = [
-            AccountsStack(app, name, accounts=accounts, ou_identities=spec.ou_identities, env=env) for name, accounts in by_stack.items()
+            AccountsStack(
+                app,
+                name,
+                accounts=accounts,
+                ou_identities=spec.ou_identities,
+                contacts=spec.security_baseline.alternate_contacts,
+                env=env,
+            )
+            for name, accounts in by_stack.items()
         ]
     baseline = ManagementBaselineStack(
         app,
@@ -48,12 +59,16 @@ def build(app: cdk.App, spec: OrgSpec, packed_spec: str | None = None, adopt: Ad
         organization_id=organization.root.organization_id,
         org_paths=organization.org_paths,
         guarded_roles=guarded_roles(spec),
+        contacts=spec.security_baseline.alternate_contacts,
+        log_archive=log_archive_target(spec, [organization, *shards], organization.root.root_id),
         env=env,
     )
+    settings = account_settings_stack(app, spec, organization, [organization, *shards], env)
+    security_services = security_services_stack(app, spec, [organization, *shards], organization.ou_ids, env)
     roles = MemberRolesStack(app, layout.MEMBER_ROLES_STACK, member_roles=spec.member_roles, ou_ids=organization.ou_ids, env=env)
     # In this order, one stack at a time: the accounts before the StackSets that roll out to them,
     # MemberRolesStack last of all (it keeps the record of the deploy).
-    built = [organization, *shards, baseline, roles]
+    built = [organization, *shards, baseline, settings, *security_services, roles]
     one_after_another(built)
     if packed_spec is not None:
         record = DeployedSpec(roles, "DeployedSpec", packed=packed_spec, version=__version__, logical_id=logical_ids.DEPLOYED_SPEC)

@@ -8,6 +8,8 @@ from typing import Any
 from aws_cdk import CfnResource, Stack
 
 from orgboot.spec import Account, logical_ids
+from orgboot.spec.contacts import AlternateContacts
+from stacks.alternate_contacts import add_member_contacts
 
 from constructs import Construct, IDependable
 from constructs.member_accounts import AccountProps, MemberAccounts
@@ -41,12 +43,14 @@ class AccountsStack(Stack):
         accounts: Mapping[str, Account],
         parent_ids: Mapping[str, str] | None = None,
         ou_identities: Mapping[str, str] | None = None,
+        contacts: AlternateContacts | None = None,
         **kwargs: Any,
     ) -> None:
         """`parent_ids`: the OUs' IDs by path, when they are known (adopting an organization);
         otherwise the stack looks them up by path while it deploys, each lookup named by the OU's
         identity (`ou_identities`, path -> identity; the path itself when missing), so a rename in
-        place keeps it."""
+        place keeps it. `contacts`: the alternate contacts the accounts take (OrganizationStack,
+        deployed before, enabled Account Management's trusted access)."""
         super().__init__(scope, id, description="orgboot: member accounts of the organization (one shard)", **kwargs)
         if not accounts:
             # CloudFormation needs a resource in a stack; the shard keeps its place until it fills.
@@ -58,3 +62,12 @@ class AccountsStack(Stack):
             ous = OuLookup(self, "OuIds", identities={path: known.get(path, path) for path in paths})
             parent_ids = {path: ous.ou_id(path) for path in paths}
         add_accounts(self, accounts, parent_ids, after=None)
+        add_member_contacts(self, contacts, accounts)
+
+
+def account_id_reference(stack: Stack, key: str) -> str:
+    """The ID of account `key` of `stack` (OrganizationStack or the account stack that holds it),
+    for another stack to refer to."""
+    accounts = stack.node.find_child("Accounts")  # what add_accounts added
+    assert isinstance(accounts, MemberAccounts)
+    return accounts.account_id_reference(logical_ids.account(key))

@@ -1,17 +1,21 @@
 """ManagementBaselineStack: the management account's own baseline (IAM checklist, CIS identity items):
-password policy, alias, billing alerts, groups with MFA, users, support role, organization trail."""
+password policy, alias, billing alerts, groups with MFA, users, support role, administrator role,
+organization trail."""
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aws_cdk import Stack
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_iam as iam
 
 from orgboot.analysis.grants import switch_policy
 from orgboot.aws.cis_monitoring import CONTROLS
 from orgboot.policy import iam as iam_documents
 from orgboot.spec import Group, ManagementBaseline, logical_ids
-from orgboot.spec.baseline import REQUIRE_MFA_POLICY_DESCRIPTION, require_mfa_policy_name
+from orgboot.spec.baseline import REQUIRE_MFA_POLICY_DESCRIPTION, AdminRole, require_mfa_policy_name
+from orgboot.spec.contacts import AlternateContacts
+from stacks.alternate_contacts import add_management_contacts
+from stacks.organization_trail import LogArchiveTarget, add_organization_trail
 
 from constructs import Construct
 from constructs.account_alias import AccountAlias
@@ -20,7 +24,7 @@ from constructs.acknowledgements import acknowledge, aws_managed_policy_finding,
 from constructs.baseline_group import BaselineGroup
 from constructs.billing_alerts import BillingAlerts, BillingLogicalIds
 from constructs.cis_monitoring import CisMonitoring, CisMonitoringLogicalIds
-from constructs.organization_trail import CloudWatchLogsDelivery, OrganizationTrail, TrailLogicalIds
+from constructs.organization_trail import CloudWatchLogsDelivery
 from constructs.sdk_call import pin_logical_id
 
 
@@ -34,10 +38,15 @@ class ManagementBaselineStack(Stack):
         organization_id: str,
         org_paths: Mapping[str, str],
         guarded_roles: Sequence[str],
+        contacts: AlternateContacts | None = None,
+        log_archive: LogArchiveTarget | None = None,
         **kwargs: Any,
     ) -> None:
+        """`contacts`: security_baseline.alternate_contacts, of which this stack sets the management account's.
+        `log_archive`: the account that keeps the trail's logs, where organization_trail.log_archive names one."""
         super().__init__(scope, id, description="orgboot: the management account's security baseline", **kwargs)
         self._imported: dict[str, iam.IManagedPolicy] = {}
+        add_management_contacts(self, contacts, self.account)
         if baseline.password_policy is not None:
             AccountPasswordPolicy(self, "PasswordPolicy", logical_id=logical_ids.PASSWORD_POLICY, **baseline.password_policy.model_dump())
         if baseline.account_alias:
@@ -90,12 +99,13 @@ class ManagementBaselineStack(Stack):
             acknowledge(
                 support_role,
                 aws_managed_policy_finding("AWSSupportAccess"),
-                "CIS AWS Foundations 1.17 asks for AWSSupportAccess on a support role",
+                "CIS AWS Foundations 5.0 (1.16) asks for AWSSupportAccess on a support role",
             )
             support_role_arn = support_role.role_arn
+        admin_role_arn = self._admin_role(baseline.admin_role).role_arn if baseline.admin_role else None
         self.groups: dict[str, iam.Group] = {}
         for name, group in baseline.groups.items():
-            switch = switch_policy(name, baseline, org_paths, guarded_roles, support_role_arn)
+            switch = switch_policy(name, baseline, org_paths, guarded_roles, support_role_arn, admin_role_arn)
             self.groups[name] = BaselineGroup(
                 self,
                 f"Group-{name}",
@@ -126,19 +136,32 @@ class ManagementBaselineStack(Stack):
                     ),
                 )
                 delivery = CloudWatchLogsDelivery(monitoring.log_group.log_group_arn, monitoring.role.role_arn)
-            OrganizationTrail(
-                self,
-                "OrganizationTrail",
-                trail_name=baseline.organization_trail.name,
-                organization_id=organization_id,
-                logical_ids=TrailLogicalIds(
-                    trail=logical_ids.TRAIL,
-                    bucket=logical_ids.TRAIL_BUCKET,
-                    bucket_policy=logical_ids.TRAIL_BUCKET_POLICY,
-                    trusted_access=logical_ids.CLOUDTRAIL_TRUSTED_ACCESS,
-                ),
-                cloud_watch_logs=delivery,
+            add_organization_trail(
+                self, baseline.organization_trail, organization_id=organization_id, log_archive=log_archive, cloud_watch_logs=delivery
             )
+
+    def _admin_role(self, admin: AdminRole) -> iam.Role:
+        """CIS AWS Foundations 5.0, 1.15: administrators assume this role, with MFA, instead of
+        holding AdministratorAccess on their groups. It may assume no role outside this account
+        (iam_documents.stay_in_account): people reach member accounts through their own grants."""
+        fence = iam_documents.stay_in_account(self.account)
+        role = iam.Role(
+            self,
+            "AdminRole",
+            role_name=admin.name,
+            description="CIS 1.15: administration of the management account, with MFA",
+            assumed_by=iam.AccountPrincipal(self.account).with_conditions(iam_documents.signed_in_with_mfa(admin.mfa_max_age_seconds)),
+            managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("AdministratorAccess")],
+            max_session_duration=Duration.hours(admin.max_session_hours),
+            inline_policies={f"{admin.name}-stay-in-account": iam.PolicyDocument.from_json(fence)},
+        )
+        pin_logical_id(role, logical_ids.ADMIN_ROLE)
+        acknowledge(
+            role,
+            aws_managed_policy_finding("AdministratorAccess"),
+            "CIS 1.15's remedy: administrators assume this MFA-protected role instead of holding AdministratorAccess",
+        )
+        return role
 
     def _managed_policy(self, name_or_arn: str) -> iam.IManagedPolicy:
         if not name_or_arn.startswith("arn:"):

@@ -7,15 +7,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from aws_cdk import Aws, CfnParameter, Stack
-from aws_cdk import custom_resources as cr
 
 from orgboot.aws.stacksets import role_stack_set_name
 from orgboot.spec import MemberRoles, logical_ids
 from stacks.member_role_templates import EXTERNAL_ID_PARAMETER, MANAGEMENT_ACCOUNT_PARAMETER, role_templates
 
 from constructs import Construct
-from constructs.role_stack_set import RoleStackSet
-from constructs.sdk_call import sdk_call_resource
+from constructs.role_stack_set import RoleStackSet, stack_sets_trusted_access
 
 
 def external_id_parameter(role_name: str) -> str:
@@ -25,17 +23,7 @@ def external_id_parameter(role_name: str) -> str:
 class MemberRolesStack(Stack):
     def __init__(self, scope: Construct, id: str, *, member_roles: MemberRoles, ou_ids: Mapping[str, str], **kwargs: Any) -> None:
         super().__init__(scope, id, description="orgboot: roles in member accounts, rolled out by StackSets", **kwargs)
-        # Service-managed StackSets need CloudFormation's trusted access in Organizations.
-        trusted_access = sdk_call_resource(
-            self,
-            "StackSetsTrustedAccess",
-            logical_id=logical_ids.STACKSETS_TRUSTED_ACCESS,
-            on_create=cr.AwsSdkCall(
-                service="CloudFormation",
-                action="activateOrganizationsAccess",
-                physical_resource_id=cr.PhysicalResourceId.of("stacksets-trusted-access"),
-            ),
-        )
+        trusted_access = stack_sets_trusted_access(self, "StackSetsTrustedAccess", logical_id=logical_ids.STACKSETS_TRUSTED_ACCESS)
         rollout = member_roles.rollout
         templates = role_templates(member_roles.catalogue)
         for name, role in member_roles.catalogue.items():
@@ -58,7 +46,7 @@ class MemberRolesStack(Stack):
                 description=role.description,
                 template=templates[name],
                 organizational_unit_ids=[ou_ids[target] for target in role.targets],
-                region=rollout.region,
+                regions=[rollout.region],
                 parameters=parameters,
                 max_concurrent_percentage=rollout.max_concurrent_percentage,
                 failure_tolerance_percentage=rollout.failure_tolerance_percentage,

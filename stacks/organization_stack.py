@@ -15,8 +15,10 @@ from orgboot.analysis.grants import org_paths
 from orgboot.spec import ROOT, OrgSpec, logical_ids, parent_of
 from stacks.accounts_stack import add_accounts
 from stacks.adoption import Adoption, NotAdoptable
+from stacks.alternate_contacts import add_member_contacts, members_have_contacts
 
 from constructs import Construct
+from constructs.alternate_contacts import account_management_trusted_access
 from constructs.organization_policy import OrganizationPolicy
 from constructs.organization_root import OrganizationRoot
 from constructs.organizational_unit import OrganizationalUnit
@@ -91,6 +93,20 @@ class OrganizationStack(Stack):
                 logical_id=logical_ids.policy(key),
             )
             in_turn(organization_policy)  # after the enablers, so its type is enabled
+
+        # Alternate contacts of the member accounts, named by AccountId: trusted access for Account
+        # Management first (an Organizations write, in turn), then the accounts of this stack; the
+        # account stacks, deployed after this one, set theirs.
+        contacts = spec.security_baseline.alternate_contacts
+        if adopt is None and members_have_contacts(contacts, spec.accounts):
+            trusted_access = account_management_trusted_access(
+                self, "AccountManagementTrustedAccess", logical_id=logical_ids.ACCOUNT_MANAGEMENT_TRUSTED_ACCESS
+            )
+            in_turn(trusted_access)
+            if spec.organization.account_stacks is None:
+                member_contacts = add_member_contacts(self, contacts, spec.accounts)
+                if member_contacts is not None:
+                    member_contacts.resource.node.add_dependency(trusted_access)
 
 
 def _known(ids: Mapping[str, str], key: str, user: str, stack: str) -> str:

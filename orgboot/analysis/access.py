@@ -5,6 +5,9 @@ deployed), and from state read from AWS (what it allows now). A group member is 
 in with MFA; each member account's SCP and RCP chain applies; a role appears where the group's
 policies and the role's trust both let the member in.
 
+The roles people assume in the management account itself (the administrator role, the support
+role) are rows too, marked `management`: there no SCP or RCP applies, so nothing exempts or denies.
+
 Each row also says what the role may do beyond everyone else: break-glass (a grant of the access
 role, kept apart from everyday grants) and the guardrails (or written policies) whose denies
 exempt the role by aws:PrincipalArn in the accounts reached, read from the very statements that
@@ -17,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from orgboot.analysis.labels import Labeller
-from orgboot.analysis.offline import SIGNED_IN_WITH_MFA, Account, OfflineOrganization, organization_context
+from orgboot.analysis.offline import MANAGEMENT_ACCOUNT, SIGNED_IN_WITH_MFA, Account, OfflineOrganization, organization_context
 from orgboot.analysis.residual import Residual, RoleSession, residual
 from orgboot.policy.evaluation import Applicable, ContextValue, OrganizationPolicies, Request, evaluate
 from orgboot.policy.iam import BREAK_GLASS_SID
@@ -75,6 +78,7 @@ class Access:
     break_glass: bool = False  # granted as break-glass (the access role), not as an everyday grant
     exempt_from: tuple[Exemption, ...] = ()
     denied: tuple[Denial, ...] = ()  # what the organization policies take of it, by account
+    management: bool = False  # a role of the management account (accounts is then empty)
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,18 @@ def _rows(group: str, reached: Mapping[str, Mapping[str, _Reach]], break_glass: 
         exempt = tuple(Exemption(source, name, tuple(sorted(where[(source, name)]))) for source, name in sorted(where))
         denied = tuple(Denial(by, d, p, tuple(sorted(taken[(by, d, p)]))) for by, d, p in sorted(taken, key=lambda k: (-k[1] / k[2], k)))
         rows.append(Access(group, role, tuple(sorted(reached[role])), role in break_glass, exempt, denied))
+    return rows
+
+
+def _management_rows(
+    group: str, caller: Caller, identity: tuple[Policy, ...], roles: Mapping[str, Policy], context: Mapping[str, ContextValue], account: str
+) -> list[Access]:
+    """The roles of the management account (name -> trust policy) that the group's member assumes."""
+    rows = []
+    for name, trust in sorted(roles.items()):
+        request = Request(caller, "sts:AssumeRole", f"arn:aws:iam::{account}:role/{name}", account, context)
+        if evaluate(request, Applicable(identity=identity, trust=trust)).allowed:
+            rows.append(Access(group, name, (), management=True))
     return rows
 
 
@@ -156,8 +172,11 @@ def spec_access(spec: OrgSpec) -> list[Access]:
     names = {key: spec.policy_name(key) for key in spec.organization_policies}
     residuals = Residuals(organization, names)
     matrix = []
+    trusts = {name: role.trust for name, role in offline.management_roles.items()}
+    at_home = offline.context(None, None) | SIGNED_IN_WITH_MFA
     for group in spec.management_baseline.groups:
         policies = offline.group_policies(group)
+        matrix += _management_rows(group, offline.group_member(group), policies, trusts, at_home, MANAGEMENT_ACCOUNT)
 
         def roles_reached(account: Account, policies: tuple[Policy, ...] = policies, group: str = group) -> dict[str, _Reach]:
             caller, context = offline.group_member(group), offline.context(None, account) | SIGNED_IN_WITH_MFA
@@ -190,9 +209,13 @@ def state_access(baseline: Baseline, organization: Organization, member_roles: M
     policies = organization.policies_for(list(member_roles))
     residuals = Residuals(policies)
     matrix = []
+    # Any role of the management account a member may assume: a role trusting a service admits no user.
+    trusts = {name: parse(role["trust"], PolicyRef(f"trust policy of {name}", "resource")) for name, role in baseline.roles.items()}
+    at_home = _context(organization.id, management_path, management_path)
     for group_name, group in baseline.groups.items():
         identity = tuple(parse(document, PolicyRef(name, "identity")) for name, document in group.documents)
         caller = Caller(f"arn:aws:iam::{management}:user/member-of-{group_name}", management, "user")
+        matrix += _management_rows(group_name, caller, identity, trusts, at_home, management)
         reached: dict[str, dict[str, _Reach]] = defaultdict(dict)
         for account_id, roles in member_roles.items():
             for role_name, role in roles.items():

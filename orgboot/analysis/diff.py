@@ -22,18 +22,20 @@ from orgboot.policy.guardrails import REGISTRY
 from orgboot.spec import OrgSpec, PolicyDocument, parent_of
 from orgboot.spec.acknowledgements import DANGEROUS
 from orgboot.spec.guardrails import orgboot_roles, with_exempted
+from orgboot.spec.security_services import run_by_stack_sets
 
 # Sections of the report, in order.
-ACCOUNTS, OUS, POLICIES, GUARDRAILS, BASELINE, MEMBER_ROLES, ACCESS = (
+ACCOUNTS, OUS, POLICIES, GUARDRAILS, BASELINE, SECURITY, MEMBER_ROLES, ACCESS = (
     "Accounts",
     "Organizational units",
     "Policies",
     "Guardrails",
     "Management baseline",
+    "Security baseline",
     "Member roles",
     "Effective access",
 )
-SECTIONS = (ACCOUNTS, OUS, POLICIES, GUARDRAILS, BASELINE, MEMBER_ROLES, ACCESS)
+SECTIONS = (ACCOUNTS, OUS, POLICIES, GUARDRAILS, BASELINE, SECURITY, MEMBER_ROLES, ACCESS)
 
 # Policy types whose detachment takes a protection away (the others tag, back up or opt out).
 _PROTECTIVE = ("SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY")
@@ -87,6 +89,7 @@ def diff(base: OrgSpec, head: OrgSpec, head_access: Sequence[Access] | None = No
         *_policies(base, head),
         *_guardrails(base, head),
         *_baseline(base, head),
+        *_security_baseline(base, head),
         *_member_roles(base, head),
         *_access(base, head, base_access, head_access),
     ]
@@ -338,7 +341,8 @@ def _policies(base: OrgSpec, head: OrgSpec) -> Iterator[Change]:
 
 def _guardrail_statements(spec: OrgSpec, key: str) -> list[Any]:
     use = spec.guardrails[key]
-    return list(REGISTRY[use.guardrail].statements(use, with_exempted(orgboot_roles(spec.accounts, spec.member_roles), spec.guardrails)))
+    roles = orgboot_roles(spec.accounts, spec.member_roles, run_by_stack_sets(spec.security_baseline))
+    return list(REGISTRY[use.guardrail].statements(use, with_exempted(roles, spec.guardrails)))
 
 
 def _parameters(use: BaseModel) -> dict[str, Any]:
@@ -445,6 +449,24 @@ def _baseline(base: OrgSpec, head: OrgSpec) -> Iterator[Change]:
         yield Change(BASELINE, kind, subject, summary, details)
 
 
+def _security_baseline(base: OrgSpec, head: OrgSpec) -> Iterator[Change]:
+    """Contacts, services and settings, value by value (a service turned off reads `→ None`)."""
+    for key, before, after in _changed_values(_by_identity(base), _by_identity(head), "security_baseline", base, head):
+        yield Change(
+            SECURITY, "security-baseline-changed", key.removeprefix("security_baseline."), f"`{key}`: {_value(before)} → {_value(after)}"
+        )
+
+
+def _by_identity(spec: OrgSpec) -> BaseModel:
+    """The security baseline with its contacts per OU keyed by the OU's identity: an OU renamed in
+    place keeps its contacts, and nothing changes for its accounts."""
+    baseline, contacts = spec.security_baseline, spec.security_baseline.alternate_contacts
+    if contacts is None:
+        return baseline
+    ous = {spec.target_identity(path): value for path, value in contacts.ous.items()}
+    return baseline.model_copy(update={"alternate_contacts": contacts.model_copy(update={"ous": ous})})
+
+
 def _gains_admin(before: Any, after: Any) -> bool:
     def admin(policies: Any) -> bool:
         return isinstance(policies, tuple) and any(str(p).endswith(_ADMIN_POLICY) for p in policies)
@@ -472,14 +494,19 @@ def _member_roles(base: OrgSpec, head: OrgSpec) -> Iterator[Change]:
 def _admin_roles(spec: OrgSpec) -> set[str]:
     roles = {ACCESS_ROLE, *(a.role_name for a in spec.accounts.values() if a.role_name)}
     roles |= {name for name, role in spec.member_roles.catalogue.items() if any(p.endswith(_ADMIN_POLICY) for p in role.managed_policies)}
+    if spec.management_baseline.admin_role:
+        roles.add(spec.management_baseline.admin_role.name)
     return roles
+
+
+_MANAGEMENT = "management"  # the management account among the keys reached, as `orgboot simulate --account` names it
 
 
 def _reach(spec: OrgSpec, access: Iterable[Access]) -> dict[tuple[str, str], set[str]]:
     """(group, role) -> the keys of the accounts reached: the matrix names accounts, and names
     are unique in a spec (rules/accounts.py) but may change, where keys do not."""
     key_of = {account.name: key for key, account in spec.accounts.items()}
-    return {(row.group, row.role): {key_of[name] for name in row.accounts} for row in access}
+    return {(row.group, row.role): {_MANAGEMENT} if row.management else {key_of[name] for name in row.accounts} for row in access}
 
 
 def _access(base: OrgSpec, head: OrgSpec, base_access: Sequence[Access] | None, head_access: Sequence[Access] | None) -> Iterator[Change]:
@@ -487,7 +514,7 @@ def _access(base: OrgSpec, head: OrgSpec, base_access: Sequence[Access] | None, 
     working, and an account leaving takes its access along."""
     before = _reach(base, spec_access(base) if base_access is None else base_access)
     after = _reach(head, spec_access(head) if head_access is None else head_access)
-    both = base.accounts.keys() & head.accounts.keys()
+    both = (base.accounts.keys() & head.accounts.keys()) | {_MANAGEMENT}
     admins = _admin_roles(head)
     for group, role in sorted(before.keys() | after.keys()):
         old, new = before.get((group, role), set()) & both, after.get((group, role), set()) & both
@@ -498,4 +525,4 @@ def _access(base: OrgSpec, head: OrgSpec, base_access: Sequence[Access] | None, 
             yield Change(ACCESS, "access-narrowed", f"{group}/{role}", f"`{group}` can no longer become `{role}` in {_listing(lost)}")
     for group in sorted({g for g, _ in before} - {g for g, _ in after}):
         if group in head.management_baseline.groups:
-            yield Change(ACCESS, "access-lost", group, f"`{group}` reached roles in member accounts and now reaches none")
+            yield Change(ACCESS, "access-lost", group, f"`{group}` reached roles and now reaches none")

@@ -11,6 +11,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from orgboot.analysis.diff import ACCOUNTS, BASELINE, OUS, POLICIES, Change, code, statement_diff
+from orgboot.aws.account_settings import SERVICE as CONFIG_SERVICE_PRINCIPAL
+from orgboot.aws.organizations import ACCOUNT_MANAGEMENT_SERVICE_PRINCIPAL
+from orgboot.aws.security_services import ACCESS_ANALYZER, GUARDDUTY, SECURITY_HUB
 from orgboot.spec import ROOT, OrgSpec
 from orgboot.spec.importing import ENABLED_BY_ORGBOOT, FULL_AWS_ACCESS, Matching, managed, match, password_policy_values
 from orgboot.state.inventory import ALIAS, PASSWORD_POLICY, SERVICES, Inventory
@@ -44,14 +47,15 @@ def _organization(spec: OrgSpec, inventory: Inventory, matching: Matching) -> It
         yield Change(ORGANIZATION, "policy-type-disabled", policy_type, f"policy type {code(policy_type)} is disabled in AWS")
     if not inventory.was_read(SERVICES):
         return
-    trusted = {*spec.unmanaged.trusted_services, *ENABLED_BY_ORGBOOT}
+    managed_services, managed_admins = _security_baseline_access(spec)
+    trusted = {*spec.unmanaged.trusted_services, *ENABLED_BY_ORGBOOT, *managed_services}
     for service in inventory.trusted_services:
         if service not in trusted:
             yield Change(ORGANIZATION, "trusted-access-enabled", service, f"trusted access for {code(service)} is on, undeclared")
     for service in spec.unmanaged.trusted_services:
         if service not in inventory.trusted_services:
             yield Change(ORGANIZATION, "trusted-access-disabled", service, f"trusted access for {code(service)} is off")
-    declared_admins = {(a.account, a.service) for a in spec.unmanaged.delegated_administrators}
+    declared_admins = {(a.account, a.service) for a in spec.unmanaged.delegated_administrators} | managed_admins
     live_admins = {(matching.accounts.get(account_id, account_id), service) for account_id, service in inventory.delegated_administrators}
     for account, service in sorted(live_admins - declared_admins):
         yield Change(ORGANIZATION, "delegated-admin-added", f"{service}@{account}", f"{code(account)} administers {code(service)}")
@@ -59,6 +63,27 @@ def _organization(spec: OrgSpec, inventory: Inventory, matching: Matching) -> It
         yield Change(
             ORGANIZATION, "delegated-admin-removed", f"{service}@{account}", f"{code(account)} no longer administers {code(service)}"
         )
+
+
+def _security_baseline_access(spec: OrgSpec) -> tuple[set[str], set[tuple[str, str]]]:
+    """The trusted access and the delegated administrators (account key, service principal) that
+    security_baseline has orgboot's own stacks turn on: alternate contacts (Account Management),
+    AWS Config's aggregator and the security services in the delegated administrator."""
+    baseline = spec.security_baseline
+    trusted = {ACCOUNT_MANAGEMENT_SERVICE_PRINCIPAL} if baseline.alternate_contacts is not None else set()
+    administered = {
+        principal
+        for principal, turned_on in (
+            (CONFIG_SERVICE_PRINCIPAL, baseline.config),
+            (GUARDDUTY, baseline.guardduty),
+            (SECURITY_HUB, baseline.security_hub),
+            (ACCESS_ANALYZER, baseline.access_analyzer),
+        )
+        if turned_on is not None
+    }
+    administrator = baseline.delegated_administrator
+    admins = {(administrator, principal) for principal in administered} if administrator is not None else set()
+    return trusted | administered, admins
 
 
 def _ous(spec: OrgSpec, inventory: Inventory) -> Iterator[Change]:

@@ -10,9 +10,10 @@ from typing import Any
 
 from orgboot.aws import managed_policies
 from orgboot.aws.organizations import ACCESS_ROLE, ROOT
+from orgboot.aws.regions import PARTITION
 from orgboot.policy import iam as iam_documents
 from orgboot.policy.matching import any_action_matches
-from orgboot.policy.statements import PolicyRef, parse
+from orgboot.policy.statements import PolicyRef, Statement, parse
 from orgboot.spec import Group, ManagementBaseline, OrgSpec, parent_of
 from orgboot.spec.baseline import AssumeGrant
 
@@ -27,15 +28,21 @@ def org_paths(root_path: str, ou_ids: Mapping[str, str], ou_paths: Iterable[str]
 
 
 def switch_policy(
-    name: str, baseline: ManagementBaseline, paths: Mapping[str, str], guarded: Sequence[str], support_role_arn: str | None
+    name: str,
+    baseline: ManagementBaseline,
+    paths: Mapping[str, str],
+    guarded: Sequence[str],
+    support_role_arn: str | None,
+    admin_role_arn: str | None = None,
 ) -> dict[str, Any]:
     """The policy that lets group `name` switch into exactly the roles it is granted, and into the
-    support role when it may assume it: for the stack, the size check and the offline analysis alike.
-    The `guarded` roles are denied outside the grants only to a group that could assume them on its
-    own (see assumes_on_its_own)."""
+    support role and the administrator role of the management account when it may assume them: for
+    the stack, the size check and the offline analysis alike. The `guarded` roles are denied outside
+    the grants only to a group that could assume them on its own (see assumes_on_its_own)."""
     group = baseline.groups[name]
-    support = baseline.support_role
+    support, admin = baseline.support_role, baseline.admin_role
     extra = [iam_documents.assume_support_role(support_role_arn)] if support and support_role_arn and name in support.assumable_by else []
+    extra += [iam_documents.assume_admin_role(admin_role_arn)] if admin and admin_role_arn and name in admin.assumable_by else []
     fence = guarded if assumes_on_its_own(group) else ()
     return iam_documents.switch_roles(group_grants(group, paths), fence, extra, break_glass_grants(group, paths))
 
@@ -65,6 +72,16 @@ def assumes_on_its_own(group: Group) -> bool:
     )
 
 
+def allowing_everything(document: Mapping[str, Any], name: str) -> list[Statement]:
+    """The statements of a policy document that allow Action "*" on Resource "*", as CIS AWS
+    Foundations 5.0, 1.15's audit looks for them (conditions not weighed)."""
+    return [
+        statement
+        for statement in parse(document, PolicyRef(name, "identity")).statements
+        if statement.effect == "Allow" and "*" in (statement.actions or ()) and "*" in (statement.resources or ())
+    ]
+
+
 def group_grants(group: Group, org_paths: Mapping[str, str]) -> dict[str, list[str]]:
     """Everyday grants: role name -> the organization paths ("o-id/r-id/ou-id/") of the OUs it is
     granted in."""
@@ -82,6 +99,16 @@ def _paths(grants: Iterable[AssumeGrant], org_paths: Mapping[str, str]) -> dict[
         paths = found.setdefault(grant.role, [])
         paths += [org_paths[ou] for ou in grant.ous if org_paths[ou] not in paths]
     return found
+
+
+def management_role_arns(baseline: ManagementBaseline, account_id: str) -> tuple[str | None, str | None]:
+    """The ARNs of the support role and of the administrator role in the management account
+    `account_id` (None for the one the baseline does not declare), as switch_policy takes them."""
+    support, admin = baseline.support_role, baseline.admin_role
+    return (
+        f"arn:{PARTITION}:iam::{account_id}:role/{support.name}" if support else None,
+        f"arn:{PARTITION}:iam::{account_id}:role/{admin.name}" if admin else None,
+    )
 
 
 def access_roles(spec: OrgSpec) -> list[str]:

@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
 
-from orgboot.analysis.grants import guarded_roles, org_paths, switch_policy
+from orgboot.analysis.grants import guarded_roles, management_role_arns, org_paths, switch_policy
 from orgboot.aws import managed_policies, stacksets
 from orgboot.aws.organizations import ACCESS_ROLE, ROOT
 from orgboot.aws.policy_types import POLICY_TYPES
-from orgboot.aws.regions import PARTITION
 from orgboot.policy import iam as iam_documents
 from orgboot.policy.evaluation import ContextValue, Level, OrganizationPolicies
 from orgboot.policy.matching import Caller
@@ -198,11 +197,33 @@ class OfflineOrganization:
         if group.require_mfa:
             policies.append(parse(iam_documents.require_mfa(), PolicyRef("RequireMFA", "identity")))
         policies += [parse(d.content, PolicyRef(f"{name}-{d.name}", "identity")) for d in group.inline_policies]
-        support = self.spec.management_baseline.support_role
-        support_role_arn = f"arn:{PARTITION}:iam::{MANAGEMENT_ACCOUNT}:role/{support.name}" if support else None
-        switch = switch_policy(name, self.spec.management_baseline, self.org_paths, guarded_roles(self.spec), support_role_arn)
+        role_arns = management_role_arns(self.spec.management_baseline, MANAGEMENT_ACCOUNT)
+        switch = switch_policy(name, self.spec.management_baseline, self.org_paths, guarded_roles(self.spec), *role_arns)
         policies.append(parse(switch, PolicyRef(f"{name}-switch-roles", "identity")))
         return tuple(policies)
+
+    # Roles of the management account that people assume ---------------------------------------
+
+    @cached_property
+    def management_roles(self) -> dict[str, Role]:
+        """The support role and the administrator role, as ManagementBaselineStack deploys them:
+        trusted by the management account with MFA (recently, if the administrator role says so)."""
+        baseline = self.spec.management_baseline
+        roles = {}
+        if baseline.support_role:
+            name = baseline.support_role.name
+            roles[name] = Role(name, self._mfa_trust(name, None), (managed_policy("AWSSupportAccess"),))
+        if baseline.admin_role:
+            name = baseline.admin_role.name
+            fence = parse(iam_documents.stay_in_account(MANAGEMENT_ACCOUNT), PolicyRef(f"{name}-stay-in-account", "identity"))
+            trust = self._mfa_trust(name, baseline.admin_role.mfa_max_age_seconds)
+            roles[name] = Role(name, trust, (managed_policy("AdministratorAccess"), fence))
+        return roles
+
+    @staticmethod
+    def _mfa_trust(name: str, max_age_seconds: int | None) -> Policy:
+        trust = iam_documents.trust_account_with_mfa(MANAGEMENT_ACCOUNT, max_age_seconds)
+        return parse(trust, PolicyRef(f"trust policy of {name}", "resource"))
 
     def context(self, caller: Account | None, resource: Account | None) -> dict[str, ContextValue]:
         """The organization keys AWS puts in a request of a principal of `caller`'s account on a

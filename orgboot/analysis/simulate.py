@@ -2,11 +2,12 @@
 
 Who asks (`principal`):
 - a group of the management baseline (one of its members) or a user it declares (its groups'
-  policies together). In the management account they make the request themselves; in a member
-  account they work through the roles they may assume there, so the question is asked once per
-  role: sts:AssumeRole from the management account, then the request as that role (a route);
-- a role orgboot deploys in the account (a member role, the access role), or the support role in
-  the management account;
+  policies together). In a member account they work through the roles they may assume there, so
+  the question is asked once per role: sts:AssumeRole from the management account, then the
+  request as that role (a route). In the management account they make the request themselves, and
+  through the roles people assume there (the administrator role, the support role), each a route;
+- a role orgboot deploys in the account (a member role, the access role), or the support role or
+  the administrator role in the management account;
 - any ARN, taken as allowed by its own identity policies, so that only the organization's and the
   resource's policies decide. Its account field says where it is (`in_arn`).
 
@@ -22,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from orgboot.analysis.labels import Labeller
-from orgboot.analysis.offline import MANAGEMENT_ACCOUNT, SIGNED_IN_WITH_MFA, Account, OfflineOrganization, Role, managed_policy
+from orgboot.analysis.offline import MANAGEMENT_ACCOUNT, SIGNED_IN_WITH_MFA, Account, OfflineOrganization, Role
 from orgboot.aws import iam_catalog
 from orgboot.aws.regions import HOME_REGION, PARTITION, commercial_regions
 from orgboot.policy.evaluation import Applicable, ContextValue, Decision, OrganizationPolicies, Request, evaluate, request_context
@@ -42,8 +43,9 @@ _ALLOWED_BY_ITSELF = parse(
     PolicyRef("its own identity policies, assumed to allow", "identity"),
 )
 ANY_RESOURCE = "*"
-# The steps of a group's or user's route in a member account, for the keys each is answered with.
+# The steps of a group's or user's routes, for the keys each is answered with.
 ASSUMING, AS_THE_ROLE = "sts:AssumeRole from the management account", "the request as the role"
+DIRECTLY = "the request made directly"  # in the management account, the route without a role
 # A principal no exemption names: the same request made by it shows the denies an exemption let
 # the real principal through.
 _NOT_EXEMPT = "orgboot-simulate-anyone-else"
@@ -97,13 +99,18 @@ class Route:
     def allowed(self) -> bool:
         return self.decision is not None and self.decision.allowed
 
+    @property
+    def way(self) -> str:
+        """ "as Admin", or "directly"."""
+        return f"as {self.role}" if self.role else "directly"
+
 
 @dataclass(frozen=True)
 class Answer:
     principal: str  # how the question's principal was read: "group Admins (one of its members)", ...
     routes: tuple[Route, ...]
     assumed: tuple[Assumed, ...]
-    through_roles: bool = False  # a group or user asked about a member account: one route per role
+    through_roles: bool = False  # a group or user: one route per role there (and, in the management account, one without)
     notes: tuple[str, ...] = ()
     labels: Labeller = field(default_factory=Labeller)  # how its texts name policies and accounts
 
@@ -140,7 +147,7 @@ class Answer:
             return self.labels.text(decision.reason) if decision else ""
         if not self.reached:
             return f"the {self.principal.split()[0]} can assume no role there"
-        return "; ".join(f"{'allowed' if route.allowed else 'denied'} as {route.role}" for route in self.reached)
+        return "; ".join(f"{'allowed' if route.allowed else 'denied'} {route.way}" for route in self.reached)
 
 
 @dataclass(frozen=True)
@@ -231,38 +238,44 @@ def simulate(
         why = "no --resource given: any resource; a statement scoped to specific resources may decide otherwise"
         assumptions.filled[("", "resource", ANY_RESOURCE)] = Assumed("resource", ANY_RESOURCE, why)
     organization = offline.organization_policies(offline.accounts)
-    if who.through_roles and where.account is not None:
-        routes = tuple(_through(offline, who, where.account, action, resource, owner, assumptions, organization))
-    else:
+    # People reach a member account through its roles; the management account directly, and
+    # through the roles people assume there, when it has any.
+    roles = where.account.roles if where.account is not None else offline.management_roles
+    through_roles = who.through_roles and (where.account is not None or bool(roles))
+    routes: tuple[Route, ...] = ()
+    if where.account is None or not through_roles:
+        assumptions.step = DIRECTLY if through_roles else ""
         decision = _decide(offline, who, action, resource, owner, assumptions, organization)
         _scoped_denies(offline, who, action, resource, owner, assumptions, organization, decision)
         routes = (Route(None, None, decision, _escaped(decision, who, action, resource, owner, assumptions, offline, organization)),)
-    through_roles = who.through_roles and where.account is not None
+    if through_roles:
+        routes += tuple(_through(offline, who, where, roles, action, resource, owner, assumptions, organization))
     return Answer(who.label, routes, assumptions.listed(), through_roles, tuple(assumptions.notes), labels)
 
 
 def _through(
     offline: OfflineOrganization,
     who: _Principal,
-    account: Account,
+    where: _Place,
+    roles: Mapping[str, Role],
     action: str,
     resource: str,
     owner: _Place,
     assumptions: _Assumptions,
     organization: OrganizationPolicies,
 ) -> list[Route]:
-    """A person of the management baseline in a member account: each role there, assumed from the
+    """A person of the management baseline: each role of the account (`where`), assumed from the
     management account (as the access matrix decides a grant), then the request as that role."""
     routes = []
-    for name, role in sorted(account.roles.items()):
-        arn = f"arn:aws:iam::{account.id}:role/{name}"
+    for name, role in sorted(roles.items()):
+        arn = f"arn:aws:iam::{where.id}:role/{name}"
         assumptions.step = ASSUMING
-        assume = _decide(offline, who, "sts:AssumeRole", arn, _Place(account, account.id), assumptions, organization)
+        assume = _decide(offline, who, "sts:AssumeRole", arn, where, assumptions, organization)
         if not assume.allowed:
             routes.append(Route(name, assume, None))
             continue
         # The session carries the MFA its user signed in with, passed on in AssumeRole (facts 115, 118).
-        as_role = _Principal(f"role {name}", Caller(arn, account.id, "role"), _Place(account, account.id),
+        as_role = _Principal(f"role {name}", Caller(arn, where.id, "role"), where,
                              Applicable(identity=role.identity, boundary=role.boundary), person=True)  # fmt: skip
         assumptions.step = AS_THE_ROLE
         decision = _decide(offline, as_role, action, resource, owner, assumptions, organization)
@@ -284,7 +297,7 @@ def _decide(
 ) -> Decision:
     context = _context(offline, who, action, resource, owner, assumptions)
     applicable = who.applicable
-    role = _role_assumed(action, resource, owner)
+    role = _role_assumed(offline, action, resource, owner)
     if role:
         applicable = Applicable(applicable.identity, applicable.boundary, trust=role.trust)
     request = Request(who.caller, action, resource, owner.id, context)
@@ -322,7 +335,7 @@ def _context(
         why = "a person of the management baseline, signed in with MFA just now (and passing it on when assuming a role)"
         for key, value in SIGNED_IN_WITH_MFA.items():
             context |= fill(key, value, why)
-    role = _role_assumed(action, resource, owner)
+    role = _role_assumed(offline, action, resource, owner)
     if role and not who.person and _tests_external_id(role):  # a person of ours is no third party
         why = f"the external ID {role.name}'s trust policy requires (a deploy-time parameter, unknown offline: any other value is wrong)"
         context |= fill("sts:ExternalId", _AGREED_EXTERNAL_ID, why)
@@ -358,12 +371,13 @@ def _targets(target: str, account: Account) -> bool:
     return target == account.key or covers(target, account.ou)
 
 
-def _role_assumed(action: str, resource: str, owner: _Place) -> Role | None:
+def _role_assumed(offline: OfflineOrganization, action: str, resource: str, owner: _Place) -> Role | None:
     """The role an sts:AssumeRole request names, if orgboot deploys it in the resource's account."""
     prefix = f"arn:aws:iam::{owner.id}:role/"
-    if action.lower() != "sts:assumerole" or owner.account is None or not resource.startswith(prefix):
+    if action.lower() != "sts:assumerole" or not owner.inside or not resource.startswith(prefix):
         return None
-    return owner.account.roles.get(resource[len(prefix) :].rsplit("/", 1)[-1])
+    roles = owner.account.roles if owner.account is not None else offline.management_roles
+    return roles.get(resource[len(prefix) :].rsplit("/", 1)[-1])
 
 
 def _escaped(
@@ -526,11 +540,10 @@ def _principal(offline: OfflineOrganization, where: _Place, principal: str, by_i
         identity = tuple({id(p): p for group in groups for p in offline.group_policies(group)}.values())
         caller = Caller(f"arn:aws:iam::{MANAGEMENT_ACCOUNT}:user/{principal}", MANAGEMENT_ACCOUNT, "user")
         return _Principal(f"user {principal} (in {', '.join(groups)})", caller, management, Applicable(identity=identity), True, True)
-    support = baseline.support_role
-    if where.account is None and support and principal == support.name:
-        return _Principal(f"role {principal} in {MANAGEMENT}", Caller(arn, where.id, "role"), where,
-                          Applicable(identity=(managed_policy("AWSSupportAccess"),)))  # fmt: skip
-    roles = sorted(where.account.roles) if where.account else [support.name] if support else []
+    if where.account is None and principal in offline.management_roles:
+        role = offline.management_roles[principal]
+        return _Principal(f"role {principal} in {MANAGEMENT}", Caller(arn, where.id, "role"), where, Applicable(role.identity))
+    roles = sorted(where.account.roles if where.account else offline.management_roles)
     known = [*roles, *baseline.groups, *baseline.users]
     raise SimulationError(
         f"'{principal}' is no role orgboot deploys in {where.label}, nor a group or user of the management baseline"

@@ -9,3 +9,6 @@ ROOT = "Root"  # how org.yaml (and this tool) names the organization root
 # services that you can use with AWS Organizations" in the Organizations User Guide.
 STACKSETS_SERVICE_PRINCIPAL = "member.org.stacksets.cloudformation.amazonaws.com"
 CLOUDTRAIL_SERVICE_PRINCIPAL = "cloudtrail.amazonaws.com"
+# AWS Account Management: with its trusted access the management account sets member accounts'
+# alternate contacts (Account Management Reference Guide, "Enable trusted access for AWS Account Management").
+ACCOUNT_MANAGEMENT_SERVICE_PRINCIPAL = "account.amazonaws.com"

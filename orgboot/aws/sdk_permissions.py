@@ -10,6 +10,9 @@ from orgboot.aws import iam_catalog
 
 # Operation -> the further actions it needs, each with the page that says so.
 DOCUMENTED: dict[str, tuple[tuple[str, ...], str]] = {
+    # The recorder assumes the role it names: its caller passes it (the AWS::Config::ConfigurationRecorder
+    # registry schema's create and update handlers need iam:PassRole, as cfn-lint ships it).
+    "config:PutConfigurationRecorder": (("iam:PassRole",), "AWS::Config::ConfigurationRecorder schema"),
     "cloudformation:ActivateOrganizationsAccess": (
         ("organizations:EnableAWSServiceAccess", "iam:CreateServiceLinkedRole", "iam:GetRole"),
         # Activating enables trusted access in Organizations on the caller's behalf (Organizations
@@ -22,13 +25,60 @@ DOCUMENTED: dict[str, tuple[tuple[str, ...], str]] = {
         # GetRole, CreateServiceLinkedRole).
         "Organizations User Guide; IAM User Guide; AWS samples",
     ),
+    "guardduty:EnableOrganizationAdminAccount": (
+        (
+            "organizations:EnableAWSServiceAccess",
+            "organizations:RegisterDelegatedAdministrator",
+            "organizations:ListDelegatedAdministrators",
+            "organizations:ListAWSServiceAccessForOrganization",
+            "organizations:DescribeOrganizationalUnit",
+            "organizations:DescribeAccount",
+            "organizations:DescribeOrganization",
+            "organizations:ListAccounts",
+        ),
+        # Designating the administrator enables GuardDuty's trusted access and registers it in
+        # Organizations for the caller (GuardDuty User Guide, "Permissions required to designate a
+        # delegated GuardDuty administrator account": the statement it gives, these actions).
+        "GuardDuty User Guide",
+    ),
+    "securityhub:EnableOrganizationAdminAccount": (
+        ("organizations:DescribeOrganization", "organizations:EnableAWSServiceAccess", "organizations:RegisterDelegatedAdministrator"),
+        # Designating the administrator enables Security Hub's trusted access and registers it in
+        # Organizations for the caller (the AWS::SecurityHub::DelegatedAdmin registry schema's create
+        # handler has these permissions).
+        "AWS::SecurityHub::DelegatedAdmin registry schema",
+    ),
+    "guardduty:CreateDetector": (
+        ("iam:CreateServiceLinkedRole", "iam:GetRole"),
+        # GuardDuty creates its service-linked role AWSServiceRoleForAmazonGuardDuty with the first
+        # detector (the AWS::GuardDuty::Detector registry schema's create handler has these permissions).
+        "AWS::GuardDuty::Detector registry schema",
+    ),
 }
+
+
+# Operations whose IAM action has another name and prefix, each with the page that says so.
+RENAMED: dict[str, tuple[str, str]] = {
+    # S3 Control's account-level Block Public Access (S3 API Reference, PutPublicAccessBlock and
+    # GetPublicAccessBlock of S3 Control: "you must have the s3:PutAccountPublicAccessBlock
+    # permission", "s3:GetAccountPublicAccessBlock"). S3 Control signs as s3: its callers name it
+    # by its SDK name, s3control, to tell it from S3's bucket-level PutPublicAccessBlock.
+    "s3control:PutPublicAccessBlock": ("s3:PutAccountPublicAccessBlock", "S3 API Reference"),
+    "s3control:GetPublicAccessBlock": ("s3:GetAccountPublicAccessBlock", "S3 API Reference"),
+}
+
+
+# SDK client names (CDK's AwsSdkCall spells the JavaScript SDK v2's) whose IAM service prefix is
+# another ("AWS Config (service prefix: config)", Service Authorization Reference).
+PREFIXES = {"configservice": "config"}
 
 
 def iam_action(service: str, operation: str) -> str:
     """`service:Operation` as IAM names it, from an SDK client name and operation as CDK's
     AwsSdkCall spells them ("Organizations", "enablePolicyType" -> organizations:EnablePolicyType)."""
-    return f"{service.removeprefix('@aws-sdk/client-').lower()}:{operation[:1].upper()}{operation[1:].removesuffix('Command')}"
+    prefix = service.removeprefix("@aws-sdk/client-").lower()
+    action = f"{PREFIXES.get(prefix, prefix)}:{operation[:1].upper()}{operation[1:].removesuffix('Command')}"
+    return RENAMED[action][0] if action in RENAMED else action
 
 
 class UnknownPermissions(ValueError):

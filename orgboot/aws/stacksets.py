@@ -19,6 +19,23 @@ STACK_SET_NAME_PATTERN = re.compile(r"[a-zA-Z][a-zA-Z0-9\-]{0,127}")
 ROLE_STACK_SET_PREFIX = "orgboot-role-"
 
 
+# The StackSet that keeps the account settings (security_baseline: S3 Block Public Access, EBS
+# encryption, Config) in every member account and region.
+ACCOUNT_SETTINGS_STACK_SET = "orgboot-account-settings"
+# AWS Config's bucket (in config.bucket_account) and organization aggregator (in the delegated administrator).
+CONFIG_BUCKET_STACK_SET = "orgboot-config-bucket"
+CONFIG_AGGREGATOR_STACK_SET = "orgboot-config-aggregator"
+
+# The StackSets that run a security service (security_baseline: guardduty, security_hub,
+# access_analyzer) in the delegated administrator, in every region.
+SECURITY_SERVICE_STACK_SET_PREFIX = "orgboot-"
+
+
+def security_service_stack_set_name(service: str) -> str:
+    """orgboot-guardduty, orgboot-security-hub, orgboot-access-analyzer."""
+    return SECURITY_SERVICE_STACK_SET_PREFIX + service.replace("_", "-")
+
+
 def role_stack_set_name(role: str) -> str:
     """The StackSet that rolls out member role `role`."""
     return f"{ROLE_STACK_SET_PREFIX}{role}"

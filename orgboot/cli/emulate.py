@@ -324,12 +324,17 @@ def _deploy_in_turn(
 
 
 def _report(out: Console, aws: Any, assume: Callable[[str], Any]) -> None:
-    """What the emulated AWS holds: the organization, the management baseline, the access matrix."""
+    """What the emulated AWS holds: the organization, the management baseline, the access matrix,
+    the security services and the account settings per account."""
     from orgboot.analysis.access import state_access
+    from orgboot.reports.account_settings import account_settings_report
+    from orgboot.reports.security_services import security_services_report
     from orgboot.reports.terminal import access_report, baseline_report, organization_tree
+    from orgboot.state.account_settings import read_account_settings
     from orgboot.state.baseline import read_baseline
     from orgboot.state.member_roles import read_member_roles
     from orgboot.state.organization import read_organization
+    from orgboot.state.security_services import read_security_services
 
     out.print()
     organization = read_organization(aws.client("organizations"))
@@ -340,6 +345,9 @@ def _report(out: Console, aws: Any, assume: Callable[[str], Any]) -> None:
     out.print()
     member_roles = read_member_roles(organization, assume)
     out.print(access_report(state_access(baseline, organization, member_roles), len(member_roles)))
+    out.print()
+    out.print(security_services_report(read_security_services(organization, aws, assume), organization))
+    out.print(account_settings_report(read_account_settings(organization, aws, assume), organization))
 
 
 def _imported(outcome: "Outcome") -> Text:

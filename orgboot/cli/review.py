@@ -1,6 +1,7 @@
 """orgboot review: the pull-request report. One spec: the organization as a diagram, its accounts,
-policies with their budgets, the access matrix and every finding. BASE HEAD: the same for HEAD,
-with the change from BASE (`orgboot diff`) and its offline plan (`orgboot plan`)."""
+policies with their budgets, the access matrix, its CIS AWS Foundations coverage and every finding.
+BASE HEAD: the same for HEAD, with the change from BASE (`orgboot diff`) and its offline plan
+(`orgboot plan`)."""
 
 import argparse
 import dataclasses
@@ -15,7 +16,7 @@ from orgboot.cli.status import FINDINGS, USAGE
 from orgboot.reports.markdown import render
 from orgboot.spec.revisions import NoSpecAtRevision
 
-HELP = "the pull-request report: diagram, accounts, policies, access, findings; with BASE, the diff and plan too"
+HELP = "the pull-request report: diagram, accounts, policies, access, CIS coverage, findings; with BASE, the diff and plan too"
 
 
 def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", common: argparse.ArgumentParser) -> None:

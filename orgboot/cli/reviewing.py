@@ -16,6 +16,7 @@ from rich.console import Console
 
 from orgboot.analysis.access import Access, spec_access
 from orgboot.analysis.budgets import budgets
+from orgboot.analysis.cis import coverage
 from orgboot.analysis.diff import acknowledged, diff
 from orgboot.analysis.plan import Plan
 from orgboot.reports.markdown import Refusal, Review
@@ -111,8 +112,9 @@ def _read_review(path: Path, shown_as: str) -> tuple[Review, ReadSpec | None]:
     spec = read.spec
     if spec is None:
         return Review(shown_as, None, problems), read
-    valid = not problems  # the analyses assume a valid spec
-    return Review(shown_as, spec, problems, budgets(spec), spec_access(spec) if valid else ()), read
+    if problems:  # the analyses assume a valid spec
+        return Review(shown_as, spec, problems, budgets(spec)), read
+    return Review(shown_as, spec, problems, budgets(spec), spec_access(spec), cis=coverage(spec)), read
 
 
 def with_plan(review: Review, plan: Plan) -> Review:
@@ -150,6 +152,7 @@ def change_review(base: Path, head: Path, args: argparse.Namespace, base_label: 
         acknowledged=accepted,
         stale=stale,
         refusals=refusals,
+        cis=review.cis,
     )
 
 

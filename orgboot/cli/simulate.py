@@ -22,6 +22,7 @@ HELP = "decide one request against the organization the spec deploys, offline"
 ASSERTIONS = "access-assertions.yaml"  # the name the sample workflows look for, beside org.yaml
 EXAMPLES = f"""examples:
   orgboot simulate --account shop-prod --principal Admins --action iam:CreateUser
+  orgboot simulate --account management --principal Admins --action iam:CreateUser
   orgboot simulate --account shop-prod --principal OrganizationAccountAccessRole --action iam:DeleteRole \\
       --resource arn:aws:iam::ACCOUNT:role/Admin
   orgboot simulate --account shop-prod --principal arn:aws:iam::999988887777:role/Auditor \\
@@ -30,8 +31,9 @@ EXAMPLES = f"""examples:
       --resource arn:aws:s3:::bucket/key --context aws:SecureTransport=false --json
   orgboot simulate --assertions {ASSERTIONS}
 PRINCIPAL is a group or user of the management baseline (in a member account: through each role it
-may assume there), a role orgboot deploys in that account (a member role, the access role, the support
-role in {MANAGEMENT}), or an ARN, taken as allowed by its own identity policies so that only the
+may assume there; in {MANAGEMENT}: directly, and through the administrator and support roles), a role
+orgboot deploys in that account (a member role, the access role, the support or administrator role
+in {MANAGEMENT}), or an ARN, taken as allowed by its own identity policies so that only the
 organization's and the resource's policies decide. In an ARN, ACCOUNT stands for the account
 --account (or --resource-account) names, and so does that account's account_id; any other 12-digit
 ID is outside the organization (a third party), kept as given: --account then says where its request
@@ -175,7 +177,8 @@ def _route_lines(answer: Answer, route: Route) -> list[str]:
         reason = answer.labels.why(assume) if assume else ""
         return [f"  {escape(who)} -> {route.role}: cannot assume it: {escape(reason)}"]
     decision = route.decision
-    lines = [f"  {escape(who)} -> {route.role} -> {decision.decision.replace('_', ' ')}: {escape(answer.labels.text(decision.reason))}"]
+    path = f"{who} -> {route.role}" if route.role else f"{who} directly"
+    lines = [f"  {escape(path)} -> {decision.decision.replace('_', ' ')}: {escape(answer.labels.text(decision.reason))}"]
     lines += _decision_lines(answer, decision, "      ")
     lines += [f"      escaped: {escape(e.label)}" for e in route.escaped]
     return lines

@@ -8,7 +8,8 @@ from rich.console import Console
 from rich.text import Text
 
 from orgboot.analysis.budgets import Budget, budgets
-from orgboot.reports.terminal import budget_summary, budget_table
+from orgboot.analysis.cis import coverage
+from orgboot.reports.terminal import budget_summary, budget_table, cis_table
 from orgboot.rules import ACKNOWLEDGEMENTS, load_change, load_spec, warnings
 from orgboot.spec.revisions import base_spec_path
 
@@ -27,6 +28,12 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", 
         "--budgets",
         action="store_true",
         help="show the policy budget of every target, not only of those near AWS's limits",
+    )
+    parser.add_argument(
+        "--cis",
+        action="store_true",
+        help="also list the CIS AWS Foundations 5.0 recommendations orgboot owns, each met, not met (with what to set) or out"
+        " of scope (with why); informational, it never changes the exit status (docs/security-baseline.md)",
     )
     parser.add_argument(
         "--base",
@@ -69,6 +76,8 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         out.print(Text.assemble(("warning", "yellow"), f": {warning}"), soft_wrap=True)
     if spec_budgets := budgets(spec):
         _print_budgets(out, spec_budgets, every=args.budgets)
+    if args.cis:
+        out.print(cis_table(coverage(spec)))
     if args.base is None and not spec.known_account_ids:  # said only of a first deploy
         out.print(BROWNFIELD, style="dim")
     return 0

@@ -12,6 +12,7 @@ from orgboot.aws.parameters import EMULATOR_ONLY, EMULATOR_ONLY_VALUE
 from orgboot.aws.quotas import STACK_OUTPUTS_MAX, STACK_PARAMETERS_MAX, STACK_RESOURCES_MAX, TEMPLATE_SIZE_MAX
 from orgboot.emulator.assembly import AssemblyStack, read_assembly
 from orgboot.emulator.aws import AwsAccount, emulated_aws, management
+from orgboot.emulator.config_delivery import all_delivery_problems
 from orgboot.emulator.delivery import alarm_topic_problems, trail_problems
 from orgboot.emulator.engine import Engine, Event
 from orgboot.emulator.errors import EmulationError
@@ -58,6 +59,10 @@ def deploy_assembly(
     for region in sorted({stack.region for stack in stacks}):
         if problems := alarm_topic_problems(management(region)) + trail_problems(management(region)):
             raise EmulationError(f"deployed, but AWS services could not deliver: {'; '.join(problems)}")
+    # Config's recorders deliver from every account and region the stacks reached.
+    regions = {stack.region for stack in stacks} | {region for instances in engine.instances.values() for _, region in instances}
+    if problems := all_delivery_problems(regions):
+        raise EmulationError(f"deployed, but AWS Config could not deliver: {'; '.join(problems)}")
 
 
 def _prepare(engine: Engine, stack: AssemblyStack, rollback: bool) -> None:

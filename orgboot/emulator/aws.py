@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, partial
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import boto3
 from botocore.config import Config
@@ -46,8 +47,19 @@ def _client(service: str, region: str, credentials: tuple[tuple[str, str], ...],
     client = _SHARED_SESSION.client(service, region_name=region, endpoint_url=endpoint_url, config=config, **dict(credentials))
     client.meta.events.register("before-sign", partial(route_to_account, account_id=account_id))
     if endpoint_url is not None:
+        client.meta.events.register("before-sign", partial(_at_endpoint, endpoint_url=endpoint_url))
         client.meta.events.register("after-call", _raise_not_implemented)
     return client
+
+
+def _at_endpoint(request: Any, endpoint_url: str, **_: Any) -> None:
+    """Every request to the served emulated AWS's own host: S3 Control's endpoint rules put the
+    account before a custom endpoint's host (`{AccountId}.127.0.0.1`, botocore's
+    data/s3control/*/endpoint-rule-set-1.json), a name that resolves nowhere. moto's server finds
+    S3 Control by its path instead (moto_server/werkzeug_app.py, /v20180820/)."""
+    url, endpoint = urlsplit(request.url), urlsplit(endpoint_url)
+    if url.netloc != endpoint.netloc:
+        request.url = urlunsplit(url._replace(scheme=endpoint.scheme, netloc=endpoint.netloc))
 
 
 # The header a served emulated AWS (server.py) marks its answer with when moto does not serve a call.
@@ -130,8 +142,10 @@ def emulated_aws() -> Iterator[None]:
     }
     saved = {key: os.environ.get(key) for key in fake}
     os.environ.update(fake)
+    from orgboot.emulator.apis import answering  # what moto lacks, answered by the emulator itself
+
     try:
-        with mock_aws(), _remembered_access_keys():
+        with mock_aws(), _remembered_access_keys(), answering():
             yield
     finally:
         _client.cache_clear()  # clients belong to this emulated AWS only

@@ -24,7 +24,7 @@ from botocore.exceptions import ClientError, ParamValidationError
 
 from orgboot.aws.quotas import ACCOUNTS_PER_ORGANIZATION_DEFAULT
 from orgboot.aws.regions import PARTITION
-from orgboot.emulator import schemas
+from orgboot.emulator import apis, schemas
 from orgboot.emulator.aws import AwsAccount
 from orgboot.emulator.clock import EmulatedClock
 from orgboot.emulator.errors import EmulationError
@@ -34,6 +34,7 @@ from orgboot.emulator.iam_propagation import IamPropagation
 from orgboot.emulator.ordering import log_group_races, unordered_writes, waits_for
 from orgboot.emulator.policy_types import PolicyTypeActivations
 from orgboot.emulator.template import Resolver, dependencies, deployment_order
+from orgboot.state.organization import Organization
 
 
 @dataclass
@@ -121,10 +122,15 @@ class Engine:
         self.stack_sets_trusted_access = False  # set by the emulated ActivateOrganizationsAccess
         self.instances: dict[str, set[tuple[str, str]]] = {}  # StackSet name -> (account, region)
         self.functions: dict[str, DeployedFunction] = {}  # by ARN
+        self._generations: dict[tuple[str, str, str], int] = {}  # (account, stack, logical ID) -> the next physical resource's
         self.clock = EmulatedClock()  # advanced by the sleeps of inline functions (clock.py)
         self.policy_type_activations = PolicyTypeActivations(self.clock)
         self.iam_propagation = IamPropagation(self.clock)
         self.account_emails: dict[str, str] | None = None  # lower-case email -> account ID, read once per deploy
+        # The organization as read for authorizing calls in member accounts, once per stack deploy
+        # (handlers/authorization.py): its policies do not change while a stack other than
+        # OrganizationStack deploys.
+        self.organization: Organization | None = None
         self._depth = 0  # stacks being deployed: StackSet instances deploy within their StackSet's stack
         self.account_quota = account_quota
         self.finalizing_new_organization = finalizing_new_organization
@@ -154,7 +160,9 @@ class Engine:
             if not self._depth:  # time passes between stack deploys: asynchronous changes are done
                 self.policy_type_activations.settle()
                 self.iam_propagation.settle()
+                apis.settle()
                 self.account_emails = None  # the organization may change between deploys
+                self.organization = None
 
     def _resolver(self, state: StackState, stack_name: str, template: Mapping[str, Any], aws: AwsAccount) -> Resolver:
         """Resolves the template's intrinsics against `state` as it is when they are resolved."""
@@ -442,7 +450,11 @@ class Engine:
         if problems := schemas.violations(resource_type, properties):
             raise EmulationError(f"Properties validation failed: {'; '.join(problems)}")
         previous = state.resources.get(logical_id)
-        context = _Context(self, aws, stack, logical_id, resource_type, previous.generation if previous else 0, graph)
+        # A resource created again after its delete is a new physical resource: CloudFormation
+        # names it with a new random suffix ("Name type"), so it never meets what the old one
+        # left behind (a retained log group named after the old function, for one).
+        generation = previous.generation if previous else self._generations.get((aws.account_id, stack, logical_id), 0)
+        context = _Context(self, aws, stack, logical_id, resource_type, generation, graph)
         replaced = []
         if previous is None:
             result, action = handler.create(context, properties), "CREATE"
@@ -476,6 +488,7 @@ class Engine:
             result, action = handler.update(context, previous.physical_id, previous.properties, properties), "UPDATE"
         if not result.changed:
             return replaced
+        self._generations[(aws.account_id, stack, logical_id)] = context.generation + 1
         state.resources[logical_id] = DeployedResource(
             type=resource_type,
             physical_id=result.physical_id,

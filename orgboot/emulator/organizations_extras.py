@@ -28,3 +28,14 @@ def mark_invited(account_id: str) -> None:
     management_account_id, partition = owner
     account = organizations_backends[management_account_id][partition].get_account_by_id(account_id)
     account.joined_method = INVITED
+
+
+def accept_delegated_administrators(service_principal: str) -> None:
+    """Let moto register `service_principal`'s delegated administrators: moto 5.2.1 knows a few
+    services only (FakeDelegatedAdministrator.SUPPORTED_SERVICES) where AWS accepts more, AWS Config
+    among them ("Register a Delegated Administrator", AWS Config Developer Guide:
+    register-delegated-administrator --service-principal config.amazonaws.com)."""
+    from moto.organizations.models import FakeDelegatedAdministrator
+
+    if service_principal not in FakeDelegatedAdministrator.SUPPORTED_SERVICES:
+        FakeDelegatedAdministrator.SUPPORTED_SERVICES.append(service_principal)

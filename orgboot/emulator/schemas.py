@@ -172,3 +172,14 @@ def import_facts(resource_type: str) -> ImportFacts | None:
         ),
         defaults={name: p["default"] for name, p in properties.items() if "default" in p},
     )
+
+
+def handler_permissions(resource_type: str, operation: str) -> tuple[str, ...]:
+    """The IAM actions the type's provider makes as the caller to create, update or delete a
+    resource (the schema's handlers.<operation>.permissions: "the permissions required for the
+    handler to perform", CloudFormation CLI "Resource type schema"); none for a type without a
+    schema."""
+    schema = _schema(resource_type)
+    if schema is None:
+        return ()
+    return tuple(schema.get("handlers", {}).get(operation, {}).get("permissions", ()))

@@ -51,7 +51,7 @@ from werkzeug.wrappers import Request, Response
 
 from orgboot import __version__
 from orgboot.aws.quotas import ACCOUNTS_PER_ORGANIZATION_DEFAULT
-from orgboot.emulator import deploy_assembly
+from orgboot.emulator import apis, deploy_assembly
 from orgboot.emulator.assembly import AssemblyStack
 from orgboot.emulator.aws import MANAGEMENT_ACCOUNT_ID, NOT_IMPLEMENTED_HEADER, emulated_aws
 from orgboot.emulator.engine import Engine, Event
@@ -198,6 +198,11 @@ class EmulatorServer:
             return Response(f"orgboot's emulated AWS (moto) does not serve {service}\n", 404, content_type="text/plain")
         raw = environ.get("RAW_URI") or environ.get("REQUEST_URI") or ""
         path = raw if raw.startswith("/") else request.full_path.removesuffix("?")
+        if service == "s3" and path.startswith("/v20180820/"):
+            # S3 Control signs as s3 (its service model's signingName): moto's own server tells it by
+            # this path (moto_server/werkzeug_app.py) and serves it at the account's S3 Control host
+            # (moto/s3control/urls.py), the account in its x-amz-account-id header.
+            base = f"https://{request.headers.get('x-amz-account-id', '')}.s3-control.{region}.amazonaws.com"
         # Headers as botocore hands them to moto in this process (case-insensitive: moto looks for
         # x-moto-account-id), with the host the request would have gone to in AWS.
         headers = HeadersDict((key, value) for key, value in request.headers.items() if key.lower() != "host")
@@ -263,12 +268,13 @@ class EmulatorServer:
 
 @cache
 def _aws_base(service: str, region: str) -> str | None:
-    """The AWS endpoint a request signed for `service` in `region` goes to, as moto knows it: the
-    regional one, or the global one (budgets, IAM)."""
+    """The AWS endpoint a request signed for `service` in `region` goes to, as moto knows it (the
+    regional one, or the global one: budgets, IAM), or as the emulator's own APIs answer it."""
     for base in (f"https://{service}.{region}.amazonaws.com", f"https://{service}.amazonaws.com"):
         if any(pattern.match(base + "/") for _, pattern in backend_index.backend_url_patterns):
             return base
-    return None
+    prefix = apis.endpoint_prefix(service)  # an API the emulator answers itself (apis/__init__.py)
+    return None if prefix is None else f"https://{prefix}.{region}.amazonaws.com"
 
 
 def _deploy_request(body: bytes) -> tuple[list[AssemblyStack], dict[str, str], dict[str, Any] | None]:

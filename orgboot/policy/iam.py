@@ -126,6 +126,32 @@ def assume_support_role(role_arn: str) -> dict[str, Any]:
     return {"Sid": "AssumeSupportRole", "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": role_arn}
 
 
+def assume_admin_role(role_arn: str) -> dict[str, Any]:
+    return {"Sid": "AssumeAdminRole", "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": role_arn}
+
+
+def stay_in_account(account_id: str) -> dict[str, Any]:
+    """The administrator role's fence: it may assume no role outside its own account.
+
+    Why: AdministratorAccess allows sts:AssumeRole on "*", and the access role of every member
+    account trusts the management account without a condition (Organizations User Guide,
+    "Accessing member accounts"): without the fence, whoever may assume the administrator role
+    would reach every member account through it, beyond the grants the access matrix shows. People
+    switch into member accounts with their own grants (switch_roles). Matched on the role's ARN
+    (NotResource), so no condition key's availability is in question."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "DenyAssumeRoleOutsideThisAccount",
+                "Effect": "Deny",
+                "Action": "sts:AssumeRole",
+                "NotResource": f"arn:{PARTITION}:iam::{account_id}:role/*",
+            }
+        ],
+    }
+
+
 def minified(document: Mapping[str, Any]) -> str:
     """As IAM counts a document's size: without whitespace."""
     return json.dumps(document, separators=(",", ":"))
@@ -149,12 +175,19 @@ def _trust(account_id: str, condition: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def trust_account_with_mfa(account_id: str, max_mfa_age_seconds: int | None = None) -> dict[str, Any]:
-    """Trust policy: principals of `account_id` that signed in with MFA (recently, if given)."""
+def signed_in_with_mfa(max_mfa_age_seconds: int | None = None) -> dict[str, Any]:
+    """The trust condition: signed in with MFA, and recently if given (IAM User Guide, "Secure API
+    access with MFA": aws:MultiFactorAuthPresent, and aws:MultiFactorAuthAge against a number of
+    seconds, in a role's trust policy)."""
     condition: dict[str, Any] = {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
     if max_mfa_age_seconds is not None:
         condition["NumericLessThan"] = {"aws:MultiFactorAuthAge": str(max_mfa_age_seconds)}
-    return _trust(account_id, condition)
+    return condition
+
+
+def trust_account_with_mfa(account_id: str, max_mfa_age_seconds: int | None = None) -> dict[str, Any]:
+    """Trust policy: principals of `account_id` that signed in with MFA (recently, if given)."""
+    return _trust(account_id, signed_in_with_mfa(max_mfa_age_seconds))
 
 
 def trust_third_party(account_id: str, external_id: str) -> dict[str, Any]:

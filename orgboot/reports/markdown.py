@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from orgboot.analysis.access import Access
 from orgboot.analysis.budgets import Budget
+from orgboot.analysis.cis import Coverage, Status, summary
 from orgboot.analysis.diff import SECTIONS, Change, Diff, code
 from orgboot.analysis.plan import ACTIONS, Plan
 from orgboot.aws.policy_types import label
@@ -42,6 +43,7 @@ class Review:
     stale: Sequence[str] = ()  # acknowledgements that match no change
     refusals: Sequence[Refusal] = ()
     plan: Plan | None = None
+    cis: Sequence[Coverage] = ()  # the CIS AWS Foundations recommendations, decided (informational)
 
     @property
     def unacknowledged(self) -> list[Change]:
@@ -286,7 +288,7 @@ def _access(spec: OrgSpec, access: Sequence[Access]) -> str:
         (
             code(row.group),
             code(row.role) + (" **break-glass**" if row.break_glass else ""),
-            _reached(spec, row.accounts),
+            "the management account" if row.management else _reached(spec, row.accounts),
             _exempt(spec, row) or "-",
             _denied(spec, row) or "-",
         )
@@ -297,10 +299,11 @@ def _access(spec: OrgSpec, access: Sequence[Access]) -> str:
         " SCPs, RCPs and trust policies applied). **break-glass** marks a grant of the access role (`break_glass`),"
         " apart from everyday grants; *exempt from* names the guardrails and policies whose denies let the role"
         " through in those accounts; *denied by* what the SCPs and RCPs take of the role there, on probe actions"
-        " its own policies allow (docs/management-baseline.md):\n\n"
+        " its own policies allow (docs/management-baseline.md). Roles of the management account (the administrator"
+        " and support roles) are reached there, where no SCP or RCP applies:\n\n"
     )
     header = ("group", "role", "accounts", "exempt from", "denied by")
-    body = intro + _table(header, rows) if rows else "No group reaches a role in a member account."
+    body = intro + _table(header, rows) if rows else "No group reaches a role."
     return _details(f"<b>Access</b> ({_plural(len(rows), 'grant')})", body)
 
 
@@ -330,6 +333,21 @@ def _exempt(spec: OrgSpec, row: Access) -> str:
         where = "" if exemption.accounts == row.accounts else f" (in {_reached(spec, exemption.accounts)})"
         parts.append(f"{exemption.source} {code(exemption.name)}{where}")
     return "; ".join(parts)
+
+
+_CIS_MARKS = {Status.MET: "✅ met", Status.NOT_MET: "❌ not met", Status.OUT_OF_SCOPE: "➖ out of scope"}
+
+
+def _cis(covered: Sequence[Coverage]) -> str:
+    """The CIS AWS Foundations 5.0 recommendations an account bootstrapper owns, each met, not met
+    (with what to set) or out of scope (with why). Informational: it never fails the review."""
+    rows = [(c.recommendation.number, md(c.recommendation.title), _CIS_MARKS[c.status], md(c.detail)) for c in covered]
+    intro = (
+        "Decided from this spec, as its stacks and organization policies would deploy it: *not met* says what to set in"
+        " org.yaml, *out of scope* why orgboot cannot (docs/security-baseline.md). Informational: it fails no check.\n\n"
+    )
+    body = intro + _table(("CIS", "recommendation", "status", "how, what to set, or why"), rows)
+    return _details(f"<b>CIS AWS Foundations 5.0</b> ({summary(covered)})", body)
 
 
 def plan_report(plan: Plan, base: str, head: str) -> str:
@@ -362,6 +380,8 @@ def render(review: Review, *, inventory: bool = True, command: str = "review") -
         parts.append(_plan(review.plan))
     if review.spec is not None and inventory:
         parts += [_accounts(review.spec), _policies(review.spec, review.budgets), _access(review.spec, review.access)]
+        if review.cis:
+            parts.append(_cis(review.cis))
     return "\n\n".join(parts) + "\n"
 
 

@@ -14,6 +14,7 @@ from rich.tree import Tree
 
 from orgboot.analysis.access import Access, Denial
 from orgboot.analysis.budgets import NEAR, Budget, fullest, largest_document
+from orgboot.analysis.cis import Coverage, Status, summary
 from orgboot.analysis.plan import Plan, ResourceEvent
 from orgboot.aws.cis_monitoring import CONTROLS as CIS_CONTROLS
 from orgboot.aws.cis_monitoring import NAMESPACE as CIS_NAMESPACE
@@ -291,6 +292,7 @@ def baseline_report(baseline: Baseline, organization: Organization) -> Group:
                 ("IsOrganizationTrail", "whole organization"),
                 ("IsMultiRegionTrail", "all regions"),
                 ("LogFileValidationEnabled", "log file validation"),
+                ("KmsKeyId", "KMS-encrypted"),
                 ("IsLogging", "logging"),
             )
             if trail.get(key)
@@ -320,6 +322,7 @@ def access_report(matrix: list[Access], member_account_count: int) -> Group:
         table.add_column(column, style="bold" if column == "group" else None)
     for access in matrix:
         reach = "all member accounts" if len(access.accounts) == member_account_count else ", ".join(access.accounts) or "[red]none[/]"
+        reach = "the management account" if access.management else reach
         role = Text(access.role)
         if access.break_glass:
             role.append(" (break-glass)", style="bold red")
@@ -388,4 +391,21 @@ def budget_table(budgets: Iterable[Budget], title: str = "Policy budget per targ
             used,
             Text(f"{budget.largest:,}/{budget.max_chars:,} characters", style=size_style),
         )
+    return table
+
+
+_CIS_STYLES = {Status.MET: "green", Status.NOT_MET: "red", Status.OUT_OF_SCOPE: "dim"}
+
+
+def cis_table(covered: Iterable[Coverage]) -> Table:
+    """`validate --cis`: each CIS AWS Foundations 5.0 recommendation orgboot owns, met, not met
+    (with what to set in org.yaml) or out of scope (with why)."""
+    covered = list(covered)
+    table = Table(title=f"CIS AWS Foundations 5.0: {summary(covered)}", title_justify="left", box=box.SIMPLE_HEAD)
+    for column in ("CIS", "recommendation", "status", "how, what to set, or why"):
+        table.add_column(column, no_wrap=column in ("CIS", "status"))
+    for each in covered:
+        style = _CIS_STYLES[each.status]
+        # Text, not markup: a detail says "targets: [Root]"
+        table.add_row(each.recommendation.number, Text(each.recommendation.title), Text(str(each.status), style=style), Text(each.detail))
     return table

@@ -7,6 +7,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 from orgboot.rules.access import grants_leave_something
+from orgboot.rules.account_settings import (
+    account_settings_allowed_in_regions,
+    account_settings_have_what_they_need,
+    settings_leave_a_region_before_its_guardrail,
+)
 from orgboot.rules.accounts import (
     account_emails_deliverable,
     account_emails_unique,
@@ -14,6 +19,7 @@ from orgboot.rules.accounts import (
     accounts_within_default_quota,
     released_accounts_undeclared,
 )
+from orgboot.rules.administrators import groups_hold_no_full_admin, management_roles_named_apart
 from orgboot.rules.adoption import (
     account_ids_unique,
     detached_full_access_replaced,
@@ -46,7 +52,15 @@ from orgboot.rules.logical_ids import logical_ids_distinct
 from orgboot.rules.member_roles import grants_within_role_targets, role_inline_policies_fit, role_managed_policies_fit
 from orgboot.rules.organizational_units import ou_identities_distinct, ous_listed_once, sibling_names_differ_beyond_case
 from orgboot.rules.policies import attachments_per_target, policies_fit, policy_keys_not_reserved
+from orgboot.rules.security_services import (
+    administrator_kept_while_services_run,
+    administrator_may_work_in_regions,
+    security_hub_home_among_regions,
+    services_have_an_administrator,
+    services_have_regions,
+)
 from orgboot.rules.stacks import ou_lookups_fit, policies_target_ous_when_accounts_are_spread, stacks_fit, templates_fit
+from orgboot.rules.trail import log_archive_region_allowed
 from orgboot.spec import LocatedProblem, OrgSpec, Problem, SpecError
 from orgboot.spec.loading import ReadSpec, read_spec
 
@@ -72,6 +86,7 @@ RULES: tuple[Rule, ...] = (
     group_managed_policies_fit,
     users_keep_every_grant,
     access_role_only_by_break_glass,
+    management_roles_named_apart,
     documents_are_valid_policies,
     inline_policy_names_distinct,
     no_lockout,
@@ -85,6 +100,13 @@ RULES: tuple[Rule, ...] = (
     unmanaged_policy_types_left_alone,
     detached_full_access_replaced,
     names_not_taken,
+    services_have_an_administrator,
+    services_have_regions,
+    security_hub_home_among_regions,
+    administrator_may_work_in_regions,
+    account_settings_have_what_they_need,
+    account_settings_allowed_in_regions,
+    log_archive_region_allowed,
 )
 
 
@@ -95,6 +117,7 @@ WARNING_RULES: tuple[Rule, ...] = (
     organization_policies_follow_advice,
     grants_leave_something,  # a grant the organization policies leave (next to) nothing of
     exemptions_name_known_roles,
+    groups_hold_no_full_admin,  # CIS 1.15: administrators assume admin_role instead
 )
 
 
@@ -148,6 +171,8 @@ CHANGE_RULES: tuple[tuple[ChangeRule, str | None], ...] = (
     (ous_holding_spread_accounts_stay, None),
     (ous_emptied_before_they_go, None),
     (ou_identities_kept, None),
+    (administrator_kept_while_services_run, None),
+    (settings_leave_a_region_before_its_guardrail, None),
 )
 ACKNOWLEDGEMENTS = tuple(dict.fromkeys(option for _, option in CHANGE_RULES if option))  # one option may accept several rules
 

@@ -3,7 +3,8 @@ a role that exists, and nobody else may be able to create one of that name.
 
 - A warning: an exemption naming a role no account has, as far as orgboot knows what is deployed
   (the access role, the member roles where they are targeted, the StackSets execution roles, the
-  management baseline's support role, and the roles AWS itself creates under its reserved paths).
+  management baseline's support and administrator roles, and the roles AWS itself creates under
+  its reserved paths).
   A misspelt name exempts nobody, and the role it meant stays denied.
 - An error: a guardrail exempting a role by name where nothing stops an administrator of the
   account from creating a role of that name, or rewriting the trust of the one there, and acting
@@ -18,7 +19,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from orgboot.analysis.offline import SIGNED_IN_WITH_MFA, Account, OfflineOrganization, managed_policy
-from orgboot.aws import stacksets
+from orgboot.aws import account_settings, stacksets
 from orgboot.aws.organizations import ROOT
 from orgboot.aws.regions import HOME_REGION, PARTITION
 from orgboot.policy.evaluation import Applicable, OrganizationPolicies, Request, evaluate
@@ -29,6 +30,7 @@ from orgboot.policy.statements import PolicyRef, Statement, as_tuple, parse
 from orgboot.spec import OrgSpec, Problem
 from orgboot.spec.fields import parent_of
 from orgboot.spec.guardrails import orgboot_roles, with_exempted
+from orgboot.spec.security_services import run_by_stack_sets
 
 PROTECTION = "protect-orgboot-roles"
 # How an administrator of a member account would come to act as an exempt role: create one of that
@@ -60,8 +62,11 @@ def known_roles(spec: OrgSpec, offline: OfflineOrganization) -> list[str]:
     """The roles orgboot knows exist in member accounts (and the management account's own)."""
     names = {name for account in (*offline.placeholders, *offline.accounts) for name in account.roles}
     names.add(stacksets.EXECUTION_ROLE_PATTERN)
+    names.add(account_settings.FUNCTION_ROLE_PATTERN)
     if spec.management_baseline.support_role:
         names.add(spec.management_baseline.support_role.name)
+    if spec.management_baseline.admin_role:
+        names.add(spec.management_baseline.admin_role.name)
     return sorted(names)
 
 
@@ -135,7 +140,7 @@ def exempted_roles_protected(spec: OrgSpec) -> Iterator[Problem]:
     stand_in = {account.ou: account for account in offline.placeholders}
     by_key = {account.key: account for account in offline.accounts}
     organization = offline.organization_policies(offline.evaluated)
-    roles = with_exempted(orgboot_roles(spec.accounts, spec.member_roles), spec.guardrails)
+    roles = with_exempted(orgboot_roles(spec.accounts, spec.member_roles, run_by_stack_sets(spec.security_baseline)), spec.guardrails)
     for key, use in spec.guardrails.items():
         exempted: dict[str, None] = {}
         for document in REGISTRY[use.guardrail].statements(use, roles):

@@ -3,9 +3,8 @@
 from collections import defaultdict
 from collections.abc import Iterator
 
-from orgboot.analysis.grants import access_roles, assumes_on_its_own, guarded_roles, org_paths, switch_policy
+from orgboot.analysis.grants import access_roles, assumes_on_its_own, guarded_roles, management_role_arns, org_paths, switch_policy
 from orgboot.aws import quotas
-from orgboot.aws.regions import PARTITION
 from orgboot.policy import iam as iam_documents
 from orgboot.spec import OrgSpec, Problem
 from orgboot.spec.fields import covers
@@ -31,9 +30,9 @@ def group_inline_policies_fit(spec: OrgSpec) -> Iterator[Problem]:
     baseline = spec.management_baseline
     paths = org_paths(f"{quotas.LONGEST_ORG_ID}/{quotas.LONGEST_ROOT_ID}/", defaultdict(lambda: quotas.LONGEST_OU_ID), spec.ou_paths)
     roles = guarded_roles(spec)
-    support_role_arn = f"arn:{PARTITION}:iam::{'0' * 12}:role/{baseline.support_role.name}" if baseline.support_role else None
+    role_arns = management_role_arns(baseline, "0" * 12)
     for name, group in baseline.groups.items():
-        switch = switch_policy(name, baseline, paths, roles, support_role_arn)
+        switch = switch_policy(name, baseline, paths, roles, *role_arns)
         # An empty switch-roles policy is not deployed (stacks/management_baseline_stack.py).
         switch_size = len(iam_documents.minified(switch)) if switch["Statement"] else 0
         size = sum(len(document.minified) for document in group.inline_policies) + switch_size

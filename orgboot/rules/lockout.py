@@ -8,7 +8,9 @@ chain from the root down:
 - orgboot can deploy the account: the StackSets execution role can deploy each member role where
   its StackSet targets (guardrails exempt it where it deploys);
 - every grant works where it says, the everyday ones (may_assume) and break-glass (break_glass);
-- the global services (IAM, Organizations, STS, Support) keep working under a region deny.
+- the global services (IAM, Organizations, STS, Support) keep working under a region deny;
+- the groups that the administrator role and the support role name can assume them in the
+  management account, signed in with MFA.
 A failure names the accounts, the policy that denies, where it is attached, its statement, and
 what would fix it.
 """
@@ -63,6 +65,30 @@ def no_lockout(spec: OrgSpec) -> Iterator[Problem]:
             failures[failure] += offline.decided_by(account)
     for failure, affected in failures.items():
         yield Problem(failure.loc, f"{_who(affected)} {failure.what}: {failure.why}; {failure.fix}", at=failure.at)
+    yield from _management_roles(offline)
+
+
+def _management_roles(offline: OfflineOrganization) -> Iterator[Problem]:
+    """Each group a role of the management account names (the administrator role, the support
+    role) can assume it, signed in with MFA: administrators reach the management account only so."""
+    baseline = offline.spec.management_baseline
+    human = {**SIGNED_IN_WITH_MFA, "aws:RequestedRegion": HOME_REGION, **offline.context(None, None)}
+    for section, entry in (("admin_role", baseline.admin_role), ("support_role", baseline.support_role)):
+        if entry is None:
+            continue
+        role = offline.management_roles[entry.name]
+        for index, group in enumerate(entry.assumable_by):
+            arn = f"arn:aws:iam::{MANAGEMENT_ACCOUNT}:role/{entry.name}"
+            decision = evaluate(
+                Request(offline.group_member(group), "sts:AssumeRole", arn, MANAGEMENT_ACCOUNT, human),
+                Applicable(identity=offline.group_policies(group), trust=role.trust),
+            )
+            if not decision.allowed:
+                yield Problem(
+                    ("management_baseline", section, "assumable_by", index),
+                    f"{group} cannot assume {entry.name}, signed in with MFA: {decision.reason}; fix the group's policy that denies"
+                    " it, or take the group off assumable_by",
+                )
 
 
 def _who(accounts: list[Account]) -> str:

@@ -15,6 +15,7 @@ from orgboot.aws.quotas import (
     TEMPLATE_SIZE_MAX,
 )
 from orgboot.spec import ROOT, ManagementBaseline, OrgSpec, Problem, layout, logical_ids
+from orgboot.spec.contacts import AlternateContacts
 from orgboot.spec.layout import (
     ACCOUNTS_PER_STACK_MAX,
     ORGANIZATION_STACK,
@@ -103,18 +104,34 @@ def ou_lookups_fit(spec: OrgSpec) -> Iterator[Problem]:
 # refuses what `cdk synth` or CloudFormation would, with a line (tests/rules/test_stack_bounds.py
 # holds each bound above the synthesized templates of specs of many sizes).
 _BASELINE_RESOURCES = 32  # the alias, password policy, billing, trail, support role and their helpers
+# The trail's log store (management_baseline.organization_trail): its KMS key, the access-log bucket
+# and that bucket's policy here, or, with log_archive, the StackSet that puts them in the log archive
+# account, the StackSets trusted access it needs and that call's policy.
+_TRAIL_LOG_STORE_RESOURCES = 3
 # CIS monitoring (management_baseline.organization_trail.cis_monitoring): the trail's log group, the
 # role CloudTrail writes there with, the security topic and its policy, and a metric filter and an
 # alarm per control, beside one subscription per notify address.
 _CIS_MONITORING_RESOURCES = 4 + 2 * len(CIS_CONTROLS)
+# Alternate contacts (security_baseline.alternate_contacts), in each stack that sets some: the
+# function, its role, the role's policy, its log group and the custom resource.
+_ALTERNATE_CONTACTS_RESOURCES = 5
 _MEMBER_ROLES_RESOURCES = 9  # trusted access and its helpers, the deployed spec's record, beside one StackSet per role
 _TEMPLATE_BASE, _PER_OU, _PER_ACCOUNT = 40_000, 1_500, 1_200  # bytes, as the CDK writes templates
 _PER_POLICY, _PER_TARGET = 600, 120
+# Alternate contacts in OrganizationStack: the function (its code inline), its helpers, Account
+# Management's trusted access; each contact set the accounts share, and each account's ID in the list.
+_CONTACTS_BASE, _PER_CONTACT_SET, _PER_CONTACTS_ACCOUNT = 14_000, 800, 150
 
 
-def baseline_resources(baseline: ManagementBaseline) -> int:
-    """At most how many resources ManagementBaselineStack holds."""
+def baseline_resources(baseline: ManagementBaseline, contacts: AlternateContacts | None = None) -> int:
+    """At most how many resources ManagementBaselineStack holds (with the management account's
+    alternate contacts, when `contacts` gives it some)."""
     resources = _BASELINE_RESOURCES + 2 * len(baseline.groups) + len(baseline.users)
+    resources += 1 if baseline.admin_role else 0  # one role, its fence inline
+    if contacts is not None and contacts.of_management():
+        resources += _ALTERNATE_CONTACTS_RESOURCES
+    if baseline.organization_trail:
+        resources += _TRAIL_LOG_STORE_RESOURCES
     cis_monitoring = baseline.organization_trail.cis_monitoring if baseline.organization_trail else None
     if cis_monitoring:
         resources += _CIS_MONITORING_RESOURCES + len(cis_monitoring.notify)
@@ -135,7 +152,18 @@ def organization_template_bytes(spec: OrgSpec) -> int:
         _written_size(policy.document.content) + _PER_POLICY + _PER_TARGET * len(policy.targets)
         for policy in spec.organization_policies.values()
     )
-    return _TEMPLATE_BASE + _PER_OU * len(spec.ou_paths) + _PER_ACCOUNT * accounts + policies
+    return _TEMPLATE_BASE + _PER_OU * len(spec.ou_paths) + _PER_ACCOUNT * accounts + policies + _contacts_bytes(spec)
+
+
+def _contacts_bytes(spec: OrgSpec) -> int:
+    """At most what the member accounts' alternate contacts add to OrganizationStack's template."""
+    contacts = spec.security_baseline.alternate_contacts
+    if contacts is None or spec.organization.account_stacks is not None:
+        return 0
+    sets = {tuple(contacts.of_account(key, account.ou).items()) for key, account in spec.accounts.items()}
+    if not any(sets):
+        return 0
+    return _CONTACTS_BASE + _PER_CONTACT_SET * len(sets) + _PER_CONTACTS_ACCOUNT * len(spec.accounts)
 
 
 def _written_size(document: object) -> int:
@@ -145,15 +173,31 @@ def _written_size(document: object) -> int:
 
 def ous_read_by_other_stacks(spec: OrgSpec) -> set[str]:
     """The OUs whose IDs OrganizationStack publishes as outputs: member roles' targets (their
-    StackSets' deployment targets) and the OUs of grants with their parents (the organization
-    paths in the groups' switch-roles policies)."""
+    StackSets' deployment targets), the OUs of grants with their parents (the organization
+    paths in the groups' switch-roles policies) and the security services' delegated
+    administrator's OU (their administrator StackSets' deployment target)."""
     ous = {target for role in spec.member_roles.catalogue.values() for target in role.targets if target in spec.ou_paths}
+    administrator = spec.security_baseline.delegated_administrator
+    if administrator in spec.accounts:
+        ous.add(spec.accounts[administrator].ou)
     for group in spec.management_baseline.groups.values():
         for grant in group.grants:
             for ou in grant.ous:
                 names = ou.split("/")
                 ous |= {"/".join(names[: depth + 1]) for depth in range(len(names))}
     return ous - {ROOT}  # the root's ID is an output of its own
+
+
+def accounts_read_by_other_stacks(spec: OrgSpec) -> set[str]:
+    """The accounts whose IDs the stack that holds them publishes as outputs: the security
+    services' delegated administrator, AWS Config's bucket account, the trail's log archive."""
+    keys = {spec.security_baseline.delegated_administrator}
+    if spec.security_baseline.config is not None:
+        keys.add(spec.security_baseline.config.bucket_account)
+    trail = spec.management_baseline.organization_trail
+    if trail is not None and trail.log_archive is not None:
+        keys.add(trail.log_archive.account)
+    return {key for key in keys if key is not None}
 
 
 def templates_fit(spec: OrgSpec) -> Iterator[Problem]:
@@ -164,7 +208,9 @@ def templates_fit(spec: OrgSpec) -> Iterator[Problem]:
             f"{ORGANIZATION_STACK}'s template could reach {size:,} bytes with these policies, OUs and accounts;"
             f" CloudFormation accepts {TEMPLATE_SIZE_MAX:,}: fewer or smaller policies, or organization.account_stacks",
         )
-    outputs = 2 + len(ous_read_by_other_stacks(spec))  # and the organization's and the root's IDs
+    # and the organization's and the root's IDs, and the IDs of the accounts it holds that others read
+    accounts = accounts_read_by_other_stacks(spec) if spec.organization.account_stacks is None else set()
+    outputs = 2 + len(ous_read_by_other_stacks(spec)) + len(accounts)
     if outputs > STACK_OUTPUTS_MAX:
         yield Problem(
             ("member_roles", "catalogue"),
@@ -172,7 +218,7 @@ def templates_fit(spec: OrgSpec) -> Iterator[Problem]:
             f" as {outputs} outputs; CloudFormation allows {STACK_OUTPUTS_MAX} per stack: target parent OUs instead",
         )
     baseline = spec.management_baseline
-    resources = baseline_resources(baseline)
+    resources = baseline_resources(baseline, spec.security_baseline.alternate_contacts)
     if resources > STACK_RESOURCES_MAX:
         yield Problem(
             ("management_baseline", "users"),

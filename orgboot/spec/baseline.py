@@ -5,13 +5,14 @@ import json
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints, ValidationInfo
 
 from orgboot.aws import quotas
-from orgboot.aws.organizations import ROOT
+from orgboot.aws.organizations import ACCESS_ROLE, ROOT
 from orgboot.spec.documents import DocumentFile
 from orgboot.spec.fields import Email, IamName, ManagedPolicyRef, Model, check_listed_once, in_range
-from orgboot.spec.references import GroupRef, OuRef, check_role_reference
+from orgboot.spec.references import GroupRef, OuRef, check_role_reference, declared
+from orgboot.spec.trail import LogArchive, TrailRetention
 
 
 class PasswordPolicy(Model):
@@ -86,6 +87,30 @@ class SupportRole(Model):
     assumable_by: tuple[GroupRef, ...] = Field(min_length=1)
 
 
+def _check_admin_role_name(name: str, info: ValidationInfo) -> str:
+    member_roles = (declared(info, "role_names") or frozenset()) | {ACCESS_ROLE}
+    if name in member_roles:
+        raise ValueError(
+            f"'{name}' is the name of a role in member accounts; a grant of that role (arn:aws:iam::*:role/{name} within the"
+            " organization's paths, which include the management account) would reach the administrator role too:"
+            " give it another name"
+        )
+    return name
+
+
+class AdminRole(Model):
+    """CIS AWS Foundations 5.0, 1.15: administrators of the management account assume this role
+    (AdministratorAccess), trusted by the management account with MFA, instead of holding
+    AdministratorAccess on their group."""
+
+    name: Annotated[IamName, AfterValidator(_check_admin_role_name)] = "ManagementAdmin"
+    assumable_by: tuple[GroupRef, ...] = Field(min_length=1, description="Groups whose members may assume it")
+    max_session_hours: Annotated[int, in_range(*quotas.ROLE_SESSION_HOURS, "max_session_hours")] = 1
+    mfa_max_age_seconds: Annotated[int, in_range(60, 129_600, "mfa_max_age_seconds")] | None = Field(
+        None, description="Refuse sessions whose MFA sign-in is older than this"
+    )
+
+
 def _check_trail_name(name: str) -> str:
     if not re.fullmatch(quotas.TRAIL_NAME_PATTERN, name) or re.fullmatch(r"\d+(\.\d+){3}", name):
         raise ValueError(
@@ -105,12 +130,17 @@ class CisMonitoring(Model):
 
 
 class OrganizationTrail(Model):
-    """An organization CloudTrail trail: all regions, log file validation, its own S3 bucket."""
+    """An organization CloudTrail trail: all regions, log file validation, its logs encrypted with a
+    KMS key that rotates, in a bucket whose access is logged to a second bucket (CIS 3.1-3.6)."""
 
     name: Annotated[str, AfterValidator(_check_trail_name)] = "organization-trail"
     cis_monitoring: CisMonitoring | None = Field(
         None, description="Deliver the trail to CloudWatch Logs too, with the CIS 4.1-4.15 metric filters and alarms"
     )
+    log_archive: LogArchive | None = Field(
+        None, description="Keep the logs in this member account and region; in the management account, us-east-1, if omitted"
+    )
+    retention: TrailRetention | None = Field(None, description="When log files move to Glacier and expire; kept for good if omitted")
 
 
 def _check_alias(alias: str) -> str:
@@ -159,4 +189,7 @@ class ManagementBaseline(Model):
     )
     users: dict[IamName, User] = Field(default_factory=dict)
     support_role: SupportRole | None = None
+    admin_role: AdminRole | None = Field(
+        None, description="CIS 1.15: an MFA-protected administrator role in the management account, not AdministratorAccess on groups"
+    )
     organization_trail: OrganizationTrail | None = None

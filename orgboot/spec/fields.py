@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, PlainSerializer, Pla
 
 from orgboot.aws import managed_policies, quotas
 from orgboot.aws.organizations import ROOT
+from orgboot.aws.regions import known_region
 from orgboot.suggest import did_you_mean
 
 
@@ -278,3 +279,6 @@ def check_managed_policy(name: str) -> str:
 
 
 ManagedPolicyRef = Annotated[str, AfterValidator(check_managed_policy)]
+
+
+Region = Annotated[str, AfterValidator(known_region)]

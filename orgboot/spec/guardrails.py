@@ -134,12 +134,15 @@ Guardrails = Annotated[
 ]
 
 
-def orgboot_roles(accounts: Mapping[str, Any], member_roles: MemberRoles) -> OrgbootRoles:
+def orgboot_roles(accounts: Mapping[str, Any], member_roles: MemberRoles, security_services: bool = False) -> OrgbootRoles:
     """The roles orgboot itself goes through (its StackSets, break-glass), which guardrails exempt
-    or protect, and where the StackSets deploy."""
+    or protect, and where the StackSets deploy; `security_services`: whether its StackSets run
+    security services in member accounts too (security_services.run_by_stack_sets)."""
     renamed = sorted({account.role_name for account in accounts.values() if account.role_name})
     third_parties = sorted({r.trust.third_party_account for r in member_roles.catalogue.values() if r.trust.third_party_account})
-    return OrgbootRoles((ACCESS_ROLE, *renamed), tuple(member_roles.catalogue), tuple(third_parties), member_roles.rollout.region)
+    return OrgbootRoles(
+        (ACCESS_ROLE, *renamed), tuple(member_roles.catalogue), tuple(third_parties), member_roles.rollout.region, (), security_services
+    )
 
 
 def with_exempted(roles: OrgbootRoles, uses: Mapping[str, _Use]) -> OrgbootRoles:

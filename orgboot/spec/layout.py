@@ -19,6 +19,8 @@ import math
 ORGANIZATION_STACK = "OrganizationStack"
 MEMBER_ROLES_STACK = "MemberRolesStack"
 MANAGEMENT_BASELINE_STACK = "ManagementBaselineStack"
+SECURITY_SERVICES_STACK = "SecurityServicesStack"
+ACCOUNT_SETTINGS_STACK = "AccountSettingsStack"
 # The stack deployed last (it depends on every other one) keeps the record of the spec a deploy was
 # made from, updated only when everything before it succeeded (constructs/deployed_spec.py).
 RECORD_STACK = MEMBER_ROLES_STACK

@@ -65,11 +65,18 @@ def policy_type_settler(policy_type: str) -> str:
     return "PolicyTypeEnabled" + _pascal(policy_type.lower())
 
 
+# Alternate contacts (security_baseline.alternate_contacts): in each stack that holds accounts, and in
+# ManagementBaselineStack for the management account. Trusted access: in OrganizationStack.
+ALTERNATE_CONTACTS = "AlternateContacts"  # its delete step deletes every contact it set
+ALTERNATE_CONTACTS_FUNCTION = "AlternateContactsFunction"  # the ServiceToken: fixed, as CloudFormation requires
+ACCOUNT_MANAGEMENT_TRUSTED_ACCESS = "AccountManagementTrustedAccess"
+
 # ManagementBaselineStack
 PASSWORD_POLICY = _first_release("PasswordPolicy", "Resource", "Resource")
 ACCOUNT_ALIAS = _first_release("AccountAlias", "Resource", "Resource")
 REQUIRE_MFA_POLICY = "RequireMfaPolicy"
 SUPPORT_ROLE = "SupportRole"
+ADMIN_ROLE = "AdminRole"
 BILLING_TOPIC = "BillingTopic"
 BILLING_TOPIC_POLICY = "BillingTopicPolicy"
 BILLING_ALARM = "BillingAlarm"
@@ -78,6 +85,14 @@ CLOUDTRAIL_TRUSTED_ACCESS = "CloudTrailTrustedAccess"
 TRAIL = "OrganizationTrail"
 TRAIL_BUCKET = "OrganizationTrailBucket"
 TRAIL_BUCKET_POLICY = "OrganizationTrailBucketPolicy"
+# The trail's log store (management_baseline.organization_trail): here, or in the log archive
+# account's StackSet template with the same IDs; the StackSet and the trusted access it needs.
+TRAIL_KEY = "OrganizationTrailKey"
+TRAIL_KEY_ALIAS = "OrganizationTrailKeyAlias"
+TRAIL_ACCESS_LOGS_BUCKET = "OrganizationTrailAccessLogsBucket"
+TRAIL_ACCESS_LOGS_BUCKET_POLICY = "OrganizationTrailAccessLogsBucketPolicy"
+LOG_ARCHIVE_STACK_SET = "OrganizationTrailLogArchiveStackSet"
+LOG_ARCHIVE_TRUSTED_ACCESS = "OrganizationTrailStackSetsTrustedAccess"
 
 
 def group(name: str) -> str:
@@ -109,3 +124,65 @@ def cis_metric_filter(metric: str) -> str:
 
 def cis_alarm(metric: str) -> str:
     return "CisAlarm" + _pascal(metric)
+
+
+# AccountSettingsStack (security_baseline: s3_block_public_access, ebs_encryption, config)
+ACCOUNT_SETTINGS_TRUSTED_ACCESS = "AccountSettingsStackSetsTrustedAccess"
+ACCOUNT_SETTINGS_STACK_SET = "AccountSettingsStackSet"
+S3_ACCOUNT_PUBLIC_ACCESS_BLOCK = "S3AccountPublicAccessBlock"  # the management account's
+
+
+def ebs_encryption_by_default(region: str) -> str:
+    """The management account's EBS encryption by default in `region`."""
+    return "EbsEncryptionByDefault" + _pascal(region)
+
+
+# SecurityServicesStack (security_baseline: guardduty, security_hub, access_analyzer). A delegated
+# administrator's registration, deleted, deregisters it; a StackSet, deleted, removes the service.
+SECURITY_SERVICES_TRUSTED_ACCESS = "SecurityServicesStackSetsTrustedAccess"
+SECURITY_SERVICES_PLACEHOLDER = "NoSecurityServices"
+
+
+_SERVICES = {"guardduty": "GuardDuty", "security_hub": "SecurityHub", "access_analyzer": "AccessAnalyzer"}  # as AWS spells them
+
+
+def service_trusted_access(service: str) -> str:
+    """Organizations' trusted access for `service` (a key of security_baseline: access_analyzer)."""
+    return _SERVICES[service] + "TrustedAccess"
+
+
+def delegated_administrator(service: str, region: str | None = None) -> str:
+    """The registration of the delegated administrator of `service`, and its designation in `region`
+    where the service designates it region by region."""
+    return _SERVICES[service] + "DelegatedAdministrator" + (_pascal(region) if region else "")
+
+
+def security_service_stack_set(service: str) -> str:
+    return _SERVICES[service] + "StackSet"
+
+
+def management_detector(region: str) -> str:
+    """GuardDuty's detector of the management account in `region`."""
+    return "GuardDutyManagementDetector" + _pascal(region)
+
+
+# AccountSettingsStack, AWS Config (security_baseline.config)
+CONFIG_BUCKET_STACK_SET = "ConfigBucketStackSet"
+CONFIG_AGGREGATOR_STACK_SET = "ConfigAggregatorStackSet"
+CONFIG_TRUSTED_ACCESS = "ConfigTrustedAccess"
+CONFIG_DELEGATED_ADMINISTRATOR = "ConfigDelegatedAdministrator"  # its delete step deregisters the account
+CONFIG_SERVICE_LINKED_ROLE = "ConfigServiceLinkedRole"  # the management account's
+
+
+def config_recorder(region: str) -> str:
+    """The management account's recorder in `region`: its delete step deletes the recorder."""
+    return "ConfigRecorder" + _pascal(region)
+
+
+def config_delivery_channel(region: str) -> str:
+    return "ConfigDeliveryChannel" + _pascal(region)
+
+
+def config_recording(region: str) -> str:
+    """The management account's recording in `region`: its delete step stops the recorder."""
+    return "ConfigRecording" + _pascal(region)

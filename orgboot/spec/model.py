@@ -8,7 +8,7 @@ in baseline.py, member_roles in roles.py, shared building blocks in fields.py an
 
 import dataclasses
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
 from pydantic import AfterValidator, Field, StringConstraints
 
@@ -16,6 +16,7 @@ from orgboot.aws import quotas
 from orgboot.aws.organizations import ACCESS_ROLE, ROOT
 from orgboot.aws.policy_types import PolicyTypeName
 from orgboot.policy.guardrails.packing import Pack, pack_key
+from orgboot.policy.guardrails.region_deny import RegionDeny
 from orgboot.spec import logical_ids
 from orgboot.spec.acknowledgements import ChangeId
 from orgboot.spec.baseline import ManagementBaseline
@@ -36,6 +37,8 @@ from orgboot.spec.layout import ACCOUNT_STACKS_MAX
 from orgboot.spec.problems import Loc
 from orgboot.spec.references import OuRef, check_target, check_type_enabled
 from orgboot.spec.roles import MemberRoles
+from orgboot.spec.security import SecurityBaseline
+from orgboot.spec.security_services import run_by_stack_sets
 from orgboot.spec.unmanaged import Unmanaged
 
 
@@ -119,6 +122,9 @@ class OrgSpec(Model):
     )
     management_baseline: ManagementBaseline = ManagementBaseline()
     member_roles: MemberRoles = MemberRoles()
+    security_baseline: SecurityBaseline = Field(
+        SecurityBaseline(), description="CIS AWS Foundations for every account: see docs/security-baseline.md"
+    )
     unmanaged: Unmanaged = Field(
         default_factory=Unmanaged,
         description="What exists in the organization that orgboot does not manage (orgboot import writes it): never deployed,"
@@ -160,7 +166,7 @@ class OrgSpec(Model):
     def guardrail_packs(self) -> tuple[Pack, ...]:
         """The guardrails packed into documents. A document's key (its resource and its name in AWS)
         comes from its targets' identities, so renaming an OU it targets keeps the document."""
-        packs = pack_guardrails(self.guardrails, orgboot_roles(self.accounts, self.member_roles))
+        packs = pack_guardrails(self.guardrails, orgboot_roles(self.accounts, self.member_roles, run_by_stack_sets(self.security_baseline)))
         numbers: dict[tuple[str, tuple[str, ...]], int] = {}
         keyed = []
         for found in packs:  # numbered as packing numbers them: in order, per type and target set
@@ -184,6 +190,16 @@ class OrgSpec(Model):
             for p in self.guardrail_packs
         }
         return {**self.policies, **packs}
+
+    @cached_property
+    def security_regions(self) -> tuple[str, ...]:
+        """Where the regional security services run: security_baseline.regions as written, or else
+        every region a region-deny guardrail allows (none when there is no region-deny)."""
+        if self.security_baseline.regions is not None:
+            return self.security_baseline.regions
+        region_denies = [cast(RegionDeny, use) for use in self.guardrails.values() if use.guardrail == "region-deny"]
+        allowed = {region for use in region_denies for region in use.allowed_regions}
+        return tuple(sorted(allowed))
 
     @cached_property
     def known_account_ids(self) -> dict[str, str]:

@@ -63,6 +63,16 @@ def check_ou_reference(ou: str, info: ValidationInfo) -> str:
 OuRef = Annotated[str, AfterValidator(check_ou_reference)]
 
 
+def check_account_reference(key: str, info: ValidationInfo) -> str:
+    accounts = declared(info, "account_keys")
+    if accounts is not None and key not in accounts:
+        raise ValueError(f"account '{key}' is not declared{did_you_mean(key, accounts)}; give the key of an entry of accounts")
+    return key
+
+
+AccountRef = Annotated[str, AfterValidator(check_account_reference)]
+
+
 def check_target(target: str, info: ValidationInfo) -> str:
     """Root, an OU path or an account key; an unmanaged account's key too (a policy stays attached to it)."""
     ous, accounts = declared(info, "ou_paths"), declared(info, "account_keys")

@@ -95,6 +95,8 @@ def created_names(baseline: ManagementBaseline, member_roles: Iterable[str]) -> 
         names.append((("management_baseline", "billing"), baseline.billing.budget_name, "budget", "budgets"))
     if baseline.support_role:
         names.append((("management_baseline", "support_role", "name"), baseline.support_role.name, "IAM role", "iam_roles"))
+    if baseline.admin_role:
+        names.append((("management_baseline", "admin_role", "name"), baseline.admin_role.name, "IAM role", "iam_roles"))
     if baseline.organization_trail:
         names.append((("management_baseline", "organization_trail", "name"), baseline.organization_trail.name, "trail", "trails"))
     return names

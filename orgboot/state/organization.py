@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from orgboot.policy.evaluation import Level, OrganizationPolicies
+from orgboot.policy.evaluation import ContextValue, Level, OrganizationPolicies
 from orgboot.policy.lint import KIND_OF_POLICY_TYPE
 from orgboot.policy.statements import PolicyRef, parse
 from orgboot.state.pages import all_items
@@ -98,6 +98,19 @@ class Organization:
 
         walk(self.root, f"{self.id}/")
         return paths
+
+    def own_request_context(self, account_id: str) -> dict[str, ContextValue]:
+        """The keys AWS adds to a request of a principal of `account_id` on a resource of the same
+        account (policy evaluation facts 107, 108, 124: aws:PrincipalOrgID, PrincipalOrgPaths,
+        ResourceOrgID, ResourceOrgPaths), over TLS, as AWS's own services and SDKs call."""
+        path = (self.org_paths()[account_id],)
+        return {
+            "aws:SecureTransport": "true",
+            "aws:PrincipalOrgID": self.id,
+            "aws:PrincipalOrgPaths": path,
+            "aws:ResourceOrgID": self.id,
+            "aws:ResourceOrgPaths": path,
+        }
 
 
 def read_organization(organizations: Any, tags_wanted: bool = True) -> Organization:

@@ -15,17 +15,22 @@ from orgboot.spec.loading import read_spec
 from orgboot.state.baseline import Baseline, GroupView, read_baseline
 from orgboot.state.member_roles import read_member_roles
 from orgboot.state.organization import read_organization
-from tests.conftest import EXAMPLE, EXAMPLE_PARAMETERS
+from tests.conftest import EXAMPLE, EXAMPLE_PARAMETERS, example_variant
 
 EVERY_ACCOUNT = ("Audit", "Log Archive", "Network", "Sandbox Alice", "Shop Dev", "Shop Prod")
 
 
 def test_the_example_grants_exactly_what_org_yaml_says(example_spec):
     assert spec_access(example_spec) == [
+        # The management account's roles first: administrators reach it through ManagementAdmin
+        # (CIS 1.15), not by AdministratorAccess of their own.
+        Access("Admins", "AWSSupport", (), management=True),
+        Access("Admins", "ManagementAdmin", (), management=True),
         Access("Admins", "Admin", ("Sandbox Alice", "Shop Dev", "Shop Prod")),  # Workloads and Sandbox only
         Access("Admins", "ReadOnly", EVERY_ACCOUNT),
         # Break-glass, a group of its own apart from the everyday grants, and what it may do that
         # they may not: repair orgboot's roles (protect-orgboot-roles exempts it, on Root).
+        Access("BreakGlass", "ManagementAdmin", (), management=True),
         Access(
             "BreakGlass",
             "OrganizationAccountAccessRole",
@@ -35,9 +40,20 @@ def test_the_example_grants_exactly_what_org_yaml_says(example_spec):
         ),
         Access("Auditors", "ReadOnly", EVERY_ACCOUNT),
     ]
-    assert len(set(spec_access(example_spec))) == 4  # rows are values: hashable, comparable
-    # Admins hold AdministratorAccess, yet the access role is no longer theirs: only BreakGlass's.
+    assert len(set(spec_access(example_spec))) == 7  # rows are values: hashable, comparable
+    # The access role is BreakGlass's alone, and ManagementAdmin (AdministratorAccess) reaches no
+    # member account: it may assume no role outside the management account.
     assert [row.group for row in spec_access(example_spec) if row.role == "OrganizationAccountAccessRole"] == ["BreakGlass"]
+
+
+def test_a_group_holding_administrator_access_reaches_every_role_its_account_trusts(tmp_path):
+    """AdministratorAccess allows sts:AssumeRole on "*": a group holding it (CIS 1.15 warns) reaches
+    the management account's roles whether admin_role names it or not."""
+    spec = example_variant(
+        tmp_path, lambda data: data["management_baseline"]["groups"]["Auditors"].update(managed_policies=["AdministratorAccess"])
+    )
+    rows = [(row.role, row.management) for row in spec_access(spec) if row.group == "Auditors"]
+    assert rows == [("AWSSupport", True), ("ManagementAdmin", True), ("ReadOnly", False)]
 
 
 def test_each_row_names_what_exempts_its_role_and_where(tmp_path):
@@ -55,7 +71,8 @@ def test_each_row_names_what_exempts_its_role_and_where(tmp_path):
     (tmp_path / "org.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
     every = tuple(sorted((*EVERY_ACCOUNT, "Old Shop")))
     quarantined = (Denial(("guardrail quarantine",), 10, 10, ("Old Shop",)),)
-    assert spec_access(load_spec(tmp_path / "org.yaml")) == [
+    in_members = [row for row in spec_access(load_spec(tmp_path / "org.yaml")) if not row.management]  # exemptions are theirs
+    assert in_members == [
         Access(
             "Admins",
             "Admin",
@@ -95,10 +112,14 @@ def test_the_matrix_applies_each_accounts_rcp_chain(tmp_path):
     assert rows[("Auditors", "ReadOnly")] == ("Audit", "Log Archive", "Network", "Shop Prod")
 
 
-def test_administrator_access_alone_would_reach_admin_everywhere_the_guard_stops_it(example_spec):
+def test_administrator_access_alone_would_reach_admin_everywhere_the_guard_stops_it(tmp_path):
     # The bug the guard fixes: AdministratorAccess allows sts:AssumeRole on "*" and Admin trusts
     # the management account, so without the deny outside the grants Admins reach Admin in Audit.
-    offline = OfflineOrganization(example_spec)
+    # (The example's Admins no longer hold it; a spec may still give it to a group.)
+    spec = example_variant(
+        tmp_path, lambda data: data["management_baseline"]["groups"]["Admins"].update(managed_policies=["AdministratorAccess"])
+    )
+    offline = OfflineOrganization(spec)
     audit = next(a for a in offline.accounts if a.key == "audit")
     context = offline.context(None, audit) | {"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "60"}
     request = Request(offline.group_member("Admins"), "sts:AssumeRole", f"arn:aws:iam::{audit.id}:role/Admin", audit.id, context)

@@ -102,7 +102,7 @@ CASES = {
         set(),
     ),
     "guardrail parameter": (
-        lambda d: d["guardrails"]["region-deny"].update(allowed_regions=["eu-west-1"]),
+        lambda d: d["guardrails"]["region-deny"].update(allowed_regions=["eu-west-1", "us-east-1", "eu-central-1"]),
         {"guardrail-changed:region-deny"},
         set(),
     ),
@@ -147,6 +147,16 @@ CASES = {
         {"password-policy-weakened:reuse_prevention"},
     ),
     "alias": (lambda d: d["management_baseline"].update(account_alias="acme-root"), {"baseline-changed:account_alias"}, set()),
+    "security contact": (
+        lambda d: d["security_baseline"]["alternate_contacts"]["default"]["security"].update(phone="+1 206 555 0199"),
+        {"security-baseline-changed:alternate_contacts.default.security.phone"},
+        set(),
+    ),
+    "security hub off": (
+        lambda d: d["security_baseline"].pop("security_hub"),
+        {"security-baseline-changed:security_hub.standards", "security-baseline-changed:security_hub.home_region"},
+        set(),
+    ),
     "admin grant widened": (
         lambda d: _admins(d)["may_assume"][1].update(ous=["Workloads", "Sandbox", "Security"]),
         {"baseline-changed:groups.Admins.may_assume[1].ous"},
@@ -157,10 +167,15 @@ CASES = {
         {"access-widened:Billing/ReadOnly"},
         set(),
     ),
-    "group becomes administrator": (
+    "group becomes administrator": (  # and AdministratorAccess lets it assume the roles of the management account too
         lambda d: d["management_baseline"]["groups"]["Auditors"].update(managed_policies=["AdministratorAccess"]),
-        set(),
-        {"admin-access-widened:groups.Auditors.managed_policies"},
+        {"access-widened:Auditors/AWSSupport"},
+        {"admin-access-widened:groups.Auditors.managed_policies", "admin-access-widened:Auditors/ManagementAdmin"},
+    ),
+    "group may assume the administrator role": (
+        lambda d: d["management_baseline"]["admin_role"]["assumable_by"].append("Auditors"),
+        {"baseline-changed:admin_role.assumable_by"},
+        {"admin-access-widened:Auditors/ManagementAdmin"},
     ),
     "account renamed as its access narrows": (  # accounts are followed by key, not by name
         lambda d: (
@@ -316,6 +331,8 @@ def _rename_workloads(data, entry=None):
         for grant in (*group.get("may_assume", ()), *group.get("break_glass", ())):
             if "ous" in grant:
                 grant["ous"] = renamed(grant["ous"])
+    contacts = data["security_baseline"]["alternate_contacts"]
+    contacts["ous"] = {path.replace("Workloads", "Apps"): types for path, types in contacts["ous"].items()}
 
 
 def _break_glass_in_workloads(data):

@@ -22,8 +22,8 @@ def test_a_group_in_a_member_account_answers_through_each_role_it_may_assume(exa
     assert paths == {
         "Admin": ("allow", "allow"),
         "ReadOnly": ("allow", "implicit_deny"),
-        "ExternalAudit": ("explicit_deny", None),  # the switch-roles policy's guard: not granted
-        "OrganizationAccountAccessRole": ("explicit_deny", None),
+        "ExternalAudit": ("implicit_deny", None),  # not granted (and trusting the third party only)
+        "OrganizationAccountAccessRole": ("implicit_deny", None),  # break-glass is BreakGlass's
     }
     auditors = simulate(example_spec, account="shop-prod", principal="Auditors", action="iam:CreateUser")
     assert (auditors.allowed, auditors.summary) == (False, "denied as ReadOnly")
@@ -35,13 +35,13 @@ def test_a_user_of_the_baseline_asks_with_all_its_groups(example_spec):
     bob = simulate(example_spec, account="shop-prod", principal="bob", action="s3:GetObject", resource="arn:aws:s3:::shop/key")
     assert (bob.principal, bob.summary) == ("user bob (in Billing, Auditors)", "allowed as ReadOnly")  # through Auditors
     at_home = simulate(example_spec, account="management", principal="bob", action="ce:GetCostAndUsage")  # through Billing
-    assert at_home.allowed
-    assert not at_home.through_roles
+    assert (at_home.allowed, at_home.summary) == (True, "allowed directly")  # neither of his groups assumes a management role
+    assert [route.role for route in at_home.routes] == [None, "AWSSupport", "ManagementAdmin"]
 
 
 def test_a_group_in_the_management_account_makes_the_request_itself(example_spec):
     """Admins may not assume Admin in audit (not granted there), and may in shop-dev: the question is
-    the member's own sts:AssumeRole, signed in with MFA (listed as assumed)."""
+    the member's own sts:AssumeRole, signed in with MFA (listed as assumed), the route without a role."""
     ask: dict[str, Any] = {
         "account": "management",
         "principal": "Admins",
@@ -49,14 +49,43 @@ def test_a_group_in_the_management_account_makes_the_request_itself(example_spec
         "resource": "arn:aws:iam::ACCOUNT:role/Admin",
     }
     audit = simulate(example_spec, **ask, resource_account="audit")
-    assert audit.routes[0].decision is not None
-    assert [s.sid for s in audit.routes[0].decision.statements] == ["DenyAssumeOutsideGrantsAdmin"]
+    directly = audit.routes[0]
+    assert (directly.role, directly.decision and directly.decision.decision) == (None, "implicit_deny")
     shop = simulate(example_spec, **ask, resource_account="shop-dev")
     assert shop.allowed
+    assert shop.routes[0].allowed
     assert {a.key: a.value for a in shop.assumed}["aws:MultiFactorAuthPresent"] == "true"
     without_mfa = simulate(example_spec, **ask, resource_account="shop-dev", context={"aws:MultiFactorAuthPresent": "false"})
     assert not without_mfa.allowed
     assert "aws:MultiFactorAuthPresent" not in {a.key for a in without_mfa.assumed}
+
+
+def test_administrators_act_in_the_management_account_as_the_admin_role(example_spec):
+    """CIS 1.15: no AdministratorAccess on a group; its members assume ManagementAdmin, with MFA no
+    older than its trust allows, and the role reaches no other account."""
+    admins = simulate(example_spec, account="management", principal="Admins", action="iam:CreateUser")
+    assert (admins.allowed, admins.summary) == (True, "denied directly; denied as AWSSupport; allowed as ManagementAdmin")
+    breakglass = simulate(example_spec, account="management", principal="BreakGlass", action="iam:CreateUser")
+    assert (breakglass.allowed, breakglass.summary) == (True, "denied directly; allowed as ManagementAdmin")
+    auditors = simulate(example_spec, account="management", principal="Auditors", action="iam:CreateUser")
+    assert (auditors.allowed, auditors.summary) == (False, "denied directly")
+    stale = simulate(
+        example_spec, account="management", principal="Admins", action="iam:CreateUser", context={"aws:MultiFactorAuthAge": "3600"}
+    )
+    assert [(r.role, r.assume and r.assume.decision) for r in stale.routes][2] == (
+        "ManagementAdmin",
+        "implicit_deny",
+    )  # NumericLessThan 3600
+    assert not stale.allowed
+    ask: dict[str, Any] = {
+        "action": "sts:AssumeRole",
+        "resource": "arn:aws:iam::ACCOUNT:role/OrganizationAccountAccessRole",
+        "resource_account": "shop-prod",
+    }
+    chained = simulate(example_spec, account="management", principal="ManagementAdmin", **ask)
+    assert chained.decision == "explicit_deny"
+    assert [s.sid for s in chained.routes[0].decision.statements] == ["DenyAssumeRoleOutsideThisAccount"]  # type: ignore[union-attr]
+    assert simulate(example_spec, account="management", principal="BreakGlass", **ask).allowed  # its break-glass grant
 
 
 def test_a_third_party_keeps_its_own_account(example_spec):

@@ -41,7 +41,7 @@ def test_the_check_runs_the_access_assertions_when_the_file_is_there(workflow, t
     (tmp_path / "access-assertions.yaml").write_text((REPO / "access-assertions.yaml").read_text())
     kept = run_step(workflow, tmp_path)
     assert kept.returncode == 0, kept.stdout + kept.stderr
-    assert "12 assertions in access-assertions.yaml: all hold" in kept.stdout
+    assert "16 assertions in access-assertions.yaml: all hold" in kept.stdout
     (tmp_path / "access-assertions.yaml").write_text(
         "- {principal: Auditors, account: shop-prod, action: iam:CreateUser, expected: allow}\n"
     )

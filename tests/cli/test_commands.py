@@ -67,9 +67,13 @@ def test_schema_is_json_schema_for_org_yaml():
         "guardrails",
         "management_baseline",
         "member_roles",
+        "security_baseline",
         "unmanaged",
         "acknowledged_changes",
     }
+    security = schema["$defs"]["SecurityBaseline"]["properties"]
+    assert {"delegated_administrator", "regions", "guardduty", "security_hub", "access_analyzer"} <= set(security)
+    assert "CIS 5.0 4.16" in security["security_hub"]["description"]
     # A guardrail's parameters are its own: the entry's key chooses its model (tests/spec/test_schema.py).
     region_deny = schema["$defs"][schema["properties"]["guardrails"]["properties"]["region-deny"]["$ref"].rpartition("/")[2]]
     assert set(region_deny["properties"]) == {"guardrail", "allowed_regions", "exempt_roles", "targets"}
@@ -136,21 +140,37 @@ def test_emulate_prints_the_organization_tree(example_assembly):
         "15 of the 15 alarms of CIS 4.1-4.15 -> security@example.com",
         "OrganizationAccountAccessRole in every member account",
         "organization-trail: whole organization",
-        "StackSet-orgboot-role-ExternalAudit: created 3 roles in 3 accounts",
+        "StackSet-orgboot-role-ExternalAudit-us-east-1: created 3 roles in 3 accounts",
     ):
         assert expected in out
+    # The account settings, per account: Block Public Access, EBS encryption and Config everywhere,
+    # and the three alternate contacts (the management account's too).
+    settings = out[out.index("Account settings in eu-west-1, us-east-1") :]
+    for name in ("master", "Audit", "Log Archive", "Network", "Sandbox Alice", "Shop Dev", "Shop Prod"):
+        row = next(line for line in settings.splitlines() if line.strip().startswith(name))
+        assert [word.rstrip(",") for word in row.split()[len(name.split()) :][:5]] == ["on", "every", "region", "every", "region"], row
+        assert row.split()[-3:] == ["billing,", "operations,", "security"], row
+    assert "every region, organization aggregator" in next(line for line in settings.splitlines() if "Audit" in line)
     # The trail also delivers to CIS monitoring's log group (the row wraps: compare the words).
     assert ", CloudWatch Logs /emulated/ManagementBaselineStack/OrganizationTrailLogGroup" in " ".join(out.split())
-    # The access role is granted to BreakGlass, a group nobody is in until an incident.
+    # The access role is granted to BreakGlass, a group nobody is in until an incident; it holds no
+    # AdministratorAccess (CIS 1.15), and may assume the administrator role instead.
     groups = out[out.index("Management account baseline") : out.index("Access matrix")]
-    break_glass = next(" ".join(line.split()) for line in groups.splitlines() if line.startswith("BreakGlass "))
-    assert break_glass.startswith("BreakGlass - AdministratorAccess, RequireMFA,")
+    lines = groups.splitlines()
+    at = next(index for index, line in enumerate(lines) if line.startswith("BreakGlass "))
+    break_glass = " ".join(lines[at].split())
+    assert break_glass.startswith("BreakGlass - RequireMFA,")
     assert break_glass.endswith("OrganizationAccountAccessRole in every member account")
-    matrix = out[out.index("Access matrix") :]
+    assert lines[at + 1].split() == ["ManagementAdmin", "(this", "account)"]
+    # The matrix ends where the security services' report begins.
+    matrix = out[out.index("Access matrix") : out.index("IAM Access Analyzer: administered by")]
     rows = [" ".join(line.split()) for line in matrix.splitlines()[3:] if line.strip()]
     assert rows == [
+        "Admins AWSSupport the management account - -",
+        "Admins ManagementAdmin the management account - -",
         "Admins Admin Sandbox Alice, Shop Dev, Shop Prod - -",
         "Admins ReadOnly all member accounts - -",
+        "BreakGlass ManagementAdmin the management account - -",
         "BreakGlass OrganizationAccountAccessRole all member accounts guardrail protect-orgboot-roles -",
         "(break-glass)",
         "Auditors ReadOnly all member accounts - -",

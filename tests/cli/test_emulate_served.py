@@ -186,7 +186,10 @@ def test_deploy_and_update_through_the_served_emulator(example_assembly, tmp_pat
 
         assert server.stop(signal.SIGINT) == 0
     log = "".join(server.stderr)
-    assert "deploy of OrganizationStack, ManagementBaselineStack, MemberRolesStack: 1 resource events, 0 drifted" in log
+    assert (
+        "deploy of OrganizationStack, ManagementBaselineStack, AccountSettingsStack, SecurityServicesStack, MemberRolesStack:"
+        " 1 resource events, 0 drifted"
+    ) in log
     assert "Traceback" not in log
 
 
@@ -195,7 +198,13 @@ def test_a_served_emulator_deploys_its_assemblies_before_it_answers(example_asse
         # Asked at once, it answers when the deploy is done.
         assert len(aws(server.url, "organizations").list_accounts()["Accounts"]) == 7
         with urllib.request.urlopen(f"{server.url}/_orgboot/status", timeout=10) as answer:
-            assert json.load(answer)["stacks"] == ["ManagementBaselineStack", "MemberRolesStack", "OrganizationStack"]
+            assert json.load(answer)["stacks"] == [
+                "AccountSettingsStack",
+                "ManagementBaselineStack",
+                "MemberRolesStack",
+                "OrganizationStack",
+                "SecurityServicesStack",
+            ]
 
         # An update AWS would refuse fails as it does in process: exit 1, the reason, no traceback.
         changed = edited(

@@ -110,7 +110,11 @@ def test_placeholders_are_refused_until_replaced(user):
 
 def test_synth_emulate_and_simulate_from_the_repository(user):
     synth = user.orgboot("synth")
-    assert "Synthesized 3 stacks into cdk.out/" in synth.stdout
+    # AccountSettingsStack too: security_baseline's defaults (S3 Block Public Access, EBS encryption)
+    assert (
+        "Synthesized 4 stacks into cdk.out/: AccountSettingsStack, ManagementBaselineStack, MemberRolesStack, OrganizationStack"
+        in synth.stdout
+    )
     assert (user.repository / "cdk.out" / "OrganizationStack.template.json").is_file()
     emulated = user.orgboot("emulate")
     assert "App Prod" in emulated.stdout

@@ -150,7 +150,9 @@ def test_plan_lists_what_cloudformation_would_do_and_what_fails(tmp_path):
     assert "**OrganizationStack**" in plan.stdout
     assert "| 🟡 update | `AccountShopDev` | `AWS::Organizations::Account` |" in plan.stdout
     organization_stack = plan.stdout.split("**OrganizationStack**")[1].split("**")[0]
-    assert organization_stack.count("| 🟡 update |") == 1
+    # and its alternate contacts: Workloads/Prod has an operations contact of its own
+    assert "| 🟡 update | `AlternateContacts` | `Custom::AlternateContacts` |" in organization_stack
+    assert organization_stack.count("| 🟡 update |") == 2
     assert "| 🟢 create | StackSet instance resources in 1 account |" in plan.stdout  # ExternalAudit, in Workloads/Prod
     failed = orgboot("plan", str(base), str(renamed))
     assert failed.returncode == 1

@@ -90,8 +90,12 @@ def test_account_tags(organization):
 
 
 def test_account_role_name(member_iam):
-    # CreateAccount made the access role under the name given; AWS's default elsewhere.
-    access_roles = {name: {r["RoleName"] for r in iam.list_roles()["Roles"]} - MEMBER_ROLES for name, iam in member_iam.items()}
+    # CreateAccount made the access role under the name given; AWS's default elsewhere. Beside it,
+    # the security baseline's functions: account settings in every account, GuardDuty's in secops-tools.
+    functions = ("orgboot-account-settings-", "StackSet-orgboot-guardduty-")
+    roles = {name: {r["RoleName"] for r in iam.list_roles()["Roles"]} - MEMBER_ROLES for name, iam in member_iam.items()}
+    assert all("orgboot-account-settings-eu-west-1" in names for names in roles.values())
+    access_roles = {name: {r for r in names if not r.startswith(functions)} for name, names in roles.items()}
     assert access_roles == {
         "SecOps Tools": {"OrgBreakGlass"},
         "Payments Prod": {"OrganizationAccountAccessRole"},
@@ -220,6 +224,7 @@ def test_groups_may_assume_roles_in_their_ous(baseline, organization):
     assert dict(baseline.groups["Operators"].assumable_roles) == {
         "arn:aws:iam::*:role/Operator": under("Workloads/Prod"),
         "arn:aws:iam::*:role/OrganizationAccountAccessRole": under("Sandbox", "Security"),
+        "arn:aws:iam::123456789012:role/OrgAdministrator": [],  # admin_role.assumable_by
     }
     assert dict(baseline.groups["SecOps"].assumable_roles) == {
         "arn:aws:iam::*:role/Operator": under("Sandbox"),
@@ -234,6 +239,16 @@ def test_support_role(baseline):
     (statement,) = support["trust"]["Statement"]
     assert statement["Principal"] == {"AWS": "arn:aws:iam::123456789012:root"}
     assert statement["Condition"] == {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
+
+
+def test_admin_role(baseline):
+    assert "ManagementAdmin" not in baseline.roles
+    admin = baseline.roles["OrgAdministrator"]
+    assert admin["managed_policies"] == ["AdministratorAccess"]
+    (statement,) = admin["trust"]["Statement"]
+    assert statement["Principal"] == {"AWS": "arn:aws:iam::123456789012:root"}
+    assert statement["Condition"] == {"Bool": {"aws:MultiFactorAuthPresent": "true"}, "NumericLessThan": {"aws:MultiFactorAuthAge": "900"}}
+    assert management().client("iam").get_role(RoleName="OrgAdministrator")["Role"]["MaxSessionDuration"] == 2 * 3600
 
 
 def test_organization_trail_name(baseline):
@@ -263,10 +278,20 @@ def test_roles_land_in_the_accounts_of_their_target_ous(member_iam):
 
 def test_rollout_region(deployed, account_ids):
     engine = deployed[0]
-    assert engine.instances == {
+    roles = {name: instances for name, instances in engine.instances.items() if name.startswith("orgboot-role-")}
+    assert roles == {
         "orgboot-role-Operator": {(account_ids["Payments Prod"], "eu-west-1"), (account_ids["Sandbox Carol"], "eu-west-1")},
         "orgboot-role-Vendor": {(account_ids["Payments Prod"], "eu-west-1")},
     }
+
+
+def test_trail_logs_in_the_log_archive_account_and_region(deployed, baseline, account_ids):
+    """organization_trail.log_archive: secops-tools, eu-central-1; the trail delivers there."""
+    engine = deployed[0]
+    assert engine.instances["orgboot-organization-trail-logs"] == {(account_ids["SecOps Tools"], "eu-central-1")}
+    (trail,) = baseline.trails
+    assert trail["S3BucketName"] == f"orgboot-trail-{account_ids['SecOps Tools']}-eu-central-1"
+    assert trail["KmsKeyId"] == f"arn:aws:kms:eu-central-1:{account_ids['SecOps Tools']}:alias/orgboot-organization-trail"
 
 
 def test_role_with_boundary_inline_policy_and_recent_mfa(member_iam):

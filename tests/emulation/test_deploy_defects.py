@@ -21,6 +21,18 @@ def resources(template: Template, resource_type: str) -> dict[str, dict[str, Any
     return {lid: r for lid, r in template["Resources"].items() if r["Type"] == resource_type}
 
 
+def in_log_archive(edit: Callable[[Template], None]) -> Callable[[Template], None]:
+    """An edit of the template the trail's log archive StackSet deploys, as an edit of ManagementBaselineStack."""
+
+    def edit_stack_set(template: Template) -> None:
+        properties = template["Resources"][logical_ids.LOG_ARCHIVE_STACK_SET]["Properties"]
+        body = json.loads(properties["TemplateBody"])
+        edit(body)
+        properties["TemplateBody"] = json.dumps(body)
+
+    return edit_stack_set
+
+
 def deploy(*assemblies: Path) -> Engine:
     with emulated_aws():
         engine = Engine()
@@ -143,8 +155,8 @@ def test_trail_bucket_policy(example_assembly, tmp_path, sid, change, message):
     """Issue 9, defect 8: every statement names the trail in aws:SourceArn, and the management
     account's own prefix is writable (CloudTrail User Guide, organization trail bucket policy)."""
 
-    def edit(template: Template) -> None:
-        (policy,) = resources(template, "AWS::S3::BucketPolicy").values()
+    def edit(log_archive: Template) -> None:
+        policy = log_archive["Resources"][logical_ids.TRAIL_BUCKET_POLICY]
         statements = policy["Properties"]["PolicyDocument"]["Statement"]
         (statement,) = [s for s in statements if s.get("Sid") == sid]
         if change == "drop":
@@ -152,7 +164,8 @@ def test_trail_bucket_policy(example_assembly, tmp_path, sid, change, message):
         else:
             del statement["Condition"]["StringEquals"]["aws:SourceArn"]
 
-    broken = edited(example_assembly, tmp_path, "ManagementBaselineStack", edit)
+    # The example keeps the trail's logs in the log archive account: the policy is in its StackSet's template.
+    broken = edited(example_assembly, tmp_path, "ManagementBaselineStack", in_log_archive(edit))
     with pytest.raises(EmulationError, match=f"OrganizationTrail .*{message}"):
         deploy(broken)
 
@@ -255,7 +268,8 @@ def test_deny_all_without_the_stacksets_exemption(example_assembly, tmp_path):
     broken = edited(example_assembly, tmp_path, "OrganizationStack", suspend_without_exemption)
     with pytest.raises(
         EmulationError,
-        match=r"StackSet orgboot-role-\w+: the instance in account \d+ \(us-east-1\) fails: the execution role may not"
+        # The account-settings StackSet (AccountSettingsStack, before MemberRolesStack) reaches Suspended first.
+        match=r"StackSet orgboot-account-settings: the instance in account \d+ \(eu-west-1\) fails: the execution role may not"
         rf" cloudformation:CreateStack on \*: explicitly denied \({QUARANTINE} attached to OU Suspended: statement 'Quarantine'\)",
     ):
         deploy(broken)

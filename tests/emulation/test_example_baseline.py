@@ -79,8 +79,8 @@ def test_budget_subscribers(deployed):
 
 def test_groups_policies_and_members(baseline):
     assert {name: (g.managed_policies, g.members) for name, g in baseline.groups.items()} == {
-        "Admins": (["AdministratorAccess", "RequireMFA"], ["alice"]),
-        "BreakGlass": (["AdministratorAccess", "RequireMFA"], []),  # nobody until an incident
+        "Admins": (["RequireMFA"], ["alice"]),  # no AdministratorAccess of their own (CIS 1.15): the admin role
+        "BreakGlass": (["RequireMFA"], []),  # nobody until an incident
         "Billing": (["Billing", "RequireMFA"], ["bob"]),
         "Auditors": (["RequireMFA", "SecurityAudit", "ViewOnlyAccess"], ["bob"]),
     }
@@ -91,15 +91,62 @@ def test_groups_policies_and_members(baseline):
 def test_break_glass_may_switch_into_every_member_account_and_admins_into_the_support_role(deployed):
     baseline, organization = deployed
     root_path = f"{organization.id}/{organization.root.id}/*"
-    assert dict(baseline.groups["BreakGlass"].assumable_roles) == {"arn:aws:iam::*:role/OrganizationAccountAccessRole": [root_path]}
+    assert dict(baseline.groups["BreakGlass"].assumable_roles) == {
+        "arn:aws:iam::*:role/OrganizationAccountAccessRole": [root_path],
+        "arn:aws:iam::123456789012:role/ManagementAdmin": [],  # admin_role.assumable_by
+    }
     # Admins keep their everyday roles and the support role, and no longer the access role.
     grants = dict(baseline.groups["Admins"].assumable_roles)
     assert "arn:aws:iam::*:role/OrganizationAccountAccessRole" not in grants
     assert grants["arn:aws:iam::*:role/ReadOnly"] == [root_path]
     assert grants["arn:aws:iam::123456789012:role/AWSSupport"] == []
+    assert grants["arn:aws:iam::123456789012:role/ManagementAdmin"] == []
     support = baseline.roles["AWSSupport"]
     assert support["managed_policies"] == ["AWSSupportAccess"]
     assert support["trust"]["Statement"][0]["Condition"] == {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
+
+
+def test_administrators_assume_the_admin_role_with_recent_mfa(deployed):
+    """CIS 1.15, as deployed: ManagementAdmin holds AdministratorAccess and may assume no role in
+    another account; Admins and BreakGlass may assume it, signed in with MFA within the hour, and
+    nobody else. moto's STS does not evaluate trust or identity policies, so the deployed documents,
+    read back from IAM, are put to the policy evaluator (IAM User Guide, "Policy evaluation logic":
+    a role in the same account is assumed when the identity policy or the trust allows it, and
+    nothing denies)."""
+    from orgboot.policy.evaluation import Applicable, Request, evaluate
+    from orgboot.policy.matching import Caller
+    from orgboot.policy.statements import PolicyRef, parse
+    from orgboot.state.iam_policies import identity_documents
+
+    baseline, _ = deployed
+    iam = management().client("iam")
+    role = iam.get_role(RoleName="ManagementAdmin")["Role"]
+    assert role["MaxSessionDuration"] == 3600
+    assert baseline.roles["ManagementAdmin"]["managed_policies"] == ["AdministratorAccess"]
+    (fence,) = [document for name, document in identity_documents(iam, "role", "ManagementAdmin") if name != "AdministratorAccess"]
+    assert fence["Statement"][0]["NotResource"] == "arn:aws:iam::123456789012:role/*"
+    trust = parse(baseline.roles["ManagementAdmin"]["trust"], PolicyRef("trust policy of ManagementAdmin", "resource"))
+    arn = role["Arn"]
+
+    def may_assume(group: str, **context: str) -> bool:
+        policies = tuple(parse(d, PolicyRef(n, "identity")) for n, d in identity_documents(iam, "group", group))
+        caller = Caller(f"arn:aws:iam::123456789012:user/member-of-{group}", "123456789012", "user")
+        request = Request(caller, "sts:AssumeRole", arn, "123456789012", context)
+        return evaluate(request, Applicable(identity=policies, trust=trust)).allowed
+
+    signed_in = {"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "300"}
+    assert [group for group in ("Admins", "BreakGlass", "Billing", "Auditors") if may_assume(group, **signed_in)] == [
+        "Admins",
+        "BreakGlass",
+    ]
+    assert not may_assume("Admins", **{**signed_in, "aws:MultiFactorAuthAge": "3600"})  # mfa_max_age_seconds
+    assert not may_assume("Admins", **{**signed_in, "aws:MultiFactorAuthPresent": "false"})
+    # Its session assumes no member account's role, not even the access role, which trusts the
+    # management account without a condition: break-glass stays BreakGlass's own grant.
+    fenced = (parse(fence, PolicyRef("fence", "identity")),)
+    as_role = Caller("arn:aws:iam::123456789012:role/ManagementAdmin", "123456789012", "role")
+    elsewhere = Request(as_role, "sts:AssumeRole", "arn:aws:iam::210987654321:role/OrganizationAccountAccessRole", "210987654321")
+    assert evaluate(elsewhere, Applicable(identity=fenced)).decision == "explicit_deny"
 
 
 def test_organization_trail(baseline):

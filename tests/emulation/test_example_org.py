@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 
 from orgboot.emulator import Engine, deploy_assembly, emulated_aws, management
-from orgboot.emulator.aws import MANAGEMENT_ACCOUNT_ID
+from orgboot.emulator.aws import MANAGEMENT_ACCOUNT_ID, assume
 from orgboot.state.organization import Organization, read_organization
+from orgboot.state.security_services import read_security_services
 from tests.conftest import EXAMPLE_PARAMETERS, template
 from tests.emulation.expected import actual_attachments, actual_placement, attachments, placement
 
@@ -75,3 +76,19 @@ def test_the_deployed_spec_is_recorded_last(deployed, example_assembly):
     assert record.metadata == definition["Metadata"]
     last = next(event for event in reversed(engine.events) if event.account_id == MANAGEMENT_ACCOUNT_ID)
     assert (last.stack, last.logical_id, last.action) == ("MemberRolesStack", "DeployedSpec", "CREATE")
+
+
+def test_the_security_services_run_for_every_account(deployed, organization, example_spec):
+    """security_baseline: audit analyzes the organization, administers GuardDuty for every account
+    (the management account too) and runs Security Hub's central configuration, in every region."""
+    services = read_security_services(organization, management(), assume)
+    audit = next(account_id for account_id, node in organization.accounts().items() if node.name == "Audit")
+    assert set(services.administrators.values()) == {audit}
+    assert services.regions == example_spec.security_regions
+    every = dict.fromkeys(services.regions, audit)
+    for account_id, found in services.accounts.items():
+        assert found.analyzers == (services.regions if account_id == audit else ()), account_id
+        assert found.guardduty == (every if account_id != audit else dict.fromkeys(services.regions, "")), account_id
+        standards = ("cis-aws-foundations-benchmark/v/5.0.0", "aws-foundational-security-best-practices/v/1.0.0")
+        assert found.security_hub == dict.fromkeys(services.regions, standards), account_id
+    assert MANAGEMENT_ACCOUNT_ID in services.accounts

@@ -106,7 +106,10 @@ def test_the_spec_has_the_whitepapers_shape(spec):
 
 def test_one_stack_holds_every_account(spec, assembly):
     assert spec.organization.account_stacks is None
+    # AccountSettingsStack too: the whitepaper keeps security_baseline's defaults (S3 Block Public
+    # Access and EBS encryption in every account); no delegated administrator, no SecurityServicesStack.
     assert sorted(p.name for p in assembly.glob("*.template.json")) == [
+        "AccountSettingsStack.template.json",
         "ManagementBaselineStack.template.json",
         "MemberRolesStack.template.json",
         "OrganizationStack.template.json",
@@ -192,10 +195,14 @@ def test_each_group_reaches_exactly_its_grants(deployed, spec):
     assert len(platform_admin) == 114  # every member account but the 4 of Security and the 2 Suspended
     quarantined = (Exemption("guardrail", "quarantine", in_ous("Suspended")),)  # ReadOnly is among its exempt_roles
     assert matrix == [
+        Access("Platform", "AWSSupport", (), management=True),  # the management account's roles: admin_role,
+        Access("Platform", "ManagementAdmin", (), management=True),  # not AdministratorAccess on the group (CIS 1.15)
         Access("Platform", "Admin", platform_admin),
         Access("Platform", "ReadOnly", tuple(names), exempt_from=quarantined),
+        Access("Security", "AWSSupport", (), management=True),
         Access("Security", "ReadOnly", tuple(names), exempt_from=quarantined),
         Access("Security", "SecurityAdmin", ("Log Archive", "Security Break-Glass", "Security Read-Only", "Security Tooling")),
+        Access("BreakGlass", "ManagementAdmin", (), management=True),
         Access(
             "BreakGlass",
             "OrganizationAccountAccessRole",

@@ -9,10 +9,10 @@ from orgboot.aws.organizations import ACCESS_ROLE
 from orgboot.policy.guardrails import REGISTRY, OrgbootRoles
 from tests.conftest import REPO
 
-# The StackSets roll out in us-east-1, which this region deny does not allow: the case where the
-# StackSets' exemption exists at all.
+# The StackSets roll out in us-east-1, which this region deny does not allow, and run security
+# services in member accounts: the cases where the StackSets' exemptions exist at all.
 PARAMETERS = {"region-deny": {"allowed_regions": ["eu-west-1"]}}
-ROLES = OrgbootRoles((ACCESS_ROLE,), ("Admin",), ("999988887777",), "us-east-1")
+ROLES = OrgbootRoles((ACCESS_ROLE,), ("Admin",), ("999988887777",), "us-east-1", security_services=True)
 
 
 def test_readme_and_docs_list_every_guardrail_with_its_reason():
@@ -53,6 +53,7 @@ def test_guardrails_exempt_orgboot_only_where_it_needs_it():
     where an incident needs it, nobody anywhere else."""
     assert {name: exempted(name) for name in REGISTRY if any(exempted(name))} == {
         "region-deny": (True, False),
+        "protect-security-services": (True, False),
         "protect-orgboot-roles": (True, True),
         "quarantine": (True, True),
     }

@@ -2,6 +2,7 @@
 it denies, each as AWS would decide it with the guardrail attached to the account's OU. And every
 guardrail passes the policy lint, with and without its parameters."""
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -47,9 +48,17 @@ OPEN_RESOURCE = parse(
 )
 
 
-def decide(name: str, parameters: dict[str, Any], caller: Caller, action: str, resource: str = "*", context: dict[str, Any] | None = None):
+def decide(
+    name: str,
+    parameters: dict[str, Any],
+    caller: Caller,
+    action: str,
+    resource: str = "*",
+    context: dict[str, Any] | None = None,
+    roles: OrgbootRoles = ROLES,
+):
     guardrail = REGISTRY[name]
-    statements = guardrail.statements(guardrail.parameters.model_validate(parameters), ROLES)
+    statements = guardrail.statements(guardrail.parameters.model_validate(parameters), roles)
     (document,) = pack([Enabled(name, guardrail.policy_type, ("Workloads",), tuple(statements))])
     kind = KIND_OF_POLICY_TYPE[guardrail.policy_type]
     attached = parse(document.content, PolicyRef(document.key, kind, "OU Workloads"))  # type: ignore[arg-type]
@@ -167,7 +176,7 @@ CASES = [
     ("protect-security-services", {}, ADMIN, "guardduty:DeleteDetector", "*", {}, False, "deleting the detector"),
     ("protect-security-services", {}, ADMIN, "cloudtrail:LookupEvents", "*", {}, True, "reading the trail"),
     ("protect-security-services", {"services": ["guardduty"]}, ADMIN, "cloudtrail:StopLogging", "*", {}, True, "CloudTrail not chosen"),
-    ("protect-security-services", {}, EXECUTION_ROLE, "config:StopConfigurationRecorder", "*", {}, False, "StackSets deploy no recorder"),
+    ("protect-security-services", {}, EXECUTION_ROLE, "config:StopConfigurationRecorder", "*", {}, False, "StackSets run no service"),
     ("protect-security-services", {}, ACCESS_ROLE, "cloudtrail:StopLogging", "*", {}, False, "break-glass cannot blind the trail"),
     ("protect-orgboot-roles", {}, ADMIN, "iam:DeleteRole", ROLE.format("OrganizationAccountAccessRole"), {}, False, "the access role"),
     ("protect-orgboot-roles", {}, ADMIN, "iam:AttachRolePolicy", ROLE.format("ReadOnly"), {}, False, "a member role"),
@@ -349,6 +358,16 @@ def test_exempt_roles_lets_the_role_through_every_guardrail_that_has_it(name):
     assert not decide(name, parameters, caller, action, resource, context).allowed, why
     exempt = {**parameters, "exempt_roles": [caller.arn.rsplit("/", 1)[1]]}
     assert decide(name, exempt, caller, action, resource, context).allowed, f"{name}: {caller.arn} exempt, {why}"
+
+
+@pytest.mark.parametrize("action", ["access-analyzer:DeleteAnalyzer", "guardduty:UpdateDetector", "securityhub:DisableSecurityHub"])
+def test_protect_security_services_lets_stack_sets_turn_off_what_they_run(action):
+    """orgboot's StackSets run security services in member accounts (security_baseline): they turn
+    them off when org.yaml does; everyone else still may not."""
+    runs_services = replace(ROLES, security_services=True)
+    assert decide("protect-security-services", {}, EXECUTION_ROLE, action, roles=runs_services).allowed
+    assert not decide("protect-security-services", {}, ACCESS_ROLE, action, roles=runs_services).allowed
+    assert not decide("protect-security-services", {}, EXECUTION_ROLE, action).allowed
 
 
 def test_every_guardrail_is_tested_both_ways():

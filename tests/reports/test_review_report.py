@@ -8,6 +8,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from bench.generate import generate
+from orgboot.analysis.cis import Status, counts, coverage
 from orgboot.analysis.diff import diff
 from orgboot.cli.reviewing import spec_review
 from orgboot.reports.markdown import MARKER, Refusal, Review, render
@@ -59,11 +60,11 @@ def test_the_report_starts_with_the_counts(example_report):
 
 def test_every_section_but_the_diagram_folds(example_report):
     summaries = re.findall(r"<details><summary><b>(.*?)</b>", example_report)
-    assert summaries == ["Accounts", "Policies and guardrails", "Access"]
+    assert summaries == ["Accounts", "Policies and guardrails", "Access", "CIS AWS Foundations 5.0"]
 
 
 def test_the_tables_hold_the_accounts_policies_budgets_and_access(example_report, example_spec):
-    accounts, policies, packs, budgets, access = tables(example_report)
+    accounts, policies, packs, budgets, access, _ = tables(example_report)
     assert [row[0] for row in accounts[1:]] == [f"`{key}`" for key in example_spec.accounts]
     assert accounts[1 + list(example_spec.accounts).index("shop-prod")] == [
         "`shop-prod`",
@@ -77,6 +78,12 @@ def test_the_tables_hold_the_accounts_policies_budgets_and_access(example_report
     assert access[0] == ["group", "role", "accounts", "exempt from", "denied by"]
     assert ["`Admins`", "`Admin`", "`Sandbox`: Sandbox Alice; `Workloads/Dev`: Shop Dev; `Workloads/Prod`: Shop Prod", "-", "-"] in access
     assert ["`Auditors`", "`ReadOnly`", "every member account (6)", "-", "-"] in access
+    # Administrators reach the management account through the administrator role (CIS 1.15).
+    assert [row for row in access if "the management account" in row[2]] == [
+        ["`Admins`", "`AWSSupport`", "the management account", "-", "-"],
+        ["`Admins`", "`ManagementAdmin`", "the management account", "-", "-"],
+        ["`BreakGlass`", "`ManagementAdmin`", "the management account", "-", "-"],
+    ]
     # Break-glass stands out, with what it is exempt from, on its own group's row and no other.
     assert [row for row in access if "OrganizationAccountAccessRole" in row[1]] == [
         [
@@ -87,6 +94,37 @@ def test_the_tables_hold_the_accounts_policies_budgets_and_access(example_report
             "-",
         ]
     ]
+
+
+def test_the_cis_coverage_counts_in_its_heading_and_says_what_to_set(example_report, example_spec):
+    covered = coverage(example_spec)
+    found = counts(covered)
+    summary = f"{found[Status.MET]} met, {found[Status.NOT_MET]} not met, {found[Status.OUT_OF_SCOPE]} out of scope"
+    assert f"<details><summary><b>CIS AWS Foundations 5.0</b> ({summary})</summary>" in example_report
+    cis = tables(example_report)[-1]
+    assert cis[0] == ["CIS", "recommendation", "status", "how, what to set, or why"]
+    assert [row[0] for row in cis[1:]] == [c.recommendation.number for c in covered]
+    rows = {row[0]: row for row in cis[1:]}
+    assert rows["1.6"][2] == "❌ not met"
+    assert "add Root to guardrails.deny-root-user.targets" in rows["1.6"][3]
+    assert rows["1.7"][2] == "✅ met"
+    assert rows["1.4"][2] == "➖ out of scope"
+    assert rows["1.15"][1] == 'Ensure IAM policies that allow full "\\*:\\*" administrative privileges are not attached'
+
+
+def test_the_cis_coverage_is_informational(example_spec):
+    """Recommendations not met fail nothing: the example has some and passes."""
+    review = spec_review(EXAMPLE, "org.yaml")
+    assert counts(review.cis)[Status.NOT_MET] > 0
+    assert review.passes
+
+
+def test_a_spec_with_findings_has_no_cis_coverage(tmp_path):
+    (tmp_path / "org.yaml").write_text("accounts: {a: {name: A, email: nope, ou: Root}}\n")
+    review = spec_review(tmp_path / "org.yaml", "org.yaml")
+    assert review.findings
+    assert not review.cis
+    assert "CIS AWS Foundations" not in render(review)
 
 
 def test_the_example_diagram_is_valid_mermaid_with_every_account(example_report, example_spec):

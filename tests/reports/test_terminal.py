@@ -91,6 +91,7 @@ def test_the_access_matrix_marks_break_glass_and_says_what_exempts_each_role_whe
             exempt_from=(Exemption("guardrail", "protect-orgboot-roles", every), Exemption("guardrail", "quarantine", ("Audit",))),
         ),
         Access("Auditors", "ReadOnly", every),
+        Access("Auditors", "ManagementAdmin", (), management=True),
     ]
     lines = [line.rstrip() for line in rendered(access_report(matrix, member_account_count=3)).splitlines()]
     assert [line.split() for line in lines if line.startswith(("Admins", "Auditors"))] == [
@@ -107,5 +108,6 @@ def test_the_access_matrix_marks_break_glass_and_says_what_exempts_each_role_whe
             "-",
         ],
         ["Auditors", "ReadOnly", "all", "member", "accounts", "-", "-"],
+        ["Auditors", "ManagementAdmin", "the", "management", "account", "-", "-"],
     ]
     assert any(line.split() == ["guardrail", "quarantine", "(in", "Audit)"] for line in lines)

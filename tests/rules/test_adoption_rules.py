@@ -62,11 +62,13 @@ def test_an_account_id_is_declared_once(tmp_path):
 def test_a_name_taken_in_the_management_account_is_refused_with_the_existing_resource(tmp_path):
     budget = "monthly-cost-f3e4cfe3"  # the name orgboot gives the budget below (spec/baseline.py, Billing.budget_name)
     text = ADOPTED + (
-        f"  management_account_names: {{iam_groups: [Admins], trails: [org-trail], iam_policies: [RequireMFA], budgets: [{budget}]}}\n"
+        f"  management_account_names: {{iam_groups: [Admins], trails: [org-trail], iam_policies: [RequireMFA], budgets: [{budget}],"
+        " iam_roles: [ManagementAdmin]}\n"
         "management_baseline:\n"
         "  groups: {Admins: {managed_policies: [AdministratorAccess]}}\n"
         "  organization_trail: {name: org-trail}\n"
         "  billing: {alarm_threshold_usd: 100, monthly_budget_usd: 80, notify: [finance@acme-corp.io]}\n"
+        "  admin_role: {assumable_by: [Admins]}\n"
     )
     found = problems(tmp_path, text)
     assert [line.split(": the management account", 1)[0] for line in found] == [
@@ -74,6 +76,7 @@ def test_a_name_taken_in_the_management_account_is_refused_with_the_existing_res
         "org.yaml:14: management_baseline.groups.Admins",
         "org.yaml:15: management_baseline.organization_trail.name",
         "org.yaml:16: management_baseline.billing",
+        "org.yaml:17: management_baseline.admin_role.name",
     ]
     assert "has an IAM group named 'Admins' already" in found[1]
 

@@ -103,14 +103,15 @@ def test_more_users_than_the_baseline_stack_holds(tmp_path):
 
 def test_cis_monitoring_counts_towards_the_baseline_stack(tmp_path):
     """CIS monitoring adds 34 resources (log group, role, topic, topic policy, 15 filters, 15 alarms)
-    and a subscription per address: 440 users fit without it (476 resources), not with it (511)."""
+    and a subscription per address, the trail's log store 3 (key, access-log bucket and its policy):
+    440 users fit without the trail, not with it (514)."""
     users = "".join(f"    user{n:03d}: {{groups: [Developers]}}\n" for n in range(440))
     groups = "  groups:\n    Developers: {}\n    Admins: {}\n"
     trail = "  organization_trail:\n    cis_monitoring: {notify: [security@example.com]}\n"
     baseline = BASE + "management_baseline:\n" + groups + "  users:\n" + users
     load_spec(write(tmp_path / "without", baseline))  # no SpecError
     assert problems(tmp_path / "with", baseline + trail) == [
-        "org.yaml:11: management_baseline.users: ManagementBaselineStack would hold up to 511 resources for 2 groups and 440 users"
+        "org.yaml:11: management_baseline.users: ManagementBaselineStack would hold up to 514 resources for 2 groups and 440 users"
         " and CIS monitoring's 34 resources; CloudFormation allows 500: people belong in IAM Identity Center"
     ]
 

@@ -12,6 +12,7 @@ from orgboot.aws.quotas import ROLE_INLINE_POLICIES_MAX, ROLE_MANAGED_POLICIES_M
 from orgboot.rules import load_spec
 from orgboot.rules.stacks import (
     _MEMBER_ROLES_RESOURCES,
+    accounts_read_by_other_stacks,
     baseline_resources,
     organization_template_bytes,
     ous_read_by_other_stacks,
@@ -52,14 +53,16 @@ def test_the_organization_template_is_within_its_bound(synthesized):
 def test_the_outputs_are_the_ous_other_stacks_read(synthesized):
     spec, assembly = synthesized
     organization, _ = template(assembly, "OrganizationStack")
-    assert len(organization.get("Outputs", {})) == 2 + len(ous_read_by_other_stacks(spec))
+    accounts = accounts_read_by_other_stacks(spec) if spec.organization.account_stacks is None else set()
+    assert len(organization.get("Outputs", {})) == 2 + len(ous_read_by_other_stacks(spec)) + len(accounts)
 
 
 def test_the_baseline_and_member_roles_stacks_are_within_their_bounds(synthesized):
     spec, assembly = synthesized
     baseline, _ = template(assembly, "ManagementBaselineStack")
-    # The bound validate holds the stack to (with CIS monitoring's resources where the spec turns it on).
-    assert len(baseline["Resources"]) <= baseline_resources(spec.management_baseline)
+    # The bound validate holds the stack to (with CIS monitoring's and the management account's contacts'
+    # resources where the spec turns them on).
+    assert len(baseline["Resources"]) <= baseline_resources(spec.management_baseline, spec.security_baseline.alternate_contacts)
     roles, _ = template(assembly, "MemberRolesStack")
     catalogue = spec.member_roles.catalogue
     assert len(roles["Resources"]) <= _MEMBER_ROLES_RESOURCES + len(catalogue)

@@ -19,8 +19,10 @@ from tests.analysis import test_drift
 from tests.cli import test_review_commands
 from tests.conftest import ALL_OPTIONS, template
 from tests.conftest import all_options_document as document
+from tests.emulation import test_account_settings_deployed
 from tests.rules import test_adoption_rules, test_change_rules
-from tests.templates import test_account_stacks, test_adopt_assembly
+from tests.spec import test_account_settings_spec
+from tests.templates import test_account_settings_stack, test_account_stacks, test_adopt_assembly
 
 
 def render(value: Any, outputs: dict[str, str]) -> Any:
@@ -111,7 +113,8 @@ def test_feature_set(organization):
 
 
 def test_policy_types(organization):
-    enabled = [call["parameters"] for call in [json.loads(p["Create"]) for p in of_type(organization, "Custom::AWS").values()]]
+    calls = [json.loads(p["Create"]) for p in of_type(organization, "Custom::AWS").values()]
+    enabled = [call["parameters"] for call in calls if call["action"] == "enablePolicyType"]
     assert sorted(p["PolicyType"] for p in enabled) == [
         "AISERVICES_OPT_OUT_POLICY",
         "BACKUP_POLICY",
@@ -343,6 +346,7 @@ def test_group_may_assume_role(baseline):
     assert allowed == {
         "AssumeOperator": "arn:aws:iam::*:role/Operator",
         "BreakGlassOrganizationAccountAccessRole": "arn:aws:iam::*:role/OrganizationAccountAccessRole",
+        "AssumeAdminRole": "{AdminRole.Arn}",  # admin_role.assumable_by
     }
     # Operators cannot assume roles on their own (ReadOnlyAccess, NetworkAdministrator): no deny,
     # which would also hold for carol and take away the Operator role SecOps grants her in Sandbox.
@@ -388,6 +392,24 @@ def test_support_role_assumable_by(baseline):
     assert "AssumeSupportRole" not in switch_statements(baseline, "Operators")
 
 
+def test_admin_role_name(baseline):
+    assert baseline["AdminRole"]["Properties"]["RoleName"] == "OrgAdministrator"
+
+
+def test_admin_role_assumable_by(baseline):
+    assert switch_statements(baseline, "Operators")["AssumeAdminRole"]["Resource"] == "{AdminRole.Arn}"
+    assert "AssumeAdminRole" not in switch_statements(baseline, "SecOps")
+
+
+def test_admin_role_max_session_hours(baseline):
+    assert baseline["AdminRole"]["Properties"]["MaxSessionDuration"] == 2 * 3600
+
+
+def test_admin_role_mfa_max_age_seconds(baseline):
+    (trust,) = baseline["AdminRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Condition"]["NumericLessThan"] == {"aws:MultiFactorAuthAge": "900"}
+
+
 def test_organization_trail_name(baseline):
     (trail,) = of_type(baseline, "AWS::CloudTrail::Trail").values()
     assert trail["TrailName"] == "acme-all-options-trail"
@@ -403,6 +425,74 @@ def test_cis_monitoring_notify(baseline):
     assert all(p["AlarmActions"] == ["{" + logical_ids.SECURITY_TOPIC + "}"] for p in cis_alarms)
     (trail,) = of_type(baseline, "AWS::CloudTrail::Trail").values()
     assert trail["CloudWatchLogsLogGroupArn"] == "{" + logical_ids.TRAIL_LOG_GROUP + ".Arn}"
+
+
+def log_archive_template(baseline: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The template the trail's log archive StackSet deploys, rendered."""
+    stack_set = baseline[logical_ids.LOG_ARCHIVE_STACK_SET]["Properties"]
+    return render(json.loads(stack_set["TemplateBody"]), {})
+
+
+def test_trail_log_archive_account(baseline):
+    """The logs live in secops-tools: the StackSet targets it alone, the trail names its bucket."""
+    (group,) = baseline[logical_ids.LOG_ARCHIVE_STACK_SET]["Properties"]["StackInstancesGroup"]
+    assert group["DeploymentTargets"]["Accounts"] == ["{" + logical_ids.account("secops-tools") + ".AccountId}"]
+    (trail,) = of_type(baseline, "AWS::CloudTrail::Trail").values()
+    assert trail["S3BucketName"] == "orgboot-trail-{" + logical_ids.account("secops-tools") + ".AccountId}-eu-central-1"
+
+
+def test_trail_log_archive_region(baseline):
+    (group,) = baseline[logical_ids.LOG_ARCHIVE_STACK_SET]["Properties"]["StackInstancesGroup"]
+    assert group["Regions"] == ["eu-central-1"]
+    (trail,) = of_type(baseline, "AWS::CloudTrail::Trail").values()
+    assert trail["KMSKeyId"].startswith("arn:aws:kms:eu-central-1:")
+
+
+def test_trail_retention(baseline):
+    """Both buckets move log files to Glacier after 30 days and delete them after 400."""
+    resources = log_archive_template(baseline)["Resources"]
+    for bucket in (logical_ids.TRAIL_BUCKET, logical_ids.TRAIL_ACCESS_LOGS_BUCKET):
+        (rule,) = resources[bucket]["Properties"]["LifecycleConfiguration"]["Rules"]
+        assert rule["Transitions"] == [{"StorageClass": "GLACIER", "TransitionInDays": 30}]
+        assert (rule["ExpirationInDays"], rule["NoncurrentVersionExpiration"]) == (400, {"NoncurrentDays": 400})
+
+
+# Alternate contacts: the members' in OrganizationStack, the management account's in ManagementBaselineStack
+
+
+def contacts_by_account(resources: dict[str, dict[str, Any]]) -> dict[str, dict[str, dict[str, str]]]:
+    """Each account the stack's Custom::AlternateContacts names -> its contacts by type."""
+    (properties,) = of_type(resources, "Custom::AlternateContacts").values()
+    sets = properties["ContactSets"]
+    return {account: sets[name] for name, accounts in properties["Accounts"].items() for account in accounts}
+
+
+def test_alternate_contacts(organization, baseline):
+    """Each account's contacts, type by type, from the level that gives it: every value set in the spec lands."""
+    import yaml
+
+    levels = yaml.safe_load(ALL_OPTIONS.read_text())["security_baseline"]["alternate_contacts"]
+    written = [contact for level in (levels["default"], levels["management"]) for contact in level.values()]
+    written += [contact for group in ("ous", "accounts") for level in levels[group].values() for contact in level.values()]
+    fields = {c["name"]: {"Name": c["name"], "Title": c["title"], "EmailAddress": c["email"], "PhoneNumber": c["phone"]} for c in written}
+
+    landed: set[str] = set()
+
+    def named(billing: str, operations: str, security: str) -> dict[str, dict[str, str]]:
+        landed.update((billing, operations, security))
+        return {"BILLING": fields[billing], "OPERATIONS": fields[operations], "SECURITY": fields[security]}
+
+    default = named("Default Billing", "Default Operations", "Default Security")
+    assert contacts_by_account(organization) == {
+        "{AccountSecopsTools.AccountId}": default,
+        "{AccountSharedServices.AccountId}": default,
+        "{AccountPaymentsProd.AccountId}": named("Workloads Billing", "Payments Operations", "Payments Security"),
+        "{AccountSandboxCarol.AccountId}": named("Carol", "Carol Ops", "Carol Sec"),
+    }
+    assert contacts_by_account(baseline) == {
+        "{AWS::AccountId}": named("Management Billing", "Management Operations", "Management Security")
+    }
+    assert landed == set(fields)  # every contact the spec writes lands somewhere
 
 
 # MemberRolesStack
@@ -503,6 +593,59 @@ def test_emulator_only(rendered):
 
 # Every option has a test, and the all-options spec sets each to something other than its default.
 
+
+@pytest.fixture(scope="module")
+def security_services(all_options_assembly: Path) -> dict[str, Any]:
+    resources: dict[str, Any] = template(all_options_assembly, "SecurityServicesStack")["Resources"]
+    return resources
+
+
+def test_security_services_administrator(security_services, organization):
+    """Every service's StackSet targets secops-tools alone (its OU, narrowed to its ID)."""
+    accounts = {lid: r for lid, r in organization.items() if r["Type"] == "AWS::Organizations::Account"}
+    (secops,) = [lid for lid, r in accounts.items() if r["Properties"]["AccountName"] == "SecOps Tools"]
+    for service in ("GuardDuty", "SecurityHub", "AccessAnalyzer"):
+        (group,) = security_services[f"{service}StackSet"]["Properties"]["StackInstancesGroup"]
+        (account,) = group["DeploymentTargets"]["Accounts"]
+        assert f"FnGetAtt{secops}AccountId" in account["Fn::GetStackOutput"]["OutputName"], service
+
+
+def test_security_services_regions(security_services):
+    for service in ("GuardDuty", "AccessAnalyzer"):
+        (group,) = security_services[f"{service}StackSet"]["Properties"]["StackInstancesGroup"]
+        assert group["Regions"] == ["eu-west-1", "eu-central-1"]
+    assert {
+        lid for lid, r in security_services.items() if r["Type"] == "Custom::AWS" and lid.startswith("GuardDutyManagementDetector")
+    } == {
+        "GuardDutyManagementDetectorEuWest1",
+        "GuardDutyManagementDetectorEuCentral1",
+    }
+
+
+def test_security_hub_home_region(security_services):
+    (group,) = security_services["SecurityHubStackSet"]["Properties"]["StackInstancesGroup"]
+    assert group["Regions"] == ["eu-central-1"]
+    body = json.loads(security_services["SecurityHubStackSet"]["Properties"]["TemplateBody"])
+    assert body["Resources"]["FindingAggregator"]["Properties"]["Regions"] == ["eu-west-1"]
+
+
+def test_security_hub_standards(security_services):
+    body = json.loads(security_services["SecurityHubStackSet"]["Properties"]["TemplateBody"])
+    policy = body["Resources"]["ConfigurationPolicy"]["Properties"]["ConfigurationPolicy"]["SecurityHub"]
+    assert policy["EnabledStandardIdentifiers"] == [
+        "arn:aws:securityhub:eu-central-1::standards/aws-foundational-security-best-practices/v/1.0.0"
+    ]
+
+
+def test_s3_block_public_access(all_options_assembly: Path):
+    """Block Public Access alone is one account-wide setting: the StackSet goes to one region, the
+    first of security_baseline.regions when us-east-1 is not one of them."""
+    resources = template(all_options_assembly, "AccountSettingsStack")["Resources"]
+    (group,) = resources["AccountSettingsStackSet"]["Properties"]["StackInstancesGroup"]
+    assert group["Regions"] == ["eu-west-1"]
+    assert "S3AccountPublicAccessBlock" in resources
+
+
 OPTION_TESTS = {
     "emulator_only": test_emulator_only,
     "organization.feature_set": test_feature_set,
@@ -559,8 +702,32 @@ OPTION_TESTS = {
     "management_baseline.users.*.groups": test_users_groups,
     "management_baseline.support_role.name": test_support_role_name,
     "management_baseline.support_role.assumable_by": test_support_role_assumable_by,
+    "management_baseline.admin_role.name": test_admin_role_name,
+    "management_baseline.admin_role.assumable_by": test_admin_role_assumable_by,
+    "management_baseline.admin_role.max_session_hours": test_admin_role_max_session_hours,
+    "management_baseline.admin_role.mfa_max_age_seconds": test_admin_role_mfa_max_age_seconds,
     "management_baseline.organization_trail.name": test_organization_trail_name,
     "management_baseline.organization_trail.cis_monitoring.notify": test_cis_monitoring_notify,
+    "management_baseline.organization_trail.log_archive.account": test_trail_log_archive_account,
+    "management_baseline.organization_trail.log_archive.region": test_trail_log_archive_region,
+    "management_baseline.organization_trail.retention.glacier_after_days": test_trail_retention,
+    "management_baseline.organization_trail.retention.expire_after_days": test_trail_retention,
+    **{
+        f"security_baseline.alternate_contacts.{level}.{kind}.{field}": test_alternate_contacts
+        for level in ("default", "management", "ous.*", "accounts.*")
+        for kind in ("billing", "operations", "security")
+        for field in ("name", "title", "email", "phone")
+    },
+    "security_baseline.delegated_administrator": test_security_services_administrator,
+    "security_baseline.regions": test_security_services_regions,
+    "security_baseline.security_hub.home_region": test_security_hub_home_region,
+    "security_baseline.security_hub.standards": test_security_hub_standards,
+    "security_baseline.s3_block_public_access": test_s3_block_public_access,
+    "security_baseline.ebs_encryption": test_account_settings_deployed.test_a_region_added_gets_the_settings_and_an_account_added_gets_them_all,
+    "security_baseline.config.bucket_account": test_account_settings_stack.test_the_bucket_and_the_aggregator_each_go_to_one_account,
+    "security_baseline.config.bucket_region": test_account_settings_spec.test_the_config_bucket_region_must_be_allowed_too,
+    "security_baseline.config.retention_days": test_account_settings_stack.test_the_bucket_keeps_the_history_and_admits_the_organization_only,
+    "security_baseline.config.recording": test_account_settings_deployed.test_turned_off_the_settings_stay_the_recorders_go_and_a_new_account_gets_none,
     "member_roles.rollout.region": test_rollout_region,
     "member_roles.rollout.max_concurrent_percentage": test_rollout_max_concurrent_percentage,
     "member_roles.rollout.failure_tolerance_percentage": test_rollout_failure_tolerance_percentage,
@@ -580,7 +747,22 @@ OPTION_TESTS = {
 ONLY_ONE_VALUE = {"organization.feature_set"}
 # Options the all-options spec cannot set, with the specs that do: spread accounts cannot be policy
 # targets, and the all-options spec targets accounts.
-SET_IN_OTHER_SPECS = {"organization.account_stacks": "bench/generate.py, in tests/templates/test_account_stacks.py"}
+SET_IN_OTHER_SPECS = {
+    "organization.account_stacks": "bench/generate.py, in tests/templates/test_account_stacks.py",
+    # Regional settings go to every account in every region of security_baseline, and a region-deny
+    # here keeps sandbox-carol in eu-west-1 (rules/account_settings.py): the example and the account
+    # settings' tests set them.
+    **dict.fromkeys(
+        (
+            "security_baseline.ebs_encryption",
+            "security_baseline.config.bucket_account",
+            "security_baseline.config.bucket_region",
+            "security_baseline.config.retention_days",
+            "security_baseline.config.recording",
+        ),
+        "org.yaml and variants, in tests/emulation/test_account_settings_deployed.py and tests/spec/test_account_settings_spec.py",
+    ),
+}
 
 
 def _section(annotation: Any) -> tuple[str, type[BaseModel]] | None:

@@ -52,7 +52,6 @@ def test_every_acknowledgement_is_needed(example_spec, tmp_path, monkeypatch):
         "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AdministratorAccess]",
         "AwsSolutions-IAM5[Resource::*]",
         "AwsSolutions-IAM5[Resource::arn:aws:iam::*:role/Admin]",
-        "AwsSolutions-S1",
     ):
         assert finding in findings, finding
 

@@ -88,6 +88,12 @@ def test_the_trail_delivers_to_the_log_group_through_its_role(resources):
 
 def without_cis_monitoring(data: dict) -> None:
     del data["management_baseline"]["organization_trail"]["cis_monitoring"]
+    # Nor the management account's alternate contacts, which came after 0.8 too.
+    data["security_baseline"].pop("alternate_contacts")
+    # Nor the administrator role (CIS 1.15), which came after 0.8 too.
+    data["management_baseline"].pop("admin_role")
+    # Nor the trail's log archive and retention: its logs stay in the management account, for good.
+    del data["management_baseline"]["organization_trail"]["log_archive"], data["management_baseline"]["organization_trail"]["retention"]
 
 
 @pytest.fixture(scope="module")
@@ -126,14 +132,21 @@ EXAMPLE_RESOURCES = [
     ("UserBob", "AWS::IAM::User"),
 ]
 
+# What the hardened trail (CIS 3.4-3.6) adds to it since, CIS monitoring or not.
+HARDENED_TRAIL = [
+    ("OrganizationTrailAccessLogsBucket", "AWS::S3::Bucket"),
+    ("OrganizationTrailAccessLogsBucketPolicy", "AWS::S3::BucketPolicy"),
+    ("OrganizationTrailKey", "AWS::KMS::Key"),
+]
+
 
 def test_without_cis_monitoring_the_example_template_is_unchanged(opted_out_assembly):
     """Absent (the example without it), nothing new is deployed and the trail keeps the properties it had."""
     resources = template(opted_out_assembly, STACK)["Resources"]
-    assert sorted((lid, r["Type"]) for lid, r in resources.items()) == EXAMPLE_RESOURCES
+    assert sorted((lid, r["Type"]) for lid, r in resources.items()) == sorted(EXAMPLE_RESOURCES + HARDENED_TRAIL)
     assert set(resources[logical_ids.TRAIL]["Properties"]) == {
         "EnableLogFileValidation", "IncludeGlobalServiceEvents", "IsLogging", "IsMultiRegionTrail", "IsOrganizationTrail",
-        "S3BucketName", "TrailName",
+        "S3BucketName", "TrailName", "KMSKeyId",
     }  # fmt: skip
 
 

@@ -16,7 +16,7 @@ from constructs.inline_function import inline_code
 FUNCTIONS = Path(__file__).resolve().parents[2] / "constructs" / "functions"
 
 
-@pytest.mark.parametrize("function", ["settle_policy_type.py", "look_up_ous.py"])
+@pytest.mark.parametrize("function", ["settle_policy_type.py", "look_up_ous.py", "set_alternate_contacts.py"])
 def test_a_function_is_one_file_with_its_helpers_pasted_in(function):
     code = inline_code(FUNCTIONS / function)
     compile(code, "index.py", "exec")  # Lambda runs it as index.py, with nothing of constructs/ beside it

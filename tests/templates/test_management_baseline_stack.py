@@ -6,8 +6,11 @@ from pathlib import Path
 import pytest
 from aws_cdk.assertions import Match, Template
 
+from orgboot.analysis.grants import guarded_roles, switch_policy
+from orgboot.analysis.offline import OfflineOrganization
 from orgboot.policy import iam as iam_documents
-from tests.conftest import template
+from orgboot.spec import logical_ids
+from tests.conftest import example_variant, template
 
 STACK = "ManagementBaselineStack"
 
@@ -160,20 +163,52 @@ def test_switching_into_member_accounts_is_one_statement_per_grant(resources):
     assert grant["Resource"] == "arn:aws:iam::*:role/OrganizationAccountAccessRole"
     assert list(grant["Condition"]) == ["ForAnyValue:StringLike"]
     assert len(grant["Condition"]["ForAnyValue:StringLike"]["aws:ResourceOrgPaths"]) == 1
-    # Nobody is in BreakGlass until an incident; Admins, for all their AdministratorAccess, are
-    # granted no break-glass and denied the access role everywhere.
+    # Nobody is in BreakGlass until an incident; Admins are granted no break-glass. They hold no
+    # AdministratorAccess (CIS 1.15), so nothing of their own allows sts:AssumeRole: no deny is
+    # needed to hold them to their grants, and they assume the administrator role by name.
     assert not [u for u in resources.values() if u["Type"] == "AWS::IAM::User" and {"Ref": "GroupBreakGlass"} in u["Properties"]["Groups"]]
     admins = statements("Admins")
-    assert not [sid for sid in admins if sid.startswith("BreakGlass")]
-    assert admins["DenyAssumeOutsideGrantsOrganizationAccountAccessRole"] == {
-        "Sid": "DenyAssumeOutsideGrantsOrganizationAccountAccessRole",
-        "Effect": "Deny",
-        "Action": "sts:AssumeRole",
-        "Resource": "arn:aws:iam::*:role/OrganizationAccountAccessRole",
+    assert not [sid for sid in admins if sid.startswith(("BreakGlass", "DenyAssumeOutsideGrants"))]
+    assert admins["AssumeAdminRole"]["Resource"] == {"Fn::GetAtt": ["AdminRole", "Arn"]}
+
+
+def test_admin_role(resources):
+    """CIS 1.15: administration of the management account is a role, trusted by the account with
+    MFA no older than an hour, one hour at a time, that may assume no role elsewhere; the groups
+    assumable_by names assume it, and no group holds AdministratorAccess itself."""
+    role = resources["AdminRole"]["Properties"]
+    assert role["RoleName"] == "ManagementAdmin"
+    assert role["MaxSessionDuration"] == 3600
+    assert role["ManagedPolicyArns"] == [{"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::aws:policy/AdministratorAccess"]]}]
+    (trust,) = role["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Principal"] == {"AWS": {"Fn::Join": ["", ["arn:aws:iam::", {"Ref": "AWS::AccountId"}, ":root"]]}}
+    assert trust["Condition"] == {"Bool": {"aws:MultiFactorAuthPresent": "true"}, "NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}}
+    (fence,) = role["Policies"]
+    assert fence["PolicyName"] == "ManagementAdmin-stay-in-account"
+    assert fence["PolicyDocument"]["Statement"] == [
+        {
+            "Sid": "DenyAssumeRoleOutsideThisAccount",
+            "Effect": "Deny",
+            "Action": "sts:AssumeRole",
+            "NotResource": {"Fn::Join": ["", ["arn:aws:iam::", {"Ref": "AWS::AccountId"}, ":role/*"]]},
+        }
+    ]
+    assumers = {
+        name.removeprefix("Group")
+        for name, group in resources.items()
+        if group["Type"] == "AWS::IAM::Group"
+        for policy in group["Properties"].get("Policies", [])
+        for statement in policy["PolicyDocument"]["Statement"]
+        if statement.get("Sid") == "AssumeAdminRole"
     }
+    assert assumers == {"Admins", "BreakGlass"}
+    held = [group["Properties"].get("ManagedPolicyArns", []) for group in resources.values() if group["Type"] == "AWS::IAM::Group"]
+    assert not [arn for arns in held for arn in arns if "AdministratorAccess" in json.dumps(arn)]
 
 
-def test_organization_trail_and_its_bucket(baseline, resources):
+def test_organization_trail(baseline, resources):
+    """The trail, in the management account; the example keeps its logs in the log archive account
+    (tests/templates/test_organization_trail.py has the log store)."""
     baseline.has_resource_properties(
         "AWS::CloudTrail::Trail",
         {
@@ -185,28 +220,6 @@ def test_organization_trail_and_its_bucket(baseline, resources):
             "IsLogging": True,
         },
     )
-    baseline.has_resource(
-        "AWS::S3::Bucket",
-        {
-            "DeletionPolicy": "Retain",
-            "Properties": Match.object_like(
-                {
-                    "VersioningConfiguration": {"Status": "Enabled"},
-                    "PublicAccessBlockConfiguration": {
-                        "BlockPublicAcls": True,
-                        "BlockPublicPolicy": True,
-                        "IgnorePublicAcls": True,
-                        "RestrictPublicBuckets": True,
-                    },
-                }
-            ),
-        },
-    )
-    (bucket_policy,) = [r["Properties"]["PolicyDocument"] for r in resources.values() if r["Type"] == "AWS::S3::BucketPolicy"]
-    statements = bucket_policy["Statement"]
-    assert any(s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}} for s in statements)
-    actions = {s["Action"] for s in statements if s["Effect"] == "Allow"}
-    assert {"s3:GetBucketAcl", "s3:PutObject"} <= actions
     trusted_access = custom_calls(resources)["enableAWSServiceAccess"]
     assert sdk_call(trusted_access, "Create")["parameters"] == {"ServicePrincipal": "cloudtrail.amazonaws.com"}
     trusted_access_id = next(lid for lid, r in resources.items() if r is trusted_access)
@@ -220,7 +233,8 @@ def test_logical_ids_of_account_wide_resources_are_pinned(resources):
     by_type: dict[str, set[str]] = {}
     for logical_id, resource in resources.items():
         by_type.setdefault(resource["Type"], set()).add(logical_id)
-    assert by_type["Custom::AWS"] == {"PasswordPolicyD0C37AC0", "AccountAlias0E02C47E", "CloudTrailTrustedAccess"}  # first release's
+    first_release = {"PasswordPolicyD0C37AC0", "AccountAlias0E02C47E", "CloudTrailTrustedAccess"}
+    assert by_type["Custom::AWS"] == first_release | {"OrganizationTrailStackSetsTrustedAccess"}
     assert by_type["AWS::IAM::Group"] == {"GroupAdmins", "GroupBreakGlass", "GroupBilling", "GroupAuditors"}
     assert by_type["AWS::IAM::User"] == {"UserAlice", "UserBob"}
     assert by_type["AWS::IAM::ManagedPolicy"] == {"RequireMfaPolicy"}
@@ -229,13 +243,15 @@ def test_logical_ids_of_account_wide_resources_are_pinned(resources):
     assert by_type["AWS::SNS::TopicPolicy"] == {"BillingTopicPolicy", "SecurityTopicPolicy"}
     assert by_type["AWS::Budgets::Budget"] == {"MonthlyBudget"}
     assert by_type["AWS::CloudTrail::Trail"] == {"OrganizationTrail"}
-    assert by_type["AWS::S3::Bucket"] == {"OrganizationTrailBucket"}
-    assert by_type["AWS::S3::BucketPolicy"] == {"OrganizationTrailBucketPolicy"}
+    # The example keeps the trail's logs in the log archive account: its StackSet holds the buckets.
+    assert "AWS::S3::Bucket" not in by_type
+    assert by_type["AWS::CloudFormation::StackSet"] == {"OrganizationTrailLogArchiveStackSet"}
     # CIS monitoring (the example turns it on): a new log group would lose the trail's events so
     # far, new filters and alarms would be created before the old ones are deleted.
     assert "OrganizationTrailLogsRole" in by_type["AWS::IAM::Role"]
     custom_resource_log_group = "AWS679f53fac002430cb0da5b7982bd2287LogGroup449FB7C2"  # the AwsCustomResource provider's
-    assert by_type["AWS::Logs::LogGroup"] == {"OrganizationTrailLogGroup", custom_resource_log_group}
+    contacts_log_group = "AlternateContactsFunctionLogGroupF3F0E376"  # the alternate contacts function's
+    assert by_type["AWS::Logs::LogGroup"] == {"OrganizationTrailLogGroup", custom_resource_log_group, contacts_log_group}
     cis_metrics = [
         "UnauthorizedApiCalls", "ConsoleSignInWithoutMfa", "RootUsage", "IamPolicyChanges", "CloudTrailChanges",
         "ConsoleAuthenticationFailures", "CmkDisableOrDeletion", "S3BucketPolicyChanges", "ConfigChanges",
@@ -243,9 +259,13 @@ def test_logical_ids_of_account_wide_resources_are_pinned(resources):
     ]  # fmt: skip
     assert by_type["AWS::Logs::MetricFilter"] == {f"CisMetricFilter{metric}" for metric in cis_metrics}
     assert by_type["AWS::CloudWatch::Alarm"] == {"BillingAlarm"} | {f"CisAlarm{metric}" for metric in cis_metrics}
+    # The management account's alternate contacts: a new ID would delete them; the function is its ServiceToken.
+    assert by_type["Custom::AlternateContacts"] == {logical_ids.ALTERNATE_CONTACTS}
+    assert logical_ids.ALTERNATE_CONTACTS_FUNCTION in by_type["AWS::Lambda::Function"]
     # Group policies are the groups' own property; the only AWS::IAM::Policy resources are those CDK
     # gives each custom resource's provider role (generated names: replacing them is harmless).
-    assert all("CustomResourcePolicy" in logical_id for logical_id in by_type["AWS::IAM::Policy"])
+    contacts_policy = "AlternateContactsFunctionServiceRoleDefaultPolicy8AE94E42"
+    assert all("CustomResourcePolicy" in logical_id or logical_id == contacts_policy for logical_id in by_type["AWS::IAM::Policy"])
 
 
 def test_inline_group_policies_come_from_their_files(resources):
@@ -254,19 +274,30 @@ def test_inline_group_policies_come_from_their_files(resources):
     assert policies["Billing-billing-read-cost-explorer"]["Statement"][0]["Action"] == ["ce:Get*", "ce:Describe*", "ce:List*"]
 
 
-def test_only_groups_that_could_assume_roles_on_their_own_are_denied_outside_their_grants(resources):
+def test_only_groups_that_could_assume_roles_on_their_own_are_denied_outside_their_grants(resources, tmp_path):
     def switch_roles(group):
         return {p["PolicyName"]: p["PolicyDocument"] for p in resources[f"Group{group}"]["Properties"]["Policies"]}[f"{group}-switch-roles"]
 
     # Auditors cannot assume roles on their own: their grant alone, no deny, which would also hold
-    # for bob, who is in Billing too.
+    # for bob, who is in Billing too. Nor can Admins, who hold no AdministratorAccess (CIS 1.15).
     assert [(s["Sid"], s["Effect"]) for s in switch_roles("Auditors")["Statement"]] == [("AssumeReadOnly", "Allow")]
-    # Admins hold AdministratorAccess: every role orgboot deploys, and the access role, is denied
-    # outside their grants.
-    denied = [s["Resource"] for s in switch_roles("Admins")["Statement"] if s["Effect"] == "Deny"]
+    assert [s["Sid"] for s in switch_roles("Admins")["Statement"]] == [
+        "AssumeReadOnly",
+        "AssumeAdmin",
+        "AssumeSupportRole",
+        "AssumeAdminRole",
+    ]
+    # A group holding AdministratorAccess itself: every role orgboot deploys, and the access role,
+    # is denied outside its grants (the stack writes what switch_policy builds).
+    spec = example_variant(
+        tmp_path, lambda data: data["management_baseline"]["groups"]["Admins"].update(managed_policies=["AdministratorAccess"])
+    )
+    offline = OfflineOrganization(spec)
+    switch = switch_policy("Admins", spec.management_baseline, offline.org_paths, guarded_roles(spec), None)
+    denied = [s["Resource"] for s in switch["Statement"] if s["Effect"] == "Deny"]
     assert denied == [f"arn:aws:iam::*:role/{role}" for role in ("Admin", "ExternalAudit", "OrganizationAccountAccessRole", "ReadOnly")]
     # Admin is allowed in Workloads and Sandbox, and denied wherever else.
-    statements = {s["Sid"]: s for s in switch_roles("Admins")["Statement"]}
+    statements = {s["Sid"]: s for s in switch["Statement"]}
     allow, deny = statements["AssumeAdmin"], statements["DenyAssumeOutsideGrantsAdmin"]
     assert (
         allow["Condition"]["ForAnyValue:StringLike"]["aws:ResourceOrgPaths"]

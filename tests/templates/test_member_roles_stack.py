@@ -146,7 +146,7 @@ def test_a_template_over_the_stack_set_limit_is_refused():
             logical_id="Huge",
             template=huge,
             organizational_unit_ids=["r-1"],
-            region="us-east-1",
+            regions=["us-east-1"],
             max_concurrent_percentage=25,
             failure_tolerance_percentage=0,
             retain_stacks_on_account_removal=False,

@@ -66,6 +66,8 @@ def test_logical_ids_are_pinned_to_spec_keys(resources):
         "OrganizationEnableResourceControlPolicyF51BE3E3",
         "OrganizationEnableTagPolicy8ACDA810",
         "OrganizationEnableAiservicesOptOutPolicy298EEFC7",
+        # Trusted access for Account Management, for the members' alternate contacts.
+        logical_ids.ACCOUNT_MANAGEMENT_TRUSTED_ACCESS,
     }
     # Each settler stands before its enabler in the chain (constructs/organization_root.py), and
     # the function they run is their ServiceToken, which an update may not change.
@@ -90,8 +92,9 @@ def test_every_account_is_retained_on_delete_and_replace(stack_template, resourc
 def test_every_change_to_the_organization_waits_for_the_one_before(resources, example_spec):
     """Organizations refuses concurrent changes and creates one account at a time: the
     organization, each policy type's settler (enables it, retrying, until it is ENABLED) and then
-    its enabler, the OUs (parents first), the accounts and the policies and guardrail documents (by
-    key) form one chain, each waiting directly for the one before. Deleted, CloudFormation runs the
+    its enabler, the OUs (parents first), the accounts, the policies and guardrail documents (by
+    key) and Account Management's trusted access form one chain, each waiting directly for the one
+    before. Deleted, CloudFormation runs the
     chain backwards: a type's enabler disables it, its settler waits until it is gone, then the next."""
     types = example_spec.organization.policy_types
     enablers = [logical_ids.policy_type_enabler(t) for t in types]
@@ -105,8 +108,10 @@ def test_every_change_to_the_organization_waits_for_the_one_before(resources, ex
         *(logical_ids.ou(path) for path in example_spec.ou_paths),
         *(logical_ids.account(key) for key in sorted(example_spec.accounts)),
         *(logical_ids.policy(key) for key in sorted(example_spec.organization_policies)),
+        logical_ids.ACCOUNT_MANAGEMENT_TRUSTED_ACCESS,
     ]
     writes = {lid for lid, r in resources.items() if r["Type"].startswith("AWS::Organizations::")} | set(enablers)
+    writes.add(logical_ids.ACCOUNT_MANAGEMENT_TRUSTED_ACCESS)
     assert set(chain) == writes | set(settlers)
     for earlier, later in zip(chain, chain[1:], strict=False):
         assert earlier in resources[later].get("DependsOn", []), f"{later} does not wait for {earlier}"

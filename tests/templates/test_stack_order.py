@@ -24,6 +24,8 @@ SPREAD_STACKS = [
     "OrganizationAccounts02",
     "OrganizationAccounts03",
     "ManagementBaselineStack",
+    "AccountSettingsStack",
+    "SecurityServicesStack",
     "MemberRolesStack",
 ]
 
@@ -62,19 +64,39 @@ def test_every_write_to_the_organization_by_stack(spread):
     or stops writing, or writes something else, shows here."""
     templates, _ = manifest(spread[1])
     writes = {name: sorted({w for ws in writes_of_stack(template).values() for w in ws}) for name, template in templates.items()}
-    assert writes == {
-        "OrganizationStack": [
-            "AWS::Organizations::Organization",
-            "AWS::Organizations::OrganizationalUnit",
-            "AWS::Organizations::Policy",
-            "organizations:DisablePolicyType",
-            "organizations:EnablePolicyType",
-        ],
-        **{name: ["AWS::Organizations::Account"] for name in SPREAD_STACKS[1:4]},
-        "ManagementBaselineStack": ["organizations:EnableAWSServiceAccess"],  # the organization trail's trusted access
-        "MemberRolesStack": ["organizations:EnableAWSServiceAccess"],  # the StackSets' trusted access
-    }
-    assert list(writes_of_stack(templates["ManagementBaselineStack"])) == [logical_ids.CLOUDTRAIL_TRUSTED_ACCESS]
+    assert (
+        writes
+        == {
+            "OrganizationStack": [
+                "AWS::Organizations::Organization",
+                "AWS::Organizations::OrganizationalUnit",
+                "AWS::Organizations::Policy",
+                "organizations:DisablePolicyType",
+                "organizations:EnableAWSServiceAccess",  # Account Management's trusted access
+                "organizations:EnablePolicyType",
+            ],
+            **{name: ["AWS::Organizations::Account"] for name in SPREAD_STACKS[1:4]},
+            # The organization trail's trusted access, and the StackSets' for the trail's log archive.
+            "ManagementBaselineStack": ["organizations:EnableAWSServiceAccess"],
+            # The StackSets' and AWS Config's trusted access, Config's delegated administrator (registered, deregistered on delete).
+            "AccountSettingsStack": [
+                "organizations:DeregisterDelegatedAdministrator",
+                "organizations:EnableAWSServiceAccess",
+                "organizations:RegisterDelegatedAdministrator",
+            ],
+            # The StackSets' and each service's trusted access; the delegated administrator registered
+            # (directly, or by GuardDuty's and Security Hub's designations), deregistered on delete.
+            "SecurityServicesStack": [
+                "organizations:DeregisterDelegatedAdministrator",
+                "organizations:EnableAWSServiceAccess",
+                "organizations:RegisterDelegatedAdministrator",
+            ],
+            "MemberRolesStack": ["organizations:EnableAWSServiceAccess"],  # the StackSets' trusted access
+        }
+    )
+    assert sorted(writes_of_stack(templates["ManagementBaselineStack"])) == sorted(
+        [logical_ids.CLOUDTRAIL_TRUSTED_ACCESS, logical_ids.LOG_ARCHIVE_TRUSTED_ACCESS]
+    )
     assert list(writes_of_stack(templates["MemberRolesStack"])) == [logical_ids.STACKSETS_TRUSTED_ACCESS]
 
 

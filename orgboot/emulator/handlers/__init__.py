@@ -1,14 +1,17 @@
 """Resource handlers by CloudFormation type. A type missing here is refused by the engine."""
 
 from orgboot.emulator.handlers import (
+    configuration,
     custom_aws,
     iam,
+    kms,
     lambda_backed,
     lambda_function,
     logging,
     monitoring,
     organizations,
     parameters,
+    security_services,
     stack_sets,
 )
 from orgboot.emulator.handlers.base import Handler, Inert, Result
@@ -23,8 +26,11 @@ HANDLERS: dict[str, Handler] = {
     **lambda_backed.HANDLERS,
     **monitoring.HANDLERS,
     **logging.HANDLERS,
+    **kms.HANDLERS,
     **stack_sets.HANDLERS,
+    **configuration.HANDLERS,
     **parameters.HANDLERS,
+    **security_services.HANDLERS,
 }
 
 

@@ -12,14 +12,20 @@ from botocore.exceptions import ClientError
 from botocore.validate import validate_parameters
 
 from orgboot.aws.organizations import STACKSETS_SERVICE_PRINCIPAL
+from orgboot.emulator import account_management, service_linked_roles
+from orgboot.emulator.config_delivery import delivery_problems
 from orgboot.emulator.errors import EmulationError
-from orgboot.emulator.handlers.authorization import authorize, deployed_function
+from orgboot.emulator.handlers.authorization import authorize, deployed_function, organization_of
 from orgboot.emulator.handlers.base import Context, Handler, Result
+
+# SDK v2 client names whose botocore name is another.
+_BOTOCORE_NAMES = {"configservice": "config"}
 
 
 def _service(name: str) -> str:
     # "Organizations", "IAM", "@aws-sdk/client-organizations" -> botocore's "organizations"
-    return name.removeprefix("@aws-sdk/client-").lower()
+    service = name.removeprefix("@aws-sdk/client-").lower()
+    return _BOTOCORE_NAMES.get(service, service)
 
 
 def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
@@ -70,15 +76,29 @@ def constraint_problems(shape: Any, value: Any, path: str = "") -> list[str]:
     return [f"Value '{value}' at '{path}' failed to satisfy constraint: Member must {rule}" for rule in broken]
 
 
-def _activate_organizations_access(ctx: Context, parameters: dict[str, Any]) -> dict[str, Any]:
+def _activate_organizations_access(ctx: Context, parameters: dict[str, Any], region: str) -> dict[str, Any]:
     ctx.engine.stack_sets_trusted_access = True
     organizations = ctx.aws.client("organizations")
     organizations.enable_aws_service_access(ServicePrincipal=STACKSETS_SERVICE_PRINCIPAL)
     return {}
 
 
-# Calls moto does not implement, performed by the emulator itself with the same effect.
-EMULATED_CALLS = {("cloudformation", "activate_organizations_access"): _activate_organizations_access}
+def _put_delivery_channel(ctx: Context, parameters: dict[str, Any], region: str) -> dict[str, Any]:
+    """PutDeliveryChannel, refused where AWS Config could not deliver to the bucket, which moto
+    does not check (config_delivery.py)."""
+    channel = parameters.get("DeliveryChannel", {})
+    if problems := delivery_problems(ctx.aws.account_id, region, channel, organization_of(ctx), ctx.aws.endpoint_url):
+        raise EmulationError(f"ConfigService.putDeliveryChannel failed: {'; '.join(problems)}")
+    ctx.aws.client("config", region).put_delivery_channel(**parameters)
+    return {}
+
+
+# Calls moto does not implement, performed by the emulator itself with the same effect; and calls
+# moto checks less than AWS does, checked first.
+EMULATED_CALLS = {
+    ("cloudformation", "activate_organizations_access"): _activate_organizations_access,
+    ("config", "put_delivery_channel"): _put_delivery_channel,
+}
 
 
 def call(ctx: Context, spec: str | dict[str, Any], service_token: str) -> dict[str, Any]:
@@ -88,7 +108,7 @@ def call(ctx: Context, spec: str | dict[str, Any], service_token: str) -> dict[s
     authorize(ctx, deployed_function(ctx, service_token).role_arn, sdk_call["service"], sdk_call["action"])
     service, action = _service(sdk_call["service"]), xform_name(sdk_call["action"].removesuffix("Command"))
     if (service, action) in EMULATED_CALLS:
-        return EMULATED_CALLS[(service, action)](ctx, sdk_call.get("parameters", {}))
+        return EMULATED_CALLS[(service, action)](ctx, sdk_call.get("parameters", {}), sdk_call.get("region") or ctx.aws.region)
     try:
         client = ctx.aws.client(service, sdk_call.get("region"))
     except Exception:
@@ -102,6 +122,10 @@ def call(ctx: Context, spec: str | dict[str, Any], service_token: str) -> dict[s
         # The SDK checks the parameters before anything reaches the service.
         validate_parameters(sdk_call.get("parameters", {}), operation.input_shape)
         ctx.engine.policy_type_activations.refuse_change(operation.name, sdk_call.get("parameters", {}))
+        if service == "iam":
+            service_linked_roles.refuse_taken(ctx.aws, operation.name, sdk_call.get("parameters", {}))
+        if service == "account":
+            account_management.refuse(ctx.aws, operation.name, sdk_call.get("parameters", {}))
         response = getattr(client, action)(**sdk_call.get("parameters", {}))
     except ClientError as error:
         code = error.response["Error"]["Code"]

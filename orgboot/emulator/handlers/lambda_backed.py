@@ -24,11 +24,14 @@ from botocore.exceptions import ClientError
 
 from orgboot.aws import quotas
 from orgboot.aws.regions import PARTITION
+from orgboot.aws.sdk_permissions import RENAMED
+from orgboot.emulator import account_management, service_linked_roles
 from orgboot.emulator.aws import route_to_account
 from orgboot.emulator.clock import EmulatedClock
 from orgboot.emulator.errors import EmulationError
 from orgboot.emulator.handlers.authorization import AccessDenied, authorize, deployed_function
 from orgboot.emulator.handlers.base import Context, Handler, Result
+from orgboot.emulator.handlers.custom_aws import constraint_problems
 from orgboot.emulator.handlers.lambda_function import DeployedFunction
 
 
@@ -187,7 +190,8 @@ def _session(ctx: Context, function: DeployedFunction) -> Any:
     account, each first authorized against the function's role (moto enforces no IAM) and refused
     while the role's new policy propagates (iam_propagation.py), and what moto leaves out of policy
     types put back: their pending states, and the refusal of a change while one is pending
-    (policy_types.py). Code that makes a boto3.Session of its own bypasses this: orgboot's
+    (policy_types.py), and what the Account Management API checks of alternate contacts
+    (account_management.py). Code that makes a boto3.Session of its own bypasses this: orgboot's
     functions do not."""
     session = boto3.Session(region_name=ctx.aws.region, **dict(ctx.aws.credentials))
 
@@ -199,13 +203,24 @@ def _session(ctx: Context, function: DeployedFunction) -> Any:
         denied = propagation.refusal(ctx.engine, ctx.aws.account_id, ctx.stack_name, function.role_arn, model.name)
         if denied is None:
             try:
-                authorize(ctx, function.role_arn, model.service_model.signing_name, model.name)
+                # S3 Control signs as s3, whose operations of the same name are other actions (sdk_permissions.RENAMED).
+                service = model.service_model.service_name
+                if f"{service}:{model.name}" not in RENAMED:
+                    service = model.service_model.signing_name
+                authorize(ctx, function.role_arn, service, model.name)
             except AccessDenied as error:
                 denied = str(error)
         if denied is not None:
             raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": denied}}, model.name)
+        # The service checks its model's constraints (pattern, enum, length), which botocore does not.
+        if problems := constraint_problems(model.input_shape, context[_PARAMETERS]):
+            raise ClientError({"Error": {"Code": "ValidationException", "Message": "; ".join(problems)}}, model.name)
         if model.service_model.service_name == "organizations":
             ctx.engine.policy_type_activations.refuse_change(model.name, context[_PARAMETERS])
+        if model.service_model.service_name == "account":
+            account_management.refuse(ctx.aws, model.name, context[_PARAMETERS])
+        if model.service_model.service_name == "iam":
+            service_linked_roles.refuse_taken(ctx.aws, model.name, context[_PARAMETERS])
 
     def after_call(model: Any, http_response: Any, parsed: dict[str, Any], context: dict[str, Any], **kwargs: Any) -> None:
         if model.service_model.service_name != "organizations" or http_response.status_code >= 300:

@@ -7,6 +7,7 @@ from typing import Any
 
 from orgboot.aws.regions import HOME_REGION, PARTITION
 from orgboot.aws.stacksets import EXECUTION_ROLE_EXAMPLE, OPERATION_ACTIONS
+from orgboot.emulator import schemas
 from orgboot.emulator.aws import MANAGEMENT_ACCOUNT_ID, assume
 from orgboot.emulator.errors import EmulationError
 from orgboot.emulator.handlers.base import Context, Handler, Result
@@ -36,26 +37,55 @@ _EXECUTION_ROLE_POLICY = parse(
 )
 
 
-def _authorize(ctx: Context, stack_set: str, template: dict[str, Any], operation: str, targets: list[tuple[str, str]]) -> None:
+def _resource_actions(template: dict[str, Any], previous: dict[str, Any] | None, operation: str) -> list[str]:
+    """What the providers of the instance's resources other than roles do
+    for the stack operation (their schemas' handlers permissions, schemas.py): create for what is
+    new, update for what changed, delete for what goes, as CloudFormation runs them with the
+    execution role. A custom resource is CloudFormation invoking its function (lambda:InvokeFunction)."""
+    resources = template.get("Resources", {})
+    before, after = {
+        "create": ({}, resources),
+        "update": ((previous or {}).get("Resources", {}), resources),
+        "delete": (resources, {}),
+    }[operation]
+    changes = [(r, "create") for lid, r in after.items() if lid not in before]
+    changes += [(r, "update") for lid, r in after.items() if lid in before and before[lid] != r]
+    changes += [(r, "delete") for lid, r in before.items() if lid not in after]
+    found: dict[str, None] = {}
+    for resource, change in changes:
+        kind = resource.get("Type", "")
+        if kind == "AWS::IAM::Role":
+            continue  # OPERATION_ACTIONS, on the roles' own ARNs
+        actions = ("lambda:InvokeFunction",) if kind.startswith("Custom::") else schemas.handler_permissions(kind, change)
+        found |= dict.fromkeys(actions)
+    return list(found)
+
+
+def _authorize(
+    ctx: Context, stack_set: str, template: dict[str, Any], previous: dict[str, Any] | None, operation: str, targets: list[tuple[str, str]]
+) -> None:
     """Refuse the StackSet operation where the execution role may not make the calls a stack
     instance needs for it (stacksets.py: the stack action and the AWS::IAM::Role handler's
-    actions), under the account's SCP and RCP chain, as the instance would fail in AWS."""
+    actions; the other resources' provider permissions), under the account's SCP and RCP chain, as
+    the instance would fail in AWS."""
     if not targets:
         return
-    policies = read_organization(ctx.aws.client("organizations"), tags_wanted=False).policies_for(
-        sorted({account for account, _ in targets})
-    )
+    organization = read_organization(ctx.aws.client("organizations"), tags_wanted=False)
+    policies = organization.policies_for(sorted({account for account, _ in targets}))
     roles = [r["Properties"].get("RoleName", "*") for r in template.get("Resources", {}).values() if r.get("Type") == "AWS::IAM::Role"]
+    others = _resource_actions(template, previous, operation)
     for account_id, region in targets:
         caller = Caller(f"arn:{PARTITION}:iam::{account_id}:role/{EXECUTION_ROLE_EXAMPLE}", account_id, "role")
-        for action in OPERATION_ACTIONS[operation]:
-            # Stack operations run in the instance's region; IAM is global, served from us-east-1
-            # (docs/sources/policy-evaluation.md, fact 137).
+        for action in (*OPERATION_ACTIONS[operation], *others):
+            # Stack operations and regional services run in the instance's region; IAM is global,
+            # served from us-east-1 (docs/sources/policy-evaluation.md, fact 137).
             iam_roles = [f"arn:{PARTITION}:iam::{account_id}:role/{r}" for r in roles]
-            resources = ["*"] if action.startswith("cloudformation:") else iam_roles
-            region_called = region if action.startswith("cloudformation:") else HOME_REGION
+            on_roles = action.startswith("iam:") and action in OPERATION_ACTIONS[operation]
+            resources = iam_roles if on_roles else ["*"]
+            region_called = HOME_REGION if action.startswith("iam:") else region
             for resource in resources:
-                request = Request(caller, action, resource, account_id, {"aws:RequestedRegion": region_called})
+                context = {**organization.own_request_context(account_id), "aws:RequestedRegion": region_called}
+                request = Request(caller, action, resource, account_id, context)
                 decision = evaluate(request, Applicable(identity=(_EXECUTION_ROLE_POLICY,)), policies)
                 if not decision.allowed:
                     raise EmulationError(
@@ -84,8 +114,11 @@ def _filtered(stack_set: str, deployment: dict[str, Any], under_ous: set[str], *
     return under_ous
 
 
-def instance_stack_name(stack_set_name: str) -> str:
-    return f"StackSet-{stack_set_name}"
+def instance_stack_name(stack_set_name: str, region: str) -> str:
+    """The stack of an instance. Stacks are regional and AWS names each instance's stack apart
+    (StackSet-<StackSet name>-<ID>); the emulator keeps stacks by account and name, so the
+    region stands for the ID."""
+    return f"StackSet-{stack_set_name}-{region}"
 
 
 class StackSet(Handler):
@@ -112,9 +145,12 @@ class StackSet(Handler):
         return Result(physical_id, {"StackSetId": physical_id}, ref=physical_id, changed=changed or old != new)
 
     def delete(self, ctx: Context, physical_id: str, props: dict[str, Any]) -> None:
-        for account_id, region in self._instances(ctx, props["StackSetName"]):
-            ctx.engine.deploy(instance_stack_name(props["StackSetName"]), {"Resources": {}}, assume(account_id, region=region))
-            ctx.engine.forget(account_id, instance_stack_name(props["StackSetName"]))
+        instances = sorted(self._instances(ctx, props["StackSetName"]))
+        _authorize(ctx, props["StackSetName"], json.loads(props["TemplateBody"]), None, "delete", instances)
+        for account_id, region in instances:
+            stack = instance_stack_name(props["StackSetName"], region)
+            ctx.engine.deploy(stack, {"Resources": {}}, assume(account_id, region=region))
+            ctx.engine.forget(account_id, stack)
 
     def _targets(self, ctx: Context, props: dict[str, Any], *, creating: bool) -> set[tuple[str, str]]:
         organizations = ctx.aws.client("organizations")
@@ -133,12 +169,13 @@ class StackSet(Handler):
 
     def _reconcile(self, ctx: Context, props: dict[str, Any], previous: dict[str, Any] | None) -> bool:
         """Make the stack instances match the targets. Returns whether anything changed."""
-        name, stack = props["StackSetName"], instance_stack_name(props["StackSetName"])
+        name = props["StackSetName"]
         try:
             template = json.loads(props["TemplateBody"])
         except (KeyError, TypeError, json.JSONDecodeError) as error:
             raise EmulationError(f"StackSet {name}: TemplateBody is not a JSON template ({error})") from None
         parameters = {p["ParameterKey"]: p["ParameterValue"] for p in props.get("Parameters", [])}
+        previous_template = json.loads(previous["TemplateBody"]) if previous is not None else None
         current = self._instances(ctx, name)
         wanted = self._targets(ctx, props, creating=previous is None)
         if previous is not None and not props.get("AutoDeployment", {}).get("Enabled") and props == previous:
@@ -150,18 +187,16 @@ class StackSet(Handler):
         )
         retain = props.get("AutoDeployment", {}).get("RetainStacksOnAccountRemoval", False)
         deploying = [target for target in sorted(wanted) if target not in current or template_changed]
-        for operation, targets in (
-            ("create", [t for t in deploying if t not in current]),
-            ("update", [t for t in deploying if t in current]),
-            ("delete", [] if retain else sorted(current - wanted)),
-        ):
-            _authorize(ctx, name, template, operation, targets)
+        _authorize(ctx, name, template, None, "create", [t for t in deploying if t not in current])
+        _authorize(ctx, name, template, previous_template, "update", [t for t in deploying if t in current])
+        # An instance removed holds the template it was deployed with.
+        _authorize(ctx, name, previous_template or template, None, "delete", [] if retain else sorted(current - wanted))
         for account_id, region in deploying:
-            ctx.engine.deploy(stack, template, assume(account_id, region=region), parameters)
+            ctx.engine.deploy(instance_stack_name(name, region), template, assume(account_id, region=region), parameters)
         for account_id, region in sorted(current - wanted):
             if not retain:
-                ctx.engine.deploy(stack, {"Resources": {}}, assume(account_id, region=region))
-            ctx.engine.forget(account_id, stack)
+                ctx.engine.deploy(instance_stack_name(name, region), {"Resources": {}}, assume(account_id, region=region))
+            ctx.engine.forget(account_id, instance_stack_name(name, region))
         ctx.engine.instances[name] = wanted
         return template_changed or wanted != current
 

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from orgboot.aws import quotas, stacksets
+from orgboot.aws import account_settings, quotas, stacksets
 from orgboot.aws.regions import HOME_REGION, PARTITION
 
 Statement = dict[str, Any]
@@ -45,11 +45,21 @@ class OrgbootRoles:
     trusted_accounts: tuple[str, ...] = ()  # third parties the member roles trust
     stacksets_region: str = HOME_REGION  # where the StackSets deploy the member roles (member_roles.rollout.region)
     exempted: tuple[str, ...] = ()  # the roles the guardrails' exempt_roles name, which protect-orgboot-roles protects too
+    # Whether orgboot's StackSets run security services in member accounts (security_baseline), which
+    # protect-security-services then lets their execution roles turn off.
+    security_services: bool = False
 
     @property
     def stacksets_execution(self) -> tuple[str, ...]:
         """The roles service-managed StackSets deploy the member roles through, in every account."""
         return (stacksets.EXECUTION_ROLE_PATTERN,)
+
+    @property
+    def account_settings(self) -> tuple[str, ...]:
+        """The roles of the function the account-settings StackSet deploys into every account, one
+        per region (orgboot/aws/account_settings.py): it sets S3 Block Public Access and EBS
+        encryption, and starts and stops the Config recorder, which have no CloudFormation type."""
+        return (account_settings.FUNCTION_ROLE_PATTERN,)
 
     @property
     def break_glass(self) -> tuple[str, ...]:

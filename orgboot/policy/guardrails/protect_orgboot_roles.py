@@ -1,6 +1,7 @@
 """The roles orgboot depends on cannot be changed or deleted behind its back: the access role the
 management account reaches each account through, the StackSets execution roles, the member
-roles of the catalogue, and the roles any guardrail's `exempt_roles` names.
+roles of the catalogue, the account-settings function's roles, and the roles any guardrail's
+`exempt_roles` names.
 
 Guardrails exempt roles by name (aws:PrincipalArn), so a role of an exempt name is a way around
 them for whoever may create it: this guardrail is what makes the names safe, and validate refuses
@@ -11,8 +12,8 @@ set up by AWS Control Tower and AWS CloudFormation"), which lists the IAM action
 role.
 
 Exempt, each only where it needs to be:
-- the StackSets execution roles, on the member roles and the roles `exempt_roles` names: they
-  create, update and delete the member roles (orgboot/aws/stacksets.py lists the calls), and a
+- the StackSets execution roles, on the member roles, the account-settings function's roles and
+  the roles `exempt_roles` names: they create, update and delete the member roles (orgboot/aws/stacksets.py lists the calls), and a
   team's own service-managed StackSet may deploy its exempt role the same way. Not on the access role or on themselves: the
   service-linked role StackSets creates them with is no subject of SCPs, and nothing of orgboot's
   changes the access role;
@@ -49,7 +50,8 @@ def _statements(parameters: Exemptable, roles: OrgbootRoles) -> list[Statement]:
         )
     ]
     orgboots = {*roles.access_roles, *roles.stacksets_execution}
-    deployed = [name for name in (*roles.member_roles, *roles.exempted) if name not in orgboots]
+    functions = roles.account_settings if roles.security_services else ()
+    deployed = [name for name in (*roles.member_roles, *functions, *roles.exempted) if name not in orgboots]
     if deployed:  # one statement for both, to keep the document small: who may change them is the same
         statements.append(
             deny(

@@ -2,8 +2,10 @@
 PutPublicAccessBlock and DeletePublicAccessBlock on the account need s3:PutAccountPublicAccessBlock
 (Amazon S3 User Guide, "Blocking public access to your Amazon S3 storage", required permissions).
 
-Exempt: nobody but `exempt_roles`. orgboot's StackSets deploy roles only, never these settings,
-and no incident is answered by making an account's storage public.
+Exempt: the account-settings function, through which orgboot turns Block Public Access on in every
+account, when it does (security_baseline.s3_block_public_access; constructs/functions/account_settings.py),
+its name protected by protect-orgboot-roles; otherwise nobody but `exempt_roles`: no incident is
+answered by making an account's storage public.
 """
 
 from orgboot.policy.guardrails.guardrail import Exemptable, Guardrail, OrgbootRoles, Statement, deny
@@ -11,8 +13,9 @@ from orgboot.policy.guardrails.guardrail import Exemptable, Guardrail, OrgbootRo
 SID = "ProtectS3AccountPublicAccessBlock"
 
 
-def _statements(parameters: Exemptable, _: OrgbootRoles) -> list[Statement]:
-    return [deny(SID, "s3:PutAccountPublicAccessBlock", unless=parameters.exempt_roles)]
+def _statements(parameters: Exemptable, roles: OrgbootRoles) -> list[Statement]:
+    function = roles.account_settings if roles.security_services else ()
+    return [deny(SID, "s3:PutAccountPublicAccessBlock", unless=(*function, *parameters.exempt_roles))]
 
 
 GUARDRAIL = Guardrail(

@@ -7,10 +7,16 @@ AWS Control Tower's AWS-GR_CLOUDTRAIL_CHANGE_PROHIBITED and AWS-GR_CONFIG_CHANGE
 Security Hub and Access Analyzer actions are those that turn them off (Service Authorization
 Reference).
 
-Exempt: nobody but `exempt_roles` (the security team's own roles, say). orgboot deploys none of
-these services into member accounts (the organization trail lives in the management account), and
-break-glass must not be able to stop the recorders that watch it: that is the point of the
-guardrail.
+Exempt: the StackSets execution roles, through which orgboot's StackSets run these services in
+member accounts (security_baseline: GuardDuty, Security Hub and Access Analyzer in the delegated
+administrator, Config in every account) and turn them off when org.yaml does: nobody inside an
+account can use them (only StackSets in the management account deploy through them: CloudFormation
+User Guide, "Activate trusted access for StackSets with AWS Organizations"), and protect-orgboot-roles
+keeps their name from being taken; and the account-settings function, which stops Config's
+recorder before its delivery channel is deleted (constructs/functions/account_settings.py), its
+name protected as well. Otherwise nobody but `exempt_roles` (the security team's own
+roles, say): break-glass must not be able to stop the recorders that watch it, which is the point
+of the guardrail.
 """
 
 from typing import Literal, get_args
@@ -58,9 +64,10 @@ class ProtectSecurityServices(Exemptable):
 SID = "ProtectSecurityServices"
 
 
-def _statements(parameters: ProtectSecurityServices, _: OrgbootRoles) -> list[Statement]:
+def _statements(parameters: ProtectSecurityServices, roles: OrgbootRoles) -> list[Statement]:
     actions = [action for service in dict.fromkeys(parameters.services) for action in PROTECTED_ACTIONS[service]]
-    return [deny(SID, actions, unless=parameters.exempt_roles)]
+    stack_sets = (*roles.stacksets_execution, *roles.account_settings) if roles.security_services else ()
+    return [deny(SID, actions, unless=(*stack_sets, *parameters.exempt_roles))]
 
 
 GUARDRAIL = Guardrail(

@@ -8,6 +8,9 @@ Exempt:
 - the StackSets execution roles: a StackSet rolls its member roles out to every account under its
   target OUs (a role targeted at Root reaches Suspended too), and one instance it may not deploy
   fails the operation for the whole organization;
+- the account-settings function's roles (security_baseline), for the same reason: the StackSet
+  that deploys it reaches every account, and its custom resources fail the instance when the
+  function may not act (S3 Block Public Access, EBS encryption, the Config recorder);
 - the access role, for break-glass: investigating and cleaning up a quarantined account from the
   inside is what break-glass is for, and only break-glass grants reach the access role.
 Nobody else, including the member roles' everyday users.
@@ -19,7 +22,8 @@ SID = "Quarantine"
 
 
 def _statements(parameters: Exemptable, roles: OrgbootRoles) -> list[Statement]:
-    return [deny(SID, "*", unless=(*roles.stacksets_execution, *roles.break_glass, *parameters.exempt_roles))]
+    functions = roles.account_settings if roles.security_services else ()
+    return [deny(SID, "*", unless=(*roles.stacksets_execution, *functions, *roles.break_glass, *parameters.exempt_roles))]
 
 
 GUARDRAIL = Guardrail(

@@ -17,21 +17,14 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field
 
 from orgboot.aws.global_services import REGION_DENY_EXEMPT_ACTIONS
-from orgboot.aws.regions import commercial_regions
+from orgboot.aws.regions import known_region
 from orgboot.policy.guardrails.guardrail import Exemptable, Guardrail, OrgbootRoles, Statement, unless_principal
-from orgboot.suggest import did_you_mean
 
 OUTSIDE_ALLOWED, STACKSETS_REGION = "DenyOutsideAllowedRegions", "DenyStackSetsRegionToOthers"
 
 
-def _known_region(region: str) -> str:
-    if region not in commercial_regions():
-        raise ValueError(f"'{region}' is not an AWS region{did_you_mean(region, commercial_regions())}")
-    return region
-
-
 class RegionDeny(Exemptable):
-    allowed_regions: tuple[Annotated[str, AfterValidator(_known_region)], ...] = Field(min_length=1)
+    allowed_regions: tuple[Annotated[str, AfterValidator(known_region)], ...] = Field(min_length=1)
 
 
 def _region_deny(sid: str, regions: dict[str, dict[str, Any]], exempt: tuple[str, ...]) -> Statement:
