@@ -9,6 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from orgboot.spec import layout
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -53,11 +55,31 @@ def generate(accounts: int, directory: Path, account_stacks: int | None = None) 
             trail["log_archive"]["account"] = "account-00000"
         else:
             del trail["log_archive"]
+    # The example's Identity Center assignments reach the generated accounts through their OUs: past
+    # what one stack holds, they are spread over assignment stacks as validate asks.
+    if center := example.get("identity_center"):
+        assignments = _assignments(center, example["accounts"])
+        if assignments > layout.ASSIGNMENTS_PER_STACK_MAX:
+            center["assignment_stacks"] = layout.suggested_assignment_stacks(assignments)
     directory.mkdir(parents=True, exist_ok=True)
     shutil.copytree(REPO / "policies", directory / "policies", dirs_exist_ok=True)
     spec = directory / "org.yaml"
     spec.write_text(yaml.safe_dump(example, sort_keys=False))
     return spec
+
+
+def _assignments(center: dict, accounts: dict) -> int:
+    """How many AWS::SSO::Assignment the assignments make over `accounts`: one per account, group
+    and permission set (the management account's few aside), as orgboot.spec.identity_center
+    expands them, without loading the spec."""
+
+    def reaches(target: str, key: str, ou: str) -> bool:
+        return target in ("Root", key) or ou == target or ou.startswith(target + "/")
+
+    def pairs(key: str, ou: str) -> set[tuple[str, str]]:
+        return {(a["group"], a["permission_set"]) for a in center.get("assignments", ()) if any(reaches(t, key, ou) for t in a["targets"])}
+
+    return sum(len(pairs(key, account["ou"])) for key, account in accounts.items())
 
 
 def generate_base(accounts: int, directory: Path) -> Path:

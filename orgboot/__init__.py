@@ -1,3 +1,3 @@
 """orgboot: an AWS Organization bootstrapper. This package is pure Python: no CDK import."""
 
-__version__ = "0.10.0"
+__version__ = "0.11.0"

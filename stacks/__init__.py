@@ -15,6 +15,7 @@ from orgboot.spec import Account, OrgSpec, layout, logical_ids
 from stacks.account_settings_stack import account_settings_stack
 from stacks.accounts_stack import AccountsStack
 from stacks.adoption import ADOPT_CONTEXT, Adoption, NotAdoptable
+from stacks.identity_center_stack import adopt_identity_center_stacks, identity_center_stacks
 from stacks.management_baseline_stack import ManagementBaselineStack
 from stacks.member_roles_stack import MemberRolesStack
 from stacks.organization_stack import OrganizationStack
@@ -65,10 +66,14 @@ def build(app: cdk.App, spec: OrgSpec, packed_spec: str | None = None, adopt: Ad
     )
     settings = account_settings_stack(app, spec, organization, [organization, *shards], env)
     security_services = security_services_stack(app, spec, [organization, *shards], organization.ou_ids, env)
+    # identity_center: the permission sets right after the organization (the stack every assignment
+    # stack refers to comes early: one_after_another says why), their assignments after the
+    # accounts they are assigned in.
+    permission_sets, assignments = _split(identity_center_stacks(app, spec))
     roles = MemberRolesStack(app, layout.MEMBER_ROLES_STACK, member_roles=spec.member_roles, ou_ids=organization.ou_ids, env=env)
     # In this order, one stack at a time: the accounts before the StackSets that roll out to them,
     # MemberRolesStack last of all (it keeps the record of the deploy).
-    built = [organization, *shards, baseline, settings, *security_services, roles]
+    built = [organization, *permission_sets, *shards, baseline, settings, *security_services, *assignments, roles]
     one_after_another(built)
     if packed_spec is not None:
         record = DeployedSpec(roles, "DeployedSpec", packed=packed_spec, version=__version__, logical_id=logical_ids.DEPLOYED_SPEC)
@@ -80,11 +85,12 @@ def build(app: cdk.App, spec: OrgSpec, packed_spec: str | None = None, adopt: Ad
 
 
 def _adopt(app: cdk.App, spec: OrgSpec, adopt: Adoption) -> list[cdk.Stack]:
-    """The adopt assembly: OrganizationStack and the account stacks, each holding the resources its
-    mapping names (the Organization, OUs, accounts and policies that exist), with the logical IDs
-    and properties of the normal synth. An IMPORT change set may only import, and the importer
-    leaves out what the mapping does not name, so nothing else is there, nothing imported refers to
-    anything else (the policy types are enabled already; OU IDs are literal), and a stack with
+    """The adopt assembly: OrganizationStack, the account stacks and the Identity Center stacks, each
+    holding the resources its mapping names (the Organization, OUs, accounts, policies, permission
+    sets and assignments that exist), with the logical IDs and properties of the normal synth. An
+    IMPORT change set may only import, and the importer leaves out what the mapping does not name,
+    so nothing else is there, nothing imported refers to anything else (the policy types are
+    enabled already; OU IDs, the Identity Center instance, ARNs, group and account IDs are literal), and a stack with
     nothing to import is left out. The normal deploy that follows creates the rest."""
     adopt.check(spec)  # what the mappings must be for this spec, every problem at once (orgboot synth checked it too)
     env = cdk.Environment(region=HOME_REGION)
@@ -100,11 +106,17 @@ def _adopt(app: cdk.App, spec: OrgSpec, adopt: Adoption) -> list[cdk.Stack]:
             if accounts:
                 parent_ids = adopt.parent_ids({account.ou for account in accounts.values()}, spec.ou_logical_id)
                 built.append(AccountsStack(app, name, accounts=accounts, parent_ids=parent_ids, env=env))
+    built += adopt_identity_center_stacks(app, spec, adopt)  # permission sets and assignments, the values AWS holds literal
     one_after_another(built)
     if spec.emulator_only:
         for stack in built:
             _emulator_only(stack)
     return built
+
+
+def _split(identity_center: list[cdk.Stack]) -> tuple[list[cdk.Stack], list[cdk.Stack]]:
+    """IdentityCenterStack, and the assignment stacks (both empty without identity_center)."""
+    return identity_center[:1], identity_center[1:]
 
 
 def one_after_another(stacks: list[cdk.Stack]) -> None:
@@ -122,10 +134,20 @@ def one_after_another(stacks: list[cdk.Stack]) -> None:
     one before, because the CLI drops the dependencies on stacks it was not asked to deploy
     (work-graph.ts: removeUnavailableDependencies; `cdk deploy --exclusively A B`): a chain
     through a stack left out would no longer order A and B, a direct dependency still does.
-    Only the assembly's manifest changes (stack dependencies are no template content)."""
-    for index, stack in enumerate(stacks):
-        for earlier in stacks[:index]:
-            stack.add_stack_dependency(earlier)
+    Only the assembly's manifest changes (stack dependencies are no template content).
+
+    The edges are added last stack first: before it adds an edge, the CDK looks for a cycle by
+    walking every path from the stack depended on, without remembering what it walked (aws-cdk-lib,
+    core/lib/stack.ts: _addStackDependency, stackDependencyReasons). In a total order that is
+    2^k paths below the k-th stack: added first stack first, 30 stacks take minutes and the 80 of
+    5,000 accounts with Identity Center would never finish. Added in this order, the stack depended
+    on has no dependency of its own yet, and each check is one step. A cross-stack reference adds
+    one more dependency when the app synthesizes, checked the same way from the stack referred to:
+    stacks that others refer to come early (IdentityCenterStack's permission sets, which every
+    assignment refers to, right after OrganizationStack), where few paths lie below them."""
+    for index in reversed(range(len(stacks))):
+        for later in stacks[index + 1 :]:
+            later.add_stack_dependency(stacks[index])
 
 
 def _emulator_only(stack: cdk.Stack) -> None:

@@ -9,7 +9,7 @@ from aws_cdk import Duration, Stack
 from aws_cdk import aws_iam as iam
 
 from orgboot.analysis.grants import switch_policy
-from orgboot.aws.cis_monitoring import CONTROLS
+from orgboot.aws.cis_monitoring import BREAK_GLASS_METRIC, CONTROLS
 from orgboot.policy import iam as iam_documents
 from orgboot.spec import Group, ManagementBaseline, logical_ids
 from orgboot.spec.baseline import REQUIRE_MFA_POLICY_DESCRIPTION, AdminRole, require_mfa_policy_name
@@ -122,6 +122,7 @@ class ManagementBaselineStack(Stack):
         if baseline.organization_trail:
             delivery = None
             if cis := baseline.organization_trail.cis_monitoring:
+                metrics = [c.metric for c in CONTROLS] + [BREAK_GLASS_METRIC]  # break-glass's when the baseline has it
                 monitoring = CisMonitoring(
                     self,
                     "CisMonitoring",
@@ -131,9 +132,10 @@ class ManagementBaselineStack(Stack):
                         role=logical_ids.TRAIL_LOGS_ROLE,
                         topic=logical_ids.SECURITY_TOPIC,
                         topic_policy=logical_ids.SECURITY_TOPIC_POLICY,
-                        metric_filter={c.metric: logical_ids.cis_metric_filter(c.metric) for c in CONTROLS},
-                        alarm={c.metric: logical_ids.cis_alarm(c.metric) for c in CONTROLS},
+                        metric_filter={m: logical_ids.cis_metric_filter(m) for m in metrics},
+                        alarm={m: logical_ids.cis_alarm(m) for m in metrics},
                     ),
+                    break_glass=baseline.break_glass_watch,
                 )
                 delivery = CloudWatchLogsDelivery(monitoring.log_group.log_group_arn, monitoring.role.role_arn)
             add_organization_trail(

@@ -19,6 +19,9 @@ EXAMPLE = REPO / "org.yaml"
 # Every option of org.yaml set to a non-default value: tests/templates/test_all_options.py and
 # tests/emulation/test_all_options_deployed.py.
 ALL_OPTIONS = REPO / "tests" / "data" / "all_options" / "org.yaml"
+# orgboot 0.10's example, whose people are IAM users in groups of the management baseline: for the
+# tests of what groups, users and their grants do, now that the example uses IAM Identity Center.
+IAM_GROUPS = REPO / "tests" / "data" / "iam_groups" / "org.yaml"
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
@@ -51,6 +54,16 @@ def example_assembly(example_spec: OrgSpec, tmp_path_factory: pytest.TempPathFac
 
 
 @pytest.fixture(scope="session")
+def iam_groups_spec() -> OrgSpec:
+    return load_spec(IAM_GROUPS)
+
+
+@pytest.fixture(scope="session")
+def iam_groups_assembly(iam_groups_spec: OrgSpec, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return synth(iam_groups_spec, tmp_path_factory.mktemp("iam-groups") / "cdk.out", IAM_GROUPS)
+
+
+@pytest.fixture(scope="session")
 def all_options_spec() -> OrgSpec:
     return load_spec(ALL_OPTIONS)
 
@@ -70,16 +83,21 @@ def spread(tmp_path_factory: pytest.TempPathFactory) -> tuple[OrgSpec, Path]:
     return spec, synth(spec, directory / "cdk.out")
 
 
-def example_variant(tmp_path: Path, change) -> OrgSpec:
-    """The example org.yaml after `change(data)` edits its parsed YAML in place."""
+def example_variant(tmp_path: Path, change, source: Path = EXAMPLE) -> OrgSpec:
+    """The example org.yaml (or `source`) after `change(data)` edits its parsed YAML in place."""
     import yaml
 
-    data = yaml.safe_load(EXAMPLE.read_text())
+    data = yaml.safe_load(source.read_text())
     change(data)
     tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "org.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
-    shutil.copytree(EXAMPLE.parent / "policies", tmp_path / "policies")
+    shutil.copytree(source.parent / "policies", tmp_path / "policies")
     return load_spec(tmp_path / "org.yaml")
+
+
+def iam_groups_variant(tmp_path: Path, change) -> OrgSpec:
+    """IAM_GROUPS (orgboot 0.10's example) after `change(data)`, as example_variant."""
+    return example_variant(tmp_path, change, IAM_GROUPS)
 
 
 # What `cdk deploy --parameters` gives in real deploys: the third party's external ID.

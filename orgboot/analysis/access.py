@@ -8,6 +8,13 @@ policies and the role's trust both let the member in.
 The roles people assume in the management account itself (the administrator role, the support
 role) are rows too, marked `management`: there no SCP or RCP applies, so nothing exempts or denies.
 
+People who sign in through IAM Identity Center are rows too, marked `identity_center`: the group is
+the Identity Center group's display name, the role the permission set's name, the accounts those
+its assignments reach (an assignment is the grant: the group's members federate from the identity
+provider into the role Identity Center provisions, so no IAM policy of ours decides the step in).
+What the organization policies leave of the set's role, and what exempts it, are decided as for an
+IAM group's role, on the provisioned role's ARN (its path included) and a federated session.
+
 Each row also says what the role may do beyond everyone else: break-glass (a grant of the access
 role, kept apart from everyday grants) and the guardrails (or written policies) whose denies
 exempt the role by aws:PrincipalArn in the accounts reached, read from the very statements that
@@ -17,11 +24,24 @@ freeze denies everything is reached, and gives nothing.
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from orgboot.analysis.labels import Labeller
-from orgboot.analysis.offline import MANAGEMENT_ACCOUNT, SIGNED_IN_WITH_MFA, Account, OfflineOrganization, organization_context
+from orgboot.analysis.offline import (
+    FEDERATED_SESSION,
+    MANAGEMENT_ACCOUNT,
+    SIGNED_IN_WITH_MFA,
+    Account,
+    OfflineOrganization,
+    customer_managed,
+    managed_policy,
+    organization_context,
+    stand_in_suffix,
+)
 from orgboot.analysis.residual import Residual, RoleSession, residual
+from orgboot.aws import identity_center as ic
+from orgboot.aws.identity_center import permission_set_of_role
 from orgboot.policy.evaluation import Applicable, ContextValue, OrganizationPolicies, Request, evaluate
 from orgboot.policy.iam import BREAK_GLASS_SID
 from orgboot.policy.matching import Caller
@@ -31,6 +51,9 @@ from orgboot.spec import OrgSpec
 from orgboot.state.baseline import Baseline
 from orgboot.state.member_roles import RoleView
 from orgboot.state.organization import Organization
+
+if TYPE_CHECKING:  # state/identity_center.py imports botocore, which reports (importing this) may not
+    from orgboot.state.identity_center import IdentityCenterView
 
 
 @dataclass(frozen=True)
@@ -79,6 +102,13 @@ class Access:
     exempt_from: tuple[Exemption, ...] = ()
     denied: tuple[Denial, ...] = ()  # what the organization policies take of it, by account
     management: bool = False  # a role of the management account (accounts is then empty)
+    # an Identity Center group (its display name) and permission set (`role`: the set's name)
+    identity_center: bool = False
+
+    @property
+    def source(self) -> str:
+        """How the group reaches the role: "IAM group" or "Identity Center group"."""
+        return "Identity Center group" if self.identity_center else "IAM group"
 
 
 @dataclass(frozen=True)
@@ -89,8 +119,9 @@ class _Reach:
     left: Residual
 
 
-def _rows(group: str, reached: Mapping[str, Mapping[str, _Reach]], break_glass: set[str]) -> list[Access]:
-    """`reached`: role -> account name -> what exempts the role there and what is left of it."""
+def _rows(group: str, reached: Mapping[str, Mapping[str, _Reach]], break_glass: set[str], identity_center: bool = False) -> list[Access]:
+    """`reached`: role (a permission set, for an Identity Center group) -> account name -> what
+    exempts the role there and what is left of it."""
     rows = []
     for role in sorted(reached):
         where: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -102,7 +133,7 @@ def _rows(group: str, reached: Mapping[str, Mapping[str, _Reach]], break_glass: 
                 taken[(reach.left.by, reach.left.denied, reach.left.probed)].append(account)
         exempt = tuple(Exemption(source, name, tuple(sorted(where[(source, name)]))) for source, name in sorted(where))
         denied = tuple(Denial(by, d, p, tuple(sorted(taken[(by, d, p)]))) for by, d, p in sorted(taken, key=lambda k: (-k[1] / k[2], k)))
-        rows.append(Access(group, role, tuple(sorted(reached[role])), role in break_glass, exempt, denied))
+        rows.append(Access(group, role, tuple(sorted(reached[role])), role in break_glass, exempt, denied, identity_center=identity_center))
     return rows
 
 
@@ -158,7 +189,7 @@ class Residuals:
 
 def offline_session(account: Account, role_name: str) -> RoleSession:
     role = account.roles[role_name]
-    return RoleSession(account.id, role_name, role.identity, role.boundary)
+    return RoleSession(account.id, role_name, role.identity, role.boundary, role.path)
 
 
 def spec_access(spec: OrgSpec) -> list[Access]:
@@ -183,7 +214,9 @@ def spec_access(spec: OrgSpec) -> list[Access]:
             session = offline.context(account, account) | SIGNED_IN_WITH_MFA
             reached = {}
             for role_name, role in account.roles.items():
-                role_arn = f"arn:aws:iam::{account.id}:role/{role_name}"
+                if role.permission_set:  # Identity Center's: its SAML trust admits no IAM principal
+                    continue
+                role_arn = role.arn(account.id)
                 request = Request(caller, "sts:AssumeRole", role_arn, account.id, context)
                 if evaluate(request, Applicable(identity=policies, trust=role.trust), organization).allowed:
                     left = residuals.of(offline_session(account, role_name), session)
@@ -197,11 +230,54 @@ def spec_access(spec: OrgSpec) -> list[Access]:
                 reached[role_name][account.name] = reach
         break_glass = {grant.role for grant in spec.management_baseline.groups[group].break_glass}
         matrix += _rows(group, reached, break_glass)
-    return matrix
+    return matrix + identity_center_access(offline, organization, residuals, names)
 
 
-def state_access(baseline: Baseline, organization: Organization, member_roles: Mapping[str, Mapping[str, RoleView]]) -> list[Access]:
-    """The access matrix of a deployed organization, from what AWS holds."""
+def identity_center_access(
+    offline: OfflineOrganization, organization: OrganizationPolicies, residuals: "Residuals", names: Mapping[str, str]
+) -> list[Access]:
+    """The rows of the Identity Center groups, offline: per group (in the order org.yaml first
+    assigns it) and permission set, the management account (a row of its own: no SCP or RCP
+    applies there) and the member accounts its assignments reach, each decided by its OU's
+    stand-in unless it differs (an assignment of its own, a policy of its own)."""
+    center = offline.spec.identity_center
+    if center is None:
+        return []
+    distinct = {account.key for account in offline.distinct}
+
+    def reach(account: Account) -> dict[tuple[str, str], _Reach]:
+        session = offline.context(account, account) | FEDERATED_SESSION
+        found = {}
+        for group, permission_set in account.assignments:
+            role = account.permission_set_role(permission_set)
+            assert role is not None  # offline.py provisions a role for each set assigned
+            left = residuals.of(offline_session(account, role.name), session)
+            found[(group, permission_set)] = _Reach(exemptions(organization, account.id, role.arn(account.id), names), left)
+        return found
+
+    by_ou = {account.ou: reach(account) for account in offline.placeholders}
+    reached: dict[str, dict[str, dict[str, _Reach]]] = defaultdict(lambda: defaultdict(dict))
+    for account in offline.accounts:
+        for (group, permission_set), found in (reach(account) if account.key in distinct else by_ou[account.ou]).items():
+            reached[group][permission_set][account.name] = found
+    at_home: dict[str, set[str]] = defaultdict(set)
+    for group, permission_set in offline.management_assignments:
+        at_home[group].add(permission_set)
+    rows = []
+    for group in dict.fromkeys(assignment.group for assignment in center.assignments):
+        rows += [Access(group, name, (), management=True, identity_center=True) for name in sorted(at_home.get(group, ()))]
+        rows += _rows(group, reached.get(group, {}), set(), identity_center=True)
+    return rows
+
+
+def state_access(
+    baseline: Baseline,
+    organization: Organization,
+    member_roles: Mapping[str, Mapping[str, RoleView]],
+    identity_center: "IdentityCenterView | None" = None,
+) -> list[Access]:
+    """The access matrix of a deployed organization, from what AWS holds; with the assignments of
+    IAM Identity Center when `identity_center` is read (state/identity_center.py)."""
     management = organization.management_account_id
     paths = organization.org_paths()
     management_path = paths.get(management, f"{organization.id}/{organization.root.id}/{management}/")
@@ -219,6 +295,8 @@ def state_access(baseline: Baseline, organization: Organization, member_roles: M
         reached: dict[str, dict[str, _Reach]] = defaultdict(dict)
         for account_id, roles in member_roles.items():
             for role_name, role in roles.items():
+                if permission_set_of_role(role_name):  # Identity Center's: its SAML trust admits no IAM principal
+                    continue
                 trust = parse(role.trust, PolicyRef(f"trust policy of {role_name}", "resource"))
                 context = _context(organization.id, management_path, paths[account_id])
                 role_arn = f"arn:aws:iam::{account_id}:role/{role_name}"
@@ -228,7 +306,66 @@ def state_access(baseline: Baseline, organization: Organization, member_roles: M
                     left = residuals.of(_state_session(account_id, role_name, role), session)
                     reached[role_name][names[account_id]] = _Reach(exemptions(policies, account_id, role_arn), left)
         matrix += _rows(group_name, reached, _break_glass_roles(identity))
+    if identity_center is not None and identity_center.enabled:
+        matrix += _state_identity_center(identity_center, organization, member_roles, policies, residuals)
     return matrix
+
+
+def _state_identity_center(
+    view: "IdentityCenterView",
+    organization: Organization,
+    member_roles: Mapping[str, Mapping[str, RoleView]],
+    policies: OrganizationPolicies,
+    residuals: Residuals,
+) -> list[Access]:
+    """The rows of Identity Center's assignments as AWS holds them: per group (a user assigned
+    directly is a row too, "user <name>") and permission set, the accounts assigned. The role is
+    the one read from the account (AWSReservedSSO_<set>_<suffix>), else the permission set's
+    policies as Identity Center holds them (a customer managed one, unknown here, allows nothing)."""
+    management = organization.management_account_id
+    paths = organization.org_paths()
+    names = {account_id: node.name for account_id, node in organization.accounts().items()}
+    path = ic.role_path(view.region)
+    rows = []
+    for (principal, permission_set), account_ids in view.grants().items():
+        who = principal.name or principal.id
+        group = who if principal.type == ic.PRINCIPAL_TYPE_GROUP else f"user {who}"
+        if management in account_ids:
+            rows.append(Access(group, permission_set, (), management=True, identity_center=True))
+        reached: dict[str, dict[str, _Reach]] = defaultdict(dict)
+        for account_id in account_ids:
+            if account_id == management or account_id not in paths:
+                continue
+            session = _permission_set_session(view, permission_set, account_id, member_roles.get(account_id, {}), path)
+            context = organization_context(organization.id, paths[account_id], paths[account_id]) | FEDERATED_SESSION
+            left = residuals.of(session, context)
+            found = exemptions(policies, account_id, session.caller.arn)
+            reached[permission_set][names.get(account_id, account_id)] = _Reach(found, left)
+        rows += _rows(group, reached, set(), identity_center=True)
+    return rows
+
+
+def _permission_set_session(
+    view: "IdentityCenterView", permission_set: str, account_id: str, roles: Mapping[str, RoleView], path: str
+) -> RoleSession:
+    for name, role in roles.items():
+        if permission_set_of_role(name) == permission_set:
+            return replace(_state_session(account_id, name, role), path=path)
+    held = view.permission_sets.get(permission_set)
+    name = ic.role_name(permission_set, stand_in_suffix(permission_set))
+    if held is None:
+        return RoleSession(account_id, name, (), None, path)
+    identity = [managed_policy(arn) for arn in held.managed_policies]
+    identity += [customer_managed(f"{ref.path}{ref.name}", "identity") for ref in held.customer_managed_policies]
+    if held.inline_policy is not None:
+        identity.append(parse(dict(held.inline_policy), PolicyRef(f"{permission_set}-inline", "identity")))
+    boundary = None
+    if held.boundary is not None and held.boundary.managed_policy_arn:
+        boundary = managed_policy(held.boundary.managed_policy_arn, "boundary")
+    elif held.boundary is not None and held.boundary.customer_managed_policy is not None:
+        ref = held.boundary.customer_managed_policy
+        boundary = customer_managed(f"{ref.path}{ref.name}", "boundary")
+    return RoleSession(account_id, name, tuple(identity), boundary, path)
 
 
 def _state_session(account_id: str, role_name: str, role: RoleView) -> RoleSession:

@@ -1,7 +1,9 @@
 """What a change to org.yaml does to the organization, in its own terms: accounts added, moved or
 leaving; OUs added, renamed or moved; policies and guardrails changed, attached or detached;
-baseline and member-role values changed; and the access the policy evaluator finds widened or
-narrowed. Changes of a kind in DANGEROUS (orgboot/spec/acknowledgements.py) are marked for review.
+baseline and member-role values changed; IAM Identity Center's permission sets and assignments; and
+the access the policy evaluator finds widened or narrowed, and the accounts left without an admin
+path (admin_paths.py). Changes of a kind in DANGEROUS (orgboot/spec/acknowledgements.py) are
+marked for review.
 
 Pure: two specs in, a list of changes out. The change rules (orgboot/rules/changes.py) say what
 AWS would refuse; this says what the change means.
@@ -16,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from orgboot.analysis.access import Access, spec_access
+from orgboot.analysis.admin_paths import AdminPath, admin_paths
 from orgboot.aws.organizations import ACCESS_ROLE
 from orgboot.aws.policy_types import POLICY_TYPES
 from orgboot.policy.guardrails import REGISTRY
@@ -25,7 +28,7 @@ from orgboot.spec.guardrails import orgboot_roles, with_exempted
 from orgboot.spec.security_services import run_by_stack_sets
 
 # Sections of the report, in order.
-ACCOUNTS, OUS, POLICIES, GUARDRAILS, BASELINE, SECURITY, MEMBER_ROLES, ACCESS = (
+ACCOUNTS, OUS, POLICIES, GUARDRAILS, BASELINE, SECURITY, MEMBER_ROLES, IDENTITY_CENTER, ACCESS = (
     "Accounts",
     "Organizational units",
     "Policies",
@@ -33,9 +36,10 @@ ACCOUNTS, OUS, POLICIES, GUARDRAILS, BASELINE, SECURITY, MEMBER_ROLES, ACCESS = 
     "Management baseline",
     "Security baseline",
     "Member roles",
+    "Identity Center",
     "Effective access",
 )
-SECTIONS = (ACCOUNTS, OUS, POLICIES, GUARDRAILS, BASELINE, SECURITY, MEMBER_ROLES, ACCESS)
+SECTIONS = (ACCOUNTS, OUS, POLICIES, GUARDRAILS, BASELINE, SECURITY, MEMBER_ROLES, IDENTITY_CENTER, ACCESS)
 
 # Policy types whose detachment takes a protection away (the others tag, back up or opt out).
 _PROTECTIVE = ("SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY")
@@ -83,6 +87,8 @@ def diff(base: OrgSpec, head: OrgSpec, head_access: Sequence[Access] | None = No
     """Every change from `base` to `head`, dangerous ones first, then by section. `head_access`
     and `base_access` are the access matrices, when they are known already."""
     renamed = _renamed_ous(base, head)
+    base_access = spec_access(base) if base_access is None else base_access
+    head_access = spec_access(head) if head_access is None else head_access
     changes = [
         *_accounts(base, head, renamed),
         *_ous(base, head, renamed),
@@ -91,7 +97,9 @@ def diff(base: OrgSpec, head: OrgSpec, head_access: Sequence[Access] | None = No
         *_baseline(base, head),
         *_security_baseline(base, head),
         *_member_roles(base, head),
+        *_identity_center(base, head),
         *_access(base, head, base_access, head_access),
+        *_admin_paths_lost(base, head, base_access, head_access),
     ]
     changes.sort(key=lambda change: (not change.dangerous, SECTIONS.index(change.section)))
     return Diff(tuple(changes), _marks(base, head, renamed))
@@ -491,22 +499,30 @@ def _member_roles(base: OrgSpec, head: OrgSpec) -> Iterator[Change]:
 # Effective access -----------------------------------------------------------------------------
 
 
-def _admin_roles(spec: OrgSpec) -> set[str]:
+def _admin_roles(spec: OrgSpec) -> set[tuple[bool, str]]:
+    """(identity center, name) of the roles and permission sets that hold AdministratorAccess."""
     roles = {ACCESS_ROLE, *(a.role_name for a in spec.accounts.values() if a.role_name)}
     roles |= {name for name, role in spec.member_roles.catalogue.items() if any(p.endswith(_ADMIN_POLICY) for p in role.managed_policies)}
     if spec.management_baseline.admin_role:
         roles.add(spec.management_baseline.admin_role.name)
-    return roles
+    sets = spec.identity_center.permission_sets if spec.identity_center else {}
+    admin_sets = {name for name, permission_set in sets.items() if any(p.endswith(_ADMIN_POLICY) for p in permission_set.managed_policies)}
+    return {(False, role) for role in roles} | {(True, name) for name in admin_sets}
 
 
 _MANAGEMENT = "management"  # the management account among the keys reached, as `orgboot simulate --account` names it
 
 
-def _reach(spec: OrgSpec, access: Iterable[Access]) -> dict[tuple[str, str], set[str]]:
-    """(group, role) -> the keys of the accounts reached: the matrix names accounts, and names
-    are unique in a spec (rules/accounts.py) but may change, where keys do not."""
+def _reach(spec: OrgSpec, access: Iterable[Access]) -> dict[tuple[bool, str, str], set[str]]:
+    """(identity center, group, role or permission set) -> the keys of the accounts reached: the
+    matrix names accounts, and names are unique in a spec (rules/accounts.py) but may change, where
+    keys do not."""
     key_of = {account.name: key for key, account in spec.accounts.items()}
-    return {(row.group, row.role): {_MANAGEMENT} if row.management else {key_of[name] for name in row.accounts} for row in access}
+    reach: dict[tuple[bool, str, str], set[str]] = {}
+    for row in access:
+        reached = reach.setdefault((row.identity_center, row.group, row.role), set())
+        reached |= {_MANAGEMENT} if row.management else {key_of[name] for name in row.accounts}
+    return reach
 
 
 def _access(base: OrgSpec, head: OrgSpec, base_access: Sequence[Access] | None, head_access: Sequence[Access] | None) -> Iterator[Change]:
@@ -516,13 +532,112 @@ def _access(base: OrgSpec, head: OrgSpec, base_access: Sequence[Access] | None, 
     after = _reach(head, spec_access(head) if head_access is None else head_access)
     both = (base.accounts.keys() & head.accounts.keys()) | {_MANAGEMENT}
     admins = _admin_roles(head)
-    for group, role in sorted(before.keys() | after.keys()):
-        old, new = before.get((group, role), set()) & both, after.get((group, role), set()) & both
+    for identity_center, group, role in sorted(before.keys() | after.keys()):
+        key = (identity_center, group, role)
+        old, new = before.get(key, set()) & both, after.get(key, set()) & both
+        who, what = (f"Identity Center group `{group}`", f"permission set `{role}`") if identity_center else (f"`{group}`", f"`{role}`")
         if gained := sorted(new - old):
-            kind = "admin-access-widened" if role in admins else "access-widened"
-            yield Change(ACCESS, kind, f"{group}/{role}", f"`{group}` can now become `{role}` in {_listing(gained)}")
+            kind = "admin-access-widened" if (identity_center, role) in admins else "access-widened"
+            yield Change(ACCESS, kind, f"{group}/{role}", f"{who} can now become {what} in {_listing(gained)}")
         if lost := sorted(old - new):
-            yield Change(ACCESS, "access-narrowed", f"{group}/{role}", f"`{group}` can no longer become `{role}` in {_listing(lost)}")
-    for group in sorted({g for g, _ in before} - {g for g, _ in after}):
+            yield Change(ACCESS, "access-narrowed", f"{group}/{role}", f"{who} can no longer become {what} in {_listing(lost)}")
+    iam_before, iam_after = {g for c, g, _ in before if not c}, {g for c, g, _ in after if not c}
+    for group in sorted(iam_before - iam_after):
         if group in head.management_baseline.groups:
             yield Change(ACCESS, "access-lost", group, f"`{group}` reached roles and now reaches none")
+
+
+def _admin_paths_lost(base: OrgSpec, head: OrgSpec, base_access: Sequence[Access], head_access: Sequence[Access]) -> Iterator[Change]:
+    """An account (in both specs) that loses its last admin path (admin_paths.py: an IAM group's
+    role or an Identity Center group's permission set whose session may grant any permission
+    there), or its last everyday one, so that only break-glass is left: dangerous either way.
+    Everyday work then goes through the access role, or nobody of the spec administers the account;
+    the subject is the account's key (`management` for the management account)."""
+    before, after = admin_paths(base, base_access), admin_paths(head, head_access)
+    for key in [*sorted(base.accounts.keys() & head.accounts.keys()), _MANAGEMENT]:
+        old, new = before.get(key, frozenset()), after.get(key, frozenset())
+        everyday_old, everyday_new = {p for p in old if not p.break_glass}, {p for p in new if not p.break_glass}
+        where = "the management account" if key == _MANAGEMENT else f"`{key}`"
+        if old and not new:
+            summary = f"nobody of the spec can administer {where} any more: its last admin path goes ({_paths(old)})"
+            yield Change(ACCESS, "admin-path-lost", key, summary)
+        elif everyday_old and not everyday_new:
+            summary = f"{where} loses its last everyday admin path ({_paths(everyday_old)}): only break-glass is left ({_paths(new)})"
+            yield Change(ACCESS, "admin-path-lost", key, summary)
+
+
+def _paths(paths: Iterable[AdminPath]) -> str:
+    return "; ".join(path.label for path in sorted(paths))
+
+
+# IAM Identity Center ------------------------------------------------------------------------
+
+
+def _identity_center(base: OrgSpec, head: OrgSpec) -> Iterator[Change]:
+    """Permission sets added, removed or changed (value by value, an inline policy statement by
+    statement), the instance's settings, and assignments added or removed per group, permission
+    set and target (targets compared by identity, as policy targets are: an OU renamed in place
+    keeps its assignments)."""
+    before, after = base.identity_center, head.identity_center
+    if before is None and after is None:
+        return
+    if before is None and after is not None:
+        yield Change(IDENTITY_CENTER, "identity-center-added", "identity_center", f"IAM Identity Center is declared, in `{after.region}`")
+    if after is None:
+        yield Change(
+            IDENTITY_CENTER,
+            "identity-center-removed",
+            "identity_center",
+            "identity_center is removed: its permission sets and assignments are deleted, and the roles people sign in to with them",
+        )
+    if before is not None and after is not None:
+        for name in ("region", "assignment_stacks"):  # the instance's settings; the sets and assignments below
+            old, new = getattr(before, name), getattr(after, name)
+            if old != new:
+                summary = f"`identity_center.{name}`: {_value(old)} → {_value(new)}"
+                yield Change(IDENTITY_CENTER, "identity-center-changed", name, summary)
+    old_sets = before.permission_sets if before else {}
+    new_sets = after.permission_sets if after else {}
+    for name in sorted(new_sets.keys() - old_sets.keys()):
+        policies = [*new_sets[name].managed_policies, *(f"{ref.path}{ref.name}" for ref in new_sets[name].customer_managed_policies)]
+        inline = " and an inline policy" if new_sets[name].inline_policy else ""
+        yield Change(
+            IDENTITY_CENTER, "permission-set-added", name, f"permission set {code(name)} is added, with {_listing(policies)}{inline}"
+        )
+    for name in sorted(old_sets.keys() - new_sets.keys()):
+        yield Change(
+            IDENTITY_CENTER, "permission-set-removed", name, f"permission set {code(name)} is removed, and its role from every account"
+        )
+    for name in sorted(old_sets.keys() & new_sets.keys()):
+        prefix = f"identity_center.permission_sets.{name}"
+        for key, old, new in _changed_values(old_sets[name], new_sets[name], prefix, base, head):
+            details = (
+                statement_diff(old.content, new.content) if isinstance(old, PolicyDocument) and isinstance(new, PolicyDocument) else ""
+            )
+            subject = key.removeprefix("identity_center.permission_sets.")
+            yield Change(IDENTITY_CENTER, "permission-set-changed", subject, f"`{key}`: {_value(old)} → {_value(new)}", details)
+    assigned_before, assigned_after = _assigned(base), _assigned(head)
+    for group, permission_set in sorted(assigned_before.keys() | assigned_after.keys()):
+        old_targets, new_targets = assigned_before.get((group, permission_set), {}), assigned_after.get((group, permission_set), {})
+        for identity in new_targets.keys() - old_targets.keys():
+            target = new_targets[identity]
+            yield Change(IDENTITY_CENTER, "assignment-added", f"{group}/{permission_set}@{target}",
+                         f"Identity Center group `{group}` is assigned {code(permission_set)} in {_target(target)}")  # fmt: skip
+        for identity in old_targets.keys() - new_targets.keys():
+            target = old_targets[identity]
+            yield Change(IDENTITY_CENTER, "assignment-removed", f"{group}/{permission_set}@{target}",
+                         f"Identity Center group `{group}` is no longer assigned {code(permission_set)} in {_target(target)}")  # fmt: skip
+
+
+def _assigned(spec: OrgSpec) -> dict[tuple[str, str], dict[str, str]]:
+    """(group, permission set) -> target identity -> the target as written, over every entry."""
+    found: dict[tuple[str, str], dict[str, str]] = {}
+    for assignment in spec.identity_center.assignments if spec.identity_center else ():
+        targets = found.setdefault((assignment.group, assignment.permission_set), {})
+        for target in assignment.targets:
+            targets[spec.target_identity(target)] = target
+    return found
+
+
+def _target(target: str) -> str:
+    return "the management account" if target == _MANAGEMENT else f"`{target}`"

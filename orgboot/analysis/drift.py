@@ -12,7 +12,7 @@ from typing import Any
 
 from orgboot.analysis.diff import ACCOUNTS, BASELINE, OUS, POLICIES, Change, code, statement_diff
 from orgboot.aws.account_settings import SERVICE as CONFIG_SERVICE_PRINCIPAL
-from orgboot.aws.organizations import ACCOUNT_MANAGEMENT_SERVICE_PRINCIPAL
+from orgboot.aws.organizations import ACCOUNT_MANAGEMENT_SERVICE_PRINCIPAL, IDENTITY_CENTER_SERVICE_PRINCIPAL
 from orgboot.aws.security_services import ACCESS_ANALYZER, GUARDDUTY, SECURITY_HUB
 from orgboot.spec import ROOT, OrgSpec
 from orgboot.spec.importing import ENABLED_BY_ORGBOOT, FULL_AWS_ACCESS, Matching, managed, match, password_policy_values
@@ -44,11 +44,15 @@ def _organization(spec: OrgSpec, inventory: Inventory, matching: Matching) -> It
         if policy_type not in declared:
             yield Change(ORGANIZATION, "policy-type-enabled", policy_type, f"policy type {code(policy_type)} is enabled, undeclared")
     for policy_type in sorted(declared - set(inventory.policy_types)):
-        yield Change(ORGANIZATION, "policy-type-disabled", policy_type, f"policy type {code(policy_type)} is disabled in AWS")
+        # Its policies are still there, detached (state/inventory.py reads every type): each
+        # attachment orgboot declared shows as detached below, and comes back only when attached again.
+        yield Change(ORGANIZATION, "policy-type-disabled", policy_type, f"policy type {code(policy_type)} is declared but disabled")
     if not inventory.was_read(SERVICES):
         return
     managed_services, managed_admins = _security_baseline_access(spec)
     trusted = {*spec.unmanaged.trusted_services, *ENABLED_BY_ORGBOOT, *managed_services}
+    if spec.identity_center is not None:  # identity_center's instance: enabling it turned its trusted access on
+        trusted.add(IDENTITY_CENTER_SERVICE_PRINCIPAL)
     for service in inventory.trusted_services:
         if service not in trusted:
             yield Change(ORGANIZATION, "trusted-access-enabled", service, f"trusted access for {code(service)} is on, undeclared")

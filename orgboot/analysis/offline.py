@@ -4,9 +4,11 @@ Accounts, OUs and the organization get stand-in IDs (the real ones exist only af
 what matters to the evaluator is the shape, that is which account sits under which OUs, which
 policies are attached where, and which roles exist in each account with which policies. Every
 document is the one orgboot deploys: organization policies from their files, group policies from
-the same builders the stacks use, member roles from the catalogue, and AWS's own access role.
+the same builders the stacks use, member roles from the catalogue, AWS's own access role, and the
+roles IAM Identity Center provisions for the permission sets assigned in an account.
 """
 
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,6 +16,7 @@ from functools import cache, cached_property
 from typing import Any
 
 from orgboot.analysis.grants import guarded_roles, management_role_arns, org_paths, switch_policy
+from orgboot.aws import identity_center as ic
 from orgboot.aws import managed_policies, stacksets
 from orgboot.aws.organizations import ACCESS_ROLE, ROOT
 from orgboot.aws.policy_types import POLICY_TYPES
@@ -23,6 +26,8 @@ from orgboot.policy.matching import Caller
 from orgboot.policy.statements import Policy, PolicyRef, as_tuple, parse
 from orgboot.spec import OrgSpec
 from orgboot.spec.fields import covers
+from orgboot.spec.identity_center import MANAGEMENT as MANAGEMENT_TARGET
+from orgboot.spec.identity_center import IdentityCenter, assignments_for_ou
 
 MANAGEMENT_ACCOUNT = "000000000000"
 ORGANIZATION_ID, ROOT_ID = "o-orgboot", "r-orgboot"
@@ -41,6 +46,13 @@ class Role:
     trust: Policy
     identity: tuple[Policy, ...]
     boundary: Policy | None = None
+    path: str = "/"  # IAM's role path: /aws-reserved/sso.amazonaws.com/[region/] for Identity Center's
+    permission_set: str | None = None  # the permission set Identity Center provisions it for
+
+    def arn(self, account_id: str) -> str:
+        """The role's ARN in `account_id`, path included: aws:PrincipalArn carries it, so an
+        exemption must name it (IAM User Guide, "IAM identifiers", ARNs: role/<path><name>)."""
+        return f"arn:aws:iam::{account_id}:role{self.path}{self.name}"
 
 
 @dataclass(frozen=True)
@@ -54,10 +66,16 @@ class Account:
     ou: str  # OU path or Root
     org_path: str  # o-id/r-id/ou-id/.../account-id/
     roles: dict[str, Role]
+    # (Identity Center group, permission set) of each assignment reaching the account, sorted
+    assignments: tuple[tuple[str, str], ...] = ()
 
     @property
     def label(self) -> str:
         return f"account {self.key}" if self.key else f"any account in {self.ou}"
+
+    def permission_set_role(self, permission_set: str) -> Role | None:
+        """The role Identity Center provisions here for `permission_set`, if it is assigned here."""
+        return next((role for role in self.roles.values() if role.permission_set == permission_set), None)
 
 
 @cache
@@ -66,6 +84,31 @@ def managed_policy(name_or_arn: str, kind: str = "identity") -> Policy:
     offline and taken as allowing nothing."""
     document = managed_policies.document(name_or_arn) or {"Statement": []}
     return parse(document, PolicyRef(name_or_arn.removeprefix(managed_policies.ARN_PREFIX), kind))  # type: ignore[arg-type]
+
+
+def saml_trust(account_id: str) -> dict[str, Any]:
+    """The trust policy of a role Identity Center provisions: its SAML provider in the account
+    (AWSSSO_<hex>_DO_NOT_DELETE), through sts:AssumeRoleWithSAML, so no IAM user, group or role can
+    assume it (IAM Identity Center User Guide, "IAM roles created by IAM Identity Center"; the role's
+    trust names the provider as a Federated principal, which matches no IAM caller)."""
+    provider = f"arn:aws:iam::{account_id}:saml-provider/AWSSSO_{'0' * 16}_DO_NOT_DELETE"
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Federated": provider},
+                "Action": ["sts:AssumeRoleWithSAML", "sts:TagSession"],
+                "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}},
+            }
+        ],
+    }
+
+
+def stand_in_suffix(permission_set: str) -> str:
+    """The 16 hex digits AWS appends to a provisioned role's name, unknown before provisioning: a
+    stand-in derived from the permission set, the same in every account."""
+    return hashlib.sha256(permission_set.encode()).hexdigest()[: ic.ROLE_SUFFIX_LENGTH]
 
 
 class OfflineOrganization:
@@ -96,7 +139,10 @@ class OfflineOrganization:
         return [
             a
             for a in self.accounts
-            if a.key in targeted or self.spec.accounts[str(a.key)].role_name or self.spec.accounts[str(a.key)].invited
+            if a.key in targeted
+            or self.spec.accounts[str(a.key)].role_name
+            or self.spec.accounts[str(a.key)].invited
+            or a.assignments != self._ou_assignments(a.ou)  # an Identity Center assignment of its own
         ]
 
     @cached_property
@@ -132,7 +178,67 @@ class OfflineOrganization:
         for role_name, role in self.spec.member_roles.catalogue.items():
             if any(covers(target, ou) for target in role.targets):
                 roles[role_name] = self._member_role(role_name)
-        return Account(key, name, account_id, ou, f"{self.org_paths[ou]}{account_id}/", roles)
+        assignments = self._assignments.get(key, ()) if key else self._ou_assignments(ou)
+        for permission_set in sorted({permission_set for _, permission_set in assignments}):
+            provisioned = self.identity_center_role(permission_set, account_id)
+            roles[provisioned.name] = provisioned
+        return Account(key, name, account_id, ou, f"{self.org_paths[ou]}{account_id}/", roles, assignments)
+
+    # IAM Identity Center --------------------------------------------------------------------------
+
+    @cached_property
+    def _assignments(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        """Account key (or "management") -> its (group, permission set) assignments, sorted."""
+        return self.spec.identity_center_assignments()
+
+    @cache  # noqa: B019 (one instance per validation: the cache goes with it)
+    def _ou_assignments(self, ou: str) -> tuple[tuple[str, str], ...]:
+        """The assignments every account that joins `ou` later gets (those on Root and its OUs)."""
+        return assignments_for_ou(self.spec, ou)
+
+    @property
+    def management_assignments(self) -> tuple[tuple[str, str], ...]:
+        """The assignments on the management account itself (target `management`)."""
+        return self._assignments.get(MANAGEMENT_TARGET, ())
+
+    def identity_center_role(self, permission_set: str, account_id: str) -> Role:
+        """The role Identity Center provisions for `permission_set` in an account: named
+        AWSReservedSSO_<set>_<suffix> at the instance's path, trusting the account's SAML provider,
+        with the set's policies (IAM Identity Center User Guide, "IAM roles created by IAM Identity
+        Center"; the provisioning policy AWSSSOServiceRolePolicy creates them only under
+        arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*)."""
+        identity, boundary = self._permission_set_policies(permission_set)
+        center = self._identity_center
+        trust = parse(saml_trust(account_id), PolicyRef(f"trust policy of permission set {permission_set}", "resource"))
+        name = ic.role_name(permission_set, stand_in_suffix(permission_set))
+        return Role(name, trust, identity, boundary, ic.role_path(center.region), permission_set)
+
+    @property
+    def _identity_center(self) -> IdentityCenter:
+        assert self.spec.identity_center is not None, "no identity_center in the spec"
+        return self.spec.identity_center
+
+    @cache  # noqa: B019 (one instance per validation: the cache goes with it)
+    def _permission_set_policies(self, name: str) -> tuple[tuple[Policy, ...], Policy | None]:
+        """A permission set's identity policies and boundary: its AWS managed policies from the
+        catalogue, its inline policy, and its customer managed policies, which exist only in the
+        accounts (unknown offline: each is taken as allowing nothing, as managed_policy takes a
+        customer managed ARN; a customer managed boundary alike, so the analysis never claims access
+        the account's own policy may not give)."""
+        permission_set = self._identity_center.permission_sets[name]
+        identity = [managed_policy(p) for p in permission_set.managed_policies]
+        identity += [customer_managed(f"{ref.path}{ref.name}", "identity") for ref in permission_set.customer_managed_policies]
+        if permission_set.inline_policy is not None:
+            identity.append(parse(permission_set.inline_policy.content, PolicyRef(f"{name}-inline", "identity")))
+        boundary = None
+        if permission_set.permissions_boundary is not None:
+            bound = permission_set.permissions_boundary
+            if bound.managed_policy:
+                boundary = managed_policy(bound.managed_policy, "boundary")
+            elif bound.customer_managed_policy is not None:
+                ref = bound.customer_managed_policy
+                boundary = customer_managed(f"{ref.path}{ref.name}", "boundary")
+        return tuple(identity), boundary
 
     @cache  # noqa: B019 (one instance per validation: the cache goes with it)
     def _access_role(self, name: str) -> Role:
@@ -207,9 +313,14 @@ class OfflineOrganization:
     @cached_property
     def management_roles(self) -> dict[str, Role]:
         """The support role and the administrator role, as ManagementBaselineStack deploys them:
-        trusted by the management account with MFA (recently, if the administrator role says so)."""
+        trusted by the management account with MFA (recently, if the administrator role says so);
+        and the roles Identity Center provisions there for the permission sets assigned to
+        `management` (their SAML trust admits no IAM principal)."""
         baseline = self.spec.management_baseline
         roles = {}
+        for permission_set in sorted({permission_set for _, permission_set in self.management_assignments}):
+            role = self.identity_center_role(permission_set, MANAGEMENT_ACCOUNT)
+            roles[role.name] = role
         if baseline.support_role:
             name = baseline.support_role.name
             roles[name] = Role(name, self._mfa_trust(name, None), (managed_policy("AWSSupportAccess"),))
@@ -253,6 +364,16 @@ def organization_context(organization_id: str, caller_path: str, resource_path: 
 
 # A person who has just signed in with MFA: any mfa_max_age_seconds (60 at least) admits them.
 SIGNED_IN_WITH_MFA: dict[str, ContextValue] = {"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "0"}
+# A person signed in through IAM Identity Center: a federated session, which carries neither key
+# ("This condition key is not present for federated identities", docs/sources/policy-evaluation.md,
+# facts 115 and 118): the identity provider did the MFA, and no context key says so.
+FEDERATED_SESSION: dict[str, ContextValue] = {}
+
+
+def customer_managed(name: str, kind: str) -> Policy:
+    """A customer managed policy a permission set references: it exists only in the accounts."""
+    return parse({"Statement": []}, PolicyRef(f"{name} (customer managed, unknown offline)", kind))  # type: ignore[arg-type]
+
 
 _ORG_ID_KEYS = ("aws:principalorgid", "aws:resourceorgid", "aws:sourceorgid")
 

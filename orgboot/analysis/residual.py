@@ -81,10 +81,11 @@ class RoleSession:
     name: str
     identity: tuple[Policy, ...]
     boundary: Policy | None = None
+    path: str = "/"  # the role's path: aws:PrincipalArn carries it (an Identity Center role's is /aws-reserved/...)
 
     @property
     def caller(self) -> Caller:
-        return Caller(f"arn:{PARTITION}:iam::{self.account}:role/{self.name}", self.account, "role")
+        return Caller(f"arn:{PARTITION}:iam::{self.account}:role{self.path}{self.name}", self.account, "role")
 
 
 def residual(

@@ -9,7 +9,15 @@ Who asks (`principal`):
 - a role orgboot deploys in the account (a member role, the access role), or the support role or
   the administrator role in the management account;
 - any ARN, taken as allowed by its own identity policies, so that only the organization's and the
-  resource's policies decide. Its account field says where it is (`in_arn`).
+  resource's policies decide. Its account field says where it is (`in_arn`);
+- an IAM Identity Center group (its display name, as org.yaml assigns it): one of its members,
+  signed in through the identity provider, works through the permission sets assigned to the group
+  in the account, each a route (the request as the role Identity Center provisions for the set;
+  there is no step in to decide, the assignment is the grant);
+- a permission set: the role Identity Center provisions for it in the account, where it is assigned.
+A name that means two of these (an IAM group and an Identity Center group, a member role and a
+permission set) is refused, with the prefixed forms that tell them apart: `iam-group:NAME`,
+`user:NAME`, `role:NAME`, `ic-group:NAME`, `permission-set:NAME`.
 
 Nothing is assumed silently: every context key the answer fills in that the question did not give
 (the region, TLS, the organization keys, MFA, an external ID), and the resource `*` when none is
@@ -25,6 +33,7 @@ from dataclasses import dataclass, field, replace
 from orgboot.analysis.labels import Labeller
 from orgboot.analysis.offline import MANAGEMENT_ACCOUNT, SIGNED_IN_WITH_MFA, Account, OfflineOrganization, Role
 from orgboot.aws import iam_catalog
+from orgboot.aws.identity_center import permission_set_of_role
 from orgboot.aws.regions import HOME_REGION, PARTITION, commercial_regions
 from orgboot.policy.evaluation import Applicable, ContextValue, Decision, OrganizationPolicies, Request, evaluate, request_context
 from orgboot.policy.lint import lint
@@ -46,6 +55,9 @@ ANY_RESOURCE = "*"
 # The steps of a group's or user's routes, for the keys each is answered with.
 ASSUMING, AS_THE_ROLE = "sts:AssumeRole from the management account", "the request as the role"
 DIRECTLY = "the request made directly"  # in the management account, the route without a role
+# Prefixes that say which meaning of a name the question means, when the name has several.
+IAM_GROUP, USER, ROLE, IC_GROUP, PERMISSION_SET = "iam-group", "user", "role", "ic-group", "permission-set"
+KINDS = (IAM_GROUP, USER, ROLE, IC_GROUP, PERMISSION_SET)
 # A principal no exemption names: the same request made by it shows the denies an exemption let
 # the real principal through.
 _NOT_EXEMPT = "orgboot-simulate-anyone-else"
@@ -90,10 +102,11 @@ class Escaped:
 class Route:
     """One way the principal makes the request: directly (role None), or as a role it assumes."""
 
-    role: str | None
-    assume: Decision | None  # sts:AssumeRole of the role from the management account
+    role: str | None  # for an Identity Center group's route: the permission set
+    assume: Decision | None  # sts:AssumeRole of the role from the management account (None for Identity Center)
     decision: Decision | None  # the request itself; None when the role cannot be assumed
     escaped: tuple[Escaped, ...] = ()
+    identity_center: bool = False  # through a permission set assigned to an Identity Center group
 
     @property
     def allowed(self) -> bool:
@@ -101,7 +114,9 @@ class Route:
 
     @property
     def way(self) -> str:
-        """ "as Admin", or "directly"."""
+        """ "as Admin", "through permission set PlatformAdmin", or "directly"."""
+        if self.identity_center:
+            return f"through permission set {self.role}"
         return f"as {self.role}" if self.role else "directly"
 
 
@@ -113,6 +128,7 @@ class Answer:
     through_roles: bool = False  # a group or user: one route per role there (and, in the management account, one without)
     notes: tuple[str, ...] = ()
     labels: Labeller = field(default_factory=Labeller)  # how its texts name policies and accounts
+    identity_center: bool = False  # an Identity Center group: one route per permission set assigned to it there
 
     @property
     def allowed(self) -> bool:
@@ -135,8 +151,10 @@ class Answer:
     @property
     def why(self) -> str:
         """The summary, with the statements that decided a direct request."""
+        if self.through_roles or not self.routes:
+            return self.summary
         decision = self.routes[0].decision
-        return self.labels.why(decision) if decision and not self.through_roles else self.summary
+        return self.labels.why(decision) if decision else self.summary
 
     @property
     def summary(self) -> str:
@@ -146,6 +164,8 @@ class Answer:
             decision = self.routes[0].decision
             return self.labels.text(decision.reason) if decision else ""
         if not self.reached:
+            if self.identity_center:
+                return "no permission set is assigned to the group there"
             return f"the {self.principal.split()[0]} can assume no role there"
         return "; ".join(f"{'allowed' if route.allowed else 'denied'} {route.way}" for route in self.reached)
 
@@ -172,6 +192,7 @@ class _Principal:
     applicable: Applicable
     person: bool = False  # a group member or user of the management baseline: signed in with MFA
     through_roles: bool = False
+    identity_center_group: str | None = None  # a member of this Identity Center group (through its permission sets)
 
 
 @dataclass
@@ -238,9 +259,19 @@ def simulate(
         why = "no --resource given: any resource; a statement scoped to specific resources may decide otherwise"
         assumptions.filled[("", "resource", ANY_RESOURCE)] = Assumed("resource", ANY_RESOURCE, why)
     organization = offline.organization_policies(offline.accounts)
+    if who.identity_center_group is not None:
+        # People of Identity Center reach an account (the management account too) only through the
+        # permission sets assigned to their group there: they have no IAM identity to act as directly.
+        group = who.identity_center_group
+        through = _through_permission_sets(offline, group, where, action, resource, owner, assumptions, organization)
+        return Answer(who.label, tuple(through), assumptions.listed(), True, tuple(assumptions.notes), labels, identity_center=True)
     # People reach a member account through its roles; the management account directly, and
-    # through the roles people assume there, when it has any.
-    roles = where.account.roles if where.account is not None else offline.management_roles
+    # through the roles people assume there, when it has any (Identity Center's are not theirs).
+    roles = {
+        name: role
+        for name, role in (where.account.roles if where.account is not None else offline.management_roles).items()
+        if not role.permission_set
+    }
     through_roles = who.through_roles and (where.account is not None or bool(roles))
     routes: tuple[Route, ...] = ()
     if where.account is None or not through_roles:
@@ -268,7 +299,7 @@ def _through(
     management account (as the access matrix decides a grant), then the request as that role."""
     routes = []
     for name, role in sorted(roles.items()):
-        arn = f"arn:aws:iam::{where.id}:role/{name}"
+        arn = role.arn(where.id)
         assumptions.step = ASSUMING
         assume = _decide(offline, who, "sts:AssumeRole", arn, where, assumptions, organization)
         if not assume.allowed:
@@ -284,6 +315,54 @@ def _through(
             Route(name, assume, decision, _escaped(decision, as_role, action, resource, owner, assumptions, offline, organization))
         )
     return routes
+
+
+def _through_permission_sets(
+    offline: OfflineOrganization,
+    group: str,
+    where: _Place,
+    action: str,
+    resource: str,
+    owner: _Place,
+    assumptions: _Assumptions,
+    organization: OrganizationPolicies,
+) -> list[Route]:
+    """A member of an Identity Center group: the request as the role of each permission set assigned
+    to the group in the account (`where`), in a federated session (no MFA keys: offline.py)."""
+    assignments = where.account.assignments if where.account is not None else offline.management_assignments
+    routes = []
+    for permission_set in sorted({name for assigned, name in assignments if assigned == group}):
+        as_role = _permission_set_principal(offline, where, permission_set)
+        assumptions.step = ""
+        decision = _decide(offline, as_role, action, resource, owner, assumptions, organization)
+        _scoped_denies(offline, as_role, action, resource, owner, assumptions, organization, decision)
+        escaped = _escaped(decision, as_role, action, resource, owner, assumptions, offline, organization)
+        routes.append(Route(permission_set, None, decision, escaped, identity_center=True))
+    return routes
+
+
+def _permission_set_principal(offline: OfflineOrganization, where: _Place, permission_set: str) -> _Principal:
+    """The role Identity Center provisions for `permission_set` in `where`, which must be assigned there."""
+    if where.account is not None:
+        role = where.account.permission_set_role(permission_set)
+    else:
+        role = next((r for r in offline.management_roles.values() if r.permission_set == permission_set), None)
+    if role is None:
+        assigned = _assigned_in(offline, permission_set)
+        raise SimulationError(
+            f"permission set {permission_set} is not assigned in {where.label}, so it has no role there"
+            f" (assigned in: {', '.join(assigned) or 'no account'}); ask about an account it is assigned in",
+            "principal",
+        )
+    caller = Caller(role.arn(where.id), where.id, "role")
+    label = f"permission set {permission_set} (role {role.name} in {where.label})"
+    return _Principal(label, caller, where, Applicable(role.identity, role.boundary))
+
+
+def _assigned_in(offline: OfflineOrganization, permission_set: str) -> list[str]:
+    """The account keys (and `management`) a permission set is assigned in, for a message."""
+    found = offline.spec.identity_center_assignments()
+    return [key for key, pairs in found.items() if any(name == permission_set for _, name in pairs)]
 
 
 def _decide(
@@ -397,12 +476,15 @@ def _escaped(
     caller = who.caller
     if not decision.allowed or caller.kind not in ("role", "user") or caller.account is None:
         return ()
-    other = caller.arn.rsplit("/", 1)[0] + "/" + _NOT_EXEMPT
+    # Anyone else: without the path too, which an exemption may name (Identity Center's roles).
+    other = f"{caller.arn.split(f':{caller.kind}/', 1)[0]}:{caller.kind}/{_NOT_EXEMPT}"
     anyone_else = _Principal(who.label, Caller(other, caller.account, caller.kind), who.place, who.applicable, who.person)
     denied = _decide(offline, anyone_else, action, resource, owner, assumptions, organization)
     if denied.decision != "explicit_deny":
         return ()
     name = caller.arn.rsplit("/", 1)[-1]
+    if permission_set := permission_set_of_role(name):
+        name = f"permission set {permission_set}"
     found = {assumptions.labels.source(st): None for st in denied.statements if st.policy.kind in ("scp", "rcp")}
     return tuple(Escaped(policy, name, source) for source, policy in found)
 
@@ -514,7 +596,6 @@ def _place(accounts: Mapping[str, Account], key: str, part: str) -> _Place:
 
 
 def _principal(offline: OfflineOrganization, where: _Place, principal: str, by_id: Mapping[str, Account], labels: Labeller) -> _Principal:
-    baseline = offline.spec.management_baseline
     if principal.startswith("arn:"):
         arn, place = in_arn(principal, "principal", where, by_id)
         if place.inside and place != where:
@@ -524,29 +605,94 @@ def _principal(offline: OfflineOrganization, where: _Place, principal: str, by_i
             kind = "service-linked-role"  # "Using service-linked roles"); SCPs and RCPs do not restrict them (facts 29, 50)
         label = labels.text(arn) if place.inside else f"{arn} (outside the organization)"
         return _Principal(label, Caller(arn, place.id, kind), place, Applicable(identity=(_ALLOWED_BY_ITSELF,)))  # type: ignore[arg-type]
-    arn = f"arn:aws:iam::{where.id}:role/{principal}"
-    if where.account and principal in where.account.roles:
-        role = where.account.roles[principal]
-        return _Principal(
-            f"role {principal} in {where.label}", Caller(arn, where.id, "role"), where, Applicable(role.identity, role.boundary)
-        )
-    management = _Place(None, MANAGEMENT_ACCOUNT)
-    if principal in baseline.groups:
-        identity = offline.group_policies(principal)
-        return _Principal(f"group {principal} (one of its members)", offline.group_member(principal), management,
-                          Applicable(identity=identity), person=True, through_roles=True)  # fmt: skip
-    if principal in baseline.users:
-        groups = baseline.users[principal].groups
-        identity = tuple({id(p): p for group in groups for p in offline.group_policies(group)}.values())
-        caller = Caller(f"arn:aws:iam::{MANAGEMENT_ACCOUNT}:user/{principal}", MANAGEMENT_ACCOUNT, "user")
-        return _Principal(f"user {principal} (in {', '.join(groups)})", caller, management, Applicable(identity=identity), True, True)
-    if where.account is None and principal in offline.management_roles:
-        role = offline.management_roles[principal]
-        return _Principal(f"role {principal} in {MANAGEMENT}", Caller(arn, where.id, "role"), where, Applicable(role.identity))
-    roles = sorted(where.account.roles if where.account else offline.management_roles)
-    known = [*roles, *baseline.groups, *baseline.users]
+    kind, separator, name = principal.partition(":")
+    if separator and kind in KINDS:
+        meanings = _meanings(offline, where, name)
+        if kind not in meanings:
+            raise SimulationError(f"'{principal}': {_no_such(kind, name, where)}", "principal")
+        return _as(offline, where, name, kind)
+    meanings = _meanings(offline, where, principal)
+    if len(meanings) > 1:
+        spelled = " or ".join(f"--principal {kind}:{principal} ({_KIND_WORDS[kind]})" for kind in meanings)
+        raise SimulationError(f"'{principal}' names {len(meanings)} principals here: say which, {spelled}", "principal")
+    if meanings:
+        return _as(offline, where, principal, meanings[0])
+    baseline = offline.spec.management_baseline
+    roles = sorted(name for name, role in _roles_at(offline, where).items() if not role.permission_set)
+    center = offline.spec.identity_center
+    groups = list(dict.fromkeys(a.group for a in center.assignments)) if center else []
+    sets = list(center.permission_sets) if center else []
+    known = [*roles, *baseline.groups, *baseline.users, *groups, *sets]
     raise SimulationError(
-        f"'{principal}' is no role orgboot deploys in {where.label}, nor a group or user of the management baseline"
-        f"{did_you_mean(principal, known)} (known: {', '.join(known) or 'none'}); give an ARN instead",
+        f"'{principal}' is no role orgboot deploys in {where.label}, nor a group or user of the management baseline,"
+        f" nor an Identity Center group or permission set{did_you_mean(principal, known)} (known: {', '.join(known) or 'none'});"
+        " give an ARN instead",
         "principal",
     )
+
+
+_KIND_WORDS = {
+    ROLE: "the role orgboot deploys there",
+    IAM_GROUP: "the group of the management baseline",
+    USER: "the user of the management baseline",
+    IC_GROUP: "the Identity Center group",
+    PERMISSION_SET: "the permission set's role",
+}
+
+
+def _roles_at(offline: OfflineOrganization, where: _Place) -> Mapping[str, Role]:
+    return where.account.roles if where.account is not None else offline.management_roles
+
+
+def _meanings(offline: OfflineOrganization, where: _Place, name: str) -> list[str]:
+    """What a name may mean in the question, in the order a plain name was always read (a role of
+    a member account, a group, a user, a role of the management account), then Identity Center's:
+    its groups and its permission sets."""
+    baseline, center = offline.spec.management_baseline, offline.spec.identity_center
+    role = _roles_at(offline, where).get(name)
+    found = [IAM_GROUP] if name in baseline.groups else []
+    found += [USER] if name in baseline.users else []
+    if role is not None and not role.permission_set:  # a member account's role before a group; the management account's after
+        found.insert(0 if where.account is not None else len(found), ROLE)
+    if center is not None:
+        found += [IC_GROUP] if any(assignment.group == name for assignment in center.assignments) else []
+        found += [PERMISSION_SET] if name in center.permission_sets else []
+    # A role, a group and a user of one name were always read in that order: only Identity Center's
+    # meanings make a name ambiguous.
+    return found if {IC_GROUP, PERMISSION_SET} & set(found) else found[:1]
+
+
+def _no_such(kind: str, name: str, where: _Place) -> str:
+    return {
+        ROLE: f"no role {name} that orgboot deploys in {where.label}",
+        IAM_GROUP: f"no group {name} in the management baseline",
+        USER: f"no user {name} in the management baseline",
+        IC_GROUP: f"no Identity Center group {name} in identity_center.assignments",
+        PERMISSION_SET: f"no permission set {name} in identity_center.permission_sets",
+    }[kind]
+
+
+def _as(offline: OfflineOrganization, where: _Place, name: str, kind: str) -> _Principal:
+    """The principal `name` means as `kind` (one of _meanings)."""
+    baseline = offline.spec.management_baseline
+    management = _Place(None, MANAGEMENT_ACCOUNT)
+    if kind == ROLE:
+        role = _roles_at(offline, where)[name]
+        arn = role.arn(where.id)
+        return _Principal(f"role {name} in {where.label if where.account else MANAGEMENT}", Caller(arn, where.id, "role"), where,
+                          Applicable(role.identity, role.boundary))  # fmt: skip
+    if kind == IAM_GROUP:
+        identity = offline.group_policies(name)
+        return _Principal(f"group {name} (one of its members)", offline.group_member(name), management,
+                          Applicable(identity=identity), person=True, through_roles=True)  # fmt: skip
+    if kind == USER:
+        groups = baseline.users[name].groups
+        identity = tuple({id(p): p for group in groups for p in offline.group_policies(group)}.values())
+        caller = Caller(f"arn:aws:iam::{MANAGEMENT_ACCOUNT}:user/{name}", MANAGEMENT_ACCOUNT, "user")
+        return _Principal(f"user {name} (in {', '.join(groups)})", caller, management, Applicable(identity=identity), True, True)
+    if kind == IC_GROUP:
+        # No IAM identity: the routes are the permission sets' roles (_through_permission_sets).
+        caller = Caller(f"arn:aws:iam::{where.id}:role/identity-center-group/{name}", where.id, "role")
+        return _Principal(f"Identity Center group {name} (one of its members)", caller, where, Applicable(), through_roles=True,
+                          identity_center_group=name)  # fmt: skip
+    return _permission_set_principal(offline, where, name)

@@ -162,3 +162,69 @@ CONTROLS: tuple[CisControl, ...] = (
         "CIS 4.15 remediation text, as CIS audit tools reproduce it (no Security Hub control)",
     ),
 )
+
+
+# Beyond CIS: an alarm when the break-glass path is used (management_baseline: a group with
+# `break_glass` grants, docs/identity-center.md, "Break-glass"). Its own metric, in a namespace of
+# its own, so the CIS namespace holds the benchmark's metrics only.
+BREAK_GLASS_NAMESPACE = "Orgboot"
+BREAK_GLASS_METRIC = "BreakGlassUsed"
+BREAK_GLASS_TITLE = "Break-glass path used"
+# PutMetricFilter, filterPattern: "Length Constraints: Minimum length of 0. Maximum length of 1024."
+# (Amazon CloudWatch Logs API Reference, PutMetricFilter).
+FILTER_PATTERN_MAX = 1024
+
+
+@dataclass(frozen=True)
+class BreakGlassWatch:
+    """What using the break-glass path looks like in the organization trail.
+
+    `groups`: the IAM groups of the management account with break-glass grants, which nobody is in
+    day to day: someone being added is the glass breaking. `roles`: the roles those grants name (the
+    access roles: OrganizationAccountAccessRole, an account's role_name), in any account.
+    `management_roles`: the management account's roles only those groups may assume (its
+    administrator and support roles, when no everyday group may), in that account only.
+
+    The events, as CloudTrail records them (CloudTrail User Guide, "CloudTrail record contents":
+    eventSource, eventName, and requestParameters as the service's API takes them; IAM User Guide,
+    "Logging IAM and AWS STS API calls with AWS CloudTrail", whose examples show the keys in lower
+    camel case):
+    - iam:AddUserToGroup (IAM API Reference: GroupName, UserName): eventSource iam.amazonaws.com,
+      requestParameters.groupName. IAM is global: its events reach a multi-region trail's log group
+      as global service events (the organization trail includes them).
+    - sts:AssumeRole (STS API Reference: RoleArn): eventSource sts.amazonaws.com,
+      requestParameters.roleArn, e.g. "arn:aws:iam::111122223333:role/EC2-dev" (the IAM User Guide's
+      cross-account example). A cross-account AssumeRole "is logged in the calling account and the
+      account where the AWS STS operation is performed" (same page): an organization trail gets both
+      records, which the alarm (a sum of at least 1) counts as one event or two alike.
+
+    A role ARN is matched with a leading wildcard (the partition; for the access roles any account
+    and path too), as CIS 4.1's own pattern does ("*UnauthorizedOperation"). No condition on the
+    caller's account: the access role trusts only the management account (Organizations User
+    Guide, "Accessing member accounts"), and an attempt from anywhere else is worth the alarm too."""
+
+    groups: tuple[str, ...]
+    roles: tuple[str, ...]
+    management_roles: tuple[str, ...] = ()
+
+    def pattern(self, management_account: str) -> str:
+        """The metric filter pattern: an AddUserToGroup on a break-glass group, or an AssumeRole of
+        a break-glass role. Raises ValueError past PutMetricFilter's 1,024 characters."""
+        branches = []
+        if self.groups:
+            names = " || ".join(f'($.requestParameters.groupName = "{group}")' for group in self.groups)
+            branches.append(f'(($.eventSource = "iam.amazonaws.com") && ($.eventName = "AddUserToGroup") && ({names}))')
+        arns = [f"*:role/{role}" for role in self.roles] + [f"*:iam::{management_account}:role/{role}" for role in self.management_roles]
+        if arns:
+            roles = " || ".join(f'($.requestParameters.roleArn = "{arn}")' for arn in arns)
+            branches.append(f'(($.eventSource = "sts.amazonaws.com") && ($.eventName = "AssumeRole") && ({roles}))')
+        if not branches:
+            raise ValueError("a break-glass watch needs a group or a role")
+        pattern = "{ " + " || ".join(branches) + " }"
+        if len(pattern) > FILTER_PATTERN_MAX:
+            raise ValueError(
+                f"the break-glass metric filter would be {len(pattern)} characters for groups {', '.join(self.groups)} and roles"
+                f" {', '.join(self.roles + self.management_roles)}; CloudWatch Logs takes at most {FILTER_PATTERN_MAX}"
+                " (PutMetricFilter): fewer break-glass groups or access role names"
+            )
+        return pattern

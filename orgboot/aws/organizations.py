@@ -12,3 +12,6 @@ CLOUDTRAIL_SERVICE_PRINCIPAL = "cloudtrail.amazonaws.com"
 # AWS Account Management: with its trusted access the management account sets member accounts'
 # alternate contacts (Account Management Reference Guide, "Enable trusted access for AWS Account Management").
 ACCOUNT_MANAGEMENT_SERVICE_PRINCIPAL = "account.amazonaws.com"
+# IAM Identity Center: enabling it (a console step) turns on its trusted access (Organizations User
+# Guide, "AWS IAM Identity Center and AWS Organizations").
+IDENTITY_CENTER_SERVICE_PRINCIPAL = "sso.amazonaws.com"

@@ -69,8 +69,11 @@ RENAMED: dict[str, tuple[str, str]] = {
 
 
 # SDK client names (CDK's AwsSdkCall spells the JavaScript SDK v2's) whose IAM service prefix is
-# another ("AWS Config (service prefix: config)", Service Authorization Reference).
-PREFIXES = {"configservice": "config"}
+# another ("AWS Config (service prefix: config)", Service Authorization Reference). IAM Identity
+# Center's admin API is the SDK client sso-admin (SSOAdmin) and signs as sso: "AWS IAM Identity
+# Center (service prefix: sso)", its API operations table giving SDK client sso-admin for each
+# (Service Authorization Reference, "Actions, resources, and condition keys for AWS IAM Identity Center").
+PREFIXES = {"configservice": "config", "ssoadmin": "sso", "sso-admin": "sso"}
 
 
 def iam_action(service: str, operation: str) -> str:

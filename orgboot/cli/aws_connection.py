@@ -15,17 +15,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--endpoint-url", metavar="URL", help="an AWS-compatible endpoint, such as `orgboot emulate --serve`'s")
 
 
-def client_factory(args: argparse.Namespace) -> Callable[[str], Any]:
-    """Clients of the management account. Imported late: boto3 takes a while to load."""
+def client_factory(args: argparse.Namespace) -> Callable[..., Any]:
+    """Clients of the management account, in --region or the region given. Imported late: boto3
+    takes a while to load."""
     import boto3
 
     session: Any = boto3.Session(profile_name=args.profile, region_name=args.region)  # clients by name at run time
-    clients: dict[str, Any] = {}
+    clients: dict[tuple[str, str | None], Any] = {}
 
-    def client(service: str) -> Any:
-        if service not in clients:
-            clients[service] = session.client(service, endpoint_url=args.endpoint_url)
-        return clients[service]
+    def client(service: str, region: str | None = None) -> Any:
+        if (service, region) not in clients:
+            clients[(service, region)] = session.client(service, region_name=region, endpoint_url=args.endpoint_url)
+        return clients[(service, region)]
 
     return client
 

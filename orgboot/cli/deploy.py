@@ -48,7 +48,7 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", 
         description="Deploy the organization: validate the spec, check the change from the spec the last deploy recorded"
         " (refused and unacknowledged dangerous changes stop it), synthesize, prove the deploy in the emulated AWS over the"
         " templates deployed now and show that plan, ask, then run `cdk deploy --all --no-rollback` on that assembly from the"
-        " management account (CDK-bootstrapped in us-east-1). See docs/deploy.md.",
+        " management account (CDK-bootstrapped in us-east-1, and in identity_center.region when it is another). See docs/deploy.md.",
         parents=[common],
     )
     parser.add_argument("spec", nargs="?", default="org.yaml", help="the organization spec (default: org.yaml)")

@@ -181,15 +181,15 @@ def _emulate(args: argparse.Namespace, out: Console, err: Console) -> int:
         engine = Engine(on_event=progress, account_quota=getattr(args, "account_quota", ACCOUNTS_PER_ORGANIZATION_DEFAULT))
 
         def apply(stacks: list["AssemblyStack"]) -> Outcome:
-            first, previously_deployed = len(engine.events), bool(engine.stacks)
+            first, first_note, previously_deployed = len(engine.events), len(engine.notes), bool(engine.stacks)
             try:
                 deploy_assembly(engine, stacks, parameters)
             except EmulationError as error:
-                return Outcome(engine.events[first:], [], [], str(error), previously_deployed)
-            return Outcome(engine.events[first:], [], [], None, previously_deployed)
+                return Outcome(engine.events[first:], [], [], str(error), previously_deployed, engine.notes[first_note:])
+            return Outcome(engine.events[first:], [], [], None, previously_deployed, engine.notes[first_note:])
 
         _deploy_in_turn(paths, assemblies, apply, out, "the emulated AWS (moto, in memory)", kept=False)
-        _report(out, management(), assume)
+        _report(out, management(), assume, _identity_center_region(assemblies))
     return OK
 
 
@@ -223,7 +223,7 @@ def _serve(args: argparse.Namespace, out: Console, err: Console) -> int:
                         _deploy_in_turn(
                             paths, assemblies, lambda stacks: server.apply(stacks, parameters), out, "the served emulated AWS", kept=True
                         )
-                        _report(out, management(), assume)
+                        _report(out, management(), assume, _identity_center_region(assemblies))
                     deployed = True
                 server.on_event = None
             with _stdout_may_close():
@@ -250,7 +250,7 @@ def _remote(args: argparse.Namespace, url: str, out: Console, err: Console) -> i
     from orgboot.emulator.aws import assume
     from orgboot.emulator.remote import RemoteEmulator
 
-    remote = RemoteEmulator(url)
+    remote, region = RemoteEmulator(url), None
     status = remote.status()
     if status.get("version") != __version__:
         err.print(f"[yellow]warning:[/] the emulator at {escape(url)} runs orgboot {status.get('version')}, this is {__version__}")
@@ -261,6 +261,7 @@ def _remote(args: argparse.Namespace, url: str, out: Console, err: Console) -> i
         from orgboot.spec.adoption import Adoption, NotAdoptable
 
         stacks = read_assembly(paths[0])
+        region = _identity_center_region([stacks])
         try:
             mappings = Adoption.read(Path(args.import_from)).mappings
         except NotAdoptable as error:
@@ -283,7 +284,8 @@ def _remote(args: argparse.Namespace, url: str, out: Console, err: Console) -> i
     else:
         assemblies, parameters = _assemblies(paths, args, err)
         _deploy_in_turn(paths, assemblies, lambda stacks: remote.apply(stacks, parameters), out, where, kept=True)
-    _report(out, management(endpoint_url=remote.url), partial(assume, endpoint_url=remote.url))
+        region = _identity_center_region(assemblies)
+    _report(out, management(endpoint_url=remote.url), partial(assume, endpoint_url=remote.url), region)
     return OK
 
 
@@ -309,6 +311,8 @@ def _deploy_in_turn(
         else:
             out.print(f"\nUpdating with [bold]{escape(path)}[/] (deploy {number} of {len(assemblies)}):", soft_wrap=True)
         outcome = apply(stacks)
+        for note in outcome.notes:  # what the emulator did that a person does in AWS (emulator/identity_center.py)
+            out.print(Text.assemble(("note:", "cyan"), " ", note), soft_wrap=True)
         if outcome.error is not None:
             if len(assemblies) == 1 and not (kept and outcome.events):
                 raise EmulationError(outcome.error)
@@ -323,15 +327,29 @@ def _deploy_in_turn(
             out.print(deploy_summary(outcome.events))
 
 
-def _report(out: Console, aws: Any, assume: Callable[[str], Any]) -> None:
+def _identity_center_region(assemblies: list[list["AssemblyStack"]]) -> str | None:
+    """Where the last assembly deploys IAM Identity Center's permission sets (identity_center.region
+    of its spec): the region of the stack that holds them; None when it deploys none."""
+    for stack in assemblies[-1] if assemblies else ():
+        resources = stack.template.get("Resources", {})
+        if any(resource.get("Type") == "AWS::SSO::PermissionSet" for resource in resources.values()):
+            return stack.region
+    return None
+
+
+def _report(out: Console, aws: Any, assume: Callable[[str], Any], identity_center_region: str | None = None) -> None:
     """What the emulated AWS holds: the organization, the management baseline, the access matrix,
-    the security services and the account settings per account."""
+    the security services, the account settings per account, and who can reach which account with
+    which permission set through IAM Identity Center (read in `identity_center_region`, where the
+    assembly deploys it)."""
     from orgboot.analysis.access import state_access
     from orgboot.reports.account_settings import account_settings_report
+    from orgboot.reports.identity_center import identity_center_report
     from orgboot.reports.security_services import security_services_report
     from orgboot.reports.terminal import access_report, baseline_report, organization_tree
     from orgboot.state.account_settings import read_account_settings
     from orgboot.state.baseline import read_baseline
+    from orgboot.state.identity_center import read_identity_center
     from orgboot.state.member_roles import read_member_roles
     from orgboot.state.organization import read_organization
     from orgboot.state.security_services import read_security_services
@@ -344,7 +362,13 @@ def _report(out: Console, aws: Any, assume: Callable[[str], Any]) -> None:
     out.print(baseline_report(baseline, organization))
     out.print()
     member_roles = read_member_roles(organization, assume)
-    out.print(access_report(state_access(baseline, organization, member_roles), len(member_roles)))
+    center = None
+    if identity_center_region is not None:
+        center = read_identity_center(aws.client, identity_center_region, organization.accounts(), organization.management_account_id)
+    out.print(access_report(state_access(baseline, organization, member_roles, identity_center=center), len(member_roles)))
+    if center is not None:
+        out.print()
+        out.print(identity_center_report(center, organization))
     out.print()
     out.print(security_services_report(read_security_services(organization, aws, assume), organization))
     out.print(account_settings_report(read_account_settings(organization, aws, assume), organization))

@@ -3,6 +3,7 @@
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
@@ -10,6 +11,10 @@ from rich.markup import escape
 from orgboot.cli import aws_connection, init
 from orgboot.cli.status import FINDINGS, USAGE
 from orgboot.spec.adoption import IDS_FILE
+
+if TYPE_CHECKING:  # boto3 and the state readers load at run time, never at the CLI's start-up
+    from orgboot.state.identity_center import IdentityCenterView
+    from orgboot.state.inventory import Inventory
 
 HELP = "read an existing organization into a new repository: org.yaml, policies, and the mappings to adopt it"
 MAPPINGS = "cdk-import"
@@ -28,6 +33,12 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", 
         metavar="SPEC",
         help="write only DIR/cdk-import/ for what SPEC declares and AWS already holds (a failed first deploy's retained"
         " organization and accounts): SPEC is not rewritten",
+    )
+    parser.add_argument(
+        "--identity-center-region",
+        metavar="REGION",
+        help="where IAM Identity Center has its organization instance (its home region), to import its permission sets and"
+        " assignments into identity_center (default: --region)",
     )
     aws_connection.add_arguments(parser)
     parser.set_defaults(run=run)
@@ -57,11 +68,16 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
             raise
         err.print(f"orgboot import: {escape(problem)}")
         return USAGE
+    center = None
+    if hint is None:
+        center, said = _identity_center(args, inventory, err)
+        if said is not None:
+            return said
     try:
         if hint is not None:
             mappings, files, notes = mappings_for(hint, inventory), {}, []
         else:
-            imported = import_organization(inventory)
+            imported = import_organization(inventory, identity_center=center)
             mappings, notes = imported.mappings, imported.notes
             files = {
                 **{name: content for name, content in init.starter_files().items() if not name.startswith("policies/")},
@@ -88,6 +104,8 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         f"Read organization [bold]{inventory.organization_id}[/]: {len(inventory.ous)} OUs, {len(inventory.accounts)} accounts,"
         f" {len(inventory.policies)} policies; nothing was written to AWS."
     )
+    if center is not None:
+        out.print(_identity_center_said(center, args))
     for stack, mapping in mappings.items():
         out.print(f"  {MAPPINGS}/{stack}.json  [dim]{len(mapping)} resources to import[/]")
     for note in notes:
@@ -107,3 +125,41 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         err.print(f"[yellow]org.yaml has {len(problems)} problems to settle before adopting (above).[/]")
         return FINDINGS
     return 0
+
+
+def _identity_center(args: argparse.Namespace, inventory: "Inventory", err: Console) -> tuple["IdentityCenterView | None", int | None]:
+    """IAM Identity Center in --identity-center-region (else --region), read from the management
+    account. AWS refusing a read (credentials without sso:ListInstances, say) leaves identity_center
+    out, said, and the import goes on; AWS out of reach there is a usage error, with its exit code."""
+    from botocore.exceptions import ClientError
+
+    from orgboot.state.identity_center import read_identity_center
+
+    region = args.identity_center_region or args.region
+    try:
+        client = aws_connection.client_factory(args)
+        return read_identity_center(client, region, inventory.accounts, inventory.management_account_id), None
+    except ClientError as error:
+        why = f"{error.response['Error'].get('Code')}: {error.response['Error'].get('Message')}"
+        err.print(
+            f"[yellow]note:[/] IAM Identity Center in {escape(region)} not read ({escape(why)}): org.yaml has no identity_center;"
+            " give these credentials sso:List*, sso:Describe*, sso:Get* and identitystore:Describe* to import it"
+        )
+        return None, None
+    except Exception as error:
+        if (problem := aws_connection.failure(error, args)) is None:
+            raise
+        err.print(f"orgboot import: IAM Identity Center in {escape(region)}: {escape(problem)}")
+        return None, USAGE
+
+
+def _identity_center_said(center: "IdentityCenterView", args: argparse.Namespace) -> str:
+    """What import read of IAM Identity Center, and in which region, said which option named it."""
+    how = "--identity-center-region" if args.identity_center_region else "--region; --identity-center-region names another"
+    if not center.enabled:
+        return f"IAM Identity Center is not enabled in {escape(center.region)} ({how}): nothing imported into identity_center."
+    sets, assignments = len(center.permission_sets), len(center.assignments)
+    return (
+        f"IAM Identity Center in [bold]{escape(center.region)}[/] ({how}): {sets} permission set{'s' if sets != 1 else ''},"
+        f" {assignments} assignment{'s' if assignments != 1 else ''} (account, principal, permission set)."
+    )

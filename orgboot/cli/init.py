@@ -105,6 +105,11 @@ class Pin:
     origin: str | None = None
     portable: bool = True
 
+    @property
+    def line(self) -> str:
+        """What requirements.txt holds: the requirement, or where it is not portable the placeholder."""
+        return self.requirement if self.portable else UNREACHABLE.format(version=__version__)
+
 
 # What requirements.txt says where this orgboot came from no other machine can reach: a line pip
 # refuses until someone writes the URL, rather than a bare name any package index could answer with
@@ -115,8 +120,7 @@ UNREACHABLE = "orgboot @ <the URL of your team's orgboot {version}: its wheel, o
 def requirements(pin: Pin) -> str:
     header = "# orgboot, pinned: the version that checks and synthesizes this organization (upgrading: README.md).\n"
     origin = "".join(f"# {line}\n" for line in textwrap.wrap(pin.origin or "", width=98))
-    line = pin.requirement if pin.portable else UNREACHABLE.format(version=__version__)
-    return header + origin + line + "\n"
+    return header + origin + pin.line + "\n"
 
 
 POINT_IT = "Point this line at where your team keeps orgboot's wheel or repository: a URL, never a path on one machine."
@@ -216,7 +220,7 @@ def report(target: Path, files: dict[str, bytes], pin: Pin, git: tuple[str, bool
         ".gitignore": "what stays out of git: .venv, node_modules, cdk.out, .orgboot",
         "README.md": "set up, deploy, upgrade",
         "org.yaml": "the organization: OUs, accounts, guardrails, a policy",
-        "requirements.txt": pin.requirement,
+        "requirements.txt": pin.line,  # what the file holds: a placeholder where this orgboot came from no URL
         "package.json": f"aws-cdk {pinned_cdk}, the CDK CLI",
         "package-lock.json": "its lock, for npm ci",
         "cdk.json": "the CDK app: orgboot app",

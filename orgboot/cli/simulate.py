@@ -29,12 +29,17 @@ EXAMPLES = f"""examples:
       --action sts:AssumeRole --resource arn:aws:iam::ACCOUNT:role/ExternalAudit --expect allow
   orgboot simulate --account shop-dev --principal arn:aws:iam::ACCOUNT:role/app --action s3:GetObject \\
       --resource arn:aws:s3:::bucket/key --context aws:SecureTransport=false --json
+  orgboot simulate --account shop-prod --principal Developers --action s3:DeleteBucket --resource arn:aws:s3:::shop-data
+  orgboot simulate --account shop-dev --principal permission-set:PlatformAdmin --action iam:CreateRole
   orgboot simulate --assertions {ASSERTIONS}
 PRINCIPAL is a group or user of the management baseline (in a member account: through each role it
 may assume there; in {MANAGEMENT}: directly, and through the administrator and support roles), a role
 orgboot deploys in that account (a member role, the access role, the support or administrator role
-in {MANAGEMENT}), or an ARN, taken as allowed by its own identity policies so that only the
-organization's and the resource's policies decide. In an ARN, ACCOUNT stands for the account
+in {MANAGEMENT}), an IAM Identity Center group (through each permission set assigned to it in that
+account), a permission set (the role Identity Center provisions for it there), or an ARN, taken as
+allowed by its own identity policies so that only the organization's and the resource's policies
+decide. A name that means two of these is refused: write iam-group:NAME, user:NAME, role:NAME,
+ic-group:NAME or permission-set:NAME. In an ARN, ACCOUNT stands for the account
 --account (or --resource-account) names, and so does that account's account_id; any other 12-digit
 ID is outside the organization (a third party), kept as given: --account then says where its request
 goes. Every context key the answer fills in (region, TLS, organization keys, MFA) is listed, and so
@@ -49,7 +54,8 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", 
     parser.add_argument(
         "--account", metavar="KEY", help=f"where the principal is (or a third party's request goes): an account key, or {MANAGEMENT}"
     )
-    parser.add_argument("--principal", metavar="PRINCIPAL", help="who makes the request: a group, a user, a role, or an ARN")
+    parser.add_argument("--principal", metavar="PRINCIPAL",
+                        help="who makes the request: a group, user, role, Identity Center group or permission set, or an ARN")  # fmt: skip
     parser.add_argument("--action", help="the action, like s3:GetObject")
     parser.add_argument("--resource", default="*", metavar="ARN", help="the resource (default: *, listed as assumed)")
     parser.add_argument("--resource-account", metavar="KEY", help="the resource's account, if not the principal's")
@@ -177,7 +183,8 @@ def _route_lines(answer: Answer, route: Route) -> list[str]:
         reason = answer.labels.why(assume) if assume else ""
         return [f"  {escape(who)} -> {route.role}: cannot assume it: {escape(reason)}"]
     decision = route.decision
-    path = f"{who} -> {route.role}" if route.role else f"{who} directly"
+    step = f"permission set {route.role}" if route.identity_center else route.role
+    path = f"{who} -> {step}" if route.role else f"{who} directly"
     lines = [f"  {escape(path)} -> {decision.decision.replace('_', ' ')}: {escape(answer.labels.text(decision.reason))}"]
     lines += _decision_lines(answer, decision, "      ")
     lines += [f"      escaped: {escape(e.label)}" for e in route.escaped]
@@ -219,7 +226,8 @@ def answer_json(answer: Answer) -> dict[str, Any]:
 
 def _route_json(answer: Answer, route: Route) -> dict[str, Any]:
     return {
-        "role": route.role,
+        "role": route.role,  # for an Identity Center group's route: the permission set
+        "identity_center": route.identity_center,
         "assume": _decision_json(answer.labels, route.assume) if route.assume else None,
         "decision": _decision_json(answer.labels, route.decision) if route.decision else None,
         "escaped": [{"policy": e.policy, "source": e.source, "exempt": e.exempt, "label": e.label} for e in route.escaped],

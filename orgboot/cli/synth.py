@@ -59,6 +59,14 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     out.print(f"Synthesized {len(stacks)} stacks into {args.output}/: {', '.join(stacks)}")
     if adopt:  # one `cdk import` per stack, each with its mapping
         out.print("Import them, one stack at a time, then deploy as usual (`orgboot deploy`):")
-        for stack in sorted(stacks, key=lambda name: (name != layout.ORGANIZATION_STACK, name)):
+        for stack in sorted(stacks, key=_import_order):
             out.print(f"  npx cdk import --app {args.output} {stack} --resource-mapping {adopt / (stack + '.json')}", soft_wrap=True)
     return 0
+
+
+def _import_order(stack: str) -> tuple[int, str]:
+    """The order of the `cdk import` commands: the organization's stacks, then the permission sets,
+    then their assignments (as they deploy; each imported stack holds literals only, so the order
+    is for people reading along)."""
+    rank = [layout.ORGANIZATION_STACK, "OrganizationAccounts", layout.IDENTITY_CENTER_STACK, layout.ASSIGNMENTS_STACK]
+    return next((index for index, prefix in enumerate(rank) if stack.startswith(prefix)), len(rank)), stack

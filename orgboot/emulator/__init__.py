@@ -10,6 +10,7 @@ from pathlib import Path
 
 from orgboot.aws.parameters import EMULATOR_ONLY, EMULATOR_ONLY_VALUE
 from orgboot.aws.quotas import STACK_OUTPUTS_MAX, STACK_PARAMETERS_MAX, STACK_RESOURCES_MAX, TEMPLATE_SIZE_MAX
+from orgboot.emulator import identity_center
 from orgboot.emulator.assembly import AssemblyStack, read_assembly
 from orgboot.emulator.aws import AwsAccount, emulated_aws, management
 from orgboot.emulator.config_delivery import all_delivery_problems
@@ -55,6 +56,9 @@ def deploy_assembly(
         if EMULATOR_ONLY in stack.template.get("Parameters", {}):
             own[EMULATOR_ONLY] = EMULATOR_ONLY_VALUE  # what no real deploy gives (orgboot/aws/parameters.py)
         _prepare(engine, stack, rollback)
+        # What a person does outside CloudFormation for IAM Identity Center (enable it, have the
+        # identity provider sync the groups), done by the emulator where nothing says otherwise.
+        engine.notes += identity_center.stand_in(stack)
         engine.deploy(stack.name, stack.template, management(stack.region), own, rollback=rollback)
     for region in sorted({stack.region for stack in stacks}):
         if problems := alarm_topic_problems(management(region)) + trail_problems(management(region)):

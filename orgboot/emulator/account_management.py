@@ -24,7 +24,8 @@ from botocore.exceptions import ClientError
 from orgboot.aws.organizations import ACCOUNT_MANAGEMENT_SERVICE_PRINCIPAL
 from orgboot.emulator.aws import AwsAccount
 
-OPERATIONS = frozenset({"PutAlternateContact", "DeleteAlternateContact", "GetAlternateContact"})
+# PutAccountName takes AccountId under the same words (Account Management API Reference): apis/account_names.py.
+OPERATIONS = frozenset({"PutAlternateContact", "DeleteAlternateContact", "GetAlternateContact", "PutAccountName"})
 
 
 def refuse(aws: AwsAccount, operation: str, parameters: Mapping[str, Any]) -> None:

@@ -119,6 +119,8 @@ class Engine:
         self.stacks: dict[tuple[str, str], StackState] = {}  # (account, stack name)
         self.exports: dict[str, Any] = {}
         self.events: list[Event] = []
+        # What the emulator did besides the templates, for whoever deploys to say (identity_center.py's stand-ins).
+        self.notes: list[str] = []
         self.stack_sets_trusted_access = False  # set by the emulated ActivateOrganizationsAccess
         self.instances: dict[str, set[tuple[str, str]]] = {}  # StackSet name -> (account, region)
         self.functions: dict[str, DeployedFunction] = {}  # by ARN
@@ -246,7 +248,9 @@ class Engine:
             with _failing(stack_name, logical_id, resource.type):
                 self._remove(stack_name, logical_id, resource, resource.deletion_policy, aws)
             del state.resources[logical_id]
-        for logical_id, resource in replaced:
+        # The old halves go last first, as removed resources do: an old resource that depended on
+        # another replaced one (an assignment on a replaced permission set) before what it depended on.
+        for logical_id, resource in reversed(replaced):
             with _failing(stack_name, logical_id, resource.type):
                 self._remove(stack_name, logical_id, resource, resource.update_replace_policy, aws)
         return state
@@ -370,7 +374,8 @@ class Engine:
         self, stack_name: str, template: Mapping[str, Any], aws: AwsAccount, identifiers: Mapping[str, str]
     ) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
         """Execute an IMPORT change set that importing.import_stack validated: read each resource
-        of `identifiers` (logical ID -> its primary identifier's value) through its handler and hold
+        of `identifiers` (logical ID -> its primary identifier's value, a compound one's values joined
+        by "|") through its handler and hold
         it, as `template` describes it, in the stack. Returns, by logical ID, the resolved template
         properties and the live resource. All or nothing: a resource not found, or held by a stack
         already, fails the import and the stack stays as it was (IMPORT_ROLLBACK_COMPLETE)."""
@@ -394,7 +399,8 @@ class Engine:
                     raise EmulationError(f"Properties validation failed: {'; '.join(problems)}")
                 context = _Context(self, aws, stack_name, logical_id, resource_type)
                 live = handler.read(context, identifiers[logical_id])
-                physical_id = str(live[facts.identifier[0]])  # the Organization's is the caller's, whatever the mapping said
+                # The Organization's is the caller's, whatever the mapping said; a compound one is joined by "|".
+                physical_id = "|".join(str(live[name]) for name in facts.identifier)
                 if holder := self._holder(resource_type, physical_id, staged, key):
                     # "The resource to import does not belong to another stack" (ibid.), in CloudFormation's words.
                     raise EmulationError(f"{physical_id} already exists in stack {stack_arn(holder, aws)}")

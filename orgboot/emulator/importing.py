@@ -138,7 +138,10 @@ def import_stack(
                 f"{stack_name}/{logical_id} ({types[logical_id]}): the resource identifier must be"
                 f" [{', '.join(facts.identifier)}], the type's primary identifier, not [{', '.join(given)}]"
             )
-        identifiers[logical_id] = given[facts.identifier[0]]
+        # A compound identifier (AWS::SSO::PermissionSet, AWS::SSO::Assignment) goes to the read
+        # handler as one string, its values in the schema's order joined by "|" (Cloud Control API
+        # User Guide, "Identifying resources": the form their physical IDs take).
+        identifiers[logical_id] = "|".join(given[name] for name in facts.identifier)
     _check_nothing_else_changes(engine, stack_name, template, aws, resources_to_import)
     imported = engine.import_resources(stack_name, template, aws, identifiers)
     return [

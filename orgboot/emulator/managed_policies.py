@@ -40,3 +40,8 @@ def ensure_loaded(account_id: str, arn: str) -> None:
     if arn not in backend.managed_policies:
         data = _catalogue()[arn]
         backend.managed_policies[arn] = AWSManagedPolicy.from_data(data["name"], account_id, HOME_REGION, data)
+
+
+def exists(arn: str) -> bool:
+    """Whether AWS has the AWS managed policy `arn` (moto's copy of AWS's data)."""
+    return arn in _catalogue()

@@ -6,11 +6,14 @@ every account in moto joins by CreateAccount and reads `JoinedMethod: CREATED`
 (moto/organizations/models.py, FakeAccount.__init__). An organization of some age holds accounts
 that were invited instead; the one visible trace of that in the Organizations API is
 `JoinedMethod: INVITED` (DescribeAccount, ListAccounts). This module sets that field on moto's
-model of the account, the one thing here that touches moto internals (pinned in requirements.txt).
+model of the account, as `rename_account` sets the name PutAccountName gives (moto has no call that
+renames an account): the moto internals reached here (pinned in requirements.txt).
 It works on the moto of this process: in-process mocks, or a moto server running in this process.
 """
 
 from moto.organizations.models import organizations_backends
+
+from orgboot.aws.regions import PARTITION
 
 INVITED = "INVITED"  # Organizations API reference, Account.JoinedMethod: INVITED | CREATED
 
@@ -28,6 +31,18 @@ def mark_invited(account_id: str) -> None:
     management_account_id, partition = owner
     account = organizations_backends[management_account_id][partition].get_account_by_id(account_id)
     account.joined_method = INVITED
+
+
+def rename_account(account_id: str, name: str) -> None:
+    """Give account `account_id` the name `name` in Organizations, as the Account Management API's
+    PutAccountName does (apis/account_names.py), on moto's model of it (FakeAccount.name): moto
+    5.2.1 has no call that renames an account. An account in no organization has no name there."""
+    owner = organizations_backends.master_accounts.get(account_id)
+    management_account_id, partition = owner if owner is not None else (account_id, PARTITION)
+    backend = organizations_backends[management_account_id][partition]
+    if backend.org is None:
+        return
+    backend.get_account_by_id(account_id).name = name
 
 
 def accept_delegated_administrators(service_principal: str) -> None:

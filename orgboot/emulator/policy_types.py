@@ -24,7 +24,14 @@ The emulator's model, on its clock (clock.py: only the sleeps of inline function
 - A policy of a type enabled in this deploy may be attached only by a resource that waits (through
   its dependencies) for a resource that saw it ENABLED: anything else CloudFormation could run
   while the type is still pending.
-- Between stack deploys time has passed, and every change is done (settle)."""
+- Between stack deploys time has passed, and every change is done (settle).
+
+And what a change does to attachments, which moto leaves as they were (follow_up): "When you disable
+a policy type, all policies of the specified type are automatically detached from all entities in
+the organization root. The policies are not deleted"; and once SCPs are enabled again "all entities
+in the organization root are initially attached to only the default FullAWSAccess SCP"
+(Organizations User Guide, "Disabling a policy type"; RCPFullAWSAccess likewise for RCPs, "Resource
+control policies")."""
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -32,7 +39,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from orgboot.aws.policy_types import POLICY_TYPES
 from orgboot.emulator.clock import EmulatedClock
+from orgboot.state.pages import all_items
 
 # How long a change stays pending, in emulated seconds. AWS gives no figure; any positive one
 # makes the same demand of the code: look (ListRoots) and wait, never assume.
@@ -110,3 +119,40 @@ class PolicyTypeActivations:
 
     def settle(self) -> None:
         self._changes.clear()
+
+
+_GONE = ("OrganizationalUnitNotFoundException", "AccountNotFoundException", "TargetNotFoundException")
+
+
+def follow_up(organizations: Any, operation: str, policy_type: str) -> None:
+    """After moto has done `operation` (EnablePolicyType, DisablePolicyType) of `policy_type`, with
+    the management account's Organizations client: what AWS does to attachments besides (module
+    docstring). Nothing for other operations."""
+    if operation not in CHANGES:
+        return
+    policies = all_items(organizations, "list_policies", "Policies", Filter=policy_type)
+    if not CHANGES[operation]:
+        for policy in policies:
+            for target in all_items(organizations, "list_targets_for_policy", "Targets", PolicyId=policy["Id"]):
+                try:
+                    organizations.detach_policy(PolicyId=policy["Id"], TargetId=target["TargetId"])
+                except ClientError as error:
+                    # moto keeps a deleted OU (or a removed account) among a policy's targets: gone, nothing to detach.
+                    if error.response["Error"].get("Code") not in _GONE:
+                        raise
+        return
+    default = POLICY_TYPES[policy_type].default_policy if policy_type in POLICY_TYPES else None
+    managed = next((p for p in policies if p.get("AwsManaged") and p["Name"] == default), None)
+    if managed is None:
+        return
+    attached = {t["TargetId"] for t in all_items(organizations, "list_targets_for_policy", "Targets", PolicyId=managed["Id"])}
+    everything = [root["Id"] for root in all_items(organizations, "list_roots", "Roots")]
+    parents = list(everything)
+    while parents:
+        found = all_items(organizations, "list_organizational_units_for_parent", "OrganizationalUnits", ParentId=parents.pop())
+        everything += [ou["Id"] for ou in found]
+        parents += [ou["Id"] for ou in found]
+    everything += [account["Id"] for account in all_items(organizations, "list_accounts", "Accounts")]
+    for target in everything:
+        if target not in attached:
+            organizations.attach_policy(PolicyId=managed["Id"], TargetId=target)

@@ -20,7 +20,8 @@ start with "_"):
                               "drift": [{"stack", "logical_id", "resource_type", "property", "template_value", "live_value"}],
                               "warnings": ["what the CDK CLI's importer warns about (resources skipped)"],
                               "error": null | "why the deploy or import failed",
-                              "previously_deployed": whether the engine held stacks before this request}
+                              "previously_deployed": whether the engine held stacks before this request,
+                              "notes": ["what the emulator did besides the templates (IAM Identity Center's stand-ins)"]}
 
 With mappings null the stacks are deployed as `cdk deploy` would (deploy_assembly); otherwise each
 stack that has a mapping is imported, one after another, as `cdk import STACK --resource-mapping
@@ -75,6 +76,7 @@ class Outcome:
     warnings: list[str]
     error: str | None
     previously_deployed: bool
+    notes: list[str] = dataclasses.field(default_factory=list)  # what the emulator did besides the templates (Engine.notes)
 
     def as_json(self) -> dict[str, Any]:
         return {**dataclasses.asdict(self), "events": [dataclasses.asdict(event) for event in self.events]}
@@ -87,6 +89,7 @@ class Outcome:
             warnings=[str(warning) for warning in body["warnings"]],
             error=body["error"],
             previously_deployed=bool(body["previously_deployed"]),
+            notes=[str(note) for note in body.get("notes", [])],
         )
 
 
@@ -148,7 +151,7 @@ class EmulatorServer:
         part of the outcome, with what was done before it."""
         with self.lock:
             previously_deployed = bool(self.engine.stacks)
-            first = len(self.engine.events)
+            first, first_note = len(self.engine.events), len(self.engine.notes)
             drift: list[dict[str, Any]] = []
             warnings: list[str] = []
             error = None
@@ -159,7 +162,7 @@ class EmulatorServer:
                     drift = self._import(stacks, mappings, warnings)
             except EmulationError as failure:
                 error = str(failure)
-            return Outcome(self.engine.events[first:], drift, warnings, error, previously_deployed)
+            return Outcome(self.engine.events[first:], drift, warnings, error, previously_deployed, self.engine.notes[first_note:])
 
     def _import(
         self, stacks: list[AssemblyStack], mappings: Mapping[str, Mapping[str, Mapping[str, str]]], warnings: list[str]

@@ -286,8 +286,8 @@ def _reached(spec: OrgSpec, names: Iterable[str]) -> str:
 def _access(spec: OrgSpec, access: Sequence[Access]) -> str:
     rows = [
         (
-            code(row.group),
-            code(row.role) + (" **break-glass**" if row.break_glass else ""),
+            code(row.group) + (" (Identity Center)" if row.identity_center else ""),
+            code(row.role) + (" (permission set)" if row.identity_center else "") + (" **break-glass**" if row.break_glass else ""),
             "the management account" if row.management else _reached(spec, row.accounts),
             _exempt(spec, row) or "-",
             _denied(spec, row) or "-",
@@ -300,8 +300,14 @@ def _access(spec: OrgSpec, access: Sequence[Access]) -> str:
         " apart from everyday grants; *exempt from* names the guardrails and policies whose denies let the role"
         " through in those accounts; *denied by* what the SCPs and RCPs take of the role there, on probe actions"
         " its own policies allow (docs/management-baseline.md). Roles of the management account (the administrator"
-        " and support roles) are reached there, where no SCP or RCP applies:\n\n"
+        " and support roles) are reached there, where no SCP or RCP applies."
     )
+    if any(row.identity_center for row in access):
+        intro += (
+            " An *Identity Center* group's members sign in through IAM Identity Center with a *permission set* where it is"
+            " assigned, as the role Identity Center provisions there (docs/identity-center.md)."
+        )
+    intro += ":\n\n"
     header = ("group", "role", "accounts", "exempt from", "denied by")
     body = intro + _table(header, rows) if rows else "No group reaches a role."
     return _details(f"<b>Access</b> ({_plural(len(rows), 'grant')})", body)

@@ -16,6 +16,7 @@ from orgboot.analysis.access import Access, Denial
 from orgboot.analysis.budgets import NEAR, Budget, fullest, largest_document
 from orgboot.analysis.cis import Coverage, Status, summary
 from orgboot.analysis.plan import Plan, ResourceEvent
+from orgboot.aws.cis_monitoring import BREAK_GLASS_NAMESPACE
 from orgboot.aws.cis_monitoring import CONTROLS as CIS_CONTROLS
 from orgboot.aws.cis_monitoring import NAMESPACE as CIS_NAMESPACE
 from orgboot.aws.policy_types import DEFAULT_POLICIES, POLICY_TYPES, label
@@ -266,7 +267,10 @@ def baseline_report(baseline: Baseline, organization: Organization) -> Group:
         return [e for arn in alarm.get("AlarmActions", []) for e in baseline.subscriptions.get(arn, [])]
 
     for alarm in baseline.alarms:
-        if alarm["Namespace"] != CIS_NAMESPACE:
+        if alarm["Namespace"] == BREAK_GLASS_NAMESPACE:
+            watched = alarm.get("AlarmDescription", alarm["MetricName"])
+            facts.add_row("Break-glass alarm", f"{watched} -> {', '.join(notified(alarm)) or 'nobody'}")
+        elif alarm["Namespace"] != CIS_NAMESPACE:
             facts.add_row(
                 "Billing alarm",
                 f"{alarm['Namespace']} {alarm['MetricName']} > {alarm['Threshold']:g} USD -> {', '.join(notified(alarm)) or 'nobody'}",
@@ -317,9 +321,26 @@ def baseline_report(baseline: Baseline, organization: Organization) -> Group:
 
 
 def access_report(matrix: list[Access], member_account_count: int) -> Group:
+    """The access matrix: the IAM groups' roles, then, in a table of their own, the Identity Center
+    groups' permission sets (a group signs in with a permission set where it is assigned)."""
+    iam = [access for access in matrix if not access.identity_center]
+    parts: list[Text | Table] = [
+        Text("Access matrix (who can switch into which role, where: decided by the policies, signed in with MFA)", style="bold"),
+        _access_table(iam, ("group", "can become"), member_account_count),
+    ]
+    if centered := [access for access in matrix if access.identity_center]:
+        parts += [
+            Text(),
+            Text("Identity Center groups (who signs in with which permission set, where: decided by the policies)", style="bold"),
+            _access_table(centered, ("Identity Center group", "permission set"), member_account_count),
+        ]
+    return Group(*parts)
+
+
+def _access_table(matrix: list[Access], who: tuple[str, str], member_account_count: int) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for column in ("group", "can become", "in accounts", "exempt from", "denied by"):
-        table.add_column(column, style="bold" if column == "group" else None)
+    for column in (*who, "in accounts", "exempt from", "denied by"):
+        table.add_column(column, style="bold" if column == who[0] else None)
     for access in matrix:
         reach = "all member accounts" if len(access.accounts) == member_account_count else ", ".join(access.accounts) or "[red]none[/]"
         reach = "the management account" if access.management else reach
@@ -333,10 +354,7 @@ def access_report(matrix: list[Access], member_account_count: int) -> Group:
         # What the organization policies take of the role where the group reaches it (analysis/residual.py).
         denied = Text("\n".join(_denial(access, denial) for denial in access.denied) or "-", style="red" if access.denied else "dim")
         table.add_row(access.group, role, reach, Text("\n".join(exempt) or "-", style="yellow" if exempt else "dim"), denied)
-    return Group(
-        Text("Access matrix (who can switch into which role, where: decided by the policies, signed in with MFA)", style="bold"),
-        table,
-    )
+    return table
 
 
 def _denial(access: Access, denial: Denial) -> str:

@@ -47,6 +47,19 @@ from orgboot.rules.groups import (
     group_managed_policies_fit,
     users_keep_every_grant,
 )
+from orgboot.rules.identity_center import (
+    assignment_stacks_fit,
+    assignments_reach_accounts,
+    assignments_stay_in_their_stacks,
+    exempt_permission_sets_name_one_set,
+    permission_set_inline_policies_fit,
+    permission_set_managed_policies_fit,
+    permission_set_managed_policies_within_default_quota,
+    permission_sets_assigned,
+    permission_sets_fit,
+    permission_sets_outlive_their_assignments,
+    permission_sets_per_account_within_quota,
+)
 from orgboot.rules.lockout import no_lockout
 from orgboot.rules.logical_ids import logical_ids_distinct
 from orgboot.rules.member_roles import grants_within_role_targets, role_inline_policies_fit, role_managed_policies_fit
@@ -107,6 +120,10 @@ RULES: tuple[Rule, ...] = (
     account_settings_have_what_they_need,
     account_settings_allowed_in_regions,
     log_archive_region_allowed,
+    permission_set_inline_policies_fit,
+    permission_set_managed_policies_fit,
+    permission_sets_fit,
+    assignment_stacks_fit,
 )
 
 
@@ -118,6 +135,11 @@ WARNING_RULES: tuple[Rule, ...] = (
     grants_leave_something,  # a grant the organization policies leave (next to) nothing of
     exemptions_name_known_roles,
     groups_hold_no_full_admin,  # CIS 1.15: administrators assume admin_role instead
+    permission_set_managed_policies_within_default_quota,  # IAM's 10 per role, raised on request
+    permission_sets_per_account_within_quota,
+    permission_sets_assigned,  # a permission set nobody gets
+    assignments_reach_accounts,  # an assignment that reaches no account (yet)
+    exempt_permission_sets_name_one_set,  # Admin's pattern matches Admin_Old's roles
 )
 
 
@@ -166,6 +188,8 @@ CHANGE_RULES: tuple[tuple[ChangeRule, str | None], ...] = (
     (account_identities_unchanged, None),
     (emails_and_keys_not_reused, "allow_imports"),
     (accounts_stay_in_their_stacks, "allow_account_moves"),
+    (assignments_stay_in_their_stacks, "allow_account_moves"),
+    (permission_sets_outlive_their_assignments, None),
     (ous_holding_something_stay, "allow_ou_replacement"),
     (ous_referenced_later_stay, "allow_ou_replacement"),
     (ous_holding_spread_accounts_stay, None),

@@ -63,7 +63,7 @@ def names_not_taken(spec: OrgSpec) -> Iterator[Problem]:
     create fails (EntityAlreadyExists, TrailAlreadyExists, NameAlreadyExists), and deleting the
     stack later would not touch the one that was there first."""
     taken = spec.unmanaged.management_account_names
-    for loc, name, kind, field in created_names(spec.management_baseline, spec.member_roles.catalogue):
+    for loc, name, kind, field in created_names(spec):
         if name in getattr(taken, field):
             yield Problem(
                 loc,

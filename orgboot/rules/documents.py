@@ -34,6 +34,10 @@ def documents_are_valid_policies(spec: OrgSpec) -> Iterator[Problem]:
     for name, role in spec.member_roles.catalogue.items():
         for index, document in enumerate(role.inline_policies):
             yield from _problems(document, "identity", ("member_roles", "catalogue", name, "inline_policies", index))
+    center = spec.identity_center
+    for name, permission_set in (center.permission_sets if center else {}).items():
+        if permission_set.inline_policy is not None:
+            yield from _problems(permission_set.inline_policy, "identity", ("identity_center", "permission_sets", name, "inline_policy"))
 
 
 def organization_policies_follow_advice(spec: OrgSpec) -> Iterator[Problem]:

@@ -20,6 +20,7 @@ from typing import Any
 
 from orgboot.analysis.offline import SIGNED_IN_WITH_MFA, Account, OfflineOrganization, managed_policy
 from orgboot.aws import account_settings, stacksets
+from orgboot.aws.identity_center import role_name
 from orgboot.aws.organizations import ROOT
 from orgboot.aws.regions import HOME_REGION, PARTITION
 from orgboot.policy.evaluation import Applicable, OrganizationPolicies, Request, evaluate
@@ -60,7 +61,13 @@ def exempt_patterns(statement: Statement) -> Iterator[PrincipalExemption]:
 
 def known_roles(spec: OrgSpec, offline: OfflineOrganization) -> list[str]:
     """The roles orgboot knows exist in member accounts (and the management account's own)."""
-    names = {name for account in (*offline.placeholders, *offline.accounts) for name in account.roles}
+    # With its path (Identity Center's roles have one): an exemption must name it to match aws:PrincipalArn.
+    # A permission set's role by its name with AWS's suffix left open (unknown before provisioning).
+    names = {
+        role.path.lstrip("/") + (role_name(role.permission_set, "*") if role.permission_set else name)
+        for account in (*offline.placeholders, *offline.accounts)
+        for name, role in account.roles.items()
+    }
     names.add(stacksets.EXECUTION_ROLE_PATTERN)
     names.add(account_settings.FUNCTION_ROLE_PATTERN)
     if spec.management_baseline.support_role:

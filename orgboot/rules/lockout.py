@@ -8,6 +8,9 @@ chain from the root down:
 - orgboot can deploy the account: the StackSets execution role can deploy each member role where
   its StackSet targets (guardrails exempt it where it deploys);
 - every grant works where it says, the everyday ones (may_assume) and break-glass (break_glass);
+- IAM Identity Center's sign-in works where it assigns a permission set: no RCP denies
+  sts:AssumeRoleWithSAML on the role it provisions (an identity perimeter written on sts:* does:
+  a federated sign-in carries no aws:PrincipalOrgID);
 - the global services (IAM, Organizations, STS, Support) keep working under a region deny;
 - the groups that the administrator role and the support role name can assume them in the
   management account, signed in with MFA.
@@ -134,7 +137,10 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
     # StackSets deploy each member role through the execution role, under the account's SCPs.
     executor = offline.stacksets_execution_role(account)
     for role in account.roles:
-        if role == access_role:
+        # Identity Center provisions its roles itself, through its service-linked role (the managed
+        # policy AWSSSOServiceRolePolicy creates roles under aws-reserved/sso.amazonaws.com/), which
+        # SCPs do not restrict (fact 29): no StackSet deploys them.
+        if role == access_role or account.roles[role].permission_set:
             continue
         for action in STACKSET_ACTIONS:
             # The stack operations run in the rollout's region; IAM is global, in us-east-1.
@@ -183,6 +189,8 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
                     at_policy=False,
                 )
 
+    yield from _identity_center_sign_in(offline, organization, account, region)
+
     # Global services keep working under a region deny (a deny conditioned on aws:RequestedRegion).
     workload = Caller(f"arn:aws:iam::{account.id}:role/any-workload", account.id, "role")
     cut_off, denial = [], None
@@ -200,6 +208,48 @@ def _check_account(offline: OfflineOrganization, organization: OrganizationPolic
             "exempt them with NotAction (iam:*, organizations:*, sts:*, support:* and the others AWS Control Tower's"
             " region deny lists), or allow us-east-1",
         )
+
+
+def _identity_center_sign_in(
+    offline: OfflineOrganization, organization: OrganizationPolicies, account: Account, region: Mapping[str, ContextValue]
+) -> Iterator[_Failure]:
+    """People sign in through IAM Identity Center with sts:AssumeRoleWithSAML on the role of a
+    permission set assigned in the account. No credentials sign that call, so no SCP restricts the
+    caller (SCPs restrict principals of member accounts, fact 30), but RCPs restrict requests to
+    STS on the account's roles (STS is among the services that support RCPs, fact 51), and the
+    request carries no aws:PrincipalOrgID: an identity perimeter written on sts:* refuses the sign-in
+    (AWS's data perimeter examples leave AssumeRoleWithSAML out; policy/guardrails/
+    data_perimeter_identities.py does too). Offline the caller stands in as the account's SAML
+    provider, outside any account, so a negated condition on a principal key holds as it does for
+    the absent key."""
+    spec = offline.spec
+    center = spec.identity_center
+    if center is None:
+        return
+    provider = Caller(f"arn:aws:iam::{account.id}:saml-provider/AWSSSO_DO_NOT_DELETE", None, "user")
+    context = {**region, "aws:SecureTransport": "true", **_resource_keys(offline, account)}
+    for permission_set in sorted({name for _, name in account.assignments}):
+        role = account.permission_set_role(permission_set)
+        if role is None:
+            continue
+        request = Request(provider, "sts:AssumeRoleWithSAML", role.arn(account.id), account.id, context)
+        decision = evaluate(request, Applicable(trust=role.trust), organization)
+        if decision.decision == "explicit_deny" and any(st.policy.kind == "rcp" for st in decision.statements):
+            index = next(i for i, a in enumerate(center.assignments) if a.permission_set == permission_set)
+            yield _failure(
+                decision,
+                spec,
+                ("identity_center", "assignments", index, "permission_set"),
+                f"Identity Center cannot sign anyone in as permission set {permission_set} (sts:AssumeRoleWithSAML)",
+                "leave sts:AssumeRoleWithSAML out of the deny's actions, as AWS's data perimeter examples do (a federated"
+                " sign-in carries no aws:PrincipalOrgID)",
+            )
+
+
+def _resource_keys(offline: OfflineOrganization, account: Account) -> dict[str, ContextValue]:
+    """The resource's organization keys (the role is the account's): the principal's are absent."""
+    keys = offline.context(account, account)
+    return {key: value for key, value in keys.items() if key.startswith("aws:Resource")}
 
 
 def _access_path(

@@ -22,11 +22,14 @@ def ous_listed_once(spec: OrgSpec) -> Iterator[Problem]:
 def sibling_names_differ_beyond_case(spec: OrgSpec) -> Iterator[Problem]:
     """AWS's API reference does not say whether it compares OU names with or without case; either
     way, siblings that differ only in case (Prod and PROD) are a typo or a collision in the making,
-    and their logical IDs can collide too. Refused whichever way AWS compares."""
+    and their logical IDs can collide too. Refused whichever way AWS compares, unless both carry a
+    key: that is how `orgboot import` writes an organization that holds both (so AWS told them
+    apart), and the keys keep their resources apart (spec/importing.py, ou_keys)."""
+    keyed = {entry.path for entry in spec.organizational_units if entry.key is not None}
     seen: dict[tuple[str, str], str] = {}
     for path in sorted(spec.ou_paths, key=spec.ou_entry_index):  # the one written first is the one kept
         key = (parent_of(path), path.rpartition("/")[2].casefold())
-        if key in seen and seen[key] != path:
+        if key in seen and seen[key] != path and not {path, seen[key]} <= keyed:
             yield Problem(
                 ("organizational_units", spec.ou_entry_index(path)),
                 f"OUs '{path}' and '{seen[key]}' differ only in case under one parent; AWS may take them for one name: keep one spelling",

@@ -110,8 +110,10 @@ _BASELINE_RESOURCES = 32  # the alias, password policy, billing, trail, support 
 _TRAIL_LOG_STORE_RESOURCES = 3
 # CIS monitoring (management_baseline.organization_trail.cis_monitoring): the trail's log group, the
 # role CloudTrail writes there with, the security topic and its policy, and a metric filter and an
-# alarm per control, beside one subscription per notify address.
+# alarm per control, beside one subscription per notify address, and the break-glass path's filter
+# and alarm where the baseline has break-glass grants.
 _CIS_MONITORING_RESOURCES = 4 + 2 * len(CIS_CONTROLS)
+_BREAK_GLASS_ALARM_RESOURCES = 2
 # Alternate contacts (security_baseline.alternate_contacts), in each stack that sets some: the
 # function, its role, the role's policy, its log group and the custom resource.
 _ALTERNATE_CONTACTS_RESOURCES = 5
@@ -135,6 +137,7 @@ def baseline_resources(baseline: ManagementBaseline, contacts: AlternateContacts
     cis_monitoring = baseline.organization_trail.cis_monitoring if baseline.organization_trail else None
     if cis_monitoring:
         resources += _CIS_MONITORING_RESOURCES + len(cis_monitoring.notify)
+        resources += _BREAK_GLASS_ALARM_RESOURCES if baseline.break_glass_groups else 0
     return resources
 
 

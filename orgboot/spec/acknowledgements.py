@@ -24,6 +24,8 @@ DANGEROUS: dict[str, str] = {
     "admin-access-widened": "a group can become an administrator role in more accounts",
     "password-policy-weakened": "the management account's password policy gets weaker",
     "access-lost": "a group that could reach member accounts can reach none",
+    "admin-path-lost": "an account loses its last admin path (an IAM group's role or an Identity Center group's permission set"
+    " that can administer it), or its last everyday one, leaving only break-glass",
 }
 
 # The kinds of change the change rules refuse unless acknowledged (orgboot/rules/changes.py), with
@@ -36,6 +38,10 @@ REFUSED: dict[str, tuple[str, str]] = {
         "allow_ou_replacement",
     ),
     "account-stacks-changed": ("accounts move between stacks (organization.account_stacks changes), once migrated", "allow_account_moves"),
+    "assignment-stacks-changed": (
+        "IAM Identity Center assignments move between stacks (identity_center.assignment_stacks changes), once migrated",
+        "allow_account_moves",
+    ),
     "account-imported": (
         "an account is declared again (released before, or under a new key) and brought in with cdk import",
         "allow_imports",

@@ -37,6 +37,11 @@ _LOGICAL_ID = re.compile(r"[A-Za-z0-9]{1,255}")
 # lowercase letters or digits.
 _ROOT_ID = re.compile(r"r-[0-9a-z]{4,32}")
 _IDENTIFIER_SHAPE = '{"IdentifierProperty": "value"}'
+# The primaryIdentifier of each Identity Center type, all of which a mapping gives, one entry per
+# property (the registry schemas cfn-lint ships; aws-cdk-cli importer.ts: a compound identifier is
+# {property: value, ...}). Every property of an assignment is its identifier, and create-only.
+PERMISSION_SET_IDENTIFIER = ("InstanceArn", "PermissionSetArn")
+ASSIGNMENT_IDENTIFIER = ("InstanceArn", "TargetId", "TargetType", "PermissionSetArn", "PrincipalType", "PrincipalId")
 _MAPPING_SHAPE = f'{{"LogicalId": {_IDENTIFIER_SHAPE}}}'
 
 ResourceMapping = Mapping[str, Mapping[str, str]]  # {"LogicalId": {"IdentifierProperty": "value"}}
@@ -122,8 +127,69 @@ class Adoption:
                     self.parent_ids(parents, spec.ou_logical_id)
                 except NotAdoptable as problem:
                     problems += [f"{self._file(stack)}: {line}" for line in problem.problems]
+        problems += self._identity_center_problems(spec)
         if problems:
             raise NotAdoptable(*problems)
+
+    def _identity_center_problems(self, spec: OrgSpec) -> list[str]:
+        """The Identity Center mappings as the adopt assembly writes them: its resources take their
+        identifiers as literal properties (no lookup can be imported), and every property of an
+        assignment is create-only, so the deploy that follows, whose lookups and cross-stack
+        references give the values anew, must find each the same or it replaces the assignment.
+        Hence one instance; each permission set by both its identifier properties; each
+        assignment a group's, in an account, from a permission set imported with the same ARN, in
+        the account org.yaml gives its ID."""
+        center = spec.identity_center
+        if center is None:
+            return []
+        problems: list[str] = []
+        sets = self.mappings.get(layout.IDENTITY_CENTER_STACK, {})
+        arns = {
+            name: sets[lid].get("PermissionSetArn") for name in center.permission_sets if (lid := logical_ids.permission_set(name)) in sets
+        }
+        triples = {
+            logical_ids.assignment(key, group, name): (key, name)
+            for key, pairs in spec.identity_center_assignments().items()
+            for group, name in pairs
+        }
+        found: list[tuple[Path, str, Mapping[str, str]]] = [
+            (self._file(layout.IDENTITY_CENTER_STACK), lid, ids) for lid, ids in sets.items()
+        ]
+        for stack in layout.assignment_stack_names(center.assignment_stacks):
+            for logical_id, identifier in self.mappings.get(stack, {}).items():
+                found.append((self._file(stack), logical_id, identifier))
+                if logical_id not in triples:
+                    continue  # named by check() already
+                key, name = triples[logical_id]
+                wanted = {"TargetType": "AWS_ACCOUNT", "PrincipalType": "GROUP", "PermissionSetArn": arns.get(name)}
+                if key in spec.accounts and spec.accounts[key].account_id:
+                    wanted["TargetId"] = spec.accounts[key].account_id
+                for prop, value in wanted.items():
+                    if value is None:
+                        problems.append(
+                            f"{self._file(stack)}: {logical_id}: permission set {name} is not in"
+                            f" {self._file(layout.IDENTITY_CENTER_STACK).name}: an assignment is adopted with the set it is made from"
+                        )
+                    elif identifier.get(prop) not in (None, value):
+                        problems.append(
+                            f"{self._file(stack)}: {logical_id}: {prop} is {identifier[prop]}, where org.yaml and the other mappings"
+                            f" give {value} (every property of an assignment is create-only: a different value would replace it)"
+                        )
+        instances = set()
+        for file, logical_id, identifier in found:
+            expected = PERMISSION_SET_IDENTIFIER if file.stem == layout.IDENTITY_CENTER_STACK else ASSIGNMENT_IDENTIFIER
+            if sorted(identifier) != sorted(expected):
+                problems.append(
+                    f"{file}: {logical_id}: the identifier is {', '.join(expected)} (its type's primaryIdentifier), not"
+                    f" {', '.join(identifier)}"
+                )
+            instances.add(identifier.get("InstanceArn"))
+        if len(instances - {None}) > 1:
+            problems.append(
+                f"{self.folder or Path()}: the Identity Center mappings name {len(instances - {None})} instances"
+                f" ({', '.join(sorted(i for i in instances if i))}): an organization has one"
+            )
+        return problems
 
     def parent_ids(self, paths: set[str], ou_logical_id: Callable[[str], str] = logical_ids.ou) -> dict[str, str]:
         """The IDs of the root and OUs at `paths`, literal: an account stack imports its accounts
@@ -158,6 +224,12 @@ def _importable(spec: OrgSpec) -> dict[str, set[str]]:
         stacks.setdefault(stack, set())
     for key in spec.accounts:
         stacks[layout.account_stack(key, account_stacks)].add(logical_ids.account(key))
+    if (center := spec.identity_center) is not None:
+        stacks[layout.IDENTITY_CENTER_STACK] = set(map(logical_ids.permission_set, center.permission_sets))
+        for stack in layout.assignment_stack_names(center.assignment_stacks):
+            stacks.setdefault(stack, set())
+        for key, pairs in spec.identity_center_assignments().items():
+            stacks[layout.assignment_stack(key, center.assignment_stacks)] |= {logical_ids.assignment(key, g, n) for g, n in pairs}
     return stacks
 
 

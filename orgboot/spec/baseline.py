@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, StringConstraints, ValidationInfo
 
 from orgboot.aws import quotas
+from orgboot.aws.cis_monitoring import BreakGlassWatch
 from orgboot.aws.organizations import ACCESS_ROLE, ROOT
 from orgboot.spec.documents import DocumentFile
 from orgboot.spec.fields import Email, IamName, ManagedPolicyRef, Model, check_listed_once, in_range
@@ -193,3 +194,30 @@ class ManagementBaseline(Model):
         None, description="CIS 1.15: an MFA-protected administrator role in the management account, not AdministratorAccess on groups"
     )
     organization_trail: OrganizationTrail | None = None
+
+    @property
+    def break_glass_groups(self) -> tuple[str, ...]:
+        """The groups with break-glass grants: nobody is in them day to day, so a member added is
+        the glass breaking (the CIS monitoring's break-glass alarm watches AddUserToGroup on them)."""
+        return tuple(name for name, group in self.groups.items() if group.break_glass)
+
+    @property
+    def break_glass_roles(self) -> tuple[str, ...]:
+        """The roles the break-glass grants name (the access roles), in every member account."""
+        return tuple(dict.fromkeys(grant.role for name in self.break_glass_groups for grant in self.groups[name].break_glass))
+
+    @property
+    def break_glass_management_roles(self) -> tuple[str, ...]:
+        """This account's support and administrator roles when every group that may assume them is
+        a break-glass group, so that assuming one is breaking the glass too. A role an everyday
+        group may assume is not one: its daily use would raise the alarm."""
+        glass = set(self.break_glass_groups)
+        roles = (self.support_role, self.admin_role)
+        return tuple(role.name for role in roles if role is not None and glass and set(role.assumable_by) <= glass)
+
+    @property
+    def break_glass_watch(self) -> BreakGlassWatch | None:
+        """What the CIS monitoring's break-glass alarm watches, or None without break-glass grants."""
+        if not self.break_glass_groups:
+            return None
+        return BreakGlassWatch(self.break_glass_groups, self.break_glass_roles, self.break_glass_management_roles)

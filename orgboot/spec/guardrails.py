@@ -29,8 +29,10 @@ from pydantic_core import CoreSchema
 
 from orgboot.aws.organizations import ACCESS_ROLE, ROOT
 from orgboot.policy.guardrails import REGISTRY, Guardrail, OrgbootRoles
+from orgboot.policy.guardrails.guardrail import PermissionSetName
 from orgboot.policy.guardrails.packing import Enabled, Pack, pack
 from orgboot.spec.fields import Model, check_listed_once
+from orgboot.spec.identity_center import check_permission_set_reference
 from orgboot.spec.references import check_target, declared
 from orgboot.spec.roles import MemberRoles
 
@@ -50,16 +52,30 @@ class _Use(Model):
     targets: Targets = Field(min_length=1, description=f"{ROOT}, OU paths (Workloads/Prod) or account keys")
 
 
+PermissionSetReference = Annotated[PermissionSetName, AfterValidator(check_permission_set_reference)]
+
+
 def _use_model(guardrail: Guardrail) -> type[_Use]:
     # Built at import, one per guardrail: types from values, which static typing cannot follow.
     literal: Any = Literal
     bases: Any = (_Use, guardrail.parameters)
     name: Any = Annotated[literal[guardrail.name], AfterValidator(_check_type_enabled)]
+    fields: dict[str, Any] = {}
+    if "exempt_permission_sets" in guardrail.parameters.model_fields:  # a reference to identity_center, checked here
+        fields["exempt_permission_sets"] = (
+            Annotated[tuple[PermissionSetReference, ...], AfterValidator(check_listed_once)],
+            Field(
+                (),
+                description="IAM Identity Center permission sets (keys of identity_center.permission_sets) whose provisioned roles"
+                " (AWSReservedSSO_<name>_*) the guardrail lets through",
+            ),
+        )
     model: Any = create_model(
         f"Guardrail_{guardrail.name}",
         __base__=bases,
         __doc__=f"{guardrail.why}. Source: {guardrail.source}",
         guardrail=(name, Field(guardrail.name, description="The library guardrail; defaults to the entry's key")),
+        **fields,
     )
     return cast(type[_Use], model)
 
@@ -146,9 +162,12 @@ def orgboot_roles(accounts: Mapping[str, Any], member_roles: MemberRoles, securi
 
 
 def with_exempted(roles: OrgbootRoles, uses: Mapping[str, _Use]) -> OrgbootRoles:
-    """`roles` with the roles the guardrails' `exempt_roles` name: protect-orgboot-roles protects
-    them too, since an exemption by name is a way around a guardrail for whoever creates the name."""
-    exempted = dict.fromkeys(name for use in uses.values() for name in getattr(use, "exempt_roles", ()))
+    """`roles` with the roles the guardrails' `exempt_roles` name, and the ARN patterns of the roles of
+    the permission sets their `exempt_permission_sets` name: protect-orgboot-roles protects them too,
+    since an exemption by name is a way around a guardrail for whoever creates the name. (IAM Identity
+    Center provisions its roles through its service-linked role, which no SCP restricts: Organizations
+    User Guide, "Service control policies (SCPs)": SCPs do not affect service-linked roles.)"""
+    exempted = dict.fromkeys(name for use in uses.values() for name in getattr(use, "exempt_principals", ()))
     return replace(roles, exempted=tuple(exempted))
 
 

@@ -19,10 +19,13 @@ import yaml
 
 from orgboot.aws.organizations import CLOUDTRAIL_SERVICE_PRINCIPAL, ROOT, STACKSETS_SERVICE_PRINCIPAL
 from orgboot.aws.policy_types import DEFAULT_POLICIES, POLICY_TYPES
+from orgboot.aws.quotas import OU_NAME_MAX
 from orgboot.policy.guardrails.packing import PACK_PREFIX
 from orgboot.spec import layout, logical_ids
+from orgboot.spec.identity_center import MANAGEMENT as IDENTITY_CENTER_MANAGEMENT
 from orgboot.spec.model import OrgSpec
 from orgboot.spec.unmanaged import MANAGEMENT_ACCOUNT, NOT_ACTIVE, created_names
+from orgboot.state.identity_center import IdentityCenterView
 from orgboot.state.inventory import Inventory, LiveAccount, LivePolicy
 
 FULL_AWS_ACCESS = POLICY_TYPES["SERVICE_CONTROL_POLICY"].default_policy
@@ -58,6 +61,7 @@ class Matching:
     accounts: dict[str, str] = field(default_factory=dict)  # account ID -> key
     ous: dict[str, str] = field(default_factory=dict)  # OU ID -> path (and the root ID -> Root)
     policies: dict[str, str] = field(default_factory=dict)  # policy ID -> key
+    ou_keys: dict[str, str] = field(default_factory=dict)  # OU ID -> its key, for OUs whose names collide (ou_keys)
 
     def target(self, target_id: str) -> str:
         return self.ous.get(target_id) or self.accounts.get(target_id) or target_id
@@ -82,7 +86,11 @@ def match(inventory: Inventory, spec: OrgSpec | None = None) -> Matching:
                 matching.policies[policy.id] = key
         taken = set(spec.accounts) | set(spec.unmanaged.accounts) | set(spec.organization_policies) | set(spec.unmanaged.policies)
     rest = [(a.id, a.name) for a in inventory.accounts.values() if a.id not in matching.accounts]
-    matching.accounts |= {i: _untaken(k, i, taken) for i, k in _keys(rest, "account").items()}
+    # identity_center's assignments name the management account `management`: no member account takes that key.
+    reserved = {IDENTITY_CENTER_MANAGEMENT}
+    matching.accounts |= {
+        i: _untaken(k, i, taken | (reserved if i != inventory.management_account_id else set())) for i, k in _keys(rest, "account").items()
+    }
     own = [(p.id, p.name) for p in inventory.policies.values() if p.id not in matching.policies and not p.aws_managed]
     matching.policies |= {i: _untaken(k, i, taken) for i, k in _keys(own, "policy").items()}
     return matching
@@ -111,11 +119,18 @@ def managed_policy(policy: LivePolicy) -> bool:
     return not policy.aws_managed and policy.type in POLICY_TYPES and bool(policy.targets)
 
 
-def _why_unmanaged(policy: LivePolicy) -> str:
+def _why_unmanaged(policy: LivePolicy, enabled: tuple[str, ...]) -> str:
     if policy.aws_managed:
         return "AWS managed"
     if policy.type not in POLICY_TYPES:
         return f"orgboot does not manage {policy.type} policies yet"
+    if policy.type not in enabled:
+        # Disabling a type detached its policies without deleting them (Organizations User Guide,
+        # "Disabling a policy type"), and one can be created while its type is disabled.
+        return (
+            f"{policy.type} is not enabled on the root, so the policy is attached nowhere: to manage it, enable the type"
+            " (organization.policy_types), attach it and import again; or delete it"
+        )
     return "attached nowhere: org.yaml declares a policy with its targets; attach it and import again, or delete it"
 
 
@@ -130,8 +145,11 @@ class ImportedRepository:
     notes: list[str]  # what the user should know: left alone, unread
 
 
-def import_organization(inventory: Inventory, hint: OrgSpec | None = None) -> ImportedRepository:
-    """org.yaml, policies and mappings for the organization; with `hint`, under its keys."""
+def import_organization(
+    inventory: Inventory, hint: OrgSpec | None = None, identity_center: IdentityCenterView | None = None
+) -> ImportedRepository:
+    """org.yaml, policies and mappings for the organization; with `hint`, under its keys; with
+    `identity_center` enabled, its permission sets and assignments (importing_identity_center.py)."""
     if inventory.feature_set != "ALL":
         raise ImportRefused(
             f"organization {inventory.organization_id} has only consolidated billing features; orgboot manages organization"
@@ -147,33 +165,60 @@ def import_organization(inventory: Inventory, hint: OrgSpec | None = None) -> Im
             raise ImportRefused(f"OU '{ou.name}' ({ou.id}) is named like the organization root, which org.yaml calls {ROOT}: {rename}")
     matching = match(inventory, hint)
     matching.policies = {policy_id: _unreserved(key) for policy_id, key in matching.policies.items()}
-    _check_logical_ids(inventory)
+    matching.ou_keys = ou_keys(inventory)
     if hint is not None:  # what the spec's own stacks created is no name taken
-        own = {(field, name) for _, name, _, field in created_names(hint.management_baseline, hint.member_roles.catalogue)}
+        own = {(field, name) for _, name, _, field in created_names(hint)}
         names = {field: [name for name in found if (field, name) not in own] for field, found in inventory.names.items()}
         inventory = dataclasses.replace(inventory, names=names)
-    writer = _Writer(inventory, matching, emulator_only=hint is not None and hint.emulator_only)
+    writer = _Writer(inventory, matching, emulator_only=hint is not None and hint.emulator_only, identity_center=identity_center)
     org_yaml = writer.write()
     spec_accounts = {matching.accounts[a.id]: a for a in inventory.accounts.values() if managed(a, inventory)}
-    return ImportedRepository(
-        org_yaml, writer.policy_files, _mappings(inventory, matching, spec_accounts, writer.account_stacks), writer.notes
-    )
+    identities = ou_identities(inventory, matching.ou_keys)
+    mappings = _mappings(inventory, matching, spec_accounts, writer.account_stacks, lambda path: logical_ids.ou(identities[path]))
+    mappings |= writer.identity_center_mappings  # IdentityCenterStack and the assignment stacks
+    return ImportedRepository(org_yaml, writer.policy_files, mappings, writer.notes)
 
 
-def _check_logical_ids(inventory: Inventory) -> None:
-    """Two OUs whose paths give one logical ID (Prod and prod; names without ASCII letters or digits)
-    would share one resource, and the mapping could name only one of them."""
-    seen: dict[str, str] = {}
+def ou_keys(inventory: Inventory) -> dict[str, str]:
+    """OU ID -> the key org.yaml gives the OU (spec/fields.py ou_identities: it stands for the OU's
+    name in its identity, which names its CloudFormation resource), for the OUs whose resources
+    would otherwise collide: an OU's logical ID keeps only the ASCII letters and digits of its
+    identity (logical_ids.ou), so Prod and prod, or Data Platform and Data-Platform, under one
+    parent, or Workloads/Prod and a top-level WorkloadsProd, would be one resource, and a name
+    without ASCII letters or digits (開発) would add nothing to its parent's. Siblings whose names
+    differ only in case are keyed too (validation refuses them unkeyed: rules/organizational_units.py).
+
+    Every OU of a collision gets a key, its name and its ID (IDs never change), so a key never
+    depends on which other OUs exist; a name without ASCII letters or digits gets one alone. Keys
+    are added until no two OUs share a logical ID (a keyed OU's children follow its identity)."""
+    keys: dict[str, str] = {}
     for ou in inventory.ous.values():
-        logical_id = logical_ids.ou(ou.path)
-        if logical_id in seen or logical_id == logical_ids.ou(""):
-            other = f" and '{seen[logical_id]}'" if logical_id in seen else ""
-            raise ImportRefused(
-                f"OU '{ou.path}' ({ou.id}){other} cannot each have a CloudFormation resource of its own: orgboot names an OU's"
-                f" resource from the ASCII letters and digits of its path ({logical_id}). Rename one in AWS"
-                " (aws organizations update-organizational-unit) and import again"
-            )
-        seen[logical_id] = ou.path
+        if not logical_ids.ou(ou.name).removeprefix("Ou"):
+            keys[ou.id] = _ou_key(ou.name, ou.id)
+    while True:
+        identities = ou_identities(inventory, keys)
+        groups: dict[tuple[str, ...], list[str]] = {}
+        for ou in inventory.ous.values():
+            groups.setdefault(("logical ID", logical_ids.ou(identities[ou.path])), []).append(ou.id)
+            groups.setdefault(("sibling", ou.parent_id, ou.name.casefold()), []).append(ou.id)
+        colliding = {ou_id for group in groups.values() if len(group) > 1 for ou_id in group if ou_id not in keys}
+        if not colliding:
+            return keys
+        keys |= {ou_id: _ou_key(inventory.ous[ou_id].name, ou_id) for ou_id in colliding}
+
+
+def _ou_key(name: str, ou_id: str) -> str:
+    key = f"{name} {ou_id}"
+    return key if len(key) <= OU_NAME_MAX else ou_id
+
+
+def ou_identities(inventory: Inventory, keys: Mapping[str, str]) -> dict[str, str]:
+    """OU path -> its identity, with `keys` (OU ID -> key), as OrgSpec.ou_identities gives it."""
+    identities: dict[str, str] = {}
+    for ou in inventory.ous.values():  # parents before children
+        own = keys.get(ou.id, ou.name)
+        identities[ou.path] = f"{identities[inventory.ous[ou.parent_id].path]}/{own}" if ou.parent_id in inventory.ous else own
+    return identities
 
 
 def _mappings(
@@ -266,11 +311,15 @@ def password_policy_values(live: Mapping[str, Any]) -> dict[str, Any]:
 
 
 class _Writer:
-    def __init__(self, inventory: Inventory, matching: Matching, *, emulator_only: bool) -> None:
+    def __init__(
+        self, inventory: Inventory, matching: Matching, *, emulator_only: bool, identity_center: IdentityCenterView | None = None
+    ) -> None:
         self.inventory, self.matching, self.emulator_only = inventory, matching, emulator_only
+        self.identity_center = identity_center
         self.lines: list[str] = []
         self.policy_files: dict[str, str] = {}
         self.notes: list[str] = []
+        self.identity_center_mappings: dict[str, dict[str, dict[str, str]]] = {}  # the Identity Center stacks' mappings
         accounts = [a for a in inventory.accounts.values() if managed(a, inventory)]
         policies = [p for p in inventory.policies.values() if managed_policy(p)]
         # As validation advises (rules/stacks.py): half-full account stacks, room to grow.
@@ -294,6 +343,7 @@ class _Writer:
         self._accounts()
         self._policies()
         self._baseline()
+        self._identity_center()
         self._unmanaged()
         return "\n".join(self.lines) + "\n"
 
@@ -324,9 +374,16 @@ class _Writer:
         if not self.inventory.ous:
             return
         self.add("# OU paths, nested with '/'. Parents first.", "organizational_units:")
+        if self.matching.ou_keys:
+            self.add(
+                "  # An OU with a key: its name would give its CloudFormation resource the name of another's (orgboot keeps",
+                "  # only the ASCII letters and digits). The key names it instead, for good: keep it (docs/organization.md).",
+            )
         for ou in self.inventory.ous.values():
             comment = f"   # {ou.id}" + (f"; tags (not managed by orgboot, left as they are): {_mapping(ou.tags)}" if ou.tags else "")
-            self.add(f"  - {_scalar(ou.path)}{comment}")
+            key = self.matching.ou_keys.get(ou.id)
+            entry = _scalar(ou.path) if key is None else f"{_scalar(ou.path)}: {{key: {_scalar(key)}}}"
+            self.add(f"  - {entry}{comment}")
         self.add("")
 
     def _accounts(self) -> None:
@@ -385,6 +442,22 @@ class _Writer:
                 self.add(f"    {name}: {_scalar(value)}")
         self.add("")
 
+    def _identity_center(self) -> None:
+        if self.identity_center is None or not self.identity_center.enabled:
+            return
+        from orgboot.spec.importing_identity_center import identity_center_section  # it writes with _scalar and _flow
+
+        keys = {
+            account.id: self.matching.accounts[account.id]
+            for account in self.inventory.accounts.values()
+            if managed(account, self.inventory)
+        }
+        section = identity_center_section(self.identity_center, self.inventory, keys)
+        self.add(*section.lines)
+        self.policy_files.update(section.policy_files)
+        self.notes.extend(section.notes)
+        self.identity_center_mappings = section.mappings
+
     def _unmanaged(self) -> None:
         inventory, matching = self.inventory, self.matching
         self.add(
@@ -414,7 +487,7 @@ class _Writer:
         if others:
             self.add("  policies:")
             for policy in sorted(others, key=lambda p: p.name):
-                why = _why_unmanaged(policy)
+                why = _why_unmanaged(policy, inventory.policy_types)
                 self.add(
                     f"    {_scalar(self.matching.policies.get(policy.id) or slug(policy.name) + '-' + policy.id.lower())}:",
                     f"      id: {policy.id}",

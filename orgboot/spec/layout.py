@@ -21,6 +21,14 @@ MEMBER_ROLES_STACK = "MemberRolesStack"
 MANAGEMENT_BASELINE_STACK = "ManagementBaselineStack"
 SECURITY_SERVICES_STACK = "SecurityServicesStack"
 ACCOUNT_SETTINGS_STACK = "AccountSettingsStack"
+# IAM Identity Center (identity_center): the permission sets, then the assignments, in the instance's
+# region. Assignments are one resource per (account, group, permission set) and grow with the accounts:
+# like the accounts they spread over stacks by a hash of the account key (identity_center.assignment_stacks).
+IDENTITY_CENTER_STACK = "IdentityCenterStack"
+ASSIGNMENTS_STACK = "IdentityCenterAssignments"
+ASSIGNMENT_STACKS_MAX = 99
+# Assignments per stack: CloudFormation's 500 resources, less room for the stack's lookups and growth.
+ASSIGNMENTS_PER_STACK_MAX = 450
 # The stack deployed last (it depends on every other one) keeps the record of the spec a deploy was
 # made from, updated only when everything before it succeeded (constructs/deployed_spec.py).
 RECORD_STACK = MEMBER_ROLES_STACK
@@ -65,3 +73,23 @@ def account_stack_names(account_stacks: int | None) -> list[str]:
 
 def ou_lookup_group(path: str) -> int:
     return _bucket(path, OU_LOOKUP_GROUPS)
+
+
+def assignment_stack(account_key: str, assignment_stacks: int | None) -> str:
+    """The stack that holds the assignments in the account `account_key` (or `management`): a pure
+    function of the key, so that adding accounts or assignments never moves another one."""
+    if assignment_stacks is None:
+        return ASSIGNMENTS_STACK
+    return f"{ASSIGNMENTS_STACK}{_bucket(account_key, assignment_stacks) + 1:02d}"
+
+
+def assignment_stack_names(assignment_stacks: int | None) -> list[str]:
+    """The stacks that hold assignments, in deployment order."""
+    if assignment_stacks is None:
+        return [ASSIGNMENTS_STACK]
+    return [f"{ASSIGNMENTS_STACK}{index:02d}" for index in range(1, assignment_stacks + 1)]
+
+
+def suggested_assignment_stacks(assignments: int) -> int:
+    """Stacks for `assignments`, each filled to half the maximum: room to grow, as for accounts."""
+    return max(1, math.ceil(assignments / (ASSIGNMENTS_PER_STACK_MAX // 2)))

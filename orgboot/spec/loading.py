@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from orgboot.aws.organizations import ROOT
+from orgboot.spec.identity_center import MANAGEMENT
 from orgboot.spec.indentation import dedented_keys
 from orgboot.spec.messages import known_keys, schema_problem
 from orgboot.spec.model import OrgSpec
@@ -171,6 +172,11 @@ def _dangling(spec: OrgSpec) -> list[Loc]:
         found += [("member_roles", "catalogue", name, "targets", index) for index, target in enumerate(role.targets) if target not in ous]
     for key, use in spec.guardrails.items():
         found += [("guardrails", key, "targets", index) for index, target in enumerate(use.targets) if target not in targets]
+    center = spec.identity_center
+    for index, assignment in enumerate(center.assignments if center is not None else ()):
+        entry = ("identity_center", "assignments", index)
+        found += [(*entry, "permission_set")] if center and assignment.permission_set not in center.permission_sets else []
+        found += [(*entry, "targets", i) for i, target in enumerate(assignment.targets) if target not in targets | {MANAGEMENT}]
     return found
 
 

@@ -186,3 +186,42 @@ def config_delivery_channel(region: str) -> str:
 def config_recording(region: str) -> str:
     """The management account's recording in `region`: its delete step stops the recorder."""
     return "ConfigRecording" + _pascal(region)
+
+
+# IdentityCenterStack and IdentityCenterAssignments[NN] (identity_center). A permission set's name is
+# create-only (AWS::SSO::PermissionSet registry schema): a new logical ID would create a second set of
+# the same name (which fails) and delete the first, with every assignment made from it.
+IDENTITY_CENTER_LOOKUP = "IdentityCenterLookup"
+# The lookups' ServiceToken: fixed, as CloudFormation requires (constructs/identity_center_lookup.py).
+IDENTITY_CENTER_LOOKUP_FUNCTION = "IdentityCenterLookupFunction"
+
+
+def identity_center_groups_lookup(chunk: str) -> str:
+    """One lookup of Identity Center group IDs in an assignments stack (`chunk`: 01, 07A, ...)."""
+    return "IdentityCenterGroups" + chunk
+
+
+def identity_center_accounts_lookup(chunk: str) -> str:
+    """One lookup of account IDs by email in an assignments stack (`chunk`: 01, 07A, ...)."""
+    return "IdentityCenterAccounts" + chunk
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:8].upper()
+
+
+def permission_set(name: str) -> str:
+    """The permission set `name`: its name as written when that is already a logical ID (PlatformAdmin),
+    else its letters and digits with a digest of the name, so that names apart only by punctuation or
+    case (Admin.Read, Admin-Read, admin-read) stay apart."""
+    if re.fullmatch(r"[A-Z][A-Za-z0-9]*", name):
+        return "PermissionSet" + name
+    return "PermissionSet" + _pascal(name) + _digest(name)
+
+
+def assignment(account_key: str, group: str, permission_set: str) -> str:
+    """The assignment of `permission_set` to `group` in the account `account_key` (or `management`):
+    readable parts (the group's shortened: display names run to 1,024 characters, logical IDs to
+    255) and a digest of all three, which keeps every triple apart."""
+    readable = _pascal(account_key) + _pascal(permission_set) + _pascal(group)[:100]
+    return "Assignment" + readable + _digest(account_key, group, permission_set)

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from orgboot.aws import quotas
+from orgboot.aws import identity_center, quotas
 from orgboot.spec.guardrails import USE_MODELS
 from orgboot.spec.model import OrgSpec
 from orgboot.spec.problems import Loc, Problem
@@ -38,6 +38,11 @@ def _iam_name(value: str) -> str:
     return re.sub(r"[^\w+=,.@-]+", "-", value).strip("-")
 
 
+def _iam_path(value: str) -> str:
+    names = [re.sub(r"[^A-Za-z0-9.,+@=_-]+", "-", name).strip("-") for name in value.split("/")]
+    return "/" + "".join(f"{name}/" for name in names if name)
+
+
 _IAM_CHARACTERS = "letters, digits and the characters + = , . @ _ - (no spaces)"
 
 # Every pattern the model checks, in words (tests/spec/test_messages.py holds the model to this).
@@ -48,6 +53,11 @@ PATTERN_RULES: dict[str, PatternRule] = {
     quotas.IAM_NAME_PATTERN: PatternRule(_IAM_CHARACTERS, _iam_name),
     quotas.ACCOUNT_ID_PATTERN: PatternRule("12 digits, quoted, like '123456789012'"),
     r"^[a-z]{2}(-[a-z]+)+-\d$": PatternRule("an AWS Region code, like eu-west-1"),
+    identity_center.PERMISSION_SET_NAME_PATTERN: PatternRule(_IAM_CHARACTERS, _iam_name),  # customer managed policy names too
+    identity_center.IAM_POLICY_PATH_PATTERN: PatternRule(
+        "'/' or a path of names (letters, digits and . , + @ = _ -) that starts and ends with '/'", _iam_path
+    ),
+    identity_center.DESCRIPTION_PATTERN: PatternRule("text of Latin-1 characters (no emoji or other scripts), tabs and line breaks"),
 }
 
 

@@ -33,6 +33,7 @@ from orgboot.spec.fields import (
     ou_identities,
 )
 from orgboot.spec.guardrails import Guardrails, orgboot_roles, pack_guardrails
+from orgboot.spec.identity_center import IdentityCenter, expand_assignments
 from orgboot.spec.layout import ACCOUNT_STACKS_MAX
 from orgboot.spec.problems import Loc
 from orgboot.spec.references import OuRef, check_target, check_type_enabled
@@ -125,6 +126,11 @@ class OrgSpec(Model):
     security_baseline: SecurityBaseline = Field(
         SecurityBaseline(), description="CIS AWS Foundations for every account: see docs/security-baseline.md"
     )
+    identity_center: IdentityCenter | None = Field(
+        None,
+        description="IAM Identity Center: permission sets, and Identity Center groups assigned them on accounts, OUs or Root;"
+        " see docs/identity-center.md",
+    )
     unmanaged: Unmanaged = Field(
         default_factory=Unmanaged,
         description="What exists in the organization that orgboot does not manage (orgboot import writes it): never deployed,"
@@ -206,6 +212,15 @@ class OrgSpec(Model):
         """Account key -> AWS account ID, for the accounts whose ID the spec gives (managed or not)."""
         managed = {key: account.account_id for key, account in self.accounts.items() if account.account_id}
         return {**managed, **{key: account.id for key, account in self.unmanaged.accounts.items()}}
+
+    @cached_property
+    def _identity_center_assignments(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        return expand_assignments(self)
+
+    def identity_center_assignments(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        """Account key (or `management`) -> its (Identity Center group, permission set) pairs, sorted:
+        identity_center.assignments expanded over the accounts (spec/identity_center.py)."""
+        return self._identity_center_assignments
 
     def policy_name(self, key: str) -> str:
         """The organization policy's name in AWS."""

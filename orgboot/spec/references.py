@@ -37,6 +37,7 @@ def declared_names(data: dict[str, Any]) -> dict[str, frozenset[str]]:
         "account_keys": keys(section("accounts")),
         "unmanaged_account_keys": keys(section("unmanaged", "accounts")),
         "policy_types": keys(section("organization", "policy_types")),
+        "permission_set_names": keys(section("identity_center", "permission_sets")),
     }
 
 

@@ -3,16 +3,26 @@
 validation reads it (a policy may stay attached to an unmanaged account, a name orgboot would create
 must not be taken already) and `orgboot drift` compares it with what AWS holds."""
 
-from collections.abc import Iterable
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints
 
 from orgboot.aws.policy_types import PolicyTypeName
-from orgboot.aws.stacksets import role_stack_set_name
-from orgboot.spec.baseline import REQUIRE_MFA_POLICY_NAME, ManagementBaseline
+from orgboot.aws.stacksets import (
+    ACCOUNT_SETTINGS_STACK_SET,
+    CONFIG_AGGREGATOR_STACK_SET,
+    CONFIG_BUCKET_STACK_SET,
+    role_stack_set_name,
+    security_service_stack_set_name,
+)
+from orgboot.aws.trail_logs import LOG_ARCHIVE_STACK_SET
+from orgboot.spec.account_settings import settings_regions
+from orgboot.spec.baseline import REQUIRE_MFA_POLICY_NAME
 from orgboot.spec.fields import AccountId, Model, check_listed_once
 from orgboot.spec.references import OuRef, check_target
+
+if TYPE_CHECKING:
+    from orgboot.spec.model import OrgSpec
 
 # Why orgboot leaves an account alone.
 MANAGEMENT_ACCOUNT = "management account"
@@ -81,16 +91,37 @@ class Unmanaged(Model):
 CreatedName = tuple[tuple[str, ...], str, str, str]
 
 
-def created_names(baseline: ManagementBaseline, member_roles: Iterable[str]) -> list[CreatedName]:
-    """Every name orgboot's stacks create in the management account for this baseline and these
-    member roles (ManagementBaselineStack, MemberRolesStack)."""
+def created_names(spec: "OrgSpec") -> list[CreatedName]:
+    """Every fixed name orgboot's stacks create in the management account for `spec`:
+    ManagementBaselineStack's IAM names, budget and trail; the StackSets, which live in the
+    management account whatever accounts they deploy to (MemberRolesStack's roles; the trail's log
+    archive, stacks/organization_trail.py; AccountSettingsStack's member settings and Config bucket
+    and aggregator; SecurityServicesStack's one per service)."""
+    baseline, security = spec.management_baseline, spec.security_baseline
     names: list[CreatedName] = [
         *((("management_baseline", "groups", group), group, "IAM group", "iam_groups") for group in baseline.groups),
         *((("management_baseline", "users", user), user, "IAM user", "iam_users") for user in baseline.users),
-        *((("member_roles", "catalogue", role), role_stack_set_name(role), "StackSet", "stack_sets") for role in member_roles),
+        *(
+            (("member_roles", "catalogue", role), role_stack_set_name(role), "StackSet", "stack_sets")
+            for role in spec.member_roles.catalogue
+        ),
         # ManagementBaselineStack always creates the groups' MFA policy.
         (("management_baseline",), REQUIRE_MFA_POLICY_NAME, "IAM policy", "iam_policies"),
     ]
+    stack_sets: list[tuple[tuple[str, ...], str]] = []
+    if baseline.organization_trail and baseline.organization_trail.log_archive:
+        stack_sets.append((("management_baseline", "organization_trail", "log_archive"), LOG_ARCHIVE_STACK_SET))
+    if settings_regions(security, spec.security_regions):
+        stack_sets.append((("security_baseline",), ACCOUNT_SETTINGS_STACK_SET))
+    if security.config is not None:
+        stack_sets += [
+            (("security_baseline", "config"), CONFIG_BUCKET_STACK_SET),
+            (("security_baseline", "config"), CONFIG_AGGREGATOR_STACK_SET),
+        ]
+    for service in ("guardduty", "security_hub", "access_analyzer"):
+        if getattr(security, service) is not None:
+            stack_sets.append((("security_baseline", service), security_service_stack_set_name(service)))
+    names += [(loc, name, "StackSet", "stack_sets") for loc, name in stack_sets]
     if baseline.billing:
         names.append((("management_baseline", "billing"), baseline.billing.budget_name, "budget", "budgets"))
     if baseline.support_role:

@@ -1,6 +1,6 @@
 """Everything orgboot import and drift need to know of a live organization, read once through boto3:
-the OU tree, every account (with its State and how it joined), every policy of every enabled type
-(content, description, tags, targets; AWS managed ones too), delegated administrators, trusted
+the OU tree, every account (with its State and how it joined), every policy of every type, enabled on
+the root or not (content, description, tags, targets; AWS managed ones too), delegated administrators, trusted
 services, and the management account's settings and names. Read only: never a write call.
 
 Lists are paged (pages.all_items). Each read costs one call per OU, account (its tags), and policy
@@ -13,9 +13,11 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from orgboot.aws.policy_types import POLICY_TYPES
+from orgboot.aws.regions import HOME_REGION
 from orgboot.state.pages import all_items
 
-ClientFactory = Callable[[str], Any]  # service name -> a boto3 client of the management account
+ClientFactory = Callable[..., Any]  # (service name, region=None) -> a boto3 client of the management account
 # What a read may fail to get (Inventory.unread), besides the names of kinds of resources.
 SERVICES, PASSWORD_POLICY, ALIAS = "trusted services and delegated administrators", "password policy", "account alias"
 
@@ -123,8 +125,8 @@ def read_inventory(client: ClientFactory, *, management_settings: bool = True, n
             parents.append((ou["Id"], path))
 
     policies: dict[str, LivePolicy] = {}
-    for policy_type in enabled:
-        for summary in all_items(organizations, "list_policies", "Policies", Filter=policy_type):
+    for policy_type, summaries in _policies_of_every_type(organizations, enabled):
+        for summary in summaries:
             policy = organizations.describe_policy(PolicyId=summary["Id"])["Policy"]
             targets = all_items(organizations, "list_targets_for_policy", "Targets", PolicyId=summary["Id"])
             policies[summary["Id"]] = LivePolicy(
@@ -147,6 +149,31 @@ def read_inventory(client: ClientFactory, *, management_settings: bool = True, n
     return inventory
 
 
+def _policies_of_every_type(organizations: Any, enabled: tuple[str, ...]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The policy summaries of each type, whether or not the type is enabled on the root: disabling a
+    type detaches its policies but does not delete them ("Disabled policies are detached from all
+    entities but not deleted", Organizations User Guide, "Disabling a policy type"), and CreatePolicy
+    needs no enabled type either (only AttachPolicy lists PolicyTypeNotEnabledException; ListPolicies
+    does not: botocore's organizations/2016-11-28/service-2.json). So a policy of a disabled type is
+    still there to import and to compare.
+
+    Every type the SDK names is read (botocore's PolicyType enum; orgboot's own and the enabled ones
+    first). A type neither orgboot's nor enabled that this AWS refuses as a filter
+    (InvalidInputException: a partition without it, or the emulator, whose moto serves five types)
+    can hold no policy there: it is passed over."""
+    known = getattr(getattr(organizations, "meta", None), "service_model", None)
+    sdk_types = list(known.shape_for("PolicyType").enum) if known is not None else []
+    read = []
+    for policy_type in dict.fromkeys([*POLICY_TYPES, *enabled, *sdk_types]):
+        try:
+            read.append((policy_type, all_items(organizations, "list_policies", "Policies", Filter=policy_type)))
+        except ClientError as error:
+            beyond = policy_type not in POLICY_TYPES and policy_type not in enabled
+            if not beyond or error.response["Error"].get("Code") != "InvalidInputException":
+                raise
+    return read
+
+
 def _read_services(organizations: Any, inventory: Inventory) -> None:
     try:
         inventory.trusted_services = sorted(
@@ -164,19 +191,22 @@ _AWS_ROLE_PATHS = ("/aws-service-role/", "/aws-reserved/", "/service-role/")
 
 
 def _read_management_account(client: ClientFactory, inventory: Inventory, names: bool) -> None:
-    """The password policy and alias (orgboot manages them), and the names orgboot could collide with."""
+    """The password policy and alias (orgboot manages them), and the names orgboot could collide with:
+    the regional ones (trails, StackSets) where orgboot's stacks make them, HOME_REGION (app.py),
+    whatever region the credentials default to."""
     iam = client("iam")
     reads: dict[str, Callable[[], list[str]]] = {
         "iam_groups": lambda: [g["GroupName"] for g in all_items(iam, "list_groups", "Groups")],
         "iam_users": lambda: [u["UserName"] for u in all_items(iam, "list_users", "Users")],
         "iam_roles": lambda: [r["RoleName"] for r in all_items(iam, "list_roles", "Roles") if not r["Path"].startswith(_AWS_ROLE_PATHS)],
         "iam_policies": lambda: [p["PolicyName"] for p in all_items(iam, "list_policies", "Policies", Scope="Local")],
-        "trails": lambda: [t["Name"] for t in client("cloudtrail").describe_trails(includeShadowTrails=False)["trailList"]],
+        "trails": lambda: [t["Name"] for t in client("cloudtrail", HOME_REGION).describe_trails(includeShadowTrails=False)["trailList"]],
         "budgets": lambda: [
             b["BudgetName"] for b in all_items(client("budgets"), "describe_budgets", "Budgets", AccountId=inventory.management_account_id)
         ],
         "stack_sets": lambda: [
-            s["StackSetName"] for s in all_items(client("cloudformation"), "list_stack_sets", "Summaries", Status="ACTIVE", CallAs="SELF")
+            s["StackSetName"]
+            for s in all_items(client("cloudformation", HOME_REGION), "list_stack_sets", "Summaries", Status="ACTIVE", CallAs="SELF")
         ],
     }
     for kind, read in reads.items() if names else ():

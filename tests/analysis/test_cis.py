@@ -12,7 +12,7 @@ from orgboot.aws import cis_monitoring
 from orgboot.aws.cis_benchmark import RECOMMENDATIONS
 from orgboot.rules import load_spec
 from orgboot.spec.baseline import User
-from tests.conftest import EXAMPLE, example_variant
+from tests.conftest import EXAMPLE, example_variant, iam_groups_variant
 
 
 def decided(spec) -> dict[str, tuple[Status, str]]:
@@ -141,7 +141,7 @@ def test_users_without_mfa(tmp_path):
         for group in data["management_baseline"]["groups"].values():
             group["require_mfa"] = False
 
-    found = variant(tmp_path, edit)
+    found = decided(iam_groups_variant(tmp_path, edit))  # orgboot 0.10's example: IAM users alice and bob
     assert found["1.9"][0] == Status.NOT_MET
     assert found["1.9"][1].startswith("Users alice, bob are in no group that requires MFA: set management_baseline.groups.")
 
@@ -182,7 +182,7 @@ def test_cloudshell(tmp_path):
     def edit(data):
         data["member_roles"]["catalogue"]["ReadOnly"]["managed_policies"].append("AWSCloudShellFullAccess")
 
-    found = variant(tmp_path, edit)
+    found = decided(iam_groups_variant(tmp_path, edit))  # orgboot 0.10's example: a member role ReadOnly
     assert found["1.21"] == (Status.NOT_MET, "member role ReadOnly hold AWSCloudShellFullAccess: take it out of their managed_policies")
 
 

@@ -4,7 +4,7 @@ Every case names the changes it must produce and exactly which of them are dange
 import pytest
 
 from orgboot.analysis.diff import acknowledged, diff, statement_diff
-from tests.conftest import example_variant
+from tests.conftest import iam_groups_variant
 
 
 def _account(data, key, ou, **more):
@@ -183,12 +183,12 @@ CASES = {
             _admins(d)["may_assume"][1].update(ous=["Workloads/Prod", "Sandbox"]),
         ),
         {"account-changed:shop-dev", "access-narrowed:Admins/Admin"},
-        set(),
+        {"admin-path-lost:shop-dev"},  # only break-glass is left there
     ),
     "grant narrowed": (
         lambda d: _admins(d)["may_assume"][1].update(ous=["Workloads"]),
         {"access-narrowed:Admins/Admin"},
-        set(),
+        {"admin-path-lost:sandbox-alice"},  # only break-glass is left there
     ),
     "group loses every grant": (
         lambda d: d["management_baseline"]["groups"]["Auditors"].pop("may_assume"),
@@ -218,13 +218,13 @@ CASES = {
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
-    return example_variant(tmp_path_factory.mktemp("base"), lambda data: None)
+    return iam_groups_variant(tmp_path_factory.mktemp("base"), lambda data: None)
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_each_edit_is_reported_in_the_organizations_terms(case, base, tmp_path):
     edit, expected, dangerous = CASES[case]
-    head = example_variant(tmp_path, edit)
+    head = iam_groups_variant(tmp_path, edit)
     found = diff(base, head)
     ids = {change.id for change in found.changes}
     assert expected | dangerous <= ids
@@ -232,8 +232,8 @@ def test_each_edit_is_reported_in_the_organizations_terms(case, base, tmp_path):
     assert [change.dangerous for change in found.changes] == sorted((c.dangerous for c in found.changes), reverse=True)
 
 
-def test_an_unchanged_spec_has_no_changes(base, example_spec):
-    assert diff(base, example_spec).changes == ()
+def test_an_unchanged_spec_has_no_changes(base, iam_groups_spec):
+    assert diff(base, iam_groups_spec).changes == ()
 
 
 def test_a_renamed_ou_is_drawn_as_moved_and_a_released_account_as_removed(base, tmp_path):
@@ -246,7 +246,7 @@ def test_a_renamed_ou_is_drawn_as_moved_and_a_released_account_as_removed(base, 
         data["released_accounts"] = ["shop-dev"]
         _account(data, "shop-qa", "Workloads/Dev")
 
-    marks = diff(base, example_variant(tmp_path, edit)).marks
+    marks = diff(base, iam_groups_variant(tmp_path, edit)).marks
     assert marks.moved == {"Workloads/Sandbox"}
     assert marks.added == {"shop-qa"}
     assert dict(marks.removed_accounts) == {"shop-dev": ("Workloads/Dev", "Shop Dev")}
@@ -258,7 +258,7 @@ def test_acknowledgements_match_by_id_or_by_kind(base, tmp_path):
         data["guardrails"].pop("quarantine")
         data["management_baseline"]["password_policy"]["minimum_length"] = 8
 
-    changes = diff(base, example_variant(tmp_path, edit)).changes
+    changes = diff(base, iam_groups_variant(tmp_path, edit)).changes
     assert acknowledged(changes, {"guardrail-detached:quarantine@Suspended": "retired OU"}) == {
         "guardrail-detached:quarantine@Suspended": "retired OU"
     }
@@ -283,13 +283,13 @@ def test_statement_diff_pairs_statements_by_sid():
 
 @pytest.fixture(scope="module")
 def guarded_base(tmp_path_factory):
-    return example_variant(tmp_path_factory.mktemp("guarded"), _sandbox_guarded)
+    return iam_groups_variant(tmp_path_factory.mktemp("guarded"), _sandbox_guarded)
 
 
 def test_policies_that_follow_an_ou_renamed_in_place_stay_attached(guarded_base, tmp_path):
     """The OU keeps its identity (its key): its policies' targets are the same OU, whatever its
     path now, and its account is where it was."""
-    head = example_variant(tmp_path, lambda d: (_sandbox_guarded(d), _rename_sandbox(d, {"Playground": {"key": "Sandbox"}})))
+    head = iam_groups_variant(tmp_path, lambda d: (_sandbox_guarded(d), _rename_sandbox(d, {"Playground": {"key": "Sandbox"}})))
     found = diff(guarded_base, head)
     ous = [change for change in found.changes if change.section == "Organizational units"]
     assert [(change.id, change.summary) for change in ous] == [
@@ -302,7 +302,7 @@ def test_policies_that_follow_an_ou_renamed_in_place_stay_attached(guarded_base,
 
 
 def test_policies_on_an_ou_renamed_without_a_key_are_detached_from_the_old_one(guarded_base, tmp_path):
-    head = example_variant(tmp_path, lambda d: (_sandbox_guarded(d), _rename_sandbox(d, "Playground")))
+    head = iam_groups_variant(tmp_path, lambda d: (_sandbox_guarded(d), _rename_sandbox(d, "Playground")))
     found = diff(guarded_base, head)
     assert {change.id for change in found.dangerous} == {
         "guardrail-detached:require-imdsv2@Sandbox",
@@ -342,7 +342,7 @@ def _break_glass_in_workloads(data):
 @pytest.fixture(scope="module")
 def keyed_base(tmp_path_factory):
     """The example with Workloads keyed by its name (the same identity) and a break-glass grant naming Workloads/Prod."""
-    return example_variant(
+    return iam_groups_variant(
         tmp_path_factory.mktemp("keyed"),
         lambda d: (d["organizational_units"].insert(0, {"Workloads": {"key": "Workloads"}}), _break_glass_in_workloads(d)),
     )
@@ -351,7 +351,7 @@ def keyed_base(tmp_path_factory):
 def test_lists_that_name_an_ou_renamed_in_place_do_not_change(keyed_base, tmp_path):
     """Member roles' targets and groups' may_assume and break_glass OUs name the OU by path: after a
     rename in place they name the same OUs, and the only change is the rename."""
-    head = example_variant(tmp_path, lambda d: (_break_glass_in_workloads(d), _rename_workloads(d)))
+    head = iam_groups_variant(tmp_path, lambda d: (_break_glass_in_workloads(d), _rename_workloads(d)))
     found = diff(keyed_base, head)
     assert [change.id for change in found.changes] == ["ou-renamed:Workloads"]
 
@@ -364,7 +364,7 @@ def test_a_real_change_to_those_lists_in_a_rename_is_still_reported(keyed_base, 
         _admins(data)["may_assume"][1]["ous"] = ["Apps/Prod", "Sandbox"]
         data["management_baseline"]["groups"]["BreakGlass"]["break_glass"][0]["ous"] = ["Apps/Dev"]
 
-    found = diff(keyed_base, example_variant(tmp_path, edit))
+    found = diff(keyed_base, iam_groups_variant(tmp_path, edit))
     summaries = {change.id: change.summary for change in found.changes}
     assert summaries["role-changed:catalogue.ExternalAudit.targets"] == (
         "`member_roles.catalogue.ExternalAudit.targets`: [Security, Workloads/Prod] → [Security]"
@@ -379,7 +379,7 @@ def test_a_real_change_to_those_lists_in_a_rename_is_still_reported(keyed_base, 
 
 def test_a_key_added_to_an_ou_that_keeps_its_path_suggests_no_key(base, tmp_path):
     """The path stays and the identity changes: no rename to suggest a key for (the change rules refuse it)."""
-    head = example_variant(tmp_path, lambda d: d["organizational_units"].__setitem__(3, {"Workloads/Dev": {"key": "Development"}}))
+    head = iam_groups_variant(tmp_path, lambda d: d["organizational_units"].__setitem__(3, {"Workloads/Dev": {"key": "Development"}}))
     (change,) = diff(base, head).changes
     assert (change.id, change.summary) == (
         "ou-replaced:Workloads/Dev",

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from orgboot.analysis.drift import drift
-from orgboot.emulator.aws import emulated_aws, management
+from orgboot.emulator.aws import assume, emulated_aws, management
 from orgboot.rules import load_spec
 from orgboot.spec.importing import import_organization
 from orgboot.state.inventory import read_inventory
@@ -55,12 +55,17 @@ def org(tmp_path: Path) -> Iterator[tuple[Org, Path]]:
         iam.update_account_password_policy(MinimumPasswordLength=14)
         iam.create_account_alias(AccountAlias="acme-management")
 
-        imported = import_organization(read_inventory(management().client))
-        (tmp_path / "org.yaml").write_text(imported.org_yaml)
-        for name, text in imported.policy_files.items():
-            (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-            (tmp_path / name).write_text(text)
-        yield Org(client, root, workloads, prod, account_id, policy_id), tmp_path / "org.yaml"
+        yield Org(client, root, workloads, prod, account_id, policy_id), imported_into(tmp_path)
+
+
+def imported_into(folder: Path) -> Path:
+    """org.yaml and its policies, as `orgboot import` reads the emulated organization now."""
+    imported = import_organization(read_inventory(management().client))
+    (folder / "org.yaml").write_text(imported.org_yaml)
+    for name, text in imported.policy_files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+    return folder / "org.yaml"
 
 
 def kinds(spec_file: Path) -> list[tuple[str, str]]:
@@ -101,6 +106,20 @@ OUT_OF_BAND: dict[str, tuple[Callable[[Org], object], list[tuple[str, str]]]] = 
     "an account created": (
         lambda o: o.client.create_account(AccountName="Shadow IT", Email="aws+shadow@acme-corp.io"),
         [("account-undeclared", "shadow-it")],
+    ),
+    "an SCP created and attached outside the code": (
+        lambda o: o.client.attach_policy(
+            PolicyId=o.client.create_policy(
+                Name="Console Guardrail", Type="SERVICE_CONTROL_POLICY", Description="", Content=json.dumps(DENY_LEAVE)
+            )["Policy"]["PolicySummary"]["Id"],
+            TargetId=o.prod,
+        ),
+        [("policy-undeclared", "console-guardrail")],
+    ),
+    # By the account's own administrator (PutAccountName without AccountId: the caller's account).
+    "an account renamed": (
+        lambda o: assume(o.account).client("account").put_account_name(AccountName="Payments Production"),
+        [("account-renamed", "payments-prod")],
     ),
     "an OU created": (
         lambda o: o.client.create_organizational_unit(ParentId=o.root, Name="Rogue"),
@@ -170,3 +189,82 @@ def test_what_orgboot_leaves_alone_is_compared_too(org: tuple[Org, Path]) -> Non
         ("policy-attached", "spare@Workloads/Prod"),
         ("trusted-access-disabled", "guardduty.amazonaws.com"),
     ]
+
+
+TAGS = {"tags": {"cost-center": {"tag_key": {"@@assign": "cost-center"}}}}
+
+
+def test_a_disabled_policy_type_is_drift_of_its_own_and_its_policies_are_still_there(org: tuple[Org, Path]) -> None:
+    """AWS detaches a disabled type's policies and keeps them (Organizations User Guide, "Disabling a
+    policy type"): drift says the type is disabled and each attachment lost, never that the policy
+    is gone."""
+    o, spec_file = org
+    o.client.enable_policy_type(RootId=o.root, PolicyType="TAG_POLICY")
+    tags = o.client.create_policy(Name="tags", Type="TAG_POLICY", Description="", Content=json.dumps(TAGS))["Policy"]["PolicySummary"]
+    o.client.attach_policy(PolicyId=tags["Id"], TargetId=o.root)
+    o.client.attach_policy(PolicyId=tags["Id"], TargetId=o.account)
+    spec_file = imported_into(spec_file.parent)
+    assert set(load_spec(spec_file).policies["tags"].targets) == {"Root", "payments-prod"}
+    assert kinds(spec_file) == []
+
+    o.client.disable_policy_type(RootId=o.root, PolicyType="TAG_POLICY")
+    assert o.client.list_targets_for_policy(PolicyId=tags["Id"])["Targets"] == [], "the emulator detaches as AWS does"
+    changes = drift(load_spec(spec_file), read_inventory(management().client))
+    assert sorted((c.kind, c.subject) for c in changes) == [
+        ("policy-detached", "tags@Root"),
+        ("policy-detached", "tags@payments-prod"),
+        ("policy-type-disabled", "TAG_POLICY"),
+    ]
+    assert changes[0].summary == "policy type `TAG_POLICY` is declared but disabled", "dangerous drift comes first"
+
+
+def test_import_keeps_the_policies_of_a_type_not_enabled(org: tuple[Org, Path]) -> None:
+    """A policy of a disabled type (detached when it was disabled) and one of a type never enabled
+    (CreatePolicy needs no enabled type) are written as left alone, with why; nothing is dropped."""
+    o, spec_file = org
+    o.client.enable_policy_type(RootId=o.root, PolicyType="TAG_POLICY")
+    o.client.create_policy(Name="tags", Type="TAG_POLICY", Description="", Content=json.dumps(TAGS))
+    o.client.disable_policy_type(RootId=o.root, PolicyType="TAG_POLICY")
+    opt_out = {"services": {"default": {"opt_out_policy": {"@@assign": "optOut"}}}}
+    o.client.create_policy(Name="AI Opt Out", Type="AISERVICES_OPT_OUT_POLICY", Description="", Content=json.dumps(opt_out))
+
+    spec = load_spec(imported_into(spec_file.parent))
+    assert spec.organization.policy_types == ("SERVICE_CONTROL_POLICY",)
+    left = {key: (p.type, p.targets, p.why) for key, p in spec.unmanaged.policies.items()}
+    assert set(left) == {"tags", "ai-opt-out"}
+    assert left["tags"][:2] == ("TAG_POLICY", ())
+    assert left["tags"][2].startswith("TAG_POLICY is not enabled on the root, so the policy is attached nowhere")
+    assert left["ai-opt-out"][2].startswith("AISERVICES_OPT_OUT_POLICY is not enabled on the root")
+    assert kinds(spec_file) == []
+
+
+def test_the_emulator_gives_full_aws_access_back_when_scps_are_enabled_again(org: tuple[Org, Path]) -> None:
+    """AWS: "If you re-enable the SCP policy type later, all entities in the organization root are
+    initially attached to only the default FullAWSAccess SCP" (Organizations User Guide)."""
+    o, _ = org
+    o.client.disable_policy_type(RootId=o.root, PolicyType="SERVICE_CONTROL_POLICY")
+    assert o.client.list_targets_for_policy(PolicyId=_full_aws_access(o))["Targets"] == []
+    o.client.enable_policy_type(RootId=o.root, PolicyType="SERVICE_CONTROL_POLICY")
+    everything = {o.root, o.workloads, o.prod, o.account, management().account_id}
+    assert {t["TargetId"] for t in o.client.list_targets_for_policy(PolicyId=_full_aws_access(o))["Targets"]} == everything
+    assert o.client.list_targets_for_policy(PolicyId=o.policy)["Targets"] == []
+
+
+def test_an_account_is_renamed_by_the_management_account_only_as_aws_allows(org: tuple[Org, Path]) -> None:
+    """PutAccountName with AccountId (Account Management API Reference): the management account names
+    a member once trusted access for account.amazonaws.com is on, never itself by its ID."""
+    o, _ = org
+    account = management().client("account")
+    with pytest.raises(account.exceptions.AccessDeniedException, match="trusted access for account.amazonaws.com is not enabled"):
+        account.put_account_name(AccountId=o.account, AccountName="Payments Production")
+    o.client.enable_aws_service_access(ServicePrincipal="account.amazonaws.com")
+    with pytest.raises(account.exceptions.AccessDeniedException, match="can't specify its own AccountId"):
+        account.put_account_name(AccountId=management().account_id, AccountName="Management")
+    with pytest.raises(account.exceptions.ValidationException):
+        account.put_account_name(AccountId=o.account, AccountName="x" * 51)
+    account.put_account_name(AccountId=o.account, AccountName="Payments Production")
+    assert o.client.describe_account(AccountId=o.account)["Account"]["Name"] == "Payments Production"
+    # The rest of the Account Management API is still moto's.
+    contact = {"Name": "Security", "Title": "CISO", "EmailAddress": "security@acme-corp.io", "PhoneNumber": "+1-555-0100"}
+    account.put_alternate_contact(AlternateContactType="SECURITY", **contact)
+    assert account.get_alternate_contact(AlternateContactType="SECURITY")["AlternateContact"]["Name"] == "Security"

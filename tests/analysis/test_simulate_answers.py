@@ -7,14 +7,14 @@ from typing import Any
 import pytest
 
 from orgboot.analysis.simulate import SimulationError, simulate
-from tests.conftest import example_variant
+from tests.conftest import iam_groups_variant
 
 EXTERNAL_AUDITOR = "arn:aws:iam::999988887777:role/Auditor"  # the account org.yaml's ExternalAudit trusts
 EXTERNAL_AUDIT_ROLE = "arn:aws:iam::ACCOUNT:role/ExternalAudit"
 
 
-def test_a_group_in_a_member_account_answers_through_each_role_it_may_assume(example_spec):
-    admins = simulate(example_spec, account="shop-prod", principal="Admins", action="iam:CreateUser")
+def test_a_group_in_a_member_account_answers_through_each_role_it_may_assume(iam_groups_spec):
+    admins = simulate(iam_groups_spec, account="shop-prod", principal="Admins", action="iam:CreateUser")
     assert (admins.allowed, admins.summary) == (True, "allowed as Admin; denied as ReadOnly")
     assert admins.principal == "group Admins (one of its members)"
     # the path: every role of the account, assumed from the management account or not, then the request
@@ -25,21 +25,21 @@ def test_a_group_in_a_member_account_answers_through_each_role_it_may_assume(exa
         "ExternalAudit": ("implicit_deny", None),  # not granted (and trusting the third party only)
         "OrganizationAccountAccessRole": ("implicit_deny", None),  # break-glass is BreakGlass's
     }
-    auditors = simulate(example_spec, account="shop-prod", principal="Auditors", action="iam:CreateUser")
+    auditors = simulate(iam_groups_spec, account="shop-prod", principal="Auditors", action="iam:CreateUser")
     assert (auditors.allowed, auditors.summary) == (False, "denied as ReadOnly")
-    billing = simulate(example_spec, account="shop-prod", principal="Billing", action="iam:CreateUser")
+    billing = simulate(iam_groups_spec, account="shop-prod", principal="Billing", action="iam:CreateUser")
     assert (billing.allowed, billing.decision, billing.summary) == (False, "implicit_deny", "the group can assume no role there")
 
 
-def test_a_user_of_the_baseline_asks_with_all_its_groups(example_spec):
-    bob = simulate(example_spec, account="shop-prod", principal="bob", action="s3:GetObject", resource="arn:aws:s3:::shop/key")
+def test_a_user_of_the_baseline_asks_with_all_its_groups(iam_groups_spec):
+    bob = simulate(iam_groups_spec, account="shop-prod", principal="bob", action="s3:GetObject", resource="arn:aws:s3:::shop/key")
     assert (bob.principal, bob.summary) == ("user bob (in Billing, Auditors)", "allowed as ReadOnly")  # through Auditors
-    at_home = simulate(example_spec, account="management", principal="bob", action="ce:GetCostAndUsage")  # through Billing
+    at_home = simulate(iam_groups_spec, account="management", principal="bob", action="ce:GetCostAndUsage")  # through Billing
     assert (at_home.allowed, at_home.summary) == (True, "allowed directly")  # neither of his groups assumes a management role
     assert [route.role for route in at_home.routes] == [None, "AWSSupport", "ManagementAdmin"]
 
 
-def test_a_group_in_the_management_account_makes_the_request_itself(example_spec):
+def test_a_group_in_the_management_account_makes_the_request_itself(iam_groups_spec):
     """Admins may not assume Admin in audit (not granted there), and may in shop-dev: the question is
     the member's own sts:AssumeRole, signed in with MFA (listed as assumed), the route without a role."""
     ask: dict[str, Any] = {
@@ -48,29 +48,29 @@ def test_a_group_in_the_management_account_makes_the_request_itself(example_spec
         "action": "sts:AssumeRole",
         "resource": "arn:aws:iam::ACCOUNT:role/Admin",
     }
-    audit = simulate(example_spec, **ask, resource_account="audit")
+    audit = simulate(iam_groups_spec, **ask, resource_account="audit")
     directly = audit.routes[0]
     assert (directly.role, directly.decision and directly.decision.decision) == (None, "implicit_deny")
-    shop = simulate(example_spec, **ask, resource_account="shop-dev")
+    shop = simulate(iam_groups_spec, **ask, resource_account="shop-dev")
     assert shop.allowed
     assert shop.routes[0].allowed
     assert {a.key: a.value for a in shop.assumed}["aws:MultiFactorAuthPresent"] == "true"
-    without_mfa = simulate(example_spec, **ask, resource_account="shop-dev", context={"aws:MultiFactorAuthPresent": "false"})
+    without_mfa = simulate(iam_groups_spec, **ask, resource_account="shop-dev", context={"aws:MultiFactorAuthPresent": "false"})
     assert not without_mfa.allowed
     assert "aws:MultiFactorAuthPresent" not in {a.key for a in without_mfa.assumed}
 
 
-def test_administrators_act_in_the_management_account_as_the_admin_role(example_spec):
+def test_administrators_act_in_the_management_account_as_the_admin_role(iam_groups_spec):
     """CIS 1.15: no AdministratorAccess on a group; its members assume ManagementAdmin, with MFA no
     older than its trust allows, and the role reaches no other account."""
-    admins = simulate(example_spec, account="management", principal="Admins", action="iam:CreateUser")
+    admins = simulate(iam_groups_spec, account="management", principal="Admins", action="iam:CreateUser")
     assert (admins.allowed, admins.summary) == (True, "denied directly; denied as AWSSupport; allowed as ManagementAdmin")
-    breakglass = simulate(example_spec, account="management", principal="BreakGlass", action="iam:CreateUser")
+    breakglass = simulate(iam_groups_spec, account="management", principal="BreakGlass", action="iam:CreateUser")
     assert (breakglass.allowed, breakglass.summary) == (True, "denied directly; allowed as ManagementAdmin")
-    auditors = simulate(example_spec, account="management", principal="Auditors", action="iam:CreateUser")
+    auditors = simulate(iam_groups_spec, account="management", principal="Auditors", action="iam:CreateUser")
     assert (auditors.allowed, auditors.summary) == (False, "denied directly")
     stale = simulate(
-        example_spec, account="management", principal="Admins", action="iam:CreateUser", context={"aws:MultiFactorAuthAge": "3600"}
+        iam_groups_spec, account="management", principal="Admins", action="iam:CreateUser", context={"aws:MultiFactorAuthAge": "3600"}
     )
     assert [(r.role, r.assume and r.assume.decision) for r in stale.routes][2] == (
         "ManagementAdmin",
@@ -82,31 +82,33 @@ def test_administrators_act_in_the_management_account_as_the_admin_role(example_
         "resource": "arn:aws:iam::ACCOUNT:role/OrganizationAccountAccessRole",
         "resource_account": "shop-prod",
     }
-    chained = simulate(example_spec, account="management", principal="ManagementAdmin", **ask)
+    chained = simulate(iam_groups_spec, account="management", principal="ManagementAdmin", **ask)
     assert chained.decision == "explicit_deny"
     assert [s.sid for s in chained.routes[0].decision.statements] == ["DenyAssumeRoleOutsideThisAccount"]  # type: ignore[union-attr]
-    assert simulate(example_spec, account="management", principal="BreakGlass", **ask).allowed  # its break-glass grant
+    assert simulate(iam_groups_spec, account="management", principal="BreakGlass", **ask).allowed  # its break-glass grant
 
 
-def test_a_third_party_keeps_its_own_account(example_spec):
+def test_a_third_party_keeps_its_own_account(iam_groups_spec):
     """The external auditor's account is not rewritten into the organization: its trust holds."""
-    in_prod = simulate(example_spec, account="shop-prod", principal=EXTERNAL_AUDITOR, action="sts:AssumeRole", resource=EXTERNAL_AUDIT_ROLE)
+    in_prod = simulate(
+        iam_groups_spec, account="shop-prod", principal=EXTERNAL_AUDITOR, action="sts:AssumeRole", resource=EXTERNAL_AUDIT_ROLE
+    )
     assert in_prod.allowed, in_prod.summary
     assert in_prod.principal == f"{EXTERNAL_AUDITOR} (outside the organization)"
     assumed = {a.key: a for a in in_prod.assumed}
     assert "aws:PrincipalOrgID" not in assumed  # a third party is in no organization of ours
     assert "deploy-time parameter" in assumed["sts:ExternalId"].why
-    wrong_id = simulate(example_spec, account="shop-prod", principal=EXTERNAL_AUDITOR, action="sts:AssumeRole",
+    wrong_id = simulate(iam_groups_spec, account="shop-prod", principal=EXTERNAL_AUDITOR, action="sts:AssumeRole",
                         resource=EXTERNAL_AUDIT_ROLE, context={"sts:ExternalId": "guessed"})  # fmt: skip
     assert not wrong_id.allowed
     # shop-dev has no ExternalAudit role (it targets Security and Workloads/Prod)
     assert not simulate(
-        example_spec, account="shop-dev", principal=EXTERNAL_AUDITOR, action="sts:AssumeRole", resource=EXTERNAL_AUDIT_ROLE
+        iam_groups_spec, account="shop-dev", principal=EXTERNAL_AUDITOR, action="sts:AssumeRole", resource=EXTERNAL_AUDIT_ROLE
     ).allowed
 
 
 def test_account_or_a_known_account_id_stands_for_the_account_and_nothing_else(tmp_path):
-    spec = example_variant(tmp_path, lambda data: data["accounts"]["shop-dev"].update(account_id="210987654321"))
+    spec = iam_groups_variant(tmp_path, lambda data: data["accounts"]["shop-dev"].update(account_id="210987654321"))
     ask: dict[str, Any] = {"account": "shop-dev", "action": "ec2:RunInstances", "region": "ap-south-1"}
     for principal in ("arn:aws:iam::ACCOUNT:role/app", "arn:aws:iam::210987654321:role/app"):
         answer = simulate(spec, principal=principal, **ask)
@@ -120,24 +122,24 @@ def test_account_or_a_known_account_id_stands_for_the_account_and_nothing_else(t
         simulate(spec, account="shop-dev", principal="arn:aws:iam::1:role/app", action="ec2:RunInstances")
 
 
-def test_the_region_defaults_to_one_the_organization_allows_and_says_so(example_spec):
+def test_the_region_defaults_to_one_the_organization_allows_and_says_so(iam_groups_spec):
     app: dict[str, Any] = {"principal": "arn:aws:iam::ACCOUNT:role/app", "action": "ec2:RunInstances"}
-    shop = simulate(example_spec, account="shop-dev", **app)
+    shop = simulate(iam_groups_spec, account="shop-dev", **app)
     assert shop.allowed
     region = {a.key: a for a in shop.assumed}["aws:RequestedRegion"]
     assert (region.value, region.why) == (
         "eu-west-1",
         "the first region region-deny over account shop-dev allows (--region to ask about another)",
     )
-    assert simulate(example_spec, account="shop-dev", region="ap-south-1", **app).decision == "explicit_deny"
-    sandbox = {a.key: a.value for a in simulate(example_spec, account="sandbox-alice", **app).assumed}
+    assert simulate(iam_groups_spec, account="shop-dev", region="ap-south-1", **app).decision == "explicit_deny"
+    sandbox = {a.key: a.value for a in simulate(iam_groups_spec, account="sandbox-alice", **app).assumed}
     assert sandbox["aws:RequestedRegion"] == "us-east-1"  # no region-deny over Sandbox: the home region
     with pytest.raises(SimulationError, match="disagree"):
-        simulate(example_spec, account="shop-dev", region="eu-west-1", context={"aws:requestedregion": "us-east-1"}, **app)
+        simulate(iam_groups_spec, account="shop-dev", region="eu-west-1", context={"aws:requestedregion": "us-east-1"}, **app)
 
 
-def test_every_key_the_answer_fills_in_is_listed(example_spec):
-    answer = simulate(example_spec, account="shop-prod", principal="Admins", action="s3:GetObject", resource="arn:aws:s3:::b/k",
+def test_every_key_the_answer_fills_in_is_listed(iam_groups_spec):
+    answer = simulate(iam_groups_spec, account="shop-prod", principal="Admins", action="s3:GetObject", resource="arn:aws:s3:::b/k",
                       context={"AWS:SecureTransport": "true"})  # fmt: skip
     assert {a.key for a in answer.assumed} == {
         "aws:RequestedRegion",
@@ -151,7 +153,7 @@ def test_every_key_the_answer_fills_in_is_listed(example_spec):
     assert answer.summary == "allowed as Admin; allowed as ReadOnly"  # SecureTransport given (any case): not assumed
     assert [a.value for a in answer.assumed if a.key == "aws:PrincipalOrgPaths"] == [
         ("o-orgboot/r-orgboot/000000000000/",),
-        (f"o-orgboot/r-orgboot/{_ou(example_spec, 'Workloads')}/{_ou(example_spec, 'Workloads/Prod')}/100000000005/",),
+        (f"o-orgboot/r-orgboot/{_ou(iam_groups_spec, 'Workloads')}/{_ou(iam_groups_spec, 'Workloads/Prod')}/100000000005/",),
     ]
 
 
@@ -159,30 +161,30 @@ def _ou(spec, path):
     return f"ou-{spec.ou_paths.index(path):04d}"
 
 
-def test_an_allow_shows_the_denies_it_escaped_through_an_exemption(example_spec):
+def test_an_allow_shows_the_denies_it_escaped_through_an_exemption(iam_groups_spec):
     delete: dict[str, Any] = {"action": "iam:DeleteRole", "resource": "arn:aws:iam::ACCOUNT:role/Admin"}
-    access = simulate(example_spec, account="shop-prod", principal="OrganizationAccountAccessRole", **delete)
+    access = simulate(iam_groups_spec, account="shop-prod", principal="OrganizationAccountAccessRole", **delete)
     assert access.allowed
     assert [e.label for e in access.routes[0].escaped] == [
         "guardrail protect-orgboot-roles would deny; OrganizationAccountAccessRole is exempt"
     ]
-    assert simulate(example_spec, account="shop-prod", principal="Admin", **delete).decision == "explicit_deny"
-    plain = simulate(example_spec, account="shop-prod", principal="Admin", action="iam:CreateUser")
+    assert simulate(iam_groups_spec, account="shop-prod", principal="Admin", **delete).decision == "explicit_deny"
+    plain = simulate(iam_groups_spec, account="shop-prod", principal="Admin", action="iam:CreateUser")
     assert plain.allowed
     assert plain.routes[0].escaped == ()
-    break_glass = simulate(example_spec, account="shop-prod", principal="BreakGlass", **delete)
+    break_glass = simulate(iam_groups_spec, account="shop-prod", principal="BreakGlass", **delete)
     assert break_glass.summary == "allowed as OrganizationAccountAccessRole"
     (route,) = break_glass.reached
     assert [e.label for e in route.escaped] == ["guardrail protect-orgboot-roles would deny; OrganizationAccountAccessRole is exempt"]
 
 
-def test_an_unknown_principal_is_refused_with_what_is_known(example_spec):
+def test_an_unknown_principal_is_refused_with_what_is_known(iam_groups_spec):
     with pytest.raises(SimulationError) as refused:
-        simulate(example_spec, account="shop-prod", principal="Admis", action="iam:CreateUser")
+        simulate(iam_groups_spec, account="shop-prod", principal="Admis", action="iam:CreateUser")
     assert "(did you mean 'Admins'?)" in str(refused.value)
     assert refused.value.key == "principal"
     with pytest.raises(SimulationError, match=r"no account 'shop-prd' in the spec \(did you mean 'shop-prod'\?\)"):
-        simulate(example_spec, account="shop-prd", principal="Admins", action="iam:CreateUser")
+        simulate(iam_groups_spec, account="shop-prd", principal="Admins", action="iam:CreateUser")
 
 
 # Review of issue 24: one labeller, no silent resource, no unknown region, steps named, no stand-ins.
@@ -201,7 +203,7 @@ def _with_freeze(tmp_path):
     (tmp_path / "extra" / "freeze.json").write_text(json.dumps(FREEZE))
     freeze = {"type": "SERVICE_CONTROL_POLICY", "name": "ProdChangeFreeze", "description": "No new users in prod.",
               "document": "extra/freeze.json", "targets": ["shop-prod"]}  # fmt: skip
-    return example_variant(tmp_path, lambda data: data["policies"].update(freeze=freeze))
+    return iam_groups_variant(tmp_path, lambda data: data["policies"].update(freeze=freeze))
 
 
 def test_denies_name_policies_as_org_yaml_and_aws_do_and_as_the_access_matrix_does(tmp_path):
@@ -224,20 +226,20 @@ def test_denies_name_policies_as_org_yaml_and_aws_do_and_as_the_access_matrix_do
     ]
 
 
-def test_an_answer_names_accounts_by_key_never_by_stand_in_id(example_spec):
-    app = simulate(example_spec, account="shop-dev", principal="arn:aws:iam::ACCOUNT:role/app", action="s3:GetObject",
+def test_an_answer_names_accounts_by_key_never_by_stand_in_id(iam_groups_spec):
+    app = simulate(iam_groups_spec, account="shop-dev", principal="arn:aws:iam::ACCOUNT:role/app", action="s3:GetObject",
                    resource="arn:aws:s3:::orders/key", resource_account="shop-prod")  # fmt: skip
     assert app.why == "no resource policy in account shop-prod allows arn:aws:iam::shop-dev:role/app"
     assert app.principal == "arn:aws:iam::shop-dev:role/app"
     with pytest.raises(SimulationError, match=r"neither ACCOUNT \(the account --account names\)"):
-        simulate(example_spec, account="shop-dev", principal="arn:aws:iam::1:role/app", action="ec2:RunInstances")
+        simulate(iam_groups_spec, account="shop-dev", principal="arn:aws:iam::1:role/app", action="ec2:RunInstances")
     with pytest.raises(SimulationError, match=r"neither ACCOUNT \(the account --resource-account, else --account, names\)"):
-        simulate(example_spec, account="shop-dev", principal="Admin", action="s3:GetObject", resource="arn:aws:s3::x:orders/key")
+        simulate(iam_groups_spec, account="shop-dev", principal="Admin", action="s3:GetObject", resource="arn:aws:s3::x:orders/key")
 
 
-def test_the_resource_star_is_assumed_and_a_resource_scoped_deny_asks_for_one(example_spec):
+def test_the_resource_star_is_assumed_and_a_resource_scoped_deny_asks_for_one(iam_groups_spec):
     """require-imdsv2 denies ec2:RunInstances on instance/*: asked on `*`, no statement applies."""
-    launch = simulate(example_spec, account="shop-dev", principal="Admins", action="ec2:RunInstances")
+    launch = simulate(iam_groups_spec, account="shop-dev", principal="Admins", action="ec2:RunInstances")
     assert launch.allowed  # on *, as AWS would decide a request on no resource
     resource = {a.key: a for a in launch.assumed}["resource"]
     assert resource.value == "*"
@@ -246,28 +248,28 @@ def test_the_resource_star_is_assumed_and_a_resource_scoped_deny_asks_for_one(ex
         "on instance resources (like arn:aws:ec2:eu-west-1:ACCOUNT:instance/example), SCP require-imdsv2 (on OU Workloads,"
         " statement RequireImdsV2) would deny it: give --resource" in launch.notes
     )
-    given = simulate(example_spec, account="shop-dev", principal="Admins", action="ec2:RunInstances",
+    given = simulate(iam_groups_spec, account="shop-dev", principal="Admins", action="ec2:RunInstances",
                      resource="arn:aws:ec2:eu-west-1:ACCOUNT:instance/i-1")  # fmt: skip
     assert not given.allowed
     assert "resource" not in {a.key for a in given.assumed}
-    plain = simulate(example_spec, account="shop-dev", principal="Admins", action="iam:ListRoles")
+    plain = simulate(iam_groups_spec, account="shop-dev", principal="Admins", action="iam:ListRoles")
     assert not [note for note in plain.notes if "give --resource" in note]
 
 
-def test_a_region_aws_does_not_know_is_refused(example_spec):
+def test_a_region_aws_does_not_know_is_refused(iam_groups_spec):
     with pytest.raises(SimulationError, match=r"--region eu-wset-1: AWS has no such region \(did you mean 'eu-west-1'\?\)") as refused:
-        simulate(example_spec, account="shop-dev", principal="Admin", action="ec2:RunInstances", region="eu-wset-1")
+        simulate(iam_groups_spec, account="shop-dev", principal="Admin", action="ec2:RunInstances", region="eu-wset-1")
     assert refused.value.key == "region"
 
 
-def test_a_group_lists_each_assumed_key_once_per_step(example_spec):
-    answer = simulate(example_spec, account="shop-prod", principal="Admins", action="s3:GetObject", resource="arn:aws:s3:::b/k")
+def test_a_group_lists_each_assumed_key_once_per_step(iam_groups_spec):
+    answer = simulate(iam_groups_spec, account="shop-prod", principal="Admins", action="s3:GetObject", resource="arn:aws:s3:::b/k")
     paths = [(a.step, a.value) for a in answer.assumed if a.key == "aws:PrincipalOrgPaths"]
     assert paths == [
         ("sts:AssumeRole from the management account", ("o-orgboot/r-orgboot/000000000000/",)),
         (
             "the request as the role",
-            (f"o-orgboot/r-orgboot/{_ou(example_spec, 'Workloads')}/{_ou(example_spec, 'Workloads/Prod')}/100000000005/",),
+            (f"o-orgboot/r-orgboot/{_ou(iam_groups_spec, 'Workloads')}/{_ou(iam_groups_spec, 'Workloads/Prod')}/100000000005/",),
         ),
     ]
     keys = [(a.step, a.key) for a in answer.assumed]

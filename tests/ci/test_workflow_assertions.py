@@ -41,10 +41,10 @@ def test_the_check_runs_the_access_assertions_when_the_file_is_there(workflow, t
     (tmp_path / "access-assertions.yaml").write_text((REPO / "access-assertions.yaml").read_text())
     kept = run_step(workflow, tmp_path)
     assert kept.returncode == 0, kept.stdout + kept.stderr
-    assert "16 assertions in access-assertions.yaml: all hold" in kept.stdout
+    assert "25 assertions in access-assertions.yaml: all hold" in kept.stdout
     (tmp_path / "access-assertions.yaml").write_text(
-        "- {principal: Auditors, account: shop-prod, action: iam:CreateUser, expected: allow}\n"
+        "- {principal: Developers, account: shop-prod, action: iam:CreateUser, expected: allow}\n"
     )
     broken = run_step(workflow, tmp_path)
     assert broken.returncode == 1
-    assert "FAILS access-assertions.yaml:1: Auditors iam:CreateUser in shop-prod" in broken.stdout
+    assert "FAILS access-assertions.yaml:1: Developers iam:CreateUser in shop-prod" in broken.stdout

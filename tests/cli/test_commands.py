@@ -68,6 +68,7 @@ def test_schema_is_json_schema_for_org_yaml():
         "management_baseline",
         "member_roles",
         "security_baseline",
+        "identity_center",
         "unmanaged",
         "acknowledged_changes",
     }
@@ -76,7 +77,7 @@ def test_schema_is_json_schema_for_org_yaml():
     assert "CIS 5.0 4.16" in security["security_hub"]["description"]
     # A guardrail's parameters are its own: the entry's key chooses its model (tests/spec/test_schema.py).
     region_deny = schema["$defs"][schema["properties"]["guardrails"]["properties"]["region-deny"]["$ref"].rpartition("/")[2]]
-    assert set(region_deny["properties"]) == {"guardrail", "allowed_regions", "exempt_roles", "targets"}
+    assert set(region_deny["properties"]) == {"guardrail", "allowed_regions", "exempt_roles", "exempt_permission_sets", "targets"}
     assert set(region_deny["required"]) == {"allowed_regions", "targets"}
     account = schema["$defs"]["Account"]
     assert account["additionalProperties"] is False
@@ -161,20 +162,21 @@ def test_emulate_prints_the_organization_tree(example_assembly):
     break_glass = " ".join(lines[at].split())
     assert break_glass.startswith("BreakGlass - RequireMFA,")
     assert break_glass.endswith("OrganizationAccountAccessRole in every member account")
-    assert lines[at + 1].split() == ["ManagementAdmin", "(this", "account)"]
-    # The matrix ends where the security services' report begins.
-    matrix = out[out.index("Access matrix") : out.index("IAM Access Analyzer: administered by")]
+    assert [line.split() for line in lines[at + 1 : at + 3]] == [
+        ["AWSSupport", "(this", "account)"],
+        ["ManagementAdmin", "(this", "account)"],
+    ]
+    # People sign in through Identity Center; the IAM access matrix holds only the break-glass path.
+    start = out.index("Access matrix")
+    matrix = out[start : out.index("Identity Center groups (", start)]
     rows = [" ".join(line.split()) for line in matrix.splitlines()[3:] if line.strip()]
     assert rows == [
-        "Admins AWSSupport the management account - -",
-        "Admins ManagementAdmin the management account - -",
-        "Admins Admin Sandbox Alice, Shop Dev, Shop Prod - -",
-        "Admins ReadOnly all member accounts - -",
+        "BreakGlass AWSSupport the management account - -",
         "BreakGlass ManagementAdmin the management account - -",
-        "BreakGlass OrganizationAccountAccessRole all member accounts guardrail protect-orgboot-roles -",
-        "(break-glass)",
-        "Auditors ReadOnly all member accounts - -",
+        "BreakGlass OrganizationAccountAccessRole (break-glass) all member accounts guardrail protect-orgboot-roles -",
     ]
+    assert "Break-glass alarm" in out
+    assert "ManagementAdmin assumed -> security@example.com" in " ".join(out.split())
     assert result.stderr == (
         "warning: MemberRolesStack:ExternalAuditExternalId not given (--parameter MemberRolesStack:ExternalAuditExternalId=...):"
         " the emulator uses a placeholder\n"

@@ -159,7 +159,8 @@ def test_deploy_and_update_through_the_served_emulator(example_assembly, tmp_pat
         assert "OrganizationStack: created 1 organization, 7 OUs, 6 accounts, 8 policies" in first.stdout
         # What it holds, read through the served AWS APIs: the tree, the baseline, the access matrix.
         assert re.search(r"^Organization o-\w+   management account 123456789012", first.stdout, re.MULTILINE)
-        assert re.search(r"^Auditors +ReadOnly", first.stdout, re.MULTILINE)
+        assert re.search(r"^BreakGlass +AWSSupport", first.stdout, re.MULTILINE)
+        assert re.search(r"^Developers +ReadOnly", first.stdout, re.MULTILINE)
 
         # Any client sees what the deploy made.
         organizations = aws(server.url, "organizations")
@@ -187,7 +188,8 @@ def test_deploy_and_update_through_the_served_emulator(example_assembly, tmp_pat
         assert server.stop(signal.SIGINT) == 0
     log = "".join(server.stderr)
     assert (
-        "deploy of OrganizationStack, ManagementBaselineStack, AccountSettingsStack, SecurityServicesStack, MemberRolesStack:"
+        "deploy of OrganizationStack, IdentityCenterStack, ManagementBaselineStack, AccountSettingsStack, SecurityServicesStack,"
+        " IdentityCenterAssignments, MemberRolesStack:"
         " 1 resource events, 0 drifted"
     ) in log
     assert "Traceback" not in log
@@ -200,6 +202,8 @@ def test_a_served_emulator_deploys_its_assemblies_before_it_answers(example_asse
         with urllib.request.urlopen(f"{server.url}/_orgboot/status", timeout=10) as answer:
             assert json.load(answer)["stacks"] == [
                 "AccountSettingsStack",
+                "IdentityCenterAssignments",
+                "IdentityCenterStack",
                 "ManagementBaselineStack",
                 "MemberRolesStack",
                 "OrganizationStack",

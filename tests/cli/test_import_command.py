@@ -1,13 +1,16 @@
 """orgboot import refuses, before writing anything, what org.yaml cannot say or what would mislead:
-an OU named like the root, two OUs that would share one CloudFormation resource, credentials that
-are not the management account's, a folder that holds the files already."""
+an OU named like the root, credentials that are not the management account's, a folder that holds
+the files already. Two OUs that would share one CloudFormation resource get keys instead
+(tests/cli/test_import_ou_keys.py)."""
 
+import json
 from pathlib import Path
 
 import pytest
 
 from orgboot.cli.main import main
 from orgboot.emulator.aws import assume, emulated_aws, management
+from orgboot.rules import load_spec
 from orgboot.state.inventory import NotAnOrganization, read_inventory
 
 
@@ -32,13 +35,14 @@ def test_an_ou_named_like_the_root_is_refused(organizations, tmp_path, capsys):
 
 
 @pytest.mark.parametrize("names", [("Prod", "prod"), ("開発", "本番")])
-def test_two_ous_that_would_share_a_resource_are_refused(organizations, tmp_path, capsys, names):
+def test_two_ous_that_would_share_a_resource_get_keys_and_the_import_validates(organizations, tmp_path, names):
     client, root = organizations
-    for name in names:
-        client.create_organizational_unit(ParentId=root, Name=name)
-    message = refused(tmp_path, capsys)
-    assert "cannot each have a CloudFormation resource of its own" in message
-    assert "Rename one in AWS" in message
+    ids = [client.create_organizational_unit(ParentId=root, Name=name)["OrganizationalUnit"]["Id"] for name in names]
+    assert main(["import", "--out", str(tmp_path / "org")]) == 0
+    spec = load_spec(tmp_path / "org" / "org.yaml")
+    assert [(entry.path, entry.key) for entry in spec.organizational_units] == [(n, f"{n} {i}") for n, i in zip(names, ids, strict=True)]
+    mapping = json.loads((tmp_path / "org" / "cdk-import" / "OrganizationStack.json").read_text())
+    assert {spec.ou_logical_id(n): {"Id": i} for n, i in zip(names, ids, strict=True)}.items() <= mapping.items()
 
 
 def test_a_member_accounts_credentials_are_refused(organizations):

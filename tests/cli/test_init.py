@@ -380,6 +380,18 @@ def test_a_local_install_pins_the_version_and_says_where_it_came_from(monkeypatc
     assert "/home/me" not in text  # never a path of this machine
 
 
+def test_the_listing_says_what_requirements_txt_holds(tmp_path, capsys, monkeypatch):
+    """From a local wheel the file holds the placeholder for the team's URL, and so does the listing."""
+    wheel = {"url": "file:///home/me/dist/orgboot-0.5.0-py3-none-any.whl", "archive_info": {}}
+    monkeypatch.setattr("orgboot.cli.init.metadata.distribution", lambda name: Distribution(wheel))
+    code, out, _ = run_init(tmp_path / "acme-org", capsys)
+    assert code == 0
+    held = (tmp_path / "acme-org" / "requirements.txt").read_text().splitlines()[-1]
+    assert held == init.UNREACHABLE.format(version=__version__)
+    assert f" requirements.txt {held} package.json " in " ".join(out.split())  # however the terminal wraps it
+    assert PINNED not in out
+
+
 def test_orgboot_run_from_source_pins_the_version(monkeypatch):
     def missing(name: str) -> None:
         raise metadata.PackageNotFoundError(name)

@@ -18,16 +18,20 @@ from tests.emulation.test_update_paths import rename_ou
 def rename_sandbox(data, entry):
     data["organizational_units"][4] = entry
     data["accounts"]["sandbox-alice"]["ou"] = "Playground"
-    data["management_baseline"]["groups"]["Admins"]["may_assume"][1]["ous"] = ["Workloads", "Playground"]
-    data["member_roles"]["catalogue"]["Admin"]["targets"][3] = "Playground"
+    for assignment in data["identity_center"]["assignments"]:
+        assignment["targets"] = ["Playground" if target == "Sandbox" else target for target in assignment["targets"]]
 
 
 def move_sandbox(data):
     """Sandbox under Workloads: another parent, so a new OU (ParentId is create-only)."""
     data["organizational_units"][4] = "Workloads/Sandbox"
     data["accounts"]["sandbox-alice"]["ou"] = "Workloads/Sandbox"
-    data["management_baseline"]["groups"]["Admins"]["may_assume"][1]["ous"] = ["Workloads"]
-    data["member_roles"]["catalogue"]["Admin"]["targets"].remove("Sandbox")
+    for assignment in data["identity_center"]["assignments"]:  # the same people keep the same access
+        targets = assignment["targets"]
+        if "Sandbox" in targets:
+            targets[targets.index("Sandbox")] = "Workloads/Sandbox"
+            if "Workloads" in targets:
+                targets.remove("Workloads/Sandbox")
 
 
 def flat(text: str) -> str:

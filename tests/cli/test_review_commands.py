@@ -83,8 +83,8 @@ def test_a_refused_change_fails_unless_its_option_accepts_it(tmp_path):
     def rename(data):
         data["organizational_units"][4] = "Playground"
         data["accounts"]["sandbox-alice"]["ou"] = "Playground"
-        data["management_baseline"]["groups"]["Admins"]["may_assume"][1]["ous"] = ["Workloads", "Playground"]
-        data["member_roles"]["catalogue"]["Admin"]["targets"][3] = "Playground"
+        for assignment in data["identity_center"]["assignments"]:
+            assignment["targets"] = ["Playground" if target == "Sandbox" else target for target in assignment["targets"]]
 
     base, head = spec_folder(tmp_path / "base"), spec_folder(tmp_path / "head", rename)
     refused = orgboot("diff", str(base), str(head))

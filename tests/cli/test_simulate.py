@@ -11,7 +11,7 @@ import pytest
 from orgboot.analysis.assertions import AssertionsError, read_assertions
 from orgboot.analysis.simulate import AS_THE_ROLE, ASSUMING
 from orgboot.policy.guardrails.packing import pack_key
-from tests.conftest import EXAMPLE, REPO, example_variant
+from tests.conftest import EXAMPLE, IAM_GROUPS, REPO, iam_groups_variant
 
 ASSERTIONS = REPO / "access-assertions.yaml"
 
@@ -27,7 +27,8 @@ def orgboot(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
 
 
 def simulate(*args: str) -> subprocess.CompletedProcess:
-    return orgboot("simulate", str(EXAMPLE), *args)
+    # orgboot 0.10's example (tests/data/iam_groups): its people are IAM users in groups with grants.
+    return orgboot("simulate", str(IAM_GROUPS), *args)
 
 
 def test_simulate_decides_from_the_spec_alone():
@@ -63,7 +64,9 @@ def test_simulate_the_guard_on_a_grant(tmp_path):
     """A group holding AdministratorAccess itself (not the example's way: CIS 1.15) is kept to its
     grants by the deny outside them; its own request is one route, the management account's roles
     the others."""
-    example_variant(tmp_path, lambda data: data["management_baseline"]["groups"]["Admins"].update(managed_policies=["AdministratorAccess"]))
+    iam_groups_variant(
+        tmp_path, lambda data: data["management_baseline"]["groups"]["Admins"].update(managed_policies=["AdministratorAccess"])
+    )
     args = ["simulate", str(tmp_path / "org.yaml"), "--account", "management", "--principal", "Admins", "--action", "sts:AssumeRole"]
     audit = orgboot(*args, "--resource-account", "audit", "--resource", "arn:aws:iam::ACCOUNT:role/Admin").stdout.splitlines()
     assert audit[0] == "deny: group Admins (one of its members): denied directly; denied as AWSSupport; denied as ManagementAdmin"
@@ -236,8 +239,10 @@ def test_expect_fails_the_command_when_the_answer_differs():
 def test_the_example_assertions_hold():
     result = orgboot("simulate", "--assertions", ASSERTIONS.name)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.splitlines()[-1] == "16 assertions in access-assertions.yaml: all hold"
-    assert "holds access-assertions.yaml:60: arn:aws:iam::999988887777:role/Auditor sts:AssumeRole" in result.stdout
+    assert result.stdout.splitlines()[-1] == "25 assertions in access-assertions.yaml: all hold"
+    assert "holds access-assertions.yaml:89: arn:aws:iam::999988887777:role/Auditor sts:AssumeRole" in result.stdout
+    # The example's people, through IAM Identity Center: "can the Developers group delete a bucket in prod?"
+    assert "holds access-assertions.yaml:16: Developers s3:DeleteBucket on arn:aws:s3:::shop-orders in shop-prod: deny" in result.stdout
 
 
 def test_a_failed_assertion_is_reported_at_its_line(tmp_path):
@@ -252,7 +257,7 @@ def test_a_failed_assertion_is_reported_at_its_line(tmp_path):
         "  action: iam:CreateUser\n"
         "  expected: deny\n"
     )
-    result = orgboot("simulate", str(EXAMPLE), "--assertions", "expect.yaml", cwd=tmp_path)
+    result = orgboot("simulate", str(IAM_GROUPS), "--assertions", "expect.yaml", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.splitlines()[1:] == [
         "FAILS expect.yaml:2: Auditors iam:CreateUser in shop-prod: deny (denied as ReadOnly), expected allow",
@@ -260,7 +265,7 @@ def test_a_failed_assertion_is_reported_at_its_line(tmp_path):
         " 'shop-prod'?) (accounts: audit, log-archive, network, sandbox-alice, shop-dev, shop-prod; or 'management')",
     ]
     assert result.stderr.strip() == "3 assertions in expect.yaml: 2 failed"
-    as_json = json.loads(orgboot("simulate", str(EXAMPLE), "--assertions", "expect.yaml", "--json", cwd=tmp_path).stdout)
+    as_json = json.loads(orgboot("simulate", str(IAM_GROUPS), "--assertions", "expect.yaml", "--json", cwd=tmp_path).stdout)
     assert [(o["line"], o["holds"]) for o in as_json] == [(1, True), (2, False), (6, False)]
 
 

@@ -95,7 +95,7 @@ def test_an_ou_removed_with_the_references_of_later_stacks_is_refused_until_ackn
     base = generate(6, tmp_path / "base")
     data = yaml.safe_load(base.read_text())
     data["organizational_units"].append("Retired")
-    data["member_roles"]["catalogue"]["ReadOnly"]["targets"] = ["Retired", "Security"]
+    data["member_roles"]["catalogue"]["ExternalAudit"]["targets"] = ["Retired", "Security"]
     base.write_text(yaml.safe_dump(data, sort_keys=False))
     head = generate(6, tmp_path / "head")  # neither the OU nor the target
     refused = orgboot("validate", str(head), "--base", str(base))
@@ -104,7 +104,7 @@ def test_an_ou_removed_with_the_references_of_later_stacks_is_refused_until_ackn
     assert re.search(
         re.escape(str(head)) + r":\d+: organizational_units: OU 'Retired' is gone while what is deployed still refers", refused.stderr
     )
-    assert "member role 'ReadOnly' (MemberRolesStack: its StackSet targets the OU)" in " ".join(refused.stderr.split())
+    assert "member role 'ExternalAudit' (MemberRolesStack: its StackSet targets the OU)" in " ".join(refused.stderr.split())
     assert "First remove those references from org.yaml" in " ".join(refused.stderr.split())
     accepted = orgboot("validate", str(head), "--base", str(base), "--allow-ou-replacement")
     assert accepted.returncode == 0, accepted.stderr

@@ -22,8 +22,14 @@ def test_every_account_lands_in_its_ou_with_its_roles(spread):
         deploy_assembly(engine, assembly, EXAMPLE_PARAMETERS)
         organization = read_organization(management().client("organizations"))
     assert actual_placement(organization) == placement(spec)
-    ids = set(organization.accounts()) - {organization.management_account_id}
-    assert {account for account, _ in engine.instances["orgboot-role-ReadOnly"]} == ids
+    # ExternalAudit's StackSet reaches every account below the OUs it targets, in whichever stack it was created
+    targets = spec.member_roles.catalogue["ExternalAudit"].targets
+    emails = {
+        account.email for account in spec.accounts.values() if any(account.ou == t or account.ou.startswith(t + "/") for t in targets)
+    }
+    ids = {account_id for account_id, node in organization.accounts().items() if node.email in emails}
+    assert len(ids) > 1
+    assert {account for account, _ in engine.instances["orgboot-role-ExternalAudit"]} == ids
     creations = [e.stack for e in engine.events if e.type == "AWS::Organizations::Account" and e.action == "CREATE"]
     assert creations == sorted(creations)  # stack after stack, never interleaved
 

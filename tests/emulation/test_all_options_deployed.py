@@ -3,15 +3,20 @@ option the emulator can show has the value the spec sets (never its default). Ro
 and retain_stacks_on_account_removal leave no trace in one deploy: tests/templates/test_all_options.py
 covers them."""
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from orgboot.aws.identity_center import ROLE_PATH_PREFIX, permission_set_of_role
 from orgboot.emulator import Engine, deploy_assembly, emulated_aws, management
+from orgboot.emulator.assembly import AssemblyStack, read_assembly
 from orgboot.emulator.aws import assume
 from orgboot.policy.guardrails.packing import pack_key
+from orgboot.spec import OrgSpec
+from orgboot.spec.identity_center import MANAGEMENT
 from orgboot.state.baseline import Baseline, read_baseline
 from orgboot.state.organization import Organization, read_organization
 from tests.conftest import ALL_OPTIONS_PARAMETERS
@@ -22,11 +27,61 @@ MEMBER_ROLES = {"Operator", "Vendor"}
 
 
 @pytest.fixture(scope="module")
-def deployed(all_options_assembly: Path):
+def deployed(all_options_assembly: Path, all_options_spec: OrgSpec):
+    """Every stack, in the order of `cdk deploy --all`. Before the Identity Center stacks, what
+    docs/identity-center.md has a person do first: the customer managed policies (and boundary) the
+    permission sets name, in each account they are assigned in (IAM Identity Center fails the
+    assignment otherwise: "Use IAM policies in permission sets", IAM Identity Center User Guide)."""
+    stacks = read_assembly(all_options_assembly)
+    first = next(index for index, stack in enumerate(stacks) if stack.name.startswith("IdentityCenter"))
     with emulated_aws():
         engine = Engine()
-        deploy_assembly(engine, all_options_assembly, ALL_OPTIONS_PARAMETERS)
+        deploy_assembly(engine, stacks[:first], parameters_of(stacks[:first]))
+        ids = key_ids(all_options_spec)
+        create_referenced_policies(all_options_spec, ids)
+        rest = [as_adopted(stack, all_options_spec, ids) for stack in stacks[first:]]
+        deploy_assembly(engine, rest, parameters_of(rest))
         yield engine, read_baseline(management()), read_organization(management().client("organizations"))
+
+
+def parameters_of(stacks: list[AssemblyStack]) -> dict[str, str]:
+    names = {stack.name for stack in stacks}
+    return {key: value for key, value in ALL_OPTIONS_PARAMETERS.items() if key.split(":", 1)[0] in names}
+
+
+def key_ids(spec: OrgSpec) -> dict[str, str]:
+    """Account key (and `management`) -> its ID in the emulated organization."""
+    listed = management().client("organizations").list_accounts()["Accounts"]
+    by_email = {account["Email"].lower(): account["Id"] for account in listed}
+    return {key: by_email[account.email.lower()] for key, account in spec.accounts.items()} | {MANAGEMENT: management().account_id}
+
+
+def create_referenced_policies(spec: OrgSpec, ids: dict[str, str]) -> None:
+    center = spec.identity_center
+    assert center is not None
+    for key, pairs in spec.identity_center_assignments().items():
+        references: set[tuple[str, str]] = set()
+        for _, name in pairs:
+            permission_set = center.permission_sets[name]
+            references |= {(policy.name, policy.path) for policy in permission_set.customer_managed_policies}
+            if permission_set.permissions_boundary and (boundary := permission_set.permissions_boundary.customer_managed_policy):
+                references.add((boundary.name, boundary.path))
+        iam = management().client("iam") if key == MANAGEMENT else assume(ids[key]).client("iam")
+        for policy, path in sorted(references):
+            iam.create_policy(PolicyName=policy, Path=path, PolicyDocument=READ_ONLY)
+
+
+def as_adopted(stack: AssemblyStack, spec: OrgSpec, ids: dict[str, str]) -> AssemblyStack:
+    """The stack with the account_id the spec gives (an adopted account's, 555566667777) as the ID
+    the emulator gave that account: it creates every account anew, where AWS would have imported it."""
+    replaced = {account.account_id: ids[key] for key, account in spec.accounts.items() if account.account_id}
+    body = json.dumps(stack.template)
+    for given, emulated in replaced.items():
+        body = body.replace(f'"TargetId": "{given}"', f'"TargetId": "{emulated}"')
+    return dataclasses.replace(stack, template=json.loads(body))
+
+
+READ_ONLY = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:Get*", "Resource": "*"}]})
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +147,8 @@ def test_account_tags(organization):
 def test_account_role_name(member_iam):
     # CreateAccount made the access role under the name given; AWS's default elsewhere. Beside it,
     # the security baseline's functions: account settings in every account, GuardDuty's in secops-tools.
-    functions = ("orgboot-account-settings-", "StackSet-orgboot-guardduty-")
+    # IAM Identity Center's provisioned roles (AWSReservedSSO_*): test_identity_center_provisions_its_roles.
+    functions = ("orgboot-account-settings-", "StackSet-orgboot-guardduty-", "AWSReservedSSO_")
     roles = {name: {r["RoleName"] for r in iam.list_roles()["Roles"]} - MEMBER_ROLES for name, iam in member_iam.items()}
     assert all("orgboot-account-settings-eu-west-1" in names for names in roles.values())
     access_roles = {name: {r for r in names if not r.startswith(functions)} for name, names in roles.items()}
@@ -326,6 +382,95 @@ def test_third_party_role(member_iam):
     attached = iam.list_attached_role_policies(RoleName="Vendor")["AttachedPolicies"]
     assert [p["PolicyArn"] for p in attached] == ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
     assert iam.list_role_policies(RoleName="Vendor")["PolicyNames"] == []
+
+
+# IAM Identity Center, in eu-central-1
+
+
+@pytest.fixture(scope="module")
+def sso(deployed) -> Any:
+    return management("eu-central-1").client("sso-admin")
+
+
+@pytest.fixture(scope="module")
+def instance_arn(sso) -> str:
+    (instance,) = sso.list_instances()["Instances"]
+    arn: str = instance["InstanceArn"]
+    return arn
+
+
+@pytest.fixture(scope="module")
+def permission_sets(sso, instance_arn) -> dict[str, str]:
+    """Permission set name -> ARN."""
+    arns = sso.list_permission_sets(InstanceArn=instance_arn)["PermissionSets"]
+    return {sso.describe_permission_set(InstanceArn=instance_arn, PermissionSetArn=arn)["PermissionSet"]["Name"]: arn for arn in arns}
+
+
+def test_identity_center_permission_sets(sso, instance_arn, permission_sets):
+    assert sorted(permission_sets) == ["Auditor", "Operations"]
+    ids = {"InstanceArn": instance_arn, "PermissionSetArn": permission_sets["Operations"]}
+    described = sso.describe_permission_set(**ids)["PermissionSet"]
+    assert described["Description"] == "Operate the workloads, within a boundary; never stop the logs."
+    assert described["SessionDuration"] == "PT2H"
+    assert described["RelayState"] == "https://eu-central-1.console.aws.amazon.com/cloudwatch/home?region=eu-central-1"
+    assert sorted(p["Arn"] for p in sso.list_managed_policies_in_permission_set(**ids)["AttachedManagedPolicies"]) == [
+        "arn:aws:iam::aws:policy/ReadOnlyAccess",
+        "arn:aws:iam::aws:policy/job-function/SupportUser",
+    ]
+    assert sorted(
+        (r["Name"], r["Path"])
+        for r in sso.list_customer_managed_policy_references_in_permission_set(**ids)["CustomerManagedPolicyReferences"]
+    ) == [("ticketing", "/"), ("workload-operations", "/orgboot/")]
+    assert json.loads(sso.get_inline_policy_for_permission_set(**ids)["InlinePolicy"]) == document("identity-center/operations.json")
+    assert sso.get_permissions_boundary_for_permission_set(**ids)["PermissionsBoundary"] == {
+        "ManagedPolicyArn": "arn:aws:iam::aws:policy/PowerUserAccess"
+    }
+    auditor = {"InstanceArn": instance_arn, "PermissionSetArn": permission_sets["Auditor"]}
+    assert sso.describe_permission_set(**auditor)["PermissionSet"]["SessionDuration"] == "PT1H"
+    assert sso.get_permissions_boundary_for_permission_set(**auditor)["PermissionsBoundary"] == {
+        "CustomerManagedPolicyReference": {"Name": "audit-boundary", "Path": "/boundaries/"}
+    }
+
+
+def test_identity_center_assignments(deployed, sso, instance_arn, permission_sets, all_options_spec):
+    """Workloads/Prod and sandbox-carol for the operators; Root (every member account) and management for the auditors."""
+    store = management("eu-central-1").client("identitystore")
+    (instance,) = sso.list_instances()["Instances"]
+    groups = {g["GroupId"]: g["DisplayName"] for g in store.list_groups(IdentityStoreId=instance["IdentityStoreId"])["Groups"]}
+    keys = {account_id: key for key, account_id in key_ids(all_options_spec).items()}
+    found = set()
+    for name, arn in permission_sets.items():
+        for account_id in sso.list_accounts_for_provisioned_permission_set(InstanceArn=instance_arn, PermissionSetArn=arn)["AccountIds"]:
+            listed = sso.list_account_assignments(InstanceArn=instance_arn, AccountId=account_id, PermissionSetArn=arn)[
+                "AccountAssignments"
+            ]
+            found |= {(keys[account_id], groups[a["PrincipalId"]], name) for a in listed}
+    assert found == {
+        ("payments-prod", "Platform Operators", "Operations"),
+        ("sandbox-carol", "Platform Operators", "Operations"),
+        ("secops-tools", "Security Auditors", "Auditor"),
+        ("payments-prod", "Security Auditors", "Auditor"),
+        ("sandbox-carol", "Security Auditors", "Auditor"),
+        ("shared-services", "Security Auditors", "Auditor"),
+        ("management", "Security Auditors", "Auditor"),
+    }
+
+
+def test_identity_center_provisions_its_roles(deployed, member_iam):
+    """Each permission set is a role in each account it is assigned in, under the path of eu-central-1."""
+    iam = {**member_iam, "master": management().client("iam")}
+    roles = {
+        name: {permission_set_of_role(r["RoleName"]): r["Path"] for r in client.list_roles(PathPrefix=ROLE_PATH_PREFIX)["Roles"]}
+        for name, client in iam.items()
+    }
+    path = f"{ROLE_PATH_PREFIX}eu-central-1/"
+    assert roles == {
+        "SecOps Tools": {"Auditor": path},
+        "Payments Prod": {"Auditor": path, "Operations": path},
+        "Sandbox Carol": {"Auditor": path, "Operations": path},
+        "Shared Services": {"Auditor": path},
+        "master": {"Auditor": path},
+    }
 
 
 def test_nothing_was_deleted_or_replaced(deployed):

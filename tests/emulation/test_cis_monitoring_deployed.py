@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from orgboot.aws.cis_monitoring import CONTROLS, NAMESPACE
+from orgboot.aws.cis_monitoring import BREAK_GLASS_METRIC, BREAK_GLASS_NAMESPACE, CONTROLS, NAMESPACE
 from orgboot.emulator import Engine, deploy_assembly, emulated_aws, management
 from orgboot.emulator.delivery import trail_log_group_problems
 from orgboot.emulator.errors import EmulationError
@@ -27,9 +27,17 @@ def test_filters_alarms_and_the_trail_exist_after_deploy(cis_assembly):
         (trail,) = aws.client("cloudtrail").describe_trails()["trailList"]
         group = trail["CloudWatchLogsLogGroupArn"].split(":log-group:")[1].removesuffix(":*")
         filters = aws.client("logs").describe_metric_filters(logGroupName=group)["metricFilters"]
-        assert sorted((f["filterPattern"], f["metricTransformations"][0]["metricName"]) for f in filters) == sorted(
-            (c.pattern, c.metric) for c in CONTROLS
-        )
+        assert sorted(
+            (f["filterPattern"], f["metricTransformations"][0]["metricName"])
+            for f in filters
+            if f["metricTransformations"][0]["metricNamespace"] == NAMESPACE
+        ) == sorted((c.pattern, c.metric) for c in CONTROLS)
+        # and the example's break-glass path, in a namespace of its own
+        assert [
+            f["metricTransformations"][0]["metricName"]
+            for f in filters
+            if f["metricTransformations"][0]["metricNamespace"] == BREAK_GLASS_NAMESPACE
+        ] == [BREAK_GLASS_METRIC]
         alarms = [a for a in aws.client("cloudwatch").describe_alarms()["MetricAlarms"] if a.get("Namespace") == NAMESPACE]
         assert sorted(a["MetricName"] for a in alarms) == sorted(c.metric for c in CONTROLS)
         topics = {a["AlarmActions"][0] for a in alarms}

@@ -103,11 +103,11 @@ def test_stack_set_named_outside_the_pattern(example_assembly, tmp_path):
     """Issue 9, defect 6: a member role named with _ . + = , @ gives a StackSetName AWS refuses."""
 
     def rename(template: Template) -> None:
-        template["Resources"]["RoleStackSetReadOnly"]["Properties"]["StackSetName"] = "orgboot-role-Read_Only"
+        template["Resources"]["RoleStackSetExternalAudit"]["Properties"]["StackSetName"] = "orgboot-role-External_Audit"
 
     broken = edited(example_assembly, tmp_path, "MemberRolesStack", rename)
     with pytest.raises(
-        EmulationError, match=r"RoleStackSetReadOnly .*#/StackSetName: failed validation constraint for keyword \[pattern\]"
+        EmulationError, match=r"RoleStackSetExternalAudit .*#/StackSetName: failed validation constraint for keyword \[pattern\]"
     ):
         deploy(broken)
 
@@ -275,9 +275,9 @@ def test_deny_all_without_the_stacksets_exemption(example_assembly, tmp_path):
         deploy(broken)
 
 
-def test_an_scp_denying_only_removals_lets_stack_sets_create(example_assembly, tmp_path):
+def test_an_scp_denying_only_removals_lets_stack_sets_create(iam_groups_assembly, tmp_path):
     """Each StackSet operation needs its own actions: a deny on deleting roles does not stop an
-    instance from being created."""
+    instance from being created. (orgboot 0.10's example, whose ReadOnly role targets Root.)"""
 
     def deny_deletes_only(template: Template) -> None:
         policies = resources(template, "AWS::Organizations::Policy")
@@ -288,7 +288,7 @@ def test_an_scp_denying_only_removals_lets_stack_sets_create(example_assembly, t
         }
         template["Resources"]["AccountSandboxAlice"]["Properties"]["ParentIds"] = [{"Fn::GetAtt": ["OuSuspended", "Id"]}]
 
-    engine = deploy(edited(example_assembly, tmp_path, "OrganizationStack", deny_deletes_only))
+    engine = deploy(edited(iam_groups_assembly, tmp_path, "OrganizationStack", deny_deletes_only))
     (organization,) = [state for (_, name), state in engine.stacks.items() if name == "OrganizationStack"]
     alice = organization.resources["AccountSandboxAlice"].physical_id  # now in the Suspended OU
     assert (alice, "us-east-1") in engine.instances["orgboot-role-ReadOnly"]

@@ -16,7 +16,7 @@ from orgboot.emulator.assembly import read_assembly
 from orgboot.emulator.aws import MANAGEMENT_ACCOUNT_ID
 from orgboot.rules import load_change
 from orgboot.spec import SpecError, logical_ids
-from tests.conftest import EXAMPLE, EXAMPLE_PARAMETERS, example_variant, synth
+from tests.conftest import EXAMPLE_PARAMETERS, IAM_GROUPS, iam_groups_variant, synth
 
 ADMIN_STACK_SET = logical_ids.role_stack_set("Admin")
 
@@ -34,7 +34,7 @@ def drop_sandbox(data: dict) -> None:
 @pytest.fixture(scope="module")
 def without_sandbox(tmp_path_factory) -> Path:
     directory = tmp_path_factory.mktemp("without-sandbox")
-    return synth(example_variant(directory, drop_sandbox), directory / "cdk.out", directory / "org.yaml")
+    return synth(iam_groups_variant(directory, drop_sandbox), directory / "cdk.out", directory / "org.yaml")
 
 
 def stack_set_targets(engine: Engine) -> list[str]:
@@ -53,14 +53,14 @@ def ou_exists(ou_id: str) -> bool:
     return True
 
 
-def test_between_the_stacks_of_one_deploy_the_consumers_still_target_the_deleted_ou(example_assembly, without_sandbox):
+def test_between_the_stacks_of_one_deploy_the_consumers_still_target_the_deleted_ou(iam_groups_assembly, without_sandbox):
     """OrganizationStack of the change deployed (what `cdk deploy` has done when it starts the next
     stack, or all it did when a later stack fails): the OU is gone, the StackSet still targets it,
     until MemberRolesStack deploys in turn. validate --base says so before anything is deployed."""
     head = {stack.name: stack for stack in read_assembly(without_sandbox)}
     with emulated_aws():
         engine = Engine()
-        deploy_assembly(engine, example_assembly, EXAMPLE_PARAMETERS)
+        deploy_assembly(engine, iam_groups_assembly, EXAMPLE_PARAMETERS)
         sandbox = engine.stack_resource(MANAGEMENT_ACCOUNT_ID, "OrganizationStack", logical_ids.ou("Sandbox"))
         assert sandbox is not None
         assert sandbox.physical_id in stack_set_targets(engine)
@@ -74,20 +74,20 @@ def test_between_the_stacks_of_one_deploy_the_consumers_still_target_the_deleted
         deploy_assembly(engine, without_sandbox, EXAMPLE_PARAMETERS)
         assert all(ou_exists(ou_id) for ou_id in stack_set_targets(engine))
     with pytest.raises(SpecError) as refused:
-        load_change(without_sandbox.parent / "org.yaml", EXAMPLE)
+        load_change(without_sandbox.parent / "org.yaml", IAM_GROUPS)
     (problem,) = [str(p) for p in refused.value.problems if "OU 'Sandbox'" in str(p)]
     assert "member role 'Admin' (MemberRolesStack: its StackSet targets the OU)" in problem
     assert "the grant of 'Admin' to group 'Admins' (ManagementBaselineStack)" in problem
 
 
-def test_a_consumer_that_reads_the_dropped_output_fails(example_assembly, without_sandbox):
+def test_a_consumer_that_reads_the_dropped_output_fails(iam_groups_assembly, without_sandbox):
     """The consumer deployed again with a template that reads the OU's output (its deployed one, as a
     deploy of the assembly before the change does): CloudFormation cannot resolve it."""
-    base = {stack.name: stack for stack in read_assembly(example_assembly)}
+    base = {stack.name: stack for stack in read_assembly(iam_groups_assembly)}
     head = {stack.name: stack for stack in read_assembly(without_sandbox)}
     with emulated_aws():
         engine = Engine()
-        deploy_assembly(engine, example_assembly, EXAMPLE_PARAMETERS)
+        deploy_assembly(engine, iam_groups_assembly, EXAMPLE_PARAMETERS)
         deploy_assembly(engine, [head["OrganizationStack"]])
         with pytest.raises(
             EmulationError, match=r"MemberRolesStack/.*Fn::GetStackOutput: stack OrganizationStack has no output \S*OuSandbox"

@@ -16,7 +16,7 @@ from orgboot.policy.guardrails import REGISTRY
 from orgboot.state.baseline import read_baseline
 from orgboot.state.member_roles import read_member_roles
 from orgboot.state.organization import read_organization
-from tests.conftest import EXAMPLE_PARAMETERS, example_variant, synth
+from tests.conftest import EXAMPLE_PARAMETERS, iam_groups_variant, synth
 from tests.emulation.expected import roles_by_account_name
 
 PARAMETERS: dict[str, dict[str, Any]] = {"region-deny": {"allowed_regions": ["eu-west-1"]}}
@@ -32,7 +32,7 @@ def every_guardrail_on_sandbox(data: dict) -> None:
 @pytest.fixture(scope="module")
 def deployed(tmp_path_factory):
     directory = tmp_path_factory.mktemp("every-guardrail")
-    spec = example_variant(directory, every_guardrail_on_sandbox)
+    spec = iam_groups_variant(directory, every_guardrail_on_sandbox)
     assembly = synth(spec, directory / "cdk.out")
     with emulated_aws():
         deploy_assembly(Engine(), assembly, EXAMPLE_PARAMETERS)

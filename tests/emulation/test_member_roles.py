@@ -12,9 +12,9 @@ from tests.emulation.expected import roles_by_account_name
 
 
 @pytest.fixture(scope="module")
-def deployed(example_assembly):
+def deployed(iam_groups_assembly):
     with emulated_aws():
-        deploy_assembly(Engine(), example_assembly, EXAMPLE_PARAMETERS)
+        deploy_assembly(Engine(), iam_groups_assembly, EXAMPLE_PARAMETERS)
         yield
 
 

@@ -20,4 +20,4 @@ def test_an_ou_with_more_accounts_than_a_page(tmp_path):
     team = organization.ous()["Workloads/Prod/Team0000"]
     assert len([child for child in team.children if child.kind == "account"]) == 25
     assert len(roles) == 25
-    assert all({"Admin", "ReadOnly", "ExternalAudit"} <= set(account_roles) for account_roles in roles.values())
+    assert all("ExternalAudit" in account_roles for account_roles in roles.values())  # the example's member role, on Workloads/Prod

@@ -7,7 +7,7 @@ from orgboot.emulator import EmulationError, Engine, deploy_assembly, emulated_a
 from orgboot.policy.guardrails.packing import pack_key
 from orgboot.spec import logical_ids
 from orgboot.state.organization import read_organization
-from tests.conftest import EXAMPLE_PARAMETERS, example_variant, synth
+from tests.conftest import EXAMPLE_PARAMETERS, example_variant, iam_groups_variant, synth
 from tests.emulation.expected import actual_placement, placement, roles_by_account_name
 
 
@@ -81,15 +81,17 @@ def test_alias_is_replaced_when_changed_and_deleted_when_removed(tmp_path, examp
         assert iam.list_account_aliases()["AccountAliases"] == []
 
 
-def test_accounts_joining_or_leaving_target_ous_follow_on_the_next_deploy(tmp_path, example_assembly):
+def test_accounts_joining_or_leaving_target_ous_follow_on_the_next_deploy(tmp_path, iam_groups_assembly):
+    """orgboot 0.10's example (tests/data/iam_groups): its Admin and ReadOnly roles target OUs."""
+
     def change(data):
         data["accounts"]["shop-staging"] = {"name": "Shop Staging", "email": "aws+shop-staging@example.com", "ou": "Workloads/Prod"}
         data["accounts"]["sandbox-alice"]["ou"] = "Suspended"  # leaves the Admin targets
 
-    changed = synth(example_variant(tmp_path, change), tmp_path / "cdk.out")
+    changed = synth(iam_groups_variant(tmp_path, change), tmp_path / "cdk.out")
     with emulated_aws():
         engine = Engine()
-        deploy_assembly(engine, example_assembly, EXAMPLE_PARAMETERS)
+        deploy_assembly(engine, iam_groups_assembly, EXAMPLE_PARAMETERS)
         deploy_assembly(engine, changed, EXAMPLE_PARAMETERS)
         roles = roles_by_account_name()
     assert roles["Shop Staging"] == {"Admin", "ReadOnly", "ExternalAudit"}

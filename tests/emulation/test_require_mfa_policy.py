@@ -16,7 +16,7 @@ from orgboot.emulator.aws import MANAGEMENT_ACCOUNT_ID
 from orgboot.policy import iam as iam_documents
 from orgboot.spec import logical_ids
 from orgboot.spec.baseline import REQUIRE_MFA_POLICY_DESCRIPTION, REQUIRE_MFA_POLICY_NAME, require_mfa_policy_name
-from tests.conftest import EXAMPLE, EXAMPLE_PARAMETERS, edited, synth
+from tests.conftest import EXAMPLE_PARAMETERS, IAM_GROUPS, edited, synth
 
 STACK = "ManagementBaselineStack"
 NEW_DESCRIPTION = "Deny everything but MFA self-service (own password, own MFA device) until signed in with MFA"
@@ -59,31 +59,31 @@ def baseline_actions(events: list[Event]) -> set[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def orgboot_edits(example_spec, tmp_path_factory) -> tuple[Path, Path]:
+def orgboot_edits(iam_groups_spec, tmp_path_factory) -> tuple[Path, Path]:
     """The example synthesized by an orgboot that writes another description, and by one that
     writes another document (a statement's Sid renamed)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(baseline_stack, "REQUIRE_MFA_POLICY_DESCRIPTION", NEW_DESCRIPTION)
-        described = synth(example_spec, tmp_path_factory.mktemp("description") / "cdk.out", EXAMPLE)
+        described = synth(iam_groups_spec, tmp_path_factory.mktemp("description") / "cdk.out", IAM_GROUPS)
     document = iam_documents.require_mfa()
     document["Statement"][0]["Sid"] += "Renamed"
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(iam_documents, "require_mfa", lambda: document)
-        documented = synth(example_spec, tmp_path_factory.mktemp("document") / "cdk.out", EXAMPLE)
+        documented = synth(iam_groups_spec, tmp_path_factory.mktemp("document") / "cdk.out", IAM_GROUPS)
     return described, documented
 
 
-def test_deployed_under_its_name_with_its_description(example_assembly):
-    before, _, _ = redeployed(example_assembly, example_assembly)
+def test_deployed_under_its_name_with_its_description(iam_groups_assembly):
+    before, _, _ = redeployed(iam_groups_assembly, iam_groups_assembly)
     assert REQUIRE_MFA_POLICY_NAME == "RequireMFA"  # as every release has deployed it: an upgrade replaces nothing
     assert before[REQUIRE_MFA_POLICY_NAME]["Description"] == REQUIRE_MFA_POLICY_DESCRIPTION
     assert before[REQUIRE_MFA_POLICY_NAME]["Groups"] == MFA_GROUPS
 
 
-def test_a_new_description_replaces_the_policy_under_a_new_name(example_assembly, orgboot_edits):
+def test_a_new_description_replaces_the_policy_under_a_new_name(iam_groups_assembly, orgboot_edits):
     """Created under its new name first, the groups moved to it by ARN, the old one deleted: the
     groups have RequireMFA's successor and nothing is left behind."""
-    before, after, events = redeployed(example_assembly, orgboot_edits[0])
+    before, after, events = redeployed(iam_groups_assembly, orgboot_edits[0])
     renamed = require_mfa_policy_name(NEW_DESCRIPTION)
     assert renamed.startswith("RequireMFA-")
     assert renamed != REQUIRE_MFA_POLICY_NAME
@@ -103,8 +103,8 @@ def test_a_new_description_replaces_the_policy_under_a_new_name(example_assembly
     assert max(groups) < order.index((logical_ids.REQUIRE_MFA_POLICY, "DELETE"))
 
 
-def test_a_new_document_is_a_new_version_in_place(example_assembly, orgboot_edits):
-    before, after, events = redeployed(example_assembly, orgboot_edits[1])
+def test_a_new_document_is_a_new_version_in_place(iam_groups_assembly, orgboot_edits):
+    before, after, events = redeployed(iam_groups_assembly, orgboot_edits[1])
     assert baseline_actions(events) == {(logical_ids.REQUIRE_MFA_POLICY, "UPDATE")}
     assert set(after) == {REQUIRE_MFA_POLICY_NAME}
     assert after[REQUIRE_MFA_POLICY_NAME]["Arn"] == before[REQUIRE_MFA_POLICY_NAME]["Arn"]
@@ -112,7 +112,7 @@ def test_a_new_document_is_a_new_version_in_place(example_assembly, orgboot_edit
     assert after[REQUIRE_MFA_POLICY_NAME]["Document"]["Statement"][0]["Sid"].endswith("Renamed")
 
 
-def test_a_new_description_under_the_same_name_is_what_cloudformation_refuses(example_assembly, tmp_path):
+def test_a_new_description_under_the_same_name_is_what_cloudformation_refuses(iam_groups_assembly, tmp_path):
     """What the name's following the description avoids: the replacement of a policy that keeps its
     name. The emulator refuses it as CloudFormation does."""
 
@@ -120,7 +120,7 @@ def test_a_new_description_under_the_same_name_is_what_cloudformation_refuses(ex
         template["Resources"][logical_ids.REQUIRE_MFA_POLICY]["Properties"]["Description"] = NEW_DESCRIPTION
 
     with pytest.raises(EmulationError, match="custom-named resource requires replacing"):
-        redeployed(example_assembly, edited(example_assembly, tmp_path, STACK, describe_anew))
+        redeployed(iam_groups_assembly, edited(iam_groups_assembly, tmp_path, STACK, describe_anew))
 
 
 def test_each_description_has_its_own_name():

@@ -22,7 +22,7 @@ from orgboot.spec import logical_ids
 from orgboot.state.baseline import Baseline, read_baseline
 from orgboot.state.organization import Organization, read_organization
 from orgboot.state.pages import all_items
-from tests.conftest import EXAMPLE, EXAMPLE_PARAMETERS, example_variant, synth
+from tests.conftest import EXAMPLE_PARAMETERS, IAM_GROUPS, iam_groups_variant, synth
 
 CATALOGUE_ROLES = {"Admin", "ReadOnly", "ExternalAudit", "Developer"}
 # Every update of the spec updates the record of the deployed spec (docs/deploy.md): its value names
@@ -115,12 +115,12 @@ def redeploy(example: Path, changed: Path, parameters: Mapping[str, str] = EXAMP
 def variant(factory: pytest.TempPathFactory, name: str, change: Callable[[dict], None], files: Mapping[str, Any] = {}) -> Path:
     """Synthesize the example after `change`; `files` are JSON documents written next to the
     variant's org.yaml (paths relative to it), for documents whose content changes. With the record
-    of its spec, as app.py synthesizes it (and as the example_assembly fixture is): see RECORD."""
+    of its spec, as app.py synthesizes it (and as the iam_groups_assembly fixture is): see RECORD."""
     directory = factory.mktemp(name)
     for relative, content in files.items():
         (directory / relative).parent.mkdir(parents=True, exist_ok=True)
         (directory / relative).write_text(json.dumps(content, indent=2))
-    return synth(example_variant(directory, change), directory / "cdk.out", directory / "org.yaml")
+    return synth(iam_groups_variant(directory, change), directory / "cdk.out", directory / "org.yaml")
 
 
 def rename_ou(data: dict, old: str, new: str) -> None:
@@ -139,15 +139,17 @@ def rename_ou(data: dict, old: str, new: str) -> None:
     for role in data["member_roles"]["catalogue"].values():
         role["targets"] = [renamed(target) for target in role["targets"]]
     for group in data["management_baseline"]["groups"].values():
-        for grant in group.get("may_assume", []):
+        for grant in (*group.get("may_assume", []), *group.get("break_glass", [])):
             if "ous" in grant:
                 grant["ous"] = [renamed(ou) for ou in grant["ous"]]
+    for assignment in data.get("identity_center", {}).get("assignments", []):
+        assignment["targets"] = [renamed(target) for target in assignment["targets"]]
     contacts = data.get("security_baseline", {}).get("alternate_contacts", {})
     contacts["ous"] = {renamed(path): override for path, override in contacts.get("ous", {}).items()}
 
 
 def example_document(relative: str) -> dict[str, Any]:
-    document: dict[str, Any] = json.loads((EXAMPLE.parent / relative).read_text())
+    document: dict[str, Any] = json.loads((IAM_GROUPS.parent / relative).read_text())
     return document
 
 
@@ -247,34 +249,34 @@ def change_budget(data: dict) -> None:
 
 
 @pytest.fixture(scope="module")
-def organization_update(tmp_path_factory, example_assembly) -> Redeploy:
+def organization_update(tmp_path_factory, iam_groups_assembly) -> Redeploy:
     files = {"changed/require-imdsv2.json": REQUIRE_IMDSV2}
-    return redeploy(example_assembly, variant(tmp_path_factory, "organization", change_organization, files))
+    return redeploy(iam_groups_assembly, variant(tmp_path_factory, "organization", change_organization, files))
 
 
 @pytest.fixture(scope="module")
-def baseline_update(tmp_path_factory, example_assembly) -> Redeploy:
+def baseline_update(tmp_path_factory, iam_groups_assembly) -> Redeploy:
     files = {
         "changed/iam/billing-read-cost-explorer.json": BILLING_READ_COST_EXPLORER,
         "changed/iam/read-budgets.json": BILLING_READ_BUDGETS,
     }
-    return redeploy(example_assembly, variant(tmp_path_factory, "baseline", change_baseline, files))
+    return redeploy(iam_groups_assembly, variant(tmp_path_factory, "baseline", change_baseline, files))
 
 
 @pytest.fixture(scope="module")
-def roles_update(tmp_path_factory, example_assembly) -> Redeploy:
-    return redeploy(example_assembly, variant(tmp_path_factory, "roles", change_roles))
+def roles_update(tmp_path_factory, iam_groups_assembly) -> Redeploy:
+    return redeploy(iam_groups_assembly, variant(tmp_path_factory, "roles", change_roles))
 
 
 @pytest.fixture(scope="module")
-def catalogue_update(tmp_path_factory, example_assembly) -> Redeploy:
+def catalogue_update(tmp_path_factory, iam_groups_assembly) -> Redeploy:
     # ExternalAudit's external ID parameter goes with the role: `cdk deploy` would refuse it now.
-    return redeploy(example_assembly, variant(tmp_path_factory, "catalogue", change_catalogue), parameters={})
+    return redeploy(iam_groups_assembly, variant(tmp_path_factory, "catalogue", change_catalogue), parameters={})
 
 
 @pytest.fixture(scope="module")
-def ou_paths_update(tmp_path_factory, example_assembly) -> Redeploy:
-    return redeploy(example_assembly, variant(tmp_path_factory, "ou-paths", change_ou_paths))
+def ou_paths_update(tmp_path_factory, iam_groups_assembly) -> Redeploy:
+    return redeploy(iam_groups_assembly, variant(tmp_path_factory, "ou-paths", change_ou_paths))
 
 
 @pytest.fixture(scope="module")
@@ -506,6 +508,9 @@ def test_baseline_update_touches_exactly_the_changed_resources(baseline_update):
         ("ManagementBaselineStack", "UserBob", "UPDATE"),
         ("ManagementBaselineStack", "PasswordPolicyD0C37AC0", "UPDATE"),
         ("ManagementBaselineStack", "BillingAlarm", "UPDATE"),
+        # BreakGlass no longer has break_glass grants: nothing is left for its alarm to watch
+        ("ManagementBaselineStack", "CisMetricFilterBreakGlassUsed", "DELETE"),
+        ("ManagementBaselineStack", "CisAlarmBreakGlassUsed", "DELETE"),
         RECORD,
     }
 
@@ -603,9 +608,9 @@ def test_billing_alarm_threshold_updated(baseline_update):
     assert after["AlarmActions"] == before["AlarmActions"]
 
 
-def test_budget_amount_updated_in_place(example_assembly, budget_assembly):
+def test_budget_amount_updated_in_place(iam_groups_assembly, budget_assembly):
     """AWS::Budgets::Budget updates `Budget` in place (UpdateBudget): its limit is not create-only."""
-    update = redeploy(example_assembly, budget_assembly)
+    update = redeploy(iam_groups_assembly, budget_assembly)
     assert update.actions() == {("ManagementBaselineStack", "MonthlyBudget", "UPDATE"), RECORD}
     (before,) = update.before.baseline.budgets
     (after,) = update.after.baseline.budgets
@@ -614,7 +619,7 @@ def test_budget_amount_updated_in_place(example_assembly, budget_assembly):
     assert [n for n, _ in after["Notifications"]] == [n for n, _ in before["Notifications"]]
 
 
-def test_budget_notifications_changed_replace_the_budget_under_a_new_name(tmp_path_factory, example_assembly):
+def test_budget_notifications_changed_replace_the_budget_under_a_new_name(tmp_path_factory, iam_groups_assembly):
     """NotificationsWithSubscribers is create-only: the budget is replaced. Its name follows the
     notifications, so the replacement does not collide with the budget it replaces (which a fixed
     name would: CloudFormation refuses to replace a custom-named resource)."""
@@ -624,7 +629,7 @@ def test_budget_notifications_changed_replace_the_budget_under_a_new_name(tmp_pa
         billing["actual_threshold_percent"] = 90
         billing["notify"] = [*billing["notify"], "cfo@example.com"]
 
-    update = redeploy(example_assembly, variant(tmp_path_factory, "budget-notifications", change))
+    update = redeploy(iam_groups_assembly, variant(tmp_path_factory, "budget-notifications", change))
     assert update.actions() == {
         ("ManagementBaselineStack", "MonthlyBudget", "REPLACE"),  # the new budget, then the old one deleted
         ("ManagementBaselineStack", "MonthlyBudget", "DELETE"),

@@ -76,13 +76,19 @@ def test_the_tables_hold_the_accounts_policies_budgets_and_access(example_report
     assert {row[0] for row in packs[1:]} == {f"`{pack.key}`" for pack in example_spec.guardrail_packs}
     assert ["`Workloads`", "SCP", "4 of 10", "1,973 of 10,240"] in budgets
     assert access[0] == ["group", "role", "accounts", "exempt from", "denied by"]
-    assert ["`Admins`", "`Admin`", "`Sandbox`: Sandbox Alice; `Workloads/Dev`: Shop Dev; `Workloads/Prod`: Shop Prod", "-", "-"] in access
-    assert ["`Auditors`", "`ReadOnly`", "every member account (6)", "-", "-"] in access
-    # Administrators reach the management account through the administrator role (CIS 1.15).
+    # People come in through IAM Identity Center: a group's permission sets where they are assigned.
+    developer = ["`Developers` (Identity Center)", "`Developer` (permission set)", "`Sandbox`: Sandbox Alice; `Workloads/Dev`: Shop Dev"]
+    assert [*developer, "-", "-"] in access
+    assert ["`Developers` (Identity Center)", "`ReadOnly` (permission set)", "`Workloads/Prod`: Shop Prod", "-", "-"] in access
+    assert ["`Security` (Identity Center)", "`SecurityAudit` (permission set)", "every member account (6)", "-", "-"] in access
+    # The management account: its people through Identity Center, break-glass through the
+    # administrator role (CIS 1.15) and the support role.
     assert [row for row in access if "the management account" in row[2]] == [
-        ["`Admins`", "`AWSSupport`", "the management account", "-", "-"],
-        ["`Admins`", "`ManagementAdmin`", "the management account", "-", "-"],
+        ["`BreakGlass`", "`AWSSupport`", "the management account", "-", "-"],
         ["`BreakGlass`", "`ManagementAdmin`", "the management account", "-", "-"],
+        ["`Platform` (Identity Center)", "`PlatformAdmin` (permission set)", "the management account", "-", "-"],
+        ["`Security` (Identity Center)", "`SecurityAudit` (permission set)", "the management account", "-", "-"],
+        ["`Finance` (Identity Center)", "`Billing` (permission set)", "the management account", "-", "-"],
     ]
     # Break-glass stands out, with what it is exempt from, on its own group's row and no other.
     assert [row for row in access if "OrganizationAccountAccessRole" in row[1]] == [
@@ -149,8 +155,8 @@ def test_a_change_is_drawn_added_moved_and_removed(example_spec, tmp_path):
     def edit(data):
         data["organizational_units"][4] = "Workloads/Sandbox"
         data["accounts"]["sandbox-alice"]["ou"] = "Workloads/Sandbox"
-        data["management_baseline"]["groups"]["Admins"]["may_assume"][1]["ous"] = ["Workloads"]
-        data["member_roles"]["catalogue"]["Admin"]["targets"].remove("Sandbox")
+        for assignment in data["identity_center"]["assignments"]:  # Sandbox is gone: Workloads/Sandbox now
+            assignment["targets"] = [target for target in assignment["targets"] if target != "Sandbox"]
         data["organizational_units"].remove("Suspended")
         data["guardrails"].pop("quarantine")
         data["accounts"].pop("shop-dev")

@@ -111,3 +111,30 @@ def test_the_access_matrix_marks_break_glass_and_says_what_exempts_each_role_whe
         ["Auditors", "ManagementAdmin", "the", "management", "account", "-", "-"],
     ]
     assert any(line.split() == ["guardrail", "quarantine", "(in", "Audit)"] for line in lines)
+
+
+def test_the_baseline_says_who_hears_of_break_glass_apart_from_billing_and_cis():
+    """The break-glass alarm (its own namespace) is neither a billing alarm nor one of CIS's 15."""
+    from orgboot.aws.cis_monitoring import BREAK_GLASS_METRIC, BREAK_GLASS_NAMESPACE, CONTROLS, NAMESPACE
+    from orgboot.reports.terminal import baseline_report
+    from orgboot.state.baseline import Baseline
+
+    security, billing = "arn:aws:sns:us-east-1:123456789012:security", "arn:aws:sns:us-east-1:123456789012:billing"
+    alarms = [
+        {"Namespace": "AWS/Billing", "MetricName": "EstimatedCharges", "Threshold": 1000.0, "AlarmActions": [billing]},
+        {"Namespace": NAMESPACE, "MetricName": CONTROLS[0].metric, "Threshold": 1.0, "AlarmActions": [security]},
+        {
+            "Namespace": BREAK_GLASS_NAMESPACE,
+            "MetricName": BREAK_GLASS_METRIC,
+            "Threshold": 1.0,
+            "AlarmDescription": "Break-glass path used: a user added to group BreakGlass",
+            "AlarmActions": [security],
+        },
+    ]
+    subscriptions = {security: ["security@example.com"], billing: ["finance@example.com"]}
+    baseline = Baseline(None, None, alarms, subscriptions, [], {}, {}, [])
+    text = rendered(baseline_report(baseline, organization(detached=False)))
+    assert "Break-glass alarm  Break-glass path used: a user added to group BreakGlass -> security@example.com" in text
+    assert "Billing alarm      AWS/Billing EstimatedCharges > 1000 USD -> finance@example.com" in text
+    assert "1 of the 15 alarms of CIS 4.1-4.15 -> security@example.com" in text
+    assert text.count("Billing alarm") == 1

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from orgboot.rules import load_spec, warnings
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, IAM_GROUPS
 from tests.spec.test_loader import BASE, problems, write
 
 ADMIN_FILE = {"Version": "2012-10-17", "Statement": [
@@ -46,11 +46,14 @@ def test_an_inline_file_that_allows_everything_on_everything_is_a_warning_naming
     ]
 
 
-def test_the_example_is_quiet_its_administrators_assume_the_admin_role():
-    spec = load_spec(EXAMPLE)
-    assert not [w for w in warnings(EXAMPLE, spec) if "1.15" in w.message]
+@pytest.mark.parametrize("source", [EXAMPLE, IAM_GROUPS])
+def test_the_example_is_quiet_its_administrators_assume_the_admin_role(source):
+    """Today's example (its administrators use Identity Center; break-glass assumes the admin role)
+    and 0.10's (IAM groups, Admins assume it) alike."""
+    spec = load_spec(source)
+    assert not [w for w in warnings(source, spec) if "1.15" in w.message]
     assert spec.management_baseline.admin_role is not None
-    assert set(spec.management_baseline.admin_role.assumable_by) == {"Admins", "BreakGlass"}
+    assert set(spec.management_baseline.admin_role.assumable_by) == ({"BreakGlass"} if source == EXAMPLE else {"Admins", "BreakGlass"})
     assert not any(
         group.managed_policies and "AdministratorAccess" in group.managed_policies for group in spec.management_baseline.groups.values()
     )

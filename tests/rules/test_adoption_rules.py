@@ -126,3 +126,47 @@ def test_an_adopted_account_spread_over_stacks_is_a_target_by_its_id(tmp_path):
         "org.yaml:9: policies.deny.targets.1: account 'payments' cannot be a target while organization.account_stacks spreads"
         " the accounts over stacks of their own, unless its account_id is given; target its OU, or an OU of its own"
     ]
+
+
+def test_the_stack_sets_orgboot_would_create_are_refused_where_their_names_are_taken(tmp_path):
+    """Every StackSet lives in the management account, whichever accounts it deploys to: the trail's
+    log archive, the member account settings, Config's bucket and aggregator, one per security service."""
+    from tests.spec.test_loader import BASE
+
+    taken = [
+        "orgboot-organization-trail-logs",
+        "orgboot-account-settings",
+        "orgboot-config-bucket",
+        "orgboot-config-aggregator",
+        "orgboot-guardduty",
+        "orgboot-security-hub",
+        "orgboot-access-analyzer",
+        "orgboot-role-Unrelated",  # a StackSet orgboot would not create: no refusal
+    ]
+    text = BASE + (
+        "  audit: {name: Audit, email: audit@example.com, ou: Security}\n"
+        "guardrails:\n  region-deny: {allowed_regions: [eu-west-1, us-east-1], targets: [Workloads]}\n"
+        "management_baseline:\n"
+        "  organization_trail:\n"
+        "    log_archive: {account: audit, region: eu-west-1}\n"
+        "security_baseline:\n"
+        "  delegated_administrator: audit\n"
+        "  config: {}\n"
+        "  guardduty: {}\n"
+        "  security_hub: {}\n"
+        "  access_analyzer: {}\n"
+        f"unmanaged:\n  management_account_names: {{stack_sets: [{', '.join(taken)}]}}\n"
+    )
+    found = problems(tmp_path, text)
+    refused = {line.split("StackSet named '", 1)[1].split("'", 1)[0]: line.split(": the management account", 1)[0] for line in found}
+    assert refused == {
+        "orgboot-organization-trail-logs": "org.yaml:12: management_baseline.organization_trail.log_archive",
+        "orgboot-account-settings": "org.yaml:13: security_baseline",
+        "orgboot-config-bucket": "org.yaml:15: security_baseline.config",
+        "orgboot-config-aggregator": "org.yaml:15: security_baseline.config",
+        "orgboot-guardduty": "org.yaml:16: security_baseline.guardduty",
+        "orgboot-security-hub": "org.yaml:17: security_baseline.security_hub",
+        "orgboot-access-analyzer": "org.yaml:18: security_baseline.access_analyzer",
+    }
+    assert len(found) == len(refused)
+    assert all("orgboot would create one by that name and the deploy would fail" in line for line in found)

@@ -93,7 +93,24 @@ def test_billing_needs_valid_recipients(tmp_path):
 
 
 def test_example_baseline(example_spec):
+    """People sign in through IAM Identity Center: the baseline keeps one break-glass path, a group
+    of its own with nobody in it until an incident, and no IAM users."""
     baseline = example_spec.management_baseline
+    assert set(baseline.groups) == {"BreakGlass"}
+    assert baseline.users == {}
+    break_glass = baseline.groups["BreakGlass"]
+    assert [(g.role, g.ous) for g in break_glass.break_glass] == [("OrganizationAccountAccessRole", ("Root",))]
+    assert break_glass.may_assume == ()
+    assert break_glass.require_mfa
+    assert baseline.admin_role is not None
+    assert baseline.support_role is not None
+    assert baseline.admin_role.assumable_by == baseline.support_role.assumable_by == ("BreakGlass",)
+    assert example_spec.identity_center is not None
+
+
+def test_the_iam_groups_baseline(iam_groups_spec):
+    """Groups and users still do what they did (orgboot 0.10's example, tests/data/iam_groups)."""
+    baseline = iam_groups_spec.management_baseline
     assert set(baseline.groups) == {"Admins", "BreakGlass", "Billing", "Auditors"}
     assert baseline.groups["Auditors"].managed_policies == ("SecurityAudit", "job-function/ViewOnlyAccess")
     # Break-glass is a group of its own, nobody in it until an incident; Admins keep everyday grants.

@@ -48,7 +48,7 @@ def test_guardrails_by_name_with_parameters_and_targets(tmp_path):
         (
             "region-deny: {allowed_region: [eu-west-1], targets: [Root]}",
             "org.yaml:8: guardrails.region-deny.allowed_region: unknown key 'allowed_region' (did you mean 'allowed_regions'?);"
-            " expected one of: allowed_regions, exempt_roles, guardrail, targets",
+            " expected one of: allowed_regions, exempt_permission_sets, exempt_roles, guardrail, targets",
         ),
         ("region-deny: {allowed_regions: [eu-west-1]}", "org.yaml:8: guardrails.region-deny.targets: required key is missing"),
         (

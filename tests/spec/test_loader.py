@@ -101,8 +101,8 @@ def test_unknown_keys_are_refused(tmp_path):
     assert found == [
         "org.yaml:6: accounts.shop-prod.colour: unknown key 'colour'; expected one of: account_id, email, invited, name, ou, role_name, tags",
         "org.yaml:7: extra: unknown key 'extra'; expected one of: accounts, acknowledged_changes, emulator_only, guardrails,"
-        " management_baseline, member_roles, organization, organizational_units, policies, released_accounts, security_baseline,"
-        " unmanaged",
+        " identity_center, management_baseline, member_roles, organization, organizational_units, policies, released_accounts,"
+        " security_baseline, unmanaged",
     ]
 
 

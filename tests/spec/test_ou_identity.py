@@ -151,6 +151,16 @@ def test_siblings_differing_only_in_case_are_reported_at_the_second_entry(tmp_pa
     ]
 
 
+def test_siblings_differing_only_in_case_are_kept_apart_when_both_have_keys(tmp_path):
+    """As `orgboot import` writes an organization that holds both (spec/importing.py, ou_keys): AWS
+    told them apart, and the keys keep their resources apart. One key alone is still refused."""
+    keyed = ["Security", "Workloads/Prod: {key: Prod ou-ab12-11111111}", "Workloads/PROD: {key: PROD ou-ab12-22222222}"]
+    assert load_spec(write(tmp_path / "both", spec_text(keyed))).ou_logical_id("Workloads/PROD") == "OuWorkloadsPRODOuAb1222222222"
+    assert [line.partition(": OUs")[0] for line in problems(tmp_path, spec_text(keyed[:2] + ["Workloads/PROD"]))] == [
+        "org.yaml:7: organizational_units.2"
+    ]
+
+
 def test_implied_siblings_differing_in_case_are_reported_at_the_entry_that_implies_one(tmp_path):
     found = problems(tmp_path, spec_text(["Security", "Workloads/Prod", "WORKLOADS/Dev"]))
     assert [line.partition(": OUs")[0] for line in found] == ["org.yaml:7: organizational_units.2"]

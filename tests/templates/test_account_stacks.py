@@ -12,7 +12,8 @@ from aws_cdk import App, Stack
 
 from bench.generate import generate
 from orgboot.rules import load_spec
-from orgboot.spec import logical_ids
+from orgboot.spec import layout, logical_ids
+from orgboot.spec.identity_center import expand_assignments
 from tests.conftest import synth
 
 from constructs.member_accounts import MemberAccounts
@@ -80,9 +81,22 @@ def test_adding_an_account_changes_one_stack_by_one_resource(tmp_path):
 
     edit(spec_file, join)
     after = templates(synth(load_spec(spec_file), tmp_path / "after"))
-    changed = [stack for stack in before if before[stack] != after[stack]]
-    assert len(changed) == 1
-    old, new = before[changed[0]]["Resources"], after[changed[0]]["Resources"]
+    changed = sorted(stack for stack in before if before[stack] != after[stack])
+    # Its accounts stack, and the one assignment stack its Identity Center assignments go to (the
+    # example assigns permission sets through OUs, so the new account has some): nothing else.
+    spec = load_spec(spec_file)
+    assert spec.identity_center is not None
+    assignments_stack = layout.assignment_stack("account-00100b", spec.identity_center.assignment_stacks)
+    assert len(changed) == 2, changed
+    assert assignments_stack in changed, changed
+    old_grants, new_grants = before[assignments_stack]["Resources"], after[assignments_stack]["Resources"]
+    assert {lid: r for lid, r in old_grants.items() if lid in new_grants} == old_grants
+    joiner = expand_assignments(spec)["account-00100b"]
+    assert joiner
+    added = {lid for lid in set(new_grants) - set(old_grants) if new_grants[lid]["Type"] == "AWS::SSO::Assignment"}
+    assert added == {logical_ids.assignment("account-00100b", group, permission_set) for group, permission_set in joiner}
+    (accounts_stack,) = [stack for stack in changed if stack != assignments_stack]
+    old, new = before[accounts_stack]["Resources"], after[accounts_stack]["Resources"]
     assert set(new) - set(old) == {logical_ids.account("account-00100b")}
     assert set(old) <= set(new)
     modified = {lid for lid in old if old[lid] != new[lid]}

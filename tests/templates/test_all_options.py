@@ -12,8 +12,9 @@ import pytest
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from orgboot.emulator.assembly import read_assembly
 from orgboot.policy.guardrails.packing import PACK_PREFIX, pack_key
-from orgboot.spec import OrgSpec, logical_ids
+from orgboot.spec import OrgSpec, layout, logical_ids
 from orgboot.spec.messages import unwrap
 from tests.analysis import test_drift
 from tests.cli import test_review_commands
@@ -421,7 +422,7 @@ def test_cis_monitoring_notify(baseline):
     assert topic_emails(baseline, logical_ids.SECURITY_TOPIC) == ["soc@all-options.example.com", "secops@all-options.example.com"]
     alarms = of_type(baseline, "AWS::CloudWatch::Alarm")
     cis_alarms = [p for lid, p in alarms.items() if lid != logical_ids.BILLING_ALARM]
-    assert len(cis_alarms) == 15
+    assert len(cis_alarms) == 16  # CIS 4.1-4.15, and break-glass use (Operators' break_glass grants: docs/identity-center.md)
     assert all(p["AlarmActions"] == ["{" + logical_ids.SECURITY_TOPIC + "}"] for p in cis_alarms)
     (trail,) = of_type(baseline, "AWS::CloudTrail::Trail").values()
     assert trail["CloudWatchLogsLogGroupArn"] == "{" + logical_ids.TRAIL_LOG_GROUP + ".Arn}"
@@ -577,6 +578,143 @@ def test_role_targets(stack_sets):
 
     assert targets("Operator") == ["{OuWorkloadsProd.Id}", "{OuSandbox.Id}"]
     assert targets("Vendor") == ["{OuWorkloads.Id}"]
+
+
+# IdentityCenterStack and the assignment stacks, in identity_center.region
+
+
+@pytest.fixture(scope="module")
+def identity_center(all_options_assembly: Path) -> dict[str, dict[str, Any]]:
+    """IdentityCenterStack and every IdentityCenterAssignments* stack by name, rendered: the
+    permission sets' ARNs the assignment stacks read from IdentityCenterStack's outputs written
+    {PermissionSet<Name>.PermissionSetArn}."""
+    names = sorted(path.name.removesuffix(".template.json") for path in all_options_assembly.glob("IdentityCenter*.template.json"))
+    sets = template(all_options_assembly, layout.IDENTITY_CENTER_STACK)
+    outputs = {name: render(output["Value"], {}) for name, output in sets.get("Outputs", {}).items()}
+    return {name: render(template(all_options_assembly, name), outputs) for name in names}
+
+
+@pytest.fixture(scope="module")
+def permission_sets(identity_center) -> dict[str, dict[str, Any]]:
+    """Permission set name -> the Properties of its AWS::SSO::PermissionSet."""
+    found = of_type(identity_center[layout.IDENTITY_CENTER_STACK]["Resources"], "AWS::SSO::PermissionSet")
+    return {p["Name"]: p for p in found.values()}
+
+
+@pytest.fixture(scope="module")
+def assignments(identity_center, permission_sets, all_options_spec) -> dict[str, set[tuple[str, str, str]]]:
+    """Assignment stack -> its assignments as (account key or management, group display name,
+    permission set name), each ID resolved through the lookup that gives it (the groups by display
+    name, the accounts by email), the account_id the spec gives, or the stack's own account."""
+    set_names = {"{" + logical_ids.permission_set(name) + ".PermissionSetArn}": name for name in permission_sets}
+    given_ids = {account.account_id: key for key, account in all_options_spec.accounts.items() if account.account_id}
+    found: dict[str, set[tuple[str, str, str]]] = {}
+    for stack, body in identity_center.items():
+        if stack == layout.IDENTITY_CENTER_STACK:
+            continue
+        lookups = of_type(body["Resources"], "Custom::IdentityCenterLookup")
+        groups = {f"{{{lid}.{attribute}}}": name for lid, p in lookups.items() for attribute, name in p.get("Groups", {}).items()}
+        accounts = {f"{{{lid}.{attribute}}}": a["Key"] for lid, p in lookups.items() for attribute, a in p.get("Accounts", {}).items()}
+        accounts |= {"{AWS::AccountId}": "management", **given_ids}
+        found[stack] = {
+            (accounts[p["TargetId"]], groups[p["PrincipalId"]], set_names[p["PermissionSetArn"]])
+            for p in of_type(body["Resources"], "AWS::SSO::Assignment").values()
+        }
+    return found
+
+
+def test_identity_center_region(all_options_assembly: Path, identity_center):
+    """Every Identity Center stack deploys in eu-central-1 (the example's is eu-west-1), where the
+    assignment stacks read the permission sets' ARNs from."""
+    regions = {stack.name: stack.region for stack in read_assembly(all_options_assembly) if stack.name.startswith("IdentityCenter")}
+    assert regions == dict.fromkeys(identity_center, "eu-central-1")
+    for name in identity_center:
+        assert "eu-west-1" not in json.dumps(template(all_options_assembly, name)), name
+    read = [
+        p["PermissionSetArn"]["Fn::GetStackOutput"]
+        for name in identity_center
+        if name != layout.IDENTITY_CENTER_STACK
+        for p in of_type(template(all_options_assembly, name)["Resources"], "AWS::SSO::Assignment").values()
+    ]
+    assert read
+    assert {(output["StackName"], output["Region"]) for output in read} == {(layout.IDENTITY_CENTER_STACK, "eu-central-1")}
+
+
+def test_identity_center_assignment_stacks(assignments):
+    """assignment_stacks: 2 spreads the assignments over IdentityCenterAssignments01 and 02 (never
+    the one IdentityCenterAssignments), each account's in the stack its key hashes to."""
+    assert sorted(assignments) == ["IdentityCenterAssignments01", "IdentityCenterAssignments02"]
+    placed = {account: stack for stack, found in assignments.items() for account, _, _ in found}
+    assert placed == {account: layout.assignment_stack(account, 2) for account in placed}
+    assert all(assignments.values())  # both hold some: the option moves something
+
+
+def test_permission_set_names(permission_sets):
+    assert sorted(permission_sets) == ["Auditor", "Operations"]
+
+
+def test_permission_set_description(permission_sets):
+    assert {name: p.get("Description") for name, p in permission_sets.items()} == {
+        "Operations": "Operate the workloads, within a boundary; never stop the logs.",
+        "Auditor": None,
+    }
+
+
+def test_permission_set_managed_policies(permission_sets):
+    assert {name: p["ManagedPolicies"] for name, p in permission_sets.items()} == {
+        "Operations": ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/job-function/SupportUser"],  # a name, an ARN
+        "Auditor": ["arn:aws:iam::aws:policy/SecurityAudit"],
+    }
+
+
+def test_permission_set_customer_managed_policies(permission_sets):
+    """By name and path, the path / where it is not given."""
+    assert permission_sets["Operations"]["CustomerManagedPolicyReferences"] == [
+        {"Name": "workload-operations", "Path": "/orgboot/"},
+        {"Name": "ticketing", "Path": "/"},
+    ]
+    assert "CustomerManagedPolicyReferences" not in permission_sets["Auditor"]
+
+
+def test_permission_set_inline_policy(permission_sets):
+    assert permission_sets["Operations"]["InlinePolicy"] == document("identity-center/operations.json")
+    assert "InlinePolicy" not in permission_sets["Auditor"]
+
+
+def test_permission_set_permissions_boundary_managed_policy(permission_sets):
+    assert permission_sets["Operations"]["PermissionsBoundary"] == {"ManagedPolicyArn": "arn:aws:iam::aws:policy/PowerUserAccess"}
+
+
+def test_permission_set_permissions_boundary_customer_managed_policy(permission_sets):
+    assert permission_sets["Auditor"]["PermissionsBoundary"] == {
+        "CustomerManagedPolicyReference": {"Name": "audit-boundary", "Path": "/boundaries/"}
+    }
+
+
+def test_permission_set_session_hours(permission_sets):
+    assert {name: p["SessionDuration"] for name, p in permission_sets.items()} == {"Operations": "PT2H", "Auditor": "PT1H"}
+
+
+def test_permission_set_relay_state(permission_sets):
+    assert (
+        permission_sets["Operations"]["RelayStateType"] == "https://eu-central-1.console.aws.amazon.com/cloudwatch/home?region=eu-central-1"
+    )
+    assert "RelayStateType" not in permission_sets["Auditor"]
+
+
+def test_identity_center_assignments(assignments):
+    """Each group gets its permission set in every account its targets reach: Workloads/Prod (the
+    account below it) and an account key; Root (every member account, the adopted one by the ID the
+    spec gives) and management (the stack's own account, which Root's members leave out)."""
+    assert set().union(*assignments.values()) == {
+        ("payments-prod", "Platform Operators", "Operations"),
+        ("sandbox-carol", "Platform Operators", "Operations"),
+        ("secops-tools", "Security Auditors", "Auditor"),
+        ("payments-prod", "Security Auditors", "Auditor"),
+        ("sandbox-carol", "Security Auditors", "Auditor"),
+        ("shared-services", "Security Auditors", "Auditor"),
+        ("management", "Security Auditors", "Auditor"),
+    }
 
 
 # Every stack
@@ -741,6 +879,23 @@ OPTION_TESTS = {
     "member_roles.catalogue.*.trust.mfa_max_age_seconds": test_role_trust_mfa_max_age_seconds,
     "member_roles.catalogue.*.targets": test_role_targets,
     "guardrails": test_guardrails,
+    "identity_center.region": test_identity_center_region,
+    "identity_center.assignment_stacks": test_identity_center_assignment_stacks,
+    "identity_center.permission_sets.*.description": test_permission_set_description,
+    "identity_center.permission_sets.*.managed_policies": test_permission_set_managed_policies,
+    "identity_center.permission_sets.*.customer_managed_policies.*.name": test_permission_set_customer_managed_policies,
+    "identity_center.permission_sets.*.customer_managed_policies.*.path": test_permission_set_customer_managed_policies,
+    "identity_center.permission_sets.*.inline_policy": test_permission_set_inline_policy,
+    "identity_center.permission_sets.*.permissions_boundary.managed_policy": test_permission_set_permissions_boundary_managed_policy,
+    **{
+        f"identity_center.permission_sets.*.permissions_boundary.customer_managed_policy.{name}": (
+            test_permission_set_permissions_boundary_customer_managed_policy
+        )
+        for name in ("name", "path")
+    },
+    "identity_center.permission_sets.*.session_hours": test_permission_set_session_hours,
+    "identity_center.permission_sets.*.relay_state": test_permission_set_relay_state,
+    **{f"identity_center.assignments.*.{name}": test_identity_center_assignments for name in ("group", "permission_set", "targets")},
 }
 
 # Options with a single allowed value: no other value to set.

@@ -23,12 +23,14 @@ def real_mailboxes(data: dict) -> None:
         account["email"] = account["email"].replace("@example.com", "@mail.acme-corp.net")
 
 
-# The example turns every part of security_baseline on: each has its stack.
+# The example turns every part of security_baseline on, and identity_center: each has its stack.
 EXAMPLE_STACKS = [
     "OrganizationStack",
     "ManagementBaselineStack",
     "AccountSettingsStack",
     "SecurityServicesStack",
+    "IdentityCenterStack",  # its people come in through IAM Identity Center
+    "IdentityCenterAssignments",
     "MemberRolesStack",
 ]
 

@@ -10,19 +10,21 @@ from orgboot.analysis.grants import guarded_roles, switch_policy
 from orgboot.analysis.offline import OfflineOrganization
 from orgboot.policy import iam as iam_documents
 from orgboot.spec import logical_ids
-from tests.conftest import example_variant, template
+from tests.conftest import iam_groups_variant, template
 
 STACK = "ManagementBaselineStack"
+# The baseline of orgboot 0.10's example (tests/data/iam_groups): IAM users in groups with grants,
+# which today's example leaves to IAM Identity Center (its baseline keeps only BreakGlass).
 
 
 @pytest.fixture(scope="module")
-def baseline(example_assembly: Path) -> Template:
-    return Template.from_json(template(example_assembly, STACK))
+def baseline(iam_groups_assembly: Path) -> Template:
+    return Template.from_json(template(iam_groups_assembly, STACK))
 
 
 @pytest.fixture(scope="module")
-def resources(example_assembly: Path) -> dict:
-    return template(example_assembly, STACK)["Resources"]
+def resources(iam_groups_assembly: Path) -> dict:
+    return template(iam_groups_assembly, STACK)["Resources"]
 
 
 def sdk_call(resource: dict, key: str) -> dict:
@@ -256,6 +258,7 @@ def test_logical_ids_of_account_wide_resources_are_pinned(resources):
         "UnauthorizedApiCalls", "ConsoleSignInWithoutMfa", "RootUsage", "IamPolicyChanges", "CloudTrailChanges",
         "ConsoleAuthenticationFailures", "CmkDisableOrDeletion", "S3BucketPolicyChanges", "ConfigChanges",
         "SecurityGroupChanges", "NaclChanges", "NetworkGatewayChanges", "RouteTableChanges", "VpcChanges", "OrganizationsChanges",
+        "BreakGlassUsed",  # the example's break-glass path, alarmed
     ]  # fmt: skip
     assert by_type["AWS::Logs::MetricFilter"] == {f"CisMetricFilter{metric}" for metric in cis_metrics}
     assert by_type["AWS::CloudWatch::Alarm"] == {"BillingAlarm"} | {f"CisAlarm{metric}" for metric in cis_metrics}
@@ -289,7 +292,7 @@ def test_only_groups_that_could_assume_roles_on_their_own_are_denied_outside_the
     ]
     # A group holding AdministratorAccess itself: every role orgboot deploys, and the access role,
     # is denied outside its grants (the stack writes what switch_policy builds).
-    spec = example_variant(
+    spec = iam_groups_variant(
         tmp_path, lambda data: data["management_baseline"]["groups"]["Admins"].update(managed_policies=["AdministratorAccess"])
     )
     offline = OfflineOrganization(spec)

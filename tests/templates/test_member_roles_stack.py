@@ -15,9 +15,12 @@ from constructs.role_stack_set import RoleStackSet, TemplateTooLarge
 STACK = "MemberRolesStack"
 
 
+# The roles of orgboot 0.10's example (tests/data/iam_groups): Admin and ReadOnly, which its IAM
+# groups assume, beside the third party's ExternalAudit. Today's example keeps only ExternalAudit:
+# its people come in through IAM Identity Center.
 @pytest.fixture(scope="module")
-def stack(example_assembly: Path) -> dict:
-    return template(example_assembly, STACK)
+def stack(iam_groups_assembly: Path) -> dict:
+    return template(iam_groups_assembly, STACK)
 
 
 @pytest.fixture(scope="module")
@@ -119,16 +122,19 @@ def test_the_deployed_spec_is_recorded_after_every_other_resource(stack):
     assert json.loads(record["Properties"]["Value"]) == {"orgboot": __version__, "sha256": digest(packed)}
 
 
-def test_the_deployed_spec_holds_the_example_and_its_policy_files(stack, tmp_path):
+def test_the_deployed_spec_holds_the_example_and_its_policy_files(example_assembly, tmp_path):
+    stack = template(example_assembly, STACK)
     spec = unpack(stack["Resources"]["DeployedSpec"]["Metadata"]["orgboot:spec"], tmp_path, "DeployedSpec")
     assert spec == tmp_path / "org.yaml"
     assert spec.read_text() == EXAMPLE.read_text()
-    # Every policy file the example names (its policies and its group's inline policy), as written.
+    # Every policy file the example names (its policies and its permission sets' inline policies), as written.
     written = {path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("*.json")}
     assert written == {
         "policies/ai-opt-out.json",
         "policies/cost-center-tag.json",
-        "policies/iam/billing-read-cost-explorer.json",
+        "policies/identity-center/billing.json",
+        "policies/identity-center/developer.json",
+        "policies/identity-center/platform-admin.json",
         "policies/require-imdsv2.json",
     }
     assert all((EXAMPLE.parent / path).read_text() == (tmp_path / path).read_text() for path in written)

@@ -20,12 +20,14 @@ from stacks import one_after_another
 
 SPREAD_STACKS = [
     "OrganizationStack",
+    "IdentityCenterStack",
     "OrganizationAccounts01",
     "OrganizationAccounts02",
     "OrganizationAccounts03",
     "ManagementBaselineStack",
     "AccountSettingsStack",
     "SecurityServicesStack",
+    "IdentityCenterAssignments",
     "MemberRolesStack",
 ]
 
@@ -75,7 +77,7 @@ def test_every_write_to_the_organization_by_stack(spread):
                 "organizations:EnableAWSServiceAccess",  # Account Management's trusted access
                 "organizations:EnablePolicyType",
             ],
-            **{name: ["AWS::Organizations::Account"] for name in SPREAD_STACKS[1:4]},
+            **{name: ["AWS::Organizations::Account"] for name in SPREAD_STACKS[2:5]},
             # The organization trail's trusted access, and the StackSets' for the trail's log archive.
             "ManagementBaselineStack": ["organizations:EnableAWSServiceAccess"],
             # The StackSets' and AWS Config's trusted access, Config's delegated administrator (registered, deregistered on delete).
@@ -91,6 +93,10 @@ def test_every_write_to_the_organization_by_stack(spread):
                 "organizations:EnableAWSServiceAccess",
                 "organizations:RegisterDelegatedAdministrator",
             ],
+            # The example's identity_center: permission sets and assignments, which read the organization only
+            # (their lookups' ListAccounts).
+            "IdentityCenterStack": [],
+            "IdentityCenterAssignments": [],
             "MemberRolesStack": ["organizations:EnableAWSServiceAccess"],  # the StackSets' trusted access
         }
     )

@@ -83,6 +83,9 @@ class Api:
     create_analyzer); an operation without one is refused as moto refuses what it lacks."""
 
     service_name = ""  # botocore's name for the service
+    # True for an API that moto serves in part: the operations this class has no method for are
+    # moto's (apis/__init__.py passes them on).
+    extends_moto = False
 
     def __init__(self) -> None:
         self.model = _model(self.service_name)
@@ -97,6 +100,9 @@ class Api:
 
     def settle(self) -> None:
         """Finish what the service does in the background (nothing, unless the API says otherwise)."""
+
+    def answers(self, operation: str) -> bool:
+        return callable(getattr(self, xform_name(operation), None))
 
     def handle(self, call: Call) -> dict[str, Any]:
         method = getattr(self, xform_name(call.operation), None)

@@ -83,6 +83,21 @@ def parse_request(
     return operation, params
 
 
+def parse_json_request(model: ServiceModel, headers: Mapping[str, str], body: bytes) -> tuple[OperationModel, dict[str, Any]]:
+    """The operation a request of AWS's json protocol calls (its X-Amz-Target header names it:
+    "<TargetPrefix>.<Operation>") and its parameters, the JSON body (botocore serialize.py,
+    JSONSerializer). The answers and errors are written as for rest-json (botocore parsers.py,
+    JSONParser, reads both alike)."""
+    target = {key.lower(): value for key, value in headers.items()}.get("x-amz-target", "")
+    name = target.rpartition(".")[2]
+    if name not in model.operation_names:
+        raise NotImplementedError(f"{model.service_name}: no operation answers X-Amz-Target {target!r}")
+    operation = model.operation_model(name)
+    document = json.loads(body or b"{}") if body else {}
+    shape = operation.input_shape
+    return operation, (_from_wire(shape, document) if shape is not None and isinstance(document, dict) else {})
+
+
 def _scalar(shape: Shape, text: str) -> Any:
     if shape.type_name in ("integer", "long"):
         return int(text)

@@ -4,6 +4,7 @@ from orgboot.emulator.handlers import (
     configuration,
     custom_aws,
     iam,
+    identity_center,
     kms,
     lambda_backed,
     lambda_function,
@@ -31,6 +32,7 @@ HANDLERS: dict[str, Handler] = {
     **configuration.HANDLERS,
     **parameters.HANDLERS,
     **security_services.HANDLERS,
+    **identity_center.HANDLERS,
 }
 
 

@@ -12,7 +12,7 @@ SID = "DenyIamUsersAndAccessKeys"
 
 
 def _statements(parameters: Exemptable, _: OrgbootRoles) -> list[Statement]:
-    return [deny(SID, ["iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile"], unless=parameters.exempt_roles)]
+    return [deny(SID, ["iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile"], unless=parameters.exempt_principals)]
 
 
 GUARDRAIL = Guardrail(

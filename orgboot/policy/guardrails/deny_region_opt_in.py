@@ -14,7 +14,7 @@ SID = "DenyRegionOptInChanges"
 
 
 def _statements(parameters: Exemptable, _: OrgbootRoles) -> list[Statement]:
-    return [deny(SID, ["account:EnableRegion", "account:DisableRegion"], unless=parameters.exempt_roles)]
+    return [deny(SID, ["account:EnableRegion", "account:DisableRegion"], unless=parameters.exempt_principals)]
 
 
 GUARDRAIL = Guardrail(

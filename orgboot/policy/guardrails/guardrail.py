@@ -18,12 +18,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from orgboot.aws import account_settings, quotas, stacksets
+from orgboot.aws import account_settings, identity_center, quotas, stacksets
 from orgboot.aws.regions import HOME_REGION, PARTITION
 
 Statement = dict[str, Any]
 ROOT_USER_ARNS = f"arn:{PARTITION}:iam::*:root"  # aws:PrincipalArn of any account's root user
 RoleName = Annotated[str, StringConstraints(pattern=quotas.ROLE_NAME_PATTERN)]
+PermissionSetName = Annotated[
+    str, StringConstraints(pattern=identity_center.PERMISSION_SET_NAME_PATTERN, max_length=identity_center.PERMISSION_SET_NAME_MAX)
+]
 
 
 class Parameters(BaseModel):
@@ -34,6 +37,17 @@ class Parameters(BaseModel):
 
 class Exemptable(Parameters):
     exempt_roles: tuple[RoleName, ...] = ()  # more roles (a security team's, say) the guardrail lets through
+    # IAM Identity Center permission sets whose provisioned roles the guardrail lets through: those roles
+    # live under the path aws-reserved/sso.amazonaws.com/ with a suffix AWS picks, so no role name can
+    # name them (orgboot/aws/identity_center.py role_arn_pattern). That each is a declared permission set is
+    # the spec's to check (spec/guardrails.py).
+    exempt_permission_sets: tuple[PermissionSetName, ...] = ()
+
+    @property
+    def exempt_principals(self) -> tuple[str, ...]:
+        """What the guardrail's deny lets through besides orgboot's own roles: exempt_roles by name,
+        and the roles of exempt_permission_sets by their ARN pattern (role_arns takes both)."""
+        return (*self.exempt_roles, *(identity_center.role_arn_pattern(name) for name in self.exempt_permission_sets))
 
 
 @dataclass(frozen=True)
@@ -68,8 +82,9 @@ class OrgbootRoles:
 
 
 def role_arns(names: Iterable[str]) -> list[str]:
-    """The ARN patterns of roles of these names in any member account."""
-    return [f"arn:{PARTITION}:iam::*:role/{name}" for name in dict.fromkeys(names)]
+    """The ARN patterns of roles of these names in any member account; an ARN pattern (a permission
+    set's provisioned role, under its path) as it is."""
+    return [name if name.startswith("arn:") else f"arn:{PARTITION}:iam::*:role/{name}" for name in dict.fromkeys(names)]
 
 
 def unless_principal(roles: Iterable[str]) -> dict[str, Any]:

@@ -26,7 +26,7 @@ SETTINGS_CHANGES = (
 
 
 def _statements(parameters: Exemptable, _: OrgbootRoles) -> list[Statement]:
-    return [deny(SID, SETTINGS_CHANGES, unless=parameters.exempt_roles)]
+    return [deny(SID, SETTINGS_CHANGES, unless=parameters.exempt_principals)]
 
 
 GUARDRAIL = Guardrail(

@@ -46,7 +46,7 @@ def _statements(parameters: Exemptable, roles: OrgbootRoles) -> list[Statement]:
             OWN_ROLES,
             ROLE_CHANGES,
             resources=role_arns((*roles.access_roles, *roles.stacksets_execution)),
-            unless=(*roles.break_glass, *parameters.exempt_roles),
+            unless=(*roles.break_glass, *parameters.exempt_principals),
         )
     ]
     orgboots = {*roles.access_roles, *roles.stacksets_execution}
@@ -58,7 +58,7 @@ def _statements(parameters: Exemptable, roles: OrgbootRoles) -> list[Statement]:
                 MEMBER_ROLES,
                 ROLE_CHANGES,
                 resources=role_arns(deployed),
-                unless=(*roles.stacksets_execution, *roles.break_glass, *parameters.exempt_roles),
+                unless=(*roles.stacksets_execution, *roles.break_glass, *parameters.exempt_principals),
             )
         )
     return statements

@@ -15,7 +15,7 @@ SID = "ProtectS3AccountPublicAccessBlock"
 
 def _statements(parameters: Exemptable, roles: OrgbootRoles) -> list[Statement]:
     function = roles.account_settings if roles.security_services else ()
-    return [deny(SID, "s3:PutAccountPublicAccessBlock", unless=(*function, *parameters.exempt_roles))]
+    return [deny(SID, "s3:PutAccountPublicAccessBlock", unless=(*function, *parameters.exempt_principals))]
 
 
 GUARDRAIL = Guardrail(

@@ -67,7 +67,7 @@ SID = "ProtectSecurityServices"
 def _statements(parameters: ProtectSecurityServices, roles: OrgbootRoles) -> list[Statement]:
     actions = [action for service in dict.fromkeys(parameters.services) for action in PROTECTED_ACTIONS[service]]
     stack_sets = (*roles.stacksets_execution, *roles.account_settings) if roles.security_services else ()
-    return [deny(SID, actions, unless=(*stack_sets, *parameters.exempt_roles))]
+    return [deny(SID, actions, unless=(*stack_sets, *parameters.exempt_principals))]
 
 
 GUARDRAIL = Guardrail(

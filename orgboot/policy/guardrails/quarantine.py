@@ -23,7 +23,7 @@ SID = "Quarantine"
 
 def _statements(parameters: Exemptable, roles: OrgbootRoles) -> list[Statement]:
     functions = roles.account_settings if roles.security_services else ()
-    return [deny(SID, "*", unless=(*roles.stacksets_execution, *functions, *roles.break_glass, *parameters.exempt_roles))]
+    return [deny(SID, "*", unless=(*roles.stacksets_execution, *functions, *roles.break_glass, *parameters.exempt_principals))]
 
 
 GUARDRAIL = Guardrail(

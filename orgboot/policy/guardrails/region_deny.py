@@ -40,17 +40,17 @@ def _region_deny(sid: str, regions: dict[str, dict[str, Any]], exempt: tuple[str
 def _statements(parameters: RegionDeny, roles: OrgbootRoles) -> list[Statement]:
     allowed = sorted(set(parameters.allowed_regions))
     if roles.stacksets_region in allowed:
-        return [_region_deny(OUTSIDE_ALLOWED, {"StringNotEquals": {"aws:RequestedRegion": allowed}}, parameters.exempt_roles)]
+        return [_region_deny(OUTSIDE_ALLOWED, {"StringNotEquals": {"aws:RequestedRegion": allowed}}, parameters.exempt_principals)]
     return [
         _region_deny(
             OUTSIDE_ALLOWED,
             {"StringNotEquals": {"aws:RequestedRegion": sorted({*allowed, roles.stacksets_region})}},
-            parameters.exempt_roles,
+            parameters.exempt_principals,
         ),
         _region_deny(
             STACKSETS_REGION,
             {"StringEquals": {"aws:RequestedRegion": roles.stacksets_region}},
-            (*roles.stacksets_execution, *parameters.exempt_roles),
+            (*roles.stacksets_execution, *parameters.exempt_principals),
         ),
     ]
 
