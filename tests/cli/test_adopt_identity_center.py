@@ -23,13 +23,12 @@ from orgboot.emulator.importing import import_assembly
 from orgboot.rules import load_spec
 from orgboot.spec import layout, logical_ids
 from orgboot.spec.adoption import Adoption, NotAdoptable
-from orgboot.spec.identity_center import MANAGEMENT
 from orgboot.state.identity_center import read_identity_center
 from orgboot.state.inventory import read_inventory
 from tests.cli.test_adopt import synth_adopt
 from tests.cli.test_import_identity_center import PLATFORM_ADMIN, REGION, SOURCE
 from tests.conftest import synth, template
-from tests.support.identity_center import seed_identity_center
+from tests.support.identity_center import create_organization, seed_identity_center
 
 SSO_TYPES = ("AWS::SSO::PermissionSet", "AWS::SSO::Assignment")
 
@@ -70,17 +69,7 @@ def adopted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
     repository = work / "acme-org"
     with emulated_aws():
         aws = management()
-        organizations = aws.client("organizations")
-        organizations.create_organization(FeatureSet="ALL")
-        root = organizations.list_roots()["Roots"][0]["Id"]
-        ous = {"Root": root}
-        for ou in spec.ou_paths:
-            parent, _, name = ou.rpartition("/")
-            ous[ou] = organizations.create_organizational_unit(ParentId=ous[parent or "Root"], Name=name)["OrganizationalUnit"]["Id"]
-        ids = {MANAGEMENT: MANAGEMENT_ACCOUNT_ID}
-        for key, account in spec.accounts.items():
-            ids[key] = organizations.create_account(AccountName=account.name, Email=account.email)["CreateAccountStatus"]["AccountId"]
-            organizations.move_account(AccountId=ids[key], SourceParentId=root, DestinationParentId=ous[account.ou])
+        ids = create_organization(aws, spec)
         seed_identity_center(aws, spec, ids, source / "org.yaml")
         before = identity_center_shape()
         assert main(["import", "--out", str(repository), "--identity-center-region", REGION]) == 0

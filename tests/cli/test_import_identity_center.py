@@ -11,11 +11,11 @@ import pytest
 import yaml
 
 from orgboot.cli.main import main
-from orgboot.emulator.aws import MANAGEMENT_ACCOUNT_ID, emulated_aws, management
+from orgboot.emulator.aws import emulated_aws, management
 from orgboot.rules import load_spec
 from orgboot.spec import OrgSpec
 from orgboot.spec.identity_center import MANAGEMENT
-from tests.support.identity_center import seed_identity_center
+from tests.support.identity_center import create_organization, seed_identity_center
 
 REGION = "eu-west-1"
 PLATFORM_ADMIN = {"Version": "2012-10-17", "Statement": [{"Sid": "NoAccessRole", "Effect": "Deny", "Action": "sts:AssumeRole",
@@ -71,17 +71,7 @@ def organization(source):
     spec, path = source
     with emulated_aws():
         aws = management()
-        organizations = aws.client("organizations")
-        organizations.create_organization(FeatureSet="ALL")
-        root = organizations.list_roots()["Roots"][0]["Id"]
-        ous = {"Root": root}
-        for ou in spec.ou_paths:
-            parent, _, name = ou.rpartition("/")
-            ous[ou] = organizations.create_organizational_unit(ParentId=ous[parent or "Root"], Name=name)["OrganizationalUnit"]["Id"]
-        ids = {MANAGEMENT: MANAGEMENT_ACCOUNT_ID}
-        for key, account in spec.accounts.items():
-            ids[key] = organizations.create_account(AccountName=account.name, Email=account.email)["CreateAccountStatus"]["AccountId"]
-            organizations.move_account(AccountId=ids[key], SourceParentId=root, DestinationParentId=ous[account.ou])
+        ids = create_organization(aws, spec)
         seed_identity_center(aws, spec, ids, path)
         yield aws, ids
 

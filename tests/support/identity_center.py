@@ -11,9 +11,27 @@ from pathlib import Path
 from typing import Any
 
 from orgboot.aws import managed_policies
-from orgboot.emulator.aws import assume
+from orgboot.emulator.aws import MANAGEMENT_ACCOUNT_ID, assume
 from orgboot.emulator.identity_center import enable
 from orgboot.spec import OrgSpec
+from orgboot.spec.identity_center import MANAGEMENT
+
+
+def create_organization(aws: Any, spec: OrgSpec) -> dict[str, str]:
+    """The spec's OUs and accounts made with plain boto3, as an organization orgboot did not create;
+    the account IDs by key (and `management`)."""
+    organizations = aws.client("organizations")
+    organizations.create_organization(FeatureSet="ALL")
+    root = organizations.list_roots()["Roots"][0]["Id"]
+    ous = {"Root": root}
+    for ou in spec.ou_paths:
+        parent, _, name = ou.rpartition("/")
+        ous[ou] = organizations.create_organizational_unit(ParentId=ous[parent or "Root"], Name=name)["OrganizationalUnit"]["Id"]
+    ids = {MANAGEMENT: MANAGEMENT_ACCOUNT_ID}
+    for key, account in spec.accounts.items():
+        ids[key] = organizations.create_account(AccountName=account.name, Email=account.email)["CreateAccountStatus"]["AccountId"]
+        organizations.move_account(AccountId=ids[key], SourceParentId=root, DestinationParentId=ous[account.ou])
+    return ids
 
 
 def seed_identity_center(aws: Any, spec: OrgSpec, account_ids: Mapping[str, str], source: Path) -> dict[str, str]:
